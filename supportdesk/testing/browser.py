@@ -1,0 +1,85 @@
+"""Debian's Chromium for Playwright, and a static file server to point it at.
+
+Never `playwright install`: it downloads a browser build from outside the package
+registries. Playwright drives the distribution's /usr/bin/chromium instead.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from supportdesk.testing.net import LOOPBACK, free_port, wait_port
+
+CHROMIUM_PATH = "/usr/bin/chromium"
+# As root Chromium needs --no-sandbox; the networking flags stop it from calling home,
+# which on a closed network means many refused connections and slow start-ups.
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+)
+
+
+def chromium_available() -> bool:
+    return os.access(CHROMIUM_PATH, os.X_OK)
+
+
+def chromium_launch_args(*, headless: bool = True) -> dict[str, Any]:
+    """Keyword arguments for ``playwright.chromium.launch(**...)``.
+
+    For pytest-playwright, merge them into the ``browser_type_launch_args`` fixture.
+    """
+    return {"executable_path": CHROMIUM_PATH, "headless": headless, "args": list(CHROMIUM_ARGS)}
+
+
+class StaticHttpServer:
+    """``python -m http.server`` over ``directory`` on a free loopback port."""
+
+    host = LOOPBACK
+
+    def __init__(self, directory: str | os.PathLike[str], *, port: int | None = None) -> None:
+        self.directory = Path(directory)
+        self.port = port or free_port()
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self, timeout: float = 10.0) -> StaticHttpServer:
+        if self._proc is None:
+            self._proc = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+                [sys.executable, "-m", "http.server", str(self.port), "--bind", self.host],
+                cwd=self.directory,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            wait_port(self.host, self.port, self._proc, timeout)
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout)
+
+    def __enter__(self) -> StaticHttpServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
