@@ -25,6 +25,17 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 _names = itertools.count(1)
 
 
+def redis_test_url(worker_id: str = "master", host: str = "127.0.0.1", port: int = 6379) -> str:
+    """A Redis URL of its own for each pytest-xdist worker: master/gw0 -> 15, gw1 -> 14, ... gw14 -> 1.
+
+    Celery workers of parallel test processes would otherwise take each other's tasks.
+    """
+    index = int(worker_id[2:]) if worker_id.startswith("gw") else 0
+    if not 0 <= index < REDIS_TEST_DB:
+        raise ValueError(f"no spare Redis database for xdist worker {worker_id!r}")
+    return f"redis://{host}:{port}/{REDIS_TEST_DB - index}"
+
+
 def redis_db_number(url: str) -> int:
     path = urlsplit(url).path.strip("/")
     return int(path) if path else 0

@@ -21,6 +21,7 @@ from supportdesk.testing.celery_worker import (
     REDIS_TEST_URL,
     CeleryWorker,
     flush_redis_db,
+    redis_test_url,
 )
 from supportdesk.testing.dovecot import DovecotServer, dovecot_available
 from supportdesk.testing.net import (
@@ -52,6 +53,7 @@ __all__ = [
     "port_open",
     "postgres_available",
     "redis_available",
+    "redis_test_url",
     "wait_port",
     "wait_port_closed",
 ]
