@@ -1,12 +1,8 @@
-from datetime import time
-
 import pytest
 
 from supportdesk.calendar.business import BusinessCalendar
 from supportdesk.calendar.production import ProductionCalendar
-
-NSK = "Asia/Novosibirsk"
-MON_FRI_9_18 = {wd: (time(9), time(18)) if wd < 5 else None for wd in range(7)}
+from supportdesk.calendar.tests.helpers import MON_FRI_9_18, NSK
 
 
 @pytest.fixture(scope="session")

@@ -6,15 +6,15 @@ import pytest
 
 from supportdesk.calendar.business import BusinessCalendar, parse_weekly_hours
 from supportdesk.calendar.production import NONWORKING, SHORTENED, WORKING, ProductionCalendar
-from supportdesk.calendar.tests.conftest import MON_FRI_9_18, NSK
+from supportdesk.calendar.tests.helpers import MON_FRI_9_18, NSK
 
 Z = ZoneInfo(NSK)
 HOUR = 3600.0
 DAY = 9 * HOUR
 
 
-def nsk(*args: int) -> datetime:
-    return datetime(*args, tzinfo=Z)  # type: ignore[misc]
+def nsk(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=Z)
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from supportdesk.calendar.business import BusinessCalendar
 from supportdesk.calendar.production import NONWORKING, ProductionCalendar
-from supportdesk.calendar.tests.conftest import MON_FRI_9_18, NSK
+from supportdesk.calendar.tests.helpers import MON_FRI_9_18, NSK
 
 OFFICE = BusinessCalendar(NSK, MON_FRI_9_18, ProductionCalendar())
 READER_ZONES = ["UTC", "Europe/Moscow", "America/New_York", "Australia/Lord_Howe", "Asia/Kathmandu", "Europe/London"]

@@ -27,8 +27,8 @@ OFFICE = BusinessCalendar(
 HOUR = 3600.0
 
 
-def nsk(*args: int) -> datetime:
-    return datetime(*args, tzinfo=Z)  # type: ignore[misc]
+def nsk(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=Z)
 
 
 def test_reply_due_counts_nine_hour_business_days() -> None:
