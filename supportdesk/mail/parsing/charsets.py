@@ -1,0 +1,225 @@
+"""Bytes → text for mail in any charset a Russian correspondent may use.
+
+The declared charset is trusted when it decodes cleanly and the result reads like
+plausible text; otherwise the Cyrillic single-byte charsets are scored against a
+Russian letter-frequency model, and charset-normalizer is the last resort.
+"""
+
+from __future__ import annotations
+
+import codecs
+import math
+import re
+from collections import Counter
+from functools import lru_cache
+
+from charset_normalizer import from_bytes
+
+# Relative frequencies (%) of Russian letters; the log-probabilities score how
+# much a decoding looks like Russian.  Ukrainian/Belarusian letters get a small share.
+_RU_FREQ = {
+    "о": 10.97, "е": 8.45, "а": 8.01, "и": 7.35, "н": 6.70, "т": 6.26, "с": 5.47,
+    "р": 4.73, "в": 4.54, "л": 4.40, "к": 3.49, "м": 3.21, "д": 2.98, "п": 2.81,
+    "у": 2.62, "я": 2.01, "ы": 1.90, "ь": 1.74, "г": 1.70, "з": 1.65, "б": 1.59,
+    "ч": 1.44, "й": 1.21, "х": 0.97, "ж": 0.94, "ш": 0.73, "ю": 0.64, "ц": 0.48,
+    "щ": 0.36, "э": 0.32, "ф": 0.26, "ъ": 0.04, "ё": 0.20,
+    "і": 0.3, "ї": 0.1, "є": 0.1, "ґ": 0.05, "ў": 0.05,
+}
+# Mild: all-caps Russian must still beat a case-inverting misdecoding.
+_UPPER_PENALTY = math.log(0.5)
+# Punctuation that Russian text in 8-bit charsets legitimately contains.
+_PUNCT = set("«»—–…№“”„‘’•°±©®™\u00a0·§")
+_PUNCT_SCORE = math.log(0.01)
+_OTHER_SCORE = math.log(0.0002)
+_LETTER_SCORE = {ch: math.log(f / 100) for ch, f in _RU_FREQ.items()}
+_LETTER_SCORE.update(
+    {ch.upper(): s + _UPPER_PENALTY for ch, s in list(_LETTER_SCORE.items())}
+)
+# Frequent Russian bigrams: unigram scores alone confuse all-caps KOI8-R with
+# windows-1251 (the two map case-flipped letters onto each other).
+_BIGRAMS = (
+    "ст", "но", "то", "на", "ен", "ов", "ни", "ра", "во", "ко", "ал", "пр", "ро",
+    "по", "ре", "ос", "ет", "ер", "ан", "ли", "от", "ка", "ор", "ол", "ть", "ле",
+    "ль", "ва", "ат", "ит", "ом", "ел", "ес", "не", "ой", "ая", "ие", "ый",
+)
+_BIGRAM_RE = re.compile("|".join(_BIGRAMS))
+_BIGRAM_WEIGHT = 3.0
+# Score above which a decoding is taken as readable Russian without comparing.
+CONFIDENT = -3.4
+# Score above which a guessed (undeclared) Cyrillic decoding is accepted.
+PLAUSIBLE = -4.0
+
+CYRILLIC_CANDIDATES = ("windows-1251", "koi8-r", "cp866", "iso8859-5")
+_CYRILLIC_SINGLE_BYTE = frozenset(CYRILLIC_CANDIDATES) | {"koi8-u", "cp1125", "mac-cyrillic"}
+_WESTERN = frozenset({"ascii", "latin-1", "cp1252", "iso8859-15", "iso8859-2", "cp437"})
+_ASCII_BYTES = bytes(range(128))
+_ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_NON_LETTERS = bytes(b for b in range(256) if b not in _ASCII_LETTERS)
+
+# Labels seen in real mail that Python's codec registry does not know.
+_ALIASES = {
+    "win-1251": "windows-1251", "win1251": "windows-1251", "x-cp1251": "windows-1251",
+    "cp-1251": "windows-1251", "windows1251": "windows-1251", "x-win1251": "windows-1251",
+    "koi8": "koi8-r", "koi8r": "koi8-r", "x-koi8-r": "koi8-r", "koi-8-r": "koi8-r",
+    "koi8_r": "koi8-r", "ibm866": "cp866", "x-ibm866": "cp866", "dos-866": "cp866",
+    "x-mac-cyrillic": "mac-cyrillic", "maccyrillic": "mac-cyrillic",
+    "unicode-1-1-utf-7": "utf-7", "utf8": "utf-8", "x-utf-8": "utf-8",
+    "us-ascii": "ascii", "ansi_x3.4-1968": "ascii", "iso-8859-1": "latin-1",
+    "x-user-defined": "", "unknown-8bit": "", "x-unknown": "", "unknown": "",
+    "default": "", "charset": "", "8bit": "", "binary": "",
+}
+
+
+@lru_cache(maxsize=256)
+def normalize_charset(label: str | None) -> str | None:
+    """Python codec name for a charset label, '' for 'unknown', None for no label."""
+    if label is None:
+        return None
+    key = label.strip().strip("\"'").lower()
+    if not key:
+        return None
+    if key in _ALIASES:
+        return _ALIASES[key]
+    try:
+        name = codecs.lookup(key).name
+    except LookupError:
+        return ""
+    return {"cp1251": "windows-1251", "iso8859-1": "latin-1", "utf-8": "utf-8"}.get(
+        name, name
+    )
+
+
+def cyrillic_score(sample: str) -> float:
+    """Mean per-character log-likelihood of a string of 8-bit characters as Russian."""
+    if not sample:
+        return 0.0
+    total = 0.0
+    for ch, n in Counter(sample).items():
+        score = _LETTER_SCORE.get(ch)
+        if score is None:
+            score = _PUNCT_SCORE if ch in _PUNCT else _OTHER_SCORE
+        total += score * n
+    low = sample.lower()
+    pairs = len(_BIGRAM_RE.findall(low))
+    return total / len(sample) + _BIGRAM_WEIGHT * pairs / max(1, len(sample) - 1)
+
+
+def _high_bytes(data: bytes, limit: int = 600) -> bytes:
+    return data.translate(None, _ASCII_BYTES)[:limit]
+
+
+def _sample_for(data: bytes, charset: str) -> str:
+    """The non-ASCII characters of a decoding, for scoring (a bounded sample)."""
+    if charset in _CYRILLIC_SINGLE_BYTE or charset in _WESTERN:
+        return _high_bytes(data).decode(charset, "replace")
+    text = data[:6000].decode(charset, "replace")
+    return "".join(ch for ch in text if ord(ch) > 127)[:1500]
+
+
+_MIXED = re.compile(rb"[A-Za-z][\x80-\xff]|[\x80-\xff][A-Za-z]")
+
+
+def _looks_non_latin(data: bytes) -> bool:
+    """True when 8-bit bytes are a large share of the letters (not accents in Latin text)."""
+    high = len(data.translate(None, _ASCII_BYTES))
+    if high == 0:
+        return False
+    latin = len(data.translate(None, _NON_LETTERS))
+    return high / (high + latin) > 0.12 and not _accented_latin(data[:8000])
+
+
+def _accented_latin(data: bytes) -> bool:
+    """8-bit bytes glued to ASCII letters: accents inside Latin words, not Cyrillic."""
+    high = len(data.translate(None, _ASCII_BYTES))
+    return bool(high) and len(_MIXED.findall(data)) > 0.3 * high
+
+
+def best_cyrillic(data: bytes, first: str | None = None) -> tuple[str, float]:
+    """The Cyrillic single-byte charset (or UTF-8) whose decoding reads best."""
+    high = _high_bytes(data)
+    best, best_score = "", -1e9
+    order = [first] if first else []
+    order += [c for c in CYRILLIC_CANDIDATES if c != first]
+    for cs in order:
+        score = cyrillic_score(high.decode(cs, "replace"))
+        # A small margin keeps the declared/first charset on near ties.
+        if score > best_score + (0.05 if best else 0):
+            best, best_score = cs, score
+    return best, best_score
+
+
+def _try_utf8(data: bytes) -> str | None:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _normalizer_guess(data: bytes) -> str | None:
+    try:
+        match = from_bytes(data[:20000]).best()
+    except Exception:  # noqa: BLE001 - a detector failure must not lose the mail
+        return None
+    if match is None:
+        return None
+    return normalize_charset(match.encoding) or None
+
+
+def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str, str | None]:
+    """Decode mail text; returns (text, charset used, defect or None). Never raises."""
+    if data.isascii():
+        cs = normalize_charset(declared)
+        if cs in ("utf-7", "iso2022_jp", "iso2022_kr", "hz"):
+            try:
+                return data.decode(cs), cs, None
+            except (UnicodeDecodeError, LookupError):
+                pass
+        return data.decode("ascii"), "ascii", None
+    cs = normalize_charset(declared)
+    utf8 = _try_utf8(data)
+    if utf8 is not None:
+        # Valid UTF-8 with 8-bit content is practically never an accident.
+        defect = None if cs in (None, "", "utf-8", "ascii") else f"charset {declared} is really utf-8"
+        if cs in (None, "", "utf-8", "ascii") or cs in _CYRILLIC_SINGLE_BYTE or cs in _WESTERN:
+            return utf8, "utf-8", defect
+    if cs in _CYRILLIC_SINGLE_BYTE:
+        sample = _high_bytes(data)
+        own = cyrillic_score(sample.decode(cs, "replace"))
+        if own >= CONFIDENT and len(sample) >= 40:
+            return data.decode(cs, "replace"), cs, None
+        best, score = best_cyrillic(data, cs)
+        if best != cs and score > own + 0.2:
+            return data.decode(best, "replace"), best, f"charset {declared} is really {best}"
+        return data.decode(cs, "replace"), cs, None
+    if cs and cs not in _WESTERN and cs != "utf-8":
+        try:
+            return data.decode(cs), cs, None
+        except (UnicodeDecodeError, LookupError):
+            pass
+    if (not cs and not _accented_latin(data[:8000])) or _looks_non_latin(data):
+        best, score = best_cyrillic(data)
+        if score >= PLAUSIBLE:
+            defect = f"undeclared charset, guessed {best}" if not cs else (
+                f"charset {declared} is really {best}")
+            return data.decode(best, "replace"), best, defect
+    if cs in _WESTERN:
+        return data.decode(cs, "replace"), cs, None
+    if not cs and _accented_latin(data[:8000]):
+        return data.decode("cp1252", "replace"), "cp1252", "undeclared charset, guessed cp1252"
+    guess = _normalizer_guess(data)
+    if guess:
+        try:
+            return data.decode(guess, "replace"), guess, f"charset {declared or 'missing'}, guessed {guess}"
+        except LookupError:
+            pass
+    if cs == "utf-8":
+        return data.decode("utf-8", "replace"), "utf-8", "invalid utf-8"
+    return data.decode("windows-1251", "replace"), "windows-1251", "undecodable text, fell back to windows-1251"
+
+
+def to_bytes(value: str) -> bytes:
+    """Raw bytes of a header string from the parser (8-bit kept as surrogate escapes)."""
+    try:
+        return value.encode("latin-1", "surrogateescape")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "surrogateescape")

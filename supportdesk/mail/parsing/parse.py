@@ -1,0 +1,264 @@
+"""Raw bytes → ParsedMail.  Never raises: whatever is odd ends up in `defects`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from email.message import Message
+from email.parser import BytesParser
+from email.policy import Compat32
+
+from supportdesk.lib.html import html_to_text, sanitize_html
+
+from .body import find_quoted_start, find_signature_start
+from .charsets import decode_bytes
+from .headers import all_ids, decode_header_text, first_id, parse_addresses, parse_date
+from .language import detect_language
+from .model import ParsedAttachment, ParsedMail
+from .parts import attachment_from_part, forwarded_text, is_body_part, message_bytes
+from .robots import detect_auto_reply, detect_bounce, detect_spam
+
+
+class _RawHeaders(Compat32):
+    """compat32 parsing (fast, lenient) but header values handed back untouched."""
+
+    def header_fetch_parse(self, name: str, value: str) -> str:  # type: ignore[override]
+        return value
+
+
+_POLICY = _RawHeaders()
+_PARSER = BytesParser(policy=_POLICY)
+_MAX_DEPTH = 12
+
+
+@dataclass
+class _Walk:
+    texts: list[str] = field(default_factory=list)
+    htmls: list[str] = field(default_factory=list)
+    attachments: list[ParsedAttachment] = field(default_factory=list)
+    dsn_fields: list[dict[str, str]] = field(default_factory=list)
+    original_headers: list[str] = field(default_factory=list)
+    forward_at: int | None = None  # index in texts where forwarded messages start
+    charset: str | None = None
+    defects: list[str] = field(default_factory=list)
+    report_type: str | None = None
+
+
+def _headers_of(msg: Message) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for name, value in msg.raw_items():
+        out.setdefault(name.strip().lower(), []).append(value if isinstance(value, str) else str(value))
+    return out
+
+
+def _decode_part_text(part: Message, walk: _Walk) -> str:
+    try:
+        payload = part.get_payload(decode=True)
+    except Exception:  # noqa: BLE001 - broken transfer encoding is the sender's fault
+        walk.defects.append("body: undecodable transfer encoding")
+        payload = b""
+    if not isinstance(payload, bytes):
+        payload = b""
+    text, used, defect = decode_bytes(payload, part.get_param("charset") if _has_params(part) else None)
+    if defect:
+        walk.defects.append("body: " + defect)
+    if walk.charset is None and not payload.isascii():
+        walk.charset = used
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _has_params(part: Message) -> bool:
+    return part.get("content-type") is not None
+
+
+def _safe_param(part: Message, name: str) -> str | None:
+    try:
+        value = part.get_param(name)
+    except Exception:  # noqa: BLE001
+        return None
+    if isinstance(value, tuple):
+        value = value[2]
+    return str(value).strip().lower() if value else None
+
+
+def _walk(part: Message, walk: _Walk, depth: int, in_report: bool) -> None:
+    walk.defects.extend(type(d).__name__ for d in part.defects)
+    if depth > _MAX_DEPTH:
+        walk.defects.append("structure: nesting too deep")
+        return
+    ctype = part.get_content_type()
+    if part.is_multipart():
+        children = [c for c in part.get_payload() if isinstance(c, Message)]  # type: ignore[union-attr]
+        if ctype == "multipart/alternative":
+            _walk_alternative(children, walk, depth, in_report)
+            return
+        if ctype == "multipart/report":
+            walk.report_type = walk.report_type or _safe_param(part, "report-type")
+            in_report = True
+        for child in children:
+            if ctype == "message/rfc822":
+                _walk_forward(child, part, walk, depth, in_report)
+            elif ctype == "message/delivery-status":
+                walk.dsn_fields.extend(_dsn_blocks(part))
+                walk.attachments.append(attachment_from_part(part, walk.defects))
+                return
+            else:
+                _walk(child, walk, depth + 1, in_report)
+        return
+    if ctype == "text/rfc822-headers":
+        walk.original_headers.append(_decode_part_text(part, walk))
+    if is_body_part(part):
+        text = _decode_part_text(part, walk)
+        if ctype == "text/html":
+            walk.htmls.append(text)
+            text = html_to_text(text)
+        if text.strip():
+            walk.texts.append(text)
+        return
+    walk.attachments.append(attachment_from_part(part, walk.defects))
+
+
+def _walk_alternative(children: list[Message], walk: _Walk, depth: int, in_report: bool) -> None:
+    """Text from the plain alternative, HTML kept for display, other parts as attachments."""
+    plain = next((c for c in children if c.get_content_type() == "text/plain" and is_body_part(c)), None)
+    html_like = [c for c in children if c is not plain]
+    if plain is not None:
+        text = _decode_part_text(plain, walk)
+        if text.strip():
+            sub = _Walk(charset=walk.charset)
+            for child in html_like:
+                _walk(child, sub, depth + 1, in_report)
+            walk.texts.append(text)
+            walk.htmls.extend(sub.htmls)
+            walk.attachments.extend(sub.attachments)
+            walk.defects.extend(sub.defects)
+            return
+    # No usable plain text: the richest alternative (the last one) carries the text.
+    for child in reversed(children):
+        before = len(walk.texts)
+        _walk(child, walk, depth + 1, in_report)
+        if len(walk.texts) > before:
+            break
+
+
+def _walk_forward(inner: Message, outer: Message, walk: _Walk, depth: int, in_report: bool) -> None:
+    walk.attachments.append(
+        attachment_from_part(outer, walk.defects, content=message_bytes(inner), default_name="message.eml")
+    )
+    if in_report:
+        headers = "\n".join(f"{k}: {v}" for k, v in inner.raw_items())
+        walk.original_headers.append(headers)
+        return
+    sub = _Walk()
+    _walk(inner, sub, depth + 1, False)
+    if walk.forward_at is None:
+        walk.forward_at = len(walk.texts)
+    walk.texts.append(forwarded_text(_headers_of(inner), "\n\n".join(sub.texts)))
+    walk.attachments.extend(sub.attachments)
+    walk.defects.extend(sub.defects)
+
+
+def _dsn_blocks(part: Message) -> list[dict[str, str]]:
+    blocks = []
+    for block in part.get_payload():  # type: ignore[union-attr]
+        if isinstance(block, Message):
+            blocks.append({k.lower(): str(v).strip() for k, v in block.raw_items()})
+    return blocks
+
+
+def parse_mail(raw: bytes) -> ParsedMail:
+    """Parse one raw message. Never raises; problems are listed in `defects`."""
+    try:
+        return _parse(raw)
+    except Exception as exc:  # noqa: BLE001 - a parse bug must not lose the mail
+        return _unparseable(raw, f"parser error: {type(exc).__name__}: {exc}"[:200])
+
+
+def _parse(raw: bytes) -> ParsedMail:
+    if not isinstance(raw, bytes | bytearray | memoryview):
+        raise TypeError("parse_mail needs bytes")
+    raw = bytes(raw)
+    msg = _PARSER.parsebytes(raw)
+    headers = _headers_of(msg)
+    defects: list[str] = []
+
+    def one(name: str) -> str | None:
+        values = headers.get(name)
+        if values and len(values) > 1 and name in ("from", "subject", "message-id", "date"):
+            defects.append(f"header: repeated {name}")
+        return values[0] if values else None
+
+    senders = parse_addresses(headers.get("from", []) or headers.get("sender", []), defects)
+    from_name, from_addr = senders[0] if senders else ("", None)
+    subject = decode_header_text(one("subject"), defects)
+    date, utc_offset = parse_date(one("date"), defects)
+    walk = _Walk()
+    _walk(msg, walk, 0, False)
+    defects.extend(walk.defects)
+    text = "\n\n".join(t.strip("\n") for t in walk.texts)
+    quoted_start = find_quoted_start(text)
+    if walk.forward_at is not None:
+        forward_offset = sum(len(t.strip("\n")) + 2 for t in walk.texts[: walk.forward_at])
+        if quoted_start is None or forward_offset < quoted_start:
+            quoted_start = forward_offset
+    signature_start = find_signature_start(text, quoted_start)
+    html = sanitize_html(walk.htmls[0]) if walk.htmls else None
+
+    spam_reason = detect_spam(headers)
+    bounce = detect_bounce(
+        headers=headers, from_addr=from_addr, subject=subject, report_type=walk.report_type,
+        dsn_fields=walk.dsn_fields, original_headers=walk.original_headers, text=text,
+    )
+    auto_reason = None
+    if bounce is not None and bounce.delayed:
+        auto_reason = "delivery delay notification"
+    elif bounce is None:
+        auto_reason = detect_auto_reply(headers, from_addr, subject)
+        if walk.report_type == "disposition-notification":
+            auto_reason = "read receipt"
+    if not headers:
+        defects.append("no headers")
+    if one("message-id") is None:
+        defects.append("header: no Message-ID")
+    lang_sample = subject + "\n" + text[: quoted_start if quoted_start is not None else 4000][:4000]
+    return ParsedMail(
+        from_addr=from_addr,
+        from_name=from_name,
+        to_addrs=tuple(a for _, a in parse_addresses(headers.get("to", []), defects)),
+        cc_addrs=tuple(a for _, a in parse_addresses(headers.get("cc", []), defects)),
+        reply_to=tuple(a for _, a in parse_addresses(headers.get("reply-to", []), defects)),
+        subject=subject,
+        text=text,
+        html_sanitised=html,
+        quoted_start=quoted_start,
+        signature_start=signature_start,
+        attachments=tuple(walk.attachments),
+        message_id=first_id(one("message-id")),
+        in_reply_to=first_id(one("in-reply-to")),
+        references=all_ids(" ".join(headers.get("references", []))),
+        date=date,
+        utc_offset=utc_offset,
+        language=detect_language(lang_sample),
+        is_auto_reply=auto_reason is not None,
+        auto_reply_reason=auto_reason,
+        is_bounce=bounce is not None and not bounce.delayed,
+        bounced_message_id=bounce.message_id if bounce else None,
+        bounced_recipient=bounce.recipient if bounce else None,
+        is_spam=spam_reason is not None,
+        spam_reason=spam_reason,
+        charset=walk.charset,
+        defects=tuple(dict.fromkeys(defects)),
+    )
+
+
+def _unparseable(raw: bytes, defect: str) -> ParsedMail:
+    data = bytes(raw) if isinstance(raw, bytes | bytearray | memoryview) else b""
+    text, _cs, _d = decode_bytes(data[:200000]) if data else ("", None, None)
+    return ParsedMail(
+        from_addr=None, from_name="", to_addrs=(), cc_addrs=(), reply_to=(), subject="",
+        text=text, html_sanitised=None, quoted_start=None, signature_start=None,
+        attachments=(), message_id=None, in_reply_to=None, references=(), date=None,
+        utc_offset=None, language=detect_language(text[:4000]), is_auto_reply=False,
+        auto_reply_reason=None, is_bounce=False, bounced_message_id=None,
+        bounced_recipient=None, is_spam=False, spam_reason=None, charset=None,
+        defects=(defect,),
+    )

@@ -1,0 +1,146 @@
+"""MIME leaf parts: body-or-attachment decision, attachment names in any encoding."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from email.generator import BytesGenerator
+from email.message import Message
+from email.policy import compat32
+from io import BytesIO
+
+from .charsets import decode_bytes, to_bytes
+from .headers import decode_header_text, parse_addresses, parse_date
+from .model import ParsedAttachment
+
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
+_EXTENSIONS = {
+    "text/plain": ".txt", "text/html": ".html", "text/xml": ".xml", "application/xml": ".xml",
+    "image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "application/pdf": ".pdf",
+    "message/rfc822": ".eml", "message/delivery-status": ".txt", "text/rfc822-headers": ".txt",
+    "message/disposition-notification": ".txt", "application/pkcs7-signature": ".p7s",
+    "application/pgp-signature": ".asc", "text/calendar": ".ics", "application/zip": ".zip",
+}
+
+
+def _disposition(part: Message) -> str:
+    value = part.get("content-disposition")
+    if not value:
+        return ""
+    return str(value).split(";", 1)[0].strip().lower()
+
+
+def _raw_param(part: Message, name: str, header: str) -> str | tuple[str, str, str] | None:
+    try:
+        value = part.get_param(name, header=header)
+    except Exception:  # noqa: BLE001 - malformed parameters are the sender's fault
+        return None
+    return value  # type: ignore[return-value]
+
+
+def decode_filename(part: Message, defects: list[str] | None = None) -> str | None:
+    """The attachment name from RFC 2231, RFC 2047 (even quoted) or raw 8-bit parameters."""
+    for name, header in (("filename", "content-disposition"), ("name", "content-type")):
+        value = _raw_param(part, name, header)
+        if not value:
+            continue
+        if isinstance(value, tuple):  # RFC 2231: (charset, language, percent-decoded latin-1)
+            charset, _lang, text = value
+            decoded, _cs, defect = decode_bytes(to_bytes(str(text)), charset or None)
+        else:
+            text = str(value).strip().strip('"')
+            if "=?" in text:
+                decoded, defect = decode_header_text(text, defects), None
+            else:
+                decoded, _cs, defect = decode_bytes(to_bytes(text), None)
+        if defect and defects is not None:
+            defects.append("filename: " + defect)
+        cleaned = clean_filename(decoded)
+        if cleaned:
+            return cleaned
+    return None
+
+
+def clean_filename(name: str) -> str:
+    """Last path component, no control or reserved characters, never empty dot-names."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = _UNSAFE_NAME.sub("_", name).strip(" .")
+    return " ".join(name.split())[:200]
+
+
+def is_body_part(part: Message) -> bool:
+    """Inline text/plain or text/html without a file name is body text."""
+    if part.get_content_type() not in ("text/plain", "text/html"):
+        return False
+    if _disposition(part) == "attachment":
+        return False
+    return decode_filename(part) is None
+
+
+def message_bytes(msg: Message) -> bytes:
+    buf = BytesIO()
+    try:
+        BytesGenerator(buf, mangle_from_=False, policy=compat32).flatten(msg)
+    except Exception:  # noqa: BLE001 - keep whatever the generator managed to write
+        return buf.getvalue()
+    return buf.getvalue()
+
+
+def _payload(part: Message) -> bytes:
+    if part.is_multipart():
+        # message/delivery-status and similar: the body as it was, without the part headers.
+        blocks = [c for c in part.get_payload() if isinstance(c, Message)]  # type: ignore[union-attr]
+        return b"\n".join(message_bytes(b) for b in blocks)
+    try:
+        data = part.get_payload(decode=True)
+    except Exception:  # noqa: BLE001
+        data = None
+    if isinstance(data, bytes):
+        return data
+    raw = part.get_payload()
+    return to_bytes(raw) if isinstance(raw, str) else b""
+
+
+def attachment_from_part(
+    part: Message,
+    defects: list[str],
+    *,
+    content: bytes | None = None,
+    default_name: str | None = None,
+) -> ParsedAttachment:
+    ctype = part.get_content_type()
+    name = decode_filename(part, defects)
+    if name is None:
+        if default_name is None:
+            stem = "attachment" if ctype.startswith(("application/", "image/")) else ctype.split("/")[-1]
+            default_name = stem + _EXTENSIONS.get(ctype, ".bin")
+        name = default_name
+    elif ctype == "message/rfc822" and not name.lower().endswith(".eml"):
+        name += ".eml"
+    cid = part.get("content-id")
+    content_id = str(cid).strip().strip("<>").strip() or None if cid else None
+    disposition = _disposition(part)
+    return ParsedAttachment(
+        filename=name,
+        content_type=ctype,
+        content=_payload(part) if content is None else content,
+        content_id=content_id,
+        is_inline=disposition == "inline" or (not disposition and content_id is not None),
+    )
+
+
+def forwarded_text(headers: Mapping[str, Sequence[str]], body: str) -> str:
+    """A forwarded message/rfc822 rendered the way clients quote an inline forward."""
+    lines = ["-------- Forwarded message --------"]
+    sender = parse_addresses(list(headers.get("from", [])))
+    if sender:
+        name, addr = sender[0]
+        lines.append(f"From: {name} <{addr}>" if name else f"From: {addr}")
+    date_value = headers.get("date", [None])[0]
+    when, _offset = parse_date(date_value)
+    if when is not None and date_value:
+        lines.append("Date: " + " ".join(date_value.split()))
+    subject = headers.get("subject")
+    if subject:
+        lines.append("Subject: " + decode_header_text(subject[0]))
+    return "\n".join(lines) + "\n\n" + body.strip("\n")
