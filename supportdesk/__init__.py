@@ -1,0 +1,1 @@
+"""SupportDesk: a help desk for a software vendor's technical support."""

@@ -1,0 +1,26 @@
+"""The ``supportdesk`` command: Django management plus our own sub-commands.
+
+``supportdesk run`` migrates, loads the demo data once and serves on SQLite with the
+embedded worker loop; every other word is a Django management command
+(``supportdesk calendar days 2026 --json``, ``supportdesk mail parse FILE``, ...).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "supportdesk.settings")
+    if args[:1] == ["run"]:
+        # The one-command embedded mode is a development server: a generated key is fine there.
+        os.environ.setdefault("SUPPORTDESK_DEV", "1")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["supportdesk", *args])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""Customers: no account, found by e-mail address or phone number (rule 1: no licence check)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Customer(models.Model):
+    class ZoneSource(models.TextChoices):
+        EXPLICIT = "explicit", _("set by an agent")
+        MAIL_DATE = "mail_date", _("learned from the Date header")
+        OFFICE = "office", _("office zone (unknown)")
+
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    organization = models.CharField(_("organization"), max_length=200, blank=True)
+    language = models.CharField(_("language"), max_length=8, default="ru")
+    timezone = models.CharField(_("time zone"), max_length=64, blank=True)
+    timezone_source = models.CharField(max_length=12, choices=ZoneSource.choices, default=ZoneSource.OFFICE)
+    dealer = models.CharField(_("bought from"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+
+    def __str__(self) -> str:
+        email = self.emails.first()
+        return self.name or (email.address if email else f"#{self.pk}")
+
+
+class CustomerEmail(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="emails")
+    address = models.EmailField(_("e-mail"), unique=True)
+    is_primary = models.BooleanField(default=False)
+    bounced_at = models.DateTimeField(_("last bounce"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-is_primary", "id"]
+        verbose_name = _("e-mail address")
+        verbose_name_plural = _("e-mail addresses")
+
+    def __str__(self) -> str:
+        return self.address
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.address = self.address.strip().lower()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class CustomerPhone(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="phones")
+    number = models.CharField(_("number (E.164)"), max_length=20, db_index=True)
+    display = models.CharField(_("as written"), max_length=40, blank=True)
+    label = models.CharField(_("label"), max_length=40, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["customer", "number"], name="customer_phone_unique")]
+        verbose_name = _("phone number")
+        verbose_name_plural = _("phone numbers")
+
+    def __str__(self) -> str:
+        return self.display or self.number

@@ -1,0 +1,71 @@
+"""The only writers of customers, their addresses and phone numbers."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+
+from supportdesk.customers.models import Customer, CustomerEmail, CustomerPhone
+from supportdesk.lib.phones import normalize_phone
+from supportdesk.lib.timezones import zone_for_offset
+
+
+def customer_for_email(*, address: str, name: str = "", language: str = "ru") -> Customer:
+    """Find the customer owning ``address`` or create one; safe under concurrent intake."""
+    address = address.strip().lower()
+    found = CustomerEmail.objects.select_related("customer").filter(address=address).first()
+    if found:
+        customer = found.customer
+        if name and not customer.name:
+            customer.name = name[:200]
+            customer.save(update_fields=["name"])
+        return customer
+    try:
+        with transaction.atomic():
+            customer = Customer.objects.create(name=name[:200], language=language)
+            CustomerEmail.objects.create(customer=customer, address=address, is_primary=True)
+            return customer
+    except IntegrityError:
+        return CustomerEmail.objects.select_related("customer").get(address=address).customer
+
+
+def customer_for_phone(*, number: str, name: str = "") -> tuple[Customer, bool]:
+    """Find the customer with this phone number (normalised) or create one. Returns (customer, created)."""
+    e164 = normalize_phone(number)
+    found = CustomerPhone.objects.select_related("customer").filter(number=e164).first()
+    if found:
+        return found.customer, False
+    with transaction.atomic():
+        customer = Customer.objects.create(name=name[:200])
+        CustomerPhone.objects.create(customer=customer, number=e164, display=number.strip()[:40])
+    return customer, True
+
+
+def customer_add_phone(*, customer: Customer, number: str, label: str = "") -> CustomerPhone:
+    e164 = normalize_phone(number)
+    phone, _ = CustomerPhone.objects.get_or_create(
+        customer=customer, number=e164, defaults={"display": number.strip()[:40], "label": label[:40]}
+    )
+    return phone
+
+
+def customer_add_email(*, customer: Customer, address: str) -> CustomerEmail:
+    email, _ = CustomerEmail.objects.get_or_create(address=address.strip().lower(),
+                                                   defaults={"customer": customer})
+    return email
+
+
+def customer_learn_zone(*, customer: Customer, utc_offset_minutes: int | None) -> None:
+    """An explicit zone wins; otherwise the latest Date-header offset teaches us the zone."""
+    if customer.timezone_source == Customer.ZoneSource.EXPLICIT:
+        return
+    zone = zone_for_offset(utc_offset_minutes)
+    if zone and zone != customer.timezone:
+        customer.timezone = zone
+        customer.timezone_source = Customer.ZoneSource.MAIL_DATE
+        customer.save(update_fields=["timezone", "timezone_source"])
+
+
+def customer_set_zone(*, customer: Customer, zone: str) -> None:
+    customer.timezone = zone
+    customer.timezone_source = Customer.ZoneSource.EXPLICIT if zone else Customer.ZoneSource.OFFICE
+    customer.save(update_fields=["timezone", "timezone_source"])

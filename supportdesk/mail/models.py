@@ -1,0 +1,81 @@
+"""Inbound mail: mailboxes and every raw message we were handed, stored before parsing."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Mailbox(models.Model):
+    class Kind(models.TextChoices):
+        IMAP = "imap", "IMAP"
+        LMTP = "lmtp", _("LMTP/SMTP delivery")
+        MAILDIR = "maildir", "Maildir"
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.IMAP)
+    address = models.EmailField(_("support address"), blank=True)
+    host = models.CharField(max_length=200, blank=True)
+    port = models.PositiveIntegerField(null=True, blank=True)
+    use_ssl = models.BooleanField(default=True)
+    username = models.CharField(max_length=200, blank=True)
+    # Secrets come from the environment: the NAME of the variable holding the password.
+    password_env = models.CharField(_("password variable"), max_length=100, blank=True)
+    folder = models.CharField(max_length=200, default="INBOX")
+    done_folder = models.CharField(_("move processed mail to"), max_length=200, blank=True)
+    path = models.CharField(_("Maildir path"), max_length=500, blank=True)
+    enabled = models.BooleanField(default=True)
+    uidvalidity = models.BigIntegerField(null=True, blank=True)
+    last_uid = models.BigIntegerField(default=0)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("mailbox")
+        verbose_name_plural = _("mailboxes")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InboundMail(models.Model):
+    """One delivery of one message. The raw bytes are the record of truth."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("pending")
+        TICKETED = "ticketed", _("on a ticket")
+        ROBOT = "robot", _("auto-reply or bounce")
+        SPAM = "spam", _("spam")
+        DUPLICATE = "duplicate", _("duplicate")
+        QUARANTINED = "quarantined", _("quarantined")
+
+    mailbox = models.ForeignKey(Mailbox, null=True, blank=True, on_delete=models.SET_NULL, related_name="mails")
+    source = models.CharField(max_length=20)  # imap, lmtp, import, portal
+    source_uid = models.CharField(max_length=300, blank=True)  # "uidvalidity:uid", file name, ...
+    raw = models.BinaryField()
+    size = models.PositiveIntegerField()
+    content_hash = models.CharField(max_length=64, db_index=True)
+    message_id = models.CharField(max_length=255, blank=True, db_index=True)
+    # Message-ID, or the content hash when there is none: one ticket message per key.
+    dedupe_key = models.CharField(max_length=300, db_index=True)
+    received_at = models.DateTimeField(db_index=True)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING, db_index=True)
+    from_addr = models.CharField(max_length=254, blank=True)
+    subject = models.CharField(max_length=300, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    ticket = models.ForeignKey("tickets.Ticket", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="inbound_mails")
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "source_uid"], condition=~models.Q(source_uid=""),
+                                    name="inbound_source_uid_unique"),
+        ]
+        verbose_name = _("inbound mail")
+        verbose_name_plural = _("inbound mail")
+
+    def __str__(self) -> str:
+        return f"{self.get_state_display()}: {self.subject or self.message_id or self.pk}"

@@ -1,0 +1,41 @@
+"""Durable outgoing mail. Knows nothing of tickets: ``ref`` is an opaque label."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OutgoingMail(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting to be sent")
+        SENDING = "sending", _("being sent")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed permanently")
+        SUPPRESSED = "suppressed", _("not sent (loop protection)")
+
+    message_id = models.CharField(max_length=255, unique=True)
+    kind = models.CharField(max_length=30)  # reply, ack, reminder, release, notify, lookup, ...
+    ref = models.CharField(max_length=60, blank=True, db_index=True)  # e.g. "ticket:42"
+    from_addr = models.CharField(max_length=254)
+    to_addrs = models.TextField()
+    subject = models.CharField(max_length=300)
+    raw = models.BinaryField()  # the complete message as it will be signed and sent
+    is_automatic = models.BooleanField(default=False)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(db_index=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    smtp_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbox_due_idx")]
+        verbose_name = _("outgoing mail")
+        verbose_name_plural = _("outbox")
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.to_addrs}: {self.subject}"

@@ -1,0 +1,284 @@
+"""Load and validate the policy file (TOML).
+
+Validation is strict: an unknown key, a wrong type, a bad time, an unknown zone or
+channel raises ``PolicyError`` naming the file, the dotted key and the reason.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from supportdesk.policy.model import (
+    CHANNELS,
+    REQUEST_ITEM_KEYS,
+    WEEKDAYS,
+    Automation,
+    Brand,
+    CalendarConfig,
+    Channels,
+    EmailContact,
+    Office,
+    PhoneContact,
+    Policy,
+    Product,
+    RequestItem,
+    SlaConfig,
+    SupportInfo,
+)
+
+DEFAULT_POLICY_FILE = Path(__file__).with_name("default_policy.toml")
+_TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class PolicyError(ValueError):
+    def __init__(self, source: str, key: str, reason: str) -> None:
+        super().__init__(f"policy file {source}: key '{key}': {reason}")
+        self.source = source
+        self.key = key
+        self.reason = reason
+
+
+class _Reader:
+    """Reads one TOML table, remembering which keys were used so leftovers are errors."""
+
+    def __init__(self, source: str, table: Any, path: str) -> None:
+        if not isinstance(table, dict):
+            raise PolicyError(source, path, "must be a table")
+        self.source, self.table, self.path = source, table, path
+        self.used: set[str] = set()
+
+    def key(self, name: str) -> str:
+        return f"{self.path}.{name}" if self.path else name
+
+    def fail(self, name: str, reason: str) -> PolicyError:
+        return PolicyError(self.source, self.key(name), reason)
+
+    def get(self, name: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
+        self.used.add(name)
+        if name not in self.table:
+            if default is ...:
+                raise self.fail(name, "is required")
+            return default
+        value = self.table[name]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            return float(value)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
+            raise self.fail(name, f"must be {names}, not {type(value).__name__}")
+        return value
+
+    def sub(self, name: str, default: Any = ...) -> _Reader:
+        return _Reader(self.source, self.get(name, dict, default), self.key(name))
+
+    def items(self, name: str) -> list[_Reader]:
+        raw = self.get(name, list, [])
+        return [_Reader(self.source, entry, f"{self.key(name)}[{i}]") for i, entry in enumerate(raw)]
+
+    def done(self) -> None:
+        unknown = sorted(set(self.table) - self.used)
+        if unknown:
+            raise self.fail(unknown[0], "unknown key")
+
+
+def _parse_time(r: _Reader, name: str, text: Any) -> time:
+    if not isinstance(text, str) or not _TIME_RE.match(text):
+        raise r.fail(name, f"bad time {text!r}: expected HH:MM")
+    hours, minutes = text.split(":")
+    return time(int(hours), int(minutes))
+
+
+def _support(r: _Reader) -> SupportInfo:
+    info = SupportInfo(
+        name=r.get("name", str),
+        name_en=r.get("name_en", str, ""),
+        company=r.get("company", str, ""),
+        company_en=r.get("company_en", str, ""),
+        site=r.get("site", str, ""),
+        base_url=r.get("base_url", str, "http://127.0.0.1:8000").rstrip("/"),
+    )
+    r.done()
+    return info
+
+
+def _contacts(r: _Reader) -> tuple[tuple[EmailContact, ...], tuple[PhoneContact, ...]]:
+    emails = []
+    for e in r.items("email"):
+        address = e.get("address", str).strip().lower()
+        if not _EMAIL_RE.match(address):
+            raise e.fail("address", f"not an e-mail address: {address!r}")
+        emails.append(EmailContact(address, e.get("purpose", str, "requests"), e.get("preferred", bool, False)))
+        e.done()
+    phones = []
+    for p in r.items("phone"):
+        number = p.get("number", str)
+        if sum(ch.isdigit() for ch in number) < 6:
+            raise p.fail("number", f"not a phone number: {number!r}")
+        phones.append(PhoneContact(number, p.get("purpose", str, "phone"), p.get("multiline", bool, False)))
+        p.done()
+    r.done()
+    if not emails:
+        raise r.fail("email", "at least one support e-mail address is required")
+    if not phones:
+        raise r.fail("phone", "at least one phone number is required")
+    return tuple(emails), tuple(phones)
+
+
+def _office(r: _Reader) -> Office:
+    zone_name = r.get("timezone", str)
+    try:
+        ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise r.fail("timezone", f"unknown time zone {zone_name!r}") from exc
+    hr = r.sub("hours")
+    hours: dict[int, tuple[time, time] | None] = {}
+    for index, day in enumerate(WEEKDAYS):
+        span = hr.get(day, list, [])
+        if not span:
+            hours[index] = None
+            continue
+        if len(span) != 2:
+            raise hr.fail(day, "expected [\"HH:MM\", \"HH:MM\"] or [] for a day off")
+        start, end = _parse_time(hr, day, span[0]), _parse_time(hr, day, span[1])
+        if end <= start:
+            raise hr.fail(day, f"end {span[1]} is not after start {span[0]}")
+        hours[index] = (start, end)
+    hr.done()
+    office = Office(r.get("city", str, ""), r.get("city_en", str, ""), zone_name, hours)
+    r.done()
+    if not any(hours.values()):
+        raise r.fail("hours", "no working day in the week")
+    return office
+
+
+def _calendar(r: _Reader, base: Path) -> CalendarConfig:
+    country = r.get("country", str, "RU")
+    if country != "RU":
+        raise r.fail("country", f"unsupported country {country!r}: only RU has a production calendar")
+    data_file = r.get("data_file", str, "")
+    if data_file:
+        path = Path(data_file) if Path(data_file).is_absolute() else base / data_file
+        if not path.is_file():
+            raise r.fail("data_file", f"file not found: {path}")
+        data_file = str(path)
+    r.done()
+    return CalendarConfig(country, data_file)
+
+
+def _channels(r: _Reader) -> Channels:
+    official = tuple(r.get("official", list))
+    for ch in official:
+        if ch not in CHANNELS:
+            raise r.fail("official", f"unknown channel {ch!r}: known channels are {', '.join(CHANNELS)}")
+    if not official:
+        raise r.fail("official", "at least one official channel is required")
+    channels = Channels(official, r.get("web_form", bool, False))
+    r.done()
+    return channels
+
+
+def _positive(r: _Reader, name: str, kind: type, default: Any = ...) -> Any:
+    value = r.get(name, kind, default)
+    if value <= 0:
+        raise r.fail(name, "must be greater than zero")
+    return value
+
+
+def _sla(r: _Reader) -> SlaConfig:
+    sla = SlaConfig(
+        business_day_hours=_positive(r, "business_day_hours", int, 9),
+        reply_target_business_days=_positive(r, "reply_target_business_days", float, 1.0),
+        reply_limit_business_days=_positive(r, "reply_limit_business_days", float, 2.0),
+    )
+    if sla.reply_limit_business_days < sla.reply_target_business_days:
+        raise r.fail("reply_limit_business_days", "the limit is shorter than the target")
+    r.done()
+    return sla
+
+
+def _automation(r: _Reader) -> Automation:
+    auto = Automation(
+        reminder_after_business_days=_positive(r, "reminder_after_business_days", int, 5),
+        auto_close_after_business_days=_positive(r, "auto_close_after_business_days", int, 10),
+        auto_mails_per_address_per_day=_positive(r, "auto_mails_per_address_per_day", int, 5),
+        subject_threading=r.get("subject_threading", bool, True),
+        subject_threading_days=_positive(r, "subject_threading_days", int, 14),
+    )
+    r.done()
+    return auto
+
+
+def _request_items(readers: list[_Reader], top: _Reader) -> tuple[RequestItem, ...]:
+    items = []
+    for r in readers:
+        key = r.get("key", str)
+        if key not in REQUEST_ITEM_KEYS:
+            raise r.fail("key", f"unknown request item {key!r}: known items are {', '.join(REQUEST_ITEM_KEYS)}")
+        items.append(RequestItem(key, r.get("title", str), r.get("title_en", str, key),
+                                 r.get("hint", str, ""), r.get("hint_en", str, "")))
+        r.done()
+    if sorted(i.key for i in items) != sorted(REQUEST_ITEM_KEYS):
+        raise top.fail("request_items", f"must list each of {', '.join(REQUEST_ITEM_KEYS)} once")
+    return tuple(items)
+
+
+def _catalog(top: _Reader) -> tuple[tuple[Brand, ...], tuple[Product, ...], tuple[dict, ...]]:
+    brands = []
+    for r in top.items("brands"):
+        brands.append(Brand(r.get("key", str), r.get("name", str), r.get("name_en", str, "")))
+        r.done()
+    brand_keys = {b.key for b in brands}
+    products, raw = [], []
+    for r in top.items("products"):
+        brand = r.get("brand", str)
+        if brand not in brand_keys:
+            raise r.fail("brand", f"unknown brand {brand!r}")
+        aliases = r.get("aliases", list, [])
+        if not all(isinstance(a, str) for a in aliases):
+            raise r.fail("aliases", "must be a list of strings")
+        products.append(Product(
+            key=r.get("key", str), name=r.get("name", str), brand=brand, aliases=tuple(aliases),
+            version_hint=r.get("version_hint", str, ""), version_hint_en=r.get("version_hint_en", str, ""),
+            settings_hint=r.get("settings_hint", str, ""), settings_hint_en=r.get("settings_hint_en", str, ""),
+        ))
+        raw.append(dict(r.table))
+        r.done()
+    keys = [p.key for p in products]
+    if len(set(keys)) != len(keys):
+        raise top.fail("products", "product keys must be unique")
+    return tuple(brands), tuple(products), tuple(raw)
+
+
+def parse_policy(text: str, *, source: str, base_dir: Path | None = None) -> Policy:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(source, "(syntax)", f"not valid TOML: {exc}") from exc
+    top = _Reader(source, data, "")
+    base = base_dir or Path.cwd()
+    support = _support(top.sub("support"))
+    emails, phones = _contacts(top.sub("contacts"))
+    office = _office(top.sub("office"))
+    calendar = _calendar(top.sub("calendar", {}), base)
+    channels = _channels(top.sub("channels"))
+    sla = _sla(top.sub("sla", {}))
+    automation = _automation(top.sub("automation", {}))
+    request_items = _request_items(top.items("request_items"), top)
+    brands, products, raw_products = _catalog(top)
+    top.done()
+    return Policy(source, support, emails, phones, office, calendar, channels, sla, automation,
+                  request_items, brands, products, raw_products)
+
+
+def load_policy(path: str | Path | None = None) -> Policy:
+    file = Path(path) if path else DEFAULT_POLICY_FILE
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PolicyError(str(file), "(file)", f"cannot read: {exc.strerror or exc}") from exc
+    return parse_policy(text, source=str(file), base_dir=file.parent)

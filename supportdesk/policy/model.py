@@ -1,0 +1,154 @@
+"""The policy as typed, immutable values (what the rest of SupportDesk reads)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import time
+from zoneinfo import ZoneInfo
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+CHANNELS = ("email", "phone", "web")
+REQUEST_ITEM_KEYS = ("description", "steps", "version", "settings")
+
+
+@dataclass(frozen=True)
+class SupportInfo:
+    name: str
+    name_en: str
+    company: str
+    company_en: str
+    site: str
+    base_url: str
+
+
+@dataclass(frozen=True)
+class EmailContact:
+    address: str
+    purpose: str
+    preferred: bool = False
+
+
+@dataclass(frozen=True)
+class PhoneContact:
+    number: str
+    purpose: str
+    multiline: bool = False
+
+    @property
+    def tel_uri(self) -> str:
+        digits = "".join(ch for ch in self.number if ch.isdigit() or ch == "+")
+        return f"tel:{digits}"
+
+
+@dataclass(frozen=True)
+class Office:
+    city: str
+    city_en: str
+    timezone: str
+    # weekday (0 = Monday) -> (open, close), or None for a day off
+    hours: dict[int, tuple[time, time] | None]
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class CalendarConfig:
+    country: str
+    data_file: str
+
+
+@dataclass(frozen=True)
+class Channels:
+    official: tuple[str, ...]
+    web_form: bool
+
+    @property
+    def accepted(self) -> tuple[str, ...]:
+        """Channels that may create a ticket (the web form only when enabled)."""
+        return self.official + (("web",) if self.web_form and "web" not in self.official else ())
+
+
+@dataclass(frozen=True)
+class SlaConfig:
+    business_day_hours: int
+    reply_target_business_days: float
+    reply_limit_business_days: float
+
+    @property
+    def reply_target_seconds(self) -> float:
+        return self.reply_target_business_days * self.business_day_hours * 3600
+
+    @property
+    def reply_limit_seconds(self) -> float:
+        return self.reply_limit_business_days * self.business_day_hours * 3600
+
+
+@dataclass(frozen=True)
+class Automation:
+    reminder_after_business_days: int
+    auto_close_after_business_days: int
+    auto_mails_per_address_per_day: int
+    subject_threading: bool
+    subject_threading_days: int
+
+
+@dataclass(frozen=True)
+class RequestItem:
+    key: str
+    title: str
+    title_en: str
+    hint: str
+    hint_en: str
+
+
+@dataclass(frozen=True)
+class Brand:
+    key: str
+    name: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class Product:
+    key: str
+    name: str
+    brand: str
+    aliases: tuple[str, ...] = ()
+    version_hint: str = ""
+    version_hint_en: str = ""
+    settings_hint: str = ""
+    settings_hint_en: str = ""
+
+
+@dataclass(frozen=True)
+class Policy:
+    source: str
+    support: SupportInfo
+    emails: tuple[EmailContact, ...]
+    phones: tuple[PhoneContact, ...]
+    office: Office
+    calendar: CalendarConfig
+    channels: Channels
+    sla: SlaConfig
+    automation: Automation
+    request_items: tuple[RequestItem, ...]
+    brands: tuple[Brand, ...]
+    products: tuple[Product, ...]
+    raw_products: tuple[dict, ...] = field(default=(), repr=False, compare=False)
+
+    @property
+    def support_email(self) -> str:
+        preferred = [e for e in self.emails if e.preferred]
+        return (preferred or list(self.emails))[0].address
+
+    @property
+    def main_phone(self) -> PhoneContact:
+        return self.phones[0]
+
+    def product(self, key: str) -> Product | None:
+        return next((p for p in self.products if p.key == key), None)
+
+    def request_item(self, key: str) -> RequestItem:
+        return next(i for i in self.request_items if i.key == key)

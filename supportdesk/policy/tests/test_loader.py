@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import time
+from pathlib import Path
+
+import pytest
+
+from supportdesk.policy.loader import DEFAULT_POLICY_FILE, PolicyError, load_policy, parse_policy
+
+DEFAULT_TEXT = DEFAULT_POLICY_FILE.read_text(encoding="utf-8")
+
+
+def parse(text: str):
+    return parse_policy(text, source="test.toml")
+
+
+def test_default_policy_reproduces_the_seed():
+    p = load_policy()
+    assert p.support_email == "forward@softlab.tv"
+    assert p.main_phone.number == "+7 (383) 363-04-62"
+    assert p.main_phone.multiline
+    assert p.office.timezone == "Asia/Novosibirsk"
+    assert all(p.office.hours[d] == (time(9), time(18)) for d in range(5))
+    assert p.office.hours[5] is None and p.office.hours[6] is None
+    assert p.channels.official == ("email", "phone")
+    assert p.channels.accepted == ("email", "phone")
+    assert (p.sla.reply_target_business_days, p.sla.reply_limit_business_days) == (1, 2)
+    assert p.sla.business_day_hours == 9
+    assert [b.name for b in p.brands] == ["СофтЛаб-НСК", "СофтЛаб-ММ"]
+    assert [i.key for i in p.request_items] == ["description", "steps", "version", "settings"]
+    assert {"Forward TS", "Forward T", "FDOnAir"} <= {pr.name for pr in p.products}
+
+
+def test_unknown_key_is_named():
+    text = DEFAULT_TEXT.replace("[sla]\n", "[sla]\nreply_in_hours = 4\n")
+    with pytest.raises(PolicyError) as err:
+        parse(text)
+    assert err.value.key == "sla.reply_in_hours"
+    assert "unknown key" in str(err.value) and "test.toml" in str(err.value)
+
+
+def test_unknown_top_level_section_is_named():
+    with pytest.raises(PolicyError) as err:
+        parse(DEFAULT_TEXT + "\n[telegram]\nbot = 'x'\n")
+    assert err.value.key == "telegram"
+
+
+def test_bad_zone_is_named():
+    with pytest.raises(PolicyError) as err:
+        parse(DEFAULT_TEXT.replace('"Asia/Novosibirsk"', '"Asia/Novosibirk"'))
+    assert err.value.key == "office.timezone"
+    assert "unknown time zone 'Asia/Novosibirk'" in str(err.value)
+
+
+def test_end_before_start_is_named():
+    with pytest.raises(PolicyError) as err:
+        parse(DEFAULT_TEXT.replace('mon = ["09:00", "18:00"]', 'mon = ["19:00", "09:00"]'))
+    assert err.value.key == "office.hours.mon"
+    assert "end 09:00 is not after start 19:00" in str(err.value)
+
+
+def test_bad_time_is_named():
+    with pytest.raises(PolicyError) as err:
+        parse(DEFAULT_TEXT.replace('tue = ["09:00", "18:00"]', 'tue = ["9 am", "18:00"]'))
+    assert err.value.key == "office.hours.tue"
+    assert "bad time '9 am'" in str(err.value)
+
+
+def test_unknown_channel_is_named():
+    with pytest.raises(PolicyError) as err:
+        parse(DEFAULT_TEXT.replace('official = ["email", "phone"]', 'official = ["email", "telegram"]'))
+    assert err.value.key == "channels.official"
+    assert "unknown channel 'telegram'" in str(err.value)
+
+
+def test_wrong_type_and_missing_items():
+    with pytest.raises(PolicyError) as err:
+        parse(DEFAULT_TEXT.replace("business_day_hours = 9", 'business_day_hours = "nine"'))
+    assert err.value.key == "sla.business_day_hours" and "must be int" in str(err.value)
+    with pytest.raises(PolicyError) as err:
+        parse(DEFAULT_TEXT.replace('key = "steps"', 'key = "screenshots"'))
+    assert err.value.key == "request_items[1].key"
+
+
+def test_web_form_switch_adds_the_channel():
+    p = parse(DEFAULT_TEXT.replace("web_form = false", "web_form = true"))
+    assert p.channels.accepted == ("email", "phone", "web")
+
+
+def test_a_wrong_file_stops_start_up(tmp_path: Path):
+    bad = tmp_path / "policy.toml"
+    bad.write_text(DEFAULT_TEXT.replace('"Asia/Novosibirsk"', '"Mars/Olympus"'), encoding="utf-8")
+    env = {**os.environ, "SUPPORTDESK_POLICY": str(bad), "SUPPORTDESK_DEV": "1",
+           "SUPPORTDESK_DATA_DIR": str(tmp_path), "DATABASE_URL": ""}
+    proc = subprocess.run([sys.executable, "-m", "supportdesk.cli", "check"], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode != 0
+    assert f"policy file {bad}: key 'office.timezone': unknown time zone 'Mars/Olympus'" in proc.stderr

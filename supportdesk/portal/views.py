@@ -1,0 +1,31 @@
+"""Public pages: the contacts and rules page, rendered from the policy."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from supportdesk.policy import get_policy
+from supportdesk.portal.selectors import MOSCOW, hours_label, msk_offset_label, open_state, utc_offset_label
+
+
+def contacts(request: HttpRequest) -> HttpResponse:
+    policy = get_policy()
+    now = timezone.now()
+    state = open_state(policy, now)
+    english = get_language() == "en"
+    brands = [(b.name_en or b.name) if english else b.name for b in policy.brands]
+    return render(request, "portal/contacts.html", {
+        "state": state,
+        "moscow_zone": MOSCOW,
+        "state_moscow": state.in_zone(MOSCOW),
+        "hours_label": hours_label(policy),
+        "utc_offset": utc_offset_label(policy.office.timezone, now),
+        "msk_offset": msk_offset_label(policy.office.timezone, now),
+        "brand_names": ", ".join(f"«{name}»" for name in brands),
+        "city": (policy.office.city_en or policy.office.city) if english else policy.office.city,
+        "reply_target": policy.sla.reply_target_business_days,
+        "reply_limit": policy.sla.reply_limit_business_days,
+    })

@@ -1,0 +1,180 @@
+"""SupportDesk settings, read from the environment at start-up.
+
+Embedded default: SQLite (WAL) in ``$SUPPORTDESK_DATA_DIR`` (``./var``), Celery on a
+broker kept on local disk. Scale-out: ``DATABASE_URL=postgres://...`` and
+``CELERY_BROKER_URL=redis://...``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from supportdesk.lib.env import env_bool, env_int, env_list, env_str, parse_database_url
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(env_str("SUPPORTDESK_DATA_DIR", str(Path.cwd() / "var"))).resolve()
+
+DEBUG = env_bool("SUPPORTDESK_DEBUG", False)
+SECRET_KEY = env_str("SUPPORTDESK_SECRET_KEY")
+if not SECRET_KEY:
+    if not (DEBUG or env_bool("SUPPORTDESK_DEV", False)):
+        raise ImproperlyConfigured(
+            "SUPPORTDESK_SECRET_KEY is not set (set SUPPORTDESK_DEV=1 for a development key)"
+        )
+    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
+
+ALLOWED_HOSTS = env_list("SUPPORTDESK_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("SUPPORTDESK_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "supportdesk.policy",
+    "supportdesk.accounts",
+    "supportdesk.catalog",
+    "supportdesk.customers",
+    "supportdesk.outbox",
+    "supportdesk.tickets",
+    "supportdesk.mail",
+    "supportdesk.phone",
+    "supportdesk.kb",
+    "supportdesk.portal",
+    "supportdesk.releases",
+    "supportdesk.sla",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "supportdesk.urls"
+WSGI_APPLICATION = "supportdesk.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "supportdesk.policy.context_processors.policy",
+            ],
+        },
+    },
+]
+
+_db = parse_database_url(
+    env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'supportdesk.sqlite3'}", base_dir=Path.cwd()
+)
+if _db.engine == "sqlite":
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": _db.name,
+            "OPTIONS": {
+                # WAL lets readers work while the intake writes; IMMEDIATE avoids
+                # "database is locked" on read-then-write transactions.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+            "TEST": {"NAME": env_str("SUPPORTDESK_TEST_SQLITE", "") or None},
+        }
+    }
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": _db.name,
+            "USER": _db.user,
+            "PASSWORD": _db.password,
+            "HOST": _db.host,
+            "PORT": _db.port,
+            "CONN_MAX_AGE": env_int("SUPPORTDESK_CONN_MAX_AGE", 60),
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "tickets:queue"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "ru"
+LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "UTC"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_ROOT = DATA_DIR / "media"
+ATTACHMENT_ROOT = Path(env_str("SUPPORTDESK_ATTACHMENT_DIR", str(DATA_DIR / "attachments")))
+
+SUPPORTDESK_POLICY_FILE = env_str("SUPPORTDESK_POLICY", "")
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE = env_bool("SUPPORTDESK_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Outgoing mail: the outbox worker sends through this SMTP server.
+SMTP_HOST = env_str("SUPPORTDESK_SMTP_HOST", "127.0.0.1")
+SMTP_PORT = env_int("SUPPORTDESK_SMTP_PORT", 25)
+SMTP_USER = env_str("SUPPORTDESK_SMTP_USER", "")
+SMTP_PASSWORD = env_str("SUPPORTDESK_SMTP_PASSWORD", "")
+SMTP_STARTTLS = env_bool("SUPPORTDESK_SMTP_STARTTLS", False)
+SMTP_TIMEOUT = env_int("SUPPORTDESK_SMTP_TIMEOUT", 20)
+DKIM_SELECTOR = env_str("SUPPORTDESK_DKIM_SELECTOR", "")
+DKIM_DOMAIN = env_str("SUPPORTDESK_DKIM_DOMAIN", "")
+DKIM_PRIVATE_KEY_FILE = env_str("SUPPORTDESK_DKIM_KEY_FILE", "")
+MAIL_MESSAGE_ID_DOMAIN = env_str("SUPPORTDESK_MESSAGE_ID_DOMAIN", "supportdesk.local")
+
+# Celery: the embedded default keeps its broker on local disk (no server).
+CELERY_FS_DIR = DATA_DIR / "celery"
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "")
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache"
+        if not env_str("SUPPORTDESK_REDIS_CACHE")
+        else "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env_str("SUPPORTDESK_REDIS_CACHE", "supportdesk"),
+    }
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("SUPPORTDESK_LOG_LEVEL", "WARNING")},
+}
+
+os.makedirs(DATA_DIR, exist_ok=True)

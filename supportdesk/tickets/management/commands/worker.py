@@ -1,0 +1,24 @@
+"""``supportdesk worker --loop``: the periodic jobs without Celery (embedded mode)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Run the periodic jobs (outbox, SLA watcher, mailboxes, reminders) in a loop, without Celery."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--loop", action="store_true", help="keep running (default: one pass)")
+        parser.add_argument("--interval", type=float, default=5.0)
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        from supportdesk.jobs import run_jobs_once, run_loop
+
+        if opts["loop"]:
+            run_loop(interval=opts["interval"])
+        else:
+            for job, result in run_jobs_once().items():
+                self.stdout.write(f"{job}: {result}")

@@ -1,0 +1,211 @@
+"""Tickets, their messages, attachments and status history.
+
+Only ``supportdesk.tickets.services`` writes these rows; everything else reads them
+through selectors.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from supportdesk.catalog.models import Product, Release
+from supportdesk.customers.models import Customer
+
+CHECKLIST_ITEMS = ("description", "steps", "version", "settings")
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("new")
+    OPEN = "open", _("open")
+    WAITING_CUSTOMER = "waiting_customer", _("waiting for the customer")
+    WAITING_RELEASE = "waiting_release", _("waiting for a release")
+    SOLVED = "solved", _("solved")
+    CLOSED = "closed", _("closed")
+
+
+OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.WAITING_CUSTOMER, Status.WAITING_RELEASE)
+PAUSED_STATUSES = (Status.WAITING_CUSTOMER, Status.WAITING_RELEASE)
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("e-mail")
+    PHONE = "phone", _("phone")
+    WEB = "web", _("web form")
+
+
+class Ticket(models.Model):
+    subject = models.CharField(_("subject"), max_length=300)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="tickets")
+    # The address the customer wrote from: replies go there.
+    contact_email = models.EmailField(_("reply address"), blank=True)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="assigned_tickets")
+    language = models.CharField(_("language"), max_length=8, default="ru")
+
+    product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets")
+    reported_version = models.CharField(_("reported version"), max_length=40, blank=True)
+    waiting_release = models.ForeignKey(Release, null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="waiting_tickets")
+
+    # The four items of rule 5: {"description": {"present": bool, "source": "auto"|"agent", "evidence": str}, ...}
+    checklist = models.JSONField(default=dict, blank=True)
+    checklist_complete = models.BooleanField(default=False)
+
+    # Reply clock (rule 6): the oldest customer message that still awaits a public reply.
+    reply_pending_since = models.DateTimeField(null=True, blank=True)
+    reply_target_at = models.DateTimeField(null=True, blank=True)
+    reply_due_at = models.DateTimeField(null=True, blank=True)
+    reply_warned_at = models.DateTimeField(null=True, blank=True)
+    reply_breached_at = models.DateTimeField(null=True, blank=True)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    # Resolution clock (rule 7), net of waiting_* pauses; derived from the status history.
+    resolution_business_seconds = models.FloatField(null=True, blank=True)
+
+    unreachable_by_email = models.BooleanField(_("unreachable by e-mail"), default=False)
+    unreachable_reason = models.CharField(max_length=300, blank=True)
+
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="merged_tickets")
+    follows_up = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="follow_ups", verbose_name=_("continues ticket"))
+
+    created_at = models.DateTimeField(db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    solved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    last_customer_message_at = models.DateTimeField(null=True, blank=True)
+    last_agent_message_at = models.DateTimeField(null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "reply_due_at", "id"], name="ticket_queue_idx"),
+            models.Index(fields=["assignee", "status", "reply_due_at"], name="ticket_assignee_idx"),
+            models.Index(fields=["customer", "status"], name="ticket_customer_idx"),
+        ]
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+
+    def __str__(self) -> str:
+        return f"[#{self.pk}] {self.subject}"
+
+    @property
+    def number(self) -> int:
+        return self.pk
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_paused(self) -> bool:
+        return self.status in PAUSED_STATUSES
+
+
+class Message(models.Model):
+    class Kind(models.TextChoices):
+        INCOMING = "incoming", _("customer message")
+        OUTGOING = "outgoing", _("reply")
+        NOTE = "note", _("internal note")
+        CALL = "call", _("phone call")
+        EVENT = "event", _("event")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    channel = models.CharField(max_length=8, choices=Channel.choices, blank=True)
+    author_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    author_customer = models.ForeignKey(Customer, null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="+")
+    from_addr = models.CharField(max_length=254, blank=True)
+    to_addrs = models.TextField(blank=True)
+    subject = models.CharField(max_length=300, blank=True)
+    body_text = models.TextField(blank=True)
+    body_html = models.TextField(blank=True)  # sanitised; never raw HTML from mail
+    quoted_start = models.PositiveIntegerField(null=True, blank=True)
+    # Automatic mail (acknowledgments, reminders) never stops the reply clock.
+    is_automatic = models.BooleanField(default=False)
+    # A robot's message (auto-reply, bounce): stored, never answered.
+    is_robot = models.BooleanField(default=False)
+    answers_customer = models.BooleanField(default=False)
+    event = models.CharField(max_length=40, blank=True)
+    event_data = models.JSONField(default=dict, blank=True)
+    # RFC 5322 identity, ours or theirs, for threading.
+    message_id = models.CharField(max_length=255, blank=True, db_index=True)
+    in_reply_to = models.CharField(max_length=255, blank=True)
+    references = models.TextField(blank=True)
+    inbound = models.ForeignKey("mail.InboundMail", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+")
+    outgoing = models.ForeignKey("outbox.OutgoingMail", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="message_ticket_idx")]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} on ticket {self.ticket_id}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.kind in (self.Kind.INCOMING, self.Kind.OUTGOING, self.Kind.CALL)
+
+
+class Attachment(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+    content_id = models.CharField(max_length=255, blank=True)
+    is_inline = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class StatusChange(models.Model):
+    """The status history: SLA pauses and the resolution figure are derived from it."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    at = models.DateTimeField()
+    by_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+")
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["ticket", "at"], name="status_ticket_idx")]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status history")
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '∅'} → {self.to_status}"
+
+
+class CannedResponse(models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    language = models.CharField(_("language"), max_length=8, default="ru")
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("canned answer")
+        verbose_name_plural = _("canned answers")
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,352 @@
+"""The only writers of tickets and messages. Every service is one transaction.
+
+Lifecycle rules (SPEC §3) and the reply clock (rule 6) are enforced here, so no
+view, intake path or command can bypass them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from supportdesk.catalog.models import Product, Release
+from supportdesk.customers.models import Customer
+from supportdesk.lib.blobstore import blob_put
+from supportdesk.policy import get_policy
+from supportdesk.tickets import clocks
+from supportdesk.tickets.lifecycle import check_transition
+from supportdesk.tickets.models import (
+    CHECKLIST_ITEMS,
+    PAUSED_STATUSES,
+    Attachment,
+    Message,
+    Status,
+    StatusChange,
+    Ticket,
+)
+
+
+class ChannelNotAccepted(ValueError):
+    """Rule 4: only the official channels register requests."""
+
+    def __init__(self, channel: str, official: Sequence[str]) -> None:
+        super().__init__(
+            f"'{channel}' is not an official support channel; requests are registered only from: "
+            + ", ".join(official)
+        )
+        self.channel = channel
+
+
+class TicketClosed(ValueError):
+    pass
+
+
+class InvalidAction(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class AttachmentData:
+    filename: str
+    content_type: str
+    content: bytes
+    content_id: str = ""
+    is_inline: bool = False
+
+
+def _now(at: datetime | None) -> datetime:
+    return at or timezone.now()
+
+
+def _locked(ticket: Ticket) -> Ticket:
+    """Re-read the ticket under a row lock so concurrent writers serialise."""
+    return Ticket.objects.select_for_update().get(pk=ticket.pk)
+
+
+def _record_status(ticket: Ticket, to_status: str, *, at: datetime, by_user: AbstractBaseUser | None,
+                   reason: str) -> None:
+    StatusChange.objects.create(ticket=ticket, from_status=ticket.status if ticket.pk else "",
+                                to_status=to_status, at=at, by_user=by_user, reason=reason[:200])
+
+
+def _clear_reply_clock(ticket: Ticket) -> list[str]:
+    ticket.reply_pending_since = None
+    ticket.reply_target_at = None
+    ticket.reply_due_at = None
+    ticket.reply_warned_at = None
+    ticket.reply_breached_at = None
+    return ["reply_pending_since", "reply_target_at", "reply_due_at", "reply_warned_at", "reply_breached_at"]
+
+
+def _start_reply_clock(ticket: Ticket, received: datetime) -> list[str]:
+    if ticket.reply_pending_since is not None:
+        return []  # the oldest unanswered message sets the deadline
+    ticket.reply_pending_since = received
+    ticket.reply_target_at, ticket.reply_due_at = clocks.reply_deadlines(received)
+    ticket.reply_warned_at = None
+    ticket.reply_breached_at = None
+    return ["reply_pending_since", "reply_target_at", "reply_due_at", "reply_warned_at", "reply_breached_at"]
+
+
+def ticket_create(
+    *,
+    customer: Customer,
+    subject: str,
+    channel: str,
+    contact_email: str = "",
+    language: str | None = None,
+    product: Product | None = None,
+    reported_version: str = "",
+    created_at: datetime | None = None,
+    by_user: AbstractBaseUser | None = None,
+    follows_up: Ticket | None = None,
+) -> Ticket:
+    """A new ticket in status ``new``. Refuses any channel the policy does not accept."""
+    accepted = get_policy().channels.accepted
+    if channel not in accepted:
+        raise ChannelNotAccepted(channel, accepted)
+    at = _now(created_at)
+    with transaction.atomic():
+        ticket = Ticket(
+            subject=(subject.strip() or "(no subject)")[:300],
+            customer=customer,
+            contact_email=contact_email.strip().lower(),
+            channel=channel,
+            status=Status.NEW,
+            language=language or customer.language or "ru",
+            product=product,
+            reported_version=reported_version[:40],
+            created_at=at,
+            follows_up=follows_up,
+        )
+        ticket.save()
+        StatusChange.objects.create(ticket=ticket, from_status="", to_status=Status.NEW, at=at,
+                                    by_user=by_user, reason="created")
+    return ticket
+
+
+def _store_attachments(message: Message, attachments: Sequence[AttachmentData]) -> None:
+    Attachment.objects.bulk_create([
+        Attachment(message=message, filename=(a.filename or "attachment")[:255],
+                   content_type=(a.content_type or "application/octet-stream")[:120],
+                   size=len(a.content), sha256=blob_put(a.content),
+                   content_id=a.content_id[:255], is_inline=a.is_inline)
+        for a in attachments
+    ])
+
+
+def ticket_add_message(
+    *,
+    ticket: Ticket,
+    kind: str,
+    body_text: str = "",
+    body_html: str = "",
+    subject: str = "",
+    channel: str = "",
+    author_user: AbstractBaseUser | None = None,
+    author_customer: Customer | None = None,
+    from_addr: str = "",
+    to_addrs: str = "",
+    quoted_start: int | None = None,
+    is_automatic: bool = False,
+    is_robot: bool = False,
+    answers_customer: bool | None = None,
+    event: str = "",
+    event_data: dict | None = None,
+    message_id: str = "",
+    in_reply_to: str = "",
+    references: str = "",
+    inbound_id: int | None = None,
+    outgoing_id: int | None = None,
+    attachments: Sequence[AttachmentData] = (),
+    created_at: datetime | None = None,
+) -> Message:
+    """Add one message and apply its effect on the lifecycle and the reply clock.
+
+    - a customer message (not a robot's) reopens a waiting or solved ticket and starts
+      a reply clock if none runs;
+    - a public agent reply, or a call that answered the customer, stops the clock;
+      automatic mail never does.
+    """
+    if kind not in Message.Kind.values:
+        raise InvalidAction(f"unknown message kind {kind!r}")
+    at = _now(created_at)
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        customer_speaks = kind == Message.Kind.INCOMING and not is_robot
+        if customer_speaks and ticket.status == Status.CLOSED:
+            raise TicketClosed(f"ticket #{ticket.pk} is closed; a new message starts a new ticket")
+        if answers_customer is None:
+            answers_customer = kind == Message.Kind.OUTGOING and not is_automatic
+        message = Message.objects.create(
+            ticket=ticket, kind=kind, channel=channel or ticket.channel, author_user=author_user,
+            author_customer=author_customer, from_addr=from_addr[:254], to_addrs=to_addrs,
+            subject=subject[:300], body_text=body_text, body_html=body_html, quoted_start=quoted_start,
+            is_automatic=is_automatic, is_robot=is_robot, answers_customer=answers_customer,
+            event=event[:40], event_data=event_data or {}, message_id=message_id[:255],
+            in_reply_to=in_reply_to[:255], references=references, inbound_id=inbound_id,
+            outgoing_id=outgoing_id, created_at=at,
+        )
+        if attachments:
+            _store_attachments(message, attachments)
+        fields: list[str] = []
+        if customer_speaks:
+            ticket.last_customer_message_at = at
+            fields.append("last_customer_message_at")
+            if ticket.status in (*PAUSED_STATUSES, Status.SOLVED):
+                _apply_status(ticket, Status.OPEN, at=at, by_user=None, reason="customer replied")
+                fields += ["status", "solved_at"]
+            fields += _start_reply_clock(ticket, at)
+        elif answers_customer and kind in (Message.Kind.OUTGOING, Message.Kind.CALL):
+            ticket.last_agent_message_at = at
+            fields.append("last_agent_message_at")
+            if ticket.first_response_at is None:
+                ticket.first_response_at = at
+                fields.append("first_response_at")
+            fields += _clear_reply_clock(ticket)
+            if ticket.status == Status.NEW:
+                _apply_status(ticket, Status.OPEN, at=at, by_user=author_user, reason="answered")
+                fields.append("status")
+        if fields:
+            ticket.save(update_fields=sorted(set(fields)) + ["updated_at"])
+    return message
+
+
+def _apply_status(ticket: Ticket, status: str, *, at: datetime, by_user: AbstractBaseUser | None,
+                  reason: str) -> None:
+    """Move a locked ticket to ``status`` (checked) and record it in the history; caller saves."""
+    check_transition(ticket.status, status)
+    _record_status(ticket, status, at=at, by_user=by_user, reason=reason)
+    ticket.status = status
+    if status == Status.SOLVED:
+        ticket.solved_at = at
+    elif status == Status.OPEN:
+        ticket.solved_at = None
+    if status == Status.CLOSED:
+        ticket.closed_at = at
+
+
+def ticket_set_status(
+    *,
+    ticket: Ticket,
+    status: str,
+    by_user: AbstractBaseUser | None = None,
+    reason: str = "",
+    release: Release | None = None,
+    at: datetime | None = None,
+) -> Ticket:
+    """Change the status, enforcing the lifecycle table. ``waiting_release`` needs a planned release."""
+    when = _now(at)
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        check_transition(ticket.status, status)
+        fields = ["status", "solved_at", "closed_at", "waiting_release", "resolution_business_seconds"]
+        if status == Status.WAITING_RELEASE:
+            if release is None:
+                raise InvalidAction("waiting for a release needs the release to wait for")
+            if release.status != Release.Status.PLANNED:
+                raise InvalidAction(f"release {release} is already published; nothing to wait for")
+            ticket.waiting_release = release
+        elif ticket.waiting_release_id is not None and status != Status.WAITING_RELEASE:
+            ticket.waiting_release = None
+        _apply_status(ticket, status, at=when, by_user=by_user, reason=reason or "status changed")
+        if status in (*PAUSED_STATUSES, Status.SOLVED, Status.CLOSED):
+            # We are now waiting on the customer or a release, or done: no reply is owed.
+            fields += _clear_reply_clock(ticket)
+        if status in (Status.SOLVED, Status.CLOSED):
+            ticket.resolution_business_seconds = clocks.ticket_resolution_seconds(
+                ticket_status_history(ticket), when)
+        ticket.save(update_fields=sorted(set(fields)) + ["updated_at"])
+        ticket_add_event(ticket=ticket, event="status", by_user=by_user,
+                         data={"to": status, "reason": reason, "release": release.pk if release else None},
+                         at=when)
+    return ticket
+
+
+def ticket_status_history(ticket: Ticket) -> list[tuple[datetime, str]]:
+    return list(StatusChange.objects.filter(ticket=ticket).order_by("at", "id").values_list("at", "to_status"))
+
+
+def ticket_resolution_now(ticket: Ticket, now: datetime | None = None) -> float:
+    """The resolution figure as of ``now`` (net of pauses), from the history."""
+    end = ticket.solved_at or ticket.closed_at or _now(now)
+    return clocks.ticket_resolution_seconds(ticket_status_history(ticket), end)
+
+
+def ticket_add_event(*, ticket: Ticket, event: str, by_user: AbstractBaseUser | None = None,
+                     data: dict | None = None, text: str = "", at: datetime | None = None) -> Message:
+    """A system event in the conversation (acknowledgment sent, bounced, assigned, ...)."""
+    return Message.objects.create(ticket=ticket, kind=Message.Kind.EVENT, author_user=by_user, event=event[:40],
+                                  event_data=data or {}, body_text=text, created_at=_now(at))
+
+
+def ticket_assign(*, ticket: Ticket, assignee: AbstractBaseUser | None, by_user: AbstractBaseUser | None) -> Ticket:
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        ticket.assignee = assignee  # type: ignore[assignment]
+        ticket.save(update_fields=["assignee", "updated_at"])
+        ticket_add_event(ticket=ticket, event="assigned", by_user=by_user,
+                         data={"assignee": assignee.get_username() if assignee else None})
+    return ticket
+
+
+def ticket_set_product(*, ticket: Ticket, product: Product | None, version: str,
+                       by_user: AbstractBaseUser | None) -> Ticket:
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        ticket.product = product
+        ticket.reported_version = version.strip()[:40]
+        if ticket.reported_version:
+            _set_item(ticket, "version", True, source="agent" if by_user else "auto",
+                      evidence=ticket.reported_version)
+        ticket.save(update_fields=["product", "reported_version", "checklist", "checklist_complete", "updated_at"])
+        ticket_add_event(ticket=ticket, event="product", by_user=by_user,
+                         data={"product": product.name if product else None, "version": ticket.reported_version})
+    return ticket
+
+
+def _set_item(ticket: Ticket, item: str, present: bool, *, source: str, evidence: str = "") -> None:
+    if item not in CHECKLIST_ITEMS:
+        raise InvalidAction(f"unknown checklist item {item!r}")
+    checklist = dict(ticket.checklist or {})
+    checklist[item] = {"present": bool(present), "source": source, "evidence": evidence[:200]}
+    ticket.checklist = checklist
+    ticket.checklist_complete = all(checklist.get(k, {}).get("present") for k in CHECKLIST_ITEMS)
+
+
+def ticket_set_checklist(*, ticket: Ticket, items: dict[str, tuple[bool, str]], source: str,
+                         by_user: AbstractBaseUser | None = None) -> Ticket:
+    """Set checklist items: ``{"steps": (True, "evidence")}``.
+
+    An automatic evaluation never overrides an agent's decision; it only fills items that
+    the agent has not set and upgrades missing ones to present.
+    """
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        current = ticket.checklist or {}
+        for item, (present, evidence) in items.items():
+            previous = current.get(item)
+            if source == "auto" and previous and (previous.get("source") == "agent" or previous.get("present")):
+                continue
+            _set_item(ticket, item, present, source=source, evidence=evidence)
+        ticket.save(update_fields=["checklist", "checklist_complete", "updated_at"])
+        if by_user is not None:
+            ticket_add_event(ticket=ticket, event="checklist", by_user=by_user,
+                             data={k: v[0] for k, v in items.items()})
+    return ticket
+
+
+def ticket_mark_unreachable(*, ticket: Ticket, reason: str) -> Ticket:
+    """A bounce or a permanent SMTP failure: the customer must be called."""
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        ticket.unreachable_by_email = True
+        ticket.unreachable_reason = reason[:300]
+        ticket.save(update_fields=["unreachable_by_email", "unreachable_reason", "updated_at"])
+        ticket_add_event(ticket=ticket, event="bounced", data={"reason": reason[:300]})
+    return ticket
