@@ -21,20 +21,22 @@ _SETTINGS_NAME = re.compile(r"settings|setting|настро|options|параме
 _DATA_NAME = re.compile(r"schedule|playlist|расписан|плейлист|subtit|субтитр|(?<![a-z])logs?(?![a-z])")
 _DATA_CONTENT = re.compile(r"<\s*(?:schedule|playlist|items?)\b")
 _SCREENSHOT_OF_SETTINGS = re.compile(
-    r"(?:скрин\w*|скриншот\w*|снимк?\w*|screenshot\w*|screen\s+shot\w*)(?:\s+\w+){0,3}\s+"
+    r"(?:скрин\w*|скриншот\w*|снимк?\w*|screenshot\w*|screen\s+shot\w*)(?:[\s,]+\w+){0,4}[\s,]+"
     r"(?:настро\w*|параметр\w*|settings|options|config)"
     r"|(?:settings|options)\s+(?:dialog|window|screen)"
 )
 _ATTACHED_SETTINGS = re.compile(
     r"настройк\w*(?:\s+\w+){0,2}\s+(?:во?\s+(?:вложени|приложени)|прикладыва|прилага|высыла)"
-    r"|(?:прикладыва\w*|прилага\w*|высыла\w*|присылаю|отправляю)(?:\s+\w+){0,3}\s+(?:с\s+)?настро"
+    r"|(?:приклад\w*|прилага\w*|приложил\w*|прикреп\w*|высыла\w*|выслал\w*|присыла\w*|прислал\w*|отправ\w*)"
+    r"(?:\s+\w+){0,3}\s+(?:с\s+)?настро"
+    r"|(?:архив|файл|экспорт|выгрузк)\w*\s+(?:с\s+)?настро"
     r"|(?:settings|config\w*)(?:\s+\w+){0,2}\s+(?:attached|enclosed)"
     r"|attach\w*(?:\s+\w+){0,2}\s+(?:settings|config)"
 )
 
 # Settings written out: "Настройки выхода: формат PAL", "в настройках стоит буфер 10 кадров".
 _SETTINGS_HEADING = re.compile(
-    r"(?:^|\n)[^\n]{0,40}?(?:настройки|settings|config|конфигурация)[^\n:]{0,30}:\s*(?P<rest>[^\n]*)"
+    r"(?:^|\n)[^\n]{0,40}?(?:настройки|параметры|settings|parameters|config|конфигурация)[^\n:]{0,30}:\s*(?P<rest>[^\n]*)"
 )
 _IN_SETTINGS = re.compile(
     r"(?:в\s+настройках|in\s+the\s+settings)[^.\n]{0,40}?"
@@ -48,7 +50,7 @@ _CONFIGURED_STATE = re.compile(
     r"|(?:режим|mode)(?![\w])(?:\s+вывода|\s+работы)?\s*[—:=-]?\s*[\"\w]"
     r"|формат\w*\s+(?:выхода|проекта|записи|вывода)\s*[—:=-]?\s*\d{3,4}[ip]"
     r"|output\s+format\s*[—:=-]?\s*\d{3,4}[ip]"
-    r"|(?:пишем|записываем|we\s+record|recording)\s+(?:в|to|in)\s+(?:mxf|mp4|mov|avi|xdcam|dnxhd|prores|imx)"
+    r"|(?:пишем|записываем|запись|we\s+record|recording)\s+(?:в|to|in)\s+(?:mxf|mp4|mov|avi|xdcam|dnxhd|prores|imx)"
 )
 _NEGATED_STATE = re.compile(r"не\s+(?:включен|настроен)|ничего\s+не\s+меня")
 
@@ -88,9 +90,9 @@ def written_settings(text: str) -> str | None:
     if len(key_values) >= 2:
         return " / ".join(line.strip() for line in key_values[:3])
     for pattern in (_IN_SETTINGS, _CONFIGURED_STATE):
-        match = pattern.search(text)
-        if match and not _NEGATED_STATE.search(text[max(0, match.start() - 10) : match.end()]):
-            return match.group(0).strip()
+        stated = pattern.search(text)
+        if stated and not _NEGATED_STATE.search(text[max(0, stated.start() - 10) : stated.end()]):
+            return stated.group(0).strip()
     return None
 
 

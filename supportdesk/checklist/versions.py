@@ -27,7 +27,7 @@ _FILLER = (
 )
 _LABEL = (
     r"(?:версия|версии|версию|верс\.|version|ver\.|ver|build|сборка|сборки|сборку|релиз|release"
-    r"|обновил\w*\s+до(?:\s+версии)?|updated\s+to|upgraded\s+to"
+    r"|обновил\w*\s+до(?:\s+версии)?|updated\s+to|upgraded\s+to|установк\w*|установил\w*|поставил\w*|installed"
     r"|пакет\w*(?:\s+по)?(?:\s+для\s+плат\w*)?|у\s+нас(?:\s+стоит|\s+установлен\w*)?|we\s+are\s+on|we\s+run"
     r"|(?<![\w])v\.?)"
 )

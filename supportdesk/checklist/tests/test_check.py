@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from supportdesk.checklist.check import check_request, checklist_json
+from supportdesk.checklist.model import AttachmentInfo, ProductSpec
+
+FULL_REQUEST = """Добрый день!
+
+Forward TS версия 6.2.1, плата FD422.
+Раз в час на выходе SDI на 2-3 секунды пропадает картинка.
+1. Запускаю Forward TS Player
+2. Загружаю суточное расписание
+3. Нажимаю "Старт"
+Файл настроек во вложении.
+"""
+
+
+def test_a_complete_request_misses_nothing(products: list[ProductSpec]) -> None:
+    result = check_request(
+        text=FULL_REQUEST,
+        subject="Пропадает видео",
+        attachments=[AttachmentInfo("settings_export.xml", "application/xml", 18432)],
+        products=products,
+    )
+    assert checklist_json(result) == {
+        "description": True,
+        "steps": True,
+        "version": "6.2.1",
+        "product": "Forward TS",
+        "settings": True,
+        "missing": [],
+    }
+    assert result.product_key == "forward-ts"
+    assert set(result.evidence) == {"description", "steps", "version", "settings"}
+
+
+def test_missing_items_are_in_rule_order(products: list[ProductSpec]) -> None:
+    result = check_request(text="Не работает!!!", products=products)
+    assert result.missing == ("description", "steps", "version", "settings")
+    assert checklist_json(result)["version"] is None
+    assert result.evidence == {}
+
+
+def test_version_from_the_slboardinfo_report_takes_its_board(products: list[ProductSpec]) -> None:
+    report = AttachmentInfo(
+        "SLBoardInfo_report.txt", "text/plain", 800, "SLBoardInfo\nBoard: FD422\nPackage version: 5.1.0.12\n"
+    )
+    result = check_request(text="Высылаю отчёт.", attachments=[report], products=products)
+    assert (result.version, result.product, result.settings) == ("5.1.0.12", "SL Video Board", True)
+
+
+def test_windows_and_driver_versions_leave_version_missing(products: list[ProductSpec]) -> None:
+    text = (
+        "Windows 10 Pro 22H2 (сборка 10.0.19045.4291), драйвер NVIDIA 551.86.\n"
+        'При запуске FDOnAir выдаёт ошибку "Не удалось инициализировать устройство вывода".'
+    )
+    result = check_request(text=text, products=products)
+    assert result.version is None
+    assert result.product == "FDOnAir"
+    assert result.missing == ("steps", "version", "settings")
+
+
+def test_product_without_version_is_the_first_named(products: list[ProductSpec]) -> None:
+    result = check_request(text="Титры пропали в Forward TT, а в FDOnAir всё в порядке.", products=products)
+    assert (result.product, result.product_key, result.version) == ("Forward TT", "forward-tt", None)
