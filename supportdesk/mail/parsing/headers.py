@@ -16,6 +16,7 @@ _QP_HEX = re.compile(rb"=([0-9A-Fa-f]{2})")
 _ANGLE_ID = re.compile(r"<([^<>\s]+)>")
 _BARE_ADDR = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 _NAME_QUOTES = "\"' "
+_VALID_ADDR = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 
 def _word_bytes(enc: str, payload: str) -> bytes:
@@ -96,6 +97,10 @@ def parse_addresses(values: list[str], defects: list[str] | None = None) -> list
                 defects.append("header: malformed address list")
         for name, addr in found:
             addr = decode_header_text(addr).strip("<>\"' ").lower()
+            if not _VALID_ADDR.match(addr):
+                if defects is not None:
+                    defects.append("header: invalid address")
+                continue
             out.append((decode_header_text(name).strip(_NAME_QUOTES), addr))
     return out
 

@@ -66,6 +66,25 @@ def _decode_part_text(part: Message, walk: _Walk) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7f"
+
+
+def _is_binary(part: Message, walk: _Walk) -> bool:
+    """A 'text' part full of control bytes is data (or garbage): keep it as a file."""
+    try:
+        payload = part.get_payload(decode=True)
+    except Exception:  # noqa: BLE001
+        return False
+    if not isinstance(payload, bytes) or len(payload) < 64:
+        return False
+    sample = payload[:4096]
+    controls = len(sample) - len(sample.translate(None, _CONTROL))
+    if controls > 0.05 * len(sample):
+        walk.defects.append("body: binary data in a text part")
+        return True
+    return False
+
+
 def _has_params(part: Message) -> bool:
     return part.get("content-type") is not None
 
@@ -94,19 +113,24 @@ def _walk(part: Message, walk: _Walk, depth: int, in_report: bool) -> None:
         if ctype == "multipart/report":
             walk.report_type = walk.report_type or _safe_param(part, "report-type")
             in_report = True
+        if ctype.startswith("message/") and ctype != "message/rfc822":
+            # delivery-status, disposition-notification, feedback-report: field blocks.
+            if ctype == "message/delivery-status":
+                walk.dsn_fields.extend(_dsn_blocks(part))
+            walk.attachments.append(attachment_from_part(part, walk.defects))
+            return
         for child in children:
             if ctype == "message/rfc822":
                 _walk_forward(child, part, walk, depth, in_report)
-            elif ctype == "message/delivery-status":
-                walk.dsn_fields.extend(_dsn_blocks(part))
-                walk.attachments.append(attachment_from_part(part, walk.defects))
-                return
             else:
                 _walk(child, walk, depth + 1, in_report)
         return
     if ctype == "text/rfc822-headers":
         walk.original_headers.append(_decode_part_text(part, walk))
     if is_body_part(part):
+        if _is_binary(part, walk):
+            walk.attachments.append(attachment_from_part(part, walk.defects, default_name="body.bin"))
+            return
         text = _decode_part_text(part, walk)
         if ctype == "text/html":
             walk.htmls.append(text)

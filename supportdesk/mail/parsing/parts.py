@@ -117,6 +117,10 @@ def attachment_from_part(
         name = default_name
     elif ctype == "message/rfc822" and not name.lower().endswith(".eml"):
         name += ".eml"
+    return _attachment(part, name, ctype, content)
+
+
+def _attachment(part: Message, name: str, ctype: str, content: bytes | None) -> ParsedAttachment:
     cid = part.get("content-id")
     content_id = str(cid).strip().strip("<>").strip() or None if cid else None
     disposition = _disposition(part)

@@ -39,12 +39,13 @@ _HEADER_MSGID = re.compile(r"^(?:Original-)?Message-ID:\s*<?([^<>\s]+@[^<>\s]+?)
 _HEADER_TO = re.compile(r"^To:\s*(.+)$", re.IGNORECASE | re.MULTILINE)
 _ADDR = re.compile(r"<?([\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+)>?")
 # Where MTAs name the failed recipient in plain-text bounces.
+_A = r"([\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+)"
 _FAILED_RCPT = (
-    re.compile(r"following (?:address(?:\(es\))?|recipients?)[^\n]*failed[^\n]*:\s*\n\s*<?([^\s<>]+@[^\s<>]+?)>?[\s:]", re.I),  # Exim
-    re.compile(r"^<([^\s<>]+@[^\s<>]+)>:", re.M),  # Postfix, qmail
-    re.compile(r"failed to these recipients[^\n]*:\s*\n(?:\s*\n)*\s*(?:[^\n<]*<)?([^\s<>()]+@[^\s<>()]+)", re.I),  # Exchange
-    re.compile(r"(?:адрес(?:ат)?[а-я]*|получател[а-я]+)[^\n:]{0,60}:\s*\n?\s*<?([^\s<>]+@[^\s<>]+?)>?[\s.,:]", re.I),
-    re.compile(r"Original-Recipient:\s*(?:rfc822;)?\s*<?([^\s<>;]+@[^\s<>;]+?)>?\s*$", re.I | re.M),
+    re.compile(r"following (?:address(?:\(es\))?|recipients?)[^\n]*failed[^\n]*:\s*\n\s*<?" + _A, re.I),  # Exim
+    re.compile(r"^<" + _A + r">:", re.M),  # Postfix, qmail
+    re.compile(r"failed to these recipients[^\n]*:\s*\n(?:\s*\n)*\s*(?:[^\n<]*<)?" + _A, re.I),  # Exchange
+    re.compile(r"(?:адрес(?:ат)?[а-я]*|получател[а-я]+)[^\n:]{0,60}:\s*\n?\s*<?" + _A, re.I),
+    re.compile(r"Original-Recipient:\s*(?:rfc822;)?\s*<?" + _A, re.I),
 )
 
 
