@@ -48,21 +48,30 @@ def utc_offset_label(zone: str, at: datetime) -> str:
     return f"UTC{sign}{hours}" + (f":{mins:02d}" if mins else "")
 
 
-def msk_offset_label(zone: str, at: datetime) -> str:
+def msk_offset_label(zone: str, at: datetime, *, english: bool = False) -> str:
     """'МСК+4' style: the office's offset from Moscow time, as Russians state it."""
     here = at.astimezone(ZoneInfo(zone)).utcoffset()
     moscow = at.astimezone(ZoneInfo(MOSCOW)).utcoffset()
     if here is None or moscow is None:
         return ""
     hours = int((here - moscow).total_seconds() // 3600)
-    return "МСК" if hours == 0 else f"МСК{hours:+d}"
+    msk = "MSK" if english else "МСК"
+    return msk if hours == 0 else f"{msk}{hours:+d}"
 
 
 def hours_label(policy: Policy) -> str:
     """'Monday to Friday, 09:00–18:00' (translated), grouping days with the same hours."""
     from django.utils.translation import gettext as _
+    from django.utils.translation import pgettext
 
     names = [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"), _("Sunday")]
+    # Russian declines the day names in "from Monday to Friday": separate forms.
+    from_names = [pgettext("from day", "Monday"), pgettext("from day", "Tuesday"),
+                  pgettext("from day", "Wednesday"), pgettext("from day", "Thursday"),
+                  pgettext("from day", "Friday"), pgettext("from day", "Saturday"), pgettext("from day", "Sunday")]
+    to_names = [pgettext("to day", "Monday"), pgettext("to day", "Tuesday"), pgettext("to day", "Wednesday"),
+                pgettext("to day", "Thursday"), pgettext("to day", "Friday"), pgettext("to day", "Saturday"),
+                pgettext("to day", "Sunday")]
     groups: list[tuple[int, int, str, str]] = []
     for wd, start, end in weekly_hours_rows(policy):
         if groups and groups[-1][1] == wd - 1 and groups[-1][2:] == (start, end):
@@ -71,7 +80,9 @@ def hours_label(policy: Policy) -> str:
             groups.append((wd, wd, start, end))
     parts = []
     for first, last, start, end in groups:
-        days = names[first] if first == last else _("%(first)s to %(last)s") % {
-            "first": names[first], "last": names[last].lower()}
-        parts.append(f"{days}, {start}–{end}")
+        if first == last:
+            parts.append(_("%(day)s, %(start)s–%(end)s") % {"day": names[first], "start": start, "end": end})
+        else:
+            parts.append(_("%(first)s to %(last)s, %(start)s–%(end)s") % {
+                "first": from_names[first], "last": to_names[last], "start": start, "end": end})
     return "; ".join(parts)

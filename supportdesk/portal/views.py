@@ -23,7 +23,7 @@ def contacts(request: HttpRequest) -> HttpResponse:
         "state_moscow": state.in_zone(MOSCOW),
         "hours_label": hours_label(policy),
         "utc_offset": utc_offset_label(policy.office.timezone, now),
-        "msk_offset": msk_offset_label(policy.office.timezone, now),
+        "msk_offset": msk_offset_label(policy.office.timezone, now, english=english),
         "brand_names": ", ".join(f"«{name}»" for name in brands),
         "city": (policy.office.city_en or policy.office.city) if english else policy.office.city,
         "reply_target": policy.sla.reply_target_business_days,
