@@ -5,6 +5,9 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# States that own a message: at most one delivery of a message may be in one of them.
+FINAL_STATES = ("ticketed", "robot", "spam")
+
 
 class Mailbox(models.Model):
     class Kind(models.TextChoices):
@@ -64,6 +67,11 @@ class InboundMail(models.Model):
     subject = models.CharField(max_length=300, blank=True)
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # An agent said "not spam": the MTA's verdict is ignored when re-processed.
+    not_spam = models.BooleanField(default=False)
+    # Which routing rule placed the mail (tag, reference, subject, new, follow_up, bounce, ...).
+    route = models.CharField(max_length=20, blank=True)
+    opened_ticket = models.BooleanField(default=False)
     processed_at = models.DateTimeField(null=True, blank=True)
     ticket = models.ForeignKey("tickets.Ticket", null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="inbound_mails")
@@ -73,6 +81,10 @@ class InboundMail(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["source", "source_uid"], condition=~models.Q(source_uid=""),
                                     name="inbound_source_uid_unique"),
+            # Exactly once: two deliveries of one message can never both reach a final
+            # state; the second one's commit fails and it becomes a duplicate.
+            models.UniqueConstraint(fields=["dedupe_key"], condition=models.Q(state__in=FINAL_STATES),
+                                    name="inbound_dedupe_once"),
         ]
         verbose_name = _("inbound mail")
         verbose_name_plural = _("inbound mail")

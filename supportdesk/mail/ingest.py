@@ -1,0 +1,220 @@
+"""Inbound mail, exactly once: raw bytes stored first, then parsed, placed and committed.
+
+    ingest_raw(raw, source="imap", source_uid="7:1234")   # store, then process_inbound()
+
+Every source (IMAP, LMTP, import) calls ``ingest_raw`` and marks its own copy done only
+after it returns: by then the mail is committed in one of its final states, or kept as
+``pending``/``quarantined`` with its raw bytes. Nothing is ever dropped.
+
+Exactly once: a repeated (source, source_uid) makes no new row; a repeated Message-ID (or
+content hash when there is none) of a processed mail is stored as a ``duplicate``; and a
+partial unique index lets only one delivery of a message reach a final state even when two
+processes race.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import traceback
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from supportdesk.mail.handlers import Outcome, SenderError, place
+from supportdesk.mail.models import FINAL_STATES, InboundMail, Mailbox
+from supportdesk.mail.parsing import ParsedMail, parse_mail
+from supportdesk.mail.parsing.headers import first_id
+
+log = logging.getLogger(__name__)
+
+State = InboundMail.State
+# A mail whose processing crashed the process this many times is quarantined, not retried.
+MAX_ATTEMPTS = 5
+# Pending this long means the process that stored it died before finishing.
+STALE_AFTER = timedelta(minutes=5)
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+_MESSAGE_ID = re.compile(rb"^message-id:[ \t]*((?:.*)(?:\r?\n[ \t].*)*)", re.IGNORECASE | re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    inbound_id: int
+    outcome: str  # handlers.Outcome
+    state: str
+    ticket_id: int | None = None
+    opened_ticket: bool = False
+
+
+class _AlreadyDone(Exception):
+    """Another process finished this row first (its final UPDATE matched nothing)."""
+
+
+def header_message_id(raw: bytes) -> str:
+    """The Message-ID without brackets, read from the header block only (cheap, before parsing)."""
+    end = _HEADER_END.search(raw)
+    head = raw[: end.start()] if end else raw[:65536]
+    match = _MESSAGE_ID.search(head)
+    if not match:
+        return ""
+    return (first_id(match.group(1).decode("latin-1")) or "")[:255]
+
+
+def dedupe_key_for(raw: bytes, content_hash: str) -> tuple[str, str]:
+    """(message_id, dedupe_key): one ticket message per Message-ID, or per content without one."""
+    mid = header_message_id(raw)
+    return mid, (f"id:{mid}" if mid else f"sha256:{content_hash}")[:300]
+
+
+def _result(row: InboundMail, outcome: str | None = None) -> IngestResult:
+    if outcome is None:
+        outcome = {State.ROBOT: Outcome.ROBOT, State.SPAM: Outcome.SPAM, State.QUARANTINED: Outcome.QUARANTINED,
+                   State.DUPLICATE: Outcome.DUPLICATE}.get(row.state, "")
+        if row.state == State.TICKETED:
+            outcome = Outcome.TICKETED if row.opened_ticket else Outcome.THREADED
+    return IngestResult(inbound_id=row.pk, outcome=outcome, state=row.state, ticket_id=row.ticket_id,
+                        opened_ticket=row.opened_ticket)
+
+
+def store_raw(raw: bytes, *, source: str, source_uid: str = "", mailbox: Mailbox | None = None,
+              received_at: datetime | None = None) -> tuple[InboundMail, bool]:
+    """Commit the raw bytes. Returns (row, created); an already known (source, source_uid) is not stored again."""
+    raw = bytes(raw)
+    content_hash = hashlib.sha256(raw).hexdigest()
+    message_id, key = dedupe_key_for(raw, content_hash)
+    source_uid = source_uid[:300]
+    known = Q(dedupe_key=key, state__in=FINAL_STATES)
+    if source_uid:
+        known |= Q(source=source, source_uid=source_uid)
+    rows = list(InboundMail.objects.filter(known).defer("raw")[:5])
+    for row in rows:
+        if source_uid and row.source == source and row.source_uid == source_uid:
+            return row, False
+    owner = next((r for r in rows if r.state in FINAL_STATES), None)
+    try:
+        row = InboundMail.objects.create(
+            mailbox=mailbox, source=source[:20], source_uid=source_uid, raw=raw, size=len(raw),
+            content_hash=content_hash, message_id=message_id, dedupe_key=key,
+            received_at=received_at or timezone.now(),
+            state=State.DUPLICATE if owner else State.PENDING, attempts=0 if owner else 1,
+            ticket_id=owner.ticket_id if owner else None,
+            error=f"duplicate of inbound mail #{owner.pk}" if owner else "",
+        )
+    except IntegrityError:
+        if not source_uid:
+            raise
+        return InboundMail.objects.defer("raw").get(source=source, source_uid=source_uid), False
+    return row, True
+
+
+def ingest_raw(raw: bytes, *, source: str, source_uid: str = "", mailbox: Mailbox | None = None,
+               received_at: datetime | None = None) -> IngestResult:
+    """Store then process one delivery. Safe to call again for the same (source, source_uid)."""
+    row, created = store_raw(raw, source=source, source_uid=source_uid, mailbox=mailbox, received_at=received_at)
+    if not created:
+        if row.state == State.PENDING:  # stored before a crash, never finished
+            return process_inbound(InboundMail.objects.get(pk=row.pk))
+        return _result(row, Outcome.DUPLICATE)
+    if row.state == State.DUPLICATE:
+        return _result(row, Outcome.DUPLICATE)
+    return _process(row)
+
+
+def process_inbound(inbound: InboundMail) -> IngestResult:
+    """Claim a pending row (one more attempt) and process it; poison mails end in quarantine."""
+    attempts = inbound.attempts
+    claimed = InboundMail.objects.filter(pk=inbound.pk, state=State.PENDING, attempts=attempts).update(
+        attempts=F("attempts") + 1)
+    if not claimed:
+        return _result(InboundMail.objects.defer("raw").get(pk=inbound.pk))
+    inbound.attempts = attempts + 1
+    if attempts >= MAX_ATTEMPTS:
+        return _quarantine(inbound, f"processing did not finish after {attempts} attempts (the process died)")
+    return _process(inbound)
+
+
+def _process(inbound: InboundMail) -> IngestResult:
+    parsed: ParsedMail | None = None
+    try:
+        parsed = parse_mail(bytes(inbound.raw))
+        with transaction.atomic():
+            placement = place(parsed=parsed, inbound_id=inbound.pk, received_at=inbound.received_at,
+                              not_spam=inbound.not_spam)
+            done = InboundMail.objects.filter(pk=inbound.pk, state=State.PENDING).update(
+                state=placement.state, ticket_id=placement.ticket_id, route=placement.route,
+                opened_ticket=placement.opened_ticket, from_addr=(parsed.from_addr or "")[:254],
+                subject=parsed.subject[:300], processed_at=timezone.now(), error="",
+            )
+            if done != 1:
+                raise _AlreadyDone
+    except _AlreadyDone:
+        return _result(InboundMail.objects.defer("raw").get(pk=inbound.pk))
+    except IntegrityError as exc:
+        owner = (InboundMail.objects.filter(dedupe_key=inbound.dedupe_key, state__in=FINAL_STATES)
+                 .exclude(pk=inbound.pk).defer("raw").first())
+        if owner is not None:
+            InboundMail.objects.filter(pk=inbound.pk, state=State.PENDING).update(
+                state=State.DUPLICATE, ticket_id=owner.ticket_id, error=f"duplicate of inbound mail #{owner.pk}",
+                processed_at=timezone.now())
+            return _result(InboundMail.objects.defer("raw").get(pk=inbound.pk), Outcome.DUPLICATE)
+        return _quarantine(inbound, _bug_text(exc), parsed)
+    except SenderError as exc:
+        return _quarantine(inbound, f"sender: {exc}", parsed)
+    except Exception as exc:  # any bug must keep the mail, not lose it
+        log.exception("inbound mail #%s quarantined", inbound.pk)
+        return _quarantine(inbound, _bug_text(exc), parsed)
+    return IngestResult(inbound_id=inbound.pk, outcome=placement.outcome, state=placement.state,
+                        ticket_id=placement.ticket_id, opened_ticket=placement.opened_ticket)
+
+
+def _bug_text(exc: BaseException) -> str:
+    return "error: " + "".join(traceback.format_exception(exc))[-8000:]
+
+
+def _quarantine(inbound: InboundMail, error: str, parsed: ParsedMail | None = None) -> IngestResult:
+    if parsed is None:
+        try:
+            parsed = parse_mail(bytes(inbound.raw))
+        except Exception:  # noqa: BLE001 - the error text is what matters here
+            parsed = None
+    fields: dict[str, object] = {"state": State.QUARANTINED, "error": error[:10000], "processed_at": timezone.now()}
+    if parsed is not None:
+        fields.update(from_addr=(parsed.from_addr or "")[:254], subject=parsed.subject[:300])
+    InboundMail.objects.filter(pk=inbound.pk).update(**fields)
+    return IngestResult(inbound_id=inbound.pk, outcome=Outcome.QUARANTINED, state=State.QUARANTINED)
+
+
+def inbound_reprocess(*, inbound_id: int) -> IngestResult:
+    """An agent's "re-process" of a quarantined (or spam) mail, after a fix."""
+    updated = InboundMail.objects.filter(pk=inbound_id, state__in=(State.QUARANTINED, State.SPAM)).update(
+        state=State.PENDING, attempts=0, error="")
+    row = InboundMail.objects.get(pk=inbound_id)
+    if not updated:
+        return _result(row)
+    return process_inbound(row)
+
+
+def inbound_mark_not_spam(*, inbound_id: int) -> IngestResult:
+    """The MTA was wrong: the mail is processed as a customer's mail."""
+    updated = InboundMail.objects.filter(pk=inbound_id, state=State.SPAM).update(
+        not_spam=True, state=State.PENDING, attempts=0, error="")
+    row = InboundMail.objects.get(pk=inbound_id)
+    if not updated:
+        return _result(row)
+    return process_inbound(row)
+
+
+def inbound_process_stale(*, older_than: timedelta = STALE_AFTER, limit: int = 200) -> int:
+    """Periodic job: finish mails left ``pending`` by a process that died. Returns how many."""
+    cutoff = timezone.now() - older_than
+    ids = list(InboundMail.objects.filter(state=State.PENDING, received_at__lt=cutoff)
+               .order_by("received_at", "id").values_list("pk", flat=True)[:limit])
+    for pk in ids:
+        row = InboundMail.objects.filter(pk=pk, state=State.PENDING).first()
+        if row is not None:
+            process_inbound(row)
+    return len(ids)

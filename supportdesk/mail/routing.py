@@ -1,0 +1,171 @@
+"""Which ticket a parsed mail belongs to (SPEC §5), in the spec's order:
+
+1. ``[#N]`` in the subject;
+2. In-Reply-To / References to a Message-ID we sent (ticket messages, the outbox) or received;
+3. a "Re:" subject from the same sender equal to the subject of that sender's open ticket
+   of the last ``policy.automation.subject_threading_days`` days (policy switch);
+4. otherwise a new ticket. Never on the subject alone.
+
+The string helpers are pure; the lookups are one or two indexed queries each.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Q
+
+from supportdesk.customers.models import Customer
+from supportdesk.mail.models import InboundMail
+from supportdesk.outbox.models import OutgoingMail
+from supportdesk.tickets.models import OPEN_STATUSES, Message, Ticket
+
+TICKET_TAG = re.compile(r"\[#(\d{1,12})\]")
+# Reply and forward prefixes of the mail clients our customers use, repeated or counted.
+_PREFIX = re.compile(
+    r"^\s*(?:(?:re|ha|aw|sv|vs|fw|fwd|tr|wg|отв|ответ|пересл|пересылка|на)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*)+",
+    re.IGNORECASE,
+)
+_REPLY_PREFIX = re.compile(r"^\s*(?:re|ha|aw|sv|vs|отв|ответ)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]", re.IGNORECASE)
+_WS = re.compile(r"\s+")
+_OUTBOX_REF = re.compile(r"^ticket:(\d+)$")
+MAX_MERGE_HOPS = 10
+
+
+class Rule:
+    TAG = "tag"
+    REFERENCE = "reference"
+    SUBJECT = "subject"
+    NEW = "new"
+
+
+@dataclass(frozen=True)
+class Route:
+    ticket: Ticket | None
+    rule: str
+
+
+def subject_ticket_numbers(subject: str) -> list[int]:
+    """Ticket numbers tagged in a subject, in order of appearance."""
+    return [int(n) for n in TICKET_TAG.findall(subject or "")]
+
+
+def strip_ticket_tags(subject: str) -> str:
+    return _WS.sub(" ", TICKET_TAG.sub(" ", subject or "")).strip()
+
+
+def is_reply_subject(subject: str) -> bool:
+    return bool(_REPLY_PREFIX.match(strip_ticket_tags(subject)))
+
+
+def base_subject(subject: str) -> str:
+    """The subject without reply/forward prefixes and our tags, for comparison."""
+    return _WS.sub(" ", _PREFIX.sub("", strip_ticket_tags(subject))).strip().casefold()
+
+
+def reference_ids(in_reply_to: str | None, references: Sequence[str], extra: Sequence[str] = ()) -> list[str]:
+    """Message-IDs to look up, most specific first: In-Reply-To, then References newest first."""
+    ordered = [*extra, *([in_reply_to] if in_reply_to else []), *reversed(references)]
+    return [i[:255] for i in dict.fromkeys(x.strip() for x in ordered if x and x.strip())]
+
+
+def _follow_merges(ticket: Ticket) -> Ticket:
+    hops = 0
+    while ticket.merged_into_id is not None and hops < MAX_MERGE_HOPS:
+        ticket = Ticket.objects.get(pk=ticket.merged_into_id)
+        hops += 1
+    return ticket
+
+
+def ticket_by_tag(subject: str) -> Ticket | None:
+    numbers = subject_ticket_numbers(subject)
+    if not numbers:
+        return None
+    found = {t.pk: t for t in Ticket.objects.filter(pk__in=numbers)}
+    for number in numbers:
+        if number in found:
+            return _follow_merges(found[number])
+    return None
+
+
+def ticket_by_references(ids: Sequence[str]) -> Ticket | None:
+    """The ticket of the first id we know: a ticket message, an outbox mail or a mail we received."""
+    if not ids:
+        return None
+    owner: dict[str, int] = {}
+    for mid, ticket_id in Message.objects.filter(message_id__in=ids).values_list("message_id", "ticket_id"):
+        owner.setdefault(mid, ticket_id)
+    missing = [i for i in ids if i not in owner]
+    if missing:
+        for mid, ref in OutgoingMail.objects.filter(message_id__in=missing).values_list("message_id", "ref"):
+            match = _OUTBOX_REF.match(ref)
+            if match:
+                owner.setdefault(mid, int(match.group(1)))
+        missing = [i for i in ids if i not in owner]
+    if missing:
+        rows = (InboundMail.objects.filter(message_id__in=missing, ticket__isnull=False)
+                .values_list("message_id", "ticket_id"))
+        for mid, ticket_id in rows:
+            owner.setdefault(mid, ticket_id)
+    for mid in ids:
+        if mid in owner:
+            ticket = Ticket.objects.filter(pk=owner[mid]).first()
+            if ticket is not None:
+                return _follow_merges(ticket)
+    return None
+
+
+def ticket_by_subject(*, subject: str, customer: Customer, since: datetime) -> Ticket | None:
+    """That sender's most recent open ticket with the same subject, if the mail is a reply."""
+    if not is_reply_subject(subject):
+        return None
+    wanted = base_subject(subject)
+    if not wanted:
+        return None
+    candidates = (Ticket.objects.filter(customer=customer, status__in=OPEN_STATUSES, merged_into__isnull=True)
+                  .filter(Q(created_at__gte=since) | Q(last_customer_message_at__gte=since))
+                  .order_by("-created_at", "-id"))
+    for ticket in candidates[:50]:
+        if base_subject(ticket.subject) == wanted:
+            return ticket
+    return None
+
+
+def route_customer_mail(
+    *,
+    subject: str,
+    in_reply_to: str | None,
+    references: Sequence[str],
+    customer: Customer,
+    now: datetime,
+    subject_threading: bool,
+    subject_days: int,
+) -> Route:
+    """SPEC §5 threading for a customer's mail."""
+    ticket = ticket_by_tag(subject)
+    if ticket is not None:
+        return Route(ticket, Rule.TAG)
+    ticket = ticket_by_references(reference_ids(in_reply_to, references))
+    if ticket is not None:
+        return Route(ticket, Rule.REFERENCE)
+    if subject_threading:
+        ticket = ticket_by_subject(subject=subject, customer=customer, since=now - timedelta(days=subject_days))
+        if ticket is not None:
+            return Route(ticket, Rule.SUBJECT)
+    return Route(None, Rule.NEW)
+
+
+def route_robot_mail(*, subject: str, in_reply_to: str | None, references: Sequence[str],
+                     bounced_message_id: str | None) -> Route:
+    """A robot's mail goes only where it explicitly points: never by subject text alone."""
+    ids = reference_ids(in_reply_to, references, extra=[bounced_message_id] if bounced_message_id else [])
+    ticket = ticket_by_references(ids)
+    if ticket is not None:
+        return Route(ticket, Rule.REFERENCE)
+    ticket = ticket_by_tag(subject)
+    if ticket is not None:
+        return Route(ticket, Rule.TAG)
+    return Route(None, Rule.NEW)
