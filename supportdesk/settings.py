@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "supportdesk.kb",
     "supportdesk.portal",
     "supportdesk.releases",
+    "supportdesk.search",
     "supportdesk.sla",
 ]
 

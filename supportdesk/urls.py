@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 
 urlpatterns = [
     path("", include("supportdesk.portal.urls")),
+    path("kb/", include("supportdesk.kb.urls")),
     path("agent/", include("supportdesk.tickets.urls")),
     path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,0 +1,105 @@
+"""Build and store index documents for articles and tickets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from django.db import transaction
+
+from supportdesk.kb.models import Article
+from supportdesk.kb.rendering import markdown_to_text
+from supportdesk.search.models import SearchDocument
+from supportdesk.search.text import index_text
+from supportdesk.tickets.models import Message, Ticket
+
+MAX_TEXT = 100_000  # characters of one document's text that are indexed
+TEXT_KINDS = (Message.Kind.INCOMING, Message.Kind.OUTGOING, Message.Kind.CALL, Message.Kind.NOTE)
+
+
+def article_document(article: Article) -> SearchDocument:
+    text = "\n".join(part for part in (article.category, markdown_to_text(article.body)) if part)[:MAX_TEXT]
+    return SearchDocument(
+        kind=SearchDocument.Kind.ARTICLE, object_id=article.pk, product_id=article.product_id,
+        language=article.language, is_public=article.state == Article.State.PUBLISHED,
+        title=article.title[:300], text=text, title_terms=index_text(article.title), body_terms=index_text(text),
+    )
+
+
+def _message_text(body: str, quoted_start: int | None) -> str:
+    # The quoted history repeats earlier messages; indexing it again only skews ranking.
+    return (body[:quoted_start] if quoted_start else body).strip()
+
+
+def ticket_document(ticket: Ticket, messages: Iterable[tuple[str, int | None]]) -> SearchDocument:
+    text = "\n\n".join(t for t in (_message_text(b, q) for b, q in messages) if t)[:MAX_TEXT]
+    return SearchDocument(
+        kind=SearchDocument.Kind.TICKET, object_id=ticket.pk, product_id=ticket.product_id,
+        language=ticket.language, is_public=False, title=ticket.subject[:300], text=text,
+        title_terms=index_text(ticket.subject), body_terms=index_text(text),
+    )
+
+
+def _store(doc: SearchDocument) -> None:
+    fields = ["product_id", "language", "is_public", "title", "text", "title_terms", "body_terms"]
+    with transaction.atomic():
+        SearchDocument.objects.update_or_create(
+            kind=doc.kind, object_id=doc.object_id, defaults={f: getattr(doc, f) for f in fields})
+
+
+def index_article(article: Article) -> None:
+    _store(article_document(article))
+
+
+def _ticket_messages(ticket_ids: list[int]) -> dict[int, list[tuple[str, int | None]]]:
+    out: dict[int, list[tuple[str, int | None]]] = {pk: [] for pk in ticket_ids}
+    rows = (Message.objects.filter(ticket_id__in=ticket_ids, kind__in=TEXT_KINDS)
+            .order_by("ticket_id", "created_at", "id").values_list("ticket_id", "body_text", "quoted_start"))
+    for ticket_id, body, quoted in rows:
+        out[ticket_id].append((body, quoted))
+    return out
+
+
+def index_ticket(ticket_id: int) -> None:
+    ticket = Ticket.objects.filter(pk=ticket_id).first()
+    if ticket is None:
+        remove("ticket", ticket_id)
+        return
+    _store(ticket_document(ticket, _ticket_messages([ticket_id])[ticket_id]))
+
+
+def remove(kind: str, object_id: int) -> None:
+    SearchDocument.objects.filter(kind=kind, object_id=object_id).delete()
+
+
+def _ticket_batches(batch: int) -> Iterator[list[Ticket]]:
+    last = 0
+    while True:
+        tickets = list(Ticket.objects.filter(pk__gt=last).order_by("pk")
+                       .only("pk", "subject", "product_id", "language")[:batch])
+        if not tickets:
+            return
+        yield tickets
+        last = tickets[-1].pk
+
+
+def reindex(*, kinds: Iterable[str] = ("article", "ticket"), batch: int = 2000) -> dict[str, int]:
+    """Rebuild the index from scratch (after a bulk load or a change of the normaliser)."""
+    counts: dict[str, int] = {}
+    kinds = list(kinds)
+    if "article" in kinds:
+        with transaction.atomic():
+            SearchDocument.objects.filter(kind="article").delete()
+            docs = [article_document(a) for a in Article.objects.all().iterator(chunk_size=500)]
+            SearchDocument.objects.bulk_create(docs, batch_size=500)
+        counts["article"] = len(docs)
+    if "ticket" in kinds:
+        SearchDocument.objects.filter(kind="ticket").delete()
+        total = 0
+        for tickets in _ticket_batches(batch):
+            messages = _ticket_messages([t.pk for t in tickets])
+            with transaction.atomic():
+                SearchDocument.objects.bulk_create(
+                    [ticket_document(t, messages[t.pk]) for t in tickets], batch_size=500)
+            total += len(tickets)
+        counts["ticket"] = total
+    return counts

@@ -1,0 +1,104 @@
+"""Search: match with the database's full-text index, rank and cut snippets in Python.
+
+Why rank in Python: SQLite's bm25() and PostgreSQL's ts_rank() score differently, so
+ranking in the database would order the same hits differently on the two. The index
+finds the candidates (GIN / FTS5, both fast); one BM25F ranker over the candidates'
+stored terms orders them the same way everywhere. A very broad query is ranked over its
+newest ``RANK_LIMIT`` candidates, which bounds the work per request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.safestring import SafeString, mark_safe
+
+from supportdesk.search.backends import match_ids
+from supportdesk.search.models import SearchDocument
+from supportdesk.search.text import DocStats, bm25_scores, matched_terms, query_terms, snippet_html
+
+RANK_LIMIT = 2000
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    object_id: int
+    title: str
+    score: float
+    matched: int  # distinct query terms found in the document
+    snippet: SafeString
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query_terms: list[str]
+    total: int  # every matching document, also those beyond the ranked window
+    hits: list[Hit]
+
+
+def _filters(*, public_only: bool, language: str | None, product_ids: list[int | None] | None
+             ) -> tuple[str, list[object]]:
+    clauses: list[str] = []
+    params: list[object] = []
+    if public_only:
+        clauses.append("d.is_public = %s")
+        params.append(True)
+    if language:
+        clauses.append("d.language = %s")
+        params.append(language)
+    if product_ids is not None:
+        ids = [p for p in product_ids if p is not None]
+        parts = ["d.product_id IS NULL"] if None in product_ids else []
+        if ids:
+            parts.append("d.product_id IN (" + ", ".join(["%s"] * len(ids)) + ")")
+            params.extend(ids)
+        clauses.append("(" + (" OR ".join(parts) or "1 = 0") + ")")
+    return " AND ".join(clauses), params
+
+
+def _load(doc_ids: list[int]) -> dict[int, SearchDocument]:
+    docs: dict[int, SearchDocument] = {}
+    for i in range(0, len(doc_ids), _CHUNK):
+        for doc in SearchDocument.objects.filter(pk__in=doc_ids[i:i + _CHUNK]).only(
+                "id", "kind", "object_id", "title", "title_terms", "body_terms"):
+            docs[doc.pk] = doc
+    return docs
+
+
+def search(query: str, *, kind: str, mode: str = "all", limit: int = 25, offset: int = 0,
+           public_only: bool = False, language: str | None = None,
+           product_ids: list[int | None] | None = None, min_matched: int = 1,
+           with_snippets: bool = True) -> SearchResult:
+    """Ranked documents of ``kind`` for ``query``.
+
+    ``mode`` "all": every query term must occur (the agent's and visitor's search box);
+    "any": at least ``min_matched`` of them (suggestions for a whole request text).
+    """
+    terms = query_terms(query)
+    where, params = _filters(public_only=public_only, language=language, product_ids=product_ids)
+    found = match_ids(terms, mode=mode, kind=kind, extra_where=where, params=params)
+    # Newest objects first when the window must be cut: deterministic on both databases.
+    found.sort(key=lambda pair: pair[1], reverse=True)
+    window = found[:RANK_LIMIT]
+    docs = _load([doc_id for doc_id, _ in window])
+    stats = {pk: DocStats(d.title_terms, d.body_terms) for pk, d in docs.items()}
+    total_docs = SearchDocument.objects.filter(kind=kind).count() if mode == "any" else len(found)
+    scores = bm25_scores(stats, terms, total_docs=total_docs)
+    matched = {pk: matched_terms(s, terms) for pk, s in stats.items()}
+    ranked = sorted((pk for pk in docs if matched[pk] >= min_matched),
+                    key=lambda pk: (-round(scores[pk], 9), -docs[pk].object_id))
+    page = ranked[offset:offset + limit]
+    snippets = _snippets(page, terms) if with_snippets else {}
+    hits = [Hit(kind=kind, object_id=docs[pk].object_id, title=docs[pk].title, score=round(scores[pk], 4),
+                matched=matched[pk], snippet=snippets.get(pk, mark_safe("")))  # noqa: S308
+            for pk in page]
+    total = len(found) if min_matched <= 1 else len(ranked)
+    return SearchResult(query_terms=terms, total=total, hits=hits)
+
+
+def _snippets(doc_ids: list[int], terms: list[str]) -> dict[int, SafeString]:
+    texts = dict(SearchDocument.objects.filter(pk__in=doc_ids).values_list("id", "text"))
+    # snippet_html escapes every character of the source text and adds only <mark>.
+    return {pk: mark_safe(snippet_html(texts.get(pk, ""), terms)) for pk in doc_ids}  # noqa: S308
