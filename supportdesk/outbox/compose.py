@@ -47,11 +47,16 @@ def build_message(
     in_reply_to: str | None = None,
     references: Sequence[str] = (),
     automatic: bool = False,
+    auto_submitted: str = "auto-replied",
     language: str = "ru",
     attachments: Sequence[OutgoingAttachment] = (),
     extra_headers: dict[str, str] | None = None,
 ) -> tuple[str, bytes]:
-    """Return (message_id, raw bytes). ``automatic`` marks auto-replies per RFC 3834."""
+    """Return (message_id, raw bytes).
+
+    ``automatic`` marks mail no human wrote (RFC 3834): ``auto_submitted`` is
+    "auto-replied" for an answer to a message, "auto-generated" for reminders and notices.
+    """
     mid = message_id or new_message_id()
     msg = EmailMessage()
     msg["From"] = formataddr((from_name, from_addr)) if from_name else from_addr
@@ -69,10 +74,10 @@ def build_message(
     if refs:
         msg["References"] = " ".join(refs[-20:])
     if automatic:
-        msg["Auto-Submitted"] = "auto-replied"
+        msg["Auto-Submitted"] = auto_submitted
         # Exchange: do not answer this with out-of-office or other auto-replies.
         msg["X-Auto-Response-Suppress"] = "All"
-        msg["Precedence"] = "auto_reply"
+        msg["Precedence"] = "auto_reply" if auto_submitted == "auto-replied" else "bulk"
     for name, value in (extra_headers or {}).items():
         msg[name] = value
     msg.set_content(text, charset="utf-8", cte="quoted-printable")

@@ -19,6 +19,8 @@ class OutgoingMail(models.Model):
     ref = models.CharField(max_length=60, blank=True, db_index=True)  # e.g. "ticket:42"
     from_addr = models.CharField(max_length=254)
     to_addrs = models.TextField()
+    # The first recipient, lower-cased: the per-address limit on automatic mail counts by it.
+    recipient = models.CharField(max_length=254, blank=True)
     subject = models.CharField(max_length=300)
     raw = models.BinaryField()  # the complete message as it will be signed and sent
     is_automatic = models.BooleanField(default=False)
@@ -33,7 +35,11 @@ class OutgoingMail(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbox_due_idx")]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="outbox_due_idx"),
+            models.Index(fields=["recipient", "created_at"], condition=models.Q(is_automatic=True),
+                         name="outbox_auto_rcpt_idx"),
+        ]
         verbose_name = _("outgoing mail")
         verbose_name_plural = _("outbox")
 

@@ -1,22 +1,25 @@
 """The durable outbox: rows written in the caller's transaction, sent by a worker.
 
 Guarantees: a mail enqueued in a committed transaction is never lost (it stays
-``pending`` until an SMTP server accepts it), and it carries a stable Message-ID, so
-a resend after a crash between the SMTP answer and our commit is detectable by the
-receiver. Permanent (5xx) and temporary (4xx, network) failures are told apart.
+``pending`` — or ``sending`` with an expiring claim — until an SMTP server accepts it),
+and it carries a stable Message-ID in its stored bytes, so a resend after a crash
+between the SMTP answer and our commit repeats the same Message-ID: receivers (and
+our own intake) can tell it is the same mail. A re-claimed row is counted in
+``attempts`` and noted in ``last_error``, so we can tell too. Permanent (5xx) and
+temporary (4xx, network) failures are told apart.
 """
 
 from __future__ import annotations
 
 import logging
 import smtplib
-import socket
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -24,13 +27,17 @@ from supportdesk.outbox.models import OutgoingMail
 
 log = logging.getLogger(__name__)
 
-# Sent with the OutgoingMail as ``mail`` once it has failed permanently.
+# Sent with the OutgoingMail as ``mail`` once it has failed permanently (after the commit).
 mail_failed_permanently = Signal()
 
 CLAIM_SECONDS = 300
-MAX_ATTEMPTS = 12
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_MAX_SECONDS = 3600
+# Temporary failures are retried for as long as an MTA keeps a message queued
+# (Postfix's maximal_queue_lifetime); an SMTP outage of hours loses nothing.
+MAX_AGE = timedelta(days=5)
+INTERRUPTED_NOTE = "the previous attempt was interrupted after the claim; sending again (same Message-ID)"
+RESENT_NOTE = "sent again after an interrupted attempt (same Message-ID): the receiver may see it twice"
 
 
 class PermanentFailure(Exception):
@@ -40,6 +47,8 @@ class PermanentFailure(Exception):
 
 
 class TemporaryFailure(Exception):
+    """``code`` None means we did not reach an SMTP answer (network, our relay down)."""
+
     def __init__(self, code: int | None, text: str) -> None:
         super().__init__(text)
         self.code = code
@@ -52,16 +61,37 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS))
 
 
-def outbox_enqueue(*, kind: str, ref: str, from_addr: str, to_addrs: list[str], subject: str, raw: bytes,
-                   message_id: str, is_automatic: bool, created_at: datetime | None = None) -> OutgoingMail:
-    """Store one outgoing mail. Call inside the transaction that caused it."""
+def outbox_enqueue(*, kind: str, ref: str, from_addr: str, to_addrs: Sequence[str], subject: str, raw: bytes,
+                   message_id: str, is_automatic: bool, created_at: datetime | None = None,
+                   suppressed: bool = False) -> OutgoingMail:
+    """Store one outgoing mail. Call inside the transaction that caused it.
+
+    ``suppressed`` stores the mail as a record only (loop protection): it is never sent.
+    """
     now = created_at or timezone.now()
+    recipients = [a.strip() for a in to_addrs if a.strip()]
     mail = OutgoingMail.objects.create(
-        message_id=message_id, kind=kind, ref=ref, from_addr=from_addr, to_addrs=", ".join(to_addrs),
+        message_id=message_id.strip("<>"), kind=kind, ref=ref, from_addr=from_addr,
+        to_addrs=", ".join(recipients), recipient=(recipients[0].lower() if recipients else "")[:254],
         subject=subject[:300], raw=raw, is_automatic=is_automatic, next_attempt_at=now, created_at=now,
+        state=OutgoingMail.State.SUPPRESSED if suppressed else OutgoingMail.State.PENDING,
     )
-    transaction.on_commit(_kick_worker)
+    if not suppressed:
+        transaction.on_commit(_kick_worker)
     return mail
+
+
+def outbox_automatic_count(*, address: str, since: datetime) -> int:
+    """Automatic mails stored for ``address`` since ``since``, suppressed ones excluded."""
+    return (OutgoingMail.objects.filter(is_automatic=True, recipient=address.strip().lower(),
+                                        created_at__gte=since)
+            .exclude(state=OutgoingMail.State.SUPPRESSED).count())
+
+
+def outbox_is_ours(message_id: str) -> bool:
+    """Whether a Message-ID is one this outbox generated (loop detection)."""
+    mid = message_id.strip().strip("<>")
+    return bool(mid) and OutgoingMail.objects.filter(message_id=mid).exists()
 
 
 def _kick_worker() -> None:
@@ -99,7 +129,7 @@ def smtp_transport(mail: OutgoingMail) -> None:
         if exc.smtp_code >= 500:
             raise PermanentFailure(exc.smtp_code, text) from exc
         raise TemporaryFailure(exc.smtp_code, text) from exc
-    except (OSError, smtplib.SMTPException, socket.timeout) as exc:
+    except (OSError, smtplib.SMTPException) as exc:  # TimeoutError is an OSError
         raise TemporaryFailure(None, f"{type(exc).__name__}: {exc}") from exc
     if refused:
         # Some recipients took it; the refused ones are reported but the mail counts as sent.
@@ -111,51 +141,77 @@ class FlushResult:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    # The SMTP server could not be reached: the round stopped early, the rest waits.
+    unreachable: bool = False
 
     @property
     def handled(self) -> int:
         return self.sent + self.retried + self.failed
 
 
-def _claim(pk: int, now: datetime) -> bool:
-    """Conditional UPDATE: only one worker wins a row, on every database."""
-    claimable = OutgoingMail.objects.filter(pk=pk, next_attempt_at__lte=now).filter(
-        state=OutgoingMail.State.PENDING
-    ) | OutgoingMail.objects.filter(pk=pk, state=OutgoingMail.State.SENDING, claimed_until__lt=now)
-    return OutgoingMail.objects.filter(pk__in=claimable.values("pk")).update(
-        state=OutgoingMail.State.SENDING, claimed_until=now + timedelta(seconds=CLAIM_SECONDS)) == 1
+def _due(now: datetime) -> Q:
+    return Q(state=OutgoingMail.State.PENDING, next_attempt_at__lte=now)
+
+
+def _stale(now: datetime) -> Q:
+    # A worker that died after claiming (possibly after SMTP accepted the mail) leaves
+    # the row in ``sending``; once its claim expires the mail is sent again, same bytes.
+    return Q(state=OutgoingMail.State.SENDING, claimed_until__lt=now)
+
+
+def _claim(pk: int, now: datetime) -> OutgoingMail | None:
+    """Conditional UPDATE: only one worker wins a row, on every database.
+
+    A stale claim is taken over with a note, so the resend is recorded on the row.
+    """
+    claim = {"state": OutgoingMail.State.SENDING, "claimed_until": now + timedelta(seconds=CLAIM_SECONDS),
+             "attempts": F("attempts") + 1}
+    won = OutgoingMail.objects.filter(_stale(now), pk=pk).update(**claim, last_error=INTERRUPTED_NOTE)
+    if not won:
+        won = OutgoingMail.objects.filter(_due(now), pk=pk).update(**claim)
+    return OutgoingMail.objects.get(pk=pk) if won == 1 else None
 
 
 def _due_ids(now: datetime, limit: int) -> list[int]:
-    pending = OutgoingMail.objects.filter(state=OutgoingMail.State.PENDING, next_attempt_at__lte=now)
-    stale = OutgoingMail.objects.filter(state=OutgoingMail.State.SENDING, claimed_until__lt=now)
-    ids = list(pending.order_by("next_attempt_at", "id").values_list("id", flat=True)[:limit])
-    ids += list(stale.values_list("id", flat=True)[:limit])
-    return ids[:limit]
+    rows = OutgoingMail.objects.filter(_due(now) | _stale(now)).order_by("next_attempt_at", "id")
+    return list(rows.values_list("id", flat=True)[:limit])
 
 
-def outbox_send_one(mail: OutgoingMail, transport: Transport, now: datetime) -> str:
-    """Send one claimed mail and record the outcome; returns the new state."""
-    mail.attempts += 1
+def _record(mail: OutgoingMail, fields: list[str]) -> None:
+    with transaction.atomic():
+        mail.save(update_fields=fields)
+        if mail.state == OutgoingMail.State.FAILED:
+            transaction.on_commit(lambda: mail_failed_permanently.send(sender=OutgoingMail, mail=mail))
+
+
+def outbox_send_one(mail: OutgoingMail, transport: Transport, now: datetime) -> TemporaryFailure | None:
+    """Send one claimed mail and record the outcome in ``mail.state``.
+
+    Returns the temporary failure, if any, so the caller can tell "server down" apart.
+    """
+    resent = mail.last_error == INTERRUPTED_NOTE
+    failure: TemporaryFailure | None = None
     try:
         transport(mail)
     except PermanentFailure as exc:
         mail.state, mail.smtp_code, mail.last_error = OutgoingMail.State.FAILED, exc.code, str(exc)[:2000]
     except TemporaryFailure as exc:
-        mail.smtp_code, mail.last_error = exc.code, str(exc)[:2000]
-        if mail.attempts >= MAX_ATTEMPTS:
+        failure = exc
+    except Exception as exc:  # a bug or a misconfiguration (DKIM key): keep the mail, retry later
+        log.exception("outbox %s: unexpected error while sending", mail.message_id)
+        failure = TemporaryFailure(None, f"{type(exc).__name__}: {exc}")
+    else:
+        mail.state, mail.sent_at, mail.smtp_code = OutgoingMail.State.SENT, timezone.now(), 250
+        mail.last_error = RESENT_NOTE if resent else ""
+    if failure is not None:
+        mail.smtp_code, mail.last_error = failure.code, str(failure)[:2000]
+        if now - mail.created_at >= MAX_AGE:
             mail.state = OutgoingMail.State.FAILED
         else:
             mail.state, mail.next_attempt_at = OutgoingMail.State.PENDING, now + backoff(mail.attempts)
-    else:
-        mail.state, mail.sent_at, mail.last_error, mail.smtp_code = OutgoingMail.State.SENT, timezone.now(), "", 250
     mail.claimed_until = None
-    with transaction.atomic():
-        mail.save(update_fields=["state", "attempts", "smtp_code", "last_error", "next_attempt_at", "sent_at",
-                                 "claimed_until"])
-        if mail.state == OutgoingMail.State.FAILED:
-            transaction.on_commit(lambda: mail_failed_permanently.send(sender=OutgoingMail, mail=mail))
-    return mail.state
+    _record(mail, ["state", "smtp_code", "last_error", "next_attempt_at", "sent_at", "claimed_until"])
+    return failure
 
 
 def outbox_flush(*, limit: int = 100, transport: Transport | None = None) -> FlushResult:
@@ -164,14 +220,20 @@ def outbox_flush(*, limit: int = 100, transport: Transport | None = None) -> Flu
     result = FlushResult()
     now = timezone.now()
     for pk in _due_ids(now, limit):
-        if not _claim(pk, now):
+        mail = _claim(pk, now)
+        if mail is None:
             continue
-        mail = OutgoingMail.objects.get(pk=pk)
-        state = outbox_send_one(mail, send, now)
-        if state == OutgoingMail.State.SENT:
+        if mail.last_error == INTERRUPTED_NOTE:
+            log.warning("outbox %s: %s", mail.message_id, INTERRUPTED_NOTE)
+        failure = outbox_send_one(mail, send, now)
+        if mail.state == OutgoingMail.State.SENT:
             result.sent += 1
-        elif state == OutgoingMail.State.FAILED:
+        elif mail.state == OutgoingMail.State.FAILED:
             result.failed += 1
         else:
             result.retried += 1
+        if failure is not None and failure.code is None:
+            # The server is unreachable: trying the other rows now only burns their attempts.
+            result.unreachable = True
+            break
     return result

@@ -21,9 +21,23 @@ def _private_key(path: str) -> bytes:
         raise ImproperlyConfigured(f"SUPPORTDESK_DKIM_KEY_FILE={path!r}: cannot read ({exc})") from exc
 
 
+def header_names(raw: bytes) -> set[bytes]:
+    """The lower-cased names of the top-level header fields of ``raw``."""
+    head = raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
+    names = set()
+    for line in head.splitlines():
+        if line[:1] in (b" ", b"\t") or b":" not in line:
+            continue  # a folded continuation line
+        names.add(line.split(b":", 1)[0].strip().lower())
+    return names
+
+
 def dkim_sign(raw: bytes, *, selector: str, domain: str, private_key: bytes) -> bytes:
+    """Prepend a DKIM-Signature (relaxed/relaxed, rsa-sha256) over the headers that exist."""
+    present = header_names(raw)
     signature = dkim.sign(raw, selector.encode(), domain.encode(), private_key,
-                          include_headers=[h for h in SIGNED_HEADERS if h.lower() in raw.lower()[:8192]])
+                          canonicalize=(b"relaxed", b"relaxed"),
+                          include_headers=[h for h in SIGNED_HEADERS if h in present])
     return signature + raw
 
 
