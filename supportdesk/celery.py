@@ -31,6 +31,7 @@ def _configure(app: Celery) -> None:
         "timezone": "UTC",
         "beat_schedule": {
             "outbox-flush": {"task": "supportdesk.outbox.tasks.outbox_flush", "schedule": 10.0},
+            "sla-watch": {"task": "supportdesk.sla.tasks.sla_watch", "schedule": 60.0},
             "heartbeat": {"task": "supportdesk.sla.tasks.heartbeat", "schedule": 60.0},
         },
     }
