@@ -42,7 +42,7 @@ _BIGRAMS = (
     "по", "ре", "ос", "ет", "ер", "ан", "ли", "от", "ка", "ор", "ол", "ть", "ле",
     "ль", "ва", "ат", "ит", "ом", "ел", "ес", "не", "ой", "ая", "ие", "ый",
 )
-_BIGRAM_RE = re.compile("|".join(_BIGRAMS))
+_BIGRAM_RE = re.compile("(?=" + "|".join(_BIGRAMS) + ")")  # overlapping matches
 _BIGRAM_WEIGHT = 3.0
 # Score above which a decoding is taken as readable Russian without comparing.
 CONFIDENT = -3.4
@@ -78,11 +78,13 @@ def normalize_charset(label: str | None) -> str | None:
     key = label.strip().strip("\"'").lower()
     if not key:
         return None
+    if not key.isascii() or not key.isprintable():
+        return ""
     if key in _ALIASES:
         return _ALIASES[key]
     try:
         name = codecs.lookup(key).name
-    except LookupError:
+    except (LookupError, ValueError):
         return ""
     return {"cp1251": "windows-1251", "iso8859-1": "latin-1", "utf-8": "utf-8"}.get(
         name, name

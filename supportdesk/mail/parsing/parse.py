@@ -58,7 +58,7 @@ def _decode_part_text(part: Message, walk: _Walk) -> str:
         payload = b""
     if not isinstance(payload, bytes):
         payload = b""
-    text, used, defect = decode_bytes(payload, part.get_param("charset") if _has_params(part) else None)
+    text, used, defect = decode_bytes(payload, _safe_param(part, "charset"))
     if defect:
         walk.defects.append("body: " + defect)
     if walk.charset is None and not payload.isascii():
@@ -83,10 +83,6 @@ def _is_binary(part: Message, walk: _Walk) -> bool:
         walk.defects.append("body: binary data in a text part")
         return True
     return False
-
-
-def _has_params(part: Message) -> bool:
-    return part.get("content-type") is not None
 
 
 def _safe_param(part: Message, name: str) -> str | None:

