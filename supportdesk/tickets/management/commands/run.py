@@ -26,4 +26,4 @@ class Command(BaseCommand):
 
             threading.Thread(target=run_loop, kwargs={"interval": 5.0}, daemon=True, name="jobs").start()
         self.stdout.write(f"SupportDesk: http://{opts['addrport']}/  (agents: http://{opts['addrport']}/agent/)")
-        call_command("runserver", opts["addrport"], use_reloader=False, insecure=True)
+        call_command("runserver", opts["addrport"], use_reloader=False, insecure_serving=True)
