@@ -41,6 +41,8 @@ class _Walk:
     charset: str | None = None
     defects: list[str] = field(default_factory=list)
     report_type: str | None = None
+    # False while walking HTML alternatives of a plain part: keep the HTML, skip its text.
+    want_text: bool = True
 
 
 def _headers_of(msg: Message) -> dict[str, list[str]]:
@@ -130,6 +132,8 @@ def _walk(part: Message, walk: _Walk, depth: int, in_report: bool) -> None:
         text = _decode_part_text(part, walk)
         if ctype == "text/html":
             walk.htmls.append(text)
+            if not walk.want_text:
+                return
             text = html_to_text(text)
         if text.strip():
             walk.texts.append(text)
@@ -144,7 +148,7 @@ def _walk_alternative(children: list[Message], walk: _Walk, depth: int, in_repor
     if plain is not None:
         text = _decode_part_text(plain, walk)
         if text.strip():
-            sub = _Walk(charset=walk.charset)
+            sub = _Walk(charset=walk.charset, want_text=False)
             for child in html_like:
                 _walk(child, sub, depth + 1, in_report)
             walk.texts.append(text)
