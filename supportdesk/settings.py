@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "supportdesk.outbox",
     "supportdesk.tickets",
     "supportdesk.mail",
+    "supportdesk.replies",
     "supportdesk.phone",
     "supportdesk.kb",
     "supportdesk.portal",
@@ -69,7 +70,7 @@ WSGI_APPLICATION = "supportdesk.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [PACKAGE_DIR / "templates"],
+        "DIRS": [*([Path(env_str("SUPPORTDESK_TEMPLATE_DIR"))] if env_str("SUPPORTDESK_TEMPLATE_DIR") else []), PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

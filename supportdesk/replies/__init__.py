@@ -1,0 +1,1 @@
+"""Mail the desk sends about tickets: agent replies, notes, the acknowledgment, reminders."""

@@ -1,0 +1,137 @@
+"""The acknowledgment of a new e-mail request (rules 5 and 6): what is missing from this
+request and when this customer, in their own time zone, will hear from us."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from supportdesk.catalog.models import Release, version_sort_key
+from supportdesk.policy import get_policy
+from supportdesk.replies.mailer import (
+    SentMail,
+    is_own_address,
+    is_own_message_id,
+    send_ticket_mail,
+    ticket_subject,
+)
+from supportdesk.replies.rendering import mail_language, render_mail
+from supportdesk.replies.timefmt import format_moment, hours_in_zone, zone_label
+from supportdesk.tickets.clocks import office_calendar
+from supportdesk.tickets.models import CHECKLIST_ITEMS, Message, Ticket
+from supportdesk.tickets.services import ticket_add_event
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class MissingItem:
+    key: str
+    title: str
+    hint: str
+    product_hint: str
+
+
+@dataclass(frozen=True)
+class Moment:
+    office: str
+    customer: str
+
+
+def missing_items(ticket: Ticket, language: str) -> list[MissingItem]:
+    """The checklist items not present, in the rules' order, with the policy's hints."""
+    policy = get_policy()
+    en = language == "en"
+    product = policy.product(ticket.product.key) if ticket.product else None
+    items = []
+    for key in CHECKLIST_ITEMS:
+        if (ticket.checklist or {}).get(key, {}).get("present"):
+            continue
+        item = policy.request_item(key)
+        product_hint = ""
+        if product and key == "version":
+            product_hint = product.version_hint_en if en else product.version_hint
+        elif product and key == "settings":
+            product_hint = product.settings_hint_en if en else product.settings_hint
+        items.append(MissingItem(key=key, title=item.title_en if en else item.title,
+                                 hint=item.hint_en if en else item.hint, product_hint=product_hint))
+    return items
+
+
+def _moment(at: datetime, office_zone: str, zone: str, language: str) -> Moment:
+    return Moment(office=format_moment(at, office_zone, language), customer=format_moment(at, zone, language))
+
+
+def outdated_release(ticket: Ticket) -> Release | None:
+    """The product's current published release when the reported version is older."""
+    if ticket.product is None or not ticket.reported_version:
+        return None
+    current = ticket.product.current_release()
+    if current is None or version_sort_key(ticket.reported_version) >= current.version_key:
+        return None
+    return current
+
+
+def ack_context(ticket: Ticket, received: datetime, language: str) -> dict[str, Any]:
+    policy = get_policy()
+    office_zone = policy.office.timezone
+    zone = ticket.customer.timezone or office_zone
+    calendar = office_calendar()
+    opens = None if calendar.is_open(received) else calendar.next_opening(received)
+    release = outdated_release(ticket)
+    base = policy.support.base_url.rstrip("/")
+    return {
+        "ticket": ticket, "number": ticket.pk, "subject": ticket_subject(ticket),
+        "support": policy.support, "support_email": policy.support_email,
+        "phone": policy.main_phone.number, "same_zone": zone == office_zone,
+        "received": _moment(received, office_zone, zone, language),
+        "target": _moment(ticket.reply_target_at, office_zone, zone, language) if ticket.reply_target_at else None,
+        "limit": _moment(ticket.reply_due_at, office_zone, zone, language) if ticket.reply_due_at else None,
+        "opens": _moment(opens, office_zone, zone, language) if opens else None,
+        "office_zone_name": zone_label(office_zone, language, received),
+        "office_hours": hours_in_zone(policy.office.hours, office_zone, office_zone, language, received.date()),
+        "customer_hours": hours_in_zone(policy.office.hours, office_zone, zone, language, received.date()),
+        "missing": missing_items(ticket, language),
+        "reported_version": ticket.reported_version,
+        "product": ticket.product,
+        "release": release,
+        "download_url": (release.download_url or ticket.product.download_url) if release and ticket.product else "",
+        "lookup_url": f"{base}/portal/lookup/",
+    }
+
+
+def should_acknowledge(ticket: Ticket, message: Message) -> str:
+    """Why not to acknowledge this message ("" = do acknowledge): never robots or our own mail."""
+    if message.is_robot:
+        return "robot"
+    if not ticket.contact_email:
+        return "no_address"
+    if is_own_address(ticket.contact_email) or (message.from_addr and is_own_address(message.from_addr)):
+        return "own_address"
+    if message.message_id and is_own_message_id(message.message_id):
+        return "own_message"
+    return ""
+
+
+def send_acknowledgment(*, ticket: Ticket, message: Message, language: str | None = None) -> SentMail | None:
+    """Render and enqueue the acknowledgment, with an "ack_sent" event; None when skipped."""
+    reason = should_acknowledge(ticket, message)
+    if reason:
+        ticket_add_event(ticket=ticket, event="ack_skipped", data={"reason": reason})
+        return None
+    lang = mail_language(language or ticket.language)
+    ticket.refresh_from_db()
+    context = ack_context(ticket, message.created_at, lang)
+    sent = send_ticket_mail(ticket=ticket, kind="ack", mail=render_mail("ack", language=lang, context=context),
+                            automatic=True, auto_submitted="auto-replied")
+    if sent.message is not None:
+        ticket_add_event(ticket=ticket, event="ack_sent", data={
+            "outgoing": sent.mail.pk, "message_id": sent.mail.message_id, "language": lang,
+            "missing": [i.key for i in context["missing"]],
+            "reply_target_at": ticket.reply_target_at.isoformat() if ticket.reply_target_at else None,
+            "reply_due_at": ticket.reply_due_at.isoformat() if ticket.reply_due_at else None,
+            "customer_zone": ticket.customer.timezone or get_policy().office.timezone,
+        })
+    return sent

@@ -1,0 +1,151 @@
+"""Mail about a ticket: threading headers, loop protection, and the outbox row and the
+ticket message written in one transaction."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from supportdesk.customers.models import Customer
+from supportdesk.lib.html import sanitize_html
+from supportdesk.outbox.compose import OutgoingAttachment, build_message
+from supportdesk.outbox.models import OutgoingMail
+from supportdesk.outbox.services import outbox_automatic_count, outbox_enqueue, outbox_is_ours
+from supportdesk.policy import get_policy
+from supportdesk.replies.rendering import RenderedMail
+from supportdesk.tickets.models import Message, Ticket
+from supportdesk.tickets.services import AttachmentData, InvalidAction, ticket_add_event, ticket_add_message
+
+_REPLY_PREFIX = re.compile(r"^\s*((re|fwd?|aw|ответ)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+_TICKET_TAG = re.compile(r"\s*\[#\d+\]\s*")
+WINDOW = timedelta(hours=24)
+
+
+class NoEmailAddress(InvalidAction):
+    """The ticket has no address to write to (a phone ticket): call instead."""
+
+
+@dataclass(frozen=True)
+class SentMail:
+    mail: OutgoingMail
+    # The conversation entry; None when the mail was suppressed (it never left).
+    message: Message | None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.mail.state == OutgoingMail.State.SUPPRESSED
+
+
+def ticket_ref(ticket: Ticket) -> str:
+    return f"ticket:{ticket.pk}"
+
+
+def ticket_subject(ticket: Ticket, *, reply: bool = True) -> str:
+    """ "Re: [#12] Не выводятся титры": the number is how the customer's answer finds the ticket."""
+    bare = _TICKET_TAG.sub(" ", _REPLY_PREFIX.sub("", ticket.subject)).strip() or "—"
+    return f"{'Re: ' if reply else ''}[#{ticket.pk}] {bare}"
+
+
+def own_domains() -> set[str]:
+    policy = get_policy()
+    domains = {e.address.rpartition("@")[2].lower() for e in policy.emails}
+    domains |= {d.lower() for d in (settings.MAIL_MESSAGE_ID_DOMAIN, settings.DKIM_DOMAIN) if d}
+    return domains
+
+
+def is_own_address(address: str) -> bool:
+    """Our support addresses and anything at our own domains: never auto-answered."""
+    return address.strip().lower().rpartition("@")[2] in own_domains()
+
+
+def is_own_message_id(message_id: str) -> bool:
+    mid = message_id.strip().strip("<>")
+    if not mid:
+        return False
+    return mid.rpartition("@")[2].lower() == settings.MAIL_MESSAGE_ID_DOMAIN.lower() or outbox_is_ours(mid)
+
+
+def thread_headers(ticket: Ticket) -> tuple[str, list[str]]:
+    """(In-Reply-To, References): the customer's last message, and the thread so far."""
+    rows = list(ticket.messages.filter(kind__in=(Message.Kind.INCOMING, Message.Kind.OUTGOING))
+                .exclude(message_id="").order_by("created_at", "id").values_list("kind", "message_id"))
+    incoming = [mid for kind, mid in rows if kind == Message.Kind.INCOMING]
+    in_reply_to = incoming[-1] if incoming else (rows[-1][1] if rows else "")
+    references = [mid for _, mid in rows]
+    if len(references) > 20:  # the first message roots the thread; keep it and the recent ones
+        references = references[:1] + references[-19:]
+    return in_reply_to, references
+
+
+def _lock_address(ticket: Ticket) -> None:
+    """Serialise automatic mail per customer, so two workers cannot both pass the daily limit."""
+    Customer.objects.select_for_update().filter(pk=ticket.customer_id).first()
+
+
+def _suppression_reason(address: str, now: datetime) -> str:
+    if is_own_address(address):
+        return "own_address"
+    limit = get_policy().automation.auto_mails_per_address_per_day
+    if outbox_automatic_count(address=address, since=now - WINDOW) >= limit:
+        return "daily_limit"
+    return ""
+
+
+def send_ticket_mail(
+    *,
+    ticket: Ticket,
+    kind: str,
+    mail: RenderedMail,
+    author: AbstractBaseUser | None = None,
+    automatic: bool,
+    auto_submitted: str = "auto-replied",
+    attachments: Sequence[AttachmentData] = (),
+    event_data: dict | None = None,
+    at: datetime | None = None,
+) -> SentMail:
+    """Compose, store in the outbox and record on the ticket, in one transaction.
+
+    Automatic mail over the per-address daily limit, or to our own addresses, is stored
+    as suppressed (never sent) and leaves an event on the ticket instead of a message.
+    """
+    to = ticket.contact_email.strip()
+    if not to:
+        raise NoEmailAddress(f"ticket #{ticket.pk} has no e-mail address; call the customer")
+    policy = get_policy()
+    now = at or timezone.now()
+    sender = policy.support_email
+    sender_name = policy.support.name_en if mail.language == "en" else policy.support.name
+    with transaction.atomic():
+        reason = ""
+        if automatic:
+            _lock_address(ticket)
+            reason = _suppression_reason(to, now)
+        in_reply_to, references = thread_headers(ticket)
+        message_id, raw = build_message(
+            from_addr=sender, from_name=sender_name, to=[to], subject=mail.subject, text=mail.text,
+            html=mail.html, reply_to=sender, in_reply_to=in_reply_to or None, references=references,
+            automatic=automatic, auto_submitted=auto_submitted, language=mail.language,
+            attachments=[OutgoingAttachment(a.filename, a.content_type, a.content) for a in attachments],
+        )
+        row = outbox_enqueue(kind=kind, ref=ticket_ref(ticket), from_addr=sender, to_addrs=[to],
+                             subject=mail.subject, raw=raw, message_id=message_id, is_automatic=automatic,
+                             created_at=now, suppressed=bool(reason))
+        if reason:
+            ticket_add_event(ticket=ticket, event="auto_mail_suppressed", at=now,
+                             data={"kind": kind, "to": to, "reason": reason, "outgoing": row.pk})
+            return SentMail(mail=row, message=None)
+        message = ticket_add_message(
+            ticket=ticket, kind=Message.Kind.OUTGOING, channel="email", body_text=mail.text,
+            body_html=sanitize_html(mail.html), subject=mail.subject, author_user=author, from_addr=sender,
+            to_addrs=to, is_automatic=automatic, message_id=message_id, in_reply_to=in_reply_to,
+            references=" ".join(f"<{r.strip('<>')}>" for r in references), outgoing_id=row.pk,
+            attachments=attachments, event_data=event_data, created_at=now,
+        )
+    return SentMail(mail=row, message=message)

@@ -1,0 +1,42 @@
+"""Wiring: a customer's request is checked (and a new one acknowledged) in the intake's
+transaction; a mail that failed for good flags its ticket like a bounce."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from django.dispatch import receiver
+
+from supportdesk.checklist import AttachmentInfo
+from supportdesk.outbox.models import OutgoingMail
+from supportdesk.outbox.services import mail_failed_permanently
+from supportdesk.replies.acknowledgment import send_acknowledgment
+from supportdesk.replies.completeness import apply_check, check_message
+from supportdesk.tickets.models import Message, Ticket
+from supportdesk.tickets.services import ticket_mark_unreachable
+from supportdesk.tickets.signals import request_received
+
+log = logging.getLogger(__name__)
+
+
+@receiver(request_received, dispatch_uid="replies.on_request_received")
+def on_request_received(sender: Any, *, ticket: Ticket, message: Message, is_new_ticket: bool = False,
+                        language: str = "", attachments: Sequence[AttachmentInfo] = (), channel: str = "",
+                        **kwargs: Any) -> None:
+    ticket = apply_check(ticket=ticket, result=check_message(message, attachments))
+    if is_new_ticket and (channel or ticket.channel) == "email":
+        send_acknowledgment(ticket=ticket, message=message, language=language or ticket.language)
+
+
+@receiver(mail_failed_permanently, dispatch_uid="replies.on_mail_failed")
+def on_mail_failed(sender: Any, *, mail: OutgoingMail, **kwargs: Any) -> None:
+    kind, _, pk = mail.ref.partition(":")
+    if kind != "ticket" or not pk.isdigit():
+        return
+    ticket = Ticket.objects.filter(pk=int(pk)).first()
+    if ticket is None:
+        return
+    reason = f"{mail.smtp_code or ''} {mail.last_error}".strip()
+    ticket_mark_unreachable(ticket=ticket, reason=f"{mail.to_addrs}: {reason}"[:300])

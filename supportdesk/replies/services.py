@@ -1,0 +1,172 @@
+"""What an agent does on a ticket: reply by e-mail, write an internal note, ask for
+information, use a canned answer. The ticket page calls these; each is one transaction."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from supportdesk.accounts.roles import is_agent
+from supportdesk.policy import get_policy
+from supportdesk.replies.mailer import send_ticket_mail, ticket_subject
+from supportdesk.replies.rendering import mail_language, render_mail
+from supportdesk.replies.timefmt import format_moment
+from supportdesk.tickets.models import CannedResponse, Message, Status, Ticket
+from supportdesk.tickets.services import AttachmentData, InvalidAction, ticket_add_message, ticket_set_status
+
+HISTORY_DEPTH = 3
+_PLACEHOLDER = re.compile(r"\{(customer_name|ticket_number|agent_name|support_phone)\}")
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: str
+    who: str
+    text: str
+    quoted: str
+
+
+def _require_agent(user: AbstractBaseUser) -> None:
+    if not is_agent(user):
+        raise PermissionDenied("only agents write on tickets")
+
+
+def _display_name(user: AbstractBaseUser | None) -> str:
+    if user is None:
+        return ""
+    full = getattr(user, "get_full_name", lambda: "")()
+    return str(full or user.get_username())
+
+
+def customer_zone(ticket: Ticket) -> str:
+    return ticket.customer.timezone or get_policy().office.timezone
+
+
+def quote(text: str) -> str:
+    return "\n".join(f"> {line}" if line else ">" for line in text.strip().splitlines())
+
+
+def history(ticket: Ticket, *, language: str, depth: int = HISTORY_DEPTH) -> list[HistoryEntry]:
+    """The latest public messages, newest first, each with only what was new in it."""
+    rows = (ticket.messages.filter(kind__in=(Message.Kind.INCOMING, Message.Kind.OUTGOING), is_automatic=False)
+            .select_related("author_user").order_by("-created_at", "-id")[:depth])
+    zone = customer_zone(ticket)
+    entries = []
+    for m in rows:
+        text = m.body_text[: m.quoted_start].strip() if m.quoted_start is not None else m.body_text.strip()
+        if m.kind == Message.Kind.OUTGOING:
+            who = _display_name(m.author_user) or get_policy().support.name
+        else:
+            who = (m.author_customer.name if m.author_customer else "") or m.from_addr or ticket.contact_email
+        entries.append(HistoryEntry(when=format_moment(m.created_at, zone, language), who=who, text=text,
+                                    quoted=quote(text)))
+    return entries
+
+
+def canned_render(*, canned: CannedResponse, ticket: Ticket, author: AbstractBaseUser) -> str:
+    """A canned answer's text with its placeholders filled ({customer_name}, {ticket_number},
+    {agent_name}, {support_phone}); anything else in braces is left as written."""
+    values = {
+        "customer_name": ticket.customer.name,
+        "ticket_number": str(ticket.pk),
+        "agent_name": _display_name(author),
+        "support_phone": get_policy().main_phone.number,
+    }
+    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], canned.body)
+
+
+def _reply_context(ticket: Ticket, author: AbstractBaseUser, text: str, language: str) -> dict[str, Any]:
+    policy = get_policy()
+    return {
+        "ticket": ticket, "number": ticket.pk, "subject": ticket_subject(ticket), "text": text.strip(),
+        "agent_name": _display_name(author), "support": policy.support, "phone": policy.main_phone.number,
+        "history": history(ticket, language=language),
+        "lookup_url": f"{policy.support.base_url.rstrip('/')}/portal/lookup/",
+    }
+
+
+def ticket_reply(
+    *,
+    ticket: Ticket,
+    author: AbstractBaseUser,
+    text: str,
+    attachments: Sequence[AttachmentData] = (),
+    canned: CannedResponse | None = None,
+    at: datetime | None = None,
+) -> Message:
+    """E-mail a reply to the customer and stop the reply clock.
+
+    ``text`` empty with ``canned`` given sends the canned answer (placeholders filled).
+    The outbox row and the conversation message are written in one transaction; the
+    mail quotes the latest messages below the reply and has a text and an HTML part.
+    Raises PermissionDenied for non-agents, InvalidAction for an empty reply and
+    NoEmailAddress when the ticket has no address.
+    """
+    _require_agent(author)
+    if not text.strip() and canned is not None:
+        text = canned_render(canned=canned, ticket=ticket, author=author)
+    if not text.strip():
+        raise InvalidAction("an empty reply cannot be sent")
+    language = mail_language(ticket.language)
+    with transaction.atomic():
+        mail = render_mail("reply", language=language,
+                           context=_reply_context(ticket, author, text, language))
+        sent = send_ticket_mail(ticket=ticket, kind="reply", mail=mail, author=author, automatic=False,
+                                attachments=attachments, at=at,
+                                event_data={"canned": canned.pk, "canned_title": canned.title} if canned else None)
+    assert sent.message is not None  # only automatic mail is ever suppressed
+    return sent.message
+
+
+def ticket_note(
+    *,
+    ticket: Ticket,
+    author: AbstractBaseUser,
+    text: str,
+    attachments: Sequence[AttachmentData] = (),
+    at: datetime | None = None,
+) -> Message:
+    """An internal note: visible to agents only, never mailed, never touches the clocks."""
+    _require_agent(author)
+    if not text.strip():
+        raise InvalidAction("an empty note")
+    return ticket_add_message(ticket=ticket, kind=Message.Kind.NOTE, body_text=text.strip(), author_user=author,
+                              channel=ticket.channel, attachments=attachments, created_at=at)
+
+
+def ticket_ask_for_information(
+    *,
+    ticket: Ticket,
+    author: AbstractBaseUser,
+    text: str,
+    attachments: Sequence[AttachmentData] = (),
+    at: datetime | None = None,
+) -> Message:
+    """Reply with a question and put the ticket in ``waiting_customer`` (the resolution
+    clock pauses; reminders and auto-close count from here)."""
+    when = at or timezone.now()
+    with transaction.atomic():
+        message = ticket_reply(ticket=ticket, author=author, text=text, attachments=attachments, at=when)
+        ticket_set_status(ticket=ticket, status=Status.WAITING_CUSTOMER, by_user=author,
+                          reason="asked the customer for information", at=when)
+    return message
+
+
+def ticket_missing_items_text(*, ticket: Ticket) -> str:
+    """A ready-to-edit request for the checklist items still missing, with the product's hints,
+    in the ticket's language (the agent's "ask for what is missing" button prefills this)."""
+    from supportdesk.replies.acknowledgment import missing_items
+
+    language = mail_language(ticket.language)
+    items = missing_items(ticket, language)
+    if not items:
+        return ""
+    return render_mail("ask_missing", language=language, context={"ticket": ticket, "items": items}).text

@@ -1,0 +1,110 @@
+"""Times for customers' eyes, in Russian or English, in a named zone (pure, no Django).
+
+Rule R0b: every time we give a customer is given in office time and in theirs, so the
+zone is always named ("по времени Москвы", "Moscow time").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+MONTHS_RU = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
+             "октября", "ноября", "декабря")
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+             "October", "November", "December")
+WEEKDAYS_RU = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
+WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+SHORT_DAYS_RU = ("пн", "вт", "ср", "чт", "пт", "сб", "вс")
+SHORT_DAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+# Genitive city names: "по времени Москвы".
+ZONE_CITIES: dict[str, tuple[str, str]] = {
+    "Europe/Kaliningrad": ("Калининграда", "Kaliningrad"),
+    "Europe/Moscow": ("Москвы", "Moscow"),
+    "Europe/Samara": ("Самары", "Samara"),
+    "Asia/Yekaterinburg": ("Екатеринбурга", "Yekaterinburg"),
+    "Asia/Omsk": ("Омска", "Omsk"),
+    "Asia/Novosibirsk": ("Новосибирска", "Novosibirsk"),
+    "Asia/Irkutsk": ("Иркутска", "Irkutsk"),
+    "Asia/Yakutsk": ("Якутска", "Yakutsk"),
+    "Asia/Vladivostok": ("Владивостока", "Vladivostok"),
+    "Asia/Magadan": ("Магадана", "Magadan"),
+    "Asia/Kamchatka": ("Камчатки", "Kamchatka"),
+}
+
+
+def _is_en(language: str) -> bool:
+    return language.lower().startswith("en")
+
+
+def utc_offset_label(moment: datetime) -> str:
+    offset = moment.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def zone_label(zone: str, language: str, moment: datetime) -> str:
+    """ "по времени Москвы (UTC+3)" / "Moscow time (UTC+3)"; an unnamed zone by its offset."""
+    local = moment.astimezone(ZoneInfo(zone))
+    offset = utc_offset_label(local)
+    city = ZONE_CITIES.get(zone)
+    if _is_en(language):
+        return f"{city[1]} time ({offset})" if city else offset
+    return f"по времени {city[0]} ({offset})" if city else f"по времени {offset}"
+
+
+def format_day(day: date, language: str) -> str:
+    if _is_en(language):
+        return f"{WEEKDAYS_EN[day.weekday()]}, {day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+    return f"{WEEKDAYS_RU[day.weekday()]}, {day.day} {MONTHS_RU[day.month - 1]} {day.year}"
+
+
+def format_moment(moment: datetime, zone: str, language: str) -> str:
+    """ "среда, 5 ноября 2025, 05:45 по времени Москвы (UTC+3)"."""
+    local = moment.astimezone(ZoneInfo(zone))
+    return f"{format_day(local.date(), language)}, {local:%H:%M} {zone_label(zone, language, local)}"
+
+
+def _span(days: list[int], language: str) -> str:
+    names = SHORT_DAYS_EN if _is_en(language) else SHORT_DAYS_RU
+    return names[days[0]] if len(days) == 1 else f"{names[days[0]]}–{names[days[-1]]}"
+
+
+def hours_in_zone(
+    hours: Mapping[int, tuple[time, time] | None], office_zone: str, zone: str, language: str, on: date
+) -> str:
+    """The weekly hours, converted to ``zone`` on the week of ``on``: "пн–пт 05:00–14:00".
+
+    Consecutive weekdays with the same converted hours are grouped; a time that falls on
+    the previous or the next day in ``zone`` is marked so.
+    """
+    monday = date.fromordinal(on.toordinal() - on.weekday())
+    office, there = ZoneInfo(office_zone), ZoneInfo(zone)
+    groups: list[tuple[list[int], str]] = []
+    for weekday in range(7):
+        span = hours.get(weekday)
+        if span is None:
+            continue
+        day = date.fromordinal(monday.toordinal() + weekday)
+        start = datetime.combine(day, span[0], office).astimezone(there)
+        end = datetime.combine(day, span[1], office).astimezone(there)
+        text = f"{start:%H:%M}{_day_shift(start.date(), day, language)}–{end:%H:%M}" \
+               f"{_day_shift(end.date(), day, language)}"
+        if groups and groups[-1][1] == text and groups[-1][0][-1] == weekday - 1:
+            groups[-1][0].append(weekday)
+        else:
+            groups.append(([weekday], text))
+    return ", ".join(f"{_span(days, language)} {text}" for days, text in groups)
+
+
+def _day_shift(local: date, office_day: date, language: str) -> str:
+    delta = (local - office_day).days
+    if delta == 0:
+        return ""
+    if _is_en(language):
+        return " (next day)" if delta > 0 else " (previous day)"
+    return " (следующего дня)" if delta > 0 else " (предыдущего дня)"
