@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 JOBS: list[str] = [
     "supportdesk.outbox.services.outbox_flush",
     "supportdesk.sla.watcher.sla_watch",
+    "supportdesk.replies.reminders.reminders_run",
 ]
 
 
