@@ -8,18 +8,20 @@ from functools import lru_cache
 
 from supportdesk.catalog.models import Product
 from supportdesk.checklist import AttachmentInfo, ChecklistResult, ProductSpec, check_request
-from supportdesk.policy import Policy, get_policy
+from supportdesk.policy import get_policy
+from supportdesk.policy.model import Product as PolicyProduct
 from supportdesk.tickets.models import Message, Ticket
 from supportdesk.tickets.services import ticket_set_checklist, ticket_set_product
 
 
 @lru_cache(maxsize=2)
-def _specs(policy: Policy) -> tuple[ProductSpec, ...]:
-    return tuple(ProductSpec(key=p.key, name=p.name, aliases=p.aliases) for p in policy.products)
+def _specs(products: tuple[PolicyProduct, ...]) -> tuple[ProductSpec, ...]:
+    return tuple(ProductSpec(key=p.key, name=p.name, aliases=p.aliases) for p in products)
 
 
 def product_specs() -> tuple[ProductSpec, ...]:
-    return _specs(get_policy())
+    """The policy's products as the checklist sees them (the live policy, cached per value)."""
+    return _specs(get_policy().products)
 
 
 def new_text(message: Message) -> str:

@@ -1,6 +1,7 @@
 """``supportdesk mail …``: e-mail intake tools.  One function per subcommand.
 
     supportdesk mail parse FILE [--json]   show how a raw message parses (never crashes)
+    supportdesk mail check FILE [--json]   which of the four items of rule 5 the request holds
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ class Command(BaseCommand):
         parse.add_argument("file", help="path of the raw message; '-' is not supported")
         parse.add_argument("--json", action="store_true", help="print the parsed mail as JSON")
         parse.set_defaults(handler=self.parse)
+        check = sub.add_parser("check", help="Run the completeness check (rule 5) on one raw message.")
+        check.add_argument("file", help="path of the raw message (.eml)")
+        check.add_argument("--json", action="store_true", help="print the result as JSON")
+        check.set_defaults(handler=self.checklist)
 
     def handle(self, *args: Any, **options: Any) -> None:
         handler: Callable[[dict[str, Any]], None] = options["handler"]
@@ -38,6 +43,20 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(parsed_mail_json(parsed), ensure_ascii=False, indent=2))
         else:
             self.stdout.write(format_summary(parsed))
+
+    def checklist(self, options: dict[str, Any]) -> None:
+        from supportdesk.checklist import check_request, checklist_json
+        from supportdesk.mail.handlers import attachment_infos
+        from supportdesk.replies.completeness import product_specs
+
+        parsed = parse_mail(_read_file(options["file"]))
+        result = check_request(text=parsed.body_text, subject=parsed.subject, products=product_specs(),
+                               attachments=attachment_infos(parsed.attachments))
+        data = checklist_json(result)
+        if options["json"]:
+            self.stdout.write(json.dumps(data, ensure_ascii=False))
+        else:
+            self.stdout.write("\n".join(f"{key}: {value}" for key, value in data.items()))
 
 
 def _read_file(path: str) -> bytes:
