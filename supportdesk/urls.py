@@ -6,7 +6,11 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("", include("supportdesk.portal.urls")),
     path("kb/", include("supportdesk.kb.urls")),
+    path("search/", include("supportdesk.search.urls")),
+    path("releases/", include("supportdesk.releases.urls")),
     path("agent/", include("supportdesk.tickets.urls")),
+    path("agent/phone/", include("supportdesk.phone.urls")),
+    path("cti/", include("supportdesk.phone.cti_urls")),
     path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -87,6 +87,12 @@ class Ticket(models.Model):
             models.Index(fields=["status", "reply_due_at", "id"], name="ticket_queue_idx"),
             models.Index(fields=["assignee", "status", "reply_due_at"], name="ticket_assignee_idx"),
             models.Index(fields=["customer", "status"], name="ticket_customer_idx"),
+            # The queue walks these in order (keyset pagination on (reply_due_at, id)); partial,
+            # so they hold only the open quarter of the table.
+            models.Index(fields=["reply_due_at", "id"], name="ticket_open_due_idx",
+                         condition=models.Q(status__in=OPEN_STATUSES, merged_into__isnull=True)),
+            models.Index(fields=["assignee", "reply_due_at", "id"], name="ticket_open_mine_idx",
+                         condition=models.Q(status__in=OPEN_STATUSES, merged_into__isnull=True)),
         ]
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")

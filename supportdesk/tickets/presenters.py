@@ -38,3 +38,81 @@ def checklist_rows(ticket: Ticket, items: tuple) -> list[tuple[object, dict]]:
     """The policy's four request items paired with the ticket's checklist entries."""
     checklist = ticket.checklist or {}
     return [(item, checklist.get(item.key, {"present": False, "source": "", "evidence": ""})) for item in items]
+
+
+def _status_label(code: object) -> str:
+    from supportdesk.tickets.models import Status
+
+    try:
+        return str(Status(code).label)
+    except ValueError:
+        return str(code)
+
+
+def event_text(event: str, data: dict) -> str:
+    """A readable, translated line for a system event in the conversation."""
+    from django.utils.translation import gettext as _
+
+    data = data or {}
+    if event == "status":
+        return _("status changed to “%(status)s”") % {"status": _status_label(data.get("to"))}
+    if event == "assigned":
+        who = data.get("assignee")
+        return _("assigned to %(user)s") % {"user": who} if who else _("assignment removed")
+    if event == "product":
+        return _("product set to %(product)s %(version)s") % {
+            "product": data.get("product") or "—", "version": data.get("version") or ""}
+    if event == "checklist":
+        marks = ", ".join(f"{k}: {'✔' if v else '✘'}" for k, v in data.items())
+        return _("checklist changed by the agent (%(items)s)") % {"items": marks}
+    if event == "bounced":
+        return _("the customer's mail server refused our mail (bounced): the customer must be called")
+    if event in ("acknowledgment", "acknowledgment_sent", "ack_sent", "ack"):
+        return _("acknowledgment sent")
+    if event in ("info_requested", "ask_info", "asked_info", "missing_items_requested"):
+        return _("missing information requested from the customer")
+    if event in ("reminder", "reminder_sent"):
+        return _("reminder sent to the customer")
+    if event in ("auto_closed", "autoclosed"):
+        return _("closed automatically: no answer from the customer")
+    if event in ("release_published", "released"):
+        return _("the awaited release was published; the customer was told")
+    if event == "merged_into":
+        return _("merged into ticket #%(n)s") % {"n": data.get("ticket")}
+    if event == "merged_from":
+        return _("ticket #%(n)s merged into this one") % {"n": data.get("ticket")}
+    if event in ("breached", "sla_breach"):
+        return _("reply limit breached: supervisors alerted")
+    if event in ("warned", "sla_warning"):
+        return _("reply target passed: warning sent")
+    if event == "auto_mail_suppressed":
+        return _("automatic mail not sent (%(reason)s)") % {"reason": data.get("reason") or "—"}
+    return event.replace("_", " ")
+
+
+def local_time(now: datetime, zone: str) -> datetime | None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return now.astimezone(ZoneInfo(zone)) if zone else None
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def message_title(kind: str, kind_label: str, is_automatic: bool, data: dict) -> str:
+    """The header of a conversation entry: automatic mail says what it was."""
+    from django.utils.translation import gettext as _
+
+    if kind != "outgoing" or not is_automatic:
+        return kind_label
+    mail_kind = (data or {}).get("kind", "")
+    titles = {
+        "acknowledgment": _("Acknowledgment sent"),
+        "ack": _("Acknowledgment sent"),
+        "reminder": _("Reminder sent"),
+        "missing_items": _("Missing information requested"),
+        "release": _("Release notice sent"),
+        "release_published": _("Release notice sent"),
+        "auto_close": _("Closing notice sent"),
+    }
+    return titles.get(mail_kind, _("Automatic mail sent"))

@@ -1,13 +1,36 @@
-"""Reads of tickets, scoped by permission: every agent-facing read goes through here."""
+"""Reads of tickets, scoped by permission: every agent-facing read goes through here.
+
+The queue is paginated by keyset on (reply_due_at, id) so that page 50 costs what page 1
+costs; tickets without a running reply clock come after all others, ordered by id. The
+two halves are read separately so each one walks an index in order (a single
+``ORDER BY reply_due_at NULLS LAST`` with an OR-ed cursor defeats the index on SQLite).
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, QuerySet
+from django.db import connection
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from supportdesk.accounts.roles import is_agent
-from supportdesk.tickets.models import OPEN_STATUSES, Message, Ticket
+from supportdesk.catalog.models import Release
+from supportdesk.customers.models import CustomerEmail, CustomerPhone
+from supportdesk.lib.phones import BadPhoneNumber, normalize_phone
+from supportdesk.tickets.models import OPEN_STATUSES, PAUSED_STATUSES, Message, Status, Ticket
+
+VIEWS = ("mine", "unassigned", "open", "waiting", "breached")
+# Counting stops here: an exact count of 250,000 open tickets costs more than the page itself.
+COUNT_LIMIT = 999
+# A ticket number has at most 9 digits; ten or more digits are a phone number.
+_NUMBER = re.compile(r"^\s*(?:\[?#)?\s*(\d{1,9})\]?\s*$")
+_PHONEISH = re.compile(r"^\+?[\d\s()\-.]{10,}$")
 
 
 def _require_agent(user: AbstractBaseUser | AnonymousUser) -> None:
@@ -15,12 +38,149 @@ def _require_agent(user: AbstractBaseUser | AnonymousUser) -> None:
         raise PermissionDenied("agents only")
 
 
+@dataclass(frozen=True)
+class QueueFilters:
+    view: str = "open"
+    product: int | None = None
+    status: str = ""
+    channel: str = ""
+    checklist_incomplete: bool = False
+    unreachable: bool = False
+    q: str = ""
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Position after the last row shown: (reply_due_at or None, id)."""
+
+    due: datetime | None
+    pk: int
+
+    def encode(self) -> str:
+        return f"{self.due.isoformat() if self.due else 'none'}_{self.pk}"
+
+    @classmethod
+    def decode(cls, raw: str | None) -> Cursor | None:
+        if not raw or "_" not in raw:
+            return None
+        due_text, _, pk_text = raw.rpartition("_")
+        if not pk_text.isdigit():
+            return None
+        if due_text == "none":
+            return cls(None, int(pk_text))
+        due = parse_datetime(due_text)
+        return cls(due, int(pk_text)) if due and due.tzinfo else None
+
+
+@dataclass
+class QueuePage:
+    tickets: list[Ticket]
+    next_cursor: Cursor | None
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _view_filter(view: str, user: AbstractBaseUser, now: datetime) -> Q:
+    if view == "mine":
+        return Q(status__in=OPEN_STATUSES, assignee=user)
+    if view == "unassigned":
+        return Q(status__in=OPEN_STATUSES, assignee__isnull=True)
+    if view == "waiting":
+        return Q(status__in=PAUSED_STATUSES)
+    if view == "breached":
+        return Q(status__in=OPEN_STATUSES, reply_due_at__lt=now)
+    return Q(status__in=OPEN_STATUSES)
+
+
+def search_filter(q: str) -> Q:
+    """Ticket number (#123), customer e-mail, customer phone (normalised) or subject words."""
+    q = q.strip()
+    if not q:
+        return Q()
+    number = _NUMBER.match(q)
+    if number:
+        return Q(pk=int(number.group(1)))
+    if "@" in q:
+        customers = CustomerEmail.objects.filter(address=q.lower()).values("customer_id")
+        return Q(customer_id__in=customers) | Q(contact_email=q.lower())
+    if _PHONEISH.match(q):
+        try:
+            e164 = normalize_phone(q)
+        except BadPhoneNumber:
+            e164 = ""
+        if e164:
+            return Q(customer_id__in=CustomerPhone.objects.filter(number=e164).values("customer_id"))
+    return _subject_contains(q)
+
+
+def _subject_contains(q: str) -> Q:
+    if connection.vendor != "sqlite":
+        return Q(subject__icontains=q)
+    # SQLite's LIKE folds ASCII only; the usual spellings of a Cyrillic word cover what agents type.
+    variants = {q, q.lower(), q.upper(), q.capitalize()}
+    found = Q()
+    for variant in sorted(variants):
+        found |= Q(subject__contains=variant)
+    return found
+
+
+def _base(user: AbstractBaseUser, filters: QueueFilters, now: datetime) -> QuerySet[Ticket]:
+    qs = Ticket.objects.filter(_view_filter(filters.view, user, now), merged_into__isnull=True)
+    if filters.product:
+        qs = qs.filter(product_id=filters.product)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    if filters.checklist_incomplete:
+        qs = qs.filter(checklist_complete=False)
+    if filters.unreachable:
+        qs = qs.filter(unreachable_by_email=True)
+    if filters.q:
+        qs = qs.filter(search_filter(filters.q))
+    return qs
+
+
+def bounded_count(qs: QuerySet[Ticket], limit: int = COUNT_LIMIT) -> int:
+    """Exact below ``limit``, ``limit + 1`` meaning "more than limit"."""
+    return qs.order_by()[: limit + 1].count()
+
+
+def queue_counts(*, user: AbstractBaseUser | AnonymousUser, now: datetime | None = None) -> dict[str, int]:
+    _require_agent(user)
+    now = now or timezone.now()
+    return {view: bounded_count(_base(user, QueueFilters(view=view), now))  # type: ignore[arg-type]
+            for view in VIEWS}
+
+
+def queue_page(*, user: AbstractBaseUser | AnonymousUser, filters: QueueFilters, after: Cursor | None = None,
+               size: int = 50, now: datetime | None = None) -> QueuePage:
+    """One page of the queue: the nearest reply limit first, tickets without a clock last."""
+    _require_agent(user)
+    now = now or timezone.now()
+    base = _base(user, filters, now).select_related("customer", "product", "assignee")  # type: ignore[arg-type]
+    rows: list[Ticket] = []
+    if after is None or after.due is not None:
+        timed = base.filter(reply_due_at__isnull=False)
+        if after is not None:
+            timed = timed.filter(Q(reply_due_at__gt=after.due) | Q(reply_due_at=after.due, pk__gt=after.pk))
+        rows = list(timed.order_by("reply_due_at", "id")[: size + 1])
+    if len(rows) <= size:
+        untimed = base.filter(reply_due_at__isnull=True)
+        if after is not None and after.due is None:
+            untimed = untimed.filter(pk__gt=after.pk)
+        rows += list(untimed.order_by("id")[: size + 1 - len(rows)])
+    has_more = len(rows) > size
+    rows = rows[:size]
+    nxt = Cursor(rows[-1].reply_due_at, rows[-1].pk) if has_more and rows else None
+    return QueuePage(tickets=rows, next_cursor=nxt)
+
+
 def queue_tickets(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Ticket]:
     """Open tickets, the most urgent reply deadline first; tickets without a running clock last."""
     _require_agent(user)
     return (Ticket.objects.filter(status__in=OPEN_STATUSES, merged_into__isnull=True)
             .select_related("customer", "product", "assignee")
-            .order_by(F("reply_due_at").asc(nulls_last=True), "-created_at", "-id"))
+            .order_by(F("reply_due_at").asc(nulls_last=True), "id"))
 
 
 def ticket_for_agent(*, user: AbstractBaseUser | AnonymousUser, pk: int) -> Ticket:
@@ -33,3 +193,30 @@ def ticket_conversation(*, user: AbstractBaseUser | AnonymousUser, ticket: Ticke
     _require_agent(user)
     return (ticket.messages.select_related("author_user", "author_customer")
             .prefetch_related("attachments").order_by("created_at", "id"))
+
+
+def customer_other_tickets(*, user: AbstractBaseUser | AnonymousUser, ticket: Ticket,
+                           limit: int = 10) -> list[Ticket]:
+    """The customer's other tickets, open ones first: merge candidates and context."""
+    _require_agent(user)
+    others = Ticket.objects.filter(customer_id=ticket.customer_id).exclude(pk=ticket.pk)
+    open_first = list(others.filter(status__in=OPEN_STATUSES).order_by("-id")[:limit])
+    if len(open_first) < limit:
+        open_first += list(others.exclude(status__in=OPEN_STATUSES).order_by("-id")[: limit - len(open_first)])
+    return open_first
+
+
+def planned_releases(*, ticket: Ticket) -> QuerySet[Release]:
+    """Releases a ticket can wait for: the planned ones of its product (all products if none set)."""
+    qs = Release.objects.filter(status=Release.Status.PLANNED).select_related("product")
+    if ticket.product_id:
+        qs = qs.filter(product_id=ticket.product_id)
+    return qs.order_by("product__name", "version_key")
+
+
+def open_tickets_of_customer(*, customer_id: int, limit: int = 5) -> list[Ticket]:
+    return list(Ticket.objects.filter(customer_id=customer_id, status__in=OPEN_STATUSES,
+                                      merged_into__isnull=True).order_by("-id")[:limit])
+
+
+STATUS_FILTER_CHOICES = Status.choices

@@ -350,3 +350,49 @@ def ticket_mark_unreachable(*, ticket: Ticket, reason: str) -> Ticket:
         ticket.save(update_fields=["unreachable_by_email", "unreachable_reason", "updated_at"])
         ticket_add_event(ticket=ticket, event="bounced", data={"reason": reason[:300]})
     return ticket
+
+
+def ticket_merge(*, source: Ticket, target: Ticket, by_user: AbstractBaseUser | None) -> Ticket:
+    """Merge a duplicate into ``target``: its messages move, it is closed and points at ``target``.
+
+    Only tickets of one customer merge. If the duplicate still owes the customer a reply, the
+    target inherits the older of the two reply clocks (and reopens if it was waiting or solved),
+    so merging never hides an unanswered message.
+    """
+    if source.pk == target.pk:
+        raise InvalidAction("a ticket cannot be merged into itself")
+    with transaction.atomic():
+        first, second = sorted((source.pk, target.pk))
+        locked = {t.pk: t for t in Ticket.objects.select_for_update().filter(pk__in=(first, second)).order_by("pk")}
+        source, target = locked[source.pk], locked[target.pk]
+        if source.customer_id != target.customer_id:
+            raise InvalidAction("only tickets of the same customer can be merged")
+        if Status.CLOSED in (source.status, target.status):
+            raise InvalidAction("a closed ticket cannot be merged")
+        now = timezone.now()
+        moved = Message.objects.filter(ticket=source).update(ticket=target)
+        fields: list[str] = []
+        if source.reply_pending_since is not None:
+            if target.status in (*PAUSED_STATUSES, Status.SOLVED):
+                _apply_status(target, Status.OPEN, at=now, by_user=by_user, reason=f"merged #{source.pk}")
+                fields += ["status", "solved_at"]
+            if target.reply_pending_since is None or source.reply_pending_since < target.reply_pending_since:
+                for name in ("reply_pending_since", "reply_target_at", "reply_due_at", "reply_warned_at",
+                             "reply_breached_at"):
+                    setattr(target, name, getattr(source, name))
+                    fields.append(name)
+        if source.last_customer_message_at and (target.last_customer_message_at is None
+                                                or source.last_customer_message_at > target.last_customer_message_at):
+            target.last_customer_message_at = source.last_customer_message_at
+            fields.append("last_customer_message_at")
+        if fields:
+            target.save(update_fields=sorted(set(fields)) + ["updated_at"])
+        source.merged_into = target
+        _apply_status(source, Status.CLOSED, at=now, by_user=by_user, reason=f"merged into #{target.pk}")
+        source.save(update_fields=["merged_into", "status", "closed_at", "solved_at", "updated_at",
+                                   *_clear_reply_clock(source)])
+        ticket_add_event(ticket=source, event="merged_into", by_user=by_user, at=now,
+                         data={"ticket": target.pk, "messages": moved})
+        ticket_add_event(ticket=target, event="merged_from", by_user=by_user, at=now,
+                         data={"ticket": source.pk, "messages": moved})
+    return target

@@ -6,5 +6,15 @@ app_name = "tickets"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("tickets/<int:pk>/", views.ticket_detail, name="detail"),
+    path("tickets/<int:pk>/reply/", views.ticket_reply, name="reply"),
+    path("tickets/<int:pk>/note/", views.ticket_note, name="note"),
+    path("tickets/<int:pk>/ask/", views.ticket_ask, name="ask"),
+    path("tickets/<int:pk>/wait-release/", views.ticket_wait_release, name="wait_release"),
+    path("tickets/<int:pk>/status/", views.ticket_status, name="status"),
+    path("tickets/<int:pk>/assign/", views.ticket_assign, name="assign"),
+    path("tickets/<int:pk>/take/", views.ticket_take, name="take"),
+    path("tickets/<int:pk>/product/", views.ticket_product, name="product"),
+    path("tickets/<int:pk>/merge/", views.ticket_merge, name="merge"),
+    path("tickets/<int:pk>/checklist/", views.ticket_checklist, name="checklist"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
 ]

@@ -1,19 +1,35 @@
-"""Agent pages. Views parse input, call one selector or service, and render."""
+"""Agent pages. Views parse input, call one selector or service, and render or redirect."""
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from supportdesk.accounts.decorators import agent_required
 from supportdesk.lib.blobstore import blob_path
-from supportdesk.tickets import selectors
-from supportdesk.tickets.models import Attachment, Ticket
 from supportdesk.policy import get_policy
-from supportdesk.tickets.presenters import checklist_rows, format_business_seconds, sla_state, split_quoted
-from supportdesk.tickets.services import ticket_resolution_now
+from supportdesk.tickets import forms as f
+from supportdesk.tickets import selectors, services
+from supportdesk.tickets.lifecycle import IllegalTransition
+from supportdesk.tickets.models import Attachment, Status, Ticket
+from supportdesk.tickets.presenters import (
+    checklist_rows,
+    event_text,
+    format_business_seconds,
+    local_time,
+    message_title,
+    sla_state,
+    split_quoted,
+)
 
 PAGE_SIZE = 50
 # Types a browser may render inline from our origin; everything else is a download.
@@ -21,15 +37,35 @@ INLINE_SAFE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "appl
 
 
 @agent_required
+@require_GET
 def queue(request: HttpRequest) -> HttpResponse:
-    tickets = selectors.queue_tickets(user=request.user)
-    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    form = f.QueueFilterForm(request.GET)
+    filters = form.filters()
+    after = selectors.Cursor.decode(request.GET.get("after"))
     now = timezone.now()
-    rows = [(t, sla_state(t, now)) for t in page.object_list]
-    return render(request, "tickets/queue.html", {"page": page, "rows": rows, "now": now})
+    page = selectors.queue_page(user=request.user, filters=filters, after=after, size=PAGE_SIZE, now=now)
+    page_no = int(request.GET["p"]) if request.GET.get("p", "").isdigit() else 1
+    params = request.GET.copy()
+    params.pop("after", None)
+    params.pop("p", None)
+    next_url = None
+    if page.next_cursor:
+        params_next = params.copy()
+        params_next["after"] = page.next_cursor.encode()
+        params_next["p"] = str(page_no + 1)
+        next_url = "?" + params_next.urlencode()
+    view_params = params.copy()
+    view_params.pop("view", None)
+    return render(request, "tickets/queue.html", {
+        "form": form, "filters": filters, "rows": [(t, sla_state(t, now)) for t in page.tickets],
+        "counts": selectors.queue_counts(user=request.user, now=now), "count_limit": selectors.COUNT_LIMIT,
+        "views": selectors.VIEWS, "view_query": view_params.urlencode(), "first_url": "?" + params.urlencode(),
+        "next_url": next_url, "page_no": page_no, "now": now,
+    })
 
 
 @agent_required
+@require_GET
 def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         ticket = selectors.ticket_for_agent(user=request.user, pk=pk)
@@ -39,14 +75,138 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     conversation = list(selectors.ticket_conversation(user=request.user, ticket=ticket))
     for message in conversation:
         message.main_text, message.quoted_text = split_quoted(message.body_text, message.quoted_start)
+        message.event_line = event_text(message.event, message.event_data) if message.event else ""
+        message.title = message_title(message.kind, message.get_kind_display(), message.is_automatic,
+                                      message.event_data)
+    customer = ticket.customer
     return render(request, "tickets/ticket.html", {
         "ticket": ticket,
         "conversation": conversation,
         "checklist": checklist_rows(ticket, get_policy().request_items),
         "state": sla_state(ticket, now),
-        "resolution": format_business_seconds(ticket_resolution_now(ticket, now)),
+        "resolution": format_business_seconds(services.ticket_resolution_now(ticket, now)),
+        "customer_now": local_time(now, customer.timezone or get_policy().office.timezone),
+        "emails": list(customer.emails.all()),
+        "phones": list(customer.phones.all()),
+        "other_tickets": selectors.customer_other_tickets(user=request.user, ticket=ticket),
+        "assign_form": f.AssignForm(initial={"assignee": ticket.assignee_id}),
+        "product_form": f.ProductForm(initial={"product": ticket.product_id, "version": ticket.reported_version}),
+        "releases": selectors.planned_releases(ticket=ticket),
+        "reply_form": f.ReplyForm(),
         "now": now,
     })
+
+
+def _error_text(exc: Exception) -> str:
+    if isinstance(exc, IllegalTransition):
+        return _("A ticket cannot go from “%(from)s” to “%(to)s”.") % {
+            "from": Status(exc.from_status).label, "to": Status(exc.to_status).label
+            if exc.to_status in Status.values else exc.to_status}
+    return str(exc)
+
+
+def _act(request: HttpRequest, pk: int, form_class: type[forms.Form],
+         action: Callable[[Ticket, dict[str, Any]], Any], done: str) -> HttpResponseRedirect:
+    """Run one service on a ticket from a POSTed form; errors become messages, never 500s."""
+    ticket = get_object_or_404(Ticket, pk=pk)
+    selectors.ticket_for_agent(user=request.user, pk=pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        errors = "; ".join(f"{e}" for errs in form.errors.values() for e in errs)
+        messages.error(request, _("Not done: %(errors)s") % {"errors": errors})
+    else:
+        try:
+            action(ticket, form.cleaned_data)
+        except (ValueError, Ticket.DoesNotExist) as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, done)
+    return redirect(reverse("tickets:detail", args=[pk]) + "#actions")
+
+
+def _replies() -> Any:
+    from supportdesk.replies import services as replies
+
+    return replies
+
+
+@agent_required
+@require_POST
+def ticket_reply(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+    return _act(request, pk, f.ReplyForm, lambda t, d: _replies().ticket_reply(
+        ticket=t, author=request.user, text=d["text"], canned=d.get("canned")), _("Reply sent."))
+
+
+@agent_required
+@require_POST
+def ticket_note(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+    return _act(request, pk, f.TextForm, lambda t, d: _replies().ticket_note(
+        ticket=t, author=request.user, text=d["text"]), _("Note added."))
+
+
+@agent_required
+@require_POST
+def ticket_ask(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+    return _act(request, pk, f.TextForm, lambda t, d: _replies().ticket_ask_for_information(
+        ticket=t, author=request.user, text=d["text"]), _("Question sent; the ticket waits for the customer."))
+
+
+@agent_required
+@require_POST
+def ticket_wait_release(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+    return _act(request, pk, f.WaitReleaseForm, lambda t, d: services.ticket_set_status(
+        ticket=t, status=Status.WAITING_RELEASE, release=d["release"], by_user=request.user,
+        reason="waiting for a release"), _("The ticket waits for the release."))
+
+
+@agent_required
+@require_POST
+def ticket_status(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+    return _act(request, pk, f.StatusForm, lambda t, d: services.ticket_set_status(
+        ticket=t, status=d["status"], by_user=request.user), _("Status changed."))
+
+
+@agent_required
+@require_POST
+def ticket_assign(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+    return _act(request, pk, f.AssignForm, lambda t, d: services.ticket_assign(
+        ticket=t, assignee=d["assignee"], by_user=request.user), _("Assignee changed."))
+
+
+@agent_required
+@require_POST
+def ticket_take(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+    return _act(request, pk, forms.Form, lambda t, d: services.ticket_assign(
+        ticket=t, assignee=request.user, by_user=request.user), _("The ticket is yours."))
+
+
+@agent_required
+@require_POST
+def ticket_product(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+    return _act(request, pk, f.ProductForm, lambda t, d: services.ticket_set_product(
+        ticket=t, product=d["product"], version=d["version"], by_user=request.user), _("Product changed."))
+
+
+@agent_required
+@require_POST
+def ticket_merge(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+    def merge(ticket: Ticket, data: dict[str, Any]) -> None:
+        target = Ticket.objects.filter(pk=data["target"]).first()
+        if target is None:
+            raise ValueError(_("There is no ticket #%(n)s.") % {"n": data["target"]})
+        services.ticket_merge(source=ticket, target=target, by_user=request.user)
+
+    response = _act(request, pk, f.MergeForm, merge, _("Tickets merged."))
+    merged = Ticket.objects.filter(pk=pk).values_list("merged_into_id", flat=True).first()
+    return redirect("tickets:detail", merged) if merged else response
+
+
+@agent_required
+@require_POST
+def ticket_checklist(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+    return _act(request, pk, f.ChecklistForm, lambda t, d: services.ticket_set_checklist(
+        ticket=t, items={d["item"]: (d["present"], "")}, source="agent", by_user=request.user),
+        _("Checklist updated."))
 
 
 @agent_required

@@ -1,0 +1,32 @@
+// Keyboard shortcuts of the agent pages.
+// Queue: j / k move the selection, Enter opens the ticket, / focuses the search box.
+// Ticket: r focuses the reply, n the note, Escape leaves a text field.
+(function () {
+  "use strict";
+  function typing(el) {
+    return el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable);
+  }
+  function rows() { return Array.prototype.slice.call(document.querySelectorAll("#queue tbody tr[data-href]")); }
+  function select(list, i) {
+    list.forEach(function (r) { r.classList.remove("selected"); });
+    if (list[i]) { list[i].classList.add("selected"); list[i].scrollIntoView({ block: "nearest" }); }
+  }
+  document.addEventListener("keydown", function (ev) {
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) { return; }
+    if (ev.key === "Escape" && typing(document.activeElement)) { document.activeElement.blur(); return; }
+    if (typing(document.activeElement)) { return; }
+    var list = rows();
+    var current = list.findIndex(function (r) { return r.classList.contains("selected"); });
+    var focus = function (id) { var el = document.getElementById(id); if (el) { ev.preventDefault(); el.focus(); } };
+    if (ev.key === "j" && list.length) { select(list, Math.min(current + 1, list.length - 1)); }
+    else if (ev.key === "k" && list.length) { select(list, Math.max(current - 1, 0)); }
+    else if (ev.key === "Enter" && current >= 0) { window.location.href = list[current].dataset.href; }
+    else if (ev.key === "/") { focus("id_q"); }
+    else if (ev.key === "r") { focus("reply-text"); }
+    else if (ev.key === "n") { focus("note-text"); }
+  });
+  document.addEventListener("click", function (ev) {
+    var row = ev.target.closest && ev.target.closest("#queue tbody tr[data-href]");
+    if (row && !ev.target.closest("a, button, input")) { window.location.href = row.dataset.href; }
+  });
+})();

@@ -1,0 +1,84 @@
+"""Forms of the agent pages: input parsing only, no writes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from supportdesk.accounts.roles import AGENTS, SUPERVISORS
+from supportdesk.catalog.models import Product, Release
+from supportdesk.tickets.models import CHECKLIST_ITEMS, CannedResponse, Channel, Status
+from supportdesk.tickets.selectors import VIEWS, QueueFilters
+
+
+class QueueFilterForm(forms.Form):
+    view = forms.ChoiceField(choices=[(v, v) for v in VIEWS], required=False)
+    q = forms.CharField(required=False, max_length=200, label=_("Search"))
+    product = forms.ModelChoiceField(Product.objects.all(), required=False, label=_("Product"),
+                                     empty_label=_("any product"))
+    status = forms.ChoiceField(choices=[("", _("any status"))] + list(Status.choices), required=False,
+                               label=_("Status"))
+    channel = forms.ChoiceField(choices=[("", _("any channel"))] + list(Channel.choices), required=False,
+                                label=_("Channel"))
+    incomplete = forms.BooleanField(required=False, label=_("checklist incomplete"))
+    unreachable = forms.BooleanField(required=False, label=_("unreachable by e-mail"))
+
+    def filters(self) -> QueueFilters:
+        data: dict[str, Any] = self.cleaned_data if self.is_valid() else {}
+        product = data.get("product")
+        return QueueFilters(view=data.get("view") or "open", product=product.pk if product else None,
+                            status=data.get("status") or "", channel=data.get("channel") or "",
+                            checklist_incomplete=bool(data.get("incomplete")),
+                            unreachable=bool(data.get("unreachable")), q=(data.get("q") or "").strip())
+
+
+class TextForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=100_000, strip=True)
+
+
+class ReplyForm(TextForm):
+    canned = forms.ModelChoiceField(CannedResponse.objects.all(), required=False)
+
+
+def agents() -> QuerySet:
+    users = get_user_model()
+    return (users.objects.filter(is_active=True)
+            .filter(Q(groups__name__in=(AGENTS, SUPERVISORS)) | Q(is_superuser=True))
+            .distinct().order_by("username"))
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(queryset=get_user_model().objects.none(), required=False,
+                                      label=_("Assignee"), empty_label=_("nobody"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = agents()  # type: ignore[attr-defined]
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=[(Status.OPEN, Status.OPEN.label), (Status.SOLVED, Status.SOLVED.label),
+                                        (Status.CLOSED, Status.CLOSED.label)])
+
+
+class WaitReleaseForm(forms.Form):
+    release = forms.ModelChoiceField(Release.objects.filter(status=Release.Status.PLANNED), label=_("Release"))
+
+
+class ProductForm(forms.Form):
+    product = forms.ModelChoiceField(Product.objects.all(), required=False, label=_("Product"),
+                                     empty_label="—")
+    version = forms.CharField(required=False, max_length=40, label=_("Version"))
+
+
+class MergeForm(forms.Form):
+    target = forms.IntegerField(min_value=1, label=_("Merge into ticket number"))
+
+
+class ChecklistForm(forms.Form):
+    item = forms.ChoiceField(choices=[(k, k) for k in CHECKLIST_ITEMS])
+    present = forms.TypedChoiceField(choices=[("1", "yes"), ("0", "no")], coerce=lambda v: v == "1")
