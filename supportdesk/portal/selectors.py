@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from supportdesk.catalog.models import Product, Release
 from supportdesk.policy import Policy
 from supportdesk.tickets.clocks import calendar_for
 
@@ -86,3 +87,23 @@ def hours_label(policy: Policy) -> str:
             parts.append(_("%(first)s to %(last)s, %(start)s–%(end)s") % {
                 "first": from_names[first], "last": to_names[last], "start": start, "end": end})
     return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class DownloadRow:
+    product_name: str
+    version: str
+    published_at: datetime | None
+    notes: str
+    download_url: str
+
+
+def download_rows(*, english: bool) -> list[DownloadRow]:
+    rows = []
+    for product in Product.objects.filter(is_active=True).order_by("name"):
+        release: Release | None = product.current_release()
+        url = (release.download_url if release and release.download_url else "") or product.download_url
+        notes = ((release.notes_en or release.notes) if english else release.notes) if release else ""
+        rows.append(DownloadRow(product.name, release.version if release else "",
+                                release.published_at if release else None, notes, url))
+    return rows

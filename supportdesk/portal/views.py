@@ -8,7 +8,14 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from supportdesk.policy import get_policy
-from supportdesk.portal.selectors import MOSCOW, hours_label, msk_offset_label, open_state, utc_offset_label
+from supportdesk.portal.selectors import (
+    MOSCOW,
+    download_rows,
+    hours_label,
+    msk_offset_label,
+    open_state,
+    utc_offset_label,
+)
 
 
 def contacts(request: HttpRequest) -> HttpResponse:
@@ -29,3 +36,8 @@ def contacts(request: HttpRequest) -> HttpResponse:
         "reply_target": policy.sla.reply_target_business_days,
         "reply_limit": policy.sla.reply_limit_business_days,
     })
+
+
+def downloads(request: HttpRequest) -> HttpResponse:
+    """Rule 8: each product's current version, its notes and the free download link."""
+    return render(request, "portal/downloads.html", {"rows": download_rows(english=get_language() == "en")})

@@ -127,7 +127,7 @@ def bm25_scores(docs: dict[int, DocStats], query: Iterable[str], *, total_docs: 
     if not docs or not qterms:
         return {}
     padded = {pk: (f" {d.title} ", f" {d.body} ") for pk, d in docs.items()}
-    lengths = {pk: title_weight * d.title.count(" ") + d.body.count(" ") + 2 for pk, d in docs.items()}
+    lengths = {pk: title_weight * len(d.title.split()) + len(d.body.split()) + 1 for pk, d in docs.items()}
     avg = sum(lengths.values()) / len(lengths)
     tfs: dict[str, dict[int, float]] = {}
     for term in qterms:

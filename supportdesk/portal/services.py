@@ -1,0 +1,126 @@
+"""Ticket look-up without passwords: one-time, expiring links sent by e-mail, and the
+customer's additions registered on the ticket."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from supportdesk.customers.models import CustomerEmail
+from supportdesk.outbox.compose import build_message
+from supportdesk.outbox.services import outbox_enqueue
+from supportdesk.policy import get_policy
+from supportdesk.portal.models import AccessLink
+from supportdesk.tickets import services as tickets
+from supportdesk.tickets.models import Message, Ticket
+
+LINK_TTL = timedelta(hours=24)
+SESSION_TTL = timedelta(hours=2)
+RATE_WINDOW_SECONDS = 3600
+RATE_PER_IP = 20
+RATE_PER_ADDRESS = 5
+SESSION_KEY = "portal_tickets"
+
+
+class RateLimited(Exception):
+    pass
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _over_limit(key: str, limit: int) -> bool:
+    cache.add(key, 0, RATE_WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, RATE_WINDOW_SECONDS)
+        count = 1
+    return count > limit
+
+
+def _parse_number(text: str) -> int | None:
+    digits = text.strip().lstrip("[#").rstrip("]").strip()
+    return int(digits) if digits.isdigit() and len(digits) <= 12 else None
+
+
+def _matching_ticket(number: int, email: str) -> Ticket | None:
+    owners = CustomerEmail.objects.filter(address=email).values("customer_id")
+    return (Ticket.objects.filter(pk=number, merged_into__isnull=True)
+            .filter(Q(contact_email=email) | Q(customer_id__in=owners)).first())
+
+
+def access_link_request(*, ticket_number: str, email: str, ip: str) -> None:
+    """Mail a one-time link if the pair matches. Says nothing either way, so that the
+    caller's answer cannot reveal whether a ticket exists; raises RateLimited only on
+    the attempt count, which is the same for existing and unknown pairs."""
+    email = email.strip().lower()
+    if _over_limit(f"portal-lookup-ip:{ip}", RATE_PER_IP) or _over_limit(
+            f"portal-lookup-addr:{hashlib.sha256(email.encode()).hexdigest()}", RATE_PER_ADDRESS):
+        raise RateLimited
+    number = _parse_number(ticket_number)
+    ticket = _matching_ticket(number, email) if number is not None and email else None
+    if ticket is None:
+        return
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    with transaction.atomic():
+        AccessLink.objects.create(ticket=ticket, email=email, token_sha256=token_hash(token), created_at=now,
+                                  expires_at=now + LINK_TTL)
+        _send_link(ticket, email, token)
+
+
+def _send_link(ticket: Ticket, email: str, token: str) -> None:
+    policy = get_policy()
+    language = ticket.language if ticket.language in ("ru", "en") else "ru"
+    url = policy.support.base_url.rstrip("/") + reverse("portal:access", kwargs={"token": token})
+    with translation.override(language):
+        context = {"ticket": ticket, "url": url, "hours": int(LINK_TTL.total_seconds() // 3600), "policy": policy}
+        subject = render_to_string("portal/lookup_subject.txt", context).strip()
+        text = render_to_string("portal/lookup_body.txt", context)
+    support = policy.support_email
+    message_id, raw = build_message(from_addr=support, to=[email], subject=subject, text=text, automatic=True,
+                                    language=language)
+    outbox_enqueue(kind="lookup", ref=f"ticket:{ticket.pk}", from_addr=support, to_addrs=[email],
+                   subject=subject, raw=raw, message_id=message_id, is_automatic=True)
+
+
+def access_link_peek(*, token: str) -> AccessLink | None:
+    """The link if it can still be used (for the confirmation page; changes nothing)."""
+    link = AccessLink.objects.filter(token_sha256=token_hash(token)).select_related("ticket").first()
+    if link is None or link.used_at is not None or link.expires_at <= timezone.now():
+        return None
+    return link
+
+
+def access_link_redeem(*, token: str) -> AccessLink | None:
+    """Use the link once: a conditional UPDATE, so two clicks cannot both win."""
+    now = timezone.now()
+    claimed = AccessLink.objects.filter(token_sha256=token_hash(token), used_at__isnull=True,
+                                        expires_at__gt=now).update(used_at=now)
+    if claimed != 1:
+        return None
+    return AccessLink.objects.select_related("ticket").get(token_sha256=token_hash(token))
+
+
+def portal_add_message(*, ticket: Ticket, email: str, text: str) -> Message:
+    """The customer's addition, registered as their incoming message on the ticket.
+
+    The portal is not a channel of its own (rule 4): the message is recorded as e-mail
+    from the address the link was sent to, marked ``via: portal`` in event_data. It
+    reopens a waiting or solved ticket and starts the reply clock as any e-mail does;
+    a closed ticket raises TicketClosed (the customer is asked to write a new e-mail).
+    """
+    return tickets.ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, channel="email",
+                                      body_text=text.strip()[:20000], author_customer=ticket.customer,
+                                      from_addr=email, subject=f"[#{ticket.pk}] {ticket.subject}",
+                                      event_data={"via": "portal"})
