@@ -45,10 +45,13 @@ def recipients(ticket: Ticket) -> list[str]:
 
 
 def _office(moment: datetime, policy: Policy) -> str:
-    """'12.05.2026 17:30 (Новосибирск, UTC+07:00)': office time, with the zone spelled out."""
-    local = moment.astimezone(policy.office.zone)
-    offset = local.strftime("%z")
-    return f"{local:%d.%m.%Y %H:%M} ({policy.office.city}, UTC{offset[:3]}:{offset[3:]})"
+    return f"{moment.astimezone(policy.office.zone):%d.%m.%Y %H:%M}"
+
+
+def _office_zone(moment: datetime, policy: Policy) -> str:
+    """'Новосибирск, UTC+07:00': the office zone as it was at that moment."""
+    offset = moment.astimezone(policy.office.zone).strftime("%z")
+    return f"{policy.office.city}, UTC{offset[:3]}:{offset[3:]}"
 
 
 def ticket_link(ticket: Ticket, policy: Policy) -> str:
@@ -66,22 +69,24 @@ def compose_notice(kind: str, ticket: Ticket, policy: Policy) -> Notice:
         "target": _office(ticket.reply_target_at, policy),
         "due": _office(ticket.reply_due_at, policy),
         "url": ticket_link(ticket, policy),
+        "zone": _office_zone(ticket.reply_due_at, policy),
     }
     with translation.override(settings.LANGUAGE_CODE):
         if kind == WARNING:
             subject = _("Ticket №%(number)s: reply target reached — %(subject)s") % values
             lead = _("The customer has been waiting for a reply to ticket №%(number)s «%(subject)s» "
                      "since %(since)s. The reply target (%(target)s) has been reached; the reply is "
-                     "due by %(due)s office time.") % values
+                     "due by %(due)s.") % values
         elif kind == BREACH:
             subject = _("Ticket №%(number)s: reply deadline missed — %(subject)s") % values
             lead = _("The customer has been waiting for a reply to ticket №%(number)s «%(subject)s» "
-                     "since %(since)s. The reply was due by %(due)s office time and has not been "
-                     "sent. Please answer now, or call the customer.") % values
+                     "since %(since)s. The reply was due by %(due)s and has not been sent. "
+                     "Please answer now, or call the customer.") % values
         else:
             raise ValueError(f"unknown notice kind {kind!r}")
         lines = [
             lead,
+            _("All times are office time (%(zone)s).") % values,
             "",
             _("Customer: %(customer)s") % values,
             _("Open the ticket: %(url)s") % values,
