@@ -65,7 +65,6 @@ def build_message(
     msg["Date"] = format_datetime(timezone.now())
     msg["Message-ID"] = _angle(mid)
     msg["Reply-To"] = reply_to or from_addr
-    msg["Content-Language"] = language
     if in_reply_to:
         msg["In-Reply-To"] = _angle(in_reply_to)
     refs = [_angle(r) for r in references if r]
@@ -86,6 +85,8 @@ def build_message(
     for a in attachments:
         maintype, _, subtype = (a.content_type or "application/octet-stream").partition("/")
         msg.add_attachment(a.content, maintype=maintype, subtype=subtype or "octet-stream", filename=a.filename)
+    # After the body: set_content() drops Content-* headers set before it.
+    msg["Content-Language"] = language
     return mid, msg.as_bytes(policy=SMTP)
 
 
