@@ -1,0 +1,99 @@
+"""Ticket look-up: never reveals existence; a link works once, expires, opens only its ticket."""
+
+import re
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from supportdesk.outbox.models import OutgoingMail
+from supportdesk.portal.models import AccessLink
+from supportdesk.portal.services import RATE_PER_ADDRESS
+from supportdesk.test import BaseTestCase
+from supportdesk.tickets import services
+from supportdesk.tickets.models import Message, Status
+
+LOOKUP = "/portal/lookup/"
+
+
+class LookupTests(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        cache.clear()
+        self.ticket = self.make_ticket(subject="Титры мигают", body="Титры мигают на выходе.")
+        services.ticket_add_message(ticket=self.ticket, kind=Message.Kind.NOTE, body_text="СЕКРЕТНАЯ ЗАМЕТКА",
+                                    author_user=self.alice)
+        services.ticket_add_message(ticket=self.ticket, kind=Message.Kind.OUTGOING, body_text="Ответ агента",
+                                    author_user=self.alice)
+        self.other = self.make_ticket(subject="Чужая заявка")
+
+    def request_link(self, number: object, email: str) -> str:
+        response = self.client.post(LOOKUP, {"number": str(number), "email": email})
+        assert response.status_code == 200
+        return response.content.decode()
+
+    def mailed_token(self) -> str:
+        mail = OutgoingMail.objects.filter(kind="lookup").latest("id")
+        match = re.search(rb"/portal/access/([A-Za-z0-9_-]+)/", bytes(mail.raw).replace(b"=\r\n", b""))
+        assert match, "the link is in the mail"
+        return match.group(1).decode()
+
+    def open_link(self, token: str) -> int:
+        url = reverse("portal:access", args=[token])
+        return self.client.post(url).status_code
+
+    def test_same_answer_whether_or_not_the_pair_exists(self) -> None:
+        found = self.request_link(self.ticket.pk, "IVANOV@tv-sibir.ru")
+        wrong_mail = self.request_link(self.ticket.pk, "someone@else.ru")
+        no_ticket = self.request_link(999999, "ivanov@tv-sibir.ru")
+        strip = lambda html: re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)  # noqa: E731
+        assert strip(found) == strip(wrong_mail) == strip(no_ticket)
+        assert OutgoingMail.objects.filter(kind="lookup").count() == 1
+        assert AccessLink.objects.get().token_sha256 != self.mailed_token()  # stored hashed
+
+    def test_link_works_once_and_shows_only_public_messages(self) -> None:
+        self.request_link(self.ticket.pk, "ivanov@tv-sibir.ru")
+        token = self.mailed_token()
+        assert self.client.get(reverse("portal:access", args=[token])).status_code == 200  # GET uses nothing
+        assert self.open_link(token) == 302
+        page = self.client.get(reverse("portal:ticket", args=[self.ticket.pk])).content.decode()
+        assert "Титры мигают на выходе." in page and "Ответ агента" in page
+        assert "СЕКРЕТНАЯ ЗАМЕТКА" not in page
+        self.client.logout()
+        assert self.open_link(token) == 410  # reused
+        assert self.client.get(reverse("portal:ticket", args=[self.ticket.pk])).status_code == 404
+
+    def test_link_opens_only_its_own_ticket(self) -> None:
+        self.request_link(self.ticket.pk, "ivanov@tv-sibir.ru")
+        assert self.open_link(self.mailed_token()) == 302
+        assert self.client.get(reverse("portal:ticket", args=[self.other.pk])).status_code == 404
+        assert self.client.post(reverse("portal:ticket-add", args=[self.other.pk]), {"text": "x"}).status_code == 404
+
+    def test_expired_link_is_refused(self) -> None:
+        self.request_link(self.ticket.pk, "ivanov@tv-sibir.ru")
+        token = self.mailed_token()
+        AccessLink.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+        assert self.client.get(reverse("portal:access", args=[token])).status_code == 410
+        assert self.open_link(token) == 410
+        assert self.client.get(reverse("portal:ticket", args=[self.ticket.pk])).status_code == 404
+
+    def test_added_information_is_the_customers_message(self) -> None:
+        services.ticket_set_status(ticket=self.ticket, status=Status.WAITING_CUSTOMER, by_user=self.alice)
+        self.request_link(self.ticket.pk, "ivanov@tv-sibir.ru")
+        self.open_link(self.mailed_token())
+        response = self.client.post(reverse("portal:ticket-add", args=[self.ticket.pk]),
+                                    {"text": "Версия 7.0.3, настройки приложу письмом."})
+        assert response.status_code == 302
+        message = Message.objects.filter(ticket=self.ticket, kind=Message.Kind.INCOMING).latest("id")
+        assert message.body_text.startswith("Версия 7.0.3") and message.channel == "email"
+        assert message.event_data == {"via": "portal"} and message.author_customer == self.customer
+        self.ticket.refresh_from_db()
+        assert self.ticket.status == Status.OPEN and self.ticket.reply_due_at is not None
+
+    def test_rate_limited_per_address(self) -> None:
+        for _ in range(RATE_PER_ADDRESS):
+            self.request_link(123456, "ivanov@tv-sibir.ru")
+        response = self.client.post(LOOKUP, {"number": str(self.ticket.pk), "email": "ivanov@tv-sibir.ru"})
+        assert response.status_code == 429
+        assert OutgoingMail.objects.filter(kind="lookup").count() == 0
