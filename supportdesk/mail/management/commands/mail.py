@@ -1,6 +1,9 @@
 """``supportdesk mail …``: e-mail intake tools.  One function per subcommand.
 
     supportdesk mail parse FILE [--json]   show how a raw message parses (never crashes)
+    supportdesk mail import PATH           import a Maildir, an mbox or a folder of .eml files
+    supportdesk mail poll [--loop]         fetch from the IMAP mailboxes
+    supportdesk mail lmtp --port N         receive mail from an MTA over LMTP (--smtp: SMTP)
     supportdesk mail check FILE [--json]   which of the four items of rule 5 the request holds
 """
 
@@ -13,13 +16,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from supportdesk.mail.cli_intake import add_intake_subcommands, handler_table
 from supportdesk.mail.parsing import ParsedMail, parse_mail, parsed_mail_json
 
 _TEXT_PREVIEW = 1200
 
 
 class Command(BaseCommand):
-    help = "E-mail intake tools: parse a raw message file."
+    help = "E-mail intake tools: parse a raw message file, import, poll IMAP, receive LMTP/SMTP."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True, parser_class=type(parser))
@@ -27,6 +31,8 @@ class Command(BaseCommand):
         parse.add_argument("file", help="path of the raw message; '-' is not supported")
         parse.add_argument("--json", action="store_true", help="print the parsed mail as JSON")
         parse.set_defaults(handler=self.parse)
+        # import, poll, lmtp: supportdesk.mail.cli_intake (the intake side of this command).
+        add_intake_subcommands(sub, handler_table(lambda: self.stdout._out))
         check = sub.add_parser("check", help="Run the completeness check (rule 5) on one raw message.")
         check.add_argument("file", help="path of the raw message (.eml)")
         check.add_argument("--json", action="store_true", help="print the result as JSON")

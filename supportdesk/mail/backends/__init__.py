@@ -1,0 +1,1 @@
+"""Mail sources behind one small contract (see ``base.MailSource``)."""

@@ -1,0 +1,199 @@
+"""Bulk intake: a Maildir, an mbox or a folder of ``.eml`` files (migration from another desk).
+
+Two passes, both restartable: every raw message is stored first (many per transaction),
+then the stored mails are processed one transaction each, oldest ``Date`` first, so a
+reply never arrives before the request it answers. The sender's Date only orders the
+work; the received time stays the time we read the message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from supportdesk.mail.backends.base import MailSource
+from supportdesk.mail.backends.maildir import EmlDirectorySource, MaildirSource, is_maildir
+from supportdesk.mail.backends.mbox import MboxSource, is_mbox
+from supportdesk.mail.handlers import Outcome
+from supportdesk.mail.ingest import IngestResult, dedupe_key_for, ingest_raw, process_inbound
+from supportdesk.mail.models import FINAL_STATES, InboundMail
+
+State = InboundMail.State
+STORE_BATCH = 200
+_DATE = re.compile(rb"^date:[ \t]*(.*)$", re.IGNORECASE | re.MULTILINE)
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+
+
+@dataclass
+class ImportSummary:
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def add(self, outcome: str) -> None:
+        self.counts[outcome] += 1
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def as_dict(self) -> dict[str, int]:
+        keys = (Outcome.TICKETED, Outcome.THREADED, Outcome.ROBOT, Outcome.SPAM, Outcome.DUPLICATE,
+                Outcome.QUARANTINED)
+        return {k: self.counts.get(k, 0) for k in keys}
+
+
+def open_local_source(path: str | Path) -> MailSource:
+    """Maildir, mbox or folder of .eml files, decided by what is on disk."""
+    p = Path(path)
+    if is_maildir(p):
+        return MaildirSource(p, readonly=True)
+    if p.is_dir():
+        return EmlDirectorySource(p)
+    if is_mbox(p):
+        return MboxSource(p)
+    if p.is_file():
+        return _SingleFile(p)
+    raise FileNotFoundError(f"{p}: no Maildir, mbox or folder of .eml files here")
+
+
+class _SingleFile:
+    kind = "eml"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __len__(self) -> int:
+        return 1
+
+    def fetch_new(self) -> Iterator[tuple[str, bytes]]:
+        yield self.path.name, self.path.read_bytes()
+
+    def mark_done(self, source_uid: str) -> None:
+        return None
+
+
+def sort_date(raw: bytes) -> datetime:
+    """The sender's Date, for ordering only; undated mail goes first."""
+    end = _HEADER_END.search(raw)
+    match = _DATE.search(raw[: end.start()] if end else raw[:65536])
+    if not match:
+        return _EPOCH
+    try:
+        value = parsedate_to_datetime(match.group(1).decode("latin-1").strip())
+    except (TypeError, ValueError, IndexError):
+        return _EPOCH
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def store_many(items: Iterable[tuple[str, bytes]], *, source: str, received_at: datetime | None = None,
+               progress: Progress | None = None, total: int = 0) -> tuple[list[tuple[datetime, int]], int]:
+    """Store raw messages in batches. Returns ((date, inbound id) of rows to process, already known count).
+
+    The uid of an imported message is its content hash, so importing the same archive
+    twice stores nothing new.
+    """
+    todo: list[tuple[datetime, int]] = []
+    known = 0
+    batch: list[bytes] = []
+    done = 0
+
+    def flush() -> None:
+        nonlocal known, done
+        rows, skipped = _store_batch(batch, source=source, received_at=received_at or timezone.now())
+        todo.extend(rows)
+        known += skipped
+        done += len(batch)
+        batch.clear()
+        if progress:
+            progress("store", done, total)
+
+    for _uid, raw in items:
+        batch.append(bytes(raw))
+        if len(batch) >= STORE_BATCH:
+            flush()
+    if batch:
+        flush()
+    return todo, known
+
+
+def _store_batch(raws: list[bytes], *, source: str, received_at: datetime) -> tuple[list[tuple[datetime, int]], int]:
+    prepared = []
+    for raw in raws:
+        digest = hashlib.sha256(raw).hexdigest()
+        mid, key = dedupe_key_for(raw, digest)
+        prepared.append((raw, digest, mid, key))
+    uids = {p[1] for p in prepared}
+    with transaction.atomic():
+        existing = dict(InboundMail.objects.filter(source=source, source_uid__in=uids)
+                        .values_list("source_uid", "state"))
+        owners = dict(InboundMail.objects.filter(dedupe_key__in={p[3] for p in prepared}, state__in=FINAL_STATES)
+                      .values_list("dedupe_key", "pk"))
+        new_rows = []
+        pending_again: list[str] = []
+        seen: set[str] = set()
+        for raw, digest, mid, key in prepared:
+            if digest in existing or digest in seen:
+                if existing.get(digest) == State.PENDING:
+                    pending_again.append(digest)
+                continue
+            seen.add(digest)
+            owner = owners.get(key)
+            new_rows.append(InboundMail(
+                source=source, source_uid=digest, raw=raw, size=len(raw), content_hash=digest, message_id=mid,
+                dedupe_key=key, received_at=received_at, state=State.DUPLICATE if owner else State.PENDING,
+                attempts=0, error=f"duplicate of inbound mail #{owner}" if owner else "",
+            ))
+        InboundMail.objects.bulk_create(new_rows, batch_size=STORE_BATCH)
+        created = InboundMail.objects.filter(source=source, source_uid__in=seen | set(pending_again),
+                                             state=State.PENDING).values_list("pk", "source_uid")
+        by_uid = {uid: pk for pk, uid in created}
+    todo = [(sort_date(raw), by_uid[digest]) for raw, digest, _m, _k in prepared if digest in by_uid]
+    skipped = len(raws) - len(todo)
+    return list(dict((pk, (d, pk)) for d, pk in todo).values()), skipped
+
+
+def process_in_order(todo: list[tuple[datetime, int]], *, summary: ImportSummary,
+                     progress: Progress | None = None) -> None:
+    todo = sorted(todo)
+    for n, (_date, pk) in enumerate(todo, 1):
+        row = InboundMail.objects.filter(pk=pk, state=State.PENDING).first()
+        if row is None:
+            summary.add(Outcome.DUPLICATE)
+        else:
+            summary.add(process_inbound(row).outcome)
+        if progress:
+            progress("process", n, len(todo))
+
+
+def import_source(source: MailSource, *, progress: Progress | None = None) -> ImportSummary:
+    """Store everything, then process in Date order. Safe to run again on the same input."""
+    summary = ImportSummary()
+    total = len(source) if hasattr(source, "__len__") else 0
+    todo, known = store_many(source.fetch_new(), source="import", progress=progress, total=total)
+    summary.counts[Outcome.DUPLICATE] += known
+    process_in_order(todo, summary=summary, progress=progress)
+    return summary
+
+
+def ingest_one_by_one(source: MailSource, *, progress: Progress | None = None) -> ImportSummary:
+    """Arrival order: each message stored and processed before the next is read; marked done after."""
+    summary = ImportSummary()
+    total = len(source) if hasattr(source, "__len__") else 0
+    for n, (uid, raw) in enumerate(source.fetch_new(), 1):
+        result: IngestResult = ingest_raw(raw, source=source.kind, source_uid=uid)
+        summary.add(result.outcome)
+        source.mark_done(uid)
+        if progress:
+            progress("process", n, total)
+    return summary
