@@ -76,7 +76,7 @@ def call_new(request: HttpRequest) -> HttpResponse:
             initial.update(number=call.number or call.caller, direction=call.direction, call=call.pk,
                            name=call.customer.name if call.customer else "")
         form = CallForm(initial=initial)
-    items = [(item, form[f"check_{item}"]) for item in get_policy().request_items if item.key in CHECKLIST_ITEMS]
+    items = [(item, form[f"check_{item.key}"]) for item in get_policy().request_items if item.key in CHECKLIST_ITEMS]
     return render(request, "phone/call_form.html", {"form": form, "call": call, "check_fields": items})
 
 

