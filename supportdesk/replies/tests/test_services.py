@@ -1,0 +1,216 @@
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.test import override_settings
+
+from supportdesk.catalog.models import Release
+from supportdesk.checklist import AttachmentInfo
+from supportdesk.outbox.models import OutgoingMail
+from supportdesk.outbox.services import mail_failed_permanently
+from supportdesk.replies.services import (
+    canned_render,
+    ticket_ask_for_information,
+    ticket_missing_items_text,
+    ticket_note,
+    ticket_reply,
+)
+from supportdesk.replies.tests.helpers import html_part, parsed, text_part
+from supportdesk.test import BaseTestCase, office_time
+from supportdesk.tickets import services as tickets
+from supportdesk.tickets.models import CannedResponse, Message, Status
+from supportdesk.tickets.services import AttachmentData, InvalidAction
+from supportdesk.tickets.signals import request_received
+
+
+def incoming(ticket, text, *, mid="", at=None, quoted_start=None, subject=""):
+    return tickets.ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, body_text=text, message_id=mid,
+                                      author_customer=ticket.customer, from_addr=ticket.contact_email,
+                                      quoted_start=quoted_start, subject=subject, created_at=at)
+
+
+def receive(ticket, message, *, new=False, language="ru", attachments=(), channel="email"):
+    request_received.send(sender=Message, ticket=ticket, message=message, is_new_ticket=new, language=language,
+                          utc_offset=None, attachments=attachments, channel=channel)
+    ticket.refresh_from_db()
+    return ticket
+
+
+class ReplyTests(BaseTestCase):
+    def test_reply_threads_quotes_and_stops_the_clock_in_one_transaction(self):
+        ticket = tickets.ticket_create(customer=self.customer, subject="Не выводятся титры", channel="email",
+                                       contact_email="ivanov@tv-sibir.ru", created_at=office_time(2026, 5, 12, 10))
+        incoming(ticket, "Титры не выводятся на SDI 2.", mid="c1@tv-sibir.ru", at=office_time(2026, 5, 12, 10))
+        ticket.refresh_from_db()
+        assert ticket.reply_due_at is not None
+        message = ticket_reply(ticket=ticket, author=self.alice, text="Проверьте, пожалуйста, драйвер.",
+                               attachments=[AttachmentData("howto.txt", "text/plain", b"step 1")],
+                               at=office_time(2026, 5, 12, 11))
+        ticket.refresh_from_db()
+        assert ticket.reply_due_at is None and ticket.status == Status.OPEN
+        mail = OutgoingMail.objects.get()
+        assert message.kind == Message.Kind.OUTGOING and message.outgoing_id == mail.pk
+        assert message.message_id == mail.message_id and not message.is_automatic
+        assert message.attachments.get().filename == "howto.txt"
+        msg = parsed(bytes(mail.raw))
+        assert msg["Subject"] == f"Re: [#{ticket.pk}] Не выводятся титры"
+        assert msg["In-Reply-To"] == "<c1@tv-sibir.ru>" and "<c1@tv-sibir.ru>" in msg["References"]
+        assert msg["Reply-To"] == "forward@softlab.tv" and msg["Auto-Submitted"] is None
+        text = text_part(msg)
+        assert text.startswith("Проверьте, пожалуйста, драйвер.")
+        assert "> Титры не выводятся на SDI 2." in text and "Алиса" in text
+        assert "<blockquote" in html_part(msg)
+        assert [p.get_filename() for p in msg.iter_attachments()] == ["howto.txt"]
+
+    def test_reply_on_a_reply_references_the_whole_thread(self):
+        ticket = self.make_ticket()
+        first = ticket_reply(ticket=ticket, author=self.alice, text="Первый ответ")
+        incoming(ticket, "Не помогло", mid="c2@tv-sibir.ru")
+        ticket_reply(ticket=ticket, author=self.alice, text="Второй ответ")
+        msg = parsed(bytes(OutgoingMail.objects.order_by("-id").first().raw))
+        assert msg["In-Reply-To"] == "<c2@tv-sibir.ru>"
+        assert msg["References"].split() == [f"<{first.message_id}>", "<c2@tv-sibir.ru>"]
+        assert "> Первый ответ" in text_part(msg) and "> Не помогло" in text_part(msg)
+
+    def test_only_agents_reply_and_empty_replies_are_refused(self):
+        ticket = self.make_ticket()
+        with pytest.raises(PermissionDenied):
+            ticket_reply(ticket=ticket, author=self.bob, text="Привет")
+        with pytest.raises(InvalidAction):
+            ticket_reply(ticket=ticket, author=self.alice, text="   ")
+        assert not OutgoingMail.objects.exists()
+
+    def test_canned_answer_fills_its_placeholders(self):
+        ticket = self.make_ticket()
+        canned = CannedResponse.objects.create(title="Драйвер", body="{customer_name}, обновите драйвер "
+                                               "(обращение {ticket_number}). {unknown} {agent_name}")
+        assert canned_render(canned=canned, ticket=ticket, author=self.alice) == \
+            f"Иван Иванов, обновите драйвер (обращение {ticket.pk}). {{unknown}} Алиса"
+        message = ticket_reply(ticket=ticket, author=self.alice, text="", canned=canned)
+        assert message.body_text.startswith("Иван Иванов, обновите драйвер")
+        assert message.event_data["canned"] == canned.pk
+
+    def test_note_never_leaves_and_keeps_the_clock(self):
+        ticket = self.make_ticket()
+        note = ticket_note(ticket=ticket, author=self.alice, text="Похоже на баг 6.2")
+        ticket.refresh_from_db()
+        assert note.kind == Message.Kind.NOTE and not note.is_public
+        assert not OutgoingMail.objects.exists() and ticket.reply_due_at is not None
+
+    def test_ask_for_information_waits_for_the_customer(self):
+        ticket = self.make_ticket()
+        ticket_ask_for_information(ticket=ticket, author=self.alice, text="Пришлите файл настроек.")
+        ticket.refresh_from_db()
+        assert ticket.status == Status.WAITING_CUSTOMER and OutgoingMail.objects.count() == 1
+
+    def test_missing_items_text_uses_the_product_hints(self):
+        ticket = self.make_ticket(body="В Forward TS 6.2.1 не выводятся титры на SDI.")
+        ticket = receive(ticket, ticket.messages.get())
+        text = ticket_missing_items_text(ticket=ticket)
+        assert "Пошаговое описание" in text and "FDConfig2" in text and "Версия" not in text
+
+    def test_permanent_failure_flags_the_ticket_like_a_bounce(self):
+        ticket = self.make_ticket()
+        ticket_reply(ticket=ticket, author=self.alice, text="Ответ")
+        mail = OutgoingMail.objects.get()
+        mail.state, mail.smtp_code, mail.last_error = OutgoingMail.State.FAILED, 550, "550 No such user"
+        mail_failed_permanently.send(sender=OutgoingMail, mail=mail)
+        ticket.refresh_from_db()
+        assert ticket.unreachable_by_email and "550" in ticket.unreachable_reason
+        assert ticket.messages.filter(event="bounced").exists()
+
+
+class ChecklistWiringTests(BaseTestCase):
+    def test_later_messages_fill_only_the_missing_items_and_agents_win(self):
+        ticket = self.make_ticket(body="Не выводятся титры на SDI-выход в Forward TS.")
+        ticket = receive(ticket, ticket.messages.get())
+        assert ticket.checklist["steps"]["present"] is False and ticket.product.key == "forward-ts"
+        tickets.ticket_set_checklist(ticket=ticket, items={"settings": (True, "agent saw them")}, source="agent",
+                                     by_user=self.alice)
+        body = "1. Запускаю FDConfig2\n2. Нажимаю «Старт»\n3. Титры пропадают\nВерсия 6.2.1\n\n> версия 5.0"
+        reply = incoming(ticket, body, quoted_start=body.index("\n\n>"))
+        ticket = receive(ticket, reply)
+        assert ticket.checklist["steps"]["present"] and ticket.checklist["steps"]["source"] == "auto"
+        assert ticket.checklist["settings"]["source"] == "agent"
+        assert ticket.reported_version == "6.2.1" and ticket.checklist_complete
+
+    def test_quoted_history_is_not_evidence(self):
+        ticket = self.make_ticket(body="Спасибо!\n\n> Forward TS 6.2.1, шаги: 1. открыть 2. нажать")
+        message = ticket.messages.get()
+        tickets_msg = Message.objects.filter(pk=message.pk)
+        tickets_msg.update(quoted_start=len("Спасибо!\n\n"))
+        ticket = receive(ticket, Message.objects.get(pk=message.pk))
+        assert ticket.checklist["version"]["present"] is False and ticket.reported_version == ""
+
+    def test_an_agent_version_is_kept(self):
+        ticket = self.make_ticket(body="Forward TS 6.2.1 падает при запуске.")
+        tickets.ticket_set_product(ticket=ticket, product=self.products["forward-t"], version="5.1",
+                                   by_user=self.alice)
+        ticket = receive(ticket, ticket.messages.get(kind=Message.Kind.INCOMING))
+        assert ticket.product.key == "forward-t" and ticket.reported_version == "5.1"
+
+    def test_settings_file_attachment_counts(self):
+        ticket = self.make_ticket(body="Не выводятся титры в Forward TS 6.2.1, настройки во вложении.")
+        ticket = receive(ticket, ticket.messages.get(), attachments=[
+            AttachmentInfo("settings.xml", "text/xml", 300, "<FDConfig><Output>SDI</Output></FDConfig>")])
+        assert ticket.checklist["settings"]["present"]
+
+
+class AcknowledgmentVariantTests(BaseTestCase):
+    def _ack(self, ticket, **kwargs):
+        receive(ticket, ticket.messages.filter(kind=Message.Kind.INCOMING).first(), new=True, **kwargs)
+        return OutgoingMail.objects.filter(kind="ack").first()
+
+    def test_english_out_of_hours_outdated_version(self):
+        Release.objects.create(product=self.products["forward-ts"], version="6.3.0",
+                               status=Release.Status.PUBLISHED, download_url="https://www.softlab.tv/dl/fts630")
+        self.customer.timezone = "Europe/Moscow"
+        self.customer.save()
+        ticket = self.make_ticket(body="Forward TS 6.2.1 does not show the titles on the SDI output.",
+                                  at=office_time(2026, 5, 8, 22, 30))  # Friday night
+        tickets.ticket_add_event(ticket=ticket, event="noop")
+        mail = self._ack(ticket, language="en")
+        text = text_part(parsed(bytes(mail.raw)))
+        assert "Your request has been registered as number" in text
+        assert "outside our working hours" in text
+        # Monday 11 May 2026 is a day off: we open on Tuesday 12 May.
+        assert "Tuesday, 12 May 2026, 09:00 Novosibirsk time (UTC+7)" in text
+        assert "Tuesday, 12 May 2026, 05:00 Moscow time (UTC+3)" in text
+        assert "6.3.0" in text and "https://www.softlab.tv/dl/fts630" in text and "free" in text
+        assert "spam folder" in text
+
+    def test_no_acknowledgment_for_our_own_mail_or_robots(self):
+        own = self.make_ticket(customer=self.customer)
+        own.contact_email = "forward@softlab.tv"
+        own.save()
+        assert self._ack(own) is None
+        ticket = self.make_ticket()
+        msg = ticket.messages.get()
+        Message.objects.filter(pk=msg.pk).update(message_id=f"x@{settings.MAIL_MESSAGE_ID_DOMAIN}")
+        receive(ticket, Message.objects.get(pk=msg.pk), new=True)
+        assert not OutgoingMail.objects.exists()
+        assert set(Message.objects.filter(event="ack_skipped").values_list("event_data__reason", flat=True)) == {
+            "own_address", "own_message"}
+
+    def test_phone_tickets_and_follow_ups_are_not_acknowledged(self):
+        ticket = self.make_ticket()
+        receive(ticket, ticket.messages.get(), new=False)
+        receive(ticket, ticket.messages.get(), new=True, channel="phone")
+        assert not OutgoingMail.objects.exists()
+
+    def test_an_administrator_overrides_a_template(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp) / "replies" / "mail" / "ru"
+            folder.mkdir(parents=True)
+            (folder / "ack.txt").write_text("Заявка {{ number }} принята. Ответим до {{ limit.office }}.")
+            templates = [{**settings.TEMPLATES[0], "DIRS": [tmp, *settings.TEMPLATES[0]["DIRS"]]}]
+            with override_settings(TEMPLATES=templates):
+                ticket = self.make_ticket(at=office_time(2026, 5, 12, 10))
+                mail = self._ack(ticket)
+        text = text_part(parsed(bytes(mail.raw)))
+        assert text.startswith(f"Заявка {ticket.pk} принята. Ответим до четверг, 14 мая 2026, 10:00")
+        assert "<ol>" in html_part(parsed(bytes(mail.raw))) or "Пошаговое" in html_part(parsed(bytes(mail.raw)))
