@@ -100,21 +100,23 @@ def _update_sql(rows: int) -> str:
     cast = "::timestamptz" if connection.vendor == "postgresql" else ""
     values = ", ".join([f"(%s, %s{cast}, %s{cast}, %s{cast})"] * rows)
     # Only the table name and placeholders are interpolated; every value is a bound parameter.
+    # Both databases name the columns of a VALUES list column1, column2, ...; the UPDATE leads
+    # the statement so that drivers report its row count.
+    rows_sql = "SELECT column1 AS id, column2 AS pending, column3 AS target, column4 AS due FROM (VALUES %s) AS r"
+    rows_sql %= values
     return (
-        f"WITH v(id, pending, target, due) AS (VALUES {values}) "  # noqa: S608
-        f"UPDATE {table} SET reply_target_at = v.target, reply_due_at = v.due, "
+        f"UPDATE {table} SET reply_target_at = v.target, reply_due_at = v.due, "  # noqa: S608
         f"reply_warned_at = CASE WHEN v.target > %s{cast} THEN NULL ELSE {table}.reply_warned_at END, "
         f"reply_breached_at = CASE WHEN v.due > %s{cast} THEN NULL ELSE {table}.reply_breached_at END "
-        f"FROM v WHERE {table}.id = v.id AND {table}.reply_pending_since = v.pending"
+        f"FROM ({rows_sql}) AS v WHERE {table}.id = v.id AND {table}.reply_pending_since = v.pending"
     )
 
 
 def _write_batch(changed: Sequence[tuple[int, datetime, datetime, datetime]], now: datetime) -> int:
     adapt = connection.ops.adapt_datetimefield_value
-    params: list[object] = []
+    params: list[object] = [adapt(now), adapt(now)]
     for pk, pending, target, due in changed:
         params += [pk, adapt(pending), adapt(target), adapt(due)]
-    params += [adapt(now), adapt(now)]
     with connection.cursor() as cursor:
         cursor.execute(_update_sql(len(changed)), params)
         return int(cursor.rowcount)
