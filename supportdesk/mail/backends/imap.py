@@ -9,6 +9,7 @@ whole folder is read again, and dedupe (Message-ID / content hash) prevents doub
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from imap_tools import BaseMailBox, MailBox, MailBoxUnencrypted
 
 from supportdesk.mail.models import Mailbox
 
+log = logging.getLogger(__name__)
 _FETCH_UID = re.compile(rb"UID (\d+)")
 FETCH_CHUNK = 50
 
@@ -63,8 +65,8 @@ class ImapSource:
         if client is not None:
             try:
                 client.logout()
-            except Exception:  # noqa: BLE001 - the connection may already be gone
-                pass
+            except Exception as exc:  # noqa: BLE001 - the connection may already be gone
+                log.debug("IMAP logout failed: %s", exc)
 
     def __enter__(self) -> ImapSource:
         self.connect()

@@ -1,0 +1,287 @@
+"""Ingestion end to end on the database: threading by each rule, robots, bounces, spam,
+duplicates, quarantine and the request_received signal."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from email.utils import format_datetime
+from typing import Any
+from unittest import mock
+
+from django.utils import timezone
+
+from supportdesk.customers.models import Customer, CustomerEmail
+from supportdesk.mail.handlers import Outcome
+from supportdesk.mail.ingest import (
+    inbound_mark_not_spam,
+    inbound_process_stale,
+    inbound_reprocess,
+    ingest_raw,
+)
+from supportdesk.mail.models import InboundMail
+from supportdesk.mail.tests.factory import make_mail
+from supportdesk.outbox.models import OutgoingMail
+from supportdesk.test import BaseTestCase, office_time
+from supportdesk.tickets import services
+from supportdesk.tickets.models import Message, Status, Ticket
+from supportdesk.tickets.signals import request_received
+
+
+class Captured:
+    def __init__(self) -> None:
+        self.calls: list[dict[str, Any]] = []
+
+    def __call__(self, sender: object, **kwargs: Any) -> None:
+        self.calls.append(kwargs)
+
+
+class IngestTestCase(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.signals = Captured()
+        request_received.connect(self.signals, weak=False)
+        self.addCleanup(request_received.disconnect, self.signals)
+
+    def ingest(self, raw: bytes, **kw: Any) -> Any:
+        return ingest_raw(raw, source=kw.pop("source", "test"), **kw)
+
+    def open_ticket(self, **kw: Any) -> Ticket:
+        result = self.ingest(make_mail(message_id=kw.pop("message_id", "root@tv-sibir.ru"), **kw))
+        self.assertEqual(result.outcome, Outcome.TICKETED)
+        return Ticket.objects.get(pk=result.ticket_id)
+
+
+class NewTicketTests(IngestTestCase):
+    def test_new_mail_opens_a_ticket_for_a_new_customer_and_learns_the_zone(self) -> None:
+        date = format_datetime(office_time(2026, 3, 2, 10, 0))  # +0700
+        result = self.ingest(make_mail(sender="petrov@efir-tomsk.ru", name="Пётр Петров", date=date,
+                                       message_id="new1@efir-tomsk.ru"))
+        ticket = Ticket.objects.get(pk=result.ticket_id)
+        self.assertTrue(result.opened_ticket)
+        self.assertEqual(ticket.subject, "Не выводятся титры")
+        self.assertEqual(ticket.contact_email, "petrov@efir-tomsk.ru")
+        self.assertEqual(ticket.channel, "email")
+        customer = Customer.objects.get(emails__address="petrov@efir-tomsk.ru")
+        self.assertEqual(customer.name, "Пётр Петров")
+        self.assertEqual(customer.timezone, "Asia/Novosibirsk")
+        message = ticket.messages.get(kind=Message.Kind.INCOMING)
+        self.assertIn("SDI 2", message.body_text)
+        self.assertEqual(message.message_id, "new1@efir-tomsk.ru")
+        # Received time is ours, not the sender's Date (which is in the past here).
+        self.assertLess(timezone.now() - message.created_at, timedelta(minutes=1))
+        row = InboundMail.objects.get(pk=result.inbound_id)
+        self.assertEqual((row.state, row.route, row.ticket_id), ("ticketed", "new", ticket.pk))
+        self.assertEqual(len(self.signals.calls), 1)
+        call = self.signals.calls[0]
+        self.assertTrue(call["is_new_ticket"])
+        self.assertEqual(call["channel"], "email")
+        self.assertEqual(call["utc_offset"], 420)
+        self.assertEqual(call["ticket"].pk, ticket.pk)
+
+    def test_attachments_are_stored_and_text_ones_decoded_for_the_checklist(self) -> None:
+        settings_xml = "<settings><port>SDI 2</port></settings>".encode("cp1251")
+        raw = make_mail(attachments=(("settings.xml", "text/xml", settings_xml),
+                                     ("screen.png", "image/png", b"\x89PNG" + b"\0" * 100)))
+        result = self.ingest(raw)
+        message = Message.objects.get(inbound_id=result.inbound_id)
+        self.assertEqual(sorted(a.filename for a in message.attachments.all()), ["screen.png", "settings.xml"])
+        infos = {a.filename: a for a in self.signals.calls[0]["attachments"]}
+        self.assertIn("<port>SDI 2</port>", infos["settings.xml"].text or "")
+        self.assertIsNone(infos["screen.png"].text)
+        self.assertEqual(infos["screen.png"].size, 104)
+
+
+class ThreadingTests(IngestTestCase):
+    def test_ticket_tag_in_subject(self) -> None:
+        ticket = self.open_ticket()
+        result = self.ingest(make_mail(subject=f"Ещё вопрос [#{ticket.pk}]", sender="other@x.ru"))
+        self.assertEqual((result.outcome, result.ticket_id), (Outcome.THREADED, ticket.pk))
+        self.assertEqual(InboundMail.objects.get(pk=result.inbound_id).route, "tag")
+
+    def test_in_reply_to_our_reply_on_the_ticket(self) -> None:
+        ticket = self.open_ticket()
+        services.ticket_add_message(ticket=ticket, kind=Message.Kind.OUTGOING, body_text="Ответ",
+                                    author_user=self.alice, message_id="sd.1@supportdesk.local")
+        result = self.ingest(make_mail(subject="Другая тема", in_reply_to="sd.1@supportdesk.local"))
+        self.assertEqual((result.outcome, result.ticket_id), (Outcome.THREADED, ticket.pk))
+
+    def test_reference_to_an_outbox_mail(self) -> None:
+        ticket = self.open_ticket()
+        OutgoingMail.objects.create(message_id="ack.7@supportdesk.local", kind="ack", ref=f"ticket:{ticket.pk}",
+                                    from_addr="forward@softlab.tv", to_addrs="ivanov@tv-sibir.ru", subject="ack",
+                                    raw=b"x", next_attempt_at=timezone.now(), created_at=timezone.now())
+        result = self.ingest(make_mail(subject="Спасибо", references="<zzz@elsewhere> <ack.7@supportdesk.local>"))
+        self.assertEqual(result.ticket_id, ticket.pk)
+        self.assertEqual(InboundMail.objects.get(pk=result.inbound_id).route, "reference")
+
+    def test_references_to_a_message_we_received(self) -> None:
+        ticket = self.open_ticket(message_id="first@tv-sibir.ru")
+        result = self.ingest(make_mail(subject="Дополнение", references="<first@tv-sibir.ru>"))
+        self.assertEqual((result.outcome, result.ticket_id), (Outcome.THREADED, ticket.pk))
+
+    def test_re_subject_from_the_same_sender_threads(self) -> None:
+        ticket = self.open_ticket(subject="Сервер не видит плату FD300")
+        result = self.ingest(make_mail(subject="RE: Сервер  не видит плату FD300"))
+        self.assertEqual((result.outcome, result.ticket_id), (Outcome.THREADED, ticket.pk))
+        self.assertEqual(InboundMail.objects.get(pk=result.inbound_id).route, "subject")
+
+    def test_subject_alone_never_threads(self) -> None:
+        ticket = self.open_ticket(subject="Сервер не видит плату")
+        without_re = self.ingest(make_mail(subject="Сервер не видит плату"))
+        other_sender = self.ingest(make_mail(subject="Re: Сервер не видит плату", sender="sidorov@x.ru"))
+        self.assertNotEqual(without_re.ticket_id, ticket.pk)
+        self.assertNotEqual(other_sender.ticket_id, ticket.pk)
+        self.assertTrue(without_re.opened_ticket and other_sender.opened_ticket)
+
+    def test_subject_threading_respects_the_policy_switch_and_window(self) -> None:
+        ticket = self.open_ticket(subject="Нет звука")
+        Ticket.objects.filter(pk=ticket.pk).update(created_at=timezone.now() - timedelta(days=30),
+                                                   last_customer_message_at=timezone.now() - timedelta(days=30))
+        old = self.ingest(make_mail(subject="Re: Нет звука"))
+        self.assertTrue(old.opened_ticket)
+        policy = mock.MagicMock(wraps=None)
+        policy.automation.subject_threading = False
+        policy.automation.subject_threading_days = 14
+        policy.emails = ()
+        with mock.patch("supportdesk.mail.handlers.get_policy", return_value=policy):
+            off = self.ingest(make_mail(subject="Re: Нет звука"))
+        self.assertTrue(off.opened_ticket)
+
+    def test_closed_ticket_starts_a_new_linked_ticket(self) -> None:
+        ticket = self.open_ticket()
+        services.ticket_set_status(ticket=ticket, status=Status.SOLVED, by_user=self.alice)
+        services.ticket_set_status(ticket=ticket, status=Status.CLOSED, by_user=self.alice)
+        result = self.ingest(make_mail(subject=f"Re: [#{ticket.pk}] Не выводятся титры"))
+        self.assertTrue(result.opened_ticket)
+        new = Ticket.objects.get(pk=result.ticket_id)
+        self.assertEqual(new.follows_up_id, ticket.pk)
+        self.assertEqual(new.subject, "Re: Не выводятся титры")
+        self.assertEqual(InboundMail.objects.get(pk=result.inbound_id).route, "follow_up")
+
+    def test_reply_reopens_a_solved_ticket(self) -> None:
+        ticket = self.open_ticket()
+        services.ticket_set_status(ticket=ticket, status=Status.SOLVED, by_user=self.alice)
+        self.ingest(make_mail(in_reply_to="root@tv-sibir.ru", subject="Re: снова"))
+        ticket.refresh_from_db()
+        self.assertEqual(ticket.status, Status.OPEN)
+
+
+class ExactlyOnceTests(IngestTestCase):
+    def test_same_message_id_twice_is_one_ticket_message(self) -> None:
+        raw = make_mail(message_id="once@tv-sibir.ru")
+        first = self.ingest(raw, source="imap", source_uid="1:5:10")
+        again_other_source = self.ingest(raw, source="lmtp")
+        self.assertEqual(again_other_source.outcome, Outcome.DUPLICATE)
+        self.assertEqual(again_other_source.ticket_id, first.ticket_id)
+        self.assertEqual(Message.objects.filter(message_id="once@tv-sibir.ru").count(), 1)
+
+    def test_same_source_uid_is_not_stored_again(self) -> None:
+        raw = make_mail()
+        self.ingest(raw, source="imap", source_uid="1:5:11")
+        again = self.ingest(raw, source="imap", source_uid="1:5:11")
+        self.assertEqual(again.outcome, Outcome.DUPLICATE)
+        self.assertEqual(InboundMail.objects.filter(source="imap").count(), 1)
+
+    def test_no_message_id_dedupes_by_content(self) -> None:
+        raw = make_mail().replace(b"Message-ID:", b"X-Old-ID:")
+        self.ingest(raw)
+        self.assertEqual(self.ingest(raw).outcome, Outcome.DUPLICATE)
+
+    def test_pending_row_left_by_a_crash_is_finished_on_refetch(self) -> None:
+        raw = make_mail(message_id="crashed@tv-sibir.ru")
+        with mock.patch("supportdesk.mail.ingest._process", side_effect=SystemExit):
+            with self.assertRaises(SystemExit):
+                self.ingest(raw, source="imap", source_uid="1:5:12")
+        self.assertEqual(InboundMail.objects.get().state, "pending")
+        result = self.ingest(raw, source="imap", source_uid="1:5:12")
+        self.assertEqual(result.outcome, Outcome.TICKETED)
+        self.assertEqual(InboundMail.objects.get().attempts, 2)
+
+    def test_stale_job_finishes_pending_mail(self) -> None:
+        with mock.patch("supportdesk.mail.ingest._process", side_effect=SystemExit), self.assertRaises(SystemExit):
+            self.ingest(make_mail(message_id="stale@tv-sibir.ru"))
+        InboundMail.objects.update(received_at=timezone.now() - timedelta(hours=1))
+        self.assertEqual(inbound_process_stale(), 1)
+        self.assertEqual(InboundMail.objects.get().state, "ticketed")
+
+
+class RobotTests(IngestTestCase):
+    def test_auto_reply_is_stored_on_its_ticket_and_never_opens_one(self) -> None:
+        ticket = self.open_ticket()
+        robot = self.ingest(make_mail(subject="Автоответ: Не выводятся титры", references="<root@tv-sibir.ru>",
+                                      headers={"Auto-Submitted": "auto-replied"}))
+        self.assertEqual((robot.outcome, robot.ticket_id), (Outcome.ROBOT, ticket.pk))
+        self.assertTrue(Message.objects.get(inbound_id=robot.inbound_id).is_robot)
+        lost = self.ingest(make_mail(subject="Out of Office", headers={"X-Autoreply": "yes"}))
+        self.assertEqual((lost.outcome, lost.ticket_id), (Outcome.ROBOT, None))
+        self.assertEqual(Ticket.objects.count(), 1)
+        self.assertEqual(len(self.signals.calls), 1)  # only the customer's own mail
+
+    def test_robot_never_threads_by_subject(self) -> None:
+        self.open_ticket(subject="Нет звука")
+        robot = self.ingest(make_mail(subject="Re: Нет звука", sender="mailer-daemon@tv-sibir.ru"))
+        self.assertIsNone(robot.ticket_id)
+
+    def test_mail_from_our_own_address_is_a_robot(self) -> None:
+        result = self.ingest(make_mail(sender="forward@softlab.tv"))
+        self.assertEqual(result.outcome, Outcome.ROBOT)
+
+    def test_bounce_flags_the_ticket_unreachable(self) -> None:
+        ticket = self.open_ticket()
+        services.ticket_add_message(ticket=ticket, kind=Message.Kind.OUTGOING, body_text="Ответ",
+                                    author_user=self.alice, message_id="reply.1@supportdesk.local")
+        dsn = (
+            b"From: MAILER-DAEMON@mx.tv-sibir.ru\nTo: forward@softlab.tv\nSubject: Undelivered Mail Returned to Sender\n"
+            b"Message-ID: <bounce1@mx.tv-sibir.ru>\nMIME-Version: 1.0\n"
+            b'Content-Type: multipart/report; report-type=delivery-status; boundary="B"\n\n'
+            b"--B\nContent-Type: text/plain\n\nmail to ivanov@tv-sibir.ru failed\n"
+            b"--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.tv-sibir.ru\n\n"
+            b"Final-Recipient: rfc822; ivanov@tv-sibir.ru\nAction: failed\nStatus: 5.1.1\n"
+            b"--B\nContent-Type: text/rfc822-headers\n\nMessage-ID: <reply.1@supportdesk.local>\n"
+            b"To: ivanov@tv-sibir.ru\n--B--\n"
+        )
+        result = self.ingest(dsn)
+        self.assertEqual((result.outcome, result.ticket_id), (Outcome.ROBOT, ticket.pk))
+        ticket.refresh_from_db()
+        self.assertTrue(ticket.unreachable_by_email)
+        self.assertIn("ivanov@tv-sibir.ru", ticket.unreachable_reason)
+        self.assertIsNotNone(CustomerEmail.objects.get(address="ivanov@tv-sibir.ru").bounced_at)
+        self.assertEqual(InboundMail.objects.get(pk=result.inbound_id).route, "bounce")
+
+
+class SpamAndQuarantineTests(IngestTestCase):
+    def test_spam_stays_out_of_the_queue_until_an_agent_says_not_spam(self) -> None:
+        result = self.ingest(make_mail(headers={"X-Spam-Flag": "YES"}))
+        self.assertEqual((result.outcome, result.ticket_id), (Outcome.SPAM, None))
+        self.assertEqual(Ticket.objects.count(), 0)
+        released = inbound_mark_not_spam(inbound_id=result.inbound_id)
+        self.assertEqual(released.outcome, Outcome.TICKETED)
+        self.assertTrue(InboundMail.objects.get(pk=result.inbound_id).not_spam)
+
+    def test_a_bug_quarantines_the_mail_with_its_raw_bytes_and_reprocess_recovers(self) -> None:
+        raw = make_mail(message_id="bug@tv-sibir.ru")
+        with mock.patch("supportdesk.mail.handlers.ticket_create", side_effect=RuntimeError("boom")):
+            result = self.ingest(raw)
+        row = InboundMail.objects.get(pk=result.inbound_id)
+        self.assertEqual(row.state, "quarantined")
+        self.assertIn("RuntimeError: boom", row.error)
+        self.assertEqual(bytes(row.raw), raw)
+        self.assertEqual(row.from_addr, "ivanov@tv-sibir.ru")
+        self.assertEqual(Ticket.objects.count(), 0)  # the transaction rolled back
+        self.assertEqual(inbound_reprocess(inbound_id=row.pk).outcome, Outcome.TICKETED)
+
+    def test_a_receiver_failure_rolls_back_the_whole_mail(self) -> None:
+        def broken(sender: object, **kw: object) -> None:
+            raise ValueError("receiver bug")
+
+        request_received.connect(broken, weak=False)
+        self.addCleanup(request_received.disconnect, broken)
+        result = self.ingest(make_mail())
+        self.assertEqual(result.outcome, Outcome.QUARANTINED)
+        self.assertEqual((Ticket.objects.count(), Message.objects.count()), (0, 0))
+
+    def test_mail_without_sender_is_quarantined_as_the_senders_fault(self) -> None:
+        result = self.ingest(b"Subject: hello\n\nno sender here\n")
+        row = InboundMail.objects.get(pk=result.inbound_id)
+        self.assertEqual(row.state, "quarantined")
+        self.assertTrue(row.error.startswith("sender:"))
