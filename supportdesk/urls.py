@@ -10,6 +10,7 @@ urlpatterns = [
     path("releases/", include("supportdesk.releases.urls")),
     path("agent/", include("supportdesk.tickets.urls")),
     path("agent/phone/", include("supportdesk.phone.urls")),
+    path("agent/mail/", include("supportdesk.mail.urls")),
     path("cti/", include("supportdesk.phone.cti_urls")),
     path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
