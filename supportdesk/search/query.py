@@ -17,7 +17,7 @@ from supportdesk.search.backends import match_ids
 from supportdesk.search.models import SearchDocument
 from supportdesk.search.text import DocStats, bm25_scores, matched_terms, query_terms, snippet_html
 
-RANK_LIMIT = 2000
+RANK_LIMIT = 1000
 _CHUNK = 500
 
 
@@ -58,12 +58,21 @@ def _filters(*, public_only: bool, language: str | None, product_ids: list[int |
     return " AND ".join(clauses), params
 
 
-def _load(doc_ids: list[int]) -> dict[int, SearchDocument]:
-    docs: dict[int, SearchDocument] = {}
+@dataclass(frozen=True)
+class _Doc:
+    object_id: int
+    title: str
+    title_terms: str
+    body_terms: str
+
+
+def _load(doc_ids: list[int]) -> dict[int, _Doc]:
+    docs: dict[int, _Doc] = {}
     for i in range(0, len(doc_ids), _CHUNK):
-        for doc in SearchDocument.objects.filter(pk__in=doc_ids[i:i + _CHUNK]).only(
-                "id", "kind", "object_id", "title", "title_terms", "body_terms"):
-            docs[doc.pk] = doc
+        rows = SearchDocument.objects.filter(pk__in=doc_ids[i:i + _CHUNK]).values_list(
+            "id", "object_id", "title", "title_terms", "body_terms")
+        for pk, object_id, title, title_terms, body_terms in rows:
+            docs[pk] = _Doc(object_id, title, title_terms, body_terms)
     return docs
 
 
