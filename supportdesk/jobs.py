@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 # Dotted paths of zero-argument callables, run in this order on every tick.
 JOBS: list[str] = [
     "supportdesk.outbox.services.outbox_flush",
+    "supportdesk.portal.services.access_links_purge",
     "supportdesk.mail.tasks.mail_poll_imap", "supportdesk.mail.tasks.mail_process_stale",
     "supportdesk.sla.watcher.sla_watch",
     "supportdesk.replies.reminders.reminders_run",

@@ -124,3 +124,9 @@ def portal_add_message(*, ticket: Ticket, email: str, text: str) -> Message:
                                       body_text=text.strip()[:20000], author_customer=ticket.customer,
                                       from_addr=email, subject=f"[#{ticket.pk}] {ticket.subject}",
                                       event_data={"via": "portal"})
+
+
+def access_links_purge(*, older_than: timedelta = timedelta(days=7)) -> int:
+    """Periodic job: forget links that expired a while ago (used or not)."""
+    deleted, _ = AccessLink.objects.filter(expires_at__lt=timezone.now() - older_than).delete()
+    return deleted

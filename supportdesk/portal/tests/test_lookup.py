@@ -97,3 +97,17 @@ class LookupTests(BaseTestCase):
         response = self.client.post(LOOKUP, {"number": str(self.ticket.pk), "email": "ivanov@tv-sibir.ru"})
         assert response.status_code == 429
         assert OutgoingMail.objects.filter(kind="lookup").count() == 0
+
+
+class PurgeTests(BaseTestCase):
+    def test_old_links_are_purged(self) -> None:
+        from supportdesk.portal.services import access_links_purge
+
+        ticket = self.make_ticket()
+        now = timezone.now()
+        AccessLink.objects.create(ticket=ticket, email="a@b.ru", token_sha256="1" * 64, created_at=now,
+                                  expires_at=now - timedelta(days=8))
+        AccessLink.objects.create(ticket=ticket, email="a@b.ru", token_sha256="2" * 64, created_at=now,
+                                  expires_at=now + timedelta(hours=1))
+        assert access_links_purge() == 1
+        assert AccessLink.objects.get().token_sha256 == "2" * 64
