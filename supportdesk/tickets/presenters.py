@@ -116,3 +116,36 @@ def message_title(kind: str, kind_label: str, is_automatic: bool, data: dict) ->
         "auto_close": _("Closing notice sent"),
     }
     return titles.get(mail_kind, _("Automatic mail sent"))
+
+
+def state_label(state: str) -> str:
+    from django.utils.translation import gettext as _
+
+    return {"on_time": _("on time"), "warning": _("warning"), "breached": _("breached"),
+            "paused": _("paused")}.get(state, _("no reply owed"))
+
+
+def queue_rows(tickets: list[Ticket], now: datetime, office_zone: str, detail_url: str) -> list[dict]:
+    """Everything a queue row prints, computed once in Python: at 50 rows per page the
+    template engine's per-lookup cost, not the database, dominated the page time."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(office_zone)
+    labels: dict[str, str] = {}
+    rows = []
+    for t in tickets:
+        state = sla_state(t, now)
+        if state not in labels:
+            labels[state] = state_label(state)
+        customer = t.customer.name or t.contact_email or f"#{t.customer_id}"
+        assignee = (t.assignee.get_full_name() or t.assignee.get_username()) if t.assignee else "—"
+        rows.append({
+            "pk": t.pk, "url": detail_url.replace("0", str(t.pk)), "subject": t.subject,
+            "product": f"{t.product.name} {t.reported_version}".strip() if t.product else "",
+            "incomplete": not t.checklist_complete, "unreachable": t.unreachable_by_email,
+            "customer": customer, "status": t.get_status_display(), "phone": t.channel == "phone",
+            "channel": t.get_channel_display(), "state": state, "state_label": labels[state],
+            "due": t.reply_due_at.astimezone(zone).strftime("%d.%m.%Y %H:%M") if t.reply_due_at else "",
+            "assignee": assignee,
+        })
+    return rows

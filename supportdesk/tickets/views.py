@@ -15,18 +15,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from supportdesk.accounts.decorators import agent_required
+from supportdesk.catalog.models import Product
 from supportdesk.lib.blobstore import blob_path
 from supportdesk.policy import get_policy
 from supportdesk.tickets import forms as f
 from supportdesk.tickets import selectors, services
 from supportdesk.tickets.lifecycle import IllegalTransition
-from supportdesk.tickets.models import Attachment, Status, Ticket
+from supportdesk.tickets.models import Attachment, Channel, Status, Ticket
 from supportdesk.tickets.presenters import (
     checklist_rows,
     event_text,
     format_business_seconds,
     local_time,
     message_title,
+    queue_rows,
     sla_state,
     split_quoted,
 )
@@ -57,10 +59,15 @@ def queue(request: HttpRequest) -> HttpResponse:
     view_params = params.copy()
     view_params.pop("view", None)
     return render(request, "tickets/queue.html", {
-        "form": form, "filters": filters, "rows": [(t, sla_state(t, now)) for t in page.tickets],
+        "form": form, "filters": filters,
+        "rows": queue_rows(page.tickets, now, get_policy().office.timezone,
+                           reverse("tickets:detail", args=[0])),
         "counts": selectors.queue_counts(user=request.user, now=now), "count_limit": selectors.COUNT_LIMIT,
         "views": selectors.VIEWS, "view_query": view_params.urlencode(), "first_url": "?" + params.urlencode(),
         "next_url": next_url, "page_no": page_no, "now": now,
+        "product_choices": list(Product.objects.order_by("name").values_list("pk", "name")),
+        "status_choices": Status.choices, "channel_choices": Channel.choices,
+        "incomplete_label": _("checklist incomplete"), "unreachable_label": _("unreachable by e-mail"),
     })
 
 

@@ -1,0 +1,364 @@
+#!/usr/bin/env python3
+"""B2: the agent's workspace at 100,000 and 1,000,000 tickets, through the real Django stack.
+
+    .venv/bin/python bench/b2_workspace.py --db sqlite   --tickets 100000
+    .venv/bin/python bench/b2_workspace.py --db postgres --tickets 100000
+    .venv/bin/python bench/b2_workspace.py --db postgres --tickets 1000000
+
+The dataset is ../shared/bench/gen_ticket_dataset.py (seed 1), generated into --data-dir
+if missing, loaded with bulk_create (SQLite) or COPY (PostgreSQL) into a database of its
+own (a temp SQLite file / PostgreSQL ``sd_bench_b2`` or ``sd_bench_b2_1m``), then timed with
+Django's test Client logged in as agent01 (not a superuser): 3 warm-up requests, then
+--requests timed sequential requests per endpoint; p50/p95 as in ../shared/bench/benchstats.py.
+The last line of output is one JSON object with every figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from html import unescape
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "bench"
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(SHARED))
+
+PEER_SUMMARY = SHARED / "peer" / "results" / "b2_summary.json"
+
+
+def parse_args() -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    ap.add_argument("--tickets", type=int, default=100_000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--data-dir", default="/tmp/b2data", help="where the generated dataset lives")
+    ap.add_argument("--requests", type=int, default=50)
+    ap.add_argument("--warmup", type=int, default=3)
+    ap.add_argument("--reuse", action="store_true", help="PostgreSQL: keep an already loaded database")
+    ap.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432")
+    return ap.parse_args()
+
+
+def dataset_dir(args: argparse.Namespace) -> Path:
+    name = f"d{args.tickets // 1000}k" if args.tickets < 1_000_000 else f"d{args.tickets // 1_000_000}m"
+    out = Path(args.data_dir) / name
+    if not (out / "dataset.json").exists():
+        out.mkdir(parents=True, exist_ok=True)
+        subprocess.run([sys.executable, str(SHARED / "gen_ticket_dataset.py"), str(out), "--tickets",
+                        str(args.tickets), "--seed", str(args.seed)], check=True)
+    return out
+
+
+def configure(args: argparse.Namespace) -> str:
+    """Point Django at the benchmark database (before django.setup())."""
+    os.environ["SUPPORTDESK_DEV"] = "1"
+    os.environ.setdefault("SUPPORTDESK_DATA_DIR", tempfile.mkdtemp(prefix="b2-"))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "supportdesk.settings"
+    if args.db == "sqlite":
+        path = Path(tempfile.mkdtemp(prefix="b2-sqlite-")) / "b2.sqlite3"
+        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+        return str(path)
+    name = "sd_bench_b2" if args.tickets < 1_000_000 else "sd_bench_b2_1m"
+    os.environ["DATABASE_URL"] = f"{args.pg_url}/{name}"
+    os.environ["SUPPORTDESK_CONN_MAX_AGE"] = "600"
+    return name
+
+
+def pg_create(args: argparse.Namespace, name: str) -> bool:
+    """Create the database; True when it must be loaded."""
+    import psycopg
+
+    with psycopg.connect(f"{args.pg_url}/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if exists and args.reuse:
+            return False
+        if exists:
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return True
+
+
+def machine(db_version: str) -> dict:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "database": db_version}
+
+
+# --- loading -------------------------------------------------------------------------------
+
+STATUS_MAP = {3: "solved", 4: "closed", 5: "closed"}  # 1 open and 2 reopened are decided per ticket
+BATCH = 5000
+
+
+def _iter_jsonl(path: Path):
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            yield json.loads(line)
+
+
+def _parse_ts(text: str):
+    from datetime import UTC, datetime
+
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def _last_followups(path: Path) -> dict[int, tuple[str | None, str, int]]:
+    """ticket id -> (author of its last follow-up, its date, number of follow-ups)."""
+    last: dict[int, tuple[str | None, str, int]] = {}
+    for fu in _iter_jsonl(path):
+        prev = last.get(fu["ticket_id"])
+        last[fu["ticket_id"]] = (fu["user"], fu["date"], (prev[2] if prev else 0) + 1)
+    return last
+
+
+def _sqlite_value(value):
+    """Datetimes as Django stores them in SQLite: naive UTC text."""
+    from datetime import UTC, datetime
+
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ")
+    return value
+
+
+class Writer:
+    """Rows as dicts of column values: COPY on PostgreSQL, bulk INSERT on SQLite."""
+
+    def __init__(self, model, vendor: str) -> None:
+        from django.db import connection
+
+        self.model = model
+        self.fields = [f for f in model._meta.concrete_fields]
+        self.columns = [f.column for f in self.fields]
+        self.vendor = vendor
+        self.connection = connection
+        self.buffer: list[tuple] = []
+        self.rows = 0
+
+    def add(self, **values) -> None:
+        row = []
+        for f in self.fields:
+            value = values[f.attname] if f.attname in values else f.get_default()
+            if f.get_internal_type() == "JSONField":
+                value = json.dumps(value, ensure_ascii=False)
+            row.append(value)
+        self.buffer.append(tuple(row))
+        if len(self.buffer) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.buffer:
+            return
+        table = self.model._meta.db_table
+        cols = ", ".join(f'"{c}"' for c in self.columns)
+        with self.connection.cursor() as cur:
+            if self.vendor == "postgresql":
+                raw = cur.cursor  # the psycopg cursor under Django's wrapper
+                with raw.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy:
+                    for row in self.buffer:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join("?" for _ in self.columns)
+                sqlite = cur.cursor
+                sqlite.executemany(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})',  # noqa: S608 - model metadata
+                                   [tuple(_sqlite_value(v) for v in row) for row in self.buffer])
+        self.rows += len(self.buffer)
+        self.buffer = []
+
+
+def load_dataset(data: Path, *, vendor: str) -> None:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+    from django.db import connection, transaction
+
+    from supportdesk.accounts.roles import ensure_groups
+    from supportdesk.catalog.services import catalog_sync_from_policy
+    from supportdesk.customers.models import Customer, CustomerEmail
+    from supportdesk.policy import get_policy
+    from supportdesk.tickets import clocks
+    from supportdesk.tickets.models import Message, Ticket
+
+    meta = json.loads((data / "dataset.json").read_text())
+    agents_group, _ = ensure_groups()
+    users = get_user_model()
+    agent_ids: dict[str, int] = {}
+    password = make_password("bench-password")  # hashed once: 20 agents need no 20 PBKDF2 rounds
+    for a in meta["agents"]:
+        user = users.objects.create(username=a["username"], email=a["email"], password=password,
+                                    first_name=a["first_name"], last_name=a["last_name"])
+        user.groups.add(agents_group)
+        agent_ids[a["username"]] = user.pk
+    product_ids = [p.pk for p in catalog_sync_from_policy(get_policy()).values()] or [None]
+    last = _last_followups(data / "followups.jsonl")
+    customers: dict[str, int] = {}
+    with transaction.atomic():
+        cust_w, email_w = Writer(Customer, vendor), Writer(CustomerEmail, vendor)
+        ticket_w = Writer(Ticket, vendor)
+        for tk in _iter_jsonl(data / "tickets.jsonl"):
+            addr = tk["submitter_email"].lower()
+            cid = customers.get(addr)
+            if cid is None:
+                cid = customers[addr] = len(customers) + 1
+                cust_w.add(id=cid, name="", language="ru", timezone="", timezone_source="office",
+                           created_at=_parse_ts(tk["created"]))
+                email_w.add(id=cid, customer_id=cid, address=addr, is_primary=True)
+            created = _parse_ts(tk["created"])
+            author, last_date, count = last[tk["id"]]
+            status = STATUS_MAP.get(tk["status"])
+            clock: dict = {}
+            if status is None:
+                if author is None:  # the customer spoke last: a reply is owed
+                    status = "new" if count == 1 else "open"
+                    pending = _parse_ts(last_date)
+                    target, due = clocks.reply_deadlines(pending)
+                    clock = {"reply_pending_since": pending, "reply_target_at": target, "reply_due_at": due}
+                else:
+                    status = "waiting_customer"
+            ticket_w.add(id=tk["id"], subject=tk["title"][:300], customer_id=cid, contact_email=addr,
+                         channel="email", status=status, assignee_id=agent_ids.get(tk["assigned_to"] or ""),
+                         language="ru", product_id=product_ids[tk["id"] % len(product_ids)],
+                         checklist={}, checklist_complete=tk["id"] % 3 == 0, created_at=created,
+                         updated_at=_parse_ts(tk["modified"]), last_customer_message_at=created,
+                         solved_at=_parse_ts(tk["modified"]) if status == "solved" else None,
+                         closed_at=_parse_ts(tk["modified"]) if status == "closed" else None, **clock)
+        cust_w.flush()
+        email_w.flush()
+        ticket_w.flush()
+        msg_w = Writer(Message, vendor)
+        for fu in _iter_jsonl(data / "followups.jsonl"):
+            agent = agent_ids.get(fu["user"] or "")
+            msg_w.add(id=fu["id"], ticket_id=fu["ticket_id"], kind="outgoing" if agent else "incoming",
+                      channel="email", author_user_id=agent, body_text=fu["comment"],
+                      subject=fu["title"][:300], answers_customer=bool(agent),
+                      message_id=(fu["message_id"] or "")[:255], created_at=_parse_ts(fu["date"]))
+        msg_w.flush()
+    with connection.cursor() as cur:  # autocommit again: VACUUM may run
+        if vendor == "postgresql":
+            for table in ("customers_customer", "customers_customeremail", "tickets_ticket", "tickets_message"):
+                cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")  # noqa: S608
+            cur.execute("VACUUM ANALYZE")
+        else:
+            cur.execute("ANALYZE")
+    print(f"rows: {cust_w.rows} customers, {ticket_w.rows} tickets, {msg_w.rows} messages", flush=True)
+
+
+# --- timing --------------------------------------------------------------------------------
+
+def _time(client, urls: list[str], requests: int, warmup: int) -> dict:
+    from benchstats import summarize
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for i in range(warmup):
+        client.get(urls[i % len(urls)])
+    samples = []
+    size = 0
+    for i in range(requests):
+        url = urls[i % len(urls)]
+        started = time.perf_counter()
+        response = client.get(url)
+        samples.append(time.perf_counter() - started)
+        assert response.status_code == 200, (url, response.status_code)
+        size = len(response.content)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(urls[0])
+    return {**summarize(samples), "queries": len(ctx.captured_queries), "bytes": size}
+
+
+def run_endpoints(*, requests: int, warmup: int) -> dict:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from supportdesk.customers.models import CustomerEmail
+    from supportdesk.tickets.models import OPEN_STATUSES, Ticket
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="agent01"))
+    queue = "/agent/"
+    url, page = queue, 1
+    while page < 50:
+        html = client.get(url).content.decode()
+        href = re.search(r'href="([^"]+)" id="next-page"', html)
+        if href is None:  # a small dataset: time the deepest page there is
+            break
+        url = queue + unescape(href.group(1))
+        page += 1
+    open_ids = list(Ticket.objects.filter(status__in=OPEN_STATUSES).order_by("id")
+                    .values_list("id", flat=True)[:: max(1, 1000)][:requests])
+    email = CustomerEmail.objects.order_by("id").values_list("address", flat=True)[150]
+    return {
+        "queue_first_page": _time(client, [queue], requests, warmup),
+        "queue_page_50": {**_time(client, [url], requests, warmup), "page": page},
+        "ticket_page": _time(client, [f"/agent/tickets/{pk}/" for pk in open_ids], requests, warmup),
+        "search_subject": _time(client, [queue + "?q=%D1%80%D0%B0%D1%81%D1%81%D0%B8%D0%BD%D1%85%D1%80%D0%BE%D0%BD%D0%B8%D0%B7%D0%B0%D1%86%D0%B8%D1%8F"],
+                                requests, warmup),
+        "search_email": _time(client, [queue + "?q=" + email], requests, warmup),
+        "search_number": _time(client, [queue + f"?q=%23{open_ids[len(open_ids) // 2]}"], requests, warmup),
+    }
+
+
+def main() -> None:
+    args = parse_args()
+    data = dataset_dir(args)
+    db_name = configure(args)
+    must_load = pg_create(args, db_name) if args.db == "postgres" else True
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    load_s = None
+    if must_load:
+        call_command("migrate", verbosity=0)
+        started = time.perf_counter()
+        load_dataset(data, vendor=connection.vendor)
+        load_s = round(time.perf_counter() - started, 1)
+        print(f"loaded {data.name} in {load_s} s", flush=True)
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SELECT version()")
+        else:
+            cur.execute("SELECT 'SQLite ' || sqlite_version()")
+        db_version = cur.fetchone()[0].split(" on ")[0]
+    info = machine(db_version)
+    print(f"machine: {info['cpu']}, {info['cores']} cores, Python {info['python']}, {info['database']}")
+    figures = run_endpoints(requests=args.requests, warmup=args.warmup)
+    peer = json.loads(PEER_SUMMARY.read_text())["endpoints"] if PEER_SUMMARY.exists() else None
+    result: dict = {"benchmark": "B2", "db": args.db, "tickets": args.tickets, "machine": info,
+                    "load_s": load_s, "endpoints": figures}
+    if peer:
+        # The peer's list needs its HTML shell and its DataTables JSON before an agent sees rows.
+        peer_p50 = peer["html"]["p50_ms_median"] + peer["json"]["p50_ms_median"]
+        peer_p95 = peer["html"]["p95_ms_median"] + peer["json"]["p95_ms_median"]
+        ours = figures["queue_first_page"]
+        result["peer"] = {"system": "django-helpdesk 2.6.1, 100k tickets, PostgreSQL", "list_p50_ms": peer_p50,
+                          "list_p95_ms": peer_p95,
+                          "ratio_p50": round(peer_p50 / ours["p50_ms"], 1),
+                          "ratio_p95": round(peer_p95 / ours["p95_ms"], 1)}
+    for name, fig in figures.items():
+        print(f"{name:22s} p50 {fig['p50_ms']:7.2f} ms   p95 {fig['p95_ms']:7.2f} ms   "
+              f"queries {fig['queries']}   {fig['bytes']} bytes")
+    if peer:
+        print(f"peer list (html+json) p50 {result['peer']['list_p50_ms']} ms: "
+              f"ours is {result['peer']['ratio_p50']}x faster (p95: {result['peer']['ratio_p95']}x)")
+    print(json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
