@@ -7,6 +7,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+from django.db import transaction
 from django.dispatch import receiver
 
 from supportdesk.checklist import AttachmentInfo
@@ -15,7 +16,7 @@ from supportdesk.outbox.services import mail_failed_permanently
 from supportdesk.replies.acknowledgment import send_acknowledgment
 from supportdesk.replies.completeness import apply_check, check_message
 from supportdesk.tickets.models import Message, Ticket
-from supportdesk.tickets.services import ticket_mark_unreachable
+from supportdesk.tickets.services import ticket_add_event, ticket_mark_unreachable
 from supportdesk.tickets.signals import request_received
 
 log = logging.getLogger(__name__)
@@ -25,9 +26,22 @@ log = logging.getLogger(__name__)
 def on_request_received(sender: Any, *, ticket: Ticket, message: Message, is_new_ticket: bool = False,
                         language: str = "", attachments: Sequence[AttachmentInfo] = (), channel: str = "",
                         **kwargs: Any) -> None:
-    ticket = apply_check(ticket=ticket, result=check_message(message, attachments))
-    if is_new_ticket and (channel or ticket.channel) == "email":
-        send_acknowledgment(ticket=ticket, message=message, language=language or ticket.language)
+    # Our bug in the check or the mail must not cost the customer's request: each runs in
+    # a savepoint, and a failure leaves an event for the agents instead of undoing the intake.
+    try:
+        with transaction.atomic():
+            ticket = apply_check(ticket=ticket, result=check_message(message, attachments))
+    except Exception as exc:
+        log.exception("completeness check failed on ticket %s", ticket.pk)
+        ticket_add_event(ticket=ticket, event="checklist_failed", data={"error": repr(exc)[:300]})
+    if not (is_new_ticket and (channel or ticket.channel) == "email"):
+        return
+    try:
+        with transaction.atomic():
+            send_acknowledgment(ticket=ticket, message=message, language=language or ticket.language)
+    except Exception as exc:
+        log.exception("acknowledgment failed on ticket %s", ticket.pk)
+        ticket_add_event(ticket=ticket, event="ack_failed", data={"error": repr(exc)[:300]})
 
 
 @receiver(mail_failed_permanently, dispatch_uid="replies.on_mail_failed")

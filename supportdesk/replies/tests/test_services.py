@@ -202,6 +202,18 @@ class AcknowledgmentVariantTests(BaseTestCase):
         receive(ticket, ticket.messages.get(), new=True, channel="phone")
         assert not OutgoingMail.objects.exists()
 
+    def test_a_broken_template_leaves_an_event_not_a_lost_request(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp) / "replies" / "mail" / "ru"
+            folder.mkdir(parents=True)
+            (folder / "ack.txt").write_text("{% if %}")
+            templates = [{**settings.TEMPLATES[0], "DIRS": [tmp, *settings.TEMPLATES[0]["DIRS"]]}]
+            with override_settings(TEMPLATES=templates):
+                ticket = self.make_ticket()
+                assert self._ack(ticket) is None
+        assert Message.objects.filter(ticket=ticket, event="ack_failed").exists()
+        assert ticket.messages.filter(kind=Message.Kind.INCOMING).exists()
+
     def test_an_administrator_overrides_a_template(self):
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp) / "replies" / "mail" / "ru"
