@@ -84,27 +84,45 @@ def search(query: str, *, kind: str, mode: str = "all", limit: int = 25, offset:
 
     ``mode`` "all": every query term must occur (the agent's and visitor's search box);
     "any": at least ``min_matched`` of them (suggestions for a whole request text).
+    Tickets are ranked by how many query words their subject holds, then newest first
+    (every hit holds all the words; an agent looks for the recent case). Articles are
+    ranked by BM25F over title and body.
     """
     terms = query_terms(query)
     where, params = _filters(public_only=public_only, language=language, product_ids=product_ids)
     found = match_ids(terms, mode=mode, kind=kind, extra_where=where, params=params)
-    # Newest objects first when the window must be cut: deterministic on both databases.
-    found.sort(key=lambda pair: pair[1], reverse=True)
-    window = found[:RANK_LIMIT]
-    docs = _load([doc_id for doc_id, _ in window])
-    stats = {pk: DocStats(d.title_terms, d.body_terms) for pk, d in docs.items()}
-    total_docs = SearchDocument.objects.filter(kind=kind).count() if mode == "any" else len(found)
-    scores = bm25_scores(stats, terms, total_docs=total_docs)
-    matched = {pk: matched_terms(s, terms) for pk, s in stats.items()}
-    ranked = sorted((pk for pk in docs if matched[pk] >= min_matched),
-                    key=lambda pk: (-round(scores[pk], 9), -docs[pk].object_id))
-    page = ranked[offset:offset + limit]
-    snippets = _snippets(page, terms) if with_snippets else {}
+    if kind == "ticket" and mode == "all":
+        ranked_pairs = _rank_by_subject(found, terms)
+        total = len(found)
+        page_ids = [pk for pk, _score in ranked_pairs[offset:offset + limit]]
+        docs = _load(page_ids)
+        scores = dict(ranked_pairs[offset:offset + limit])
+        matched = dict.fromkeys(page_ids, len(terms))
+    else:
+        # Newest objects first when the window must be cut: deterministic on both databases.
+        found.sort(key=lambda row: row[1], reverse=True)
+        docs = _load([doc_id for doc_id, _obj, _title in found[:RANK_LIMIT]])
+        stats = {pk: DocStats(d.title_terms, d.body_terms) for pk, d in docs.items()}
+        total_docs = SearchDocument.objects.filter(kind=kind).count() if mode == "any" else len(found)
+        scores = bm25_scores(stats, terms, total_docs=total_docs)
+        matched = {pk: matched_terms(s, terms) for pk, s in stats.items()}
+        ranked = sorted((pk for pk in docs if matched[pk] >= min_matched),
+                        key=lambda pk: (-round(scores[pk], 9), -docs[pk].object_id))
+        page_ids = ranked[offset:offset + limit]
+        total = len(found) if min_matched <= 1 else len(ranked)
+    snippets = _snippets(page_ids, terms) if with_snippets else {}
     hits = [Hit(kind=kind, object_id=docs[pk].object_id, title=docs[pk].title, score=round(scores[pk], 4),
                 matched=matched[pk], snippet=snippets.get(pk, mark_safe("")))  # noqa: S308
-            for pk in page]
-    total = len(found) if min_matched <= 1 else len(ranked)
+            for pk in page_ids if pk in docs]
     return SearchResult(query_terms=terms, total=total, hits=hits)
+
+
+def _rank_by_subject(found: list[tuple[int, int, str]], terms: list[str]) -> list[tuple[int, float]]:
+    """(document id, score) best first: query words in the subject, then the newest ticket."""
+    wanted = set(terms)
+    scored = [(pk, obj, sum(1 for t in set(title.split()) if t in wanted)) for pk, obj, title in found]
+    scored.sort(key=lambda row: (-row[2], -row[1]))
+    return [(pk, float(score)) for pk, _obj, score in scored]
 
 
 def _snippets(doc_ids: list[int], terms: list[str]) -> dict[int, SafeString]:
