@@ -18,7 +18,7 @@ import hashlib
 import logging
 import re
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -68,6 +68,31 @@ def dedupe_key_for(raw: bytes, content_hash: str) -> tuple[str, str]:
     """(message_id, dedupe_key): one ticket message per Message-ID, or per content without one."""
     mid = header_message_id(raw)
     return mid, (f"id:{mid}" if mid else f"sha256:{content_hash}")[:300]
+
+
+def _storable_text(value: str) -> str:
+    """Lone surrogates (undecodable bytes kept by the parser) cannot be stored as UTF-8."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "replace").decode("utf-8")
+    return value
+
+
+def storable(parsed: ParsedMail) -> ParsedMail:
+    """The parsed mail with every text field safe for the database."""
+    changes: dict[str, object] = {}
+    for f in fields(parsed):
+        value = getattr(parsed, f.name)
+        if isinstance(value, str):
+            clean: object = _storable_text(value)
+        elif isinstance(value, tuple) and all(isinstance(v, str) for v in value):
+            clean = tuple(_storable_text(v) for v in value)
+        else:
+            continue
+        if clean != value:
+            changes[f.name] = clean
+    return replace(parsed, **changes) if changes else parsed  # type: ignore[arg-type]
 
 
 def _result(row: InboundMail, outcome: str | None = None) -> IngestResult:
@@ -140,7 +165,7 @@ def process_inbound(inbound: InboundMail) -> IngestResult:
 def _process(inbound: InboundMail) -> IngestResult:
     parsed: ParsedMail | None = None
     try:
-        parsed = parse_mail(bytes(inbound.raw))
+        parsed = storable(parse_mail(bytes(inbound.raw)))
         with transaction.atomic():
             placement = place(parsed=parsed, inbound_id=inbound.pk, received_at=inbound.received_at,
                               not_spam=inbound.not_spam)
@@ -178,13 +203,18 @@ def _bug_text(exc: BaseException) -> str:
 def _quarantine(inbound: InboundMail, error: str, parsed: ParsedMail | None = None) -> IngestResult:
     if parsed is None:
         try:
-            parsed = parse_mail(bytes(inbound.raw))
+            parsed = storable(parse_mail(bytes(inbound.raw)))
         except Exception:  # noqa: BLE001 - the error text is what matters here
             parsed = None
     fields: dict[str, object] = {"state": State.QUARANTINED, "error": error[:10000], "processed_at": timezone.now()}
     if parsed is not None:
         fields.update(from_addr=(parsed.from_addr or "")[:254], subject=parsed.subject[:300])
-    InboundMail.objects.filter(pk=inbound.pk).update(**fields)
+    try:
+        InboundMail.objects.filter(pk=inbound.pk).update(**fields)
+    except Exception:  # the quarantine itself must not fail: keep the state and the error at least
+        log.exception("inbound mail #%s: could not store quarantine details", inbound.pk)
+        InboundMail.objects.filter(pk=inbound.pk).update(
+            state=State.QUARANTINED, error=_storable_text(error)[:10000], processed_at=timezone.now())
     return IngestResult(inbound_id=inbound.pk, outcome=Outcome.QUARANTINED, state=State.QUARANTINED)
 
 
