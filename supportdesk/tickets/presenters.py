@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from supportdesk.sla.clock import PAUSED, reply_clock_state
@@ -20,15 +21,26 @@ def sla_state(ticket: Ticket, now: datetime) -> str:
 
 
 def format_business_seconds(seconds: float | None) -> str:
+    from django.utils.translation import gettext as _
+
     if seconds is None:
         return "—"
     minutes = int(round(seconds / 60))
     hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min"
+    return _("%(hours)d h %(minutes)02d min") % {"hours": hours, "minutes": minutes}
+
+
+# "On Fri, ... Ivan wrote:" / "пятница, ... Иван пишет:" followed by "> " lines: the quoted history
+# of a mail whose intake (or our own reply composer) did not mark where the quote starts.
+_ATTRIBUTION = re.compile(r"^[^\n]*(?:wrote|пишет|написал[а]?)\s*:\s*\n(?=>)", re.M | re.I)
+_FIRST_QUOTE = re.compile(r"^>", re.M)
 
 
 def split_quoted(text: str, quoted_start: int | None) -> tuple[str, str]:
     """(new text, quoted history) so the page can fold the history."""
+    if quoted_start is None:
+        found = _ATTRIBUTION.search(text) or _FIRST_QUOTE.search(text)
+        quoted_start = found.start() if found else None
     if quoted_start is None or quoted_start <= 0 or quoted_start >= len(text):
         return text, ""
     return text[:quoted_start].rstrip(), text[quoted_start:]
