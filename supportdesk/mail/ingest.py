@@ -162,10 +162,14 @@ def process_inbound(inbound: InboundMail) -> IngestResult:
     return _process(inbound)
 
 
-def _process(inbound: InboundMail) -> IngestResult:
-    parsed: ParsedMail | None = None
+def process_claimed(inbound: InboundMail, parsed: ParsedMail | None = None) -> IngestResult:
+    """Process a row this process stored (or claimed) itself; ``parsed`` when parsed elsewhere."""
+    return _process(inbound, parsed)
+
+
+def _process(inbound: InboundMail, parsed: ParsedMail | None = None) -> IngestResult:
     try:
-        parsed = storable(parse_mail(bytes(inbound.raw)))
+        parsed = storable(parsed if parsed is not None else parse_mail(bytes(inbound.raw)))
         with transaction.atomic():
             placement = place(parsed=parsed, inbound_id=inbound.pk, received_at=inbound.received_at,
                               not_spam=inbound.not_spam)

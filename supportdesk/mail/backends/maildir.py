@@ -28,13 +28,19 @@ class MaildirSource:
 
     def fetch_new(self) -> Iterator[tuple[str, bytes]]:
         for key in sorted(self._box.iterkeys()):
-            if not self.readonly and "S" in self._box.get_flags(key):
+            if not self.readonly and "S" in self._flags(key):
                 continue  # already handed to the database by an earlier run
             try:
                 raw = self._box.get_bytes(key)
             except (KeyError, FileNotFoundError):
                 continue  # removed by someone else meanwhile
             yield key, raw
+
+    def _flags(self, key: str) -> str:
+        try:
+            return self._box.get_message(key).get_flags()
+        except KeyError:
+            return ""
 
     def mark_done(self, source_uid: str) -> None:
         if self.readonly:
