@@ -15,7 +15,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
     product = Product.objects.filter(key=request.GET.get("product", ""), is_active=True).first()
     kind = request.GET.get("kind", "")
     query = request.GET.get("q", "").strip()[:300]
-    context = {
+    context: dict[str, object] = {
         "products": Product.objects.filter(is_active=True), "kinds": Article.Kind.choices,
         "product": product, "kind": kind, "query": query,
     }

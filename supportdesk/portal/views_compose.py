@@ -33,7 +33,7 @@ def _read(request: HttpRequest, data: dict[str, str]) -> tuple[ComposedMail, lis
 
 def composer(request: HttpRequest) -> HttpResponse:
     policy = get_policy()
-    data = {k: v[:4000] for k, v in request.GET.items()}
+    data = {k: str(v)[:4000] for k, v in request.GET.items()}
     mail, suggestions, product = _read(request, data)
     english = _language() == "en"
     items = [{"key": i.key, "title": i.title_en if english else i.title, "hint": i.hint_en if english else i.hint,
@@ -50,7 +50,7 @@ def composer(request: HttpRequest) -> HttpResponse:
 
 def composer_preview(request: HttpRequest) -> JsonResponse:
     """For the page's script: the current mailto: link and suggestions."""
-    mail, suggestions, _product = _read(request, {k: v[:4000] for k, v in request.GET.items()})
+    mail, suggestions, _product = _read(request, {k: str(v)[:4000] for k, v in request.GET.items()})
     return JsonResponse({"mailto": mail.mailto, "subject": mail.subject, "body": mail.body,
                          "suggestions": [s.as_json() for s in suggestions]})
 
@@ -60,7 +60,7 @@ def composer_submit(request: HttpRequest) -> HttpResponse:
     """Only when the policy makes the web form a channel of its own (off by default)."""
     if not get_policy().channels.web_form:
         raise Http404("the web form is not a support channel here")
-    data = {k: v[:4000] for k, v in request.POST.items()}
+    data = {k: str(v)[:4000] for k, v in request.POST.items()}
     mail, _s, product = _read(request, data)
     try:
         ticket = web_request_create(email=data.get("email", ""), name=data.get("name", ""), subject=mail.subject,

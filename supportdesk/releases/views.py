@@ -32,7 +32,7 @@ def release_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("supervisors only")
     release = get_object_or_404(Release, pk=pk)
     try:
-        reopened = release_publish(release=release, by_user=request.user)
+        reopened = release_publish(release=release, by_user=request.user)  # type: ignore[arg-type]
     except ReleaseAlreadyPublished:
         messages.warning(request, _("This release is already published."))
     else:

@@ -9,6 +9,7 @@ query over 1,000 articles must not walk the posting lists of 100,000 tickets.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import connection
 
@@ -90,7 +91,7 @@ def match_ids(terms: Sequence[str], *, mode: str, kind: str, extra_where: str = 
     if connection.vendor == "sqlite":
         sql = (f"SELECT d.id, d.object_id, d.title_terms FROM {fts} f JOIN {TABLE} d ON d.id = f.rowid "  # noqa: S608 (constants and placeholders only)
                f"WHERE {fts} MATCH %s{where}")
-        args: list[object] = [_sqlite_match(terms, mode), *params]
+        args: list[Any] = [_sqlite_match(terms, mode), *params]
     elif connection.vendor == "postgresql":
         sql = (f"SELECT d.id, d.object_id, d.title_terms FROM {TABLE} d "  # noqa: S608 (constants and placeholders only)
                f"WHERE d.kind = '{kind}' AND d.tsv @@ to_tsquery('simple', %s){where}")
