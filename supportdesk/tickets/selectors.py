@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -25,6 +25,9 @@ from supportdesk.customers.models import CustomerEmail, CustomerPhone
 from supportdesk.lib.phones import BadPhoneNumber, normalize_phone
 from supportdesk.tickets.models import OPEN_STATUSES, PAUSED_STATUSES, Message, Status, Ticket
 
+# A search lists at most this many matches (the queue order applies within them).
+SEARCH_LIMIT = 1000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 VIEWS = ("mine", "unassigned", "open", "waiting", "breached")
 # Counting stops here: an exact count of 250,000 open tickets costs more than the page itself.
 COUNT_LIMIT = 999
@@ -161,12 +164,14 @@ def queue_page(*, user: AbstractBaseUser | AnonymousUser, filters: QueueFilters,
     # Keys first, without joins: joined, SQLite's planner may drive the query from the small
     # customer table and sort every open ticket instead of walking the due-date index.
     keys: list[tuple[int, datetime | None]] = []
-    if after is None or after.due is not None:
+    if filters.q:
+        keys = _search_keys(base, after, size)
+    elif after is None or after.due is not None:
         timed = base.filter(reply_due_at__isnull=False)
         if after is not None:
             timed = timed.filter(Q(reply_due_at__gt=after.due) | Q(reply_due_at=after.due, pk__gt=after.pk))
         keys = list(timed.order_by("reply_due_at", "id").values_list("id", "reply_due_at")[: size + 1])
-    if len(keys) <= size:
+    if len(keys) <= size and not filters.q:
         untimed = base.filter(reply_due_at__isnull=True)
         if after is not None and after.due is None:
             untimed = untimed.filter(pk__gt=after.pk)
@@ -176,6 +181,18 @@ def queue_page(*, user: AbstractBaseUser | AnonymousUser, filters: QueueFilters,
     by_id = Ticket.objects.select_related("customer", "product", "assignee").in_bulk([pk for pk, _ in keys])
     nxt = Cursor(keys[-1][1], keys[-1][0]) if has_more and keys else None
     return QueuePage(tickets=[by_id[pk] for pk, _ in keys if pk in by_id], next_cursor=nxt)
+
+
+def _search_keys(base: QuerySet[Ticket], after: Cursor | None, size: int) -> list[tuple[int, datetime | None]]:
+    """A search's matches are few but scattered: fetch them unordered through the search's own
+    index (trigram, customer), then order in Python. Walking the queue order and filtering
+    would read every open ticket when the matches are rare."""
+    found = list(base.order_by().values_list("id", "reply_due_at")[:SEARCH_LIMIT])
+    found.sort(key=lambda k: (k[1] is None, k[1] or _EPOCH, k[0]))
+    if after is not None:
+        mark = (after.due is None, after.due or _EPOCH, after.pk)
+        found = [k for k in found if (k[1] is None, k[1] or _EPOCH, k[0]) > mark]
+    return found[: size + 1]
 
 
 def queue_tickets(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Ticket]:
