@@ -129,7 +129,7 @@ def place_customer_mail(*, parsed: ParsedMail, inbound_id: int, received_at: dat
     customer_learn_zone(customer=customer, utc_offset_minutes=parsed.utc_offset)
     route: Route = route_customer_mail(
         subject=parsed.subject, in_reply_to=parsed.in_reply_to, references=parsed.references,
-        customer=customer, now=received_at, subject_threading=policy.automation.subject_threading,
+        customer=customer, address=address, now=received_at, subject_threading=policy.automation.subject_threading,
         subject_days=policy.automation.subject_threading_days,
     )
     ticket = route.ticket

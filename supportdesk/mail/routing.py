@@ -33,6 +33,12 @@ _REPLY_PREFIX = re.compile(r"^\s*(?:re|ha|aw|sv|vs|отв|ответ)\s*(?:\[\d+
 _WS = re.compile(r"\s+")
 _OUTBOX_REF = re.compile(r"^ticket:(\d+)$")
 MAX_MERGE_HOPS = 10
+PUBLIC_MAIL_DOMAINS = frozenset({
+    "mail.ru", "bk.ru", "list.ru", "inbox.ru", "internet.ru", "yandex.ru", "ya.ru", "yandex.com", "yandex.by",
+    "yandex.kz", "yandex.ua", "narod.ru", "rambler.ru", "ro.ru", "lenta.ru", "autorambler.ru", "myrambler.ru",
+    "gmail.com", "googlemail.com", "yahoo.com", "outlook.com", "hotmail.com", "live.com", "msn.com",
+    "icloud.com", "me.com", "mail.com", "aol.com", "protonmail.com", "proton.me", "ukr.net", "tut.by",
+})
 
 
 class Rule:
@@ -118,20 +124,33 @@ def ticket_by_references(ids: Sequence[str]) -> Ticket | None:
     return None
 
 
-def ticket_by_subject(*, subject: str, customer: Customer, since: datetime) -> Ticket | None:
-    """That sender's most recent open ticket with the same subject, if the mail is a reply."""
+def organisation_domain(address: str) -> str | None:
+    """The sender's company domain; None for public mail services, where a domain says nothing."""
+    domain = address.rpartition("@")[2].strip().lower()
+    if not domain or domain in PUBLIC_MAIL_DOMAINS or domain.split(".")[0] in ("gmx", "yandex"):
+        return None
+    return domain
+
+
+def ticket_by_subject(*, subject: str, customer: Customer, address: str, since: datetime) -> Ticket | None:
+    """The most recent open ticket with the same subject, if the mail is a reply: the sender's
+    own first, else a colleague's at the same company domain (a colleague often answers for
+    the one who wrote first)."""
     if not is_reply_subject(subject):
         return None
     wanted = base_subject(subject)
     if not wanted:
         return None
-    candidates = (Ticket.objects.filter(customer=customer, status__in=OPEN_STATUSES, merged_into__isnull=True)
+    same = Q(customer=customer)
+    domain = organisation_domain(address)
+    if domain:
+        same |= Q(contact_email__endswith="@" + domain)
+    candidates = (Ticket.objects.filter(same, status__in=OPEN_STATUSES, merged_into__isnull=True)
                   .filter(Q(created_at__gte=since) | Q(last_customer_message_at__gte=since))
                   .order_by("-created_at", "-id"))
-    for ticket in candidates[:50]:
-        if base_subject(ticket.subject) == wanted:
-            return ticket
-    return None
+    matches = [t for t in candidates[:100] if base_subject(t.subject) == wanted]
+    own = [t for t in matches if t.customer_id == customer.pk]
+    return (own or matches or [None])[0]
 
 
 def route_customer_mail(
@@ -140,6 +159,7 @@ def route_customer_mail(
     in_reply_to: str | None,
     references: Sequence[str],
     customer: Customer,
+    address: str,
     now: datetime,
     subject_threading: bool,
     subject_days: int,
@@ -152,7 +172,8 @@ def route_customer_mail(
     if ticket is not None:
         return Route(ticket, Rule.REFERENCE)
     if subject_threading:
-        ticket = ticket_by_subject(subject=subject, customer=customer, since=now - timedelta(days=subject_days))
+        ticket = ticket_by_subject(subject=subject, customer=customer, address=address,
+                                   since=now - timedelta(days=subject_days))
         if ticket is not None:
             return Route(ticket, Rule.SUBJECT)
     return Route(None, Rule.NEW)

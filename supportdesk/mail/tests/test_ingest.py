@@ -125,6 +125,16 @@ class ThreadingTests(IngestTestCase):
         self.assertEqual((result.outcome, result.ticket_id), (Outcome.THREADED, ticket.pk))
         self.assertEqual(InboundMail.objects.get(pk=result.inbound_id).route, "subject")
 
+    def test_re_subject_from_a_colleague_at_the_same_company_threads(self) -> None:
+        ticket = self.open_ticket(subject="Нет сигнала на SDI")
+        result = self.ingest(make_mail(subject="Re: Нет сигнала на SDI", sender="petrova@tv-sibir.ru"))
+        self.assertEqual(result.ticket_id, ticket.pk)
+
+    def test_public_mail_domains_are_no_company(self) -> None:
+        ticket = self.open_ticket(subject="Нет сигнала", sender="ivan@mail.ru")
+        result = self.ingest(make_mail(subject="Re: Нет сигнала", sender="pavel@mail.ru"))
+        self.assertNotEqual(result.ticket_id, ticket.pk)
+
     def test_subject_alone_never_threads(self) -> None:
         ticket = self.open_ticket(subject="Сервер не видит плату")
         without_re = self.ingest(make_mail(subject="Сервер не видит плату"))
