@@ -171,6 +171,16 @@ def child(mode: str, corpus_dir: Path, out: Path) -> None:
         per_message[message.pk] = len(written)  # type: ignore[attr-defined]
         written.clear()
 
+    if os.environ.get("B1_INTAKE_ONLY") == "1":
+        # Diagnostic only: the intake alone, without other modules' receivers (ack, checklist,
+        # search index). Never the headline figure: full processing is the workload.
+        from supportdesk.tickets.models import Message, Ticket
+
+        request_received.receivers.clear()
+        request_received.sender_receivers_cache.clear()
+        for model in (Ticket, Message):
+            for uid in ("search_ticket_saved", "search_message_saved"):
+                post_save.disconnect(sender=model, dispatch_uid=uid)
     post_save.connect(on_outbox, sender=OutgoingMail, weak=False)
     request_received.connect(on_request, weak=False)
     manifest = [json.loads(line) for line in (corpus_dir / "manifest.jsonl").read_text().splitlines() if line]
@@ -238,6 +248,8 @@ def main() -> None:
     ap.add_argument("--mode", nargs="+", default=["bulk", "arrival"], choices=["bulk", "arrival", "warm"])
     ap.add_argument("--messages", nargs="+", type=int, default=[2000])
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--intake-only", action="store_true",
+                    help="diagnostic: disconnect other modules' receivers (not the B1 workload)")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--corpus", help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
@@ -246,10 +258,13 @@ def main() -> None:
         child(args.mode[0], Path(args.corpus), Path(args.out))
         return
     WORK.mkdir(parents=True, exist_ok=True)
+    if args.intake_only:
+        os.environ["B1_INTAKE_ONLY"] = "1"
     versions = db_versions()
     peer = json.loads(PEER_RESULTS.read_text()) if PEER_RESULTS.exists() else {}
     print("machine:", json.dumps(machine(versions), ensure_ascii=False))
-    figures: dict[str, object] = {"machine": machine(versions), "runs": args.runs}
+    figures: dict[str, object] = {"machine": machine(versions), "runs": args.runs,
+                                  "processing": "intake only (diagnostic)" if args.intake_only else "full"}
     for messages in args.messages:
         corpus_dir = corpus(messages)
         for db in args.db:
