@@ -13,7 +13,7 @@ import multiprocessing
 import os
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -211,7 +211,7 @@ def process_in_order(todo: list[_Todo], *, summary: ImportSummary, progress: Pro
 def import_source(source: MailSource, *, progress: Progress | None = None) -> ImportSummary:
     """Store everything, then process in Date order. Safe to run again on the same input."""
     summary = ImportSummary()
-    total = len(source) if hasattr(source, "__len__") else 0
+    total = len(source) if isinstance(source, Sized) else 0
     received_at = timezone.now()
     todo, known = store_many(source.fetch_new(), source="import", progress=progress, total=total,
                              received_at=received_at)
@@ -223,7 +223,7 @@ def import_source(source: MailSource, *, progress: Progress | None = None) -> Im
 def ingest_one_by_one(source: MailSource, *, progress: Progress | None = None) -> ImportSummary:
     """Arrival order: each message stored and processed before the next is read; marked done after."""
     summary = ImportSummary()
-    total = len(source) if hasattr(source, "__len__") else 0
+    total = len(source) if isinstance(source, Sized) else 0
     for n, (uid, raw) in enumerate(source.fetch_new(), 1):
         result: IngestResult = ingest_raw(raw, source=source.kind, source_uid=uid)
         summary.add(result.outcome)

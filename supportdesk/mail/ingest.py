@@ -97,8 +97,9 @@ def storable(parsed: ParsedMail) -> ParsedMail:
 
 def _result(row: InboundMail, outcome: str | None = None) -> IngestResult:
     if outcome is None:
-        outcome = {State.ROBOT: Outcome.ROBOT, State.SPAM: Outcome.SPAM, State.QUARANTINED: Outcome.QUARANTINED,
-                   State.DUPLICATE: Outcome.DUPLICATE}.get(row.state, "")
+        by_state: dict[str, str] = {State.ROBOT: Outcome.ROBOT, State.SPAM: Outcome.SPAM,
+                                    State.QUARANTINED: Outcome.QUARANTINED, State.DUPLICATE: Outcome.DUPLICATE}
+        outcome = by_state.get(str(row.state), "")
         if row.state == State.TICKETED:
             outcome = Outcome.TICKETED if row.opened_ticket else Outcome.THREADED
     return IngestResult(inbound_id=row.pk, outcome=outcome, state=row.state, ticket_id=row.ticket_id,

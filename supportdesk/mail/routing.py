@@ -150,7 +150,8 @@ def ticket_by_subject(*, subject: str, customer: Customer, address: str, since: 
                   .order_by("-created_at", "-id"))
     matches = [t for t in candidates[:100] if base_subject(t.subject) == wanted]
     own = [t for t in matches if t.customer_id == customer.pk]
-    return (own or matches or [None])[0]
+    best = own or matches
+    return best[0] if best else None
 
 
 def route_customer_mail(
