@@ -13,6 +13,7 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from supportdesk.catalog.models import Product, Release
 from supportdesk.customers.models import Customer
@@ -360,15 +361,15 @@ def ticket_merge(*, source: Ticket, target: Ticket, by_user: AbstractBaseUser | 
     so merging never hides an unanswered message.
     """
     if source.pk == target.pk:
-        raise InvalidAction("a ticket cannot be merged into itself")
+        raise InvalidAction(gettext("a ticket cannot be merged into itself"))
     with transaction.atomic():
         first, second = sorted((source.pk, target.pk))
         locked = {t.pk: t for t in Ticket.objects.select_for_update().filter(pk__in=(first, second)).order_by("pk")}
         source, target = locked[source.pk], locked[target.pk]
         if source.customer_id != target.customer_id:
-            raise InvalidAction("only tickets of the same customer can be merged")
+            raise InvalidAction(gettext("only tickets of the same customer can be merged"))
         if Status.CLOSED in (source.status, target.status):
-            raise InvalidAction("a closed ticket cannot be merged")
+            raise InvalidAction(gettext("a closed ticket cannot be merged"))
         now = timezone.now()
         moved = Message.objects.filter(ticket=source).update(ticket=target)
         fields: list[str] = []
