@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 
 STAMP_KEY = "reply_due_times"
 DEFAULT_BATCH_SIZE = 5000
-_MICRO = 1_000_000
+_TOLERANCE = 5e-6
 
 
 def calendar_fingerprint(policy: Policy, data: CalendarData) -> str:
@@ -86,39 +86,105 @@ def disk_fingerprint() -> str:
     return calendar_fingerprint(policy, data)
 
 
-def _same_instant(a: datetime | None, ts: float) -> bool:
-    return a is not None and round(a.timestamp() * _MICRO) == round(ts * _MICRO)
+# A row read for recomputing: (pk, reply_pending_since exactly as the database holds it, then
+# pending, target and due as epoch seconds). Reading epoch seconds rather than datetimes keeps
+# the database driver's datetime parsing, three values a row, out of the loop: it cost more
+# than the calendar arithmetic itself.
+Row = tuple[int, object, float, "float | None", "float | None"]
 
 
-def _update_sql(rows: int) -> str:
-    """One UPDATE for a batch, guarded so that a clock stopped or restarted meanwhile is left alone.
+def _where() -> str:
+    # SQLite: "+status" keeps the planner on the primary key rather than the queue index.
+    status = "+status" if connection.vendor == "sqlite" else "status"
+    return f"{status} IN ({', '.join(['%s'] * len(OPEN_STATUSES))}) AND reply_pending_since IS NOT NULL"
 
-    The warning/breach marks are decided inside the statement (CASE against ``now``) so a mark
-    the watcher sets between our read and our write is never lost.
+
+def _select_sql() -> str:
+    """The running clocks with lo <= id < hi.
+
+    Batches are windows of ids rather than "id > last LIMIT n": a window is cheap whatever plan
+    the database picks, even with the stale statistics a bulk load leaves behind.
     """
     table = connection.ops.quote_name(Ticket._meta.db_table)
-    cast = "::timestamptz" if connection.vendor == "postgresql" else ""
-    values = ", ".join([f"(%s, %s{cast}, %s{cast}, %s{cast})"] * rows)
-    # Only the table name and placeholders are interpolated; every value is a bound parameter.
-    # Both databases name the columns of a VALUES list column1, column2, ...; the UPDATE leads
-    # the statement so that drivers report its row count.
-    rows_sql = "SELECT column1 AS id, column2 AS pending, column3 AS target, column4 AS due FROM (VALUES %s) AS r"
-    rows_sql %= values
+    if connection.vendor == "postgresql":
+        columns = ("id, reply_pending_since::text, EXTRACT(EPOCH FROM reply_pending_since)::float8, "
+                   "EXTRACT(EPOCH FROM reply_target_at)::float8, EXTRACT(EPOCH FROM reply_due_at)::float8")
+    elif connection.vendor == "sqlite":
+        # Naive UTC text "YYYY-MM-DD HH:MM:SS[.ffffff]": whole seconds, plus the fraction if any.
+        # The seconds come from the text without its fraction: SQLite keeps milliseconds
+        # internally and would round 59.9996 up to the next second.
+        epoch = "(CAST(strftime('%%s', substr({0}, 1, 19)) AS INTEGER) + CAST(substr({0}, 20) AS REAL))"
+        columns = ", ".join(["id", "CAST(reply_pending_since AS TEXT)",
+                             *(epoch.format(c) for c in ("reply_pending_since", "reply_target_at", "reply_due_at"))])
+    else:
+        raise NotImplementedError(f"SupportDesk runs on SQLite or PostgreSQL, not {connection.vendor}")
+    sql = "SELECT %s FROM %s WHERE %s AND id >= %%s AND id < %%s ORDER BY id"
+    return sql % (columns, table, _where())
+
+
+def _id_range() -> tuple[int, int]:
+    table = connection.ops.quote_name(Ticket._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MIN(id), MAX(id) FROM {table} WHERE {_where()}", [*OPEN_STATUSES])  # noqa: S608
+        low, high = cursor.fetchone()
+    return (int(low), int(high)) if low is not None else (1, 0)
+
+
+def _read_batch(low: int, high: int) -> list[Row]:
+    """Running clocks with low <= id < high, as (pk, pending as stored, pending, target, due)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_select_sql(), [*OPEN_STATUSES, low, high])
+        return [tuple(row) for row in cursor.fetchall()]  # type: ignore[misc]
+
+
+def _same_instant(old: float | None, new: float) -> bool:
+    # Stored instants have microseconds; the databases and Python may round the last one apart.
+    return old is not None and abs(old - new) < _TOLERANCE
+
+
+# Each write is guarded so that a clock stopped or restarted meanwhile (the pending instant no
+# longer matches) is left alone, and decides the warning/breach marks inside the statement (CASE
+# against now), so a mark the watcher sets between our read and our write is never lost.
+# Only the table name is interpolated; every value is a bound parameter.
+
+def _postgresql_write(table: str) -> str:
+    # Four arrays rather than a VALUES list: one statement of constant size, whatever the batch.
     return (
-        f"UPDATE {table} SET reply_target_at = v.target, reply_due_at = v.due, "  # noqa: S608
-        f"reply_warned_at = CASE WHEN v.target > %s{cast} THEN NULL ELSE {table}.reply_warned_at END, "
-        f"reply_breached_at = CASE WHEN v.due > %s{cast} THEN NULL ELSE {table}.reply_breached_at END "
-        f"FROM ({rows_sql}) AS v WHERE {table}.id = v.id AND {table}.reply_pending_since = v.pending"
+        f"UPDATE {table} AS t SET reply_target_at = to_timestamp(v.target), "  # noqa: S608
+        "reply_due_at = to_timestamp(v.due), "
+        "reply_warned_at = CASE WHEN v.target > %s THEN NULL ELSE t.reply_warned_at END, "
+        "reply_breached_at = CASE WHEN v.due > %s THEN NULL ELSE t.reply_breached_at END "
+        "FROM unnest(%s::bigint[], %s::text[], %s::float8[], %s::float8[]) AS v(id, pending, target, due) "
+        "WHERE t.id = v.id AND t.reply_pending_since = v.pending::timestamptz"
     )
 
 
-def _write_batch(changed: Sequence[tuple[int, datetime, datetime, datetime]], now: datetime) -> int:
-    adapt = connection.ops.adapt_datetimefield_value
-    params: list[object] = [adapt(now), adapt(now)]
-    for pk, pending, target, due in changed:
-        params += [pk, adapt(pending), adapt(target), adapt(due)]
+def _sqlite_write(table: str) -> str:
+    # One prepared statement run per row: SQLite has no network round trip to save.
+    return (
+        f"UPDATE {table} SET reply_target_at = %s, reply_due_at = %s, "  # noqa: S608
+        "reply_warned_at = CASE WHEN %s > %s THEN NULL ELSE reply_warned_at END, "
+        "reply_breached_at = CASE WHEN %s > %s THEN NULL ELSE reply_breached_at END "
+        "WHERE id = %s AND reply_pending_since = %s"
+    )
+
+
+def _write_batch(changed: Sequence[tuple[int, object, float, float]], now: datetime) -> int:
+    """Write (pk, pending as read, new target, new due) rows; returns how many were written."""
+    table = connection.ops.quote_name(Ticket._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(_update_sql(len(changed)), params)
+        if connection.vendor == "postgresql":
+            ids, pendings, targets, dues = (list(column) for column in zip(*changed, strict=True))
+            cursor.execute(_postgresql_write(table), [now.timestamp(), now.timestamp(), ids, pendings, targets, dues])
+        else:
+            adapt = connection.ops.adapt_datetimefield_value
+            now_text = adapt(now)
+            rows = []
+            for pk, pending, target, due in changed:
+                target_text = adapt(datetime.fromtimestamp(target, UTC))
+                due_text = adapt(datetime.fromtimestamp(due, UTC))
+                rows.append((target_text, due_text, target_text, now_text, due_text, now_text, pk, pending))
+            cursor.executemany(_sqlite_write(table), rows)
         return int(cursor.rowcount)
 
 
@@ -126,34 +192,29 @@ def sla_recompute_open_tickets(*, batch_size: int = DEFAULT_BATCH_SIZE, now: dat
                                calendar: BusinessCalendar | None = None) -> int:
     """Recompute reply target and limit of every open ticket whose reply clock runs.
 
-    Returns how many tickets changed. Reads in primary-key batches, computes on the calendar's
-    epoch-second fast path, and writes only the rows whose due times moved, one UPDATE per batch.
+    Returns how many tickets changed. Reads windows of ids (epoch seconds, not datetimes), computes
+    on the calendar's epoch-second fast path, and writes only the rows whose due times moved, one
+    guarded UPDATE per window.
     """
     policy = get_policy()
     cal = calendar or calendar_for(policy)
     add = cal.add_business_seconds_ts
     target_span, limit_span = policy.sla.reply_target_seconds, policy.sla.reply_limit_seconds
     moment = now or timezone.now()
-    running = Ticket.objects.filter(status__in=OPEN_STATUSES, reply_pending_since__isnull=False).order_by("pk")
     updated = 0
-    last_pk = 0
-    while True:
-        rows = list(running.filter(pk__gt=last_pk).values_list(
-            "pk", "reply_pending_since", "reply_target_at", "reply_due_at")[:batch_size])
-        if not rows:
-            return updated
-        last_pk = rows[-1][0]
+    low, high = _id_range()
+    for start in range(low, high + 1, batch_size):
+        rows = _read_batch(start, start + batch_size)
         changed = []
-        for pk, pending, old_target, old_due in rows:
-            ts = pending.timestamp()
-            target = add(ts, target_span)
-            due = add(ts, limit_span)
-            if _same_instant(old_target, target) and _same_instant(old_due, due):
-                continue
-            changed.append((pk, pending, datetime.fromtimestamp(target, UTC), datetime.fromtimestamp(due, UTC)))
+        for pk, raw_pending, pending, old_target, old_due in rows:
+            target = add(pending, target_span)
+            due = add(pending, limit_span)
+            if not (_same_instant(old_target, target) and _same_instant(old_due, due)):
+                changed.append((pk, raw_pending, target, due))
         if changed:
             with transaction.atomic():
                 updated += _write_batch(changed, moment)
+    return updated
 
 
 def _store_stamp(fingerprint: str, updated: int, now: datetime) -> None:

@@ -5,7 +5,12 @@ from io import StringIO
 from django.core.management import call_command
 
 from supportdesk.sla.models import CalendarStamp
-from supportdesk.sla.recompute import _write_batch, sla_calendar_changed, sla_recompute_open_tickets
+from supportdesk.sla.recompute import (
+    _read_batch,
+    _write_batch,
+    sla_calendar_changed,
+    sla_recompute_open_tickets,
+)
 from supportdesk.sla.tests.db_helpers import edited_calendar
 from supportdesk.sla.watcher import sla_watch
 from supportdesk.test import BaseTestCase, office_time
@@ -94,12 +99,12 @@ class RecomputeTests(BaseTestCase):
         self.assertEqual(self.monday.reply_target_at, office_time(2026, 5, 20, 10, 0))
 
     def test_a_clock_stopped_meanwhile_is_not_brought_back(self) -> None:
-        pending = self.monday.reply_pending_since
+        [(_pk, pending, *_)] = [row for row in _read_batch(0, 10_000) if row[0] == self.monday.pk]
+        later = office_time(2026, 5, 20, 10).timestamp(), office_time(2026, 5, 21, 10).timestamp()
+        self.assertEqual(_write_batch([(self.monday.pk, pending, *later)], NOW), 1)  # the guard matches ...
         services.ticket_add_message(ticket=self.monday, kind=Message.Kind.OUTGOING, body_text="Ответ",
                                     author_user=self.alice, created_at=office_time(2026, 5, 18, 15, 0))
-        written = _write_batch([(self.monday.pk, pending, office_time(2026, 5, 20, 10), office_time(2026, 5, 21, 10))],
-                               NOW)
-        self.assertEqual(written, 0)
+        self.assertEqual(_write_batch([(self.monday.pk, pending, *later)], NOW), 0)  # ... until the reply
         ticket = Ticket.objects.get(pk=self.monday.pk)
         self.assertIsNone(ticket.reply_target_at)
         self.assertIsNone(ticket.reply_due_at)
