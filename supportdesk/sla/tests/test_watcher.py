@@ -123,3 +123,26 @@ class WatcherTests(BaseTestCase):
         self.assertEqual(result.recomputed, 7)
         self.assertIn("recomputed 7", str(result))
         self.assertNotIn("recomputed", str(sla_watch(AT_TARGET, sync=no_sync)))
+
+
+class WatcherWiringTests(BaseTestCase):
+    def test_runs_as_a_periodic_job_a_beat_task_and_a_command(self) -> None:
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        from supportdesk.celery import app
+        from supportdesk.jobs import JOBS
+        from supportdesk.sla import tasks
+
+        self.assertIn("supportdesk.sla.watcher.sla_watch", JOBS)
+        schedule = app.conf.beat_schedule["sla-watch"]
+        self.assertEqual((schedule["task"], schedule["schedule"]), ("supportdesk.sla.tasks.sla_watch", 60.0))
+        self.assertEqual(tasks.sla_watch.name, "supportdesk.sla.tasks.sla_watch")
+
+        ticket = self.make_ticket(at=office_time(2026, 5, 12, 10, 0))  # long past its limit by now
+        result = tasks.sla_watch()
+        self.assertEqual((result["breached"], result["mails"]), ([ticket.pk], 1))
+        out = StringIO()
+        call_command("sla", "watch", stdout=out)
+        self.assertTrue(out.getvalue().startswith("warned 0, breached 0, mails 0"), out.getvalue())
