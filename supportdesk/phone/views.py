@@ -71,7 +71,7 @@ def call_new(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Call logged."))
                 return redirect("tickets:detail", logged.ticket_id)
     else:
-        initial = {"number": request.GET.get("number", ""), "ticket": request.GET.get("ticket") or None}
+        initial: dict[str, object] = {"number": request.GET.get("number", ""), "ticket": request.GET.get("ticket") or None}
         if call is not None:
             initial.update(number=call.number or call.caller, direction=call.direction, call=call.pk,
                            name=call.customer.name if call.customer else "")

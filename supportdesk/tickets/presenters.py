@@ -56,7 +56,7 @@ def _status_label(code: object) -> str:
     from supportdesk.tickets.models import Status
 
     try:
-        return str(Status(code).label)
+        return str(Status(str(code)).label)
     except ValueError:
         return str(code)
 
