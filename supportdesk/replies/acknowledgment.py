@@ -74,7 +74,18 @@ def outdated_release(ticket: Ticket) -> Release | None:
     return current
 
 
-def ack_context(ticket: Ticket, received: datetime, language: str) -> dict[str, Any]:
+def suggested_articles(ticket: Ticket, text: str, language: str) -> list[Any]:
+    """Rule 3: the best three knowledge-base articles for this request (never blocks the mail)."""
+    from supportdesk.kb.suggest import kb_suggest
+
+    try:
+        return list(kb_suggest(f"{ticket.subject}\n{text}", language=language, product=ticket.product, limit=3))
+    except Exception:  # a search failure must not cost the customer the acknowledgment
+        log.exception("knowledge-base suggestions failed for ticket %s", ticket.pk)
+        return []
+
+
+def ack_context(ticket: Ticket, received: datetime, language: str, text: str = "") -> dict[str, Any]:
     policy = get_policy()
     office_zone = policy.office.timezone
     zone = ticket.customer.timezone or office_zone
@@ -99,6 +110,7 @@ def ack_context(ticket: Ticket, received: datetime, language: str) -> dict[str, 
         "release": release,
         "download_url": (release.download_url or ticket.product.download_url) if release and ticket.product else "",
         "lookup_url": f"{base}/portal/lookup/",
+        "articles": suggested_articles(ticket, text, language),
     }
 
 
@@ -123,13 +135,14 @@ def send_acknowledgment(*, ticket: Ticket, message: Message, language: str | Non
         return None
     lang = mail_language(language or ticket.language)
     ticket.refresh_from_db()
-    context = ack_context(ticket, message.created_at, lang)
+    context = ack_context(ticket, message.created_at, lang, message.body_text)
     sent = send_ticket_mail(ticket=ticket, kind="ack", mail=render_mail("ack", language=lang, context=context),
                             automatic=True, auto_submitted="auto-replied")
     if sent.message is not None:
         ticket_add_event(ticket=ticket, event="ack_sent", data={
             "outgoing": sent.mail.pk, "message_id": sent.mail.message_id, "language": lang,
             "missing": [i.key for i in context["missing"]],
+            "articles": [a.slug for a in context["articles"]],
             "reply_target_at": ticket.reply_target_at.isoformat() if ticket.reply_target_at else None,
             "reply_due_at": ticket.reply_due_at.isoformat() if ticket.reply_due_at else None,
             "customer_zone": ticket.customer.timezone or get_policy().office.timezone,

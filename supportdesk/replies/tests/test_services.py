@@ -226,3 +226,21 @@ class AcknowledgmentVariantTests(BaseTestCase):
         text = text_part(parsed(bytes(mail.raw)))
         assert text.startswith(f"Заявка {ticket.pk} принята. Ответим до четверг, 14 мая 2026, 10:00")
         assert "<ol>" in html_part(parsed(bytes(mail.raw))) or "Пошаговое" in html_part(parsed(bytes(mail.raw)))
+
+    def test_best_articles_are_suggested_in_the_acknowledgment(self):
+        from supportdesk.kb.models import Article
+        from supportdesk.search.index import reindex
+
+        Article.objects.create(slug="ts-titles-sdi2", title="Титры не выводятся на второй выход SDI",
+                               kind="faq", product=self.products["forward-ts"], state="published",
+                               body="Проверьте назначение выходов в FDConfig2: вывод титров на SDI 2.")
+        Article.objects.create(slug="draft-secret", title="Черновик про вывод титров", kind="faq",
+                               state="draft", body="Титры, вывод, SDI.")
+        reindex()
+        ticket = self.make_ticket(subject="Титры", body="Forward TS 6.2.1: не выводятся титры на второй выход SDI.")
+        mail = self._ack(ticket)
+        text = text_part(parsed(bytes(mail.raw)))
+        assert "Возможно, ответ уже есть в наших статьях:" in text
+        assert "Титры не выводятся на второй выход SDI: " in text and "/kb/ts-titles-sdi2/" in text
+        assert "Черновик" not in text
+        assert Message.objects.get(ticket=ticket, event="ack_sent").event_data["articles"] == ["ts-titles-sdi2"]
