@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "supportdesk.policy.context_processors.policy",
+                "supportdesk.accounts.context_processors.roles",
             ],
         },
     },
