@@ -183,7 +183,7 @@ def _write_batch(changed: Sequence[tuple[int, object, float, float]], now: datet
             for pk, pending, target, due in changed:
                 target_text = adapt(datetime.fromtimestamp(target, UTC))
                 due_text = adapt(datetime.fromtimestamp(due, UTC))
-                rows.append((target_text, due_text, target_text, now_text, due_text, now_text, pk, pending))
+                rows.append((target_text, due_text, target_text, now_text, due_text, now_text, pk, str(pending)))
             cursor.executemany(_sqlite_write(table), rows)
         return int(cursor.rowcount)
 

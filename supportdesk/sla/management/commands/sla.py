@@ -60,9 +60,8 @@ class Command(BaseCommand):
     def _watch(self, opts: dict[str, Any]) -> None:
         from supportdesk.sla.watcher import sla_watch
 
-        while True:
-            close_old_connections()
-            self.stdout.write(str(sla_watch()))
-            if not opts["loop"]:
-                return
+        self.stdout.write(str(sla_watch()))
+        while opts["loop"]:
             time.sleep(opts["interval"])
+            close_old_connections()  # a long-running loop must not hold a dead connection
+            self.stdout.write(str(sla_watch()))
