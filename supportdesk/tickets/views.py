@@ -97,10 +97,10 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "emails": list(customer.emails.all()),
         "phones": list(customer.phones.all()),
         "other_tickets": selectors.customer_other_tickets(user=request.user, ticket=ticket),
-        "assign_form": f.AssignForm(initial={"assignee": ticket.assignee_id}),
-        "product_form": f.ProductForm(initial={"product": ticket.product_id, "version": ticket.reported_version}),
+        "customer_label": customer.name or ticket.contact_email or f"#{customer.pk}",
+        "agent_choices": [(u.pk, u.get_full_name() or u.get_username()) for u in f.agents()],
+        "product_choices": list(Product.objects.order_by("name").values_list("pk", "name")),
         "releases": selectors.planned_releases(ticket=ticket),
-        "reply_form": f.ReplyForm(),
         "now": now,
     })
 
