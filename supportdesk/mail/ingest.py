@@ -71,7 +71,10 @@ def dedupe_key_for(raw: bytes, content_hash: str) -> tuple[str, str]:
 
 
 def _storable_text(value: str) -> str:
-    """Lone surrogates (undecodable bytes kept by the parser) cannot be stored as UTF-8."""
+    """Lone surrogates (undecodable bytes kept by the parser) cannot be stored as UTF-8, nor
+    NUL characters in PostgreSQL text; both become U+FFFD."""
+    if "\x00" in value:
+        value = value.replace("\x00", "\ufffd")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
@@ -215,7 +218,8 @@ def _quarantine(inbound: InboundMail, error: str, parsed: ParsedMail | None = No
     if parsed is not None:
         fields.update(from_addr=(parsed.from_addr or "")[:254], subject=parsed.subject[:300])
     try:
-        InboundMail.objects.filter(pk=inbound.pk).update(**fields)
+        with transaction.atomic():  # a savepoint: the fallback below must still be able to write
+            InboundMail.objects.filter(pk=inbound.pk).update(**fields)
     except Exception:  # the quarantine itself must not fail: keep the state and the error at least
         log.exception("inbound mail #%s: could not store quarantine details", inbound.pk)
         InboundMail.objects.filter(pk=inbound.pk).update(
