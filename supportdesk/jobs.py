@@ -1,7 +1,8 @@
-"""Periodic jobs, usable from Celery beat and from the embedded ``--loop``.
+"""Periodic jobs, one list for Celery beat and for the embedded ``--loop``.
 
-Each job is a plain function that claims its work in the database with a conditional
-UPDATE, so running it twice at once (two loops, or beat plus a loop) is safe.
+Each job is a plain zero-argument function that claims its work in the database with a
+conditional UPDATE, so running it twice at once (two loops, or beat plus a loop) is safe.
+Celery beat runs every job through the one task ``supportdesk.run_job`` (see celery.py).
 """
 
 from __future__ import annotations
@@ -15,38 +16,53 @@ from django.db import close_old_connections
 
 log = logging.getLogger(__name__)
 
-# Dotted paths of zero-argument callables, run in this order on every tick.
-JOBS: list[str] = [
-    "supportdesk.outbox.services.outbox_flush",
-    "supportdesk.portal.services.access_links_purge",
-    "supportdesk.mail.tasks.mail_poll_imap", "supportdesk.mail.tasks.mail_process_stale",
-    "supportdesk.sla.watcher.sla_watch",
-    "supportdesk.replies.reminders.reminders_run",
+# (dotted path of a zero-argument callable, seconds between runs), run in this order.
+JOBS: list[tuple[str, float]] = [
+    ("supportdesk.outbox.services.outbox_flush", 10.0),
+    ("supportdesk.mail.tasks.mail_poll_imap", 30.0),
+    ("supportdesk.mail.tasks.mail_process_stale", 60.0),
+    ("supportdesk.sla.watcher.sla_watch", 60.0),
+    ("supportdesk.replies.reminders.reminders_run", 300.0),
+    ("supportdesk.portal.services.access_links_purge", 3600.0),
 ]
 
 
-def _resolve(path: str) -> Callable[[], object]:
+def resolve(path: str) -> Callable[[], object]:
+    if path not in {p for p, _ in JOBS}:
+        raise ValueError(f"not a registered job: {path}")
     module, _, name = path.rpartition(".")
     return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
 
 
-def run_jobs_once() -> dict[str, object]:
+def run_job(path: str) -> object:
+    return resolve(path)()
+
+
+def run_jobs_once(due: set[str] | None = None) -> dict[str, object]:
     results: dict[str, object] = {}
-    for path in JOBS:
+    for path, _ in JOBS:
+        if due is not None and path not in due:
+            continue
         try:
-            results[path] = _resolve(path)()
+            results[path] = run_job(path)
         except Exception as exc:  # one failing job must not stop the others
             log.exception("job %s failed", path)
             results[path] = exc
     return results
 
 
-def run_loop(*, interval: float = 5.0, iterations: int | None = None) -> None:
+def run_loop(*, interval: float = 1.0, iterations: int | None = None) -> None:
+    """Run each job when its period has passed; ``interval`` is the loop's tick."""
+    last: dict[str, float] = {}
     done = 0
     while iterations is None or done < iterations:
+        now = time.monotonic()
+        due = {path for path, every in JOBS if now - last.get(path, -every) >= every}
         close_old_connections()
-        run_jobs_once()
+        run_jobs_once(due)
         close_old_connections()
+        for path in due:
+            last[path] = now
         done += 1
         if iterations is None or done < iterations:
             time.sleep(interval)

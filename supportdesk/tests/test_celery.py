@@ -71,3 +71,15 @@ def test_embedded_loop_runs_the_periodic_jobs_without_celery(tmp_path: Path) -> 
     assert proc.returncode == 0, proc.stderr
     assert "supportdesk.outbox.services.outbox_flush: FlushResult(sent=0, retried=0, failed=0" in proc.stdout
     assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_every_periodic_job_is_on_the_beat_schedule_and_resolves() -> None:
+    from supportdesk.celery import app
+    from supportdesk.jobs import JOBS, resolve
+
+    for path, every in JOBS:
+        entry = app.conf.beat_schedule[path]
+        assert (entry["task"], entry["schedule"], entry["args"]) == ("supportdesk.run_job", every, [path])
+        assert callable(resolve(path))
+    with pytest.raises(ValueError, match="not a registered job"):
+        resolve("os.system")

@@ -135,9 +135,10 @@ class WatcherWiringTests(BaseTestCase):
         from supportdesk.jobs import JOBS
         from supportdesk.sla import tasks
 
-        self.assertIn("supportdesk.sla.watcher.sla_watch", JOBS)
-        schedule = app.conf.beat_schedule["sla-watch"]
-        self.assertEqual((schedule["task"], schedule["schedule"]), ("supportdesk.sla.tasks.sla_watch", 60.0))
+        self.assertIn(("supportdesk.sla.watcher.sla_watch", 60.0), JOBS)
+        schedule = app.conf.beat_schedule["supportdesk.sla.watcher.sla_watch"]
+        self.assertEqual((schedule["task"], schedule["schedule"], schedule["args"]),
+                         ("supportdesk.run_job", 60.0, ["supportdesk.sla.watcher.sla_watch"]))
         self.assertEqual(tasks.sla_watch.name, "supportdesk.sla.tasks.sla_watch")
 
         ticket = self.make_ticket(at=office_time(2026, 5, 12, 10, 0))  # long past its limit by now

@@ -24,6 +24,6 @@ class Command(BaseCommand):
         if not opts["no_loop"]:
             from supportdesk.jobs import run_loop
 
-            threading.Thread(target=run_loop, kwargs={"interval": 5.0}, daemon=True, name="jobs").start()
+            threading.Thread(target=run_loop, kwargs={"interval": 1.0}, daemon=True, name="jobs").start()
         self.stdout.write(f"SupportDesk: http://{opts['addrport']}/  (agents: http://{opts['addrport']}/agent/)")
         call_command("runserver", opts["addrport"], use_reloader=False, insecure_serving=True)

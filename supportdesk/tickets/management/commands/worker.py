@@ -12,7 +12,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--loop", action="store_true", help="keep running (default: one pass)")
-        parser.add_argument("--interval", type=float, default=5.0)
+        parser.add_argument("--interval", type=float, default=1.0, help="loop tick in seconds")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         from supportdesk.jobs import run_jobs_once, run_loop
