@@ -173,7 +173,9 @@ def queue_page(*, user: AbstractBaseUser | AnonymousUser, filters: QueueFilters,
     elif after is None or after.due is not None:
         timed = base.filter(reply_due_at__isnull=False)
         if after is not None:
-            timed = timed.filter(Q(reply_due_at__gt=after.due) | Q(reply_due_at=after.due, pk__gt=after.pk))
+            # The redundant ">=" gives the index a lower bound; an OR alone makes SQLite scan from the start.
+            timed = timed.filter(Q(reply_due_at__gte=after.due),
+                                 Q(reply_due_at__gt=after.due) | Q(reply_due_at=after.due, pk__gt=after.pk))
         keys = list(timed.order_by("reply_due_at", "id").values_list("id", "reply_due_at")[: size + 1])
     if len(keys) <= size and not filters.q:
         untimed = base.filter(reply_due_at__isnull=True)
