@@ -20,8 +20,8 @@ OFFICE = ZoneInfo("Asia/Novosibirsk")
 PASSWORD = "correct horse battery staple"  # noqa: S105
 
 
-def office_time(*args: int) -> datetime:
-    return datetime(*args, tzinfo=OFFICE)  # type: ignore[misc]
+def office_time(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=OFFICE)
 
 
 class Personas:

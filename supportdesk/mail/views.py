@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from supportdesk.accounts.decorators import agent_required
+from supportdesk.accounts.decorators import AgentRequest, agent_required
 from supportdesk.mail import selectors
 from supportdesk.mail.handlers import Outcome
 from supportdesk.mail.ingest import IngestResult, inbound_mark_not_spam, inbound_reprocess
@@ -20,7 +20,7 @@ PAGE_SIZE = 50
 
 @agent_required
 @require_GET
-def held_list(request: HttpRequest, which: str = "quarantined") -> HttpResponse:
+def held_list(request: AgentRequest, which: str = "quarantined") -> HttpResponse:
     if which not in selectors.LISTS:
         raise Http404
     page = Paginator(selectors.held_mail(user=request.user, which=which), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -30,7 +30,7 @@ def held_list(request: HttpRequest, which: str = "quarantined") -> HttpResponse:
 
 @agent_required
 @require_GET
-def raw_download(request: HttpRequest, pk: int) -> HttpResponse:
+def raw_download(request: AgentRequest, pk: int) -> HttpResponse:
     try:
         mail = selectors.inbound_raw(user=request.user, pk=pk)
     except InboundMail.DoesNotExist as exc:
@@ -42,7 +42,7 @@ def raw_download(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _report(request: HttpRequest, result: IngestResult) -> None:
+def _report(request: AgentRequest, result: IngestResult) -> None:
     if result.outcome in (Outcome.TICKETED, Outcome.THREADED):
         messages.success(request, _("Mail #%(id)s is now on ticket #%(ticket)s.")
                          % {"id": result.inbound_id, "ticket": result.ticket_id})
@@ -55,7 +55,7 @@ def _report(request: HttpRequest, result: IngestResult) -> None:
 
 @agent_required
 @require_POST
-def reprocess(request: HttpRequest, pk: int) -> HttpResponse:
+def reprocess(request: AgentRequest, pk: int) -> HttpResponse:
     if not InboundMail.objects.filter(pk=pk).exists():
         raise Http404
     _report(request, inbound_reprocess(inbound_id=pk))
@@ -64,7 +64,7 @@ def reprocess(request: HttpRequest, pk: int) -> HttpResponse:
 
 @agent_required
 @require_POST
-def not_spam(request: HttpRequest, pk: int) -> HttpResponse:
+def not_spam(request: AgentRequest, pk: int) -> HttpResponse:
     if not InboundMail.objects.filter(pk=pk).exists():
         raise Http404
     _report(request, inbound_mark_not_spam(inbound_id=pk))

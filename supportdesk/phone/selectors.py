@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 
 from supportdesk.accounts.roles import is_agent
 from supportdesk.phone.models import Call
 
 
-def calls_ringing(*, user: AbstractBaseUser | AnonymousUser, since: datetime, limit: int = 3) -> list[Call]:
+def calls_ringing(*, user: User | AnonymousUser, since: datetime, limit: int = 3) -> list[Call]:
     """Incoming calls, not yet logged, ringing or in progress since ``since``: the agents' pop-up."""
     if not is_agent(user):
         raise PermissionDenied("agents only")
@@ -20,7 +20,7 @@ def calls_ringing(*, user: AbstractBaseUser | AnonymousUser, since: datetime, li
                 .select_related("customer").order_by("-started_at")[:limit])
 
 
-def call_for_agent(*, user: AbstractBaseUser | AnonymousUser, pk: int) -> Call:
+def call_for_agent(*, user: User | AnonymousUser, pk: int) -> Call:
     if not is_agent(user):
         raise PermissionDenied("agents only")
     return Call.objects.select_related("customer").get(pk=pk)

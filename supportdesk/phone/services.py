@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -129,7 +129,7 @@ def _call_data(call: Call, log: CallLog, e164: str) -> dict:
             "call": call.pk, "answered": log.answered}
 
 
-def call_log(*, agent: AbstractBaseUser, log: CallLog, ticket: Ticket | None = None, call: Call | None = None,
+def call_log(*, agent: User, log: CallLog, ticket: Ticket | None = None, call: Call | None = None,
              at: datetime | None = None) -> Call:
     """Log a call: on ``ticket``, or on a new phone ticket for the caller (found by number or created)."""
     e164 = normalize_phone(log.number)
@@ -175,7 +175,7 @@ def call_log(*, agent: AbstractBaseUser, log: CallLog, ticket: Ticket | None = N
     return call
 
 
-def _log_call_row(call: Call, log: CallLog, e164: str, customer: Customer, agent: AbstractBaseUser) -> Call:
+def _log_call_row(call: Call, log: CallLog, e164: str, customer: Customer, agent: User) -> Call:
     call.number = e164
     call.customer = customer
     call.agent = agent  # type: ignore[assignment]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from supportdesk.accounts.decorators import agent_required
+from supportdesk.accounts.decorators import AgentRequest, agent_required
 from supportdesk.lib.phones import BadPhoneNumber, format_phone
 from supportdesk.phone import selectors, services
 from supportdesk.phone.events import BadEvent, parse_event
@@ -45,7 +45,7 @@ def cti_events(request: HttpRequest, name: str) -> HttpResponse:
 
 @agent_required
 @require_GET
-def popup(request: HttpRequest) -> HttpResponse:
+def popup(request: AgentRequest) -> HttpResponse:
     calls = selectors.calls_ringing(user=request.user, since=timezone.now() - POPUP_WINDOW)
     rows = [(c, format_phone(c.number) if c.number else c.caller,
              open_tickets_of_customer(customer_id=c.customer_id) if c.customer_id else []) for c in calls]
@@ -54,7 +54,7 @@ def popup(request: HttpRequest) -> HttpResponse:
 
 @agent_required
 @require_http_methods(["GET", "POST"])
-def call_new(request: HttpRequest) -> HttpResponse:
+def call_new(request: AgentRequest) -> HttpResponse:
     call = None
     call_pk = request.POST.get("call") or request.GET.get("call")
     if call_pk and str(call_pk).isdigit():
@@ -82,7 +82,7 @@ def call_new(request: HttpRequest) -> HttpResponse:
 
 @agent_required
 @require_POST
-def call_to_ticket(request: HttpRequest, call_pk: int, ticket_pk: int) -> HttpResponseRedirect:
+def call_to_ticket(request: AgentRequest, call_pk: int, ticket_pk: int) -> HttpResponseRedirect:
     """One click in the pop-up: the ringing call becomes a customer message on that ticket."""
     call = get_object_or_404(Call, pk=call_pk)
     ticket = get_object_or_404(Ticket.objects.select_related("customer"), pk=ticket_pk)

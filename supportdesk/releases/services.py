@@ -3,7 +3,7 @@ it reopens and its customer gets the news with the free download link."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -53,7 +53,7 @@ def _notify(ticket: Ticket, release: Release) -> None:
                                event_data={"release": release.pk})
 
 
-def release_publish(*, release: Release, by_user: AbstractBaseUser | None) -> list[Ticket]:
+def release_publish(*, release: Release, by_user: User | None) -> list[Ticket]:
     """Publish ``release``; reopen and notify every ticket waiting on it. One transaction.
 
     Returns the reopened tickets. A customer without an e-mail address (a phone-only

@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from supportdesk.accounts.decorators import agent_required
+from supportdesk.accounts.decorators import AgentRequest, agent_required
 from supportdesk.accounts.roles import is_supervisor
 from supportdesk.catalog.models import Release
 from supportdesk.releases.services import ReleaseAlreadyPublished, release_publish
@@ -18,7 +18,7 @@ from supportdesk.tickets.models import Status
 
 
 @agent_required
-def release_list(request: HttpRequest) -> HttpResponse:
+def release_list(request: AgentRequest) -> HttpResponse:
     releases = (Release.objects.select_related("product")
                 .annotate(waiting=Count("waiting_tickets", filter=Q(waiting_tickets__status=Status.WAITING_RELEASE)))
                 .order_by("status", "product__name", "-version_key"))
@@ -27,7 +27,7 @@ def release_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @agent_required
-def release_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
+def release_publish_view(request: AgentRequest, pk: int) -> HttpResponse:
     if not is_supervisor(request.user):
         raise PermissionDenied("supervisors only")
     release = get_object_or_404(Release, pk=pk)

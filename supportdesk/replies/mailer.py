@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -103,7 +103,7 @@ def send_ticket_mail(
     ticket: Ticket,
     kind: str,
     mail: RenderedMail,
-    author: AbstractBaseUser | None = None,
+    author: User | None = None,
     automatic: bool,
     auto_submitted: str = "auto-replied",
     attachments: Sequence[AttachmentData] = (),

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -34,12 +34,12 @@ class HistoryEntry:
     quoted: str
 
 
-def _require_agent(user: AbstractBaseUser) -> None:
+def _require_agent(user: User) -> None:
     if not is_agent(user):
         raise PermissionDenied("only agents write on tickets")
 
 
-def _display_name(user: AbstractBaseUser | None) -> str:
+def _display_name(user: User | None) -> str:
     if user is None:
         return ""
     full = getattr(user, "get_full_name", lambda: "")()
@@ -71,7 +71,7 @@ def history(ticket: Ticket, *, language: str, depth: int = HISTORY_DEPTH) -> lis
     return entries
 
 
-def canned_render(*, canned: CannedResponse, ticket: Ticket, author: AbstractBaseUser) -> str:
+def canned_render(*, canned: CannedResponse, ticket: Ticket, author: User) -> str:
     """A canned answer's text with its placeholders filled ({customer_name}, {ticket_number},
     {agent_name}, {support_phone}); anything else in braces is left as written."""
     values = {
@@ -83,7 +83,7 @@ def canned_render(*, canned: CannedResponse, ticket: Ticket, author: AbstractBas
     return _PLACEHOLDER.sub(lambda m: values[m.group(1)], canned.body)
 
 
-def _reply_context(ticket: Ticket, author: AbstractBaseUser, text: str, language: str) -> dict[str, Any]:
+def _reply_context(ticket: Ticket, author: User, text: str, language: str) -> dict[str, Any]:
     policy = get_policy()
     return {
         "ticket": ticket, "number": ticket.pk, "subject": ticket_subject(ticket), "text": text.strip(),
@@ -96,7 +96,7 @@ def _reply_context(ticket: Ticket, author: AbstractBaseUser, text: str, language
 def ticket_reply(
     *,
     ticket: Ticket,
-    author: AbstractBaseUser,
+    author: User,
     text: str,
     attachments: Sequence[AttachmentData] = (),
     canned: CannedResponse | None = None,
@@ -129,7 +129,7 @@ def ticket_reply(
 def ticket_note(
     *,
     ticket: Ticket,
-    author: AbstractBaseUser,
+    author: User,
     text: str,
     attachments: Sequence[AttachmentData] = (),
     at: datetime | None = None,
@@ -145,7 +145,7 @@ def ticket_note(
 def ticket_ask_for_information(
     *,
     ticket: Ticket,
-    author: AbstractBaseUser,
+    author: User,
     text: str,
     attachments: Sequence[AttachmentData] = (),
     at: datetime | None = None,

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 
 from supportdesk.accounts.roles import is_agent
 from supportdesk.search.query import SearchResult, search
 
 
-def agent_search(*, user: AbstractBaseUser | AnonymousUser, query: str, kind: str, page: int = 1,
+def agent_search(*, user: User | AnonymousUser, query: str, kind: str, page: int = 1,
                  per_page: int = 25) -> SearchResult:
     if not is_agent(user):
         raise PermissionDenied("agents only")

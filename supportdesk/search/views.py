@@ -1,14 +1,14 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
-from supportdesk.accounts.decorators import agent_required
+from supportdesk.accounts.decorators import AgentRequest, agent_required
 from supportdesk.search.selectors import agent_search
 
 
 @agent_required
-def search_page(request: HttpRequest) -> HttpResponse:
+def search_page(request: AgentRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:300]
     kind = request.GET.get("kind", "ticket")
     try:

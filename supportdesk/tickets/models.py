@@ -84,8 +84,6 @@ class Ticket(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [
-            models.Index(fields=["status", "reply_due_at", "id"], name="ticket_queue_idx"),
-            models.Index(fields=["assignee", "status", "reply_due_at"], name="ticket_assignee_idx"),
             models.Index(fields=["customer", "status"], name="ticket_customer_idx"),
             # The queue walks these in order (keyset pagination on (reply_due_at, id)); partial,
             # so they hold only the open quarter of the table.

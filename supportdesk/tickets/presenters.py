@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 
 from supportdesk.sla.clock import PAUSED, reply_clock_state
-from supportdesk.tickets.models import Ticket
+from supportdesk.tickets.models import Message, Ticket
 
 NO_CLOCK = "none"
 
@@ -161,3 +161,14 @@ def queue_rows(tickets: list[Ticket], now: datetime, office_zone: str, detail_ur
             "assignee": assignee,
         })
     return rows
+
+
+def annotate_conversation(messages: list[Message]) -> None:
+    """Attach the template-only display fields (folded text, event line, title) to each message."""
+    for message in messages:
+        main_text, quoted_text = split_quoted(message.body_text, message.quoted_start)
+        setattr(message, "main_text", main_text)  # noqa: B010
+        setattr(message, "quoted_text", quoted_text)  # noqa: B010
+        setattr(message, "event_line", event_text(message.event, message.event_data) if message.event else "")  # noqa: B010
+        setattr(message, "title", message_title(message.kind, message.get_kind_display(),  # noqa: B010
+                                                message.is_automatic, message.event_data))

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import F, Q, QuerySet
@@ -37,7 +37,7 @@ _NUMBER = re.compile(r"^\s*(?:\[?#)?\s*(\d{1,9})\]?\s*$")
 _PHONEISH = re.compile(r"^\+?[\d\s()\-.]{10,}$")
 
 
-def _require_agent(user: AbstractBaseUser | AnonymousUser) -> None:
+def _require_agent(user: User | AnonymousUser) -> None:
     if not is_agent(user):
         raise PermissionDenied("agents only")
 
@@ -83,7 +83,7 @@ class QueuePage:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def _view_filter(view: str, user: AbstractBaseUser, now: datetime) -> Q:
+def _view_filter(view: str, user: User, now: datetime) -> Q:
     if view == "mine":
         return Q(status__in=OPEN_STATUSES, assignee=user)
     if view == "unassigned":
@@ -130,7 +130,7 @@ def _subject_contains(q: str) -> Q:
     return found
 
 
-def _base(user: AbstractBaseUser, filters: QueueFilters, now: datetime) -> QuerySet[Ticket]:
+def _base(user: User, filters: QueueFilters, now: datetime) -> QuerySet[Ticket]:
     qs = Ticket.objects.filter(_view_filter(filters.view, user, now), merged_into__isnull=True)
     if filters.product:
         qs = qs.filter(product_id=filters.product)
@@ -152,14 +152,14 @@ def bounded_count(qs: QuerySet[Ticket], limit: int = COUNT_LIMIT) -> int:
     return qs.order_by()[: limit + 1].count()
 
 
-def queue_counts(*, user: AbstractBaseUser | AnonymousUser, now: datetime | None = None) -> dict[str, int]:
+def queue_counts(*, user: User | AnonymousUser, now: datetime | None = None) -> dict[str, int]:
     _require_agent(user)
     now = now or timezone.now()
     return {view: bounded_count(_base(user, QueueFilters(view=view), now))  # type: ignore[arg-type]
             for view in VIEWS}
 
 
-def queue_page(*, user: AbstractBaseUser | AnonymousUser, filters: QueueFilters, after: Cursor | None = None,
+def queue_page(*, user: User | AnonymousUser, filters: QueueFilters, after: Cursor | None = None,
                size: int = 50, now: datetime | None = None) -> QueuePage:
     """One page of the queue: the nearest reply limit first, tickets without a clock last."""
     _require_agent(user)
@@ -201,7 +201,7 @@ def _search_keys(base: QuerySet[Ticket], after: Cursor | None, size: int) -> lis
     return found[: size + 1]
 
 
-def queue_tickets(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Ticket]:
+def queue_tickets(*, user: User | AnonymousUser) -> QuerySet[Ticket]:
     """Open tickets, the most urgent reply deadline first; tickets without a running clock last."""
     _require_agent(user)
     return (Ticket.objects.filter(status__in=OPEN_STATUSES, merged_into__isnull=True)
@@ -209,20 +209,20 @@ def queue_tickets(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Ticket]
             .order_by(F("reply_due_at").asc(nulls_last=True), "id"))
 
 
-def ticket_for_agent(*, user: AbstractBaseUser | AnonymousUser, pk: int) -> Ticket:
+def ticket_for_agent(*, user: User | AnonymousUser, pk: int) -> Ticket:
     _require_agent(user)
     # merged_into and follows_up are shown by number only: two more self-joins cost more to plan
     # than the rest of the query.
     return Ticket.objects.select_related("customer", "product", "assignee", "waiting_release__product").get(pk=pk)
 
 
-def ticket_conversation(*, user: AbstractBaseUser | AnonymousUser, ticket: Ticket) -> QuerySet[Message]:
+def ticket_conversation(*, user: User | AnonymousUser, ticket: Ticket) -> QuerySet[Message]:
     _require_agent(user)
     return (ticket.messages.select_related("author_user", "author_customer")
             .prefetch_related("attachments").order_by("created_at", "id"))
 
 
-def customer_other_tickets(*, user: AbstractBaseUser | AnonymousUser, ticket: Ticket,
+def customer_other_tickets(*, user: User | AnonymousUser, ticket: Ticket,
                            limit: int = 10) -> list[Ticket]:
     """The customer's latest other tickets, open ones listed first: merge candidates and context."""
     _require_agent(user)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -69,7 +69,7 @@ def _locked(ticket: Ticket) -> Ticket:
     return Ticket.objects.select_for_update().get(pk=ticket.pk)
 
 
-def _record_status(ticket: Ticket, to_status: str, *, at: datetime, by_user: AbstractBaseUser | None,
+def _record_status(ticket: Ticket, to_status: str, *, at: datetime, by_user: User | None,
                    reason: str) -> None:
     StatusChange.objects.create(ticket=ticket, from_status=ticket.status if ticket.pk else "",
                                 to_status=to_status, at=at, by_user=by_user, reason=reason[:200])
@@ -104,7 +104,7 @@ def ticket_create(
     product: Product | None = None,
     reported_version: str = "",
     created_at: datetime | None = None,
-    by_user: AbstractBaseUser | None = None,
+    by_user: User | None = None,
     follows_up: Ticket | None = None,
 ) -> Ticket:
     """A new ticket in status ``new``. Refuses any channel the policy does not accept."""
@@ -149,7 +149,7 @@ def ticket_add_message(
     body_html: str = "",
     subject: str = "",
     channel: str = "",
-    author_user: AbstractBaseUser | None = None,
+    author_user: User | None = None,
     author_customer: Customer | None = None,
     from_addr: str = "",
     to_addrs: str = "",
@@ -218,7 +218,7 @@ def ticket_add_message(
     return message
 
 
-def _apply_status(ticket: Ticket, status: str, *, at: datetime, by_user: AbstractBaseUser | None,
+def _apply_status(ticket: Ticket, status: str, *, at: datetime, by_user: User | None,
                   reason: str) -> None:
     """Move a locked ticket to ``status`` (checked) and record it in the history; caller saves."""
     check_transition(ticket.status, status)
@@ -236,7 +236,7 @@ def ticket_set_status(
     *,
     ticket: Ticket,
     status: str,
-    by_user: AbstractBaseUser | None = None,
+    by_user: User | None = None,
     reason: str = "",
     release: Release | None = None,
     at: datetime | None = None,
@@ -279,14 +279,14 @@ def ticket_resolution_now(ticket: Ticket, now: datetime | None = None) -> float:
     return clocks.ticket_resolution_seconds(ticket_status_history(ticket), end)
 
 
-def ticket_add_event(*, ticket: Ticket, event: str, by_user: AbstractBaseUser | None = None,
+def ticket_add_event(*, ticket: Ticket, event: str, by_user: User | None = None,
                      data: dict | None = None, text: str = "", at: datetime | None = None) -> Message:
     """A system event in the conversation (acknowledgment sent, bounced, assigned, ...)."""
     return Message.objects.create(ticket=ticket, kind=Message.Kind.EVENT, author_user=by_user, event=event[:40],
                                   event_data=data or {}, body_text=text, created_at=_now(at))
 
 
-def ticket_assign(*, ticket: Ticket, assignee: AbstractBaseUser | None, by_user: AbstractBaseUser | None) -> Ticket:
+def ticket_assign(*, ticket: Ticket, assignee: User | None, by_user: User | None) -> Ticket:
     with transaction.atomic():
         ticket = _locked(ticket)
         ticket.assignee = assignee  # type: ignore[assignment]
@@ -297,7 +297,7 @@ def ticket_assign(*, ticket: Ticket, assignee: AbstractBaseUser | None, by_user:
 
 
 def ticket_set_product(*, ticket: Ticket, product: Product | None, version: str,
-                       by_user: AbstractBaseUser | None) -> Ticket:
+                       by_user: User | None) -> Ticket:
     with transaction.atomic():
         ticket = _locked(ticket)
         ticket.product = product
@@ -321,7 +321,7 @@ def _set_item(ticket: Ticket, item: str, present: bool, *, source: str, evidence
 
 
 def ticket_set_checklist(*, ticket: Ticket, items: dict[str, tuple[bool, str]], source: str,
-                         by_user: AbstractBaseUser | None = None) -> Ticket:
+                         by_user: User | None = None) -> Ticket:
     """Set checklist items: ``{"steps": (True, "evidence")}``.
 
     An automatic evaluation never overrides an agent's decision; it only fills items that
@@ -353,7 +353,7 @@ def ticket_mark_unreachable(*, ticket: Ticket, reason: str) -> Ticket:
     return ticket
 
 
-def ticket_merge(*, source: Ticket, target: Ticket, by_user: AbstractBaseUser | None) -> Ticket:
+def ticket_merge(*, source: Ticket, target: Ticket, by_user: User | None) -> Ticket:
     """Merge a duplicate into ``target``: its messages move, it is closed and points at ``target``.
 
     Only tickets of one customer merge. If the duplicate still owes the customer a reply, the

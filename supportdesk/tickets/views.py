@@ -8,14 +8,14 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from supportdesk.accounts.decorators import agent_required
+from supportdesk.accounts.decorators import AgentRequest, agent_required
 from supportdesk.catalog.models import Product
 from supportdesk.lib.blobstore import blob_path
 from supportdesk.policy import get_policy
@@ -24,14 +24,12 @@ from supportdesk.tickets import selectors, services
 from supportdesk.tickets.lifecycle import IllegalTransition
 from supportdesk.tickets.models import Attachment, Channel, Status, Ticket
 from supportdesk.tickets.presenters import (
+    annotate_conversation,
     checklist_rows,
-    event_text,
     format_business_seconds,
     local_time,
-    message_title,
     queue_rows,
     sla_state,
-    split_quoted,
 )
 
 PAGE_SIZE = 50
@@ -41,7 +39,7 @@ INLINE_SAFE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "appl
 
 @agent_required
 @require_GET
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AgentRequest) -> HttpResponse:
     form = f.QueueFilterForm(request.GET)
     filters = form.filters()
     after = selectors.Cursor.decode(request.GET.get("after"))
@@ -74,18 +72,14 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @agent_required
 @require_GET
-def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def ticket_detail(request: AgentRequest, pk: int) -> HttpResponse:
     try:
         ticket = selectors.ticket_for_agent(user=request.user, pk=pk)
     except Ticket.DoesNotExist as exc:
         raise Http404 from exc
     now = timezone.now()
     conversation = list(selectors.ticket_conversation(user=request.user, ticket=ticket))
-    for message in conversation:
-        message.main_text, message.quoted_text = split_quoted(message.body_text, message.quoted_start)
-        message.event_line = event_text(message.event, message.event_data) if message.event else ""
-        message.title = message_title(message.kind, message.get_kind_display(), message.is_automatic,
-                                      message.event_data)
+    annotate_conversation(conversation)
     customer = ticket.customer
     return render(request, "tickets/ticket.html", {
         "ticket": ticket,
@@ -118,7 +112,7 @@ def _error_text(exc: Exception) -> str:
     return str(exc)
 
 
-def _act(request: HttpRequest, pk: int, form_class: type[forms.Form],
+def _act(request: AgentRequest, pk: int, form_class: type[forms.Form],
          action: Callable[[Ticket, dict[str, Any]], Any], done: str) -> HttpResponseRedirect:
     """Run one service on a ticket from a POSTed form; errors become messages, never 500s."""
     ticket = get_object_or_404(Ticket, pk=pk)
@@ -145,28 +139,28 @@ def _replies() -> Any:
 
 @agent_required
 @require_POST
-def ticket_reply(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+def ticket_reply(request: AgentRequest, pk: int) -> HttpResponseRedirect:
     return _act(request, pk, f.ReplyForm, lambda t, d: _replies().ticket_reply(
         ticket=t, author=request.user, text=d["text"], canned=d.get("canned")), _("Reply sent."))
 
 
 @agent_required
 @require_POST
-def ticket_note(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+def ticket_note(request: AgentRequest, pk: int) -> HttpResponseRedirect:
     return _act(request, pk, f.TextForm, lambda t, d: _replies().ticket_note(
         ticket=t, author=request.user, text=d["text"]), _("Note added."))
 
 
 @agent_required
 @require_POST
-def ticket_ask(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+def ticket_ask(request: AgentRequest, pk: int) -> HttpResponseRedirect:
     return _act(request, pk, f.TextForm, lambda t, d: _replies().ticket_ask_for_information(
         ticket=t, author=request.user, text=d["text"]), _("Question sent; the ticket waits for the customer."))
 
 
 @agent_required
 @require_POST
-def ticket_wait_release(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+def ticket_wait_release(request: AgentRequest, pk: int) -> HttpResponseRedirect:
     return _act(request, pk, f.WaitReleaseForm, lambda t, d: services.ticket_set_status(
         ticket=t, status=Status.WAITING_RELEASE, release=d["release"], by_user=request.user,
         reason="waiting for a release"), _("The ticket waits for the release."))
@@ -174,35 +168,35 @@ def ticket_wait_release(request: HttpRequest, pk: int) -> HttpResponseRedirect:
 
 @agent_required
 @require_POST
-def ticket_status(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+def ticket_status(request: AgentRequest, pk: int) -> HttpResponseRedirect:
     return _act(request, pk, f.StatusForm, lambda t, d: services.ticket_set_status(
         ticket=t, status=d["status"], by_user=request.user), _("Status changed."))
 
 
 @agent_required
 @require_POST
-def ticket_assign(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+def ticket_assign(request: AgentRequest, pk: int) -> HttpResponseRedirect:
     return _act(request, pk, f.AssignForm, lambda t, d: services.ticket_assign(
         ticket=t, assignee=d["assignee"], by_user=request.user), _("Assignee changed."))
 
 
 @agent_required
 @require_POST
-def ticket_take(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+def ticket_take(request: AgentRequest, pk: int) -> HttpResponseRedirect:
     return _act(request, pk, forms.Form, lambda t, d: services.ticket_assign(
         ticket=t, assignee=request.user, by_user=request.user), _("The ticket is yours."))
 
 
 @agent_required
 @require_POST
-def ticket_product(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+def ticket_product(request: AgentRequest, pk: int) -> HttpResponseRedirect:
     return _act(request, pk, f.ProductForm, lambda t, d: services.ticket_set_product(
         ticket=t, product=d["product"], version=d["version"], by_user=request.user), _("Product changed."))
 
 
 @agent_required
 @require_POST
-def ticket_merge(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+def ticket_merge(request: AgentRequest, pk: int) -> HttpResponseRedirect:
     def merge(ticket: Ticket, data: dict[str, Any]) -> None:
         target = Ticket.objects.filter(pk=data["target"]).first()
         if target is None:
@@ -216,14 +210,14 @@ def ticket_merge(request: HttpRequest, pk: int) -> HttpResponseRedirect:
 
 @agent_required
 @require_POST
-def ticket_checklist(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+def ticket_checklist(request: AgentRequest, pk: int) -> HttpResponseRedirect:
     return _act(request, pk, f.ChecklistForm, lambda t, d: services.ticket_set_checklist(
         ticket=t, items={d["item"]: (d["present"], "")}, source="agent", by_user=request.user),
         _("Checklist updated."))
 
 
 @agent_required
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+def attachment_download(request: AgentRequest, pk: int) -> FileResponse:
     attachment = get_object_or_404(Attachment.objects.select_related("message__ticket"), pk=pk)
     selectors.ticket_for_agent(user=request.user, pk=attachment.message.ticket_id)
     inline = attachment.content_type in INLINE_SAFE_TYPES and request.GET.get("download") != "1"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -32,11 +32,14 @@ class Command(BaseCommand):
         parse.add_argument("--json", action="store_true", help="print the parsed mail as JSON")
         parse.set_defaults(handler=self.parse)
         # import, poll, lmtp: supportdesk.mail.cli_intake (the intake side of this command).
-        add_intake_subcommands(sub, handler_table(lambda: self.stdout._out))
+        add_intake_subcommands(sub, handler_table(self._raw_stdout))
         check = sub.add_parser("check", help="Run the completeness check (rule 5) on one raw message.")
         check.add_argument("file", help="path of the raw message (.eml)")
         check.add_argument("--json", action="store_true", help="print the result as JSON")
         check.set_defaults(handler=self.checklist)
+
+    def _raw_stdout(self) -> TextIO:
+        return cast(TextIO, self.stdout._out)  # the progress bar writes carriage returns without Django's styling
 
     def handle(self, *args: Any, **options: Any) -> None:
         handler: Callable[[dict[str, Any]], None] = options["handler"]
