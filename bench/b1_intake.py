@@ -87,12 +87,26 @@ def _pg(sql: str) -> None:
         conn.execute(sql)  # type: ignore[arg-type]
 
 
+def _migrations_fingerprint() -> str:
+    """Changes whenever any app's migrations change: a template older than them is rebuilt."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "supportdesk").glob("*/migrations/*.py")):
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def sqlite_template() -> Path:
     data = WORK / "sqlite_template"
     db = data / "supportdesk.sqlite3"
-    if not db.exists():
-        data.mkdir(parents=True, exist_ok=True)
+    stamp = data / "migrations.sha256"
+    fingerprint = _migrations_fingerprint()
+    if not db.exists() or not stamp.exists() or stamp.read_text() != fingerprint:
+        shutil.rmtree(data, ignore_errors=True)
+        data.mkdir(parents=True)
         _migrate(_env(SUPPORTDESK_DATA_DIR=str(data), DATABASE_URL=""))
+        stamp.write_text(fingerprint)
     return db
 
 
