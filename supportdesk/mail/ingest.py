@@ -29,6 +29,7 @@ from supportdesk.mail.handlers import Outcome, SenderError, place
 from supportdesk.mail.models import FINAL_STATES, InboundMail, Mailbox
 from supportdesk.mail.parsing import ParsedMail, parse_mail
 from supportdesk.mail.parsing.headers import first_id
+from supportdesk.search import index as search_index
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +175,8 @@ def process_claimed(inbound: InboundMail, parsed: ParsedMail | None = None) -> I
 def _process(inbound: InboundMail, parsed: ParsedMail | None = None) -> IngestResult:
     try:
         parsed = storable(parsed if parsed is not None else parse_mail(bytes(inbound.raw)))
-        with transaction.atomic():
+        # One search-index rebuild for the ticket and all its new rows, committed with them.
+        with transaction.atomic(), search_index.batched():
             placement = place(parsed=parsed, inbound_id=inbound.pk, received_at=inbound.received_at,
                               not_spam=inbound.not_spam)
             done = InboundMail.objects.filter(pk=inbound.pk, state=State.PENDING).update(

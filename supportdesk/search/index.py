@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.utils import timezone
 
 from supportdesk.kb.models import Article
 from supportdesk.kb.rendering import markdown_to_text
@@ -39,20 +41,25 @@ def ticket_document(ticket: Ticket, messages: Iterable[tuple[str, int | None]]) 
     )
 
 
+_DOC_FIELDS = ("product_id", "language", "is_public", "title", "text", "title_terms", "body_terms")
+
+
 def _store(doc: SearchDocument) -> None:
-    fields = ["product_id", "language", "is_public", "title", "text", "title_terms", "body_terms"]
     with transaction.atomic():
         SearchDocument.objects.update_or_create(
-            kind=doc.kind, object_id=doc.object_id, defaults={f: getattr(doc, f) for f in fields})
+            kind=doc.kind, object_id=doc.object_id, defaults={f: getattr(doc, f) for f in _DOC_FIELDS})
 
 
 def index_article(article: Article) -> None:
     _store(article_document(article))
 
 
-def _ticket_messages(ticket_ids: list[int]) -> dict[int, list[tuple[str, int | None]]]:
+def _ticket_messages(ticket_ids: list[int], *, using: str = DEFAULT_DB_ALIAS
+                     ) -> dict[int, list[tuple[str, int | None]]]:
     out: dict[int, list[tuple[str, int | None]]] = {pk: [] for pk in ticket_ids}
-    rows = (Message.objects.filter(ticket_id__in=ticket_ids, kind__in=TEXT_KINDS)
+    if not ticket_ids:
+        return out
+    rows = (Message.objects.using(using).filter(ticket_id__in=ticket_ids, kind__in=TEXT_KINDS)
             .order_by("ticket_id", "created_at", "id").values_list("ticket_id", "body_text", "quoted_start"))
     for ticket_id, body, quoted in rows:
         out[ticket_id].append((body, quoted))
@@ -60,11 +67,70 @@ def _ticket_messages(ticket_ids: list[int]) -> dict[int, list[tuple[str, int | N
 
 
 def index_ticket(ticket_id: int) -> None:
-    ticket = Ticket.objects.filter(pk=ticket_id).first()
-    if ticket is None:
-        remove("ticket", ticket_id)
+    index_tickets([ticket_id])
+
+
+def index_tickets(ticket_ids: Iterable[int], *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """(Re)build the documents of these tickets from what the database holds now."""
+    ids = sorted(set(ticket_ids))
+    if not ids:
         return
-    _store(ticket_document(ticket, _ticket_messages([ticket_id])[ticket_id]))
+    tickets = {t.pk: t for t in Ticket.objects.using(using).filter(pk__in=ids)
+               .only("pk", "subject", "product_id", "language")}
+    messages = _ticket_messages(list(tickets), using=using)
+    with transaction.atomic(using=using):
+        gone = [pk for pk in ids if pk not in tickets]
+        if gone:
+            SearchDocument.objects.using(using).filter(kind="ticket", object_id__in=gone).delete()
+        existing = dict(SearchDocument.objects.using(using).filter(kind="ticket", object_id__in=list(tickets))
+                        .values_list("object_id", "pk"))
+        new_docs = []
+        for pk, ticket in tickets.items():
+            doc = ticket_document(ticket, messages[pk])
+            if pk in existing:
+                # One UPDATE, no read-back: the document is recomputed whole anyway.
+                SearchDocument.objects.using(using).filter(pk=existing[pk]).update(
+                    updated_at=timezone.now(), **{f: getattr(doc, f) for f in _DOC_FIELDS})
+            else:
+                new_docs.append(doc)
+        if new_docs:
+            SearchDocument.objects.using(using).bulk_create(new_docs)
+
+
+# Inside batched(): the tickets whose text changed, per connection, indexed once at its end.
+def _batch(using: str) -> set[int] | None:
+    return getattr(connections[using], "_search_batch", None)
+
+
+@contextmanager
+def batched(*, using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Collect ticket changes and index each ticket once when the block ends.
+
+    Use it inside the writer's transaction (the mail intake saves a ticket and three
+    messages: one rebuild instead of three), so the documents commit with the rows.
+    A nested block leaves the work to the outermost one; an exception skips it (the
+    transaction is rolled back anyway).
+    """
+    conn = connections[using]
+    if _batch(using) is not None:
+        yield
+        return
+    conn._search_batch = set()  # type: ignore[attr-defined]
+    try:
+        yield
+        ids = conn._search_batch  # type: ignore[attr-defined]
+    finally:
+        conn._search_batch = None  # type: ignore[attr-defined]
+    index_tickets(ids, using=using)
+
+
+def ticket_changed(ticket_id: int, *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """A ticket's text changed: index it now, or at the end of the current batched() block."""
+    pending = _batch(using)
+    if pending is None:
+        index_tickets([ticket_id], using=using)
+    else:
+        pending.add(ticket_id)
 
 
 def remove(kind: str, object_id: int) -> None:

@@ -1,5 +1,6 @@
 """Keep the index in step with writes: every saved article, ticket subject or message
-re-indexes its document in the same transaction."""
+re-indexes its document in the same transaction (a ticket once per ``index.batched()``
+block, when the writer opened one)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def _article_deleted(sender: type, instance: Article, **kwargs: Any) -> None:
 def _ticket_saved(sender: type, instance: Ticket, created: bool, update_fields: Any = None, **kwargs: Any) -> None:
     # Status and clock updates name their fields; only a subject change alters the text.
     if created or update_fields is None or "subject" in update_fields:
-        index.index_ticket(instance.pk)
+        index.ticket_changed(instance.pk, using=kwargs.get("using") or instance._state.db or "default")
 
 
 @receiver(post_delete, sender=Ticket, dispatch_uid="search_ticket_deleted")
@@ -38,4 +39,4 @@ def _ticket_deleted(sender: type, instance: Ticket, **kwargs: Any) -> None:
 @receiver(post_save, sender=Message, dispatch_uid="search_message_saved")
 def _message_saved(sender: type, instance: Message, **kwargs: Any) -> None:
     if instance.kind != Message.Kind.EVENT:
-        index.index_ticket(instance.ticket_id)
+        index.ticket_changed(instance.ticket_id, using=kwargs.get("using") or instance._state.db or "default")

@@ -1,0 +1,65 @@
+"""index.batched(): a ticket written several times in one block is indexed once, at the end."""
+
+from unittest import mock
+
+from django.db import transaction
+
+from supportdesk.search import index
+from supportdesk.search.models import SearchDocument
+from supportdesk.search.query import search
+from supportdesk.test import BaseTestCase
+from supportdesk.tickets import services
+from supportdesk.tickets.models import Message
+
+
+class BatchedIndexTests(BaseTestCase):
+    def ids(self, query: str) -> list[int]:
+        return [h.object_id for h in search(query, kind="ticket").hits]
+
+    def test_one_rebuild_per_ticket_and_the_same_document(self) -> None:
+        with mock.patch.object(index, "index_tickets", wraps=index.index_tickets) as spy, index.batched():
+            ticket = self.make_ticket(subject="Пропал логотип", body="Логотип пропал после обновления.")
+            services.ticket_add_message(ticket=ticket, kind=Message.Kind.OUTGOING, body_text="Проверьте слой.")
+            services.ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, body_text="Слой включён.",
+                                        author_customer=self.customer)
+            assert spy.call_count == 0
+            assert not SearchDocument.objects.filter(kind="ticket", object_id=ticket.pk).exists()
+        assert spy.call_count == 1
+        batched_doc = SearchDocument.objects.get(kind="ticket", object_id=ticket.pk)
+        index.index_ticket(ticket.pk)  # what the unbatched path builds from the same rows
+        fresh = SearchDocument.objects.get(kind="ticket", object_id=ticket.pk)
+        for field in ("title", "text", "title_terms", "body_terms", "language", "product_id", "is_public"):
+            assert getattr(batched_doc, field) == getattr(fresh, field), field
+        assert "Слой включён." in fresh.text
+        assert self.ids("логотипа") == [ticket.pk]
+
+    def test_nested_blocks_leave_the_work_to_the_outermost(self) -> None:
+        with mock.patch.object(index, "index_tickets", wraps=index.index_tickets) as spy, index.batched():
+            with index.batched():
+                ticket = self.make_ticket(subject="Нет звука", body="Звук пропал.")
+            assert spy.call_count == 0
+        assert spy.call_count == 1
+        assert self.ids("звука") == [ticket.pk]
+
+    def test_an_error_skips_the_rebuild_and_leaves_no_batch_behind(self) -> None:
+        ticket = self.make_ticket(subject="Лицензия", body="Ключ не найден.")
+        try:
+            with transaction.atomic(), index.batched():
+                services.ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, body_text="Модуль сгорел.",
+                                            author_customer=self.customer)
+                raise RuntimeError("boom")
+        except RuntimeError:
+            pass
+        assert self.ids("модуль") == []
+        services.ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, body_text="Модуль заменили.",
+                                    author_customer=self.customer)
+        assert self.ids("модуль") == [ticket.pk]  # indexed at once again: no batch is open
+
+    def test_a_deleted_ticket_loses_its_document(self) -> None:
+        ticket = self.make_ticket(subject="Удалить", body="Тестовая заявка.")
+        with index.batched():
+            services.ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, body_text="ещё",
+                                        author_customer=self.customer)
+            pk = ticket.pk
+            ticket.delete()
+        assert not SearchDocument.objects.filter(kind="ticket", object_id=pk).exists()
