@@ -15,6 +15,8 @@ from email.utils import format_datetime, formataddr
 from django.conf import settings
 from django.utils import timezone
 
+from supportdesk.outbox import mime
+
 
 @dataclass(frozen=True)
 class OutgoingAttachment:
@@ -58,26 +60,91 @@ def build_message(
     "auto-replied" for an answer to a message, "auto-generated" for reminders and notices.
     """
     mid = message_id or new_message_id()
-    msg = EmailMessage()
-    msg["From"] = formataddr((from_name, from_addr)) if from_name else from_addr
-    msg["To"] = ", ".join(to)
-    msg["Subject"] = subject
-    msg["Date"] = format_datetime(timezone.now())
-    msg["Message-ID"] = _angle(mid)
-    msg["Reply-To"] = reply_to or from_addr
-    if in_reply_to:
-        msg["In-Reply-To"] = _angle(in_reply_to)
+    fields = _fields(from_addr=from_addr, from_name=from_name, to=to, subject=subject, reply_to=reply_to,
+                     message_id=mid, in_reply_to=in_reply_to, references=references, automatic=automatic,
+                     auto_submitted=auto_submitted)
+    raw = None if extra_headers else _lean(fields, text, html, language, attachments)
+    if raw is None:
+        raw = _stdlib(fields, text, html, language, attachments, extra_headers or {})
+    return mid, raw
+
+
+def _fields(*, from_addr: str, from_name: str, to: Sequence[str], subject: str, reply_to: str | None,
+            message_id: str, in_reply_to: str | None, references: Sequence[str], automatic: bool,
+            auto_submitted: str) -> _Fields:
     refs = [_angle(r) for r in references if r]
     if in_reply_to and _angle(in_reply_to) not in refs:
         refs.append(_angle(in_reply_to))
-    if refs:
-        msg["References"] = " ".join(refs[-20:])
-    if automatic:
-        msg["Auto-Submitted"] = auto_submitted
+    return _Fields(from_addr=from_addr, from_name=from_name, to=", ".join(to), subject=subject,
+                   date=format_datetime(timezone.now()), message_id=_angle(message_id),
+                   reply_to=reply_to or from_addr, in_reply_to=_angle(in_reply_to) if in_reply_to else "",
+                   references=" ".join(refs[-20:]), automatic=automatic, auto_submitted=auto_submitted)
+
+
+@dataclass(frozen=True)
+class _Fields:
+    from_addr: str
+    from_name: str
+    to: str
+    subject: str
+    date: str
+    message_id: str
+    reply_to: str
+    in_reply_to: str
+    references: str
+    automatic: bool
+    auto_submitted: str
+
+    @property
+    def precedence(self) -> str:
+        return "auto_reply" if self.auto_submitted == "auto-replied" else "bulk"
+
+
+def _lean(f: _Fields, text: str, html: str | None, language: str,
+          attachments: Sequence[OutgoingAttachment]) -> bytes | None:
+    """The direct writer (supportdesk.outbox.mime); None when it does not handle the input."""
+    try:
+        headers = [
+            mime.address_header("From", f.from_name, f.from_addr),
+            mime.ascii_header("To", f.to),
+            mime.unstructured("Subject", f.subject),
+            mime.ascii_header("Date", f.date),
+            mime.ascii_header("Message-ID", f.message_id),
+            mime.address_header("Reply-To", "", f.reply_to),
+        ]
+        if f.in_reply_to:
+            headers.append(mime.ascii_header("In-Reply-To", f.in_reply_to))
+        if f.references:
+            headers.append(mime.ascii_header("References", f.references))
+        if f.automatic:
+            headers.append(mime.ascii_header("Auto-Submitted", f.auto_submitted))
+            headers.append("X-Auto-Response-Suppress: All")
+            headers.append(f"Precedence: {f.precedence}")
+    except mime.Unsupported:
+        return None
+    parts = [mime.Part(a.filename, a.content_type, a.content) for a in attachments]
+    return mime.build_raw(headers=headers, text=text, html=html, language=language, attachments=parts)
+
+
+def _stdlib(f: _Fields, text: str, html: str | None, language: str, attachments: Sequence[OutgoingAttachment],
+            extra_headers: dict[str, str]) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = formataddr((f.from_name, f.from_addr)) if f.from_name else f.from_addr
+    msg["To"] = f.to
+    msg["Subject"] = f.subject
+    msg["Date"] = f.date
+    msg["Message-ID"] = f.message_id
+    msg["Reply-To"] = f.reply_to
+    if f.in_reply_to:
+        msg["In-Reply-To"] = f.in_reply_to
+    if f.references:
+        msg["References"] = f.references
+    if f.automatic:
+        msg["Auto-Submitted"] = f.auto_submitted
         # Exchange: do not answer this with out-of-office or other auto-replies.
         msg["X-Auto-Response-Suppress"] = "All"
-        msg["Precedence"] = "auto_reply" if auto_submitted == "auto-replied" else "bulk"
-    for name, value in (extra_headers or {}).items():
+        msg["Precedence"] = f.precedence
+    for name, value in extra_headers.items():
         msg[name] = value
     msg.set_content(text, charset="utf-8", cte="quoted-printable")
     if html:
@@ -87,7 +154,7 @@ def build_message(
         msg.add_attachment(a.content, maintype=maintype, subtype=subtype or "octet-stream", filename=a.filename)
     # After the body: set_content() drops Content-* headers set before it.
     msg["Content-Language"] = language
-    return mid, msg.as_bytes(policy=SMTP)
+    return msg.as_bytes(policy=SMTP)
 
 
 def address_domain(address: str) -> str:
