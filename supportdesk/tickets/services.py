@@ -372,6 +372,9 @@ def ticket_merge(*, source: Ticket, target: Ticket, by_user: User | None) -> Tic
             raise InvalidAction(gettext("a closed ticket cannot be merged"))
         now = timezone.now()
         moved = Message.objects.filter(ticket=source).update(ticket=target)
+        # The channels' records follow their messages (reverse relations: tickets imports no channel).
+        source.calls.update(ticket=target)
+        source.inbound_mails.update(ticket=target)
         fields: list[str] = []
         if source.reply_pending_since is not None:
             if target.status in (*PAUSED_STATUSES, Status.SOLVED):

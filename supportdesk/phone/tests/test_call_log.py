@@ -70,3 +70,17 @@ class CallLogTests(BaseTestCase):
         ticket = Ticket.objects.get()
         assert response.status_code == 302 and response["Location"].endswith(f"/tickets/{ticket.pk}/")
         assert ticket.channel == "phone" and Call.objects.get().ticket == ticket
+
+    def test_merging_tickets_moves_their_calls(self):
+        from supportdesk.tickets.services import ticket_merge
+
+        target = self.make_ticket(subject="Нет звука", at=office_time(2026, 3, 2, 10))
+        log = CallLog(direction="in", number="+7 913 123-45-67", subject="Нет звука (звонок)",
+                      summary="Звонил по тому же вопросу", answered=True)
+        call = call_log(agent=self.alice, log=log, at=office_time(2026, 3, 2, 11))
+        duplicate = call.ticket
+        assert duplicate.pk != target.pk and duplicate.customer_id == target.customer_id
+        ticket_merge(source=duplicate, target=target, by_user=self.alice)
+        call.refresh_from_db()
+        assert call.ticket_id == target.pk
+        assert call.message.ticket_id == target.pk
