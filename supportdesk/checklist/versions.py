@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from supportdesk.checklist.model import ProductSpec
 from supportdesk.checklist.text import normalise
@@ -37,6 +38,7 @@ _FOREIGN = re.compile(
     r"(?:windows|win|драйвер\w*|driver|directx|\.net|net|framework|bios|firmware|прошивк\w*|"
     r"ndi\s+tools|k-lite|кодек\w*|codec|nvidia|intel|amd|xml|ос|os|sp\d)\W*$"
 )
+_AFTER_PRODUCT = re.compile(_FILLER + _NUMBER)
 _FAMILY = re.compile(r"(?<![\w])(?:форвард|forward)\s+" + _NUMBER)
 _FROM_TO = re.compile(
     r"(?<![\w])(?:с|from)\s+(?:версии\s+|version\s+)?\d{1,2}(?:\.\d+){1,3}\s+(?:на|до|to)\s+(?:версию\s+|version\s+)?"
@@ -58,26 +60,53 @@ class VersionHit:
     snippet: str
 
 
+def _alias_parts(alias: str) -> list[str]:
+    return [part for part in re.split(r"[\s\-]+", normalise(alias).strip()) if part]
+
+
 def _alias_pattern(alias: str) -> str:
-    parts = [re.escape(part) for part in re.split(r"[\s\-]+", normalise(alias).strip()) if part]
-    return r"[\s\-]*".join(parts)
+    return r"[\s\-]*".join(re.escape(part) for part in _alias_parts(alias))
 
 
-def _product_regex(products: Sequence[ProductSpec]) -> list[tuple[re.Pattern[str], ProductSpec]]:
+# (pattern, product, the literal pieces every match contains: a cheap test before the scan)
+_Compiled = list[tuple[re.Pattern[str], ProductSpec, tuple[str, ...]]]
+
+
+@lru_cache(maxsize=8)
+def _product_regex(products: tuple[ProductSpec, ...]) -> _Compiled:
     table = [(name, spec) for spec in products for name in (spec.name, *spec.aliases)]
     # Longest first, so "Forward TS" wins over "Forward T" at the same position.
     table.sort(key=lambda item: len(item[0]), reverse=True)
-    return [(re.compile(r"(?<![\w])" + _alias_pattern(name) + r"(?![\w])"), spec) for name, spec in table]
+    return [(re.compile(r"(?<![\w])" + _alias_pattern(name) + r"(?![\w])"), spec, tuple(_alias_parts(name)))
+            for name, spec in table]
 
 
 def find_mentions(text: str, products: Sequence[ProductSpec]) -> list[Mention]:
     """Non-overlapping product mentions in normalised text, in order."""
+    specs = tuple(products)
+    try:
+        hash(specs)
+    except TypeError:  # a spec built with list aliases: correct, only not cached
+        return list(_scan(text, _product_regex.__wrapped__(specs)))
+    return list(_mentions(text, specs))
+
+
+# One request asks about the same few texts several times (subject, body, both joined):
+# the answer is a pure function of the text and the products, so recent ones are kept.
+@lru_cache(maxsize=32)
+def _mentions(text: str, products: tuple[ProductSpec, ...]) -> tuple[Mention, ...]:
+    return _scan(text, _product_regex(products))
+
+
+def _scan(text: str, compiled: _Compiled) -> tuple[Mention, ...]:
     taken: list[Mention] = []
-    for pattern, spec in _product_regex(products):
+    for pattern, spec, pieces in compiled:
+        if not all(piece in text for piece in pieces):
+            continue  # the pattern needs every piece literally: it cannot match
         for match in pattern.finditer(text):
             if not any(m.start < match.end() and match.start() < m.end for m in taken):
                 taken.append(Mention(match.start(), match.end(), spec))
-    return sorted(taken, key=lambda m: m.start)
+    return tuple(sorted(taken, key=lambda m: m.start))
 
 
 def _plausible(version: str) -> bool:
@@ -100,7 +129,7 @@ def _snippet(text: str, start: int, end: int) -> str:
 
 def _after_product(text: str, mentions: Sequence[Mention]) -> Iterable[tuple[int, int, str, ProductSpec | None]]:
     for mention in mentions:
-        match = re.compile(_FILLER + _NUMBER).match(text, mention.end)
+        match = _AFTER_PRODUCT.match(text, mention.end)
         if match:
             yield match.start("num"), match.end("num"), match["num"], mention.product
 
