@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from supportdesk.customers.models import Customer
@@ -86,6 +86,8 @@ def thread_headers(ticket: Ticket) -> tuple[str, list[str]]:
 
 def _lock_address(ticket: Ticket) -> None:
     """Serialise automatic mail per customer, so two workers cannot both pass the daily limit."""
+    if not connection.features.has_select_for_update:
+        return  # SQLite: no row locks; the write transaction (BEGIN IMMEDIATE) already serialises
     Customer.objects.select_for_update().filter(pk=ticket.customer_id).first()
 
 

@@ -78,7 +78,8 @@ def index_tickets(ticket_ids: Iterable[int], *, using: str = DEFAULT_DB_ALIAS) -
     tickets = {t.pk: t for t in Ticket.objects.using(using).filter(pk__in=ids)
                .only("pk", "subject", "product_id", "language")}
     messages = _ticket_messages(list(tickets), using=using)
-    with transaction.atomic(using=using):
+    # No savepoint: nothing here catches an error, which rolls back the caller's transaction.
+    with transaction.atomic(using=using, savepoint=False):
         gone = [pk for pk in ids if pk not in tickets]
         if gone:
             SearchDocument.objects.using(using).filter(kind="ticket", object_id__in=gone).delete()
