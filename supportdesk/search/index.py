@@ -75,7 +75,7 @@ def index_tickets(ticket_ids: Iterable[int], *, using: str = DEFAULT_DB_ALIAS) -
     ids = sorted(set(ticket_ids))
     if not ids:
         return
-    tickets = {t.pk: t for t in Ticket.objects.using(using).filter(pk__in=ids)
+    tickets = {t.pk: t for t in Ticket.objects.using(using).filter(pk__in=ids).order_by()
                .only("pk", "subject", "product_id", "language")}
     messages = _ticket_messages(list(tickets), using=using)
     # No savepoint: nothing here catches an error, which rolls back the caller's transaction.

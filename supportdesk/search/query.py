@@ -103,7 +103,8 @@ def search(query: str, *, kind: str, mode: str = "all", limit: int = 25, offset:
         found.sort(key=lambda row: row[1], reverse=True)
         docs = _load([doc_id for doc_id, _obj, _title in found[:RANK_LIMIT]])
         stats = {pk: DocStats(d.title_terms, d.body_terms) for pk, d in docs.items()}
-        total_docs = SearchDocument.objects.filter(kind=kind).count() if mode == "any" else len(found)
+        # No candidates, nothing to rank: the count would only feed an empty ranking.
+        total_docs = SearchDocument.objects.filter(kind=kind).count() if mode == "any" and stats else len(found)
         scores = bm25_scores(stats, terms, total_docs=total_docs)
         matched = {pk: matched_terms(s, terms) for pk, s in stats.items()}
         ranked = sorted((pk for pk in docs if matched[pk] >= min_matched),
