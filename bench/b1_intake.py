@@ -284,11 +284,10 @@ def main() -> None:
         for db in args.db:
             template = str(sqlite_template()) if db == "sqlite" else pg_template()
             for mode in args.mode:
-                if mode == "warm":
-                    if db != "pg":
-                        continue
-                    template = warm_template()
-                results = [run_once(db=db, mode=mode, corpus_dir=corpus_dir, template=template, run=r)
+                if mode == "warm" and db != "pg":
+                    continue
+                source = warm_template() if mode == "warm" else template
+                results = [run_once(db=db, mode=mode, corpus_dir=corpus_dir, template=source, run=r)
                            for r in range(args.runs)]
                 figures[f"{db}_{mode}_{messages}"] = report(db, mode, messages, results, peer)
     print(json.dumps(figures, ensure_ascii=False, sort_keys=True))
