@@ -148,12 +148,14 @@ def run_once(*, db: str, mode: str, corpus_dir: Path, template: str, run: int) -
         _pg(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
         url = PG_BASE + name
     out = data / "result.json"
+    load_before = os.getloadavg()  # other people's benchmarks share this machine
     with (data / "intake.log").open("w") as log:
         subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", "--mode", mode, "--corpus",
                         str(corpus_dir), "--out", str(out)],
                        env=_env(SUPPORTDESK_DATA_DIR=str(data), DATABASE_URL=url), cwd=ROOT, check=True,
                        stderr=log)
     result: dict[str, object] = json.loads(out.read_text())
+    result["load_before"] = [round(x, 2) for x in load_before]
     if db == "pg":
         _pg(f'DROP DATABASE IF EXISTS "sd_b1_{mode}_{run}"')
     shutil.rmtree(data / "attachments", ignore_errors=True)
@@ -307,6 +309,7 @@ def report(db: str, mode: str, messages: int, results: list[dict], peer: dict) -
     thr = median["replies_by_threading"]
     fig = {
         "msg_per_s_median": statistics.median(rates), "msg_per_s_runs": rates,
+        "load_1min_before_runs": [r.get("load_before", [None])[0] for r in results],
         "wall_s_median": statistics.median(float(r["wall_s"]) for r in results),
         "tickets_opened": median["tickets_opened"], "new_requests_opened_ticket": median["new_requests_opened_ticket"],
         "replies_threaded_ok": median["replies_threaded_ok"], "replies": median["replies"],
@@ -326,7 +329,8 @@ def report(db: str, mode: str, messages: int, results: list[dict], peer: dict) -
           f"peer {peer_rate} → ×{fig['ratio_vs_peer']} | threaded {fig['replies_threaded_ok']}/{fig['replies']} "
           f"{fig['threading']} | autoreplies ticketed {fig['autoreplies_ticketed']} | probe {fig['probe_ok']} "
           f"garbled {fig['garbled']} | attachments {fig['attachments']} | not stored {fig['not_stored']} "
-          f"| notifications {fig['notifications_total']} (to robots {fig['notifications_to_autoreplies']})")
+          f"| notifications {fig['notifications_total']} (to robots {fig['notifications_to_autoreplies']}) "
+          f"| load before runs {fig['load_1min_before_runs']}", flush=True)
     return fig
 
 
