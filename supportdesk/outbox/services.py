@@ -76,7 +76,7 @@ def outbox_enqueue(*, kind: str, ref: str, from_addr: str, to_addrs: Sequence[st
         subject=subject[:300], raw=raw, is_automatic=is_automatic, next_attempt_at=now, created_at=now,
         state=OutgoingMail.State.SUPPRESSED if suppressed else OutgoingMail.State.PENDING,
     )
-    if not suppressed:
+    if not suppressed and _should_kick():
         transaction.on_commit(_kick_worker)
     return mail
 
@@ -92,6 +92,15 @@ def outbox_is_ours(message_id: str) -> bool:
     """Whether a Message-ID is one this outbox generated (loop detection)."""
     mid = message_id.strip().strip("<>")
     return bool(mid) and OutgoingMail.objects.filter(message_id=mid).exists()
+
+
+def _should_kick() -> bool:
+    """Kick a Celery worker only when one listens on a real broker.
+
+    In the embedded mode (broker on local disk) the jobs loop flushes the outbox every few
+    seconds; kicks there would pile up as files that nobody reads.
+    """
+    return not settings.CELERY_BROKER_URL.startswith("filesystem://")
 
 
 def _kick_worker() -> None:

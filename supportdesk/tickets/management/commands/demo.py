@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -14,7 +17,7 @@ from django.utils import timezone
 from supportdesk.accounts.roles import ensure_groups
 from supportdesk.catalog.models import Release
 from supportdesk.catalog.services import catalog_sync_from_policy
-from supportdesk.customers.services import customer_add_phone, customer_for_email, customer_learn_zone
+from supportdesk.customers.services import customer_add_phone
 from supportdesk.kb.models import Article
 from supportdesk.policy import get_policy
 from supportdesk.tickets import services
@@ -109,23 +112,31 @@ class Command(BaseCommand):
                 "url": "" if body else f"https://www.softlab.tv/support/{slug}/", "state": "published"})
 
     def _tickets(self) -> None:
+        """Demo requests arrive through the real e-mail intake: checklist, acknowledgment, threading."""
+        from supportdesk.mail.ingest import ingest_raw
+
         now = timezone.now()
-        products = {p.key: p for p in catalog_sync_from_policy(get_policy()).values()}
-        for address, name, phone, offset, product, version, subject, body, hours_ago in TICKETS:
-            customer = customer_for_email(address=address, name=name, language="en" if "example" in address else "ru")
-            customer_learn_zone(customer=customer, utc_offset_minutes=offset)
-            if phone:
-                customer_add_phone(customer=customer, number=phone)
-            at = now - timedelta(hours=hours_ago)
-            ticket = services.ticket_create(customer=customer, subject=subject, channel="email",
-                                            contact_email=address, product=products[product],
-                                            reported_version=version, created_at=at)
-            services.ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, body_text=body,
-                                        subject=subject, from_addr=address, author_customer=customer,
-                                        created_at=at)
+        for index, (address, name, phone, offset, _product, _version, subject, body, hours_ago) in enumerate(TICKETS):
+            sent = (now - timedelta(hours=hours_ago)).astimezone(dt_timezone(timedelta(minutes=offset)))
+            raw = _demo_mail(sender=address, name=name, subject=subject, body=body, sent=sent,
+                             message_id=f"demo-{index}@{address.split('@')[1]}")
+            result = ingest_raw(raw, source="import", source_uid=f"demo-{index}", received_at=sent)
+            if phone and result.ticket_id:
+                customer_add_phone(customer=Ticket.objects.get(pk=result.ticket_id).customer, number=phone)
         waiting = Ticket.objects.get(subject="FDOnAir зависает при смене плейлиста")
         services.ticket_add_message(ticket=waiting, kind=Message.Kind.OUTGOING, author_user=None,
                                     body_text="Здравствуйте! Уточните, пожалуйста, версию FDOnAir и приложите "
                                               "файл FDOnAir.ini.", created_at=now - timedelta(hours=20))
         services.ticket_set_status(ticket=waiting, status=Status.WAITING_CUSTOMER, reason="asked for version",
                                    at=now - timedelta(hours=20))
+
+
+def _demo_mail(*, sender: str, name: str, subject: str, body: str, sent: datetime, message_id: str) -> bytes:
+    message = EmailMessage()
+    message["From"] = formataddr((name, sender))
+    message["To"] = get_policy().support_email
+    message["Subject"] = subject
+    message["Date"] = format_datetime(sent)
+    message["Message-ID"] = f"<{message_id}>"
+    message.set_content(body)
+    return message.as_bytes()
