@@ -31,6 +31,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from machine import cpu_model  # bench/machine.py (the script's folder is on sys.path)
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = (ROOT / ".." / "shared" / "bench").resolve()
 PEER_RESULTS = SHARED / "peer" / "results" / "b1_summary.json"
@@ -44,14 +46,7 @@ PEER_KEY = {("sqlite", "bulk"): "sqlite_bulk", ("sqlite", "arrival"): "sqlite_ar
 # ----------------------------------------------------------------- machine ----
 
 def machine(db_versions: dict[str, str]) -> dict[str, object]:
-    cpu = platform.processor() or "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model()
     return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
             "platform": platform.platform(), **db_versions}
 

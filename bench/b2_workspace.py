@@ -27,6 +27,8 @@ import time
 from html import unescape
 from pathlib import Path
 
+from machine import cpu_model  # bench/machine.py (the script's folder is on sys.path)
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "bench"
 sys.path.insert(0, str(ROOT))
@@ -88,14 +90,7 @@ def pg_create(args: argparse.Namespace, name: str) -> bool:
 
 
 def machine(db_version: str) -> dict:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model()
     return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "database": db_version}
 
 

@@ -24,6 +24,8 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from machine import cpu_model  # bench/machine.py (the script's folder is on sys.path)
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "bench"
 sys.path.insert(0, str(ROOT))
@@ -40,11 +42,7 @@ SUGGEST_TEXT = ("Здравствуйте! После обновления до 
 
 
 def machine(db: str, version: str) -> dict[str, object]:
-    cpu = platform.processor() or "unknown"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
+    cpu = cpu_model()
     return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "db": db, "db_version": version}
 
 

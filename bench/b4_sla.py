@@ -28,6 +28,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from machine import cpu_model  # bench/machine.py (the script's folder is on sys.path)
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from supportdesk.calendar.business import BusinessCalendar, parse_weekly_hours  # noqa: E402
@@ -41,14 +43,7 @@ SEED = 4
 
 
 def machine() -> dict[str, object]:
-    cpu = platform.processor() or "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model()
     return {
         "platform": platform.platform(),
         "cpu": cpu,
