@@ -19,7 +19,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from supportdesk.mail.ingest import IngestResult, ingest_raw
 
@@ -36,7 +36,9 @@ def _ingest_in_thread(raw: bytes, source: str) -> IngestResult:
     try:
         return ingest_raw(raw, source=source)
     finally:
-        close_old_connections()
+        # Pool threads outlive the server; a kept connection would hold the database open
+        # (and block dropping it) long after the delivery. Reconnecting costs a few ms per mail.
+        connection.close()
 
 
 class IntakeHandler:
