@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from email.message import EmailMessage
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from supportdesk.mail.parsing import parse_mail
@@ -101,8 +101,10 @@ def _check(**kwargs: Any) -> None:
     assert str(view.pop("subject")).strip() == subject.strip()
     expected.pop("subject")
     got_name, addr = view.pop("from")  # type: ignore[misc]
-    _their_name, their_addr = expected.pop("from")  # type: ignore[misc]
-    assert (addr, "".join(got_name.split())) == (their_addr, "".join(name.split()))
+    # Compared with the input, not the stdlib's reading: for names such as "; «" the stdlib
+    # builder's own header reads back as the empty address "<>".
+    expected.pop("from")
+    assert (addr, "".join(got_name.split())) == (kwargs["from_addr"], "".join(name.split()))
     assert view == expected
     ours, theirs = parse_mail(lean), parse_mail(stdlib)
     assert ours.subject == " ".join(subject.split()) or ours.subject == subject.strip()
@@ -185,6 +187,7 @@ def test_what_the_writer_does_not_handle_goes_to_the_stdlib() -> None:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(subject=st.text(alphabet=ALPHABET, max_size=160), name=st.text(alphabet=ALPHABET, max_size=60),
        text=st.text(alphabet=ALPHABET + "\n", max_size=400))
+@example(subject="", name="; «", text="")  # the stdlib's own writer loses this sender's address
 def test_any_subject_name_and_text_read_back_like_the_stdlib(subject: str, name: str, text: str) -> None:
     _check(from_addr="forward@softlab.tv", from_name=name, to=["ivanov@example.ru"], subject=subject, text=text,
            html=f"<p>{text}</p>", automatic=True)
