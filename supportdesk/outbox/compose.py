@@ -17,12 +17,8 @@ from django.utils import timezone
 
 from supportdesk.outbox import mime
 
-
-@dataclass(frozen=True)
-class OutgoingAttachment:
-    filename: str
-    content_type: str
-    content: bytes
+# One attachment type for both writers (the direct MIME writer and the stdlib fallback).
+OutgoingAttachment = mime.Part
 
 
 def new_message_id(domain: str | None = None) -> str:
@@ -122,8 +118,7 @@ def _lean(f: _Fields, text: str, html: str | None, language: str,
             headers.append(f"Precedence: {f.precedence}")
     except mime.Unsupported:
         return None
-    parts = [mime.Part(a.filename, a.content_type, a.content) for a in attachments]
-    return mime.build_raw(headers=headers, text=text, html=html, language=language, attachments=parts)
+    return mime.build_raw(headers=headers, text=text, html=html, language=language, attachments=attachments)
 
 
 def _stdlib(f: _Fields, text: str, html: str | None, language: str, attachments: Sequence[OutgoingAttachment],
