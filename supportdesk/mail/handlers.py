@@ -145,6 +145,7 @@ def place_customer_mail(*, parsed: ParsedMail, inbound_id: int, received_at: dat
     message = ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, author_customer=customer,
                                  inbound_id=inbound_id, attachments=attachment_data(parsed.attachments),
                                  created_at=received_at, **_message_fields(parsed))  # type: ignore[arg-type]
+    ticket = message.ticket  # the row as the service locked and saved it
     request_received.send(sender=Message, ticket=ticket, message=message, is_new_ticket=opened,
                           language=language, utc_offset=parsed.utc_offset,
                           attachments=attachment_infos(parsed.attachments), channel="email")

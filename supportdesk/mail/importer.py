@@ -29,6 +29,7 @@ from supportdesk.mail.handlers import Outcome
 from supportdesk.mail.ingest import IngestResult, dedupe_key_for, ingest_raw, process_claimed, process_inbound
 from supportdesk.mail.models import FINAL_STATES, InboundMail
 from supportdesk.mail.parsing import ParsedMail, parse_mail
+from supportdesk.search import index as search_index
 
 State = InboundMail.State
 STORE_BATCH = 200
@@ -213,7 +214,8 @@ def process_in_order(todo: list[_Todo], *, summary: ImportSummary, progress: Pro
         nonlocal done
         if not batch:
             return
-        with transaction.atomic():
+        # One search-index rebuild per ticket per batch, committed with the batch.
+        with transaction.atomic(), search_index.batched():
             _check_constraints_now()
             outcomes = [_process_fresh(item, parsed, received_at) for item, parsed in batch]
         for outcome in outcomes:  # counted once committed

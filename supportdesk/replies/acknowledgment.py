@@ -12,6 +12,7 @@ from supportdesk.catalog.models import Release, version_sort_key
 from supportdesk.policy import get_policy
 from supportdesk.replies.mailer import (
     SentMail,
+    answer_headers,
     is_own_address,
     is_own_message_id,
     send_ticket_mail,
@@ -148,7 +149,7 @@ def _acknowledge(ticket: Ticket, message: Message, language: str | None, *, fres
         ticket.refresh_from_db()
     context = ack_context(ticket, message.created_at, lang, message.body_text)
     sent = send_ticket_mail(ticket=ticket, kind="ack", mail=render_mail("ack", language=lang, context=context),
-                            automatic=True, auto_submitted="auto-replied")
+                            automatic=True, auto_submitted="auto-replied", thread=answer_headers(message))
     if sent.message is not None:
         ticket_add_event(ticket=ticket, event="ack_sent", data={
             "outgoing": sent.mail.pk, "message_id": sent.mail.message_id, "language": lang,

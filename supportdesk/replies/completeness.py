@@ -11,7 +11,7 @@ from supportdesk.checklist import AttachmentInfo, ChecklistResult, ProductSpec, 
 from supportdesk.policy import get_policy
 from supportdesk.policy.model import Product as PolicyProduct
 from supportdesk.tickets.models import Message, Ticket
-from supportdesk.tickets.services import ticket_set_checklist, ticket_set_product
+from supportdesk.tickets.services import ticket_apply_auto_check
 
 
 @lru_cache(maxsize=2)
@@ -35,21 +35,11 @@ def check_message(message: Message, attachments: Sequence[AttachmentInfo] = ()) 
                          attachments=attachments, products=product_specs())
 
 
-def _version_set_by_agent(ticket: Ticket) -> bool:
-    return (ticket.checklist or {}).get("version", {}).get("source") == "agent"
-
-
 def apply_check(*, ticket: Ticket, result: ChecklistResult) -> Ticket:
     """Store the result as the automatic checklist and fill product/version if nobody has."""
     items = {key: (bool(getattr(result, key)), result.evidence.get(key, ""))
              for key in ("description", "steps", "version", "settings")}
-    ticket = ticket_set_checklist(ticket=ticket, items=items, source="auto")
-    if _version_set_by_agent(ticket):
-        return ticket
-    product = ticket.product
-    if product is None and result.product_key:
+    product = None
+    if ticket.product_id is None and result.product_key:
         product = Product.objects.filter(key=result.product_key).first()
-    version = ticket.reported_version or (result.version or "")
-    if product != ticket.product or version != ticket.reported_version:
-        ticket = ticket_set_product(ticket=ticket, product=product, version=version, by_user=None)
-    return ticket
+    return ticket_apply_auto_check(ticket=ticket, items=items, product=product, version=result.version or "")

@@ -84,6 +84,17 @@ def thread_headers(ticket: Ticket) -> tuple[str, list[str]]:
     return in_reply_to, references
 
 
+def answer_headers(message: Message) -> tuple[str, list[str]]:
+    """(In-Reply-To, References) of a mail answering ``message`` (RFC 5322 §3.6.4): its
+    References followed by its own Message-ID."""
+    if not message.message_id:
+        return "", []
+    references = [*(r.strip("<>") for r in message.references.split() if r.strip("<>")), message.message_id]
+    if len(references) > 20:
+        references = references[:1] + references[-19:]
+    return message.message_id, references
+
+
 def _lock_address(ticket: Ticket) -> None:
     """Serialise automatic mail per customer, so two workers cannot both pass the daily limit."""
     if not connection.features.has_select_for_update:
@@ -111,11 +122,14 @@ def send_ticket_mail(
     attachments: Sequence[AttachmentData] = (),
     event_data: dict | None = None,
     at: datetime | None = None,
+    thread: tuple[str, list[str]] | None = None,
 ) -> SentMail:
     """Compose, store in the outbox and record on the ticket, in one transaction.
 
     Automatic mail over the per-address daily limit, or to our own addresses, is stored
     as suppressed (never sent) and leaves an event on the ticket instead of a message.
+    ``thread`` = (In-Reply-To, References) when the caller knows which mail it answers;
+    otherwise the ticket's conversation gives them.
     """
     to = ticket.contact_email.strip()
     if not to:
@@ -129,7 +143,7 @@ def send_ticket_mail(
         if automatic:
             _lock_address(ticket)
             reason = _suppression_reason(to, now)
-        in_reply_to, references = thread_headers(ticket)
+        in_reply_to, references = thread if thread is not None else thread_headers(ticket)
         message_id, raw = build_message(
             from_addr=sender, from_name=sender_name, to=[to], subject=mail.subject, text=mail.text,
             html=mail.html, reply_to=sender, in_reply_to=in_reply_to or None, references=references,

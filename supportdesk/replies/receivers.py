@@ -13,10 +13,10 @@ from django.dispatch import receiver
 from supportdesk.checklist import AttachmentInfo
 from supportdesk.outbox.models import OutgoingMail
 from supportdesk.outbox.services import mail_failed_permanently
-from supportdesk.replies.acknowledgment import send_acknowledgment, send_acknowledgment_fresh
+from supportdesk.replies.acknowledgment import send_acknowledgment_fresh
 from supportdesk.replies.completeness import apply_check, check_message
 from supportdesk.tickets.models import Message, Ticket
-from supportdesk.tickets.services import ticket_add_event, ticket_mark_unreachable
+from supportdesk.tickets.services import ticket_add_event, ticket_forget, ticket_mark_unreachable
 from supportdesk.tickets.signals import request_received
 
 log = logging.getLogger(__name__)
@@ -27,23 +27,23 @@ def on_request_received(sender: Any, *, ticket: Ticket, message: Message, is_new
                         language: str = "", attachments: Sequence[AttachmentInfo] = (), channel: str = "",
                         **kwargs: Any) -> None:
     # Our bug in the check or the mail must not cost the customer's request: each runs in
-    # a savepoint, and a failure leaves an event for the agents instead of undoing the intake.
-    fresh = False  # whether ``ticket`` is the row as the check's services just saved it
+    # a savepoint, and a failure leaves an event for the agents instead of undoing the intake
+    # (the ticket is read again: the rolled-back savepoint may have changed the instance).
     try:
         with transaction.atomic():
             ticket = apply_check(ticket=ticket, result=check_message(message, attachments))
-            fresh = True
     except Exception as exc:
         log.exception("completeness check failed on ticket %s", ticket.pk)
+        ticket = ticket_forget(ticket)
         ticket_add_event(ticket=ticket, event="checklist_failed", data={"error": repr(exc)[:300]})
     if not (is_new_ticket and (channel or ticket.channel) == "email"):
         return
-    send = send_acknowledgment_fresh if fresh else send_acknowledgment
     try:
         with transaction.atomic():
-            send(ticket=ticket, message=message, language=language or ticket.language)
+            send_acknowledgment_fresh(ticket=ticket, message=message, language=language or ticket.language)
     except Exception as exc:
         log.exception("acknowledgment failed on ticket %s", ticket.pk)
+        ticket = ticket_forget(ticket)
         ticket_add_event(ticket=ticket, event="ack_failed", data={"error": repr(exc)[:300]})
 
 

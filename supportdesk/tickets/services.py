@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -64,9 +64,36 @@ def _now(at: datetime | None) -> datetime:
     return at or timezone.now()
 
 
+def _transaction_of(ticket: Ticket) -> object | None:
+    """The outermost atomic block of the ticket's connection, or None outside a transaction."""
+    conn = connections[ticket._state.db or "default"]
+    return conn.atomic_blocks[0] if conn.in_atomic_block and conn.atomic_blocks else None
+
+
+def _hold(ticket: Ticket) -> Ticket:
+    """Remember that this instance is the row as this transaction created or locked it."""
+    ticket._sd_held_by = _transaction_of(ticket)  # type: ignore[attr-defined]
+    return ticket
+
+
+def ticket_forget(ticket: Ticket) -> Ticket:
+    """After a rolled-back savepoint: the instance may hold changes the database lost, so
+    read it again (the next service re-reads it under its lock)."""
+    ticket._sd_held_by = None  # type: ignore[attr-defined]
+    ticket.refresh_from_db()
+    return ticket
+
+
 def _locked(ticket: Ticket) -> Ticket:
-    """Re-read the ticket under a row lock so concurrent writers serialise."""
-    return Ticket.objects.select_for_update().get(pk=ticket.pk)
+    """Re-read the ticket under a row lock so concurrent writers serialise.
+
+    A ticket this very transaction created or already locked comes back as it is: its row
+    lock is held until commit, so nobody else changed the row, and our own writes went
+    through this instance (the intake's ticket passes through five services per mail)."""
+    held_by = getattr(ticket, "_sd_held_by", None)
+    if held_by is not None and held_by is _transaction_of(ticket):
+        return ticket
+    return _hold(Ticket.objects.select_for_update().get(pk=ticket.pk))
 
 
 def _record_status(ticket: Ticket, to_status: str, *, at: datetime, by_user: User | None,
@@ -128,6 +155,7 @@ def ticket_create(
         ticket.save()
         StatusChange.objects.create(ticket=ticket, from_status="", to_status=Status.NEW, at=at,
                                     by_user=by_user, reason="created")
+        _hold(ticket)
     return ticket
 
 
@@ -339,6 +367,42 @@ def ticket_set_checklist(*, ticket: Ticket, items: dict[str, tuple[bool, str]], 
         if by_user is not None:
             ticket_add_event(ticket=ticket, event="checklist", by_user=by_user,
                              data={k: v[0] for k, v in items.items()})
+    return ticket
+
+
+def ticket_apply_auto_check(*, ticket: Ticket, items: dict[str, tuple[bool, str]],
+                            product: Product | None, version: str) -> Ticket:
+    """The automatic completeness check of a customer message, in one locked write.
+
+    Checklist items as ``ticket_set_checklist(source="auto")`` sets them (never over an
+    agent's decision or an item already present); then, unless an agent set the version,
+    the product and version detected fill what nobody has set yet, with a "product" event.
+    """
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        current = ticket.checklist or {}
+        for item, (present, evidence) in items.items():
+            previous = current.get(item)
+            if previous and (previous.get("source") == "agent" or previous.get("present")):
+                continue
+            _set_item(ticket, item, present, source="auto", evidence=evidence)
+        fields = ["checklist", "checklist_complete", "updated_at"]
+        changed = False
+        if (ticket.checklist or {}).get("version", {}).get("source") != "agent":
+            if ticket.product_id is None and product is not None:
+                ticket.product = product
+                changed = True
+            version = version.strip()[:40]
+            if not ticket.reported_version and version:
+                ticket.reported_version = version
+                _set_item(ticket, "version", True, source="auto", evidence=version)
+                changed = True
+        if changed:
+            fields += ["product", "reported_version"]
+        ticket.save(update_fields=fields)
+        if changed:
+            ticket_add_event(ticket=ticket, event="product", data={
+                "product": ticket.product.name if ticket.product else None, "version": ticket.reported_version})
     return ticket
 
 

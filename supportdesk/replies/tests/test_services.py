@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -183,6 +184,18 @@ class AcknowledgmentVariantTests(BaseTestCase):
         assert "6.3.0" in text and "https://www.softlab.tv/dl/fts630" in text and "free" in text
         assert "spam folder" in text
 
+    def test_the_acknowledgment_answers_the_request_in_its_own_thread(self):
+        # RFC 5322 §3.6.4: In-Reply-To is the request, References its chain plus the request.
+        ticket = self.make_ticket()
+        Message.objects.filter(ticket=ticket).update(message_id="req-7@tv-sibir.ru",
+                                                     references="root@tv-sibir.ru <mid@tv-sibir.ru>")
+        mail = self._ack(ticket)
+        msg = parsed(bytes(mail.raw))
+        assert msg["In-Reply-To"] == "<req-7@tv-sibir.ru>"
+        assert msg["References"].split() == ["<root@tv-sibir.ru>", "<mid@tv-sibir.ru>", "<req-7@tv-sibir.ru>"]
+        ack = Message.objects.get(outgoing_id=mail.pk)
+        assert ack.in_reply_to == "req-7@tv-sibir.ru"
+
     def test_no_acknowledgment_for_our_own_mail_or_robots(self):
         own = self.make_ticket(customer=self.customer)
         own.contact_email = "forward@softlab.tv"
@@ -213,6 +226,24 @@ class AcknowledgmentVariantTests(BaseTestCase):
                 assert self._ack(ticket) is None
         assert Message.objects.filter(ticket=ticket, event="ack_failed").exists()
         assert ticket.messages.filter(kind=Message.Kind.INCOMING).exists()
+
+    def test_a_failed_check_leaves_no_trace_on_the_ticket_the_ack_describes(self):
+        # The check's savepoint rolls back after the instance was changed in memory: the ticket
+        # is read again, so the acknowledgment asks for the version the database does not have.
+        ticket = self.make_ticket(body="Forward TS 6.2.1: не выводятся титры на SDI-выход.")
+        real = tickets.ticket_add_event
+
+        def failing(**kwargs):
+            if kwargs.get("event") == "product":
+                raise RuntimeError("event store broken")
+            return real(**kwargs)
+
+        with mock.patch("supportdesk.tickets.services.ticket_add_event", side_effect=failing):
+            mail = self._ack(ticket)
+        ticket.refresh_from_db()
+        assert ticket.reported_version == "" and ticket.product_id is None
+        assert Message.objects.filter(ticket=ticket, event="checklist_failed").exists()
+        assert "Версия установленного ПО" in text_part(parsed(bytes(mail.raw)))
 
     def test_an_administrator_overrides_a_template(self):
         with tempfile.TemporaryDirectory() as tmp:
