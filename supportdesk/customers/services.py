@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import IntegrityError, transaction
 
 from supportdesk.customers.models import Customer, CustomerEmail, CustomerPhone
@@ -52,6 +54,12 @@ def customer_add_email(*, customer: Customer, address: str) -> CustomerEmail:
     email, _ = CustomerEmail.objects.get_or_create(address=address.strip().lower(),
                                                    defaults={"customer": customer})
     return email
+
+
+def customer_email_bounced(*, addresses: list[str], at: datetime) -> int:
+    """Mail to these addresses bounced or failed for good: the agents see them marked."""
+    wanted = [a.strip().lower() for a in addresses if a.strip()]
+    return CustomerEmail.objects.filter(address__in=wanted).update(bounced_at=at) if wanted else 0
 
 
 def customer_learn_zone(*, customer: Customer, utc_offset_minutes: int | None) -> None:

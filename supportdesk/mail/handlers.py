@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from supportdesk.checklist.model import AttachmentInfo
-from supportdesk.customers.models import CustomerEmail
-from supportdesk.customers.services import customer_for_email, customer_learn_zone
+from supportdesk.customers.services import customer_email_bounced, customer_for_email, customer_learn_zone
 from supportdesk.mail.parsing import ParsedAttachment, ParsedMail
 from supportdesk.mail.parsing.charsets import decode_bytes
 from supportdesk.mail.routing import Route, route_customer_mail, route_robot_mail, strip_ticket_tags
@@ -110,7 +109,7 @@ def place_robot(*, parsed: ParsedMail, inbound_id: int, received_at: datetime) -
     if parsed.is_bounce:
         recipient = parsed.bounced_recipient or (ticket.contact_email if ticket else "")
         if recipient:
-            CustomerEmail.objects.filter(address=recipient.lower()).update(bounced_at=received_at)
+            customer_email_bounced(addresses=[recipient], at=received_at)
         if ticket is not None:
             reason = f"mail to {recipient or ticket.contact_email} bounced: {parsed.subject}".strip()
             ticket_mark_unreachable(ticket=ticket, reason=reason)

@@ -138,7 +138,7 @@ def send_ticket_mail(
     now = at or timezone.now()
     sender = policy.support_email
     sender_name = policy.support.name_en if mail.language == "en" else policy.support.name
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # nothing in here is caught: no savepoint needed
         reason = ""
         if automatic:
             _lock_address(ticket)

@@ -9,8 +9,10 @@ from typing import Any
 
 from django.db import transaction
 from django.dispatch import receiver
+from django.utils import timezone
 
 from supportdesk.checklist import AttachmentInfo
+from supportdesk.customers.services import customer_email_bounced
 from supportdesk.outbox.models import OutgoingMail
 from supportdesk.outbox.services import mail_failed_permanently
 from supportdesk.replies.acknowledgment import send_acknowledgment_fresh
@@ -56,4 +58,5 @@ def on_mail_failed(sender: Any, *, mail: OutgoingMail, **kwargs: Any) -> None:
     if ticket is None:
         return
     reason = f"{mail.smtp_code or ''} {mail.last_error}".strip()
+    customer_email_bounced(addresses=mail.to_addrs.split(","), at=timezone.now())
     ticket_mark_unreachable(ticket=ticket, reason=f"{mail.to_addrs}: {reason}"[:300])

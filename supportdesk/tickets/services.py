@@ -139,7 +139,7 @@ def ticket_create(
     if channel not in accepted:
         raise ChannelNotAccepted(channel, accepted)
     at = _now(created_at)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # nothing in here is caught: no savepoint needed
         ticket = Ticket(
             subject=(subject.strip() or "(no subject)")[:300],
             customer=customer,
@@ -205,44 +205,48 @@ def ticket_add_message(
     if kind not in Message.Kind.values:
         raise InvalidAction(f"unknown message kind {kind!r}")
     at = _now(created_at)
-    with transaction.atomic():
+    customer_speaks = kind == Message.Kind.INCOMING and not is_robot
+    # No savepoint of its own (a round trip each way on the hot intake path): an error here
+    # rolls back the caller's transaction; the refusal is raised after the block, not in it.
+    with transaction.atomic(savepoint=False):
         ticket = _locked(ticket)
-        customer_speaks = kind == Message.Kind.INCOMING and not is_robot
-        if customer_speaks and ticket.status == Status.CLOSED:
-            raise TicketClosed(f"ticket #{ticket.pk} is closed; a new message starts a new ticket")
-        if answers_customer is None:
-            answers_customer = kind == Message.Kind.OUTGOING and not is_automatic
-        message = Message.objects.create(
-            ticket=ticket, kind=kind, channel=channel or ticket.channel, author_user=author_user,
-            author_customer=author_customer, from_addr=from_addr[:254], to_addrs=to_addrs,
-            subject=subject[:300], body_text=body_text, body_html=body_html, quoted_start=quoted_start,
-            is_automatic=is_automatic, is_robot=is_robot, answers_customer=answers_customer,
-            event=event[:40], event_data=event_data or {}, message_id=message_id[:255],
-            in_reply_to=in_reply_to[:255], references=references, inbound_id=inbound_id,
-            outgoing_id=outgoing_id, created_at=at,
-        )
-        if attachments:
-            _store_attachments(message, attachments)
-        fields: list[str] = []
-        if customer_speaks:
-            ticket.last_customer_message_at = at
-            fields.append("last_customer_message_at")
-            if ticket.status in (*PAUSED_STATUSES, Status.SOLVED):
-                _apply_status(ticket, Status.OPEN, at=at, by_user=None, reason="customer replied")
-                fields += ["status", "solved_at"]
-            fields += _start_reply_clock(ticket, at)
-        elif answers_customer and kind in (Message.Kind.OUTGOING, Message.Kind.CALL):
-            ticket.last_agent_message_at = at
-            fields.append("last_agent_message_at")
-            if ticket.first_response_at is None:
-                ticket.first_response_at = at
-                fields.append("first_response_at")
-            fields += _clear_reply_clock(ticket)
-            if ticket.status == Status.NEW:
-                _apply_status(ticket, Status.OPEN, at=at, by_user=author_user, reason="answered")
-                fields.append("status")
-        if fields:
-            ticket.save(update_fields=sorted(set(fields)) + ["updated_at"])
+        closed = customer_speaks and ticket.status == Status.CLOSED
+        if not closed:
+            if answers_customer is None:
+                answers_customer = kind == Message.Kind.OUTGOING and not is_automatic
+            message = Message.objects.create(
+                ticket=ticket, kind=kind, channel=channel or ticket.channel, author_user=author_user,
+                author_customer=author_customer, from_addr=from_addr[:254], to_addrs=to_addrs,
+                subject=subject[:300], body_text=body_text, body_html=body_html, quoted_start=quoted_start,
+                is_automatic=is_automatic, is_robot=is_robot, answers_customer=answers_customer,
+                event=event[:40], event_data=event_data or {}, message_id=message_id[:255],
+                in_reply_to=in_reply_to[:255], references=references, inbound_id=inbound_id,
+                outgoing_id=outgoing_id, created_at=at,
+            )
+            if attachments:
+                _store_attachments(message, attachments)
+            fields: list[str] = []
+            if customer_speaks:
+                ticket.last_customer_message_at = at
+                fields.append("last_customer_message_at")
+                if ticket.status in (*PAUSED_STATUSES, Status.SOLVED):
+                    _apply_status(ticket, Status.OPEN, at=at, by_user=None, reason="customer replied")
+                    fields += ["status", "solved_at"]
+                fields += _start_reply_clock(ticket, at)
+            elif answers_customer and kind in (Message.Kind.OUTGOING, Message.Kind.CALL):
+                ticket.last_agent_message_at = at
+                fields.append("last_agent_message_at")
+                if ticket.first_response_at is None:
+                    ticket.first_response_at = at
+                    fields.append("first_response_at")
+                fields += _clear_reply_clock(ticket)
+                if ticket.status == Status.NEW:
+                    _apply_status(ticket, Status.OPEN, at=at, by_user=author_user, reason="answered")
+                    fields.append("status")
+            if fields:
+                ticket.save(update_fields=sorted(set(fields)) + ["updated_at"])
+    if closed:
+        raise TicketClosed(f"ticket #{ticket.pk} is closed; a new message starts a new ticket")
     return message
 
 
@@ -378,7 +382,7 @@ def ticket_apply_auto_check(*, ticket: Ticket, items: dict[str, tuple[bool, str]
     agent's decision or an item already present); then, unless an agent set the version,
     the product and version detected fill what nobody has set yet, with a "product" event.
     """
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # its caller's savepoint catches what fails here
         ticket = _locked(ticket)
         current = ticket.checklist or {}
         for item, (present, evidence) in items.items():

@@ -123,6 +123,8 @@ class ReplyTests(BaseTestCase):
         ticket.refresh_from_db()
         assert ticket.unreachable_by_email and "550" in ticket.unreachable_reason
         assert ticket.messages.filter(event="bounced").exists()
+        # The address itself is marked, as a bounce marks it: the ticket page shows it.
+        assert self.customer.emails.get(address=ticket.contact_email).bounced_at is not None
 
 
 class ChecklistWiringTests(BaseTestCase):
