@@ -33,6 +33,8 @@ _REPLY_PREFIX = re.compile(r"^\s*(?:re|ha|aw|sv|vs|отв|ответ)\s*(?:\[\d+
 _WS = re.compile(r"\s+")
 _OUTBOX_REF = re.compile(r"^ticket:(\d+)$")
 MAX_MERGE_HOPS = 10
+SUBJECT_SCAN_PAGE = 200  # (id, subject) rows the subject rule reads per query
+SUBJECT_SCAN_MAX = 2000  # and at most this many per scope: the rule is a fallback, not a search
 PUBLIC_MAIL_DOMAINS = frozenset({
     "mail.ru", "bk.ru", "list.ru", "inbox.ru", "internet.ru", "yandex.ru", "ya.ru", "yandex.com", "yandex.by",
     "yandex.kz", "yandex.ua", "narod.ru", "rambler.ru", "ro.ru", "lenta.ru", "autorambler.ru", "myrambler.ru",
@@ -135,23 +137,35 @@ def organisation_domain(address: str) -> str | None:
 def ticket_by_subject(*, subject: str, customer: Customer, address: str, since: datetime) -> Ticket | None:
     """The most recent open ticket with the same subject, if the mail is a reply: the sender's
     own first, else a colleague's at the same company domain (a colleague often answers for
-    the one who wrote first)."""
+    the one who wrote first).
+
+    Every open ticket of the window is considered, newest first: a company with many open
+    tickets must not push the sender's own older one out of a small page (a bulk import of
+    an archive puts every ticket in the window). Only ids and subjects are read, the scan
+    stops at the first match and after SUBJECT_SCAN_MAX tickets per scope."""
     if not is_reply_subject(subject):
         return None
     wanted = base_subject(subject)
     if not wanted:
         return None
-    same = Q(customer=customer)
+    recent = (Ticket.objects.filter(status__in=OPEN_STATUSES, merged_into__isnull=True)
+              .filter(Q(created_at__gte=since) | Q(last_customer_message_at__gte=since)))
+    scopes = [Q(customer=customer)]
     domain = organisation_domain(address)
     if domain:
-        same |= Q(contact_email__endswith="@" + domain)
-    candidates = (Ticket.objects.filter(same, status__in=OPEN_STATUSES, merged_into__isnull=True)
-                  .filter(Q(created_at__gte=since) | Q(last_customer_message_at__gte=since))
-                  .order_by("-created_at", "-id"))
-    matches = [t for t in candidates[:100] if base_subject(t.subject) == wanted]
-    own = [t for t in matches if t.customer_id == customer.pk]
-    best = own or matches
-    return best[0] if best else None
+        scopes.append(Q(contact_email__endswith="@" + domain) & ~Q(customer=customer))
+    for scope in scopes:
+        rows = recent.filter(scope).order_by("-created_at", "-id").values_list("pk", "subject")
+        start = 0
+        while start < SUBJECT_SCAN_MAX:
+            page = list(rows[start:start + SUBJECT_SCAN_PAGE])
+            for pk, ticket_subject in page:
+                if base_subject(ticket_subject) == wanted:
+                    return Ticket.objects.get(pk=pk)
+            if len(page) < SUBJECT_SCAN_PAGE:
+                break
+            start += SUBJECT_SCAN_PAGE
+    return None
 
 
 def route_customer_mail(
