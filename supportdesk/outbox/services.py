@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -103,13 +104,27 @@ def _should_kick() -> bool:
     return not settings.CELERY_BROKER_URL.startswith("filesystem://")
 
 
+# One flush for all the mail committed within this many seconds (a bulk import commits an
+# acknowledgment every few milliseconds; one task each would flood the broker).
+KICK_DELAY = 1.0
+_KICK_MARGIN = 0.2  # the worker's clock may run a little ahead of ours
+_next_flush = 0.0  # time.monotonic() at which the flush already asked for runs
+
+
 def _kick_worker() -> None:
-    """Ask a worker to flush now; the periodic flush picks the row up anyway if this fails."""
+    """Ask a worker to flush in KICK_DELAY seconds, unless a flush already asked for runs
+    after this commit anyway; the periodic flush picks the row up if this fails."""
+    global _next_flush
     from supportdesk.outbox.tasks import outbox_flush
 
+    now = time.monotonic()
+    if now < _next_flush - _KICK_MARGIN:
+        return
+    _next_flush = now + KICK_DELAY
     try:
-        outbox_flush.delay()
+        outbox_flush.apply_async(countdown=KICK_DELAY)
     except Exception:  # the broker may be down; the database still holds the mail
+        _next_flush = 0.0
         log.warning("could not enqueue an outbox flush; the periodic flush will send it", exc_info=True)
 
 

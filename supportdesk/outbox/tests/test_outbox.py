@@ -193,3 +193,29 @@ class DkimTests(TestCase):
         assert "outbox.E002" in ids
         with override_settings(DKIM_SELECTOR="", DKIM_DOMAIN="", DKIM_PRIVATE_KEY_FILE=""):
             assert dkim_configuration() == [] and [m.id for m in dkim_enabled()] == ["outbox.W001"]
+
+
+class WorkerKickTests(TestCase):
+    """A bulk import commits an acknowledgment every few milliseconds: one flush task for all
+    the mail committed within KICK_DELAY, never a mail left without a flush after it."""
+
+    def test_one_delayed_flush_covers_the_commits_before_it_runs(self):
+        clock = [1000.0]
+        with mock.patch.object(services, "_next_flush", 0.0), \
+                mock.patch("supportdesk.outbox.services.time.monotonic", side_effect=lambda: clock[0]), \
+                mock.patch("supportdesk.outbox.tasks.outbox_flush.apply_async") as send:
+            services._kick_worker()
+            clock[0] += 0.5  # committed before the asked-for flush runs: covered by it
+            services._kick_worker()
+            assert send.call_count == 1 and send.call_args.kwargs == {"countdown": services.KICK_DELAY}
+            clock[0] += 0.4  # within the margin of the flush's start: ask for another
+            services._kick_worker()
+            assert send.call_count == 2
+
+    def test_a_broker_failure_does_not_silence_later_kicks(self):
+        with mock.patch.object(services, "_next_flush", 0.0), \
+                mock.patch("supportdesk.outbox.tasks.outbox_flush.apply_async",
+                           side_effect=[ConnectionError("broker down"), None]) as send:
+            services._kick_worker()
+            services._kick_worker()
+        assert send.call_count == 2
