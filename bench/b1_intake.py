@@ -35,7 +35,10 @@ from machine import cpu_model  # bench/machine.py (the script's folder is on sys
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = (ROOT / ".." / "shared" / "bench").resolve()
-PEER_RESULTS = SHARED / "peer" / "results" / "b1_summary.json"
+PEER_RESULTS = SHARED / "peer" / "results" / "b1_summary.json"  # as published with the harness
+# Written by ../shared/bench/peer/run_b1.sh on this machine: preferred, so the ratio compares
+# runs made back to back on one machine (the published figures are from another day).
+PEER_LOCAL = Path("/tmp/peer/results/b1/summary.json")
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 PG_BASE = "postgres://postgres@127.0.0.1:5432/"
 WORK = Path(os.environ.get("B1_WORK", tempfile.gettempdir())) / "sd_b1"
@@ -261,6 +264,8 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--intake-only", action="store_true",
                     help="diagnostic: disconnect other modules' receivers (not the B1 workload)")
+    ap.add_argument("--peer-results", help="the peer's b1 summary.json (default: this machine's run of "
+                    f"run_b1.sh at {PEER_LOCAL} if present, else the published {PEER_RESULTS.name})")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--corpus", help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
@@ -272,9 +277,11 @@ def main() -> None:
     if args.intake_only:
         os.environ["B1_INTAKE_ONLY"] = "1"
     versions = db_versions()
-    peer = json.loads(PEER_RESULTS.read_text()) if PEER_RESULTS.exists() else {}
+    peer_file = Path(args.peer_results) if args.peer_results else (PEER_LOCAL if PEER_LOCAL.exists() else PEER_RESULTS)
+    peer = json.loads(peer_file.read_text()) if peer_file.exists() else {}
     print("machine:", json.dumps(machine(versions), ensure_ascii=False))
-    figures: dict[str, object] = {"machine": machine(versions), "runs": args.runs,
+    print("peer figures from:", peer_file if peer else "(none)")
+    figures: dict[str, object] = {"machine": machine(versions), "runs": args.runs, "peer_results": str(peer_file),
                                   "processing": "intake only (diagnostic)" if args.intake_only else "full"}
     for messages in args.messages:
         corpus_dir = corpus(messages)
