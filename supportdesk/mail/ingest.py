@@ -119,7 +119,9 @@ def store_raw(raw: bytes, *, source: str, source_uid: str = "", mailbox: Mailbox
     source_uid = source_uid[:300]
     known = Q(dedupe_key=key, state__in=FINAL_STATES)
     if source_uid:
-        known |= Q(source=source, source_uid=source_uid)
+        # The "non-empty" term repeats the partial unique index's condition: without it the
+        # database cannot use that index for this branch and scans every stored mail.
+        known |= Q(source=source, source_uid=source_uid) & ~Q(source_uid="")
     rows = list(InboundMail.objects.filter(known).defer("raw")[:5])
     for row in rows:
         if source_uid and row.source == source and row.source_uid == source_uid:
@@ -137,7 +139,7 @@ def store_raw(raw: bytes, *, source: str, source_uid: str = "", mailbox: Mailbox
     except IntegrityError:
         if not source_uid:
             raise
-        return InboundMail.objects.defer("raw").get(source=source, source_uid=source_uid), False
+        return InboundMail.objects.defer("raw").exclude(source_uid="").get(source=source, source_uid=source_uid), False
     return row, True
 
 

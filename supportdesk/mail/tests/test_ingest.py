@@ -8,6 +8,10 @@ from email.utils import format_datetime
 from typing import Any
 from unittest import mock
 
+import pytest
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from supportdesk.customers.models import Customer, CustomerEmail
@@ -295,3 +299,27 @@ class SpamAndQuarantineTests(IngestTestCase):
         row = InboundMail.objects.get(pk=result.inbound_id)
         self.assertEqual(row.state, "quarantined")
         self.assertTrue(row.error.startswith("sender:"))
+
+
+class InboundLookupPlanTests(TestCase):
+    """Every delivery looks up its (source, uid) and its dedupe key: on indexes, not by
+    reading every stored mail (a scan made the intake slower with every mail it held)."""
+
+    def test_the_store_lookups_use_indexes(self):
+        if connection.vendor != "sqlite":
+            pytest.skip("SQLite plans on an empty table; PostgreSQL's planner scans tiny tables anyway")
+        from supportdesk.mail.importer import _store_batch
+
+        with CaptureQueriesContext(connection) as queries:
+            ingest_raw(b"Message-ID: <plan@x.ru>\r\nFrom: a@x.ru\r\nSubject: s\r\n\r\nbody\r\n", source="lmtp",
+                       source_uid="uid-1")
+            _store_batch([b"Message-ID: <plan2@x.ru>\r\nFrom: a@x.ru\r\n\r\nb\r\n"], source="import",
+                         received_at=timezone.now())
+        lookups = [q["sql"] for q in queries.captured_queries
+                   if q["sql"].startswith("SELECT") and 'FROM "mail_inboundmail"' in q["sql"]]
+        assert lookups
+        with connection.cursor() as cursor:
+            for sql in lookups:
+                cursor.execute("EXPLAIN QUERY PLAN " + sql)
+                plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+                assert "SCAN mail_inboundmail" not in plan, (sql, plan)
