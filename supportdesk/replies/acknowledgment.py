@@ -129,24 +129,15 @@ def should_acknowledge(ticket: Ticket, message: Message) -> str:
 
 
 def send_acknowledgment(*, ticket: Ticket, message: Message, language: str | None = None) -> SentMail | None:
-    """Render and enqueue the acknowledgment, with an "ack_sent" event; None when skipped."""
-    return _acknowledge(ticket, message, language, fresh=False)
+    """Render and enqueue the acknowledgment, with an "ack_sent" event; None when skipped.
 
-
-def send_acknowledgment_fresh(*, ticket: Ticket, message: Message, language: str | None = None) -> SentMail | None:
-    """As send_acknowledgment, for a ``ticket`` this transaction has just read under lock and
-    saved (what the ticket services return): re-reading it would return the same row."""
-    return _acknowledge(ticket, message, language, fresh=True)
-
-
-def _acknowledge(ticket: Ticket, message: Message, language: str | None, *, fresh: bool) -> SentMail | None:
+    ``ticket`` is the row as the caller's transaction holds it (the ticket services return it
+    so, and a caller whose savepoint rolled back reads it again with ``ticket_forget``)."""
     reason = should_acknowledge(ticket, message)
     if reason:
         ticket_add_event(ticket=ticket, event="ack_skipped", data={"reason": reason})
         return None
     lang = mail_language(language or ticket.language)
-    if not fresh:
-        ticket.refresh_from_db()
     context = ack_context(ticket, message.created_at, lang, message.body_text)
     sent = send_ticket_mail(ticket=ticket, kind="ack", mail=render_mail("ack", language=lang, context=context),
                             automatic=True, auto_submitted="auto-replied", thread=answer_headers(message))

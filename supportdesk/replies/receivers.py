@@ -15,7 +15,7 @@ from supportdesk.checklist import AttachmentInfo
 from supportdesk.customers.services import customer_email_bounced
 from supportdesk.outbox.models import OutgoingMail
 from supportdesk.outbox.services import mail_failed_permanently
-from supportdesk.replies.acknowledgment import send_acknowledgment_fresh
+from supportdesk.replies.acknowledgment import send_acknowledgment
 from supportdesk.replies.completeness import apply_check, check_message
 from supportdesk.tickets.models import Message, Ticket
 from supportdesk.tickets.services import ticket_add_event, ticket_forget, ticket_mark_unreachable
@@ -42,7 +42,7 @@ def on_request_received(sender: Any, *, ticket: Ticket, message: Message, is_new
         return
     try:
         with transaction.atomic():
-            send_acknowledgment_fresh(ticket=ticket, message=message, language=language or ticket.language)
+            send_acknowledgment(ticket=ticket, message=message, language=language or ticket.language)
     except Exception as exc:
         log.exception("acknowledgment failed on ticket %s", ticket.pk)
         ticket = ticket_forget(ticket)

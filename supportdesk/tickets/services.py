@@ -225,29 +225,39 @@ def ticket_add_message(
             )
             if attachments:
                 _store_attachments(message, attachments)
-            fields: list[str] = []
-            if customer_speaks:
-                ticket.last_customer_message_at = at
-                fields.append("last_customer_message_at")
-                if ticket.status in (*PAUSED_STATUSES, Status.SOLVED):
-                    _apply_status(ticket, Status.OPEN, at=at, by_user=None, reason="customer replied")
-                    fields += ["status", "solved_at"]
-                fields += _start_reply_clock(ticket, at)
-            elif answers_customer and kind in (Message.Kind.OUTGOING, Message.Kind.CALL):
-                ticket.last_agent_message_at = at
-                fields.append("last_agent_message_at")
-                if ticket.first_response_at is None:
-                    ticket.first_response_at = at
-                    fields.append("first_response_at")
-                fields += _clear_reply_clock(ticket)
-                if ticket.status == Status.NEW:
-                    _apply_status(ticket, Status.OPEN, at=at, by_user=author_user, reason="answered")
-                    fields.append("status")
+            fields = _message_effects(ticket, at=at, customer_speaks=customer_speaks,
+                                      agent_answers=answers_customer and kind in (Message.Kind.OUTGOING,
+                                                                                  Message.Kind.CALL),
+                                      by_user=author_user)
             if fields:
                 ticket.save(update_fields=sorted(set(fields)) + ["updated_at"])
     if closed:
         raise TicketClosed(f"ticket #{ticket.pk} is closed; a new message starts a new ticket")
     return message
+
+
+def _message_effects(ticket: Ticket, *, at: datetime, customer_speaks: bool, agent_answers: bool,
+                     by_user: User | None) -> list[str]:
+    """A new message's effect on the locked ticket's lifecycle and reply clock; the fields to save."""
+    fields: list[str] = []
+    if customer_speaks:
+        ticket.last_customer_message_at = at
+        fields.append("last_customer_message_at")
+        if ticket.status in (*PAUSED_STATUSES, Status.SOLVED):
+            _apply_status(ticket, Status.OPEN, at=at, by_user=None, reason="customer replied")
+            fields += ["status", "solved_at"]
+        fields += _start_reply_clock(ticket, at)
+    elif agent_answers:
+        ticket.last_agent_message_at = at
+        fields.append("last_agent_message_at")
+        if ticket.first_response_at is None:
+            ticket.first_response_at = at
+            fields.append("first_response_at")
+        fields += _clear_reply_clock(ticket)
+        if ticket.status == Status.NEW:
+            _apply_status(ticket, Status.OPEN, at=at, by_user=by_user, reason="answered")
+            fields.append("status")
+    return fields
 
 
 def _apply_status(ticket: Ticket, status: str, *, at: datetime, by_user: User | None,
@@ -352,21 +362,23 @@ def _set_item(ticket: Ticket, item: str, present: bool, *, source: str, evidence
     ticket.checklist_complete = all(checklist.get(k, {}).get("present") for k in CHECKLIST_ITEMS)
 
 
+def _set_items(ticket: Ticket, items: dict[str, tuple[bool, str]], *, source: str) -> None:
+    """An automatic evaluation never overrides an agent's decision; it only fills items that
+    the agent has not set and upgrades missing ones to present."""
+    current = ticket.checklist or {}
+    for item, (present, evidence) in items.items():
+        previous = current.get(item)
+        if source == "auto" and previous and (previous.get("source") == "agent" or previous.get("present")):
+            continue
+        _set_item(ticket, item, present, source=source, evidence=evidence)
+
+
 def ticket_set_checklist(*, ticket: Ticket, items: dict[str, tuple[bool, str]], source: str,
                          by_user: User | None = None) -> Ticket:
-    """Set checklist items: ``{"steps": (True, "evidence")}``.
-
-    An automatic evaluation never overrides an agent's decision; it only fills items that
-    the agent has not set and upgrades missing ones to present.
-    """
+    """Set checklist items: ``{"steps": (True, "evidence")}`` (see ``_set_items`` for "auto")."""
     with transaction.atomic():
         ticket = _locked(ticket)
-        current = ticket.checklist or {}
-        for item, (present, evidence) in items.items():
-            previous = current.get(item)
-            if source == "auto" and previous and (previous.get("source") == "agent" or previous.get("present")):
-                continue
-            _set_item(ticket, item, present, source=source, evidence=evidence)
+        _set_items(ticket, items, source=source)
         ticket.save(update_fields=["checklist", "checklist_complete", "updated_at"])
         if by_user is not None:
             ticket_add_event(ticket=ticket, event="checklist", by_user=by_user,
@@ -378,18 +390,12 @@ def ticket_apply_auto_check(*, ticket: Ticket, items: dict[str, tuple[bool, str]
                             product: Product | None, version: str) -> Ticket:
     """The automatic completeness check of a customer message, in one locked write.
 
-    Checklist items as ``ticket_set_checklist(source="auto")`` sets them (never over an
-    agent's decision or an item already present); then, unless an agent set the version,
+    Checklist items as ``_set_items(source="auto")`` sets them; then, unless an agent set the version,
     the product and version detected fill what nobody has set yet, with a "product" event.
     """
     with transaction.atomic(savepoint=False):  # its caller's savepoint catches what fails here
         ticket = _locked(ticket)
-        current = ticket.checklist or {}
-        for item, (present, evidence) in items.items():
-            previous = current.get(item)
-            if previous and (previous.get("source") == "agent" or previous.get("present")):
-                continue
-            _set_item(ticket, item, present, source="auto", evidence=evidence)
+        _set_items(ticket, items, source="auto")
         fields = ["checklist", "checklist_complete", "updated_at"]
         changed = False
         if (ticket.checklist or {}).get("version", {}).get("source") != "agent":
