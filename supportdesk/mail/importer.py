@@ -27,7 +27,7 @@ from supportdesk.mail.backends.maildir import EmlDirectorySource, MaildirSource,
 from supportdesk.mail.backends.mbox import MboxSource, is_mbox
 from supportdesk.mail.handlers import Outcome
 from supportdesk.mail.ingest import IngestResult, dedupe_key_for, ingest_raw, process_claimed, process_inbound
-from supportdesk.mail.models import FINAL_STATES, InboundMail
+from supportdesk.mail.models import FINAL_STATES, InboundMail, delivery_q
 from supportdesk.mail.parsing import ParsedMail, parse_mail
 from supportdesk.search import index as search_index
 
@@ -153,9 +153,8 @@ def _store_batch(raws: list[bytes], *, source: str, received_at: datetime) -> tu
         mid, key = dedupe_key_for(raw, digest)
         prepared.append((raw, digest, mid, key))
     with transaction.atomic():
-        # exclude(source_uid=""): the partial unique index's condition, so it serves the lookup.
-        existing = dict(InboundMail.objects.filter(source=source, source_uid__in={p[1] for p in prepared})
-                        .exclude(source_uid="").values_list("source_uid", "state"))
+        existing = dict(InboundMail.objects.filter(delivery_q(source, {p[1] for p in prepared}))
+                        .values_list("source_uid", "state"))
         owners = dict(InboundMail.objects.filter(dedupe_key__in={p[3] for p in prepared}, state__in=FINAL_STATES)
                       .values_list("dedupe_key", "pk"))
         new_rows = []
@@ -175,8 +174,8 @@ def _store_batch(raws: list[bytes], *, source: str, received_at: datetime) -> tu
                 attempts=0 if owner else 1, error=f"duplicate of inbound mail #{owner}" if owner else "",
             ))
         InboundMail.objects.bulk_create(new_rows, batch_size=STORE_BATCH)
-        created = (InboundMail.objects.filter(source=source, source_uid__in=seen | leftovers, state=State.PENDING)
-                   .exclude(source_uid="").values_list("pk", "source_uid"))
+        created = (InboundMail.objects.filter(delivery_q(source, seen | leftovers), state=State.PENDING)
+                   .values_list("pk", "source_uid"))
         by_uid = {uid: pk for pk, uid in created}
     todo: dict[int, _Todo] = {}
     for raw, digest, _mid, key in prepared:

@@ -26,7 +26,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from supportdesk.mail.handlers import Outcome, SenderError, place
-from supportdesk.mail.models import FINAL_STATES, InboundMail, Mailbox
+from supportdesk.mail.models import FINAL_STATES, InboundMail, Mailbox, delivery_q
 from supportdesk.mail.parsing import ParsedMail, parse_mail
 from supportdesk.mail.parsing.headers import first_id
 from supportdesk.search import index as search_index
@@ -119,9 +119,7 @@ def store_raw(raw: bytes, *, source: str, source_uid: str = "", mailbox: Mailbox
     source_uid = source_uid[:300]
     known = Q(dedupe_key=key, state__in=FINAL_STATES)
     if source_uid:
-        # The "non-empty" term repeats the partial unique index's condition: without it the
-        # database cannot use that index for this branch and scans every stored mail.
-        known |= Q(source=source, source_uid=source_uid) & ~Q(source_uid="")
+        known |= delivery_q(source, [source_uid])
     rows = list(InboundMail.objects.filter(known).defer("raw")[:5])
     for row in rows:
         if source_uid and row.source == source and row.source_uid == source_uid:
@@ -139,7 +137,7 @@ def store_raw(raw: bytes, *, source: str, source_uid: str = "", mailbox: Mailbox
     except IntegrityError:
         if not source_uid:
             raise
-        return InboundMail.objects.defer("raw").exclude(source_uid="").get(source=source, source_uid=source_uid), False
+        return InboundMail.objects.defer("raw").get(delivery_q(source, [source_uid])), False
     return row, True
 
 

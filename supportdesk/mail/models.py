@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 # States that own a message: at most one delivery of a message may be in one of them.
 FINAL_STATES = ("ticketed", "robot", "spam")
+
+
+def delivery_q(source: str, uids: Iterable[str]) -> models.Q:
+    """These deliveries of ``source``, through the partial unique index ``inbound_source_uid_unique``:
+    the "uid not empty" term repeats the index's condition, without which the database cannot
+    use it and reads every stored mail, raw bytes included."""
+    return models.Q(source=source, source_uid__in=list(uids)) & ~models.Q(source_uid="")
 
 
 class Mailbox(models.Model):
