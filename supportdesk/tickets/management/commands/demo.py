@@ -44,18 +44,20 @@ ARTICLES = [
     ("forum-ndi", "Форум: настройка вывода NDI", "forum", "forward-ts", ""),
 ]
 
+# (address, name, phone, Date-header UTC offset in minutes, subject, body, hours ago): product and
+# version are found by the intake's own check, as for any mail.
 TICKETS = [
-    ("ivanov@tv-sibir.ru", "Иван Иванов", "+7 913 123-45-67", 180, "forward-ts", "6.2.1",
+    ("ivanov@tv-sibir.ru", "Иван Иванов", "+7 913 123-45-67", 180,
      "Не выводятся титры на второй выход", "Здравствуйте! После обновления Forward TS до 6.2.1 титры не выводятся "
      "на второй выход SDI.\n1. Запускаю плейлист\n2. Включаю титровальный слой\n3. На втором выходе титров нет.\n"
      "Настройки во вложении.", 3),
-    ("petrova@kanal12.ru", "Мария Петрова", "", 420, "fdonair", "",
+    ("petrova@kanal12.ru", "Мария Петрова", "", 420,
      "FDOnAir зависает при смене плейлиста", "Добрый день. FDOnAir зависает, когда оператор меняет плейлист "
      "во время эфира. Что делать?", 26),
-    ("engineer@vladtv.ru", "Сергей Ким", "+7 423 222-33-44", 600, "forward-t", "5.4.2",
+    ("engineer@vladtv.ru", "Сергей Ким", "+7 423 222-33-44", 600,
      "Запись в MXF", "Forward T 5.4.2: при записи в MXF файл получается пустым. Шаги: открываю модуль записи, "
      "выбираю MXF, жму запись, останавливаю через минуту — файл 0 байт.", 50),
-    ("john@broadcast.example", "John Smith", "", 60, "forward-tt", "",
+    ("john@broadcast.example", "John Smith", "", 60,
      "Crawl text is jerky", "Hello, the crawl line in Forward TT moves jerkily on the SDI output.", 2),
 ]
 
@@ -116,7 +118,7 @@ class Command(BaseCommand):
         from supportdesk.mail.ingest import ingest_raw
 
         now = timezone.now()
-        for index, (address, name, phone, offset, _product, _version, subject, body, hours_ago) in enumerate(TICKETS):
+        for index, (address, name, phone, offset, subject, body, hours_ago) in enumerate(TICKETS):
             sent = (now - timedelta(hours=hours_ago)).astimezone(dt_timezone(timedelta(minutes=offset)))
             raw = _demo_mail(sender=address, name=name, subject=subject, body=body, sent=sent,
                              message_id=f"demo-{index}@{address.split('@')[1]}")
