@@ -11,8 +11,12 @@ from supportdesk.lib.phones import normalize_phone
 from supportdesk.lib.timezones import zone_for_offset
 
 
-def customer_for_email(*, address: str, name: str = "", language: str = "ru") -> Customer:
-    """Find the customer owning ``address`` or create one; safe under concurrent intake."""
+def customer_for_email(*, address: str, name: str = "", language: str = "ru",
+                       utc_offset_minutes: int | None = None) -> Customer:
+    """Find the customer owning ``address`` or create one; safe under concurrent intake.
+
+    A new customer starts in the zone of ``utc_offset_minutes`` (their mail's Date header),
+    as ``customer_learn_zone`` would set it."""
     address = address.strip().lower()
     found = CustomerEmail.objects.select_related("customer").filter(address=address).first()
     if found:
@@ -23,7 +27,10 @@ def customer_for_email(*, address: str, name: str = "", language: str = "ru") ->
         return customer
     try:
         with transaction.atomic():
-            customer = Customer.objects.create(name=name[:200], language=language)
+            zone = zone_for_offset(utc_offset_minutes)
+            customer = Customer.objects.create(
+                name=name[:200], language=language, timezone=zone or "",
+                timezone_source=Customer.ZoneSource.MAIL_DATE if zone else Customer.ZoneSource.OFFICE)
             CustomerEmail.objects.create(customer=customer, address=address, is_primary=True)
             return customer
     except IntegrityError:

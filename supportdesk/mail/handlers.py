@@ -124,7 +124,8 @@ def place_customer_mail(*, parsed: ParsedMail, inbound_id: int, received_at: dat
         raise SenderError("no usable sender address in From/Sender")
     policy = get_policy()
     language = parsed.language or "ru"
-    customer = customer_for_email(address=address, name=parsed.from_name, language=language)
+    customer = customer_for_email(address=address, name=parsed.from_name, language=language,
+                                  utc_offset_minutes=parsed.utc_offset)
     customer_learn_zone(customer=customer, utc_offset_minutes=parsed.utc_offset)
     route: Route = route_customer_mail(
         subject=parsed.subject, in_reply_to=parsed.in_reply_to, references=parsed.references,

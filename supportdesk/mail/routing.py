@@ -6,7 +6,9 @@
    of the last ``policy.automation.subject_threading_days`` days (policy switch);
 4. otherwise a new ticket. Never on the subject alone.
 
-The string helpers are pure; the lookups are one or two indexed queries each.
+The string helpers are pure; the lookups are one or two indexed queries each. The ticket a
+mail goes to is read locked for the caller's transaction (``tickets_for_update``): the
+services that add the message do not read it again.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from supportdesk.customers.models import Customer
 from supportdesk.mail.models import InboundMail
 from supportdesk.outbox.models import OutgoingMail
 from supportdesk.tickets.models import OPEN_STATUSES, Message, Ticket
+from supportdesk.tickets.services import tickets_for_update
 
 TICKET_TAG = re.compile(r"\[#(\d{1,12})\]")
 # Reply and forward prefixes of the mail clients our customers use, repeated or counted.
@@ -83,7 +86,7 @@ def reference_ids(in_reply_to: str | None, references: Sequence[str], extra: Seq
 def _follow_merges(ticket: Ticket) -> Ticket:
     hops = 0
     while ticket.merged_into_id is not None and hops < MAX_MERGE_HOPS:
-        ticket = Ticket.objects.get(pk=ticket.merged_into_id)
+        ticket = tickets_for_update(pk=ticket.merged_into_id)[0]
         hops += 1
     return ticket
 
@@ -92,7 +95,7 @@ def ticket_by_tag(subject: str) -> Ticket | None:
     numbers = subject_ticket_numbers(subject)
     if not numbers:
         return None
-    found = {t.pk: t for t in Ticket.objects.filter(pk__in=numbers)}
+    found = {t.pk: t for t in tickets_for_update(pk__in=numbers)}
     for number in numbers:
         if number in found:
             return _follow_merges(found[number])
@@ -120,9 +123,9 @@ def ticket_by_references(ids: Sequence[str]) -> Ticket | None:
             owner.setdefault(mid, ticket_id)
     for mid in ids:
         if mid in owner:
-            ticket = Ticket.objects.filter(pk=owner[mid]).first()
-            if ticket is not None:
-                return _follow_merges(ticket)
+            found = tickets_for_update(pk=owner[mid])
+            if found:
+                return _follow_merges(found[0])
     return None
 
 
@@ -161,7 +164,7 @@ def ticket_by_subject(*, subject: str, customer: Customer, address: str, since: 
             page = list(rows[start:start + SUBJECT_SCAN_PAGE])
             for pk, ticket_subject in page:
                 if base_subject(ticket_subject) == wanted:
-                    return Ticket.objects.get(pk=pk)
+                    return tickets_for_update(pk=pk)[0]
             if len(page) < SUBJECT_SCAN_PAGE:
                 break
             start += SUBJECT_SCAN_PAGE

@@ -6,7 +6,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.utils import timezone
 
 from supportdesk.kb.models import Article
 from supportdesk.kb.rendering import markdown_to_text
@@ -83,19 +82,14 @@ def index_tickets(ticket_ids: Iterable[int], *, using: str = DEFAULT_DB_ALIAS) -
         gone = [pk for pk in ids if pk not in tickets]
         if gone:
             SearchDocument.objects.using(using).filter(kind="ticket", object_id__in=gone).delete()
-        existing = dict(SearchDocument.objects.using(using).filter(kind="ticket", object_id__in=list(tickets))
-                        .values_list("object_id", "pk"))
-        new_docs = []
-        for pk, ticket in tickets.items():
-            doc = ticket_document(ticket, messages[pk])
-            if pk in existing:
-                # One UPDATE, no read-back: the document is recomputed whole anyway.
-                SearchDocument.objects.using(using).filter(pk=existing[pk]).update(
-                    updated_at=timezone.now(), **{f: getattr(doc, f) for f in _DOC_FIELDS})
-            else:
-                new_docs.append(doc)
-        if new_docs:
-            SearchDocument.objects.using(using).bulk_create(new_docs)
+        # One upsert (INSERT ... ON CONFLICT DO UPDATE, on both databases; SQLite's FTS
+        # triggers fire for its update half): the document is recomputed whole, so there is
+        # nothing to read back first.
+        docs = [ticket_document(ticket, messages[pk]) for pk, ticket in tickets.items()]
+        if docs:
+            SearchDocument.objects.using(using).bulk_create(
+                docs, update_conflicts=True, unique_fields=["kind", "object_id"],
+                update_fields=[*_DOC_FIELDS, "updated_at"])
 
 
 # Inside batched(): the tickets whose text changed, per connection, indexed once at its end.

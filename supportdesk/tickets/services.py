@@ -96,6 +96,16 @@ def _locked(ticket: Ticket) -> Ticket:
     return _hold(Ticket.objects.select_for_update().get(pk=ticket.pk))
 
 
+def tickets_for_update(**filters: object) -> list[Ticket]:
+    """Tickets read to be written in this transaction (the intake's routing reads the ticket a
+    mail goes to): read under a row lock and held, so the services that write them next do
+    not read them again. Outside a transaction, a plain read."""
+    rows = Ticket.objects.filter(**filters).order_by("pk")
+    if not connections[rows.db].in_atomic_block:
+        return list(rows)
+    return [_hold(t) for t in rows.select_for_update()]
+
+
 def _record_status(ticket: Ticket, to_status: str, *, at: datetime, by_user: User | None,
                    reason: str) -> None:
     StatusChange.objects.create(ticket=ticket, from_status=ticket.status if ticket.pk else "",
@@ -395,6 +405,7 @@ def ticket_apply_auto_check(*, ticket: Ticket, items: dict[str, tuple[bool, str]
     """
     with transaction.atomic(savepoint=False):  # its caller's savepoint catches what fails here
         ticket = _locked(ticket)
+        before = (ticket.checklist, ticket.checklist_complete)
         _set_items(ticket, items, source="auto")
         fields = ["checklist", "checklist_complete", "updated_at"]
         changed = False
@@ -409,7 +420,8 @@ def ticket_apply_auto_check(*, ticket: Ticket, items: dict[str, tuple[bool, str]
                 changed = True
         if changed:
             fields += ["product", "reported_version"]
-        ticket.save(update_fields=fields)
+        if changed or (ticket.checklist, ticket.checklist_complete) != before:
+            ticket.save(update_fields=fields)  # a reply that adds nothing new writes nothing
         if changed:
             ticket_add_event(ticket=ticket, event="product", data={
                 "product": ticket.product.name if ticket.product else None, "version": ticket.reported_version})

@@ -14,6 +14,7 @@ import django
 def main(argv: list[str]) -> None:
     django.setup()
     from django.db.models import Count
+    from django.db.models.signals import post_save
 
     from supportdesk.mail.models import InboundMail, Mailbox
     from supportdesk.mail.polling import poll_mailbox
@@ -25,6 +26,13 @@ def main(argv: list[str]) -> None:
         Mailbox.objects.create(name="crash", kind=Mailbox.Kind.IMAP, host=host, port=int(port), use_ssl=False,
                                username=user, password_env=password_env, folder="INBOX")
     elif command == "poll":
+        # One line per stored mail: the test kills this process after a random number of them,
+        # whatever this machine's speed.
+        def stored(sender: object, created: bool = False, **kwargs: object) -> None:
+            if created:
+                print("stored", flush=True)
+
+        post_save.connect(stored, sender=InboundMail, weak=False)
         print(json.dumps(poll_mailbox(Mailbox.objects.get(name="crash")).as_dict()), flush=True)
     elif command == "report":
         per_id = dict(Message.objects.filter(kind=Message.Kind.INCOMING).values_list("message_id")
