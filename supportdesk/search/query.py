@@ -18,7 +18,7 @@ from supportdesk.search.models import SearchDocument
 from supportdesk.search.text import DocStats, bm25_scores, matched_terms, query_terms, snippet_html
 
 RANK_LIMIT = 1000
-_CHUNK = 500
+_CHUNK = 1000  # ids per query when loading candidates (RANK_LIMIT: one query)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,8 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -102,6 +103,16 @@ def query_terms(query: str, *, limit: int = 40) -> list[str]:
     return list(seen)
 
 
+@lru_cache(maxsize=8192)
+def term_counts(stored: str) -> tuple[Mapping[str, int], int]:
+    """(how often each term occurs, how many terms) of stored (space-separated) terms.
+
+    Cached by content, and shared: never change the mapping. The suggestions for every
+    new request rank the same articles again."""
+    counts = Counter(stored.split())
+    return counts, sum(counts.values())
+
+
 @dataclass(frozen=True)
 class DocStats:
     """What the ranker needs of a candidate: its title and body terms."""
@@ -110,38 +121,33 @@ class DocStats:
     body: str
 
 
-def _tf(haystack: str, term: str) -> int:
-    # Terms are space-separated whole words; padding makes the count exact.
-    return f" {haystack} ".count(f" {term} ")
-
-
 def bm25_scores(docs: dict[int, DocStats], query: Iterable[str], *, total_docs: int,
                 title_weight: float = 3.0, k1: float = 1.2, b: float = 0.75) -> dict[int, float]:
     """BM25F over the candidates: title terms count ``title_weight`` times.
 
     Document frequencies are taken from the candidates, which is exact when the
     candidates are all documents containing any query term (an OR query), and
-    harmless for AND queries (every term then has the same frequency).
+    harmless for AND queries (every term then has the same frequency). Term frequencies
+    come from each document's term counts (the query terms it holds, found by set
+    intersection), not from a scan of its text per query term.
     """
     qterms = list(dict.fromkeys(query))
     if not docs or not qterms:
         return {}
-    padded = {pk: (f" {d.title} ", f" {d.body} ") for pk, d in docs.items()}
-    lengths = {pk: title_weight * len(d.title.split()) + len(d.body.split()) + 1 for pk, d in docs.items()}
+    wanted = frozenset(qterms)
+    lengths: dict[int, float] = {}
+    tfs: dict[str, dict[int, float]] = {term: {} for term in qterms}
+    for pk, d in docs.items():
+        (title, title_len), (body, body_len) = term_counts(d.title), term_counts(d.body)
+        lengths[pk] = title_weight * title_len + body_len + 1
+        for term in (title.keys() & wanted) | (body.keys() & wanted):
+            tfs[term][pk] = title_weight * title.get(term, 0) + body.get(term, 0)
     avg = sum(lengths.values()) / len(lengths)
-    tfs: dict[str, dict[int, float]] = {}
-    for term in qterms:
-        needle = f" {term} "
-        per_doc = {}
-        for pk, (title, body) in padded.items():
-            tf = title_weight * title.count(needle) + body.count(needle)
-            if tf:
-                per_doc[pk] = tf
-        tfs[term] = per_doc
 
     scores: dict[int, float] = dict.fromkeys(docs, 0.0)
     n = max(total_docs, len(docs))
-    for per_doc in tfs.values():
+    for term in qterms:  # in query order: the float sums come out the same every time
+        per_doc = tfs[term]
         df = len(per_doc)
         if not df:
             continue
@@ -153,7 +159,9 @@ def bm25_scores(docs: dict[int, DocStats], query: Iterable[str], *, total_docs: 
 
 
 def matched_terms(doc: DocStats, query: Iterable[str]) -> int:
-    return sum(1 for term in set(query) if _tf(doc.title, term) or _tf(doc.body, term))
+    """How many distinct query terms the document holds."""
+    wanted = set(query)
+    return len((term_counts(doc.title)[0].keys() & wanted) | (term_counts(doc.body)[0].keys() & wanted))
 
 
 def snippet_html(text: str, query: Iterable[str], *, width: int = 200) -> str:

@@ -4,6 +4,7 @@ from supportdesk.search.text import (
     DocStats,
     bm25_scores,
     index_text,
+    matched_terms,
     normalise_word,
     query_terms,
     snippet_html,
@@ -50,3 +51,12 @@ def test_snippet_window_around_match() -> None:
     html = snippet_html(text, query_terms("принтер"), width=80)
     assert "<mark>принтера</mark>" in html and html.startswith("…") and html.endswith("…")
     assert len(html) < 200
+
+
+def test_term_frequency_counts_every_occurrence() -> None:
+    # Adjacent repeats are separate occurrences (a text scan for " t " would find one of "t t").
+    docs = {1: DocStats("", "звук звук"), 2: DocStats("", "звук плат звук"), 3: DocStats("", "плат")}
+    scores = bm25_scores(docs, ["звук"], total_docs=3)
+    assert scores[1] > scores[2] > scores[3] == 0.0
+    assert matched_terms(DocStats("вывод", "титр титр"), ["титр", "вывод", "звук", "титр"]) == 2
+    assert matched_terms(DocStats("", ""), ["титр"]) == 0
