@@ -28,9 +28,19 @@ log = logging.getLogger(__name__)
 def on_request_received(sender: Any, *, ticket: Ticket, message: Message, is_new_ticket: bool = False,
                         language: str = "", attachments: Sequence[AttachmentInfo] = (), channel: str = "",
                         **kwargs: Any) -> None:
-    # Our bug in the check or the mail must not cost the customer's request: each runs in
-    # a savepoint, and a failure leaves an event for the agents instead of undoing the intake
+    # Our bug in the check or the mail must not cost the customer's request: on the usual
+    # path both run in one savepoint; if anything in it fails, each runs again in a savepoint
+    # of its own, and a failure leaves an event for the agents instead of undoing the intake
     # (the ticket is read again: the rolled-back savepoint may have changed the instance).
+    acknowledge = is_new_ticket and (channel or ticket.channel) == "email"
+    try:
+        with transaction.atomic():
+            ticket = apply_check(ticket=ticket, result=check_message(message, attachments))
+            if acknowledge:
+                send_acknowledgment(ticket=ticket, message=message, language=language or ticket.language)
+        return
+    except Exception:  # noqa: BLE001 - the one-by-one pass below logs what fails
+        ticket = ticket_forget(ticket)
     try:
         with transaction.atomic():
             ticket = apply_check(ticket=ticket, result=check_message(message, attachments))
@@ -38,7 +48,7 @@ def on_request_received(sender: Any, *, ticket: Ticket, message: Message, is_new
         log.exception("completeness check failed on ticket %s", ticket.pk)
         ticket = ticket_forget(ticket)
         ticket_add_event(ticket=ticket, event="checklist_failed", data={"error": repr(exc)[:300]})
-    if not (is_new_ticket and (channel or ticket.channel) == "email"):
+    if not acknowledge:
         return
     try:
         with transaction.atomic():

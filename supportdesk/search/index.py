@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import FilteredRelation, Q
 
 from supportdesk.kb.models import Article
 from supportdesk.kb.rendering import markdown_to_text
@@ -65,6 +66,25 @@ def _ticket_messages(ticket_ids: list[int], *, using: str = DEFAULT_DB_ALIAS
     return out
 
 
+def _tickets_with_texts(ids: list[int], *, using: str) -> tuple[dict[int, Ticket], dict[int, list[tuple[str, int | None]]]]:
+    """The tickets (the fields a document holds) and their text messages in order: one query
+    (a LEFT JOIN: a ticket without text messages still comes back, with none)."""
+    rows = (Ticket.objects.using(using).filter(pk__in=ids)
+            .annotate(text_message=FilteredRelation("messages", condition=Q(messages__kind__in=TEXT_KINDS)))
+            .order_by("pk", "text_message__created_at", "text_message__id")
+            .values_list("pk", "subject", "product_id", "language", "text_message__body_text",
+                         "text_message__quoted_start"))
+    tickets: dict[int, Ticket] = {}
+    messages: dict[int, list[tuple[str, int | None]]] = {}
+    for pk, subject, product_id, language, body, quoted in rows:
+        if pk not in tickets:
+            tickets[pk] = Ticket(pk=pk, subject=subject, product_id=product_id, language=language)
+            messages[pk] = []
+        if body is not None:
+            messages[pk].append((body, quoted))
+    return tickets, messages
+
+
 def index_ticket(ticket_id: int) -> None:
     index_tickets([ticket_id])
 
@@ -74,9 +94,7 @@ def index_tickets(ticket_ids: Iterable[int], *, using: str = DEFAULT_DB_ALIAS) -
     ids = sorted(set(ticket_ids))
     if not ids:
         return
-    tickets = {t.pk: t for t in Ticket.objects.using(using).filter(pk__in=ids).order_by()
-               .only("pk", "subject", "product_id", "language")}
-    messages = _ticket_messages(list(tickets), using=using)
+    tickets, messages = _tickets_with_texts(ids, using=using)
     # No savepoint: nothing here catches an error, which rolls back the caller's transaction.
     with transaction.atomic(using=using, savepoint=False):
         gone = [pk for pk in ids if pk not in tickets]

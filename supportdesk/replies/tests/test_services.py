@@ -228,6 +228,10 @@ class AcknowledgmentVariantTests(BaseTestCase):
                 assert self._ack(ticket) is None
         assert Message.objects.filter(ticket=ticket, event="ack_failed").exists()
         assert ticket.messages.filter(kind=Message.Kind.INCOMING).exists()
+        # The check shared the failed savepoint; it was run again on its own and stays.
+        ticket.refresh_from_db()
+        assert set(ticket.checklist) == {"description", "steps", "version", "settings"}
+        assert not Message.objects.filter(ticket=ticket, event="checklist_failed").exists()
 
     def test_a_failed_check_leaves_no_trace_on_the_ticket_the_ack_describes(self):
         # The check's savepoint rolls back after the instance was changed in memory: the ticket
