@@ -30,22 +30,11 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from b1_intake import PEER_LOCAL, PEER_RESULTS, WORK, corpus  # the same corpus and peer figures as B1
 from machine import cpu_model  # bench/machine.py (the script's folder is on sys.path)
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = (ROOT / ".." / "shared" / "bench").resolve()
-PEER_LOCAL = Path("/tmp/peer/results/b1/summary.json")
-PEER_PUBLISHED = SHARED / "peer" / "results" / "b1_summary.json"
 PEER_KEYS = ("sqlite_bulk", "sqlite_arrival", "pg_bulk", "pg_arrival", "pg_bulk_peer_b2")
-
-
-def corpus(messages: int, work: Path) -> Path:
-    out = work / f"corpus_{messages}"
-    if not (out / "manifest.jsonl").exists():
-        shutil.rmtree(out, ignore_errors=True)
-        subprocess.run([sys.executable, str(SHARED / "gen_mail_corpus.py"), str(out), "--messages", str(messages),
-                        "--seed", "42"], check=True, stdout=subprocess.DEVNULL)
-    return out
 
 
 def measure(corpus_dir: Path) -> dict[str, float]:
@@ -129,9 +118,8 @@ def main() -> None:
     if args.child:
         print("RESULT " + json.dumps(measure(Path(args.child))))
         return
-    work = Path(tempfile.gettempdir()) / "sd_b1"
-    work.mkdir(parents=True, exist_ok=True)
-    corpus_dir = corpus(args.messages, work)
+    WORK.mkdir(parents=True, exist_ok=True)
+    corpus_dir = corpus(args.messages)
     runs = []
     for _ in range(args.runs):  # a fresh process each time, on an empty migrated SQLite database
         data = Path(tempfile.mkdtemp(prefix="sd_b1_floor_"))
@@ -146,7 +134,7 @@ def main() -> None:
     stages = ("parse", "check", "ack_render", "ack_compose", "index_terms")
     per_mail = {s: round(statistics.median(r[f"{s}_s"] for r in runs) / n * 1000, 3) for s in stages}
     floor_ms = round(sum(per_mail.values()), 3)
-    peer_file = Path(args.peer_results) if args.peer_results else (PEER_LOCAL if PEER_LOCAL.exists() else PEER_PUBLISHED)
+    peer_file = Path(args.peer_results) if args.peer_results else (PEER_LOCAL if PEER_LOCAL.exists() else PEER_RESULTS)
     peer = json.loads(peer_file.read_text()) if peer_file.exists() else {}
     budget = {}
     for key in PEER_KEYS:

@@ -16,7 +16,7 @@ def customer_for_email(*, address: str, name: str = "", language: str = "ru",
     """Find the customer owning ``address`` or create one; safe under concurrent intake.
 
     A new customer starts in the zone of ``utc_offset_minutes`` (their mail's Date header),
-    as ``customer_learn_zone`` would set it."""
+    as ``customer_learn_zone`` sets it, in the same INSERT."""
     address = address.strip().lower()
     found = CustomerEmail.objects.select_related("customer").filter(address=address).first()
     if found:
@@ -27,10 +27,9 @@ def customer_for_email(*, address: str, name: str = "", language: str = "ru",
         return customer
     try:
         with transaction.atomic():
-            zone = zone_for_offset(utc_offset_minutes)
-            customer = Customer.objects.create(
-                name=name[:200], language=language, timezone=zone or "",
-                timezone_source=Customer.ZoneSource.MAIL_DATE if zone else Customer.ZoneSource.OFFICE)
+            customer = Customer(name=name[:200], language=language)
+            _learn_zone(customer, utc_offset_minutes)
+            customer.save(force_insert=True)
             CustomerEmail.objects.create(customer=customer, address=address, is_primary=True)
             return customer
     except IntegrityError:
@@ -69,14 +68,21 @@ def customer_email_bounced(*, addresses: list[str], at: datetime) -> int:
     return CustomerEmail.objects.filter(address__in=wanted).update(bounced_at=at) if wanted else 0
 
 
+def _learn_zone(customer: Customer, utc_offset_minutes: int | None) -> bool:
+    """Take the zone of a Date-header offset unless the zone was set explicitly; True if it changed."""
+    if customer.timezone_source == Customer.ZoneSource.EXPLICIT:
+        return False
+    zone = zone_for_offset(utc_offset_minutes)
+    if not zone or zone == customer.timezone:
+        return False
+    customer.timezone = zone
+    customer.timezone_source = Customer.ZoneSource.MAIL_DATE
+    return True
+
+
 def customer_learn_zone(*, customer: Customer, utc_offset_minutes: int | None) -> None:
     """An explicit zone wins; otherwise the latest Date-header offset teaches us the zone."""
-    if customer.timezone_source == Customer.ZoneSource.EXPLICIT:
-        return
-    zone = zone_for_offset(utc_offset_minutes)
-    if zone and zone != customer.timezone:
-        customer.timezone = zone
-        customer.timezone_source = Customer.ZoneSource.MAIL_DATE
+    if _learn_zone(customer, utc_offset_minutes):
         customer.save(update_fields=["timezone", "timezone_source"])
 
 

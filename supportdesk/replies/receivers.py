@@ -4,7 +4,7 @@ transaction; a mail that failed for good flags its ticket like a bounce."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -32,31 +32,31 @@ def on_request_received(sender: Any, *, ticket: Ticket, message: Message, is_new
     # path both run in one savepoint; if anything in it fails, each runs again in a savepoint
     # of its own, and a failure leaves an event for the agents instead of undoing the intake
     # (the ticket is read again: the rolled-back savepoint may have changed the instance).
-    acknowledge = is_new_ticket and (channel or ticket.channel) == "email"
+    def check(t: Ticket) -> Ticket:
+        return apply_check(ticket=t, result=check_message(message, attachments))
+
+    def acknowledge(t: Ticket) -> Ticket:
+        send_acknowledgment(ticket=t, message=message, language=language or t.language)
+        return t
+
+    steps: list[tuple[str, str, Callable[[Ticket], Ticket]]] = [("completeness check", "checklist_failed", check)]
+    if is_new_ticket and (channel or ticket.channel) == "email":
+        steps.append(("acknowledgment", "ack_failed", acknowledge))
     try:
         with transaction.atomic():
-            ticket = apply_check(ticket=ticket, result=check_message(message, attachments))
-            if acknowledge:
-                send_acknowledgment(ticket=ticket, message=message, language=language or ticket.language)
+            for _what, _event, step in steps:
+                ticket = step(ticket)
         return
     except Exception:  # noqa: BLE001 - the one-by-one pass below logs what fails
         ticket = ticket_forget(ticket)
-    try:
-        with transaction.atomic():
-            ticket = apply_check(ticket=ticket, result=check_message(message, attachments))
-    except Exception as exc:
-        log.exception("completeness check failed on ticket %s", ticket.pk)
-        ticket = ticket_forget(ticket)
-        ticket_add_event(ticket=ticket, event="checklist_failed", data={"error": repr(exc)[:300]})
-    if not acknowledge:
-        return
-    try:
-        with transaction.atomic():
-            send_acknowledgment(ticket=ticket, message=message, language=language or ticket.language)
-    except Exception as exc:
-        log.exception("acknowledgment failed on ticket %s", ticket.pk)
-        ticket = ticket_forget(ticket)
-        ticket_add_event(ticket=ticket, event="ack_failed", data={"error": repr(exc)[:300]})
+    for what, event, step in steps:
+        try:
+            with transaction.atomic():
+                ticket = step(ticket)
+        except Exception as exc:
+            log.exception("%s failed on ticket %s", what, ticket.pk)
+            ticket = ticket_forget(ticket)
+            ticket_add_event(ticket=ticket, event=event, data={"error": repr(exc)[:300]})
 
 
 @receiver(mail_failed_permanently, dispatch_uid="replies.on_mail_failed")

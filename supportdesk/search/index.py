@@ -54,18 +54,6 @@ def index_article(article: Article) -> None:
     _store(article_document(article))
 
 
-def _ticket_messages(ticket_ids: list[int], *, using: str = DEFAULT_DB_ALIAS
-                     ) -> dict[int, list[tuple[str, int | None]]]:
-    out: dict[int, list[tuple[str, int | None]]] = {pk: [] for pk in ticket_ids}
-    if not ticket_ids:
-        return out
-    rows = (Message.objects.using(using).filter(ticket_id__in=ticket_ids, kind__in=TEXT_KINDS)
-            .order_by("ticket_id", "created_at", "id").values_list("ticket_id", "body_text", "quoted_start"))
-    for ticket_id, body, quoted in rows:
-        out[ticket_id].append((body, quoted))
-    return out
-
-
 def _tickets_with_texts(ids: list[int], *, using: str) -> tuple[dict[int, Ticket], dict[int, list[tuple[str, int | None]]]]:
     """The tickets (the fields a document holds) and their text messages in order: one query
     (a LEFT JOIN: a ticket without text messages still comes back, with none)."""
@@ -150,15 +138,14 @@ def remove(kind: str, object_id: int) -> None:
     SearchDocument.objects.filter(kind=kind, object_id=object_id).delete()
 
 
-def _ticket_batches(batch: int) -> Iterator[list[Ticket]]:
+def _ticket_id_batches(batch: int) -> Iterator[list[int]]:
     last = 0
     while True:
-        tickets = list(Ticket.objects.filter(pk__gt=last).order_by("pk")
-                       .only("pk", "subject", "product_id", "language")[:batch])
-        if not tickets:
+        ids = list(Ticket.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch])
+        if not ids:
             return
-        yield tickets
-        last = tickets[-1].pk
+        yield ids
+        last = ids[-1]
 
 
 def reindex(*, kinds: Iterable[str] = ("article", "ticket"), batch: int = 2000) -> dict[str, int]:
@@ -174,11 +161,11 @@ def reindex(*, kinds: Iterable[str] = ("article", "ticket"), batch: int = 2000) 
     if "ticket" in kinds:
         SearchDocument.objects.filter(kind="ticket").delete()
         total = 0
-        for tickets in _ticket_batches(batch):
-            messages = _ticket_messages([t.pk for t in tickets])
+        for ids in _ticket_id_batches(batch):
+            tickets, messages = _tickets_with_texts(ids, using=DEFAULT_DB_ALIAS)
             with transaction.atomic():
                 SearchDocument.objects.bulk_create(
-                    [ticket_document(t, messages[t.pk]) for t in tickets], batch_size=500)
+                    [ticket_document(t, messages[pk]) for pk, t in tickets.items()], batch_size=500)
             total += len(tickets)
         counts["ticket"] = total
     return counts
