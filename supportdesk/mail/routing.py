@@ -3,7 +3,9 @@
 1. ``[#N]`` in the subject;
 2. In-Reply-To / References to a Message-ID we sent (ticket messages, the outbox) or received;
 3. a "Re:" subject from the same sender equal to the subject of that sender's open ticket
-   of the last ``policy.automation.subject_threading_days`` days (policy switch);
+   of the last ``policy.automation.subject_threading_days`` days (policy switch); a colleague
+   at the same company domain counts as the sender, and when several tickets qualify, or
+   someone else's does, the mail's quoted history says which (``mail.quotes``);
 4. otherwise a new ticket. Never on the subject alone.
 
 The string helpers are pure; the lookups are one or two indexed queries each. The ticket a
@@ -18,12 +20,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Substr
 
 from supportdesk.customers.models import Customer
 from supportdesk.mail.models import InboundMail
+from supportdesk.mail.quotes import pick_by_quote, quoted_lines, searchable, strong_score
 from supportdesk.outbox.models import OutgoingMail
-from supportdesk.tickets.models import OPEN_STATUSES, Message, Ticket
+from supportdesk.tickets.models import NO_SUBJECT, OPEN_STATUSES, Message, Ticket
 from supportdesk.tickets.services import tickets_for_update
 
 TICKET_TAG = re.compile(r"\[#(\d{1,12})\]")
@@ -38,6 +42,8 @@ _OUTBOX_REF = re.compile(r"^ticket:(\d+)$")
 MAX_MERGE_HOPS = 10
 SUBJECT_SCAN_PAGE = 200  # (id, subject) rows the subject rule reads per query
 SUBJECT_SCAN_MAX = 2000  # and at most this many per scope: the rule is a fallback, not a search
+QUOTE_CANDIDATES = 20  # same-subject tickets whose texts a quote is compared with
+QUOTE_TEXT_MAX = 20000  # characters of each message compared
 PUBLIC_MAIL_DOMAINS = frozenset({
     "mail.ru", "bk.ru", "list.ru", "inbox.ru", "internet.ru", "yandex.ru", "ya.ru", "yandex.com", "yandex.by",
     "yandex.kz", "yandex.ua", "narod.ru", "rambler.ru", "ro.ru", "lenta.ru", "autorambler.ru", "myrambler.ru",
@@ -72,9 +78,14 @@ def is_reply_subject(subject: str) -> bool:
     return bool(_REPLY_PREFIX.match(strip_ticket_tags(subject)))
 
 
+def subject_core(subject: str) -> str:
+    """The subject without reply/forward prefixes and our tags, as written."""
+    return _WS.sub(" ", _PREFIX.sub("", strip_ticket_tags(subject))).strip()
+
+
 def base_subject(subject: str) -> str:
-    """The subject without reply/forward prefixes and our tags, for comparison."""
-    return _WS.sub(" ", _PREFIX.sub("", strip_ticket_tags(subject))).strip().casefold()
+    """``subject_core`` case-folded, for comparison."""
+    return subject_core(subject).casefold()
 
 
 def reference_ids(in_reply_to: str | None, references: Sequence[str], extra: Sequence[str] = ()) -> list[str]:
@@ -137,19 +148,26 @@ def organisation_domain(address: str) -> str | None:
     return domain
 
 
-def ticket_by_subject(*, subject: str, customer: Customer, address: str, since: datetime) -> Ticket | None:
-    """The most recent open ticket with the same subject, if the mail is a reply: the sender's
-    own first, else a colleague's at the same company domain (a colleague often answers for
-    the one who wrote first).
+def ticket_by_subject(*, subject: str, customer: Customer, address: str, since: datetime,
+                      quoted: str = "") -> Ticket | None:
+    """The open ticket a "Re:" mail without threading headers answers.
 
-    Every open ticket of the window is considered, newest first: a company with many open
-    tickets must not push the sender's own older one out of a small page (a bulk import of
-    an archive puts every ticket in the window). Only ids and subjects are read, the scan
-    stops at the first match and after SUBJECT_SCAN_MAX tickets per scope."""
+    Candidates are the open tickets of the window with the same subject: the sender's own,
+    newest first, then a colleague's at the same company domain (a colleague often answers
+    for the one who wrote first). Without quoted history the first candidate wins. With it,
+    the candidate whose messages hold most of the quote wins (a sender with two open tickets
+    of one subject), and a ticket of anyone else with that subject is taken when the quote
+    alone identifies it (a colleague writing from a public mailbox). An empty subject
+    ("Re: ") is matched only by the quote.
+
+    Only ids and subjects are read while scanning, newest first, at most SUBJECT_SCAN_MAX
+    tickets per scope (a bulk import of an archive puts every ticket in the window); texts
+    are read only for the few same-subject candidates."""
     if not is_reply_subject(subject):
         return None
     wanted = base_subject(subject)
-    if not wanted:
+    lines = quoted_lines(quoted)
+    if not wanted and not lines:
         return None
     recent = (Ticket.objects.filter(status__in=OPEN_STATUSES, merged_into__isnull=True)
               .filter(Q(created_at__gte=since) | Q(last_customer_message_at__gte=since)))
@@ -157,18 +175,72 @@ def ticket_by_subject(*, subject: str, customer: Customer, address: str, since: 
     domain = organisation_domain(address)
     if domain:
         scopes.append(Q(contact_email__endswith="@" + domain) & ~Q(customer=customer))
+    candidates: list[int] = []
     for scope in scopes:
-        rows = recent.filter(scope).order_by("-created_at", "-id").values_list("pk", "subject")
-        start = 0
-        while start < SUBJECT_SCAN_MAX:
-            page = list(rows[start:start + SUBJECT_SCAN_PAGE])
-            for pk, ticket_subject in page:
-                if base_subject(ticket_subject) == wanted:
-                    return tickets_for_update(pk=pk)[0]
-            if len(page) < SUBJECT_SCAN_PAGE:
-                break
-            start += SUBJECT_SCAN_PAGE
+        candidates += _same_subject(recent.filter(scope), wanted, first_only=not lines)
+        if candidates and not lines:
+            return tickets_for_update(pk=candidates[0])[0]
+    if lines:
+        pk = None
+        if candidates:
+            pk = pick_by_quote(candidates, lines, _ticket_texts(candidates, customers_only=False),
+                               min_score=1 if wanted else strong_score(lines))
+        if pk is None and wanted:
+            pk = _quoted_elsewhere(recent.exclude(customer=customer), subject_core(subject), lines)
+        if pk is not None:
+            return tickets_for_update(pk=pk)[0]
+    if candidates and wanted:
+        return tickets_for_update(pk=candidates[0])[0]
     return None
+
+
+def _same_subject(tickets: QuerySet[Ticket], wanted: str, *, first_only: bool) -> list[int]:
+    """Ids of ``tickets`` whose base subject is ``wanted``, newest first."""
+    rows = tickets.order_by("-created_at", "-id").values_list("pk", "subject")
+    found: list[int] = []
+    start = 0
+    while start < SUBJECT_SCAN_MAX:
+        page = list(rows[start:start + SUBJECT_SCAN_PAGE])
+        for pk, ticket_subject in page:
+            if _ticket_base_subject(ticket_subject) == wanted:
+                found.append(pk)
+                if first_only or len(found) >= QUOTE_CANDIDATES:
+                    return found
+        if len(page) < SUBJECT_SCAN_PAGE:
+            break
+        start += SUBJECT_SCAN_PAGE
+    return found
+
+
+def _ticket_base_subject(subject: str) -> str:
+    return "" if subject == NO_SUBJECT else base_subject(subject)
+
+
+def _quoted_elsewhere(tickets: QuerySet[Ticket], core: str, lines: Sequence[str]) -> int | None:
+    """Another customer's ticket with this subject that the quote alone identifies. Only the
+    customers' own words count there, never our replies (our signature is in every ticket).
+
+    The subject is looked up as the reply writes it (mail clients keep its case): PostgreSQL's
+    trigram index serves the match; SQLite's LIKE folds ASCII only, which that case makes moot."""
+    rows = (tickets.filter(subject__icontains=core).order_by("-created_at", "-id")
+            .values_list("pk", "subject")[:QUOTE_CANDIDATES])
+    wanted = core.casefold()
+    pks = [pk for pk, ticket_subject in rows if base_subject(ticket_subject) == wanted]
+    if not pks:
+        return None
+    return pick_by_quote(pks, lines, _ticket_texts(pks, customers_only=True), min_score=strong_score(lines))
+
+
+def _ticket_texts(pks: Sequence[int], *, customers_only: bool) -> dict[int, str]:
+    """Each ticket's conversation (customers' mails and, unless ``customers_only``, our
+    replies) as ``quotes.searchable`` text; each message's first QUOTE_TEXT_MAX characters."""
+    kinds = [Message.Kind.INCOMING] if customers_only else [Message.Kind.INCOMING, Message.Kind.OUTGOING]
+    parts: dict[int, list[str]] = {}
+    rows = (Message.objects.filter(ticket_id__in=list(pks), kind__in=kinds, is_robot=False)
+            .annotate(head=Substr("body_text", 1, QUOTE_TEXT_MAX)).values_list("ticket_id", "head"))
+    for ticket_id, text in rows:
+        parts.setdefault(ticket_id, []).append(searchable(text or ""))
+    return {pk: "\n".join(texts) for pk, texts in parts.items()}
 
 
 def route_customer_mail(
@@ -181,6 +253,7 @@ def route_customer_mail(
     now: datetime,
     subject_threading: bool,
     subject_days: int,
+    quoted: str = "",
 ) -> Route:
     """SPEC §5 threading for a customer's mail."""
     ticket = ticket_by_tag(subject)
@@ -191,7 +264,7 @@ def route_customer_mail(
         return Route(ticket, Rule.REFERENCE)
     if subject_threading:
         ticket = ticket_by_subject(subject=subject, customer=customer, address=address,
-                                   since=now - timedelta(days=subject_days))
+                                   since=now - timedelta(days=subject_days), quoted=quoted)
         if ticket is not None:
             return Route(ticket, Rule.SUBJECT)
     return Route(None, Rule.NEW)

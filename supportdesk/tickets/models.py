@@ -14,6 +14,7 @@ from supportdesk.catalog.models import Product, Release
 from supportdesk.customers.models import Customer
 
 CHECKLIST_ITEMS = ("description", "steps", "version", "settings")
+NO_SUBJECT = "(no subject)"  # the subject of a ticket whose request had none
 
 
 class Status(models.TextChoices):

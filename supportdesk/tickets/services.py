@@ -23,6 +23,7 @@ from supportdesk.tickets import clocks
 from supportdesk.tickets.lifecycle import check_transition
 from supportdesk.tickets.models import (
     CHECKLIST_ITEMS,
+    NO_SUBJECT,
     PAUSED_STATUSES,
     Attachment,
     Message,
@@ -151,7 +152,7 @@ def ticket_create(
     at = _now(created_at)
     with transaction.atomic(savepoint=False):  # nothing in here is caught: no savepoint needed
         ticket = Ticket(
-            subject=(subject.strip() or "(no subject)")[:300],
+            subject=(subject.strip() or NO_SUBJECT)[:300],
             customer=customer,
             contact_email=contact_email.strip().lower(),
             channel=channel,

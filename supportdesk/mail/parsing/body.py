@@ -88,6 +88,14 @@ def find_quoted_start(text: str) -> int | None:
     return None
 
 
+def is_quote_header(line: str) -> bool:
+    """A line that describes quoted history rather than quoting it: a separator, an
+    attribution ("… пишет:") or a line of Outlook's From/Sent/To/Subject block."""
+    line = line.strip()
+    return bool(_SEPARATORS.match(line) or _OUTLOOK_FROM.match(line) or _OUTLOOK_NEXT.match(line)
+                or (len(line) < 300 and _ATTRIBUTION.match(line)))
+
+
 def _quote_begins(lines: list[str], i: int) -> bool:
     raw = lines[i]
     line = raw.strip()
