@@ -56,6 +56,7 @@ class Rule:
     TAG = "tag"
     REFERENCE = "reference"
     SUBJECT = "subject"
+    QUOTE = "quote"  # the subject rule, decided by the quoted history
     NEW = "new"
 
 
@@ -149,8 +150,9 @@ def organisation_domain(address: str) -> str | None:
 
 
 def ticket_by_subject(*, subject: str, customer: Customer, address: str, since: datetime,
-                      quoted: str = "") -> Ticket | None:
-    """The open ticket a "Re:" mail without threading headers answers.
+                      quoted: str = "") -> Route:
+    """The open ticket a "Re:" mail without threading headers answers, and the rule that
+    found it (``subject``, or ``quote`` when the quoted history decided).
 
     Candidates are the open tickets of the window with the same subject: the sender's own,
     newest first, then a colleague's at the same company domain (a colleague often answers
@@ -163,12 +165,13 @@ def ticket_by_subject(*, subject: str, customer: Customer, address: str, since: 
     Only ids and subjects are read while scanning, newest first, at most SUBJECT_SCAN_MAX
     tickets per scope (a bulk import of an archive puts every ticket in the window); texts
     are read only for the few same-subject candidates."""
+    none = Route(None, Rule.NEW)
     if not is_reply_subject(subject):
-        return None
+        return none
     wanted = base_subject(subject)
     lines = quoted_lines(quoted)
     if not wanted and not lines:
-        return None
+        return none
     recent = (Ticket.objects.filter(status__in=OPEN_STATUSES, merged_into__isnull=True)
               .filter(Q(created_at__gte=since) | Q(last_customer_message_at__gte=since)))
     scopes = [Q(customer=customer)]
@@ -179,7 +182,7 @@ def ticket_by_subject(*, subject: str, customer: Customer, address: str, since: 
     for scope in scopes:
         candidates += _same_subject(recent.filter(scope), wanted, first_only=not lines)
         if candidates and not lines:
-            return tickets_for_update(pk=candidates[0])[0]
+            return Route(tickets_for_update(pk=candidates[0])[0], Rule.SUBJECT)
     if lines:
         pk = None
         if candidates:
@@ -188,10 +191,10 @@ def ticket_by_subject(*, subject: str, customer: Customer, address: str, since: 
         if pk is None and wanted:
             pk = _quoted_elsewhere(recent.exclude(customer=customer), subject_core(subject), lines)
         if pk is not None:
-            return tickets_for_update(pk=pk)[0]
+            return Route(tickets_for_update(pk=pk)[0], Rule.QUOTE)
     if candidates and wanted:
-        return tickets_for_update(pk=candidates[0])[0]
-    return None
+        return Route(tickets_for_update(pk=candidates[0])[0], Rule.SUBJECT)
+    return none
 
 
 def _same_subject(tickets: QuerySet[Ticket], wanted: str, *, first_only: bool) -> list[int]:
@@ -263,10 +266,10 @@ def route_customer_mail(
     if ticket is not None:
         return Route(ticket, Rule.REFERENCE)
     if subject_threading:
-        ticket = ticket_by_subject(subject=subject, customer=customer, address=address,
-                                   since=now - timedelta(days=subject_days), quoted=quoted)
-        if ticket is not None:
-            return Route(ticket, Rule.SUBJECT)
+        route = ticket_by_subject(subject=subject, customer=customer, address=address,
+                                  since=now - timedelta(days=subject_days), quoted=quoted)
+        if route.ticket is not None:
+            return route
     return Route(None, Rule.NEW)
 
 

@@ -115,7 +115,7 @@ class QuotedHistoryTests(RoutingCaseTestCase):
         result = self.ingest(make_mail(sender="semenov@kanal-voronezh.ru", subject=f"RE: {SUBJECT}",
                                        body=reply_quoting(body)))
         self.assertEqual((result.outcome, result.ticket_id), (Outcome.THREADED, older.pk))
-        self.assertEqual(self.route_of(result), "subject")
+        self.assertEqual(self.route_of(result), "quote")
 
     def test_the_quoted_colleagues_ticket_of_two(self) -> None:
         # 006177
@@ -176,6 +176,7 @@ class QuotedHistoryTests(RoutingCaseTestCase):
         result = self.ingest(make_mail(sender="semenov@kanal-voronezh.ru", subject=f"Re: {SUBJECT}",
                                        body=reply_quoting(request_body("письмо, которого у нас нет"))))
         self.assertEqual(result.ticket_id, newer.pk)
+        self.assertEqual(self.route_of(result), "subject")
 
     def test_an_empty_subject_with_a_quote_of_nothing_known_opens_a_new_ticket(self) -> None:
         ticket, _ = self.open_with_body(sender="s.aleksandrov@tv-vladivostok.ru", topic="звук", subject="")
