@@ -44,6 +44,7 @@ SUBJECT_SCAN_PAGE = 200  # (id, subject) rows the subject rule reads per query
 SUBJECT_SCAN_MAX = 2000  # and at most this many per scope: the rule is a fallback, not a search
 QUOTE_CANDIDATES = 20  # same-subject tickets whose texts a quote is compared with
 QUOTE_TEXT_MAX = 20000  # characters of each message compared
+QUOTE_MESSAGES = 200  # newest messages of all candidates read: a few MB at the very most
 PUBLIC_MAIL_DOMAINS = frozenset({
     "mail.ru", "bk.ru", "list.ru", "inbox.ru", "internet.ru", "yandex.ru", "ya.ru", "yandex.com", "yandex.by",
     "yandex.kz", "yandex.ua", "narod.ru", "rambler.ru", "ro.ru", "lenta.ru", "autorambler.ru", "myrambler.ru",
@@ -236,11 +237,12 @@ def _quoted_elsewhere(tickets: QuerySet[Ticket], core: str, lines: Sequence[str]
 
 def _ticket_texts(pks: Sequence[int], *, customers_only: bool) -> dict[int, str]:
     """Each ticket's conversation (customers' mails and, unless ``customers_only``, our
-    replies) as ``quotes.searchable`` text; each message's first QUOTE_TEXT_MAX characters."""
+    replies) as ``quotes.searchable`` text; each message's first QUOTE_TEXT_MAX characters, of
+    the QUOTE_MESSAGES newest messages."""
     kinds = [Message.Kind.INCOMING] if customers_only else [Message.Kind.INCOMING, Message.Kind.OUTGOING]
     parts: dict[int, list[str]] = {}
-    rows = (Message.objects.filter(ticket_id__in=list(pks), kind__in=kinds, is_robot=False)
-            .annotate(head=Substr("body_text", 1, QUOTE_TEXT_MAX)).values_list("ticket_id", "head"))
+    rows = (Message.objects.filter(ticket_id__in=list(pks), kind__in=kinds, is_robot=False).order_by("-id")
+            .annotate(head=Substr("body_text", 1, QUOTE_TEXT_MAX)).values_list("ticket_id", "head")[:QUOTE_MESSAGES])
     for ticket_id, text in rows:
         parts.setdefault(ticket_id, []).append(searchable(text or ""))
     return {pk: "\n".join(texts) for pk, texts in parts.items()}
