@@ -131,7 +131,7 @@ def place_customer_mail(*, parsed: ParsedMail, inbound_id: int, received_at: dat
         subject=parsed.subject, in_reply_to=parsed.in_reply_to, references=parsed.references,
         customer=customer, address=address, now=received_at, subject_threading=policy.automation.subject_threading,
         subject_days=policy.automation.subject_threading_days,
-        quoted=parsed.text[parsed.quoted_start:] if parsed.quoted_start is not None else "",
+        quoted=parsed.quoted_text,
     )
     ticket = route.ticket
     rule = route.rule

@@ -28,6 +28,7 @@ from supportdesk.mail.models import InboundMail
 from supportdesk.mail.quotes import pick_by_quote, quoted_lines, searchable, strong_score
 from supportdesk.outbox.models import OutgoingMail
 from supportdesk.tickets.models import NO_SUBJECT, OPEN_STATUSES, Message, Ticket
+from supportdesk.tickets.selectors import subject_contains
 from supportdesk.tickets.services import tickets_for_update
 
 TICKET_TAG = re.compile(r"\[#(\d{1,12})\]")
@@ -199,7 +200,8 @@ def ticket_by_subject(*, subject: str, customer: Customer, address: str, since: 
 
 
 def _same_subject(tickets: QuerySet[Ticket], wanted: str, *, first_only: bool) -> list[int]:
-    """Ids of ``tickets`` whose base subject is ``wanted``, newest first."""
+    """Ids of ``tickets`` whose base subject is ``wanted`` ("" for a ticket with no subject),
+    newest first: the first only, or up to QUOTE_CANDIDATES."""
     rows = tickets.order_by("-created_at", "-id").values_list("pk", "subject")
     found: list[int] = []
     start = 0
@@ -222,14 +224,8 @@ def _ticket_base_subject(subject: str) -> str:
 
 def _quoted_elsewhere(tickets: QuerySet[Ticket], core: str, lines: Sequence[str]) -> int | None:
     """Another customer's ticket with this subject that the quote alone identifies. Only the
-    customers' own words count there, never our replies (our signature is in every ticket).
-
-    The subject is looked up as the reply writes it (mail clients keep its case): PostgreSQL's
-    trigram index serves the match; SQLite's LIKE folds ASCII only, which that case makes moot."""
-    rows = (tickets.filter(subject__icontains=core).order_by("-created_at", "-id")
-            .values_list("pk", "subject")[:QUOTE_CANDIDATES])
-    wanted = core.casefold()
-    pks = [pk for pk, ticket_subject in rows if base_subject(ticket_subject) == wanted]
+    customers' own words count there, never our replies (our signature is in every ticket)."""
+    pks = _same_subject(tickets.filter(subject_contains(core)), core.casefold(), first_only=False)
     if not pks:
         return None
     return pick_by_quote(pks, lines, _ticket_texts(pks, customers_only=True), min_score=strong_score(lines))

@@ -116,10 +116,11 @@ def search_filter(q: str) -> Q:
         if e164:
             return Q(customer_id__in=list(CustomerPhone.objects.filter(number=e164)
                                           .values_list("customer_id", flat=True)))
-    return _subject_contains(q)
+    return subject_contains(q)
 
 
-def _subject_contains(q: str) -> Q:
+def subject_contains(q: str) -> Q:
+    """Tickets whose subject contains ``q``, case-insensitively (PostgreSQL: the trigram index)."""
     if connection.vendor != "sqlite":
         return Q(subject__icontains=q)
     # SQLite's LIKE folds ASCII only; the usual spellings of a Cyrillic word cover what agents type.

@@ -60,6 +60,11 @@ class ParsedMail:
         return self.text[:end].rstrip()
 
     @property
+    def quoted_text(self) -> str:
+        """The quoted history (and forwards) after the new text; "" when there is none."""
+        return self.text[self.quoted_start:] if self.quoted_start is not None else ""
+
+    @property
     def body_text(self) -> str:
         """The new text without the signature (for the completeness check)."""
         ends = [x for x in (self.quoted_start, self.signature_start) if x is not None]

@@ -110,7 +110,7 @@ def format_summary(p: ParsedMail) -> str:
         lines.append("--- signature " + "-" * 39)
         lines.append(_clip(p.text[p.signature_start : end].strip()))
     if p.quoted_start is not None:
-        lines.append(f"--- quoted history: {len(p.text) - p.quoted_start} characters (folded) ---")
+        lines.append(f"--- quoted history: {len(p.quoted_text)} characters (folded) ---")
     return "\n".join(lines)
 
 
