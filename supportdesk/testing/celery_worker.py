@@ -19,7 +19,9 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import urlsplit
 
-REDIS_TEST_DB = 15
+# Parallel checkouts on one machine (several engineers, one Redis) each take their own range:
+# SUPPORTDESK_TEST_REDIS_DB is the highest database number this run may use (15 by default).
+REDIS_TEST_DB = int(os.environ.get("SUPPORTDESK_TEST_REDIS_DB", "15"))
 REDIS_TEST_URL = f"redis://127.0.0.1:6379/{REDIS_TEST_DB}"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 _names = itertools.count(1)

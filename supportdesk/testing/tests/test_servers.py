@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from imap_tools import MailBoxUnencrypted, MailMessageFlags
 
-from supportdesk.testing.celery_worker import redis_db_number
+from supportdesk.testing.celery_worker import REDIS_TEST_DB, redis_db_number
 from supportdesk.testing.servers import (
     REDIS_TEST_URL,
     CeleryWorker,
@@ -231,13 +231,13 @@ def test_lmtp_conversation() -> None:
 
 def test_redis_test_urls_are_distinct_per_xdist_worker() -> None:
     assert redis_test_url("master") == REDIS_TEST_URL
-    assert [redis_db_number(redis_test_url(f"gw{i}")) for i in range(3)] == [15, 14, 13]
+    assert [redis_db_number(redis_test_url(f"gw{i}")) for i in range(3)] == [REDIS_TEST_DB - i for i in range(3)]
     with pytest.raises(ValueError):
-        redis_test_url("gw15")
+        redis_test_url(f"gw{REDIS_TEST_DB}")
 
 
 def test_flush_refuses_database_zero() -> None:
-    assert redis_db_number(REDIS_TEST_URL) == 15
+    assert redis_db_number(REDIS_TEST_URL) == REDIS_TEST_DB
     with pytest.raises(ValueError, match="database 0"):
         flush_redis_db("redis://127.0.0.1:6379/0")
 
