@@ -51,7 +51,7 @@ INSTALLED_APPS = [
     "supportdesk.portal",
     "supportdesk.releases",
     "supportdesk.search",
-    "supportdesk.sla",
+    "supportdesk.escalation",
 ]
 
 MIDDLEWARE = [
