@@ -89,33 +89,19 @@ TEMPLATES = [
 _db = parse_database_url(
     env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'supportdesk.sqlite3'}", base_dir=Path.cwd()
 )
-if _db.engine == "sqlite":
-    DATABASES: dict[str, dict[str, Any]] = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": _db.name,
-            "OPTIONS": {
-                # WAL lets readers work while the intake writes; IMMEDIATE avoids
-                # "database is locked" on read-then-write transactions.
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-            },
-            "TEST": {"NAME": env_str("SUPPORTDESK_TEST_SQLITE", "") or None},
-        }
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    _db["OPTIONS"] = {
+        # WAL lets readers work while the intake writes; IMMEDIATE avoids
+        # "database is locked" on read-then-write transactions.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        **_db.get("OPTIONS", {}),
     }
+    _db["TEST"] = {"NAME": env_str("SUPPORTDESK_TEST_SQLITE", "") or None}
 else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": _db.name,
-            "USER": _db.user,
-            "PASSWORD": _db.password,
-            "HOST": _db.host,
-            "PORT": _db.port,
-            "CONN_MAX_AGE": env_int("SUPPORTDESK_CONN_MAX_AGE", 60),
-        }
-    }
+    _db["CONN_MAX_AGE"] = env_int("SUPPORTDESK_CONN_MAX_AGE", 60)
+DATABASES: dict[str, dict[str, Any]] = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
