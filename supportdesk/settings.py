@@ -11,22 +11,24 @@ import os
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from supportdesk.lib.env import env_bool, env_int, env_list, env_str, parse_database_url
+from supportdesk.lib.env import data_dir, env_bool, env_int, env_list, env_str, parse_database_url
+from supportdesk.lib.secret_key import secret_key_ensure, secret_key_read
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(env_str("SUPPORTDESK_DATA_DIR", str(Path.cwd() / "var"))).resolve()
+DATA_DIR = data_dir()
+os.makedirs(DATA_DIR, exist_ok=True)
 
 DEBUG = env_bool("SUPPORTDESK_DEBUG", False)
-SECRET_KEY = env_str("SUPPORTDESK_SECRET_KEY")
-if not SECRET_KEY:
-    if not (DEBUG or env_bool("SUPPORTDESK_DEV", False)):
-        raise ImproperlyConfigured(
-            "SUPPORTDESK_SECRET_KEY is not set (set SUPPORTDESK_DEV=1 for a development key)"
-        )
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
+# The environment, else $DATA_DIR/secret_key (see lib/secret_key.py). The development mode
+# generates the file when there is none; otherwise the processes that start SupportDesk
+# (wsgi.py, cli.py) do, and commands that serve no web requests run with no key at all:
+# Django refuses an empty SECRET_KEY the moment anything reads it.
+if DEBUG or env_bool("SUPPORTDESK_DEV", False):
+    SECRET_KEY = secret_key_ensure(data_dir=DATA_DIR)
+else:
+    SECRET_KEY = secret_key_read(data_dir=DATA_DIR)
 
 ALLOWED_HOSTS = env_list("SUPPORTDESK_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("SUPPORTDESK_CSRF_TRUSTED_ORIGINS", [])
@@ -171,4 +173,3 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("SUPPORTDESK_LOG_LEVEL", "WARNING")},
 }
 
-os.makedirs(DATA_DIR, exist_ok=True)

@@ -22,6 +22,11 @@ def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+def data_dir() -> Path:
+    """``$SUPPORTDESK_DATA_DIR``, ``./var`` by default: the database, attachments, the secret key."""
+    return Path(env_str("SUPPORTDESK_DATA_DIR", str(Path.cwd() / "var"))).resolve()
+
+
 def env_bool(name: str, default: bool = False) -> bool:
     raw = os.environ.get(name)
     if raw is None:
