@@ -39,7 +39,7 @@ _SYMPTOM_PREFIXES = (
     "рассинхрон", "отста", "опережа", "расход", "убега", "запаздыва", "задержк", "округля", "растет",
 )
 _SYMPTOM_EN = re.compile(
-    r"(?<![\w])(?:crash\w*|freez\w*|hangs?|hung|stuck|drops?|dropped|black|blank|empty|transparent|"
+    r"(?<![\w])(?:crash\w*|freez\w*|froze|hangs?|hung|stuck|drops?|dropped|black|blank|empty|transparent|"
     r"flicker\w*|flash\w*|disappear\w*|vanish\w*|missing|drifts?|drifting|late|"
     r"ahead|behind|stops|stopped|garbage|garbled|corrupt\w*|distort\w*|squares?|rounded|glitch\w*|"
     r"stutter\w*|jerk\w*|jump\w*|jitter\w*|skips?|skipped|frozen|lost|cut|wrong|incorrect\w*|"
@@ -113,6 +113,14 @@ def _broken_component(clause: str, product_words: set[str]) -> bool:
         if _NOT_WORKING.search(segment) and _specific_objects(words(segment), product_words):
             return True
     return False
+
+
+def has_symptom(text: str) -> bool:
+    """Does this piece of normalised text name something going wrong (with or without its object)?"""
+    return bool(
+        _has_prefix(words(text), _SYMPTOM_PREFIXES) or _SYMPTOM_EN.search(text) or _NEGATED.search(text)
+        or _ERROR_SHOWN.search(text)
+    )
 
 
 def describe_evidence(text: str, product_words: set[str]) -> str | None:
