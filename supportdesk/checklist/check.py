@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from supportdesk.checklist.description import describe_evidence
+from supportdesk.checklist.forwarded import forwarded_text
 from supportdesk.checklist.model import AttachmentInfo, ChecklistResult, ProductSpec
 from supportdesk.checklist.settings import settings_evidence
 from supportdesk.checklist.steps import steps_evidence
@@ -70,11 +71,18 @@ def check_request(
     subject: str = "",
     attachments: Sequence[AttachmentInfo] = (),
     products: Sequence[ProductSpec],
+    quoted: str = "",
+    own_domains: Sequence[str] = (),
 ) -> ChecklistResult:
     """Decide, for each item of rule 5, whether the request holds it.
 
-    ``text`` is the customer's new text only: the caller strips quoted history first.
+    ``text`` is the customer's new text only: the caller strips quoted history first and may
+    pass it as ``quoted``, where messages forwarded from senders outside ``own_domains`` (the
+    customer's colleagues) count as the customer's text and quotes of our replies do not.
     """
+    forwarded = forwarded_text(quoted, own_domains=own_domains) if quoted else ""
+    if forwarded:
+        text = text.rstrip() + "\n\n" + forwarded
     body = normalise(text)
     described_in = body if _REPLY_SUBJECT.match(subject) else normalise(subject) + "\n" + body
     description = describe_evidence(described_in, _product_words(described_in, products))
