@@ -53,7 +53,7 @@ INSTALLED_APPS = [
     "supportdesk.portal",
     "supportdesk.releases",
     "supportdesk.search",
-    "supportdesk.sla",
+    "supportdesk.escalation",
 ]
 
 MIDDLEWARE = [

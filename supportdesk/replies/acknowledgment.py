@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from supportdesk.catalog.models import Release, version_sort_key
+from supportdesk.kb.suggest import kb_suggest
 from supportdesk.policy import get_policy
 from supportdesk.replies.mailer import (
     SentMail,
@@ -77,8 +78,6 @@ def outdated_release(ticket: Ticket) -> Release | None:
 
 def suggested_articles(ticket: Ticket, text: str, language: str) -> list[Any]:
     """Rule 3: the best three knowledge-base articles for this request (never blocks the mail)."""
-    from supportdesk.kb.suggest import kb_suggest
-
     try:
         return list(kb_suggest(f"{ticket.subject}\n{text}", language=language, product=ticket.product, limit=3))
     except Exception:  # a search failure must not cost the customer the acknowledgment

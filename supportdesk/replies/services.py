@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from supportdesk.accounts.roles import is_agent
 from supportdesk.policy import get_policy
+from supportdesk.replies.acknowledgment import missing_items
 from supportdesk.replies.mailer import send_ticket_mail, ticket_subject
 from supportdesk.replies.rendering import mail_language, render_mail
 from supportdesk.replies.timefmt import format_moment
@@ -163,8 +164,6 @@ def ticket_ask_for_information(
 def ticket_missing_items_text(*, ticket: Ticket) -> str:
     """A ready-to-edit request for the checklist items still missing, with the product's hints,
     in the ticket's language (the agent's "ask for what is missing" button prefills this)."""
-    from supportdesk.replies.acknowledgment import missing_items
-
     language = mail_language(ticket.language)
     items = missing_items(ticket, language)
     if not items:
