@@ -30,6 +30,10 @@ class Mailbox(models.Model):
     host = models.CharField(max_length=200, blank=True)
     port = models.PositiveIntegerField(null=True, blank=True)
     use_ssl = models.BooleanField(default=True)
+    # IMAP over SSL verifies the server's certificate against the system CA store, or only this file.
+    ca_file = models.CharField(_("CA certificate file"), max_length=500, blank=True,
+                               help_text=_("PEM file of the CA that signed the server's certificate; "
+                                           "empty: the system's trusted CAs."))
     username = models.CharField(max_length=200, blank=True)
     # Secrets come from the environment: the NAME of the variable holding the password.
     password_env = models.CharField(_("password variable"), max_length=100, blank=True)
