@@ -19,7 +19,7 @@ from types import TracebackType
 from imap_tools import BaseMailBox, MailBox, MailBoxUnencrypted
 
 from supportdesk.lib.tls import TlsConfigError, tls_client_context, tls_failure_text
-from supportdesk.mail.models import Mailbox
+from supportdesk.mail.models import PASSWORD_ENV_PATTERN, PASSWORD_ENV_PREFIX, Mailbox
 
 log = logging.getLogger(__name__)
 _FETCH_UID = re.compile(rb"UID (\d+)")
@@ -34,6 +34,10 @@ def mailbox_password(mailbox: Mailbox) -> str:
     """The password from the environment variable the mailbox names (never stored in the DB)."""
     if not mailbox.password_env:
         raise ImapConfigError(f"mailbox {mailbox.name}: no password variable configured")
+    if not re.fullmatch(PASSWORD_ENV_PATTERN, mailbox.password_env):
+        # Checked again here: a row written around the form's validation must not read any variable.
+        raise ImapConfigError(f"mailbox {mailbox.name}: the password variable must be named "
+                              f"{PASSWORD_ENV_PREFIX}..., not {mailbox.password_env}")
     value = os.environ.get(mailbox.password_env)
     if value is None:
         raise ImapConfigError(f"mailbox {mailbox.name}: environment variable {mailbox.password_env} is not set")
