@@ -151,7 +151,10 @@ SMTP_TIMEOUT = env_int("SUPPORTDESK_SMTP_TIMEOUT", 20)
 DKIM_SELECTOR = env_str("SUPPORTDESK_DKIM_SELECTOR", "")
 DKIM_DOMAIN = env_str("SUPPORTDESK_DKIM_DOMAIN", "")
 DKIM_PRIVATE_KEY_FILE = env_str("SUPPORTDESK_DKIM_KEY_FILE", "")
-MAIL_MESSAGE_ID_DOMAIN = env_str("SUPPORTDESK_MESSAGE_ID_DOMAIN", "supportdesk.local")
+# The name given in EHLO; empty: this host's fully qualified name (socket.getfqdn()).
+SMTP_HELO = env_str("SUPPORTDESK_SMTP_HELO", "")
+# The right-hand side of our Message-IDs; empty: the domain of the support address (policy).
+MAIL_MESSAGE_ID_DOMAIN = env_str("SUPPORTDESK_MESSAGE_ID_DOMAIN", "")
 
 # Celery: the embedded default keeps its broker on local disk (no server).
 CELERY_FS_DIR = DATA_DIR / "celery"
