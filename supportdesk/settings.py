@@ -14,15 +14,17 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from supportdesk.lib.env import env_bool, env_int, env_list, env_str, parse_database_url
+from supportdesk.lib.env import env_bool, env_int, env_list, env_str, env_url, parse_database_url
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("SUPPORTDESK_DATA_DIR", str(Path.cwd() / "var"))).resolve()
 
 DEBUG = env_bool("SUPPORTDESK_DEBUG", False)
+# Development (SUPPORTDESK_DEV=1, `supportdesk run`, tests) relaxes what production insists on.
+DEVELOPMENT = DEBUG or env_bool("SUPPORTDESK_DEV", False)
 SECRET_KEY = env_str("SUPPORTDESK_SECRET_KEY")
 if not SECRET_KEY:
-    if not (DEBUG or env_bool("SUPPORTDESK_DEV", False)):
+    if not DEVELOPMENT:
         raise ImproperlyConfigured(
             "SUPPORTDESK_SECRET_KEY is not set (set SUPPORTDESK_DEV=1 for a development key)"
         )
@@ -141,6 +143,8 @@ MEDIA_ROOT = DATA_DIR / "media"
 ATTACHMENT_ROOT = Path(env_str("SUPPORTDESK_ATTACHMENT_DIR", str(DATA_DIR / "attachments")))
 
 SUPPORTDESK_POLICY_FILE = env_str("SUPPORTDESK_POLICY", "")
+# The public address of this installation, for links in mail (wins over the policy's base_url).
+PUBLIC_URL = env_url("SUPPORTDESK_PUBLIC_URL")
 # Larger mail is refused at SMTP/LMTP DATA with 552.
 SUPPORTDESK_MAX_MAIL_BYTES = env_int("SUPPORTDESK_MAX_MAIL_BYTES", 25 * 1024 * 1024)
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from supportdesk.catalog.models import Product
 from supportdesk.kb.models import Article
-from supportdesk.policy import get_policy
+from supportdesk.policy.public_url import public_url
 from supportdesk.search.query import search
 from supportdesk.tickets.models import Message, Ticket
 
@@ -33,8 +33,7 @@ class Suggestion:
 def article_public_url(article: Article) -> str:
     if article.url and not article.body.strip():
         return article.url
-    base = get_policy().support.base_url.rstrip("/")
-    return base + reverse("kb:article", kwargs={"slug": article.slug})
+    return public_url(reverse("kb:article", kwargs={"slug": article.slug}))
 
 
 def kb_suggest(text: str, *, language: str, product: Product | None = None, limit: int = 3) -> list[Suggestion]:

@@ -50,7 +50,7 @@ class WatcherTests(BaseTestCase):
         [mail] = self.mails("sla_warning")
         self.assertEqual(mail.to_addrs, "alice@softlab.tv")
         self.assertTrue(mail.is_automatic)
-        self.assertEqual(parsed(mail)["Auto-Submitted"], "auto-replied")
+        self.assertEqual(parsed(mail)["Auto-Submitted"], "auto-generated")
         [event] = self.events("sla_warning")
         self.assertEqual(event.event_data["notified"], ["alice@softlab.tv"])
         self.assertEqual(event.event_data["mail"], mail.pk)
