@@ -14,10 +14,4 @@ class PolicyConfig(AppConfig):
             get_policy()
         except PolicyError as exc:
             raise ImproperlyConfigured(str(exc)) from exc
-        from django.conf import settings
-
-        from supportdesk.policy.public_url import HINT, url_problem
-
-        problem = url_problem()
-        if problem and not settings.DEVELOPMENT:
-            raise ImproperlyConfigured(f"{problem}; {HINT}")
+        from supportdesk.policy import public_url  # noqa: F401 - registers its system check

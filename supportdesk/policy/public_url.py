@@ -2,8 +2,9 @@
 
 SUPPORTDESK_PUBLIC_URL wins, then the policy's ``support.base_url``; in development the
 address ``supportdesk run`` serves (``serve_at``), else Django's default runserver address.
-Production refuses to start without an https address (a link to 127.0.0.1 in a customer's
-mail leads nowhere), and ``check --deploy`` reports it in any mode.
+Production processes refuse to start without an https address (a link to 127.0.0.1 in a
+customer's mail leads nowhere; ``public_url_require``), and ``check --deploy`` reports it in
+any mode.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
+from django.core.exceptions import ImproperlyConfigured
 
 from supportdesk.policy import get_policy
 
@@ -67,6 +69,14 @@ def url_problem() -> str:
 
 
 HINT = "set SUPPORTDESK_PUBLIC_URL=https://help.example.com (or support.base_url in the policy file)"
+
+
+def public_url_require() -> None:
+    """Production processes that send mail or serve pages (the web application, runserver,
+    the workers) refuse to start without an https public URL; development does not."""
+    problem = url_problem()
+    if problem and not settings.DEVELOPMENT:
+        raise ImproperlyConfigured(f"{problem}; {HINT}")
 
 
 @register(deploy=True)

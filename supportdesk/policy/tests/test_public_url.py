@@ -49,20 +49,23 @@ def test_check_deploy_reports_a_missing_or_plain_http_url() -> None:
         assert public_url_check() == []
 
 
-def _manage(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+def _python(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if k not in ("SUPPORTDESK_DEV", "SUPPORTDESK_DEBUG",
                                                               "SUPPORTDESK_PUBLIC_URL")}
     clean.update(SUPPORTDESK_DATA_DIR=str(tmp_path), DATABASE_URL="", DJANGO_SETTINGS_MODULE="supportdesk.settings",
                  SUPPORTDESK_SECRET_KEY="k" * 50, **env)
-    return subprocess.run([sys.executable, "-m", "django", *args], cwd=ROOT, env=clean, capture_output=True,
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=clean, capture_output=True,
                           text=True, timeout=120)
 
 
 def test_production_refuses_to_start_without_an_https_public_url(tmp_path: Path) -> None:
-    refused = _manage(tmp_path, "check")
+    web = ("-c", "import supportdesk.wsgi")
+    refused = _python(tmp_path, *web)
     assert refused.returncode != 0 and "SUPPORTDESK_PUBLIC_URL" in refused.stderr
-    assert _manage(tmp_path, "check", SUPPORTDESK_PUBLIC_URL="http://help.softlab.tv").returncode != 0
-    started = _manage(tmp_path, "check", SUPPORTDESK_PUBLIC_URL="https://help.softlab.tv")
+    assert "not https" in _python(tmp_path, *web, SUPPORTDESK_PUBLIC_URL="http://help.softlab.tv").stderr
+    started = _python(tmp_path, *web, SUPPORTDESK_PUBLIC_URL="https://help.softlab.tv")
     assert started.returncode == 0, started.stderr
-    deploy = _manage(tmp_path, "check", "--deploy", SUPPORTDESK_DEV="1")
+    worker = _python(tmp_path, "-m", "supportdesk.cli", "worker", "--help")
+    assert worker.returncode != 0 and "SUPPORTDESK_PUBLIC_URL" in worker.stderr
+    deploy = _python(tmp_path, "-m", "django", "check", "--deploy", SUPPORTDESK_DEV="1")
     assert "policy.E001" in deploy.stderr
