@@ -30,6 +30,9 @@ def _require_secret_key(**_kwargs: object) -> None:
     from supportdesk.lib.secret_key import secret_key_require
 
     secret_key_require(data_dir=settings.DATA_DIR)
+    from supportdesk.policy.public_url import public_url_require
+
+    public_url_require()  # its mail carries links
 
 
 def _configure(app: Celery) -> None:
