@@ -51,9 +51,27 @@ _STEPS_HEADING = re.compile(
 )
 # A verb ending that is a person's action, not a state; keeps "запускается" out.
 _REFLEXIVE = re.compile(r"(?:ся|сь)$")
-# First person and past forms: the customer's own action ("нажимаю", "загружаем", "нажали").
-_PERSONAL = re.compile(r"(?:ю|у|ем|им|ли|л|ла)$")
-_SUBJECT_EN = frozenset({"i", "we", "you", "operator", "operators", "user", "when", "then", "and"})
+# First and second person and past forms: the customer's own action ("нажимаю", "загружаем",
+# "нажали", "нажимаешь"); reflexive only in the first person ("переключаемся").
+_PERSONAL = re.compile(r"(?:ю|у|ем|им|ли|л|ла|ешь|ишь)$")
+_PERSONAL_REFLEXIVE = re.compile(r"(?:юсь|емся|имся)$")
+_THIRD_PERSON = re.compile(r"(?:ет|ит|ют|ят)$")
+_INFINITIVE = re.compile(r"(?:ть|ти)$")
+# Who else acts for the customer ("оператор нажимает"), and what makes an infinitive a trigger.
+_OPERATORS = frozenset({
+    "оператор", "пользователь", "дежурный", "режиссер", "инженер", "выпускающий", "монтажер",
+    "operator", "user", "he", "she", "someone", "they", "editor", "engineer",
+})
+_INFINITIVE_LEADS = frozenset({"если", "стоит", "стоило", "когда", "попытке"})
+# "При нажатии …", "после загрузки …": an action named by its noun. Not "при запуске": the
+# program starting is when, not what the customer does.
+_ACTION_NOUNS = (
+    "нажати", "загрузк", "открыти", "выбор", "добавлени", "удалени", "переключени", "сохранени",
+    "импорт", "экспорт", "вставк", "замен", "смен", "включени", "выключени", "отключени",
+    "подключени", "перетаскивани", "изменени", "редактировани", "отправк", "закрыти", "остановк",
+)
+_NOUN_LEADS = frozenset({"при", "после", "время"})
+_EN_LEADS = frozenset({"i", "we", "you", "when", "then", "and", "after", "on", "upon", "while", "by", "if", "once"})
 
 
 def _is_action(token: str) -> bool:
@@ -96,19 +114,54 @@ def _under_heading(text: str) -> str | None:
     return None
 
 
-def _personal_action(tokens: list[str], index: int) -> bool:
-    token = tokens[index]
+def _english_base(token: str) -> str | None:
+    """The verb of "presses", "loading", "stopping" when it is one of the actions, else None."""
     if token in _ACTION_EN or token in _ACTION_EN_PAST:
-        return index > 0 and tokens[index - 1] in _SUBJECT_EN
-    stemmed = stem(token)
-    return _is_action(token) and stemmed not in _BACKGROUND_STEMS and bool(_PERSONAL.search(token))
+        return token
+    for suffix, extra in (("es", ""), ("s", ""), ("ing", ""), ("ing", "e")):
+        if token.endswith(suffix):
+            base = token[: -len(suffix)] + extra
+            if len(base) > 3 and base[-1] == base[-2] and base[:-1] in _ACTION_EN:
+                base = base[:-1]  # "stopping" -> "stop"
+            if base in _ACTION_EN:
+                return base
+    return None
+
+
+def _russian_trigger(tokens: list[str], index: int) -> bool:
+    token, before = tokens[index], tokens[max(0, index - 2) : index]
+    if before and before[-1] == "не":
+        return False  # "пока дежурный не перезапустит"
+    if token.startswith(_ACTION_NOUNS) and not _is_action(token):
+        return bool(before) and before[-1] in _NOUN_LEADS
+    if _PERSONAL_REFLEXIVE.search(token):
+        token = token[:-2]  # "переключаемся" acts as "переключаем"
+    if not _is_action(token) or stem(token) in _BACKGROUND_STEMS:
+        return False
+    if _PERSONAL.search(token):
+        return True
+    if _THIRD_PERSON.search(token):
+        return bool(_OPERATORS & set(before))
+    return bool(_INFINITIVE.search(token)) and bool(before) and before[-1] in _INFINITIVE_LEADS
+
+
+def _customer_action(tokens: list[str], index: int) -> bool:
+    """Is ``tokens[index]`` an action the customer (or their operator) takes?"""
+    token = tokens[index]
+    base = _english_base(token)
+    if base is None:
+        return _russian_trigger(tokens, index)
+    previous = tokens[index - 1] if index else ""
+    if token.endswith("ing") and base != token:
+        return index == 0 or previous in _EN_LEADS  # "Pressing Stop freezes", "after loading"
+    return previous in _EN_LEADS or previous in _OPERATORS
 
 
 def _trigger(clause: str) -> bool:
     """One action of the customer's followed by what goes wrong: "нажимаю Стоп — зависает"."""
     tokens = words(clause)
     for index in range(len(tokens)):
-        if _personal_action(tokens, index):
+        if _customer_action(tokens, index):
             after = clause.split(tokens[index], 1)[1]
             return has_symptom(after)
     return False

@@ -24,6 +24,16 @@ from supportdesk.checklist.text import normalise
         "When I press Take the layer stays empty.",
         "We stopped the playlist and the output froze.",
         "1. Версия: 6.1.3\n2. Шаги: запускаю эфир, логотип мерцает\n3. Настройки прикладываю",
+        # The trigger as a verbal noun, a second person, an operator's action, an infinitive.
+        "При нажатии на «Стоп» программа зависает.",
+        "После загрузки шаблона титры пропадают с выхода.",
+        "Когда нажимаешь Take, слой остаётся пустым.",
+        "Оператор нажимает «Пауза», и картинка замирает.",
+        "Если открыть окно выходов, плеер вылетает.",
+        "Переключаемся на резервный сервер, и звук отстаёт.",
+        "After loading the template the crawl disappears.",
+        "When the operator presses Take, the output goes black.",
+        "Pressing Stop freezes the player.",
         # Items written inline, after a heading.
         "Шаги: 1) открываю плейлист; 2) выделяю клип; 3) нажимаю Удалить.",
         "Шаги такие: 1. Запускаю плеер. 2. Открываю окно выходов. 3. Выбираю NDI.",
@@ -50,6 +60,9 @@ def test_steps_present(text: str) -> None:
         "Программа закрывается ночью, эфир чёрный, пока дежурный не перезапустит.",
         # A symptom, not an action of the customer's.
         "After updating from 5.9 to 6.2.1 the trigger stopped working: the break does not start.",
+        # The program starting is when it happens, not what the customer does.
+        "После запуска совпадает, за сутки уходит на 2 секунды вперёд.",
+        "The playout crashes every night at 3 am.",
         # An upgrade told as background.
         "Установили 6.2.1, и превью в плейлисте стали чёрными.",
         # A heading without actions.
