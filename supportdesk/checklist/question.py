@@ -18,7 +18,7 @@ _COMMERCIAL = re.compile(
     r"демо-?верси\w*|пробн\w*\s+верси\w*|licen[cs]\w*|purchas\w*|buy|price\w*|pricing|quote|invoice|"
     r"renew\w*|trial|how\s+much)(?![\w])"
 )
-_HOW_TO = re.compile(
+HOW_TO = re.compile(
     r"(?<![\w])(?:как\s+(?:мне\s+|нам\s+|можно\s+)?(?:\w+ить|\w+ать|\w+ять|\w+еть|\w+ти)(?![\w])|"
     r"можно\s+ли|возможно\s+ли|есть\s+ли\s+(?:возможность|способ)|поддерживает\s+ли|"
     r"где\s+(?:можно\s+)?(?:скачать|найти|взять|посмотреть)|"
@@ -31,6 +31,6 @@ def question_evidence(subject: str, text: str) -> str | None:
     """The clause that asks a commercial or how-to question, or None. Both are normalised;
     the caller has already found no description and no steps."""
     for clause in clauses(subject + "\n" + text):
-        if _COMMERCIAL.search(clause) or (_HOW_TO.search(clause) and "?" in clause):
+        if _COMMERCIAL.search(clause) or (HOW_TO.search(clause) and "?" in clause):
             return clause
-    return subject.strip() if _HOW_TO.search(subject) else None
+    return subject.strip() if HOW_TO.search(subject) else None

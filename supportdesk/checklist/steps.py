@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from supportdesk.checklist.description import has_symptom
+from supportdesk.checklist.symptoms import has_symptom
 from supportdesk.checklist.text import clauses, stem, words
 
 _ACTION_STEMS = frozenset({
@@ -26,7 +26,7 @@ _ACTION_STEMS = frozenset({
     "примен", "проверя", "клика", "кликн", "перехож", "перейт", "захож", "зайт", "копир", "созда",
     "удаля", "удал", "выставля", "выстав", "переключа", "переключ", "перетаскива", "перетащ",
     "заменя", "замен", "ввод", "ввож", "ввел", "набира", "набра", "выделя", "выдел", "экспортир",
-    "отправля", "отправ", "перемеща", "перемест", "редактир", "правл", "поправ",
+    "отправля", "отправ", "перемеща", "перемест", "редактир", "правл", "поправ", "полож", "клад",
 })
 _ACTION_EN = frozenset({
     "open", "start", "press", "click", "load", "select", "choose", "import", "add", "connect",
@@ -145,7 +145,7 @@ def _russian_trigger(tokens: list[str], index: int) -> bool:
     return bool(_INFINITIVE.search(token)) and bool(before) and before[-1] in _INFINITIVE_LEADS
 
 
-def _customer_action(tokens: list[str], index: int) -> bool:
+def customer_action(tokens: list[str], index: int) -> bool:
     """Is ``tokens[index]`` an action the customer (or their operator) takes?"""
     token = tokens[index]
     base = _english_base(token)
@@ -161,7 +161,7 @@ def _trigger(clause: str) -> bool:
     """One action of the customer's followed by what goes wrong: "нажимаю Стоп — зависает"."""
     tokens = words(clause)
     for index in range(len(tokens)):
-        if _customer_action(tokens, index):
+        if customer_action(tokens, index):
             after = clause.split(tokens[index], 1)[1]
             return has_symptom(after)
     return False
