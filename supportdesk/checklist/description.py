@@ -31,6 +31,9 @@ _OBJECT_PREFIXES = (
     "overlay", "trigger", "sound", "frame", "startup", "playout", "fdonair", "forward", "layer",
     "item", "time", "clock", "crawl", "ticker", "template", "font", "text", "character", "log",
     "schedule", "event", "scoreboard", "prompter", "colou", "color", "memory", "cpu", "page",
+    "server", "device", "fps", "resolution", "track", "preset", "report", "menu", "list", "tab",
+    "interface", "сервер", "устройств", "частот", "разрешени", "аудио", "дорожк", "пресет", "отчет",
+    "журнал", "меню", "список", "вкладк", "интерфейс", "клавиш",
 )
 _GENERIC_OBJECTS = ("программ", "форвард", "forward", "ничего", "все", "всё", "nothing", "everything", "it")
 _NOT_WORKING = re.compile(

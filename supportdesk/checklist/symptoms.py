@@ -19,22 +19,27 @@ SYMPTOM_PREFIXES = (
     "завис", "подвис", "висит", "висн", "вылет", "пада", "упал", "крэш", "краш", "глюч", "глюк",
     "тормоз", "подтормаж", "лагает", "подлаг", "тупит", "сбой", "сбои", "сбива", "сбилс", "слета",
     "обрыва", "обрыв", "останавлива", "прекраща", "перестал", "перестает", "зацикл", "обнуля",
+    "перезагружаетс", "перезапускаетс", "закрываетс", "закрылас", "закрылос", "выключаетс",
+    "отключаетс", "отвалива", "прерыва", "заеда", "просед", "сбрасываетс", "сбросилис",
+    "самопроизвольн", "поврежд", "испорч", "битый", "битые", "битая", "отсутству",
     # goes missing or appears wrongly
     "пропад", "пропал", "пропуск", "пропуска", "проскак", "исчез", "теря", "потеря", "кракозябр",
     "квадрат", "мусор", "артефакт", "опоздан", "медлен", "съеда", "утечк",
     "дублирует", "дублируют", "задваива", "двоит", "накладываетс", "накладываютс", "наезжа",
-    "повторяет", "повторяют",
+    "повторяет", "повторяют", "перепута", "путает", "путают",
     # the picture
     "дерга", "дерг", "мерца", "мерцан", "мига", "морга", "пересвеч", "вспыш", "полос", "плыв", "ряб",
     "муар", "искаж", "рассыпа", "пикселиз", "пиксели", "пикселит", "размыт", "мутн", "светлее",
     "ярче", "бледн", "стоп-кадр", "замира", "замер", "застыв", "фриз", "рывк", "обреза", "обрезан",
     "растянут", "сплюсн", "сжато", "сжата", "сжаты", "перевернут", "смещает", "смещен", "сместил",
-    "сдвиг", "сдвину", "съезжа", "съехал", "криво", "неправильн", "неверн", "ошибочн", "неактивн",
+    "сдвиг", "сдвину", "съезжа", "съехал", "уплыв", "сполза", "рвет", "рвут", "режет", "режут",
+    "криво", "неправильн", "неверн", "ошибочн", "неактивн",
     "аварийн",
     # the sound
     "громче", "тише", "тишин", "шипит", "шипени", "щелч", "треск", "хрип", "эхо", "заика",
     # the clock
-    "рассинхрон", "отста", "опережа", "расход", "убега", "запаздыва", "округля", "растет",
+    "рассинхрон", "отста", "опережа", "расход", "убега", "запаздыва", "опаздыва", "спешит", "спешат",
+    "ускоряетс", "замедляетс", "округля", "растет",
 )
 # States that are symptoms as a predicate ("слой остаётся пустым", "на выходе чёрное поле") but
 # only attributes after an action ("создаём пустой плейлист", "выбираем белый фон") or in a
@@ -51,7 +56,10 @@ SYMPTOM_EN = re.compile(
     r"broken|fails?|failed|failure|delay\w*|lags?|lagging|shifted|duplicat\w*|twice|"
     r"repeats|repeated|repeating|artifacts?|artefacts?|pixel\w*|noise|hiss\w*|crackl\w*|echo|silen\w*|"
     r"muted|louder|quieter|darker|brighter|cropped|stretched|squeezed|overlap\w*|mismatch\w*|"
-    r"timeouts?|leak\w*|unreadable|invisible|slow\w*)(?![\w])"
+    r"timeouts?|leak\w*|unreadable|invisible|slow\w*|choppy|blurr\w*|misaligned|mirrored|doubled|"
+    r"upside\s+down|washed\s+out|tint\w*|green|reboots|restarts|resets|unexpectedly|by\s+itself|"
+    r"on\s+its\s+own|not\s+found|too\s+(?:early|late|loud|quiet|dark|bright|fast|slow|long|short))(?![\w])"
+    r"|(?<![\w])(?:сам[аои]?\s+по\s+себе)(?![\w])"
     r"|(?:выше|ниже|громче|тише|раньше|позже),?\s+чем|(?:higher|lower|louder|quieter|earlier|later)\s+than"
     r"|(?:out\s+of\s+sync|out\s+of\s+order|instead\s+of)"
     r"|(?<![\w])не\s+(?:тот|та|то|те|того|той|тех|туда|там|в\s+том|в\s+той|по\s+порядку)(?![\w])"
@@ -63,10 +71,14 @@ NEGATED = re.compile(
     r"захватыва|обновля|выш|выход|подхватыва|слыш|воспроизвод|проигрыва|играет|реагир|отвеча|срабатыва|"
     r"записыва|совпада|показыва|появля|меня|переключа|приход|принима|подключа|распозна|определя|"
     r"выполня|применя|доход|читает|импортир|экспортир|печата|отправля|переход|проход|уход|хват|"
-    r"звук|сигнал|видео|изображ|картин|лиценз|доступ|синхрон)"
+    r"отрабатыва|держ|подгружа|грузит|пиш|запомина|наход|найд|успева|получа|лов|удаля|закрыва|"
+    r"останавлива|цепля|учитыва|"
+    r"звук|сигнал|видео|изображ|картин|лиценз|доступ|синхрон|титр|лого|субтитр|строк|связ|реакц)"
     r"|(?:not|no|doesn't|does not|don't|do not|won't|isn't|aren't|cannot|can't|never)\s+(?:\w+\s+)?"
     r"(?:detect|start|audio|signal|video|picture|open|load|show|shown|play|played|save|record|see|seen|"
-    r"visible|displayed|appear|match|switch|update|respond|connect|recogni[sz]e|text|sound|output)"
+    r"visible|displayed|appear|match|switch|update|respond|connect|recogni[sz]e|text|sound|output|"
+    r"advance|continue|proceed|trigger|fire|stop|close|apply|import|export|send|find|accept)"
+    r"|without\s+(?:sound|audio|video|picture|image|signal|subtitles|titles|logo)"
 )
 # Something shown on screen: a quoted message, an error code, an access violation.
 ERROR_SHOWN = re.compile(

@@ -31,6 +31,10 @@ from supportdesk.checklist.model import ProductSpec
         ("", "Программа стала очень медленно открывать расписание."),
         ("", "NDI-источник виден в списке, но при выборе на выходе чёрное поле."),
         ("", "Нажимаю Take — слой пустой."),
+        ("", "The playlist does not advance to the next item."),
+        ("", "Ролик в эфире вышел без логотипа."),
+        ("", "Сервер с плеером перезагружается сам по себе."),
+        ("", "The picture on SDI 2 is upside down."),
     ],
 )
 def test_description_present(products: list[ProductSpec], subject: str, text: str) -> None:
@@ -52,6 +56,7 @@ def test_description_present(products: list[ProductSpec], subject: str, text: st
         ("Плейлист", "Делаем так: создаём пустой плейлист, добавляем клипы, нажимаем Старт."),
         ("Титры", "1. Выбираем белый фон в шаблоне\n2. Ставим титр в эфир"),
         ("Re: [#7] Звук", "Вместо старого файла положили новый, настройки во вложении."),
+        ("", "We did not change anything in the playlist, the log is attached."),
         # A how-to question that names a delay it wants.
         ("Вопрос", "Можно ли вывести логотип с задержкой 5 секунд после начала клипа?"),
         ("", "Добрый день,\nпрошу помочь с настройкой.\n--\nС уважением,\nНаталья\nтел. +7 (3852) 22-33-44"),
