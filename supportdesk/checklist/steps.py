@@ -27,12 +27,19 @@ _ACTION_STEMS = frozenset({
     "удаля", "удал", "выставля", "выстав", "переключа", "переключ", "перетаскива", "перетащ",
     "заменя", "замен", "ввод", "ввож", "ввел", "набира", "набра", "выделя", "выдел", "экспортир",
     "отправля", "отправ", "перемеща", "перемест", "редактир", "правл", "поправ", "полож", "клад",
+    "заход", "зашел", "зашл", "убира", "убра", "снима", "снял", "вызыва", "вызва", "пода", "отмеча",
+    "отмет", "назнача", "назнач", "настраива", "настро", "указыва", "указа", "прописыва", "прописа",
+    "монтиру", "вывод", "вывел", "пуска", "втыка", "тыка",
 })
+# Forms the stemmer cuts too short to keep ("даём" -> "да").
+_ACTION_WORDS = frozenset({"даем", "даю", "дали", "жму", "жмем", "жмет", "жмут"})
 _ACTION_EN = frozenset({
     "open", "start", "press", "click", "load", "select", "choose", "import", "add", "connect",
     "restart", "install", "pick", "run", "insert", "switch", "apply", "drag", "enable", "disable",
     "change", "save", "close", "stop", "set", "put", "launch", "type", "enter", "delete", "remove",
-    "replace", "edit", "export", "send", "move", "hit",
+    "replace", "edit", "export", "send", "move", "hit", "go", "navigate", "double-click", "right-click",
+    "tick", "untick", "uncheck", "fill", "copy", "paste", "upload", "create", "assign", "configure",
+    "activate", "browse", "rename", "reboot", "plug", "unplug", "exit", "quit",
 })
 # Past forms count only after "I"/"we": "the playlist stopped" is a symptom.
 _ACTION_EN_PAST = frozenset({
@@ -71,11 +78,12 @@ _ACTION_NOUNS = (
     "подключени", "перетаскивани", "изменени", "редактировани", "отправк", "закрыти", "остановк",
 )
 _NOUN_LEADS = frozenset({"при", "после", "время"})
+_ORDER = re.compile(r"(?<![\w])(?:сначала|потом|затем|после\s+этого|далее|first|then|next|after\s+that)(?![\w])")
 _EN_LEADS = frozenset({"i", "we", "you", "when", "then", "and", "after", "on", "upon", "while", "by", "if", "once"})
 
 
 def _is_action(token: str) -> bool:
-    if token in _ACTION_EN:
+    if token in _ACTION_EN or token in _ACTION_WORDS:
         return True
     if not re.fullmatch(r"[а-я]+", token) or _REFLEXIVE.search(token):
         return False
@@ -171,6 +179,17 @@ def _sentences(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"(?<=[.!?])\s+|\n\s*\n", text) if part.strip()]
 
 
+def _sequence(paragraph: str) -> bool:
+    """Actions told one sentence each: "Открываем выпуск. Потом выделяем сюжеты." Two with a word
+    of order (сначала, потом, затем, then, next), or three without."""
+    sentences = [sentence for sentence in _sentences(paragraph) if not _FIX_ATTEMPT.search(sentence)]
+    acting = 0
+    for sentence in sentences:
+        tokens = words(sentence)
+        acting += any(customer_action(tokens, index) for index in range(len(tokens)))
+    return acting >= 3 or (acting >= 2 and bool(_ORDER.search(paragraph)))
+
+
 def steps_evidence(text: str) -> str | None:
     """The steps found, or None. ``text`` is normalised."""
     lines = text.splitlines()
@@ -192,4 +211,7 @@ def steps_evidence(text: str) -> str | None:
     for sentence in _sentences(text):
         if not _FIX_ATTEMPT.search(sentence) and _trigger(sentence):
             return sentence
+    for paragraph in re.split(r"\n\s*\n", text):
+        if _sequence(paragraph):
+            return paragraph.strip()
     return None

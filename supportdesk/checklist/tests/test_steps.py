@@ -34,6 +34,10 @@ from supportdesk.checklist.text import normalise
         "After loading the template the crawl disappears.",
         "When the operator presses Take, the output goes black.",
         "Pressing Stop freezes the player.",
+        # One action per sentence, in order.
+        "Открываем выпуск. Потом выделяем сюжеты. Жмём «Отправить».",
+        "Заходим в меню Файл. Выбираем Экспорт. Указываем папку.",
+        "Go to Settings, then double-click the output and tick Genlock.",
         # Items written inline, after a heading.
         "Шаги: 1) открываю плейлист; 2) выделяю клип; 3) нажимаю Удалить.",
         "Шаги такие: 1. Запускаю плеер. 2. Открываю окно выходов. 3. Выбираю NDI.",
@@ -60,6 +64,9 @@ def test_steps_present(text: str) -> None:
         "Программа закрывается ночью, эфир чёрный, пока дежурный не перезапустит.",
         # A symptom, not an action of the customer's.
         "After updating from 5.9 to 6.2.1 the trigger stopped working: the break does not start.",
+        # What was done to fix it, one sentence each.
+        "Перезагрузили сервер. Переустановили драйвер. Не помогло.",
+        "Переход между клипами с чёрной вспышкой.",
         # The program starting is when it happens, not what the customer does.
         "После запуска совпадает, за сутки уходит на 2 секунды вперёд.",
         "The playout crashes every night at 3 am.",
