@@ -41,11 +41,13 @@ _ACTION_EN = frozenset({
     "tick", "untick", "uncheck", "fill", "copy", "paste", "upload", "create", "assign", "configure",
     "activate", "browse", "rename", "reboot", "plug", "unplug", "exit", "quit",
 })
-# Past forms count only after "I"/"we": "the playlist stopped" is a symptom.
-_ACTION_EN_PAST = frozenset({
+# Past forms, and verbs that are more often nouns ("the Take button"), count only after "I"/"we"
+# or opening a clause: "the playlist stopped" is a symptom.
+_ACTION_EN_LED = frozenset({
     "opened", "started", "pressed", "clicked", "loaded", "selected", "added", "switched", "changed",
     "saved", "closed", "stopped", "launched", "typed", "entered", "deleted", "removed", "replaced",
-    "edited", "exported", "moved",
+    "edited", "exported", "moved", "play", "played", "take", "cue", "cued", "check", "schedule",
+    "trigger", "triggered",
 })
 # Installing or upgrading is the background of a report, not a step towards its problem.
 _BACKGROUND_STEMS = frozenset({"установ", "переустанов", "обнов", "обновля", "постав"})
@@ -79,7 +81,10 @@ _ACTION_NOUNS = (
 )
 _NOUN_LEADS = frozenset({"при", "после", "время"})
 _ORDER = re.compile(r"(?<![\w])(?:сначала|потом|затем|после\s+этого|далее|first|then|next|after\s+that)(?![\w])")
-_EN_LEADS = frozenset({"i", "we", "you", "when", "then", "and", "after", "on", "upon", "while", "by", "if", "once"})
+_EN_LEADS = frozenset({
+    "i", "we", "you", "when", "then", "and", "after", "on", "upon", "while", "by", "if", "once", "to",
+    "reproduce",
+})
 
 
 def _is_action(token: str) -> bool:
@@ -94,7 +99,8 @@ def _is_action(token: str) -> bool:
 
 
 def _actions(text: str) -> list[str]:
-    return [token for token in words(text) if _is_action(token)]
+    tokens = words(text)
+    return [token for index, token in enumerate(tokens) if _is_action(token) or customer_action(tokens, index)]
 
 
 def _list_steps(lines: list[str]) -> list[str]:
@@ -124,7 +130,7 @@ def _under_heading(text: str) -> str | None:
 
 def _english_base(token: str) -> str | None:
     """The verb of "presses", "loading", "stopping" when it is one of the actions, else None."""
-    if token in _ACTION_EN or token in _ACTION_EN_PAST:
+    if token in _ACTION_EN or token in _ACTION_EN_LED:
         return token
     for suffix, extra in (("es", ""), ("s", ""), ("ing", ""), ("ing", "e")):
         if token.endswith(suffix):
@@ -165,13 +171,18 @@ def customer_action(tokens: list[str], index: int) -> bool:
     return previous in _EN_LEADS or previous in _OPERATORS
 
 
+
+
 def _trigger(clause: str) -> bool:
     """One action of the customer's followed by what goes wrong: "нажимаю Стоп — зависает"."""
     tokens = words(clause)
     for index in range(len(tokens)):
         if customer_action(tokens, index):
-            after = clause.split(tokens[index], 1)[1]
-            return has_symptom(after)
+            return has_symptom(clause.split(tokens[index], 1)[1])
+    # An English imperative opening a stretch of the clause: "…, press Play and it stops".
+    for match in re.finditer(r"(?:^|[,;:—])\s*([a-z][\w-]*)", clause):
+        if _english_base(match.group(1)) is not None:
+            return has_symptom(clause[match.end(1) :])
     return False
 
 

@@ -58,7 +58,9 @@ SYMPTOM_EN = re.compile(
     r"muted|louder|quieter|darker|brighter|cropped|stretched|squeezed|overlap\w*|mismatch\w*|"
     r"timeouts?|leak\w*|unreadable|invisible|slow\w*|choppy|blurr\w*|misaligned|mirrored|doubled|"
     r"upside\s+down|washed\s+out|tint\w*|green|reboots|restarts|resets|unexpectedly|by\s+itself|"
-    r"on\s+its\s+own|not\s+found|too\s+(?:early|late|loud|quiet|dark|bright|fast|slow|long|short))(?![\w])"
+    r"on\s+its\s+own|not\s+found|blink\w*|too\s+(?:early|late|loud|quiet|dark|bright|fast|slow|long|short))(?![\w])"
+    r"|\d+(?:[.,]\d+)?\s*(?:seconds?|sec|frames?|ms|minutes?|секунд\w*|кадр\w*|мс|минут\w*)\s+"
+    r"(?:early|late|ahead|behind|off|offset|delay|shift|lag|раньше|позже|вперед|назад)"
     r"|(?<![\w])(?:сам[аои]?\s+по\s+себе)(?![\w])"
     r"|(?:выше|ниже|громче|тише|раньше|позже),?\s+чем|(?:higher|lower|louder|quieter|earlier|later)\s+than"
     r"|(?:out\s+of\s+sync|out\s+of\s+order|instead\s+of)"
@@ -77,12 +79,14 @@ NEGATED = re.compile(
     r"|(?:not|no|doesn't|does not|don't|do not|won't|isn't|aren't|cannot|can't|never)\s+(?:\w+\s+)?"
     r"(?:detect|start|audio|signal|video|picture|open|load|show|shown|play|played|save|record|see|seen|"
     r"visible|displayed|appear|match|switch|update|respond|connect|recogni[sz]e|text|sound|output|"
-    r"advance|continue|proceed|trigger|fire|stop|close|apply|import|export|send|find|accept)"
+    r"advance|continue|proceed|trigger|fire|stop|close|apply|import|export|send|find|accept|log\s*in|"
+    r"login|sign\s*in)"
     r"|without\s+(?:sound|audio|video|picture|image|signal|subtitles|titles|logo)"
 )
 # Something shown on screen: a quoted message, an error code, an access violation.
 ERROR_SHOWN = re.compile(
-    r"(?:ошибк\w*|error|пишет|выда[её]т|показывает|shows|says|reports|сообщени\w*)[^\"\n]{0,40}?"
+    r"(?:ошибк\w*|error|пишет|выда[её]т|показывает|получа\w*|shows|says|reports|gets?|got|сообщени\w*)"
+    r"[^\"\n]{0,40}?"
     r"(?:\"[^\"]{3,}\"|\d\d:\d\d)"
     r"|access violation|0x[0-9a-f]{4,}"
 )

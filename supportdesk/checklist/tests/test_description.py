@@ -35,6 +35,10 @@ from supportdesk.checklist.model import ProductSpec
         ("", "Ролик в эфире вышел без логотипа."),
         ("", "Сервер с плеером перезагружается сам по себе."),
         ("", "The picture on SDI 2 is upside down."),
+        ("", "The commercial breaks start about 2 seconds early."),
+        ("", "Subtitles are displayed with a 1 second offset."),
+        ("", "The station logo blinks on the SDI output."),
+        ("", "Our operators cannot log in after the update."),
     ],
 )
 def test_description_present(products: list[ProductSpec], subject: str, text: str) -> None:

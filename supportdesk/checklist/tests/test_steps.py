@@ -34,6 +34,11 @@ from supportdesk.checklist.text import normalise
         "After loading the template the crawl disappears.",
         "When the operator presses Take, the output goes black.",
         "Pressing Stop freezes the player.",
+        # English forms: "we import … and play", an imperative opening a stretch, "try to save".
+        "We import the SRT file and play the clip.",
+        "We have a playlist of 20 clips, press Play and after the first clip it stops.",
+        'When I try to save a template, the program shows "Access denied".',
+        'They enter the password and get "Invalid user".',
         # One action per sentence, in order.
         "Открываем выпуск. Потом выделяем сюжеты. Жмём «Отправить».",
         "Заходим в меню Файл. Выбираем Экспорт. Указываем папку.",
