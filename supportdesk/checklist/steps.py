@@ -72,12 +72,12 @@ _OPERATORS = frozenset({
     "operator", "user", "he", "she", "someone", "they", "editor", "engineer",
 })
 _INFINITIVE_LEADS = frozenset({"если", "стоит", "стоило", "когда", "попытке"})
-# "При нажатии …", "после загрузки …": an action named by its noun. Not "при запуске": the
-# program starting is when, not what the customer does.
+# "При нажатии …", "после загрузки …": an action named by its noun. Not "при запуске" (the
+# program starting) nor "после отключения" (of the power, as often as of anything): when, not
+# what the customer does.
 _ACTION_NOUNS = (
     "нажати", "загрузк", "открыти", "выбор", "добавлени", "удалени", "переключени", "сохранени",
-    "импорт", "экспорт", "вставк", "замен", "смен", "включени", "выключени", "отключени",
-    "подключени", "перетаскивани", "изменени", "редактировани", "отправк", "закрыти", "остановк",
+    "импорт", "экспорт", "вставк", "замен", "смен", "включени", "подключени", "перетаскивани", "изменени", "редактировани", "отправк", "закрыти", "остановк",
 )
 _NOUN_LEADS = frozenset({"при", "после", "время"})
 _ORDER = re.compile(r"(?<![\w])(?:сначала|потом|затем|после\s+этого|далее|first|then|next|after\s+that)(?![\w])")

@@ -34,6 +34,9 @@ from supportdesk.checklist.text import normalise
         "After loading the template the crawl disappears.",
         "When the operator presses Take, the output goes black.",
         "Pressing Stop freezes the player.",
+        "Forward TS не запускается, ярлык нажимаю — ничего не происходит.",
+        "Когда удаляю элемент из очереди, он всё равно выходит в эфир.",
+        "Открываю окно «Табло», нажимаю «Подключить» — и ничего.",
         # English forms: "we import … and play", an imperative opening a stretch, "try to save".
         "We import the SRT file and play the clip.",
         "We have a playlist of 20 clips, press Play and after the first clip it stops.",
@@ -58,8 +61,7 @@ def test_steps_present(text: str) -> None:
     [
         # A list of symptoms is not steps.
         "У нас проблемы:\n- пропадает звук на втором канале\n- картинка дёргается\n- логотип исчезает",
-        # One action only.
-        "Forward TS не запускается, ярлык нажимаю — ничего не происходит.",
+        # One action only, and nothing going wrong after it.
         "Шаги: запускаю эфир и жду.",
         # Numbered answers to our questions.
         "1. Версия: 6.1.3\n2. Шаги: не знаю, бывает само\n3. Настройки прикладываю",
