@@ -257,12 +257,12 @@ def _stand_ins(year: int, working_weekends: frozenset[date]) -> dict[date, date]
     """Working weekend day -> the weekday whose day off it took, from the package's per-year
     list of decreed moves ((to month, to day, from month, from day): the day off lands on
     "to", the weekend day "from" is worked)."""
-    moves = RussiaStaticHolidays.special_public_holidays.get(year, ())
+    moves: Any = RussiaStaticHolidays.special_public_holidays.get(year, ())
     if moves and isinstance(moves[0], int):  # a year with one move holds it bare
         moves = (moves,)
     out = {}
     for move in moves:
-        if len(move) == 4 and all(isinstance(v, int) for v in move):
+        if isinstance(move, tuple) and len(move) == 4 and all(isinstance(v, int) for v in move):
             off, worked = date(year, move[0], move[1]), date(year, move[2], move[3])
             if worked in working_weekends:
                 out[worked] = off
