@@ -20,7 +20,7 @@ from supportdesk.replies.mailer import (
     ticket_mail_context,
 )
 from supportdesk.replies.rendering import mail_language, render_mail
-from supportdesk.replies.timefmt import format_moment, hours_in_zone, zone_label
+from supportdesk.replies.timefmt import MomentText, hours_in_zone, moment_text, zone_label
 from supportdesk.tickets.clocks import office_calendar
 from supportdesk.tickets.models import CHECKLIST_ITEMS, Message, Ticket
 from supportdesk.tickets.services import ticket_add_event
@@ -38,8 +38,8 @@ class MissingItem:
 
 @dataclass(frozen=True)
 class Moment:
-    office: str
-    customer: str
+    office: MomentText
+    customer: MomentText
 
 
 def missing_items(ticket: Ticket, language: str) -> list[MissingItem]:
@@ -63,7 +63,7 @@ def missing_items(ticket: Ticket, language: str) -> list[MissingItem]:
 
 
 def _moment(at: datetime, office_zone: str, zone: str, language: str) -> Moment:
-    return Moment(office=format_moment(at, office_zone, language), customer=format_moment(at, zone, language))
+    return Moment(office=moment_text(at, office_zone, language), customer=moment_text(at, zone, language))
 
 
 def outdated_release(ticket: Ticket) -> Release | None:
