@@ -22,6 +22,7 @@ from supportdesk.accounts.roles import AGENTS, SUPERVISORS
 from supportdesk.outbox.compose import build_message
 from supportdesk.outbox.services import outbox_enqueue
 from supportdesk.policy import Policy
+from supportdesk.policy.public_url import public_url
 from supportdesk.tickets.models import Ticket
 
 WARNING = "sla_warning"
@@ -55,7 +56,7 @@ def _office_zone(moment: datetime, policy: Policy) -> str:
 
 
 def ticket_link(ticket: Ticket, policy: Policy) -> str:
-    return policy.support.base_url.rstrip("/") + reverse("tickets:detail", args=[ticket.pk])
+    return public_url(reverse("tickets:detail", args=[ticket.pk]))
 
 
 def compose_notice(kind: str, ticket: Ticket, policy: Policy) -> Notice:
@@ -101,7 +102,7 @@ def enqueue_notice(kind: str, ticket: Ticket, policy: Policy, to: list[str], now
     notice = compose_notice(kind, ticket, policy)
     message_id, raw = build_message(
         from_addr=policy.support_email, from_name=policy.support.name, to=to, subject=notice.subject,
-        text=notice.text, automatic=True, language=settings.LANGUAGE_CODE)
+        text=notice.text, automatic=True, auto_submitted="auto-generated", language=settings.LANGUAGE_CODE)
     mail = outbox_enqueue(kind=kind, ref=f"ticket:{ticket.pk}", from_addr=policy.support_email, to_addrs=to,
                           subject=notice.subject, raw=raw, message_id=message_id, is_automatic=True,
                           created_at=now)

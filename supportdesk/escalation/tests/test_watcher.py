@@ -50,7 +50,7 @@ class WatcherTests(BaseTestCase):
         [mail] = self.mails("sla_warning")
         self.assertEqual(mail.to_addrs, "alice@softlab.tv")
         self.assertTrue(mail.is_automatic)
-        self.assertEqual(parsed(mail)["Auto-Submitted"], "auto-replied")
+        self.assertEqual(parsed(mail)["Auto-Submitted"], "auto-generated")
         [event] = self.events("sla_warning")
         self.assertEqual(event.event_data["notified"], ["alice@softlab.tv"])
         self.assertEqual(event.event_data["mail"], mail.pk)
@@ -76,7 +76,7 @@ class WatcherTests(BaseTestCase):
         self.assertIn("не позднее 14.05.2026 10:00", text)  # the limit, office time
         self.assertIn("Время указано по офису (Новосибирск, UTC+07:00)", text)
         self.assertIn(f"http://127.0.0.1:8000/agent/tickets/{self.ticket.pk}/", text)
-        self.assertIn("Клиент ждёт ответа по заявке", text)
+        self.assertIn("Клиент ждёт ответа по обращению", text)
 
     def test_breach_at_limit_after_a_warning(self) -> None:
         sla_watch(AT_TARGET)

@@ -20,10 +20,15 @@ class Command(BaseCommand):
         parser.add_argument("--no-loop", action="store_true", help="do not run the background jobs loop")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        from supportdesk.policy.public_url import public_base_url, serve_at, url_for_addrport
+
+        # Links in mail point here unless a public URL is configured.
+        serve_at(url_for_addrport(opts["addrport"]))
         call_command("migrate", interactive=False, verbosity=0)
         if not opts["no_demo"]:
             call_command("demo", if_empty=True)
         if not opts["no_loop"]:
             threading.Thread(target=run_loop, kwargs={"interval": 1.0}, daemon=True, name="jobs").start()
         self.stdout.write(f"SupportDesk: http://{opts['addrport']}/  (agents: http://{opts['addrport']}/agent/)")
+        self.stdout.write(f"Links in mail: {public_base_url()}/")
         call_command("runserver", opts["addrport"], use_reloader=False, insecure_serving=True)
