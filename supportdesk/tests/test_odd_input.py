@@ -35,7 +35,7 @@ class QueueParameterTests(BaseTestCase):
             with self.subTest(after=after):
                 response = self.client.get("/agent/", {"after": after})
                 assert response.status_code == 400
-                assert "page position" in response.content.decode()
+                assert "Такой позиции в списке нет" in response.content.decode()  # Russian by default
 
     def test_a_bad_page_number_is_400(self) -> None:
         for p in ("²", "٣", "0", "-1", "1e3", "99999999999"):
@@ -75,7 +75,7 @@ class CallFormParameterTests(BaseTestCase):
             with self.subTest(call=call):
                 response = self.client.get(self.url, {"call": call})
                 assert response.status_code == 400
-                assert "not a call number" in response.content.decode()
+                assert "не номером звонка" in response.content.decode()
 
 
 class CtiOddPayloadTests(BaseTestCase):
