@@ -55,7 +55,7 @@ INSTALLED_APPS = [
     "supportdesk.portal",
     "supportdesk.releases",
     "supportdesk.search",
-    "supportdesk.sla",
+    "supportdesk.escalation",
 ]
 
 MIDDLEWARE = [
@@ -149,6 +149,8 @@ SMTP_PORT = env_int("SUPPORTDESK_SMTP_PORT", 25)
 SMTP_USER = env_str("SUPPORTDESK_SMTP_USER", "")
 SMTP_PASSWORD = env_str("SUPPORTDESK_SMTP_PASSWORD", "")
 SMTP_STARTTLS = env_bool("SUPPORTDESK_SMTP_STARTTLS", False)
+# STARTTLS verifies the server certificate: the system CA store, or only this CA file.
+SMTP_CA_FILE = env_str("SUPPORTDESK_SMTP_CA_FILE", "")
 SMTP_TIMEOUT = env_int("SUPPORTDESK_SMTP_TIMEOUT", 20)
 DKIM_SELECTOR = env_str("SUPPORTDESK_DKIM_SELECTOR", "")
 DKIM_DOMAIN = env_str("SUPPORTDESK_DKIM_DOMAIN", "")

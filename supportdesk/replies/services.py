@@ -16,9 +16,10 @@ from django.utils import timezone
 
 from supportdesk.accounts.roles import is_agent
 from supportdesk.policy import get_policy
+from supportdesk.replies.acknowledgment import missing_items
 from supportdesk.replies.mailer import send_ticket_mail, ticket_mail_context
 from supportdesk.replies.rendering import mail_language, render_mail
-from supportdesk.replies.timefmt import format_moment
+from supportdesk.replies.timefmt import MomentText, moment_text
 from supportdesk.tickets.models import CannedResponse, Message, Status, Ticket
 from supportdesk.tickets.services import AttachmentData, InvalidAction, ticket_add_message, ticket_set_status
 
@@ -28,7 +29,7 @@ _PLACEHOLDER = re.compile(r"\{(customer_name|ticket_number|agent_name|support_ph
 
 @dataclass(frozen=True)
 class HistoryEntry:
-    when: str
+    when: MomentText
     who: str
     text: str
     quoted: str
@@ -67,7 +68,7 @@ def history(ticket: Ticket, *, language: str, depth: int = HISTORY_DEPTH) -> lis
             who = _display_name(m.author_user) or get_policy().support.name
         else:
             who = (m.author_customer.name if m.author_customer else "") or m.from_addr or ticket.contact_email
-        entries.append(HistoryEntry(when=format_moment(m.created_at, zone, language), who=who, text=text,
+        entries.append(HistoryEntry(when=moment_text(m.created_at, zone, language), who=who, text=text,
                                     quoted=quote(text)))
     return entries
 
@@ -169,8 +170,6 @@ def ticket_ask_for_information(
 def ticket_missing_items_text(*, ticket: Ticket) -> str:
     """A ready-to-edit request for the checklist items still missing, with the product's hints,
     in the ticket's language (the agent's "ask for what is missing" button prefills this)."""
-    from supportdesk.replies.acknowledgment import missing_items
-
     language = mail_language(ticket.language)
     items = missing_items(ticket, language)
     if not items:

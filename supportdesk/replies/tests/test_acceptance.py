@@ -61,10 +61,11 @@ class AcknowledgmentAcceptanceTests(BaseTestCase):
         assert "Описание проблемы" not in text and "Версия установленного ПО" not in text
         assert "FDConfig2 выберите «Файл → Экспорт настроек»" in text
         # The deadline in Novosibirsk and in Moscow time, on the official calendar's working days.
-        assert "четверг, 6 ноября 2025, 09:45 по времени Новосибирска (UTC+7)" in text
-        assert "четверг, 6 ноября 2025, 05:45 по времени Москвы (UTC+3)" in text
-        assert "среда, 5 ноября 2025, 09:45 по времени Новосибирска (UTC+7)" in text
-        assert "среда, 5 ноября 2025, 05:45 по времени Москвы (UTC+3)" in text
+        flat = " ".join(text.split())
+        assert "придёт не позднее четверга, 6 ноября 2025, 09:45 по времени Новосибирска (UTC+7)" in flat
+        assert "не позднее четверга, 6 ноября 2025, 05:45 по времени Москвы (UTC+3)" in flat
+        assert "раньше — до среды, 5 ноября 2025, 09:45 по времени Новосибирска (UTC+7)" in flat
+        assert "(у вас это до среды, 5 ноября 2025, 05:45 по времени Москвы (UTC+3))" in flat
         assert "нерабочее время" not in text  # 17:45 is within office hours
         assert "папку «Спам»" in text and "forward@softlab.tv" in text
         assert "+7 (383) 363-04-62" in text and "пн–пт 05:00–14:00" in text

@@ -8,6 +8,8 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from supportdesk.jobs import run_loop
+
 
 class Command(BaseCommand):
     help = "Migrate, load the demo data once, start the background loop and serve the web UI."
@@ -26,8 +28,6 @@ class Command(BaseCommand):
         if not opts["no_demo"]:
             call_command("demo", if_empty=True)
         if not opts["no_loop"]:
-            from supportdesk.jobs import run_loop
-
             threading.Thread(target=run_loop, kwargs={"interval": 1.0}, daemon=True, name="jobs").start()
         self.stdout.write(f"SupportDesk: http://{opts['addrport']}/  (agents: http://{opts['addrport']}/agent/)")
         self.stdout.write(f"Links in mail: {public_base_url()}/")

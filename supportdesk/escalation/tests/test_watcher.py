@@ -1,8 +1,8 @@
 from __future__ import annotations
 
+from supportdesk.escalation.tests.db_helpers import body_text, parsed
+from supportdesk.escalation.watcher import sla_watch
 from supportdesk.outbox.models import OutgoingMail
-from supportdesk.sla.tests.db_helpers import body_text, parsed
-from supportdesk.sla.watcher import sla_watch
 from supportdesk.test import BaseTestCase, office_time
 from supportdesk.tickets import services
 from supportdesk.tickets.models import Message, Status, Ticket
@@ -132,14 +132,14 @@ class WatcherWiringTests(BaseTestCase):
         from django.core.management import call_command
 
         from supportdesk.celery import app
+        from supportdesk.escalation import tasks
         from supportdesk.jobs import JOBS
-        from supportdesk.sla import tasks
 
-        self.assertIn(("supportdesk.sla.watcher.sla_watch", 60.0), JOBS)
-        schedule = app.conf.beat_schedule["supportdesk.sla.watcher.sla_watch"]
+        self.assertIn(("supportdesk.escalation.watcher.sla_watch", 60.0), JOBS)
+        schedule = app.conf.beat_schedule["supportdesk.escalation.watcher.sla_watch"]
         self.assertEqual((schedule["task"], schedule["schedule"], schedule["args"]),
-                         ("supportdesk.run_job", 60.0, ["supportdesk.sla.watcher.sla_watch"]))
-        self.assertEqual(tasks.sla_watch.name, "supportdesk.sla.tasks.sla_watch")
+                         ("supportdesk.run_job", 60.0, ["supportdesk.escalation.watcher.sla_watch"]))
+        self.assertEqual(tasks.sla_watch.name, "supportdesk.escalation.tasks.sla_watch")
 
         ticket = self.make_ticket(at=office_time(2026, 5, 12, 10, 0))  # long past its limit by now
         result = tasks.sla_watch()

@@ -31,9 +31,9 @@ from django.utils import timezone
 
 from supportdesk.calendar import BusinessCalendar
 from supportdesk.calendar.production import DEFAULT_DATA_FILE, CalendarData, load_calendar_data
+from supportdesk.escalation.models import CalendarStamp
 from supportdesk.policy import Policy, get_policy, reload_policy
 from supportdesk.policy.loader import load_policy
-from supportdesk.sla.models import CalendarStamp
 from supportdesk.tickets.clocks import calendar_for, reset_office_calendar
 from supportdesk.tickets.models import OPEN_STATUSES, Ticket
 

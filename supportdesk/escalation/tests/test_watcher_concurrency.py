@@ -17,8 +17,8 @@ from datetime import datetime
 from django.db import connection, connections
 from django.test import TransactionTestCase
 
+from supportdesk.escalation import watcher
 from supportdesk.outbox.models import OutgoingMail
-from supportdesk.sla import watcher
 from supportdesk.test import Personas, office_time
 from supportdesk.testing.skips import database_only
 from supportdesk.tickets.models import Message

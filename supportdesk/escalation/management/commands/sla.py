@@ -16,6 +16,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 
 from supportdesk.calendar.cli import parse_received, sla_deadline_iso
+from supportdesk.escalation.recompute import sla_calendar_changed
+from supportdesk.escalation.watcher import sla_watch
 from supportdesk.policy import get_policy
 from supportdesk.tickets.clocks import office_calendar
 
@@ -49,8 +51,6 @@ class Command(BaseCommand):
         self.stdout.write(due)
 
     def _recompute(self, opts: dict[str, Any]) -> None:
-        from supportdesk.sla.recompute import sla_calendar_changed
-
         if opts["batch_size"] < 1:
             raise CommandError("--batch-size must be at least 1")
         started = time.perf_counter()
@@ -58,8 +58,6 @@ class Command(BaseCommand):
         self.stdout.write(f"due times moved on {updated} open tickets ({time.perf_counter() - started:.2f} s)")
 
     def _watch(self, opts: dict[str, Any]) -> None:
-        from supportdesk.sla.watcher import sla_watch
-
         self.stdout.write(str(sla_watch()))
         while opts["loop"]:
             time.sleep(opts["interval"])

@@ -4,15 +4,15 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from supportdesk.sla.models import CalendarStamp
-from supportdesk.sla.recompute import (
+from supportdesk.escalation.models import CalendarStamp
+from supportdesk.escalation.recompute import (
     _read_batch,
     _write_batch,
     sla_calendar_changed,
     sla_recompute_open_tickets,
 )
-from supportdesk.sla.tests.db_helpers import edited_calendar
-from supportdesk.sla.watcher import sla_watch
+from supportdesk.escalation.tests.db_helpers import edited_calendar
+from supportdesk.escalation.watcher import sla_watch
 from supportdesk.test import BaseTestCase, office_time
 from supportdesk.tickets import services
 from supportdesk.tickets.models import Message, Ticket

@@ -22,9 +22,9 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from supportdesk.escalation.notify import BREACH, WARNING, enqueue_notice, recipients
+from supportdesk.escalation.recompute import sla_sync_calendar
 from supportdesk.policy import get_policy
-from supportdesk.sla.notify import BREACH, WARNING, enqueue_notice, recipients
-from supportdesk.sla.recompute import sla_sync_calendar
 from supportdesk.tickets.models import Status, Ticket
 from supportdesk.tickets.services import ticket_add_event
 

@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import SimpleTestCase
 
+from supportdesk.escalation.tests.db_helpers import edited_calendar
 from supportdesk.policy import reload_policy
-from supportdesk.sla.tests.db_helpers import edited_calendar
 from supportdesk.tickets.clocks import reset_office_calendar
 
 KINDS = {"working", "shortened", "nonworking"}

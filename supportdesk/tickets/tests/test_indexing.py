@@ -1,4 +1,4 @@
-"""index.batched(): a ticket written several times in one block is indexed once, at the end."""
+"""search.index.batched() with the ticket source: a ticket written several times in one block is indexed once, at the end."""
 
 from unittest import mock
 
@@ -8,7 +8,7 @@ from supportdesk.search import index
 from supportdesk.search.models import SearchDocument
 from supportdesk.search.query import search
 from supportdesk.test import BaseTestCase
-from supportdesk.tickets import services
+from supportdesk.tickets import indexing, services
 from supportdesk.tickets.models import Message
 
 
@@ -17,7 +17,7 @@ class BatchedIndexTests(BaseTestCase):
         return [h.object_id for h in search(query, kind="ticket").hits]
 
     def test_one_rebuild_per_ticket_and_the_same_document(self) -> None:
-        with mock.patch.object(index, "index_tickets", wraps=index.index_tickets) as spy, index.batched():
+        with mock.patch.object(index, "index_objects", wraps=index.index_objects) as spy, index.batched():
             ticket = self.make_ticket(subject="Пропал логотип", body="Логотип пропал после обновления.")
             services.ticket_add_message(ticket=ticket, kind=Message.Kind.OUTGOING, body_text="Проверьте слой.")
             services.ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, body_text="Слой включён.",
@@ -26,7 +26,7 @@ class BatchedIndexTests(BaseTestCase):
             assert not SearchDocument.objects.filter(kind="ticket", object_id=ticket.pk).exists()
         assert spy.call_count == 1
         batched_doc = SearchDocument.objects.get(kind="ticket", object_id=ticket.pk)
-        index.index_ticket(ticket.pk)  # what the unbatched path builds from the same rows
+        index.index_objects("ticket", [ticket.pk])  # what the unbatched path builds from the same rows
         fresh = SearchDocument.objects.get(kind="ticket", object_id=ticket.pk)
         for field in ("title", "text", "title_terms", "body_terms", "language", "product_id", "is_public"):
             assert getattr(batched_doc, field) == getattr(fresh, field), field
@@ -34,7 +34,7 @@ class BatchedIndexTests(BaseTestCase):
         assert self.ids("логотипа") == [ticket.pk]
 
     def test_nested_blocks_leave_the_work_to_the_outermost(self) -> None:
-        with mock.patch.object(index, "index_tickets", wraps=index.index_tickets) as spy, index.batched():
+        with mock.patch.object(index, "index_objects", wraps=index.index_objects) as spy, index.batched():
             with index.batched():
                 ticket = self.make_ticket(subject="Нет звука", body="Звук пропал.")
             assert spy.call_count == 0
@@ -67,7 +67,7 @@ class BatchedIndexTests(BaseTestCase):
 
 class OneQueryReadTests(BaseTestCase):
     def test_documents_hold_the_text_messages_in_order(self) -> None:
-        # index_tickets reads tickets and texts in one joined query; compared here with what
+        # ticket_documents reads tickets and texts in one joined query; compared here with what
         # a plain read of each ticket's messages gives.
         talk = self.make_ticket(subject="Нет звука", body="Звук пропал на втором канале.")
         services.ticket_add_message(ticket=talk, kind=Message.Kind.OUTGOING, body_text="Пришлите журнал.")
@@ -75,15 +75,15 @@ class OneQueryReadTests(BaseTestCase):
         services.ticket_add_message(ticket=talk, kind=Message.Kind.NOTE, body_text="Заметка агента.")
         silent = self.make_ticket(subject="Пустая заявка", body="")
         Message.objects.filter(ticket=silent).delete()
-        for rebuild in (lambda: index.index_tickets([talk.pk, silent.pk]), lambda: index.reindex(kinds=["ticket"])):
+        for rebuild in (lambda: index.index_objects("ticket", [talk.pk, silent.pk]), lambda: index.reindex(kinds=["ticket"])):
             rebuild()
             docs = {d.object_id: d for d in SearchDocument.objects.filter(kind="ticket")}
             assert set(docs) == {talk.pk, silent.pk}
             for ticket in (talk, silent):
                 ticket.refresh_from_db()
-                texts = (Message.objects.filter(ticket=ticket, kind__in=index.TEXT_KINDS).order_by("created_at", "id")
+                texts = (Message.objects.filter(ticket=ticket, kind__in=indexing.TEXT_KINDS).order_by("created_at", "id")
                          .values_list("body_text", "quoted_start"))
-                expected = index.ticket_document(ticket, list(texts))
+                expected = indexing.ticket_document(ticket, list(texts))
                 for field in ("title", "text", "title_terms", "body_terms", "language", "product_id"):
                     assert getattr(docs[ticket.pk], field) == getattr(expected, field), (ticket.pk, field)
             assert docs[silent.pk].text == "" and "событие" not in docs[talk.pk].text
