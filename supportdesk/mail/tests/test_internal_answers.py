@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from email.utils import getaddresses
 
+from supportdesk.escalation.watcher import sla_watch
 from supportdesk.mail.ingest import ingest_raw
 from supportdesk.mail.tests.factory import make_mail
 from supportdesk.outbox.services import outbox_flush
 from supportdesk.replies.services import ticket_reply
 from supportdesk.replies.tests.helpers import parsed, start_sink, text_part
-from supportdesk.sla.watcher import sla_watch
 from supportdesk.test import BaseTestCase, office_time
 from supportdesk.tickets import services
 from supportdesk.tickets.models import Message
