@@ -19,6 +19,7 @@ def parsed_mail_json(p: ParsedMail) -> dict[str, Any]:
         "quoted_start": p.quoted_start,
         "signature_start": p.signature_start,
         "has_html": p.html_sanitised is not None,
+        "html": p.html_sanitised,
         "attachments": [
             {
                 "filename": a.filename,

@@ -15,6 +15,7 @@ from .headers import all_ids, decode_header_text, first_id, parse_addresses, par
 from .language import detect_language
 from .model import ParsedAttachment, ParsedMail
 from .parts import attachment_from_part, forwarded_text, is_body_part, message_bytes
+from .repair import repair_header_block
 from .robots import detect_auto_reply, detect_bounce, detect_spam
 
 
@@ -68,7 +69,7 @@ def _decode_part_text(part: Message, walk: _Walk) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7f"
+_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27)) + b"\x7f"  # 27: ISO-2022 escapes
 
 
 def _is_binary(part: Message, walk: _Walk) -> bool:
@@ -200,10 +201,9 @@ def parse_mail(raw: bytes) -> ParsedMail:
 def _parse(raw: bytes) -> ParsedMail:
     if not isinstance(raw, bytes | bytearray | memoryview):
         raise TypeError("parse_mail needs bytes")
-    raw = bytes(raw)
-    msg = _PARSER.parsebytes(raw)
+    repaired, defects = repair_header_block(bytes(raw))
+    msg = _PARSER.parsebytes(repaired)
     headers = _headers_of(msg)
-    defects: list[str] = []
 
     def one(name: str) -> str | None:
         values = headers.get(name)

@@ -1,0 +1,76 @@
+"""Classes of real-world mail the parser once got wrong (issue 15), each pinned by a minimal
+example written for the test (the corpora in ../shared/corpora only measured them)."""
+
+from __future__ import annotations
+
+from supportdesk.mail.parsing import parse_mail
+from supportdesk.mail.parsing.charsets import decode_bytes
+from supportdesk.mail.parsing.repair import repair_header_block
+
+HEAD = b"From: Ivan <ivan@example.ru>\nTo: support@example.com\nSubject: Test\n"
+
+
+# --- header block damage -------------------------------------------------------------------
+
+def test_a_stray_line_before_the_headers_is_skipped() -> None:
+    raw = b"---- Original message ----\n" + HEAD + b"Content-Type: text/plain\n\nHello\n"
+    p = parse_mail(raw)
+    assert (p.from_addr, p.subject, p.text) == ("ivan@example.ru", "Test", "Hello")
+    assert any("stray line" in d for d in p.defects)
+
+
+def test_a_continuation_line_without_indent_stays_in_its_header() -> None:
+    raw = (b"Received: from mx.example.ru\nby relay.example.com with ESMTP\nfor <support@example.com>;\n"
+           + HEAD + b"\nHello\n")
+    p = parse_mail(raw)
+    assert (p.from_addr, p.subject, p.text) == ("ivan@example.ru", "Test", "Hello")
+
+
+def test_a_body_without_headers_is_left_alone() -> None:
+    raw = b"Just some text\nwithout any header\n\nand a second paragraph\n"
+    assert repair_header_block(raw) == (raw, [])
+    assert "second paragraph" in parse_mail(raw).text
+
+
+def test_an_mbox_from_line_is_not_taken_for_garbage() -> None:
+    raw = b"From ivan@example.ru Mon Mar  2 10:00:00 2026\n" + HEAD + b"\nHello\n"
+    repaired, defects = repair_header_block(raw)
+    assert repaired == raw and defects == []
+    assert parse_mail(raw).subject == "Test"
+
+
+# --- charsets --------------------------------------------------------------------------------
+
+def test_iso_8859_1_label_on_windows_1252_text() -> None:
+    text = "Grüße – “Angebot” für 5 €"
+    assert decode_bytes(text.encode("cp1252"), "iso-8859-1")[0] == text
+    assert decode_bytes("Grüße".encode("latin-1"), "iso-8859-1")[0] == "Grüße"
+
+
+def test_gb2312_label_on_gbk_text() -> None:
+    text = "测试邮件 镕 喆"  # the last two are GBK, not GB2312
+    assert decode_bytes(text.encode("gbk"), "gb2312")[0] == text
+
+
+def test_iso_2022_jp_with_cp932_extensions() -> None:
+    # CP50221 writes the NEC circled digit ① (JIS row 13) inside an ESC $ B run.
+    raw = b"\x1b$B-!\x1b(B1 \x1b$B$3$s$K$A$O\x1b(B"
+    assert decode_bytes(raw, "iso-2022-jp")[0] == "①1 こんにちは"
+    assert decode_bytes("こんにちは".encode("iso2022_jp"), "ISO-2022-JP")[0] == "こんにちは"
+
+
+def test_shift_jis_bytes_under_an_iso_2022_jp_label() -> None:
+    assert decode_bytes("ツール".encode("cp932"), "iso-2022-jp")[0] == "ツール"
+
+
+def test_iso_2022_jp_html_part_is_text_not_binary() -> None:
+    html = "<p>今なら無料</p>".encode("iso2022_jp")
+    raw = HEAD + b"Content-Type: text/html; charset=iso-2022-jp\n\n" + html + b"\n"
+    p = parse_mail(raw)
+    assert "今なら無料" in p.text and not p.attachments
+
+
+def test_undeclared_cut_utf8_is_not_read_as_a_single_byte_charset() -> None:
+    data = "Отчёт о сбое эфира".encode()[:-1]
+    text, charset, _defect = decode_bytes(data, None)
+    assert charset == "utf-8" and text.startswith("Отчёт о сбое эфир")
