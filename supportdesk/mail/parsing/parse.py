@@ -11,7 +11,7 @@ from supportdesk.lib.html import html_to_text, sanitize_html
 
 from .body import find_quoted_start, find_signature_start
 from .charsets import decode_bytes
-from .headers import all_ids, decode_header_text, first_id, parse_addresses, parse_date
+from .headers import all_ids, decode_header_text, first_id, parse_addresses, parse_date, pick_sender
 from .language import detect_language
 from .model import ParsedAttachment, ParsedMail
 from .parts import attachment_from_part, forwarded_text, is_body_part, message_bytes
@@ -211,8 +211,8 @@ def _parse(raw: bytes) -> ParsedMail:
             defects.append(f"header: repeated {name}")
         return values[0] if values else None
 
-    senders = parse_addresses(headers.get("from", []) or headers.get("sender", []), defects)
-    from_name, from_addr = senders[0] if senders else ("", None)
+    from_name, from_addr = pick_sender(headers.get("from", []), headers.get("sender", []),
+                                       headers.get("reply-to", []), defects)
     subject = decode_header_text(one("subject"), defects)
     date, utc_offset = parse_date(one("date"), defects)
     walk = _Walk()

@@ -74,3 +74,36 @@ def test_undeclared_cut_utf8_is_not_read_as_a_single_byte_charset() -> None:
     data = "Отчёт о сбое эфира".encode()[:-1]
     text, charset, _defect = decode_bytes(data, None)
     assert charset == "utf-8" and text.startswith("Отчёт о сбое эфир")
+
+
+# --- broken From headers ---------------------------------------------------------------------
+
+def _sender(from_value: str, extra: bytes = b"") -> tuple[str | None, str]:
+    p = parse_mail(b"From: " + from_value.encode() + b"\n" + extra + b"Subject: x\n\nHello\n")
+    return p.from_addr, p.from_name
+
+
+def test_an_empty_from_falls_back_to_reply_to() -> None:
+    assert _sender('"=?utf-8?B?0JjQstCw0L0=?=" <>', b"Reply-To: <ivan@example.ru>\n") == ("ivan@example.ru", "Иван")
+
+
+def test_a_trailing_dot_is_not_part_of_the_domain() -> None:
+    assert _sender("Ivan <Ivan@Example.ru.>")[0] == "ivan@example.ru"
+    assert _sender("ivan@example.ru.")[0] == "ivan@example.ru"
+
+
+def test_a_display_name_that_is_an_address() -> None:
+    assert _sender("ivan@example.ru <support-robot@example.org>") == ("support-robot@example.org", "ivan@example.ru")
+    assert _sender("a@example.ru, Ivan <ivan@example.ru>")[0] == "a@example.ru"  # two addresses: the first
+
+
+def test_unquoted_words_before_a_bare_address_are_its_name() -> None:
+    assert _sender("Ivan Petrov ivan@example.ru") == ("ivan@example.ru", "Ivan Petrov")
+
+
+def test_a_mailer_daemon_without_domain_is_kept() -> None:
+    assert _sender("MAILER-DAEMON (Mail Delivery System)") == ("mailer-daemon", "Mail Delivery System")
+
+
+def test_a_quoted_local_part_is_an_address() -> None:
+    assert _sender('"Ivan Petrov"@example.ru')[0] == '"ivan petrov"@example.ru'
