@@ -106,7 +106,7 @@ def place_robot(*, parsed: ParsedMail, inbound_id: int, received_at: datetime) -
         ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, is_robot=True, inbound_id=inbound_id,
                            attachments=attachment_data(parsed.attachments), created_at=received_at,
                            **_message_fields(parsed))  # type: ignore[arg-type]
-    if parsed.is_bounce:
+    if parsed.is_bounce and not parsed.bounce_delayed:  # a delay warning: the address still works
         recipient = parsed.bounced_recipient or (ticket.contact_email if ticket else "")
         if recipient:
             customer_email_bounced(addresses=[recipient], at=received_at)

@@ -229,7 +229,7 @@ def _parse(raw: bytes) -> ParsedMail:
 
     spam_reason = detect_spam(headers)
     bounce = detect_bounce(
-        headers=headers, from_addr=from_addr, subject=subject, report_type=walk.report_type,
+        headers=headers, from_addr=from_addr, from_name=from_name, subject=subject, report_type=walk.report_type,
         dsn_fields=walk.dsn_fields, original_headers=walk.original_headers, text=text,
     )
     auto_reason = None
@@ -264,7 +264,8 @@ def _parse(raw: bytes) -> ParsedMail:
         language=detect_language(lang_sample),
         is_auto_reply=auto_reason is not None,
         auto_reply_reason=auto_reason,
-        is_bounce=bounce is not None and not bounce.delayed,
+        is_bounce=bounce is not None,
+        bounce_delayed=bounce is not None and bounce.delayed,
         bounced_message_id=bounce.message_id if bounce else None,
         bounced_recipient=bounce.recipient if bounce else None,
         is_spam=spam_reason is not None,

@@ -107,3 +107,73 @@ def test_a_mailer_daemon_without_domain_is_kept() -> None:
 
 def test_a_quoted_local_part_is_an_address() -> None:
     assert _sender('"Ivan Petrov"@example.ru')[0] == '"ivan petrov"@example.ru'
+
+
+# --- robots: delivery reports, auto-replies, abuse reports ----------------------------------
+
+_ORIGINAL = b"Message-ID: <ack-1@support.example.com>\nTo: <ivan@example.ru>\nSubject: Re: titles\n"
+
+
+def _dsn(top: bytes, status: bytes, *, action: bytes = b"failed", report_type: bytes | None = b"delivery-status",
+         container: bytes = b"report") -> bytes:
+    ctype = (b"multipart/" + container + b"; boundary=B"
+             + (b"; report-type=" + report_type if report_type else b""))
+    return (top + b"Content-Type: " + ctype + b"\n\n--B\nContent-Type: text/plain\n\n" + status
+            + b"\n--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.ru\n\n"
+            b"Final-Recipient: rfc822; ivan@example.ru\nAction: " + action + b"\nStatus: 5.1.1\n"
+            b"\n--B\nContent-Type: text/rfc822-headers\n\n" + _ORIGINAL + b"\n--B--\n")
+
+
+def test_a_delivery_status_part_inside_multipart_mixed_is_a_bounce() -> None:
+    # Gateways (McAfee, Trend Micro) send the DSN without a multipart/report container.
+    p = parse_mail(_dsn(b"From: <postmaster@example.ru>\nSubject: Delivery Status\n", b"delivery problems",
+                        report_type=None, container=b"mixed"))
+    assert p.is_bounce and p.bounced_recipient == "ivan@example.ru"
+    assert p.bounced_message_id == "ack-1@support.example.com"
+
+
+def test_a_report_whose_parts_are_lost_is_still_a_bounce() -> None:
+    raw = (b"From: PMDF <MAILER-DAEMON@example.ru>\nSubject: Delivery Notification: Delivery has failed\n"
+           b"Content-Type: multipart/report; boundary=\"never-used\"; report-type=delivery-status\n\n"
+           b"Your message cannot be delivered to the following recipients:\n  ivan@example.ru\n")
+    assert parse_mail(raw).is_bounce
+
+
+def test_a_mailer_daemon_with_an_empty_address_is_a_robot_sender() -> None:
+    raw = (b"From: MAILER-DAEMON <>\nSubject: Mail delivery failed\n\n"
+           b"There was an error delivering your mail to <ivan@example.ru>.\n550 5.1.1 User unknown\n")
+    p = parse_mail(raw)
+    assert p.is_bounce and p.bounced_recipient == "ivan@example.ru"
+
+
+def test_an_exchange_report_without_dsn_fields() -> None:
+    raw = (b"Return-Path: <>\nFrom: System Administrator <postmaster@example.ru>\nSubject: Undeliverable: titles\n\n"
+           b"Your message did not reach some or all of the intended recipients.\n")
+    assert parse_mail(raw).is_bounce
+
+
+def test_a_delay_warning_is_a_bounce_that_keeps_the_address() -> None:
+    p = parse_mail(_dsn(b"From: Mail Delivery Subsystem <MAILER-DAEMON@example.ru>\n"
+                        b"Subject: Warning: could not send message for past 4 hours\n", b"will retry", action=b"delayed"))
+    assert p.is_bounce and p.bounce_delayed and p.is_auto_reply
+
+
+def test_an_abuse_report_is_not_a_bounce() -> None:
+    raw = (b"From: <abuse@example.ru>\nReturn-Path: <>\nSubject: Abuse report: 550 spam\n"
+           b"Content-Type: multipart/report; report-type=feedback-report; boundary=B\n\n--B\n"
+           b"Content-Type: text/plain\n\nThis is an email abuse report; user unknown\n--B\n"
+           b"Content-Type: message/feedback-report\n\nFeedback-Type: abuse\n\n--B--\n")
+    assert not parse_mail(raw).is_bounce
+
+
+def test_a_customer_forwarding_a_bounce_is_not_one() -> None:
+    raw = (b"From: Ivan <ivan@example.ru>\nSubject: Fwd: Undelivered Mail Returned to Sender\n\n"
+           b"Your reply bounced, see below: 550 5.1.1 user unknown\n")
+    p = parse_mail(raw)
+    assert not p.is_bounce and not p.is_robot
+
+
+def test_rfc3834_auto_reply() -> None:
+    raw = b"From: Ivan <ivan@example.ru>\nAuto-Submitted: auto-replied\nSubject: I am away\n\nBack on Monday\n"
+    p = parse_mail(raw)
+    assert p.is_auto_reply and not p.is_bounce
