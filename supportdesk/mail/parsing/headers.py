@@ -31,8 +31,9 @@ def _word_bytes(enc: str, payload: str) -> bytes:
     return _QP_HEX.sub(lambda m: bytes([int(m.group(1), 16)]), raw)
 
 
-def decode_header_text(value: str | None, defects: list[str] | None = None) -> str:
-    """Decode RFC 2047 words leniently and normalise whitespace. Never raises.
+def decode_header_text(value: str | None, defects: list[str] | None = None, *, keep_spaces: bool = False) -> str:
+    """Decode RFC 2047 words leniently and normalise whitespace (keep_spaces: only unfold
+    lines, as file names need). Never raises.
 
     Adjacent encoded words are joined as bytes before decoding, which repairs
     multi-byte characters split across words; raw 8-bit text is charset-guessed.
@@ -65,6 +66,8 @@ def decode_header_text(value: str | None, defects: list[str] | None = None) -> s
         if charset is None and not data.isascii() and defects is not None and hint is None:
             defects.append("header: raw 8-bit text")
         parts.append(text)
+    if keep_spaces:
+        return re.sub(r"\r?\n[ \t]?", "", "".join(parts))
     return _WS.sub(" ", "".join(parts)).strip()
 
 

@@ -14,7 +14,7 @@ from .charsets import decode_bytes
 from .headers import all_ids, decode_header_text, first_id, parse_addresses, parse_date, pick_sender
 from .language import detect_language
 from .model import ParsedAttachment, ParsedMail
-from .parts import attachment_from_part, forwarded_text, is_body_part, message_bytes
+from .parts import attachment_from_part, clean_filename, forwarded_text, is_body_part, message_bytes
 from .repair import repair_header_block
 from .robots import detect_auto_reply, detect_bounce, detect_spam
 
@@ -166,9 +166,9 @@ def _walk_alternative(children: list[Message], walk: _Walk, depth: int, in_repor
 
 
 def _walk_forward(inner: Message, outer: Message, walk: _Walk, depth: int, in_report: bool) -> None:
-    walk.attachments.append(
-        attachment_from_part(outer, walk.defects, content=message_bytes(inner), default_name="message.eml")
-    )
+    subject = clean_filename(decode_header_text(inner.get("subject")))  # clients name it after its subject
+    walk.attachments.append(attachment_from_part(outer, walk.defects, content=message_bytes(inner),
+                                                 default_name=f"{subject}.eml" if subject else "message.eml"))
     if in_report:
         headers = "\n".join(f"{k}: {v}" for k, v in inner.raw_items())
         walk.original_headers.append(headers)

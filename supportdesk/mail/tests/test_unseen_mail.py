@@ -177,3 +177,54 @@ def test_rfc3834_auto_reply() -> None:
     raw = b"From: Ivan <ivan@example.ru>\nAuto-Submitted: auto-replied\nSubject: I am away\n\nBack on Monday\n"
     p = parse_mail(raw)
     assert p.is_auto_reply and not p.is_bounce
+
+
+# --- attachment names ------------------------------------------------------------------------
+
+def _names(part_headers: bytes, payload: bytes = b"ZGF0YQ==") -> list[str]:
+    raw = (HEAD + b"Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nhi\n--B\n"
+           + part_headers + b"\nContent-Transfer-Encoding: base64\n\n" + payload + b"\n--B--\n")
+    return [a.filename for a in parse_mail(raw).attachments]
+
+
+def test_rfc2231_continuations_with_a_charset() -> None:
+    assert _names(b"Content-Type: application/pdf\nContent-Disposition: attachment;\n"
+                  b" filename*0*=utf-8''%D0%9E%D1%82%D1%87%D1%91%D1%82%20%20;\n filename*1*=%D0%BC%D0%B0%D0%B9;\n"
+                  b" filename*2=.pdf") == ["Отчёт  май.pdf"]
+
+
+def test_rfc2231_beats_its_ascii_stand_in() -> None:
+    assert _names(b"Content-Type: application/pdf\nContent-Disposition: attachment; filename=\"Otchet.pdf\";"
+                  b" filename*=UTF-8''%D0%9E%D1%82%D1%87%D1%91%D1%82.pdf") == ["Отчёт.pdf"]
+
+
+def test_rfc2047_in_a_quoted_name_keeps_double_spaces() -> None:
+    assert _names(b'Content-Type: application/pdf; name="=?UTF-8?B?0J7RgtGH0ZHRgiAg0LzQsNC5LnBkZg==?="') == [
+        "Отчёт  май.pdf"]
+
+
+def test_a_name_in_content_type_only_is_kept_exactly() -> None:
+    assert _names(b'Content-Type: application/pdf; name="scan  2026: final?.pdf"') == ["scan  2026: final?.pdf"]
+
+
+def test_a_cut_utf8_name_is_not_mojibake() -> None:
+    # The last Cyrillic letter lost its second byte: the rest stays Cyrillic, nothing is invented.
+    assert _names(b"Content-Type: application/pdf\nContent-Disposition: attachment;"
+                  b" filename*=UTF-8''%D0%9E%D1%82%D1%87%D1%91%D1") == ["Отчё"]
+
+
+def test_path_and_control_characters_never_reach_the_name() -> None:
+    assert _names(b'Content-Type: application/pdf; name="..\\\\..\\\\evil\x01.pdf"') == ["evil_.pdf"]
+    assert _names(b'Content-Type: application/pdf; name=".."') == ["attachment.pdf"]
+
+
+def test_an_inline_image_is_named_after_its_content_id() -> None:
+    assert _names(b"Content-Type: image/jpeg\nContent-ID: <image001.jpg@01D0A1B2.C3D4E5F0>") == ["image001.jpg"]
+    assert _names(b"Content-Type: video/quicktime") == ["quicktime.mov"]
+
+
+def test_an_attached_message_is_named_after_its_subject() -> None:
+    raw = (HEAD + b"Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nsee below\n--B\n"
+           b"Content-Type: message/rfc822\n\nFrom: petr@example.ru\nSubject: =?UTF-8?B?0J3QtdGCINC30LLRg9C60LA=?=\n\n"
+           b"no sound\n--B--\n")
+    assert [a.filename for a in parse_mail(raw).attachments] == ["Нет звука.eml"]
