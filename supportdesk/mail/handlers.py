@@ -168,14 +168,15 @@ def place_spam() -> Placement:
 def place_robot(*, parsed: ParsedMail, decision: Decision, inbound_id: int, received_at: datetime) -> Placement:
     """Stored on the ticket it points to, under that ticket's one lock; a bounce flags the ticket."""
     recipient = parsed.bounced_recipient or (decision.ticket.contact_email if decision.ticket else "")
-    if parsed.is_bounce and recipient:
+    failed = parsed.is_bounce and not parsed.bounce_delayed  # a delay warning: the address still works
+    if failed and recipient:
         customer_email_bounced(addresses=[recipient], at=received_at)
     if decision.ticket is not None:
         with ticket_lock(pk=decision.ticket.pk) as ticket:
             ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, is_robot=True, inbound_id=inbound_id,
                                attachments=attachment_data(parsed.attachments), created_at=received_at,
                                **_message_fields(parsed))  # type: ignore[arg-type]
-            if parsed.is_bounce:
+            if failed:
                 reason = f"mail to {recipient or ticket.contact_email} bounced: {parsed.subject}".strip()
                 ticket_mark_unreachable(ticket=ticket, reason=reason)
     return Placement(state="robot", outcome=Outcome.ROBOT, ticket_id=decision.ticket.pk if decision.ticket else None,
