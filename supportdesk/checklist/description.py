@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
+from supportdesk.checklist.actions import customer_action
 from supportdesk.checklist.question import HOW_TO
-from supportdesk.checklist.steps import customer_action
 from supportdesk.checklist.symptoms import ERROR_SHOWN, STATE_PREFIXES, has_event, has_prefix
 from supportdesk.checklist.text import clauses, words
 

@@ -49,7 +49,9 @@ _AFTER_PRODUCT = re.compile(_FILLER + _NUMBER)
 _UPGRADED_TO = re.compile(r"\s*(?:до|to|на)\s+(?:верси\w+\s+|version\s+)?" + _NUMBER)
 _LEFT_FROM = re.compile(r"(?:^|\W)(?:с|from)\s+$")
 _MOVED_TO = re.compile(r"\s+(?:на|до|to)\s")
-_UPGRADE_WORD = re.compile(r"(?:обновлени|обновил|обновлял|обновля|установил|поставил|updat|upgrad|перешл|перешел)\w*\W+(?:\w+\W+)?$")
+_UPGRADE_WORD = re.compile(
+    r"(?:обновлени|обновил|обновлял|обновля|установил|поставил|updat|upgrad|перешл|перешел)\w*\W+(?:\w+\W+)?$"
+)
 _FAMILY = re.compile(r"(?<![\w])(?:форвард|forward)\s+" + _NUMBER)
 _FROM_TO = re.compile(
     r"(?<![\w])(?:с|from)\s+(?:[a-zа-я]+\s+){0,2}?(?:версии\s+|version\s+)?\d{1,2}(?:\.\d+){1,3}\s+(?:на|до|to)\s+"

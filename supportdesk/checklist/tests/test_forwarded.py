@@ -42,5 +42,6 @@ def test_our_subdomain_is_ours_and_an_unknown_sender_is_not_counted() -> None:
 
 
 def test_the_forwarded_body_ends_at_the_next_quote() -> None:
-    text = COLLEAGUE_FORWARD + "\nВ пн, 1 фев. в 02:00 Support <forward@softlab.tv> написал:\n> Версия 6.2.1\n"
+    attribution = "В пн, 1 фев. в 02:00 Support <forward@softlab.tv> написал:"
+    text = COLLEAGUE_FORWARD + "\n" + attribution + "\n> Версия 6.2.1\n"
     assert forwarded_text(text, own_domains=["softlab.tv"]).endswith("запустил плейлист снова.")
