@@ -10,6 +10,7 @@ press", "при нажатии"), not the program's ("пока дежурный 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from supportdesk.checklist.text import stem
 
@@ -76,6 +77,8 @@ _EN_LEADS = frozenset({
 })
 
 
+# Both are pure functions of one word, asked about every word of every clause several times.
+@lru_cache(maxsize=8192)
 def is_action(token: str) -> bool:
     if token in _ACTION_EN or token in _ACTION_WORDS:
         return True
@@ -87,6 +90,7 @@ def is_action(token: str) -> bool:
     return stem(token) in _ACTION_STEMS
 
 
+@lru_cache(maxsize=8192)
 def english_base(token: str) -> str | None:
     """The verb of "presses", "loading", "stopping" when it is one of the actions, else None."""
     if token in _ACTION_EN or token in _ACTION_EN_LED:
