@@ -63,6 +63,9 @@ _CONFIGURED_STATE = re.compile(
     r"|(?:режим|mode)(?![\w])(?:\s+вывода|\s+работы)?\s*[—:=-]?\s*[\"\w]"
     r"|формат\w*\s+(?:выхода|проекта|записи|вывода)\s*[—:=-]?\s*\d{3,4}[ip]"
     r"|output\s+format\s*[—:=-]?\s*\d{3,4}[ip]"
+    r"|(?:проект\w*|формат\w*|project|format|we\s+use\s+an?|мы\s+используем)\W+"
+    r"(?:(?!(?:с|на|from|to)\W)\w+\W+){0,2}?\d{3,4}[ip]\d{0,2}(?!\s+(?:на|to)\s)"
+    r"|(?<![\w])(?:is|are)\s+set\s+to\s+\S"
     r"|(?:пишем|записываем|запись|we\s+record|recording)\s+(?:в|to|in)\s+(?:mxf|mp4|mov|avi|xdcam|dnxhd|prores|imx)"
 )
 _NEGATED_STATE = re.compile(r"не\s+(?:включен|настроен)|ничего\s+не\s+меня")

@@ -61,6 +61,8 @@ SYMPTOM_EN = re.compile(
     r"on\s+its\s+own|not\s+found|blink\w*|too\s+(?:early|late|loud|quiet|dark|bright|fast|slow|long|short))(?![\w])"
     r"|\d+(?:[.,]\d+)?\s*(?:seconds?|sec|frames?|ms|minutes?|секунд\w*|кадр\w*|мс|минут\w*)\s+"
     r"(?:early|late|ahead|behind|off|offset|delay|shift|lag|раньше|позже|вперед|назад)"
+    r"|(?<![\w])(?:only|только)\s+(?:on|in|на|в)\s+(?:the\s+)?(?:left|right|one|first|second|одн\w*|лев\w*|"
+    r"прав\w*|перв\w*|втор\w*)"
     r"|(?<![\w])(?:сам[аои]?\s+по\s+себе|все\s+равно\s+(?:выходит|идет|играет|показыва\w*|остает\w*)|"
     r"ничего\s+не\s+происходит|и\s+ничего(?:\s*[.!)]|$)|nothing\s+happens|still\s+(?:goes|plays|shows))(?![\w])"
     r"|(?:выше|ниже|громче|тише|раньше|позже),?\s+чем|(?:higher|lower|louder|quieter|earlier|later)\s+than"

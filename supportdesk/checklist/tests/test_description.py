@@ -39,6 +39,8 @@ from supportdesk.checklist.model import ProductSpec
         ("", "Subtitles are displayed with a 1 second offset."),
         ("", "The station logo blinks on the SDI output."),
         ("", "Our operators cannot log in after the update."),
+        ("", "Stereo audio comes out only on the left channel of SDI 1."),
+        ("", "Звук идёт только на левый канал."),
     ],
 )
 def test_description_present(products: list[ProductSpec], subject: str, text: str) -> None:
