@@ -61,7 +61,8 @@ _OPERATORS = frozenset({
     "оператор", "пользователь", "дежурный", "режиссер", "инженер", "выпускающий", "монтажер",
     "operator", "user", "he", "she", "someone", "they", "editor", "engineer",
 })
-_INFINITIVE_LEADS = frozenset({"если", "стоит", "стоило", "когда", "попытке"})
+_INFINITIVE_LEADS = frozenset({"если", "стоит", "стоило", "когда", "попытке", "только", "достаточно", "пытаюсь",
+                               "пытаемся", "пробую", "пробуем"})
 # "При нажатии …", "после загрузки …": an action named by its noun. Not "при запуске" (the
 # program starting) nor "после отключения" (of the power, as often as of anything): when, not
 # what the customer does.

@@ -17,13 +17,21 @@ from supportdesk.checklist.actions import customer_action, english_base, is_acti
 from supportdesk.checklist.symptoms import has_symptom
 from supportdesk.checklist.text import clauses, words
 
-_FIX_ATTEMPT = re.compile(r"пробова|пыта|tried|не помогл|didn't help|did not help")
+# What was tried to fix it: a restart or reinstall someone tried, or anything that "did not help".
+_FIX_ATTEMPT = re.compile(
+    r"(?:пробова|пыта|tried)\w*\s+(?:\w+\s+)?(?:пере\w+|обнов\w+|удал\w+|сбро\w+|сбра\w+|отключ\w+|замен\w+|"
+    r"помен\w+|restart\w*|reinstall\w*|reboot\w*|updat\w*|upgrad\w*|remov\w*|reset\w*|replac\w*)"
+    r"|не помогл|не помогает|didn't help|did not help|doesn't help|no change|безрезультатно"
+)
 _LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}\s*[.)]|[-•*–—])\s*")
 _INLINE_ITEM = re.compile(r"(?:^|(?<=\s)|(?<=[:;,]))(\d{1,2})\s*[.)]\s+")
 _STEPS_HEADING = re.compile(
-    r"(?:шаги|порядок\s+действий|действия|делаем\s+так|делаю\s+так|делал\w*\s+так|воспроизвести|"
-    r"steps|to\s+reproduce|what\s+we\s+do|what\s+i\s+do)[^:\n]{0,20}:\s*"
+    r"(?:шаги|порядок|действия|делаем\s+так|делаю\s+так|делал\w*\s+так|воспроизвести|последовательност\w*|"
+    r"сценари\w*|алгоритм|что\s+делаем|steps|to\s+reproduce|reproduction|scenario|what\s+we\s+do|"
+    r"what\s+i\s+do)[^:\n]{0,20}:\s*"
 )
+# A trigger told after its symptom: "зависает, когда нажимаю «Стоп»", "goes black when I press Take".
+_WHEN = re.compile(r"(?<![\w])(?:когда|как\s+только|если|каждый\s+раз|стоит\s+только|when|whenever|if|as\s+soon\s+as|every\s+time)(?![\w])")
 _ORDER = re.compile(
     r"(?<![\w])(?:сначала|потом|затем|после\s+этого|далее|first|then|next|after\s+that)(?![\w])"
 )
@@ -64,7 +72,11 @@ def _trigger(clause: str) -> bool:
     tokens = words(clause)
     for index in range(len(tokens)):
         if customer_action(tokens, index):
-            return has_symptom(clause.split(tokens[index], 1)[1])
+            after = clause.split(tokens[index], 1)[1]
+            when = _WHEN.search(clause)
+            if when and when.start() < clause.find(tokens[index]):
+                return has_symptom(clause)  # "…, когда нажимаю «Стоп»": the symptom may come first
+            return has_symptom(after)
     # An English imperative opening a stretch of the clause: "…, press Play and it stops".
     for match in re.finditer(r"(?:^|[,;:—])\s*([a-z][\w-]*)", clause):
         if english_base(match.group(1)) is not None:
