@@ -54,7 +54,9 @@ _SETTING_LINE = re.compile(
     r"^\s*[-•*]?\s*(?:формат\w*|выход\w*|вход\w*|буфер\w*|genlock|генлок|режим\w*|разрешени\w*|"
     r"частот\w*|кодек\w*|аудио|видео|задержк\w*|порт|протокол\w*|источник\w*|устройств\w*|канал\w*|"
     r"шрифт\w*|кодировк\w*|format|output|input|buffer|mode|resolution|frame\s+rate|codec|audio|video|"
-    r"delay|port|protocol|source|device|channel|font|encoding)[^:\n]{0,25}:\s*\S.*$",
+    r"delay|port|protocol|source|device|channel|font|encoding)"
+    # "Формат: 1080i50", or a table row as text ("Формат 1080i50", "Выход SDI 1") with a technical value
+    r"(?:[^:\n]{0,25}:\s*\S.*|\s+[a-z0-9][a-z0-9 .,/\-]{0,30})$",
     re.MULTILINE,
 )
 _CONFIGURED_STATE = re.compile(

@@ -23,7 +23,8 @@ _FIX_ATTEMPT = re.compile(
     r"помен\w+|restart\w*|reinstall\w*|reboot\w*|updat\w*|upgrad\w*|remov\w*|reset\w*|replac\w*)"
     r"|не помогл|не помогает|didn't help|did not help|doesn't help|no change|безрезультатно"
 )
-_LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}\s*[.)]|[-•*–—])\s*")
+# "1.", "1)", a bullet, or "1 " where a table's numbered rows became text.
+_LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}\s*[.)]|\d{1,2}\s+(?=[^\W\d])|[-•*–—])\s*")
 _INLINE_ITEM = re.compile(r"(?:^|(?<=\s)|(?<=[:;,]))(\d{1,2})\s*[.)]\s+")
 _STEPS_HEADING = re.compile(
     r"(?:шаги|порядок|действия|делаем\s+так|делаю\s+так|делал\w*\s+так|воспроизвести|последовательност\w*|"
