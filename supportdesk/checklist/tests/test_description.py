@@ -42,6 +42,9 @@ from supportdesk.checklist.model import ProductSpec
         ("", "Stereo audio comes out only on the left channel of SDI 1."),
         ("", "Звук идёт только на левый канал."),
         ("", "Плеер останавливает плейлист без причины."),
+        ("", "Логотип выходит на полсекунды позже клипа."),
+        ("", "Цвета на выходе отличаются от превью."),
+        ("", "Звук некорректно выводится на SDI 2."),
     ],
 )
 def test_description_present(products: list[ProductSpec], subject: str, text: str) -> None:

@@ -30,6 +30,9 @@ def _att(name: str, ctype: str = "application/octet-stream", text: str | None = 
         # Settings written as "key: value" lines that name settings.
         ("Формат: 1080i50\nGenlock: внешний\nБуфер: 10 кадров", []),
         ("Output: SDI 1\nFrame rate: 50i", []),
+        ("Скрин свойств канала прилагаю.", [_att("1.png", "image/png")]),
+        ("", [_att("channel_preset.txt", "text/plain", "Buffer=10")]),
+        ("В FDConfig2 выставлено: буфер 10 кадров.", []),
         # An HTML table of settings as the parser renders it.
         ("Формат 1080i50\nВыход SDI 1", []),
         # A configured value told in passing.
