@@ -147,6 +147,8 @@ def _after_product(text: str, mentions: Sequence[Mention]) -> Iterable[tuple[int
         match = _AFTER_PRODUCT.match(text, mention.end)
         if not match and _UPGRADE_WORD.search(text[max(0, mention.start - 40) : mention.start]):
             match = _UPGRADED_TO.match(text, mention.end)
+            if match and "?" in re.split(r"[.!\n]", text[match.end() :], maxsplit=1)[0]:
+                match = None  # "когда выйдет обновление Forward TS до 6.3?": asked about, not installed
         if match and _LEFT_FROM.search(text[max(0, mention.start - 12) : mention.start]) and _MOVED_TO.match(
             text, match.end("num")
         ):
