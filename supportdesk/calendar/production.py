@@ -260,7 +260,7 @@ def _stand_ins(year: int, working_weekends: frozenset[date]) -> dict[date, date]
     moves: Any = RussiaStaticHolidays.special_public_holidays.get(year, ())
     if moves and isinstance(moves[0], int):  # a year with one move holds it bare
         moves = (moves,)
-    out = {}
+    out: dict[date, date] = {}
     for move in moves:
         if isinstance(move, tuple) and len(move) == 4 and all(isinstance(v, int) for v in move):
             off, worked = date(year, move[0], move[1]), date(year, move[2], move[3])

@@ -14,6 +14,7 @@ from supportdesk.kb.lexicon import load_lexicon
 from supportdesk.kb.models import Article
 from supportdesk.kb.ranking import Weights, rank_articles, request_product, text_language
 from supportdesk.policy import get_policy
+from supportdesk.policy.public_url import public_url
 from supportdesk.tickets.models import Message, Ticket
 
 SUGGEST_TEXT_LIMIT = 4000
@@ -49,8 +50,7 @@ class Suggestion:
 def article_public_url(article: Article) -> str:
     if article.url and not article.body.strip():
         return article.url
-    base = get_policy().support.base_url.rstrip("/")
-    return base + reverse("kb:article", kwargs={"slug": article.slug})
+    return public_url(reverse("kb:article", kwargs={"slug": article.slug}))
 
 
 def _product_specs() -> tuple[ProductSpec, ...]:

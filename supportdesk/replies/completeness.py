@@ -24,6 +24,11 @@ def product_specs() -> tuple[ProductSpec, ...]:
     return _specs(get_policy().products)
 
 
+def own_domains() -> tuple[str, ...]:
+    """The domains of our own addresses: a quoted message from them is our reply, not the customer's."""
+    return tuple(sorted({e.address.rsplit("@", 1)[-1].lower() for e in get_policy().emails}))
+
+
 def new_text(message: Message) -> str:
     """What the customer wrote this time: quoted history excluded."""
     end = message.quoted_start if message.quoted_start is not None else len(message.body_text)
@@ -31,13 +36,18 @@ def new_text(message: Message) -> str:
 
 
 def check_message(message: Message, attachments: Sequence[AttachmentInfo] = ()) -> ChecklistResult:
+    quoted = message.body_text[message.quoted_start:] if message.quoted_start is not None else ""
     return check_request(text=new_text(message), subject=message.subject or message.ticket.subject,
-                         attachments=attachments, products=product_specs())
+                         attachments=attachments, products=product_specs(), quoted=quoted,
+                         own_domains=own_domains())
 
 
 def apply_check(*, ticket: Ticket, result: ChecklistResult) -> Ticket:
     """Store the result as the automatic checklist and fill product/version if nobody has."""
-    items = {key: (bool(getattr(result, key)), result.evidence.get(key, ""))
+    # An item the request does not need (steps of a licence question) counts as given, with
+    # the question as its evidence, so the acknowledgment does not ask for it.
+    items = {key: (bool(getattr(result, key)) or key not in result.missing,
+                   result.evidence.get(key) or result.evidence.get("question", ""))
              for key in ("description", "steps", "version", "settings")}
     product = None
     if ticket.product_id is None and result.product_key:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -37,6 +38,7 @@ class ReceivedMessage:
     data: bytes
     peer: str
     login: str | None = None
+    helo: str = ""  # the name the client gave in EHLO/HELO/LHLO
     received_at: float = field(default_factory=time.time)
 
 
@@ -80,6 +82,7 @@ class _Recorder:
                 data=data,
                 peer=str(session.peer[0]) if session.peer else "",
                 login=login,
+                helo=str(session.host_name or ""),
             )
         )
         return "250 Message accepted for delivery"
@@ -98,6 +101,7 @@ class SmtpSink:
     - ``tempfail(times)``: the next ``times`` messages get ``451 4.3.0`` at DATA.
     - ``credentials``: require SMTP AUTH (PLAIN/LOGIN, no TLS) with these logins.
     - ``lmtp=True`` speaks LMTP (LHLO) instead of SMTP.
+    - ``tls_context``: offer STARTTLS with this server context, and require it.
     ``stop()`` then ``start()`` rebinds the same port: a real outage in between.
     """
 
@@ -112,6 +116,7 @@ class SmtpSink:
         credentials: dict[str, str] | None = None,
         lmtp: bool = False,
         server_hostname: str = "sink.test",
+        tls_context: ssl.SSLContext | None = None,
     ) -> None:
         self.port = port or free_port()
         self.refuse = {address.lower() for address in refuse}
@@ -119,6 +124,7 @@ class SmtpSink:
         self.credentials = dict(credentials) if credentials else None
         self.lmtp = lmtp
         self.server_hostname = server_hostname
+        self.tls_context = tls_context
         self._messages: list[ReceivedMessage] = []
         self._changed = threading.Condition()
         self._tempfail_left = 0
@@ -176,6 +182,8 @@ class SmtpSink:
             "enable_SMTPUTF8": True,
             "decode_data": False,
         }
+        if self.tls_context is not None:  # STARTTLS offered and required before MAIL
+            kwargs.update(tls_context=self.tls_context, require_starttls=True)
         if self.credentials is not None:
             aiosmtpd_log = logging.getLogger("mail.log")
             if _not_login_data_notice not in aiosmtpd_log.filters:

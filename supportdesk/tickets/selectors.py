@@ -35,6 +35,8 @@ COUNT_LIMIT = 99
 # A ticket number has at most 9 digits; ten or more digits are a phone number.
 _NUMBER = re.compile(r"^\s*(?:\[?#)?\s*(\d{1,9})\]?\s*$")
 _PHONEISH = re.compile(r"^\+?[\d\s()\-.]{10,}$")
+# Statuses that never run a reply clock (it stops on solving and closing).
+_CLOCKLESS = (Status.SOLVED, Status.CLOSED)
 
 
 def _require_agent(user: User | AnonymousUser) -> None:
@@ -83,16 +85,19 @@ class QueuePage:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def _view_filter(view: str, user: User, now: datetime) -> Q:
-    if view == "mine":
-        return Q(status__in=OPEN_STATUSES, assignee=user)
-    if view == "unassigned":
-        return Q(status__in=OPEN_STATUSES, assignee__isnull=True)
+def _view_filter(view: str, user: User, now: datetime, *, statuses: tuple[str, ...] | None = None) -> Q:
+    """The view's tickets; ``statuses`` replaces the view's own set (an explicit status filter or
+    a search, which must reach solved and closed tickets too)."""
     if view == "waiting":
-        return Q(status__in=PAUSED_STATUSES)
+        return Q(status__in=statuses if statuses is not None else PAUSED_STATUSES)
+    found = Q(status__in=statuses if statuses is not None else OPEN_STATUSES)
+    if view == "mine":
+        return found & Q(assignee=user)
+    if view == "unassigned":
+        return found & Q(assignee__isnull=True)
     if view == "breached":
-        return Q(status__in=OPEN_STATUSES, reply_due_at__lt=now)
-    return Q(status__in=OPEN_STATUSES)
+        return found & Q(reply_due_at__lt=now)
+    return found
 
 
 def search_filter(q: str) -> Q:
@@ -132,11 +137,18 @@ def subject_contains(q: str) -> Q:
 
 
 def _base(user: User, filters: QueueFilters, now: datetime) -> QuerySet[Ticket]:
-    qs = Ticket.objects.filter(_view_filter(filters.view, user, now), merged_into__isnull=True)
+    # The status filter and a search look past the open statuses: solved and closed tickets
+    # are found by their number, customer or subject, and listed when asked for.
+    statuses: tuple[str, ...] | None = None
+    if filters.status:
+        statuses = (filters.status,)
+    elif filters.q:
+        statuses = tuple(Status.values)
+    qs = Ticket.objects.filter(_view_filter(filters.view, user, now, statuses=statuses))
+    if not (filters.q and _NUMBER.match(filters.q)):
+        qs = qs.filter(merged_into__isnull=True)  # a merged ticket is found by its number only
     if filters.product:
         qs = qs.filter(product_id=filters.product)
-    if filters.status:
-        qs = qs.filter(status=filters.status)
     if filters.channel:
         qs = qs.filter(channel=filters.channel)
     if filters.checklist_incomplete:
@@ -171,7 +183,7 @@ def queue_page(*, user: User | AnonymousUser, filters: QueueFilters, after: Curs
     keys: list[tuple[int, datetime | None]] = []
     if filters.q:
         keys = _search_keys(base, after, size)
-    elif after is None or after.due is not None:
+    elif (after is None or after.due is not None) and filters.status not in _CLOCKLESS:
         timed = base.filter(reply_due_at__isnull=False)
         if after is not None:
             # The redundant ">=" gives the index a lower bound; an OR alone makes SQLite scan from the start.

@@ -20,7 +20,7 @@ FILES = {
     "forum-sync.md": "---\ntitle: Рассинхронизация звука\nkind: forum\nurl: https://forum.softlab.tv/t/42\n---\n",
     "fdonair-titles.md": "---\ntitle: Титры в FDOnAir\nproduct: fdonair\n---\nВывод титров в FDOnAir.\n",
     "Bad Name.md": "---\ntitle: x\n---\nbody\n",
-    "broken.md": "---\ntitle: x\nkind: poem\n---\nbody\n",
+    "broken.md": "---\ntitle: x\nkind: [poem\n---\nbody\n",
 }
 
 
@@ -37,7 +37,7 @@ class KbTests(BaseTestCase):
     def test_import_creates_updates_and_reports(self) -> None:
         out, err = self.import_files()
         assert "4 created, 0 updated, 2 failed" in out
-        assert "broken.md: kind 'poem'" in err and "Bad Name.md" in err
+        assert "broken.md: not imported: front matter is not valid YAML" in err and "Bad Name.md" in err
         article = Article.objects.get(slug="titry-sdi")
         assert article.product == self.products["forward-tt"] and article.category == "Вывод"
         assert article.state == Article.State.PUBLISHED

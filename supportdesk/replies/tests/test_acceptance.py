@@ -15,7 +15,7 @@ from supportdesk.outbox.models import OutgoingMail
 from supportdesk.outbox.services import outbox_flush
 from supportdesk.outbox.tests.dkimkeys import dns_answer, make_dkim_key, verifies
 from supportdesk.replies.services import ticket_reply
-from supportdesk.replies.tests.helpers import customer_mail, html_part, parsed, smtp_to, text_part
+from supportdesk.replies.tests.helpers import customer_mail, html_part, parsed, smtp_to, start_sink, text_part
 from supportdesk.test import BaseTestCase, office_time
 from supportdesk.testing.servers import SmtpSink
 from supportdesk.tickets.models import Message, Ticket
@@ -26,11 +26,7 @@ MOSCOW = timezone(timedelta(hours=3))
 class AcknowledgmentAcceptanceTests(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
-        self.sink = SmtpSink().start()
-        self.addCleanup(self.sink.stop)
-        smtp = smtp_to(self.sink)
-        smtp.enable()
-        self.addCleanup(smtp.disable)
+        self.sink = start_sink(self)
 
     def test_koi8r_friday_evening_request_from_moscow(self):
         # Friday 2025-10-31 17:45 in Novosibirsk = 13:45 in Moscow. Saturday 1 November is a
@@ -56,7 +52,7 @@ class AcknowledgmentAcceptanceTests(BaseTestCase):
         assert delivered.rcpt_tos == ("sidorov@tvmsk.ru",)
         msg = parsed(delivered.data)
         text = text_part(msg)
-        assert msg["Subject"] == f"[#{ticket.pk}] Ваше обращение зарегистрировано: Не выводятся титры"
+        assert msg["Subject"] == f"Re: [#{ticket.pk}] Не выводятся титры"
         assert msg["Auto-Submitted"] == "auto-replied" and msg["In-Reply-To"] == "<req-1@tvmsk.ru>"
         assert msg["Content-Language"] == "ru"
         assert f"зарегистрировано под номером {ticket.pk}" in text

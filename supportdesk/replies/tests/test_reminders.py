@@ -13,7 +13,7 @@ from supportdesk.jobs import JOBS
 from supportdesk.outbox.models import OutgoingMail
 from supportdesk.replies.reminders import reminders_run
 from supportdesk.replies.services import ticket_ask_for_information
-from supportdesk.replies.tests.helpers import parsed, text_part
+from supportdesk.replies.tests.helpers import html_part, parsed, text_part
 from supportdesk.replies.timefmt import (
     format_day,
     format_moment,
@@ -52,8 +52,12 @@ class ReminderTests(BaseTestCase):
         assert reminders_run(now=office_time(2026, 5, 26, 11, 1)).closed == 0
         self.ticket.refresh_from_db()
         assert self.ticket.status == Status.CLOSED
-        closing = OutgoingMail.objects.get(kind="auto_close")
-        assert "закрыли" in text_part(parsed(bytes(closing.raw)))
+        closing = parsed(bytes(OutgoingMail.objects.get(kind="auto_close").raw))
+        assert "закрыли" in text_part(closing)
+        # Real markup, not plain text in a pre-wrap block, and a signature that is not empty.
+        html = html_part(closing)
+        assert "pre-wrap" not in html and "<p>Здравствуйте, Иван Иванов!</p>" in html
+        assert '<a href="tel:+73833630462">' in html and "Техническая поддержка СофтЛаб" in html
 
     def test_an_answer_stops_the_reminders(self):
         from supportdesk.tickets.services import ticket_add_message

@@ -166,6 +166,29 @@ class ChecklistWiringTests(BaseTestCase):
         assert ticket.checklist["settings"]["present"]
 
 
+    def test_a_licence_question_is_not_asked_for_steps_or_settings(self):
+        ticket = self.make_ticket(subject="Лицензия", body="Сколько стоит лицензия Forward TS на второй канал?")
+        ticket = receive(ticket, ticket.messages.get())
+        assert ticket.checklist["steps"]["present"] and ticket.checklist["settings"]["present"]
+        assert "лицензия" in ticket.checklist["steps"]["evidence"]
+        text = ticket_missing_items_text(ticket=ticket)
+        assert "Пошаговое описание" not in text and "Настройки программ" not in text
+        assert "Версия установленного ПО" in text
+
+    def test_a_colleague_s_forwarded_report_fills_the_steps_and_our_quoted_reply_does_not(self):
+        body = ("Пересылаю от дежурного.\n\n-------- Пересылаемое сообщение --------\n"
+                "От: Дежурный <duty@tv-sibir.ru>\nТема: ночь\n\n"
+                "Остановил плейлист, заменил клип в папке, запустил плейлист снова.\n\n"
+                "-------- Исходное сообщение --------\nОт: Поддержка <forward@softlab.tv>\n\n"
+                "Forward TS 6.2.1: установите обновление.\n")
+        ticket = self.make_ticket(subject="Fwd: ночь", body=body)
+        message = ticket.messages.get()
+        Message.objects.filter(pk=message.pk).update(quoted_start=body.index("-------- Пересылаемое"))
+        ticket = receive(ticket, Message.objects.get(pk=message.pk))
+        assert ticket.checklist["steps"]["present"] and ticket.checklist["steps"]["source"] == "auto"
+        assert ticket.checklist["version"]["present"] is False and ticket.reported_version == ""
+
+
 class AcknowledgmentVariantTests(BaseTestCase):
     def _ack(self, ticket, **kwargs):
         receive(ticket, ticket.messages.filter(kind=Message.Kind.INCOMING).first(), new=True, **kwargs)
@@ -226,7 +249,7 @@ class AcknowledgmentVariantTests(BaseTestCase):
         assert self._ack(own) is None
         ticket = self.make_ticket()
         msg = ticket.messages.get()
-        Message.objects.filter(pk=msg.pk).update(message_id=f"x@{settings.MAIL_MESSAGE_ID_DOMAIN}")
+        Message.objects.filter(pk=msg.pk).update(message_id="sd.19a2b3c4d5e.0123456789abcdef@softlab.tv")
         receive(ticket, Message.objects.get(pk=msg.pk), new=True)
         assert not OutgoingMail.objects.exists()
         assert set(Message.objects.filter(event="ack_skipped").values_list("event_data__reason", flat=True)) == {

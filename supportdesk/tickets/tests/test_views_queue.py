@@ -103,3 +103,43 @@ class QueueTests(BaseTestCase):
             assert second.context["next_url"] is None
         finally:
             views.PAGE_SIZE = old
+
+
+class FinishedTicketsInTheQueueTests(BaseTestCase):
+    """Issue 13 item 2: solved and closed tickets are listed by the status filter and found by search."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.client.login(username="alice", password=PASSWORD)
+        self.open = self.make_ticket(subject="Открытое обращение")
+        self.solved = self.make_ticket(subject="Решённое обращение")
+        services.ticket_set_status(ticket=self.solved, status=Status.SOLVED, reason="answered by phone")
+        other = customer_for_email(address="petrov@example.ru")
+        customer_add_phone(customer=other, number="+7 383 111-22-33")
+        self.closed = self.make_ticket(subject="Закрытое обращение", customer=other)
+        services.ticket_set_status(ticket=self.closed, status=Status.CLOSED, reason="duplicate call")
+
+    def _ids(self, **params):
+        response = self.client.get(reverse("tickets:queue"), params)
+        assert response.status_code == 200
+        return [row["pk"] for row in response.context["rows"]]
+
+    def test_status_filter_lists_solved_and_closed(self):
+        assert self._ids(status="solved") == [self.solved.pk]
+        assert self._ids(status="closed") == [self.closed.pk]
+        assert self._ids() == [self.open.pk]  # the open view is unchanged
+
+    def test_search_by_number_email_phone_and_subject_finds_finished_tickets(self):
+        assert self._ids(q=f"#{self.closed.pk}") == [self.closed.pk]
+        assert self._ids(q=str(self.solved.pk)) == [self.solved.pk]
+        assert self._ids(q="petrov@example.ru") == [self.closed.pk]
+        assert self._ids(q="8 (383) 111-22-33") == [self.closed.pk]
+        assert sorted(self._ids(q="ivanov@tv-sibir.ru")) == sorted([self.open.pk, self.solved.pk])
+        assert self._ids(q="Решённое") == [self.solved.pk]
+        assert self._ids(q="petrov@example.ru", status="open") == []
+
+    def test_merged_ticket_is_found_by_its_number(self):
+        duplicate = self.make_ticket(subject="Дубль")
+        services.ticket_merge(source=duplicate, target=self.open, by_user=self.alice)
+        assert self._ids(q=f"#{duplicate.pk}") == [duplicate.pk]
+        assert duplicate.pk not in self._ids(status="closed")
