@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
-from supportdesk.testing.servers import chromium_available, chromium_launch_args
+from supportdesk.testing.browser import ChromiumPerClass
+from supportdesk.testing.servers import chromium_available
 
 pytestmark = pytest.mark.skipif(not chromium_available(), reason="needs /usr/bin/chromium")
 
@@ -18,21 +19,7 @@ pytestmark = pytest.mark.skipif(not chromium_available(), reason="needs /usr/bin
 HOLIDAY_NOON = datetime(2026, 1, 5, 12, 0, tzinfo=ZoneInfo("Asia/Novosibirsk"))
 
 
-class ContactsInBrowserTests(StaticLiveServerTestCase):
-    @classmethod
-    def setUpClass(cls) -> None:
-        super().setUpClass()
-        from playwright.sync_api import sync_playwright
-
-        cls.playwright = sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(**chromium_launch_args())
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.browser.close()
-        cls.playwright.stop()
-        super().tearDownClass()
-
+class ContactsInBrowserTests(ChromiumPerClass, StaticLiveServerTestCase):
     def next_opening(self, *, zone: str, language: str = "") -> dict[str, str]:
         context = self.browser.new_context(locale="ru-RU", timezone_id=zone)
         try:
