@@ -55,10 +55,13 @@ def _product_terms(products: tuple[ProductSpec, ...]) -> frozenset[str]:
     return frozenset(found)
 
 
-def text_language(text: str) -> str:
-    """"ru" when most letters are Cyrillic, else "en" (product names are Latin in either)."""
+def text_language(text: str, default: str = "ru") -> str:
+    """"ru" when most letters are Cyrillic, "en" when most are Latin (product names are Latin in
+    either), ``default`` when the text has no letters to tell."""
     cyrillic = sum(1 for ch in text if "а" <= ch.lower() <= "я" or ch in "ёЁ")
     latin = sum(1 for ch in text if "a" <= ch.lower() <= "z")
+    if cyrillic == latin == 0:
+        return default
     return "ru" if cyrillic >= latin else "en"
 
 
