@@ -147,7 +147,7 @@ def attachment_from_part(
         elif default_name is None:
             stem = "attachment" if ctype.startswith(("application/", "image/")) else ctype.split("/")[-1]
             default_name = stem + (_EXTENSIONS.get(ctype) or mimetypes.guess_extension(ctype) or ".bin")
-        name = name or default_name
+        name = name or default_name or "attachment.bin"
     elif ctype == "message/rfc822" and not name.lower().endswith(".eml"):
         name += ".eml"
     return _attachment(part, name, ctype, content)
