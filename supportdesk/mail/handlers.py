@@ -5,18 +5,29 @@ anything it cannot place."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.models import User
+
+from supportdesk.accounts.roles import is_agent
 from supportdesk.checklist.model import AttachmentInfo
 from supportdesk.customers.models import Customer
 from supportdesk.customers.services import customer_email_bounced, customer_for_email, customer_learn_zone
 from supportdesk.mail.parsing import ParsedAttachment, ParsedMail
 from supportdesk.mail.parsing.charsets import decode_bytes
-from supportdesk.mail.routing import Route, route_customer_mail, route_robot_mail, strip_ticket_tags
+from supportdesk.mail.routing import (
+    Route,
+    internal_mail_ticket,
+    reference_ids,
+    route_customer_mail,
+    route_robot_mail,
+    strip_ticket_tags,
+)
 from supportdesk.policy import get_policy
 from supportdesk.tickets.models import OPEN_STATUSES, Message, Status, Ticket
 from supportdesk.tickets.services import (
@@ -27,6 +38,8 @@ from supportdesk.tickets.services import (
     ticket_open,
 )
 from supportdesk.tickets.signals import request_received
+
+log = logging.getLogger(__name__)
 
 # Attachments the completeness check reads as text (settings exports, logs).
 TEXT_ATTACHMENT_MAX = 256 * 1024
@@ -155,14 +168,15 @@ def place_spam() -> Placement:
 def place_robot(*, parsed: ParsedMail, decision: Decision, inbound_id: int, received_at: datetime) -> Placement:
     """Stored on the ticket it points to, under that ticket's one lock; a bounce flags the ticket."""
     recipient = parsed.bounced_recipient or (decision.ticket.contact_email if decision.ticket else "")
-    if parsed.is_bounce and recipient:
+    failed = parsed.is_bounce and not parsed.bounce_delayed  # a delay warning: the address still works
+    if failed and recipient:
         customer_email_bounced(addresses=[recipient], at=received_at)
     if decision.ticket is not None:
         with ticket_lock(pk=decision.ticket.pk) as ticket:
             ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, is_robot=True, inbound_id=inbound_id,
                                attachments=attachment_data(parsed.attachments), created_at=received_at,
                                **_message_fields(parsed))  # type: ignore[arg-type]
-            if parsed.is_bounce:
+            if failed:
                 reason = f"mail to {recipient or ticket.contact_email} bounced: {parsed.subject}".strip()
                 ticket_mark_unreachable(ticket=ticket, reason=reason)
     return Placement(state="robot", outcome=Outcome.ROBOT, ticket_id=decision.ticket.pk if decision.ticket else None,
@@ -212,11 +226,35 @@ def _sender(parsed: ParsedMail) -> tuple[Customer, str, str]:
     return customer, address, language
 
 
+def place_internal_answer(*, parsed: ParsedMail, inbound_id: int, received_at: datetime,
+                          ticket_id: int | None) -> Placement:
+    """An answer to an alert we sent our agents ("Беру в работу, позвоню клиенту"): an
+    agent's internal note on the ticket, never a customer message (it would be quoted to the
+    customer in the next reply). From anyone else it is kept here and logged, not filed."""
+    address = (parsed.from_addr or "").strip().lower()
+    author = next((u for u in User.objects.filter(email__iexact=address, is_active=True) if is_agent(u)), None)
+    ticket = Ticket.objects.filter(pk=ticket_id).first() if ticket_id is not None else None
+    if author is None or ticket is None:
+        log.warning("inbound %s answers internal mail (ticket %s) from %r, not an agent: not filed",
+                    inbound_id, ticket_id, address)
+        return Placement(state="robot", outcome=Outcome.ROBOT, ticket_id=ticket.pk if ticket else None,
+                         route="internal_dropped")
+    fields = {**_message_fields(parsed), "channel": ticket.channel}
+    ticket_add_message(ticket=ticket, kind=Message.Kind.NOTE, author_user=author, inbound_id=inbound_id,
+                       attachments=attachment_data(parsed.attachments), created_at=received_at,
+                       event_data={"via": "alert_reply"}, **fields)  # type: ignore[arg-type]
+    return Placement(state="ticketed", outcome=Outcome.THREADED, ticket_id=ticket.pk, route="internal")
+
+
 def place(*, parsed: ParsedMail, inbound_id: int, received_at: datetime, not_spam: bool) -> Placement:
     """One parsed mail, top to bottom: classify, route (one decision), place (one lock of one ticket)."""
     kind = classify(parsed, not_spam=not_spam, own_addresses=_own_addresses())
     if kind == Kind.SPAM:
         return place_spam()
+    internal, ticket_id = internal_mail_ticket(reference_ids(parsed.in_reply_to, parsed.references))
+    if internal:  # an answer to mail we sent our agents: never a customer's message
+        return place_internal_answer(parsed=parsed, inbound_id=inbound_id, received_at=received_at,
+                                     ticket_id=ticket_id)
     if kind == Kind.ROBOT:
         return place_robot(parsed=parsed, decision=route_robot(parsed), inbound_id=inbound_id,
                            received_at=received_at)

@@ -27,6 +27,7 @@ from supportdesk.customers.models import Customer
 from supportdesk.mail.models import InboundMail
 from supportdesk.mail.quotes import pick_by_quote, quoted_lines, searchable, strong_score
 from supportdesk.outbox.models import OutgoingMail
+from supportdesk.outbox.services import INTERNAL_REF_PREFIX
 from supportdesk.tickets.models import NO_SUBJECT, OPEN_STATUSES, Message, Ticket
 from supportdesk.tickets.selectors import subject_contains
 
@@ -241,6 +242,28 @@ def _ticket_texts(pks: Sequence[int], *, customers_only: bool) -> dict[int, str]
     for ticket_id, text in rows:
         parts.setdefault(ticket_id, []).append(searchable(text or ""))
     return {pk: "\n".join(texts) for pk, texts in parts.items()}
+
+
+# Alerts sent before their outbox reference was marked internal.
+_LEGACY_INTERNAL_KINDS = ("sla_warning", "sla_breach")
+
+
+def internal_mail_ticket(ids: Sequence[str]) -> tuple[bool, int | None]:
+    """Whether the mail answers internal mail of ours (an alert to agents), and the ticket
+    that mail was about. Such an answer never enters a customer conversation."""
+    if not ids:
+        return False, None
+    rows = (OutgoingMail.objects.filter(message_id__in=ids)
+            .filter(Q(ref__startswith=INTERNAL_REF_PREFIX) | Q(kind__in=_LEGACY_INTERNAL_KINDS))
+            .values_list("ref", flat=True))
+    refs = list(rows)
+    if not refs:
+        return False, None
+    for ref in refs:
+        match = _OUTBOX_REF.match(ref.removeprefix(INTERNAL_REF_PREFIX))
+        if match:
+            return True, int(match.group(1))
+    return True, None
 
 
 def route_customer_mail(

@@ -253,6 +253,24 @@ class RobotTests(IngestTestCase):
         self.assertIsNotNone(CustomerEmail.objects.get(address="ivanov@tv-sibir.ru").bounced_at)
         self.assertEqual(InboundMail.objects.get(pk=result.inbound_id).route, "bounce")
 
+    def test_a_delay_warning_is_kept_on_the_ticket_without_marking_the_address(self) -> None:
+        ticket = self.open_ticket()
+        services.ticket_add_message(ticket=ticket, kind=Message.Kind.OUTGOING, body_text="Ответ",
+                                    author_user=self.alice, message_id="reply.2@supportdesk.local")
+        dsn = (
+            b"From: MAILER-DAEMON@mx.tv-sibir.ru\nTo: forward@softlab.tv\nSubject: Delayed Mail (still being retried)\n"
+            b'Message-ID: <delay1@mx.tv-sibir.ru>\nContent-Type: multipart/report; report-type=delivery-status; '
+            b'boundary="B"\n\n--B\nContent-Type: text/plain\n\nTHIS IS A WARNING ONLY.\n'
+            b"--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.tv-sibir.ru\n\n"
+            b"Final-Recipient: rfc822; ivanov@tv-sibir.ru\nAction: delayed\nStatus: 4.4.7\n"
+            b"--B\nContent-Type: text/rfc822-headers\n\nMessage-ID: <reply.2@supportdesk.local>\n--B--\n"
+        )
+        result = self.ingest(dsn)
+        self.assertEqual((result.outcome, result.ticket_id), (Outcome.ROBOT, ticket.pk))
+        ticket.refresh_from_db()
+        self.assertFalse(ticket.unreachable_by_email)
+        self.assertIsNone(CustomerEmail.objects.get(address="ivanov@tv-sibir.ru").bounced_at)
+
 
 class SpamAndQuarantineTests(IngestTestCase):
     def test_spam_stays_out_of_the_queue_until_an_agent_says_not_spam(self) -> None:
