@@ -9,6 +9,7 @@ from typing import Any
 from supportdesk.checklist.description import describe_evidence
 from supportdesk.checklist.forwarded import forwarded_text
 from supportdesk.checklist.model import AttachmentInfo, ChecklistResult, ProductSpec
+from supportdesk.checklist.question import question_evidence
 from supportdesk.checklist.settings import settings_evidence
 from supportdesk.checklist.steps import steps_evidence
 from supportdesk.checklist.text import normalise, words
@@ -89,7 +90,8 @@ def check_request(
     steps = steps_evidence(body)
     settings = settings_evidence(body, attachments)
     version = _version(subject, text, attachments, products)
-    product = version.product if version and version.product else _first_product(subject, text, attachments, products)
+    product = version.product if version and version.product else None
+    product = product or _first_product(subject, text, attachments, products)
 
     evidence: dict[str, str] = {}
     if description:
@@ -100,12 +102,17 @@ def check_request(
         evidence["version"] = version.snippet[:160]
     if settings:
         evidence["settings"] = settings[:160]
+    question = None if description or steps else question_evidence(normalise(subject), body)
+    if question:
+        evidence["question"] = question[:160]
     present = {
         "description": description is not None,
         "steps": steps is not None,
         "version": version is not None,
         "settings": settings is not None,
     }
+    # A question is not asked for the steps to a problem or for settings (it has neither).
+    needed = ("description", "version") if question else ("description", "steps", "version", "settings")
     return ChecklistResult(
         description=present["description"],
         steps=present["steps"],
@@ -113,8 +120,9 @@ def check_request(
         product=product.name if product else None,
         product_key=product.key if product else None,
         settings=present["settings"],
-        missing=tuple(key for key in ("description", "steps", "version", "settings") if not present[key]),
+        missing=tuple(key for key in needed if not present[key]),
         evidence=evidence,
+        question=question is not None,
     )
 
 
@@ -127,4 +135,5 @@ def checklist_json(result: ChecklistResult) -> dict[str, Any]:
         "product": result.product,
         "settings": result.settings,
         "missing": list(result.missing),
+        "question": result.question,
     }

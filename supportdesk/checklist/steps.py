@@ -3,72 +3,44 @@
 Steps are the customer's actions that bring the problem about: numbered or bulleted lines
 that each hold an action verb, numbered items inline ("Шаги: 1) …; 2) …"), a run of action
 verbs in one clause or under a steps heading ("запускаю, открываю, нажимаю"), or one action
-stated as the trigger of a symptom ("Нажимаю «Стоп» — программа зависает"). Action verbs are
-recognised by stem in the forms a customer uses (first person, "we", infinitive, imperative,
-past plural); reflexive forms ("закрывается") are symptoms, not actions. What the customer
-tried in order to fix it ("пробовали перезагрузить") is not a step towards the problem, nor
-is an upgrade told as background ("установили 6.2.1, и превью чёрные").
+stated as the trigger of a symptom ("Нажимаю «Стоп» — программа зависает"); the verbs are in
+``actions``. What the customer tried in order to fix it ("пробовали перезагрузить") is not a
+step towards the problem, nor is an upgrade told as background ("установили 6.2.1, и превью
+чёрные").
 """
 
 from __future__ import annotations
 
 import re
 
-from supportdesk.checklist.description import has_symptom
-from supportdesk.checklist.text import clauses, stem, words
+from supportdesk.checklist.actions import customer_action, english_base, is_action
+from supportdesk.checklist.symptoms import has_symptom
+from supportdesk.checklist.text import clauses, words
 
-_ACTION_STEMS = frozenset({
-    "запуска", "запуст", "открыва", "откр", "откро", "нажима", "нажм", "нажа", "жму", "жмем",
-    "выбира", "выбер", "выбра", "загружа", "загруз", "добавля", "добав", "вставля", "встав",
-    "подключа", "подключ", "отключа", "отключ", "меня", "поменя", "измен", "сохраня", "сохран",
-    "закрыва", "закр", "перезапуска", "перезапуст", "импортир", "став", "ставл", "постав",
-    "привязыва", "привяза", "включа", "включ", "выключа", "останов", "установ", "перезагруз",
-    "примен", "проверя", "клика", "кликн", "перехож", "перейт", "захож", "зайт", "копир", "созда",
-    "удаля", "удал", "выставля", "выстав", "переключа", "переключ", "перетаскива", "перетащ",
-    "заменя", "замен", "ввод", "ввож", "ввел", "набира", "набра", "выделя", "выдел", "экспортир",
-    "отправля", "отправ", "перемеща", "перемест", "редактир", "правл", "поправ",
-})
-_ACTION_EN = frozenset({
-    "open", "start", "press", "click", "load", "select", "choose", "import", "add", "connect",
-    "restart", "install", "pick", "run", "insert", "switch", "apply", "drag", "enable", "disable",
-    "change", "save", "close", "stop", "set", "put", "launch", "type", "enter", "delete", "remove",
-    "replace", "edit", "export", "send", "move", "hit",
-})
-# Past forms count only after "I"/"we": "the playlist stopped" is a symptom.
-_ACTION_EN_PAST = frozenset({
-    "opened", "started", "pressed", "clicked", "loaded", "selected", "added", "switched", "changed",
-    "saved", "closed", "stopped", "launched", "typed", "entered", "deleted", "removed", "replaced",
-    "edited", "exported", "moved",
-})
-# Installing or upgrading is the background of a report, not a step towards its problem.
-_BACKGROUND_STEMS = frozenset({"установ", "переустанов", "обнов", "обновля", "постав"})
-_FIX_ATTEMPT = re.compile(r"пробова|пыта|tried|не помогл|didn't help|did not help")
-_LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}\s*[.)]|[-•*–—])\s*")
+# What was tried to fix it: a restart or reinstall someone tried, or anything that "did not help".
+_FIX_ATTEMPT = re.compile(
+    r"(?:пробова|пыта|tried)\w*\s+(?:\w+\s+)?(?:пере\w+|обнов\w+|удал\w+|сбро\w+|сбра\w+|отключ\w+|замен\w+|"
+    r"помен\w+|restart\w*|reinstall\w*|reboot\w*|updat\w*|upgrad\w*|remov\w*|reset\w*|replac\w*)"
+    r"|не помогл|не помогает|didn't help|did not help|doesn't help|no change|безрезультатно"
+)
+# "1.", "1)", a bullet, or "1 " where a table's numbered rows became text.
+_LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}\s*[.)]|\d{1,2}\s+(?=[^\W\d])|[-•*–—])\s*")
 _INLINE_ITEM = re.compile(r"(?:^|(?<=\s)|(?<=[:;,]))(\d{1,2})\s*[.)]\s+")
 _STEPS_HEADING = re.compile(
-    r"(?:шаги|порядок\s+действий|действия|делаем\s+так|делаю\s+так|делал\w*\s+так|воспроизвести|"
-    r"steps|to\s+reproduce|what\s+we\s+do|what\s+i\s+do)[^:\n]{0,20}:\s*"
+    r"(?:шаги|порядок|действия|делаем\s+так|делаю\s+так|делал\w*\s+так|воспроизвести|последовательност\w*|"
+    r"сценари\w*|алгоритм|что\s+делаем|steps|to\s+reproduce|reproduction|scenario|what\s+we\s+do|"
+    r"what\s+i\s+do)[^:\n]{0,20}:\s*"
 )
-# A verb ending that is a person's action, not a state; keeps "запускается" out.
-_REFLEXIVE = re.compile(r"(?:ся|сь)$")
-# First person and past forms: the customer's own action ("нажимаю", "загружаем", "нажали").
-_PERSONAL = re.compile(r"(?:ю|у|ем|им|ли|л|ла)$")
-_SUBJECT_EN = frozenset({"i", "we", "you", "operator", "operators", "user", "when", "then", "and"})
-
-
-def _is_action(token: str) -> bool:
-    if token in _ACTION_EN:
-        return True
-    if not re.fullmatch(r"[а-я]+", token) or _REFLEXIVE.search(token):
-        return False
-    # Short participles ("выставлено", "подключена", "открыт") describe a state, not a step.
-    if re.search(r"(?:ен|ан|ян|ыт|ит)[аоы]?$", token):
-        return False
-    return stem(token) in _ACTION_STEMS
+# A trigger told after its symptom: "зависает, когда нажимаю «Стоп»", "goes black when I press Take".
+_WHEN = re.compile(r"(?<![\w])(?:когда|как\s+только|если|каждый\s+раз|стоит\s+только|when|whenever|if|as\s+soon\s+as|every\s+time)(?![\w])")
+_ORDER = re.compile(
+    r"(?<![\w])(?:сначала|потом|затем|после\s+этого|далее|first|then|next|after\s+that)(?![\w])"
+)
 
 
 def _actions(text: str) -> list[str]:
-    return [token for token in words(text) if _is_action(token)]
+    tokens = words(text)
+    return [token for index, token in enumerate(tokens) if is_action(token) or customer_action(tokens, index)]
 
 
 def _list_steps(lines: list[str]) -> list[str]:
@@ -82,8 +54,8 @@ def _inline_steps(line: str) -> list[str]:
     numbers = [int(m.group(1)) for m in marks]
     if len(marks) < 2 or numbers[:2] != [1, 2]:
         return []
-    bounds = [m.end() for m in marks] + [len(line)]
-    items = [line[bounds[i] : marks[i + 1].start() if i + 1 < len(marks) else len(line)] for i in range(len(marks))]
+    ends = [m.start() for m in marks[1:]] + [len(line)]
+    items = [line[mark.end() : end] for mark, end in zip(marks, ends, strict=True)]
     return [item.strip(" ;,") for item in items if _actions(item) and not _FIX_ATTEMPT.search(item)]
 
 
@@ -96,26 +68,36 @@ def _under_heading(text: str) -> str | None:
     return None
 
 
-def _personal_action(tokens: list[str], index: int) -> bool:
-    token = tokens[index]
-    if token in _ACTION_EN or token in _ACTION_EN_PAST:
-        return index > 0 and tokens[index - 1] in _SUBJECT_EN
-    stemmed = stem(token)
-    return _is_action(token) and stemmed not in _BACKGROUND_STEMS and bool(_PERSONAL.search(token))
-
-
 def _trigger(clause: str) -> bool:
     """One action of the customer's followed by what goes wrong: "нажимаю Стоп — зависает"."""
     tokens = words(clause)
     for index in range(len(tokens)):
-        if _personal_action(tokens, index):
+        if customer_action(tokens, index):
             after = clause.split(tokens[index], 1)[1]
+            when = _WHEN.search(clause)
+            if when and when.start() < clause.find(tokens[index]):
+                return has_symptom(clause)  # "…, когда нажимаю «Стоп»": the symptom may come first
             return has_symptom(after)
+    # An English imperative opening a stretch of the clause: "…, press Play and it stops".
+    for match in re.finditer(r"(?:^|[,;:—])\s*([a-z][\w-]*)", clause):
+        if english_base(match.group(1)) is not None:
+            return has_symptom(clause[match.end(1) :])
     return False
 
 
 def _sentences(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"(?<=[.!?])\s+|\n\s*\n", text) if part.strip()]
+
+
+def _sequence(paragraph: str) -> bool:
+    """Actions told one sentence each: "Открываем выпуск. Потом выделяем сюжеты." Two with a word
+    of order (сначала, потом, затем, then, next), or three without."""
+    sentences = [sentence for sentence in _sentences(paragraph) if not _FIX_ATTEMPT.search(sentence)]
+    acting = 0
+    for sentence in sentences:
+        tokens = words(sentence)
+        acting += any(customer_action(tokens, index) for index in range(len(tokens)))
+    return acting >= 3 or (acting >= 2 and bool(_ORDER.search(paragraph)))
 
 
 def steps_evidence(text: str) -> str | None:
@@ -139,4 +121,7 @@ def steps_evidence(text: str) -> str | None:
     for sentence in _sentences(text):
         if not _FIX_ATTEMPT.search(sentence) and _trigger(sentence):
             return sentence
+    for paragraph in re.split(r"\n\s*\n", text):
+        if _sequence(paragraph):
+            return paragraph.strip()
     return None

@@ -19,6 +19,7 @@ from supportdesk.lib.params import parse_positive_int
 from supportdesk.outbox.compose import build_message
 from supportdesk.outbox.services import outbox_enqueue
 from supportdesk.policy import get_policy
+from supportdesk.policy.public_url import public_url
 from supportdesk.portal.models import AccessLink
 from supportdesk.tickets import services as tickets
 from supportdesk.tickets.models import Message, Ticket
@@ -57,10 +58,20 @@ def _parse_number(text: str) -> int | None:
         return None
 
 
+MAX_MERGE_HOPS = 10
+
+
 def _matching_ticket(number: int, email: str) -> Ticket | None:
+    """The ticket the customer may read under ``number``: that ticket when the address is
+    its customer's, or, when it was merged, the ticket it was merged into (its number is
+    the one the acknowledgment gave; only tickets of one customer merge)."""
     owners = CustomerEmail.objects.filter(address=email).values("customer_id")
-    return (Ticket.objects.filter(pk=number, merged_into__isnull=True)
-            .filter(Q(contact_email=email) | Q(customer_id__in=owners)).first())
+    ticket = Ticket.objects.filter(pk=number).filter(Q(contact_email=email) | Q(customer_id__in=owners)).first()
+    for _ in range(MAX_MERGE_HOPS):
+        if ticket is None or ticket.merged_into_id is None:
+            return ticket
+        ticket = Ticket.objects.filter(pk=ticket.merged_into_id).first()
+    return None  # a merge cycle: nothing to show
 
 
 def access_link_request(*, ticket_number: str, email: str, ip: str) -> None:
@@ -80,20 +91,22 @@ def access_link_request(*, ticket_number: str, email: str, ip: str) -> None:
     with transaction.atomic():
         AccessLink.objects.create(ticket=ticket, email=email, token_sha256=token_hash(token), created_at=now,
                                   expires_at=now + LINK_TTL)
-        _send_link(ticket, email, token)
+        _send_link(ticket, email, token, asked=number)
 
 
-def _send_link(ticket: Ticket, email: str, token: str) -> None:
+def _send_link(ticket: Ticket, email: str, token: str, *, asked: int | None = None) -> None:
     policy = get_policy()
     language = ticket.language if ticket.language in ("ru", "en") else "ru"
-    url = policy.support.base_url.rstrip("/") + reverse("portal:access", kwargs={"token": token})
+    url = public_url(reverse("portal:access", kwargs={"token": token}))
     with translation.override(language):
-        context = {"ticket": ticket, "url": url, "hours": int(LINK_TTL.total_seconds() // 3600), "policy": policy}
+        context = {"ticket": ticket, "url": url, "hours": int(LINK_TTL.total_seconds() // 3600), "policy": policy,
+                   "merged_from": asked if asked is not None and asked != ticket.pk else None}
         subject = render_to_string("portal/lookup_subject.txt", context).strip()
         text = render_to_string("portal/lookup_body.txt", context)
     support = policy.support_email
-    message_id, raw = build_message(from_addr=support, to=[email], subject=subject, text=text, automatic=True,
-                                    language=language)
+    message_id, raw = build_message(
+        from_addr=support, from_name=policy.support.name_en if language == "en" else policy.support.name,
+        to=[email], subject=subject, text=text, automatic=True, auto_submitted="auto-generated", language=language)
     outbox_enqueue(kind="lookup", ref=f"ticket:{ticket.pk}", from_addr=support, to_addrs=[email],
                    subject=subject, raw=raw, message_id=message_id, is_automatic=True)
 

@@ -117,7 +117,7 @@ def _error_text(exc: Exception) -> str:
     return str(exc)
 
 
-def _act(request: AgentRequest, pk: int, form_class: type[forms.Form],
+def act_on_ticket(request: AgentRequest, pk: int, form_class: type[forms.Form],
          action: Callable[[Ticket, dict[str, Any]], Any], done: str) -> HttpResponseRedirect:
     """Run one service on a ticket from a POSTed form; errors become messages, never 500s."""
     ticket = get_object_or_404(Ticket, pk=pk)
@@ -136,37 +136,10 @@ def _act(request: AgentRequest, pk: int, form_class: type[forms.Form],
     return redirect(reverse("tickets:detail", args=[pk]) + "#actions")
 
 
-def _replies() -> Any:
-    from supportdesk.replies import services as replies
-
-    return replies
-
-
-@agent_required
-@require_POST
-def ticket_reply(request: AgentRequest, pk: int) -> HttpResponseRedirect:
-    return _act(request, pk, f.ReplyForm, lambda t, d: _replies().ticket_reply(
-        ticket=t, author=request.user, text=d["text"], canned=d.get("canned")), _("Reply sent."))
-
-
-@agent_required
-@require_POST
-def ticket_note(request: AgentRequest, pk: int) -> HttpResponseRedirect:
-    return _act(request, pk, f.TextForm, lambda t, d: _replies().ticket_note(
-        ticket=t, author=request.user, text=d["text"]), _("Note added."))
-
-
-@agent_required
-@require_POST
-def ticket_ask(request: AgentRequest, pk: int) -> HttpResponseRedirect:
-    return _act(request, pk, f.TextForm, lambda t, d: _replies().ticket_ask_for_information(
-        ticket=t, author=request.user, text=d["text"]), _("Question sent; the ticket waits for the customer."))
-
-
 @agent_required
 @require_POST
 def ticket_wait_release(request: AgentRequest, pk: int) -> HttpResponseRedirect:
-    return _act(request, pk, f.WaitReleaseForm, lambda t, d: services.ticket_set_status(
+    return act_on_ticket(request, pk, f.WaitReleaseForm, lambda t, d: services.ticket_set_status(
         ticket=t, status=Status.WAITING_RELEASE, release=d["release"], by_user=request.user,
         reason="waiting for a release"), _("The ticket waits for the release."))
 
@@ -174,28 +147,28 @@ def ticket_wait_release(request: AgentRequest, pk: int) -> HttpResponseRedirect:
 @agent_required
 @require_POST
 def ticket_status(request: AgentRequest, pk: int) -> HttpResponseRedirect:
-    return _act(request, pk, f.StatusForm, lambda t, d: services.ticket_set_status(
+    return act_on_ticket(request, pk, f.StatusForm, lambda t, d: services.ticket_set_status(
         ticket=t, status=d["status"], by_user=request.user), _("Status changed."))
 
 
 @agent_required
 @require_POST
 def ticket_assign(request: AgentRequest, pk: int) -> HttpResponseRedirect:
-    return _act(request, pk, f.AssignForm, lambda t, d: services.ticket_assign(
+    return act_on_ticket(request, pk, f.AssignForm, lambda t, d: services.ticket_assign(
         ticket=t, assignee=d["assignee"], by_user=request.user), _("Assignee changed."))
 
 
 @agent_required
 @require_POST
 def ticket_take(request: AgentRequest, pk: int) -> HttpResponseRedirect:
-    return _act(request, pk, forms.Form, lambda t, d: services.ticket_assign(
+    return act_on_ticket(request, pk, forms.Form, lambda t, d: services.ticket_assign(
         ticket=t, assignee=request.user, by_user=request.user), _("The ticket is yours."))
 
 
 @agent_required
 @require_POST
 def ticket_product(request: AgentRequest, pk: int) -> HttpResponseRedirect:
-    return _act(request, pk, f.ProductForm, lambda t, d: services.ticket_set_product(
+    return act_on_ticket(request, pk, f.ProductForm, lambda t, d: services.ticket_set_product(
         ticket=t, product=d["product"], version=d["version"], by_user=request.user), _("Product changed."))
 
 
@@ -208,7 +181,7 @@ def ticket_merge(request: AgentRequest, pk: int) -> HttpResponseRedirect:
             raise ValueError(_("There is no ticket #%(n)s.") % {"n": data["target"]})
         services.ticket_merge(source=ticket, target=target, by_user=request.user)
 
-    response = _act(request, pk, f.MergeForm, merge, _("Tickets merged."))
+    response = act_on_ticket(request, pk, f.MergeForm, merge, _("Tickets merged."))
     merged = Ticket.objects.filter(pk=pk).values_list("merged_into_id", flat=True).first()
     return redirect("tickets:detail", merged) if merged else response
 
@@ -216,7 +189,7 @@ def ticket_merge(request: AgentRequest, pk: int) -> HttpResponseRedirect:
 @agent_required
 @require_POST
 def ticket_checklist(request: AgentRequest, pk: int) -> HttpResponseRedirect:
-    return _act(request, pk, f.ChecklistForm, lambda t, d: services.ticket_set_checklist(
+    return act_on_ticket(request, pk, f.ChecklistForm, lambda t, d: services.ticket_set_checklist(
         ticket=t, items={d["item"]: (d["present"], "")}, source="agent", by_user=request.user),
         _("Checklist updated."))
 
