@@ -225,7 +225,7 @@ def _parse(raw: bytes) -> ParsedMail:
         if quoted_start is None or forward_offset < quoted_start:
             quoted_start = forward_offset
     signature_start = find_signature_start(text, quoted_start)
-    html = sanitize_html(walk.htmls[0]) if walk.htmls else None
+    html = "\n".join(sanitize_html(h) for h in walk.htmls) if walk.htmls else None  # every HTML part, in order
 
     spam_reason = detect_spam(headers)
     bounce = detect_bounce(
