@@ -247,3 +247,9 @@ def test_the_html_of_every_part_is_kept() -> None:
            b"--R\nContent-Type: image/png\nContent-ID: <i1>\n\nxx\n--R\nContent-Type: text/html\n\n<p>Two</p>\n--R--\n")
     html = parse_mail(raw).html_sanitised or ""
     assert "One" in html and "Two" in html and html.index("One") < html.index("Two")
+
+
+def test_an_html_part_without_a_charset_uses_its_meta_tag() -> None:
+    html = '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head>'
+    raw = HEAD + b"Content-Type: text/html\n\n" + (html + "<p>机房环境</p></html>").encode("gbk") + b"\n"
+    assert "机房环境" in parse_mail(raw).text
