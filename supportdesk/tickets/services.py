@@ -69,18 +69,22 @@ def _now(at: datetime | None) -> datetime:
     return at or timezone.now()
 
 
-def _lock_row(pk: int) -> Ticket:
-    """The one place a ticket's row is locked for writing (SELECT ... FOR UPDATE)."""
-    return Ticket.objects.select_for_update().get(pk=pk)
+def _lock_row(ticket: Ticket | int) -> Ticket:
+    """The one place a ticket's row is locked for writing (SELECT ... FOR UPDATE). An instance
+    is refreshed in place, so the caller's object shows what the service then writes."""
+    if isinstance(ticket, int):
+        return Ticket.objects.select_for_update().get(pk=ticket)
+    ticket.refresh_from_db(from_queryset=Ticket.objects.select_for_update())
+    return ticket
 
 
 def _locked(ticket: Ticket) -> Ticket:
-    """The ticket a service writes: the caller's instance when the caller holds it (inside
-    ``ticket_lock`` or ``ticket_open``), otherwise the row read again under a row lock, so
-    concurrent writers serialise. The same rule in tests and in production."""
+    """The ticket a service writes: the caller's instance as it is when the caller holds it
+    (inside ``ticket_lock`` or ``ticket_open``), otherwise the same instance read again under a
+    row lock, so concurrent writers serialise. The same rule in tests and in production."""
     if getattr(ticket, "_sd_held", False):
         return ticket
-    return _lock_row(ticket.pk)
+    return _lock_row(ticket)
 
 
 @contextmanager
