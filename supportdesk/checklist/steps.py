@@ -27,10 +27,12 @@ _FIX_ATTEMPT = re.compile(
 _LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}\s*[.)]|\d{1,2}\s+(?=[^\W\d])|[-•*–—])\s*")
 _INLINE_ITEM = re.compile(r"(?:^|(?<=\s)|(?<=[:;,]))(\d{1,2})\s*[.)]\s+")
 _STEPS_HEADING = re.compile(
-    r"(?:шаги|порядок|действия|делаем\s+так|делаю\s+так|делал\w*\s+так|воспроизвести|последовательност\w*|"
-    r"сценари\w*|алгоритм|что\s+делаем|steps|to\s+reproduce|reproduction|scenario|what\s+we\s+do|"
-    r"what\s+i\s+do)[^:\n]{0,20}:\s*"
+    r"(?:шаги|порядок|действия|(?:делаем|делаю|делал\w*)(?:\s+так)?|воспроизвести|воспроизвод\w*|"
+    r"последовательност\w*|сценари\w*|алгоритм|что\s+делаем|steps|to\s+reproduce|reproduction|repro|"
+    r"scenario|what\s+we\s+do|what\s+i\s+do)[^:\n]{0,20}:\s*"
 )
+# What happens after the action shown rather than told: "— результат на видео", "see the video".
+_SHOWN = re.compile(r"(?:как|см\.?|смотрите|see|as)\s+(?:на\s+|in\s+the\s+|the\s+)?(?:видео|video|скрин\w*|screenshot)")
 # A trigger told after its symptom: "зависает, когда нажимаю «Стоп»", "goes black when I press Take".
 _WHEN = re.compile(r"(?<![\w])(?:когда|как\s+только|если|каждый\s+раз|стоит\s+только|when|whenever|if|as\s+soon\s+as|every\s+time)(?![\w])")
 _ORDER = re.compile(
@@ -77,7 +79,7 @@ def _trigger(clause: str) -> bool:
             when = _WHEN.search(clause)
             if when and when.start() < clause.find(tokens[index]):
                 return has_symptom(clause)  # "…, когда нажимаю «Стоп»": the symptom may come first
-            return has_symptom(after)
+            return has_symptom(after) or bool(_SHOWN.search(after))
     # An English imperative opening a stretch of the clause: "…, press Play and it stops".
     for match in re.finditer(r"(?:^|[,;:—])\s*([a-z][\w-]*)", clause):
         if english_base(match.group(1)) is not None:

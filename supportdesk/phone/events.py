@@ -83,5 +83,7 @@ def parse_event(payload: object, now: datetime) -> CtiEvent:
         raise BadEvent("bad_direction", "'direction' must be 'in' or 'out'")
     caller = str(payload.get("caller") or "").strip()[:40]
     callee = str(payload.get("callee") or "").strip()[:40]
+    if "\x00" in call_id + caller + callee:  # PostgreSQL text cannot hold it
+        raise BadEvent("nul_character", "'call_id', 'caller' and 'callee' must not contain NUL")
     return CtiEvent(kind=kind, call_id=call_id, direction=direction, caller=caller, callee=callee,
                     at=_timestamp(payload.get("timestamp"), now))

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from supportdesk.customers.models import CustomerEmail
+from supportdesk.lib.params import parse_positive_int
 from supportdesk.outbox.compose import build_message
 from supportdesk.outbox.services import outbox_enqueue
 from supportdesk.policy import get_policy
@@ -51,7 +52,10 @@ def _over_limit(key: str, limit: int) -> bool:
 
 def _parse_number(text: str) -> int | None:
     digits = text.strip().lstrip("[#").rstrip("]").strip()
-    return int(digits) if digits.isdigit() and len(digits) <= 12 else None
+    try:
+        return parse_positive_int(digits, maximum=10**12 - 1)
+    except ValueError:
+        return None
 
 
 MAX_MERGE_HOPS = 10

@@ -115,3 +115,23 @@ class CtiOddPayloadTests(BaseTestCase):
         broken = self.post_raw('{"event": "newCall", "call_id": "c", "timestamp": 1e99999}')
         assert broken == {"error": "bad_timestamp",
                           "message": "'timestamp' must be ISO 8601 with a zone or Unix seconds (years 1-9999)"}
+
+
+class NulCharacterTests(BaseTestCase):
+    """PostgreSQL text cannot hold NUL: a request carrying one is refused before any query."""
+
+    def test_nul_in_query_form_or_path_is_400(self) -> None:
+        self.client.force_login(self.alice)
+        for response in (self.client.get("/kb/", {"q": "a\x00b"}), self.client.get("/agent/", {"q\x00": "x"}),
+                         self.client.post("/portal/lookup/", {"number": "1", "email": "a\x00@x.ru"}),
+                         self.client.get("/cti/a%00b/events")):
+            assert response.status_code == 400
+            assert "символ NUL" in response.content.decode()
+        assert self.client.get("/kb/", {"q": "ab"}).status_code == 200
+
+    def test_nul_in_a_cti_event_is_a_stable_error(self) -> None:
+        _integration, token = integration_create(name="asterisk")
+        response = self.client.post(reverse("cti:events", args=["asterisk"]),
+                                    '{"event": "newCall", "call_id": "c\\u0000", "caller": "+79131234567"}',
+                                    content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+        assert response.status_code == 400 and response.json()["error"] == "nul_character"

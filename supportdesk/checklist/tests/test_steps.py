@@ -49,6 +49,9 @@ from supportdesk.checklist.text import normalise
         "Пытаюсь открыть окно выходов — программа падает.",
         "Стоит только нажать «Пауза», картинка замирает.",
         "Последовательность действий: открыть плейлист, выбрать клип, нажать «Удалить».",
+        # The result shown in a video rather than told.
+        "Нажимаю «Удалить» на ожидающем элементе — что происходит, см. видео.",
+        "Делаю: открываю плейлист и нажимаю «Старт».",
         # An HTML table of numbered steps as the parser renders it.
         "Шаги:\n\n1 Открываем плейлист\n2 Нажимаем Старт",
         # One action per sentence, in order.

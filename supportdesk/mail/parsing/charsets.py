@@ -296,6 +296,15 @@ def _decode_western(data: bytes, cs: str) -> tuple[str, str, str | None]:
 _NOT_C1 = bytes(b for b in range(256) if not 0x80 <= b <= 0x9F)
 
 
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?([A-Za-z0-9._:-]{2,40})""", re.IGNORECASE)
+
+
+def html_meta_charset(data: bytes) -> str | None:
+    """The charset an HTML part declares in its own <meta> when its MIME header declares none."""
+    m = _META_CHARSET.search(data[:4096])
+    return m.group(1).decode("ascii") if m else None
+
+
 def to_bytes(value: str) -> bytes:
     """Raw bytes of a header string from the parser (8-bit kept as surrogate escapes)."""
     try:

@@ -10,7 +10,7 @@ from email.policy import Compat32
 from supportdesk.lib.html import html_to_text, sanitize_html
 
 from .body import find_quoted_start, find_signature_start
-from .charsets import decode_bytes
+from .charsets import decode_bytes, html_meta_charset
 from .headers import all_ids, decode_header_text, first_id, parse_addresses, parse_date, pick_sender
 from .language import detect_language
 from .model import ParsedAttachment, ParsedMail
@@ -61,7 +61,10 @@ def _decode_part_text(part: Message, walk: _Walk) -> str:
         payload = b""
     if not isinstance(payload, bytes):
         payload = b""
-    text, used, defect = decode_bytes(payload, _safe_param(part, "charset"))
+    charset = _safe_param(part, "charset")
+    if charset is None and part.get_content_type() == "text/html":
+        charset = html_meta_charset(payload)
+    text, used, defect = decode_bytes(payload, charset)
     if defect:
         walk.defects.append("body: " + defect)
     if walk.charset is None and not payload.isascii():
@@ -225,7 +228,7 @@ def _parse(raw: bytes) -> ParsedMail:
         if quoted_start is None or forward_offset < quoted_start:
             quoted_start = forward_offset
     signature_start = find_signature_start(text, quoted_start)
-    html = sanitize_html(walk.htmls[0]) if walk.htmls else None
+    html = "\n".join(sanitize_html(h) for h in walk.htmls) if walk.htmls else None  # every HTML part, in order
 
     spam_reason = detect_spam(headers)
     bounce = detect_bounce(

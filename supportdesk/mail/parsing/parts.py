@@ -142,15 +142,15 @@ def attachment_from_part(
     name = decode_filename(part, defects)
     if name is None:
         cid = _CID_FILENAME.match(str(part.get("content-id", "")).strip().strip("<>"))
-        if cid:
-            name = cid.group(1)
-        elif default_name is None:
-            stem = "attachment" if ctype.startswith(("application/", "image/")) else ctype.split("/")[-1]
-            default_name = stem + (_EXTENSIONS.get(ctype) or mimetypes.guess_extension(ctype) or ".bin")
-        name = name or default_name or "attachment.bin"
+        name = cid.group(1) if cid else default_name or _generated_name(ctype)
     elif ctype == "message/rfc822" and not name.lower().endswith(".eml"):
         name += ".eml"
     return _attachment(part, name, ctype, content)
+
+
+def _generated_name(ctype: str) -> str:
+    stem = "attachment" if ctype.startswith(("application/", "image/")) else ctype.split("/")[-1]
+    return stem + (_EXTENSIONS.get(ctype) or mimetypes.guess_extension(ctype) or ".bin")
 
 
 def _attachment(part: Message, name: str, ctype: str, content: bytes | None) -> ParsedAttachment:

@@ -228,3 +228,28 @@ def test_an_attached_message_is_named_after_its_subject() -> None:
            b"Content-Type: message/rfc822\n\nFrom: petr@example.ru\nSubject: =?UTF-8?B?0J3QtdGCINC30LLRg9C60LA=?=\n\n"
            b"no sound\n--B--\n")
     assert [a.filename for a in parse_mail(raw).attachments] == ["Нет звука.eml"]
+
+
+# --- bodies in several parts ------------------------------------------------------------------
+
+def test_every_inline_text_part_is_shown_in_order() -> None:
+    raw = (HEAD + b"Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nFirst part\n"
+           b"--B\nContent-Type: image/png\nContent-Disposition: inline; filename=shot.png\n\nxx\n"
+           b"--B\nContent-Type: text/plain\nContent-Disposition: inline\n\nSecond part\n"
+           b"--B\nContent-Type: text/html\n\n<p>Third part</p>\n--B--\n")
+    p = parse_mail(raw)
+    assert p.text == "First part\n\nSecond part\n\nThird part"
+    assert [a.filename for a in p.attachments] == ["shot.png"]
+
+
+def test_the_html_of_every_part_is_kept() -> None:
+    raw = (HEAD + b"Content-Type: multipart/related; boundary=R\n\n--R\nContent-Type: text/html\n\n<p>One</p>\n"
+           b"--R\nContent-Type: image/png\nContent-ID: <i1>\n\nxx\n--R\nContent-Type: text/html\n\n<p>Two</p>\n--R--\n")
+    html = parse_mail(raw).html_sanitised or ""
+    assert "One" in html and "Two" in html and html.index("One") < html.index("Two")
+
+
+def test_an_html_part_without_a_charset_uses_its_meta_tag() -> None:
+    html = '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head>'
+    raw = HEAD + b"Content-Type: text/html\n\n" + (html + "<p>机房环境</p></html>").encode("gbk") + b"\n"
+    assert "机房环境" in parse_mail(raw).text
