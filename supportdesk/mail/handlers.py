@@ -14,6 +14,7 @@ from supportdesk.accounts.roles import is_agent
 from supportdesk.checklist.model import AttachmentInfo
 from supportdesk.customers.services import customer_email_bounced, customer_for_email, customer_learn_zone
 from supportdesk.mail.parsing import ParsedAttachment, ParsedMail
+from supportdesk.mail.parsing.away import away_until, is_out_of_office
 from supportdesk.mail.parsing.charsets import decode_bytes
 from supportdesk.mail.routing import (
     Route,
@@ -27,6 +28,7 @@ from supportdesk.policy import get_policy
 from supportdesk.tickets.models import OPEN_STATUSES, Message, Status, Ticket
 from supportdesk.tickets.services import (
     AttachmentData,
+    ticket_add_event,
     ticket_add_message,
     ticket_create,
     ticket_mark_unreachable,
@@ -107,18 +109,32 @@ def place_spam() -> Placement:
     return Placement(state="spam", outcome=Outcome.SPAM, ticket_id=None, route="spam")
 
 
+def _open_ticket_of(address: str) -> Ticket | None:
+    """The newest open ticket we write to at ``address``."""
+    return (Ticket.objects.filter(contact_email=address.strip().lower(), status__in=OPEN_STATUSES)
+            .order_by("-created_at", "-id").first())
+
+
 def place_robot(*, parsed: ParsedMail, inbound_id: int, received_at: datetime) -> Placement:
-    """Stored on the ticket it points to; never opens one; a bounce flags the ticket."""
+    """Stored on the ticket it points to; never opens one; a bounce flags the ticket; an
+    out-of-office reply (on the ticket it answers, else the sender's open ticket) leaves a
+    "customer away until …" event, and starts no clock."""
     route = route_robot_mail(subject=parsed.subject, in_reply_to=parsed.in_reply_to,
                              references=parsed.references, bounced_message_id=parsed.bounced_message_id)
     ticket = route.ticket
-    if parsed.is_bounce and ticket is None and parsed.bounced_recipient:
-        ticket = (Ticket.objects.filter(contact_email=parsed.bounced_recipient, status__in=OPEN_STATUSES)
-                  .order_by("-created_at", "-id").first())
+    away = not parsed.is_bounce and is_out_of_office(parsed.subject, parsed.text)
+    if ticket is None and parsed.is_bounce and parsed.bounced_recipient:
+        ticket = _open_ticket_of(parsed.bounced_recipient)
+    elif ticket is None and away and parsed.from_addr:
+        ticket = _open_ticket_of(parsed.from_addr)
     if ticket is not None:
         ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, is_robot=True, inbound_id=inbound_id,
                            attachments=attachment_data(parsed.attachments), created_at=received_at,
                            **_message_fields(parsed))  # type: ignore[arg-type]
+        if away and ticket.is_open:
+            until = away_until(parsed.text, received_at)
+            ticket_add_event(ticket=ticket, event="customer_away", at=received_at,
+                             data={"until": until.isoformat() if until else None, "from": parsed.from_addr or ""})
     if parsed.is_bounce:
         recipient = parsed.bounced_recipient or (ticket.contact_email if ticket else "")
         if recipient:
