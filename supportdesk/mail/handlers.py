@@ -1,17 +1,22 @@
-"""Placing one parsed mail: a customer's message, a robot's, or spam. Runs inside the
-caller's transaction (see ``ingest.process_inbound``); raises on anything it cannot place."""
+"""Placing one parsed mail, in one direction: classify (spam, robot, customer) → route (one
+decision: which ticket, or a new one) → place (one lock of that one ticket, the services
+on it). Runs inside the caller's transaction (see ``ingest.process_inbound``); raises on
+anything it cannot place."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.models import User
 
 from supportdesk.accounts.roles import is_agent
 from supportdesk.checklist.model import AttachmentInfo
+from supportdesk.customers.models import Customer
 from supportdesk.customers.services import customer_email_bounced, customer_for_email, customer_learn_zone
 from supportdesk.mail.parsing import ParsedAttachment, ParsedMail
 from supportdesk.mail.parsing.away import away_until, is_out_of_office
@@ -30,8 +35,9 @@ from supportdesk.tickets.services import (
     AttachmentData,
     ticket_add_event,
     ticket_add_message,
-    ticket_create,
+    ticket_lock,
     ticket_mark_unreachable,
+    ticket_open,
 )
 from supportdesk.tickets.signals import request_received
 
@@ -105,8 +111,31 @@ def _own_addresses() -> set[str]:
     return {e.address.lower() for e in get_policy().emails}
 
 
-def place_spam() -> Placement:
-    return Placement(state="spam", outcome=Outcome.SPAM, ticket_id=None, route="spam")
+class Kind:
+    SPAM = "spam"
+    ROBOT = "robot"
+    CUSTOMER = "customer"
+
+
+def classify(parsed: ParsedMail, *, not_spam: bool, own_addresses: set[str]) -> str:
+    """Who wrote: spam (the MTA's verdict, unless an agent overrode it), a robot (auto-replies,
+    bounces, and mail from our own address: a loop in the making, kept and never answered),
+    or a customer."""
+    if parsed.is_spam and not not_spam:
+        return Kind.SPAM
+    if parsed.is_robot or (parsed.from_addr or "").lower() in own_addresses:
+        return Kind.ROBOT
+    return Kind.CUSTOMER
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Where a mail goes: the ticket it threads into (unlocked, as routing read it), or a new
+    ticket (None), following up ``follows_up`` when it answers a closed one."""
+
+    ticket: Ticket | None
+    route: str
+    follows_up: Ticket | None = None
 
 
 def _open_ticket_of(address: str) -> Ticket | None:
@@ -115,73 +144,106 @@ def _open_ticket_of(address: str) -> Ticket | None:
             .order_by("-created_at", "-id").first())
 
 
-def place_robot(*, parsed: ParsedMail, inbound_id: int, received_at: datetime) -> Placement:
-    """Stored on the ticket it points to; never opens one; a bounce flags the ticket; an
-    out-of-office reply (on the ticket it answers, else the sender's open ticket) leaves a
-    "customer away until …" event, and starts no clock."""
+def _is_away(parsed: ParsedMail) -> bool:
+    return not parsed.is_bounce and is_out_of_office(parsed.subject, parsed.text)
+
+
+def route_robot(parsed: ParsedMail) -> Decision:
+    """A robot's mail goes only where it explicitly points; a bounce without a reference to
+    ours goes to the newest open ticket of the address that bounced, an out-of-office reply
+    (a vacation responder writes no references) to the sender's. Never opens a ticket."""
     route = route_robot_mail(subject=parsed.subject, in_reply_to=parsed.in_reply_to,
                              references=parsed.references, bounced_message_id=parsed.bounced_message_id)
     ticket = route.ticket
-    away = not parsed.is_bounce and is_out_of_office(parsed.subject, parsed.text)
-    if ticket is None and parsed.is_bounce and parsed.bounced_recipient:
+    if parsed.is_bounce and ticket is None and parsed.bounced_recipient:
         ticket = _open_ticket_of(parsed.bounced_recipient)
-    elif ticket is None and away and parsed.from_addr:
+    elif ticket is None and parsed.from_addr and _is_away(parsed):
         ticket = _open_ticket_of(parsed.from_addr)
-    if ticket is not None:
-        ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, is_robot=True, inbound_id=inbound_id,
-                           attachments=attachment_data(parsed.attachments), created_at=received_at,
-                           **_message_fields(parsed))  # type: ignore[arg-type]
-        if away and ticket.is_open:
-            until = away_until(parsed.text, received_at)
-            ticket_add_event(ticket=ticket, event="customer_away", at=received_at,
-                             data={"until": until.isoformat() if until else None, "from": parsed.from_addr or ""})
-    if parsed.is_bounce:
-        recipient = parsed.bounced_recipient or (ticket.contact_email if ticket else "")
-        if recipient:
-            customer_email_bounced(addresses=[recipient], at=received_at)
-        if ticket is not None:
-            reason = f"mail to {recipient or ticket.contact_email} bounced: {parsed.subject}".strip()
-            ticket_mark_unreachable(ticket=ticket, reason=reason)
-    return Placement(state="robot", outcome=Outcome.ROBOT, ticket_id=ticket.pk if ticket else None,
-                     route="bounce" if parsed.is_bounce else "auto_reply")
+    return Decision(ticket, "bounce" if parsed.is_bounce else "auto_reply")
 
 
-def place_customer_mail(*, parsed: ParsedMail, inbound_id: int, received_at: datetime) -> Placement:
-    """A person wrote: thread it or open a ticket, then tell the receivers (ack, checklist)."""
+def route_customer(parsed: ParsedMail, *, customer: Customer, address: str, received_at: datetime) -> Decision:
+    """SPEC §5 threading; a reply to a closed ticket opens a new one that follows it up."""
+    automation = get_policy().automation
+    route: Route = route_customer_mail(
+        subject=parsed.subject, in_reply_to=parsed.in_reply_to, references=parsed.references,
+        customer=customer, address=address, now=received_at, subject_threading=automation.subject_threading,
+        subject_days=automation.subject_threading_days, quoted=parsed.quoted_text,
+    )
+    if route.ticket is not None and route.ticket.status == Status.CLOSED:
+        return Decision(None, "follow_up", follows_up=route.ticket)
+    return Decision(route.ticket, route.rule)
+
+
+def place_spam() -> Placement:
+    return Placement(state="spam", outcome=Outcome.SPAM, ticket_id=None, route="spam")
+
+
+def place_robot(*, parsed: ParsedMail, decision: Decision, inbound_id: int, received_at: datetime) -> Placement:
+    """Stored on the ticket it points to, under that ticket's one lock; a bounce flags the
+    ticket; an out-of-office reply on an open ticket leaves a "customer away until …" event
+    (a robot's message starts no clock)."""
+    recipient = parsed.bounced_recipient or (decision.ticket.contact_email if decision.ticket else "")
+    failed = parsed.is_bounce and not parsed.bounce_delayed  # a delay warning: the address still works
+    if failed and recipient:
+        customer_email_bounced(addresses=[recipient], at=received_at)
+    if decision.ticket is not None:
+        with ticket_lock(pk=decision.ticket.pk) as ticket:
+            ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, is_robot=True, inbound_id=inbound_id,
+                               attachments=attachment_data(parsed.attachments), created_at=received_at,
+                               **_message_fields(parsed))  # type: ignore[arg-type]
+            if failed:
+                reason = f"mail to {recipient or ticket.contact_email} bounced: {parsed.subject}".strip()
+                ticket_mark_unreachable(ticket=ticket, reason=reason)
+            if ticket.is_open and _is_away(parsed):
+                until = away_until(parsed.text, received_at)
+                ticket_add_event(ticket=ticket, event="customer_away", at=received_at,
+                                 data={"until": until.isoformat() if until else None, "from": parsed.from_addr or ""})
+    return Placement(state="robot", outcome=Outcome.ROBOT, ticket_id=decision.ticket.pk if decision.ticket else None,
+                     route=decision.route)
+
+
+@contextmanager
+def _held(decision: Decision, **create: Any) -> Iterator[tuple[Ticket, Decision]]:
+    """The decided ticket, locked (its one lock), or a new ticket; held for the block."""
+    if decision.ticket is not None:
+        with ticket_lock(pk=decision.ticket.pk) as ticket:
+            if ticket.status != Status.CLOSED:
+                yield ticket, decision
+                return
+        # Closed (or merged, which closes) between routing's read and this lock: follow it up.
+        decision = Decision(None, "follow_up", follows_up=ticket)
+    with ticket_open(**create, follows_up=decision.follows_up) as ticket:
+        yield ticket, decision
+
+
+def place_customer_mail(*, parsed: ParsedMail, customer: Customer, address: str, language: str,
+                        decision: Decision, inbound_id: int, received_at: datetime) -> Placement:
+    """A person wrote: the message goes on the decided ticket (or a new one), then the receivers
+    (checklist, acknowledgment) run on the same held ticket."""
+    with _held(decision, customer=customer, subject=strip_ticket_tags(parsed.subject), channel="email",
+               contact_email=address, language=language, created_at=received_at) as (ticket, decision):
+        message = ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, author_customer=customer,
+                                     inbound_id=inbound_id, attachments=attachment_data(parsed.attachments),
+                                     created_at=received_at, **_message_fields(parsed))  # type: ignore[arg-type]
+        opened = decision.ticket is None
+        request_received.send(sender=Message, ticket=ticket, message=message, is_new_ticket=opened,
+                              language=language, utc_offset=parsed.utc_offset,
+                              attachments=attachment_infos(parsed.attachments), channel="email")
+    return Placement(state="ticketed", outcome=Outcome.TICKETED if opened else Outcome.THREADED,
+                     ticket_id=ticket.pk, route=decision.route, opened_ticket=opened)
+
+
+def _sender(parsed: ParsedMail) -> tuple[Customer, str, str]:
+    """The customer who wrote, the address and the language; raises SenderError without an address."""
     address = (parsed.from_addr or "").strip().lower()
     if not address or "@" not in address:
         raise SenderError("no usable sender address in From/Sender")
-    policy = get_policy()
     language = parsed.language or "ru"
     customer = customer_for_email(address=address, name=parsed.from_name, language=language,
                                   utc_offset_minutes=parsed.utc_offset)
     customer_learn_zone(customer=customer, utc_offset_minutes=parsed.utc_offset)
-    route: Route = route_customer_mail(
-        subject=parsed.subject, in_reply_to=parsed.in_reply_to, references=parsed.references,
-        customer=customer, address=address, now=received_at, subject_threading=policy.automation.subject_threading,
-        subject_days=policy.automation.subject_threading_days,
-        quoted=parsed.quoted_text,
-    )
-    ticket = route.ticket
-    rule = route.rule
-    follows_up = None
-    if ticket is not None and ticket.status == Status.CLOSED:
-        follows_up, ticket, rule = ticket, None, "follow_up"
-    opened = ticket is None
-    if ticket is None:
-        ticket = ticket_create(customer=customer, subject=strip_ticket_tags(parsed.subject), channel="email",
-                               contact_email=address, language=language, created_at=received_at,
-                               follows_up=follows_up)
-    message = ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, author_customer=customer,
-                                 inbound_id=inbound_id, attachments=attachment_data(parsed.attachments),
-                                 created_at=received_at, **_message_fields(parsed))  # type: ignore[arg-type]
-    ticket = message.ticket  # the row as the service locked and saved it
-    request_received.send(sender=Message, ticket=ticket, message=message, is_new_ticket=opened,
-                          language=language, utc_offset=parsed.utc_offset,
-                          attachments=attachment_infos(parsed.attachments), channel="email")
-    return Placement(state="ticketed", outcome=Outcome.TICKETED if opened else Outcome.THREADED,
-                     ticket_id=ticket.pk, route=rule,
-                     opened_ticket=opened)
+    return customer, address, language
 
 
 def place_internal_answer(*, parsed: ParsedMail, inbound_id: int, received_at: datetime,
@@ -205,13 +267,18 @@ def place_internal_answer(*, parsed: ParsedMail, inbound_id: int, received_at: d
 
 
 def place(*, parsed: ParsedMail, inbound_id: int, received_at: datetime, not_spam: bool) -> Placement:
-    if parsed.is_spam and not not_spam:
+    """One parsed mail, top to bottom: classify, route (one decision), place (one lock of one ticket)."""
+    kind = classify(parsed, not_spam=not_spam, own_addresses=_own_addresses())
+    if kind == Kind.SPAM:
         return place_spam()
     internal, ticket_id = internal_mail_ticket(reference_ids(parsed.in_reply_to, parsed.references))
-    if internal:
+    if internal:  # an answer to mail we sent our agents: never a customer's message
         return place_internal_answer(parsed=parsed, inbound_id=inbound_id, received_at=received_at,
                                      ticket_id=ticket_id)
-    if parsed.is_robot or (parsed.from_addr or "").lower() in _own_addresses():
-        # Mail from our own address is a loop in the making: kept, never answered.
-        return place_robot(parsed=parsed, inbound_id=inbound_id, received_at=received_at)
-    return place_customer_mail(parsed=parsed, inbound_id=inbound_id, received_at=received_at)
+    if kind == Kind.ROBOT:
+        return place_robot(parsed=parsed, decision=route_robot(parsed), inbound_id=inbound_id,
+                           received_at=received_at)
+    customer, address, language = _sender(parsed)
+    decision = route_customer(parsed, customer=customer, address=address, received_at=received_at)
+    return place_customer_mail(parsed=parsed, customer=customer, address=address, language=language,
+                               decision=decision, inbound_id=inbound_id, received_at=received_at)

@@ -8,9 +8,9 @@
    someone else's does, the mail's quoted history says which (``mail.quotes``);
 4. otherwise a new ticket. Never on the subject alone.
 
-The string helpers are pure; the lookups are one or two indexed queries each. The ticket a
-mail goes to is read locked for the caller's transaction (``tickets_for_update``): the
-services that add the message do not read it again.
+The string helpers are pure; the lookups are one or two indexed queries each, plain reads:
+routing decides, it locks nothing. The intake then locks the one ticket decided on
+(``mail.handlers``).
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from supportdesk.outbox.models import OutgoingMail
 from supportdesk.outbox.services import INTERNAL_REF_PREFIX
 from supportdesk.tickets.models import NO_SUBJECT, OPEN_STATUSES, Message, Ticket
 from supportdesk.tickets.selectors import subject_contains
-from supportdesk.tickets.services import tickets_for_update
 
 TICKET_TAG = re.compile(r"\[#(\d{1,12})\]")
 # Reply and forward prefixes of the mail clients our customers use, repeated or counted.
@@ -101,7 +100,7 @@ def reference_ids(in_reply_to: str | None, references: Sequence[str], extra: Seq
 def _follow_merges(ticket: Ticket) -> Ticket:
     hops = 0
     while ticket.merged_into_id is not None and hops < MAX_MERGE_HOPS:
-        ticket = tickets_for_update(pk=ticket.merged_into_id)[0]
+        ticket = Ticket.objects.get(pk=ticket.merged_into_id)
         hops += 1
     return ticket
 
@@ -110,7 +109,7 @@ def ticket_by_tag(subject: str) -> Ticket | None:
     numbers = subject_ticket_numbers(subject)
     if not numbers:
         return None
-    found = {t.pk: t for t in tickets_for_update(pk__in=numbers)}
+    found = {t.pk: t for t in Ticket.objects.filter(pk__in=numbers)}
     for number in numbers:
         if number in found:
             return _follow_merges(found[number])
@@ -138,9 +137,9 @@ def ticket_by_references(ids: Sequence[str]) -> Ticket | None:
             owner.setdefault(mid, ticket_id)
     for mid in ids:
         if mid in owner:
-            found = tickets_for_update(pk=owner[mid])
-            if found:
-                return _follow_merges(found[0])
+            found = Ticket.objects.filter(pk=owner[mid]).first()
+            if found is not None:
+                return _follow_merges(found)
     return None
 
 
@@ -185,7 +184,7 @@ def ticket_by_subject(*, subject: str, customer: Customer, address: str, since: 
     for scope in scopes:
         candidates += _same_subject(recent.filter(scope), wanted, first_only=not lines)
         if candidates and not lines:
-            return Route(tickets_for_update(pk=candidates[0])[0], Rule.SUBJECT)
+            return Route(Ticket.objects.get(pk=candidates[0]), Rule.SUBJECT)
     if lines:
         pk = None
         if candidates:
@@ -194,9 +193,9 @@ def ticket_by_subject(*, subject: str, customer: Customer, address: str, since: 
         if pk is None and wanted:
             pk = _quoted_elsewhere(recent.exclude(customer=customer), subject_core(subject), lines)
         if pk is not None:
-            return Route(tickets_for_update(pk=pk)[0], Rule.QUOTE)
+            return Route(Ticket.objects.get(pk=pk), Rule.QUOTE)
     if candidates and wanted:
-        return Route(tickets_for_update(pk=candidates[0])[0], Rule.SUBJECT)
+        return Route(Ticket.objects.get(pk=candidates[0]), Rule.SUBJECT)
     return none
 
 
