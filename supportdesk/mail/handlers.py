@@ -11,7 +11,7 @@ from supportdesk.checklist.model import AttachmentInfo
 from supportdesk.customers.services import customer_email_bounced, customer_for_email, customer_learn_zone
 from supportdesk.mail.parsing import ParsedAttachment, ParsedMail
 from supportdesk.mail.parsing.charsets import decode_bytes
-from supportdesk.mail.routing import Route, route_customer_mail, route_robot_mail, strip_ticket_tags
+from supportdesk.mail.routing import Route, original_subject, route_customer_mail, route_robot_mail
 from supportdesk.policy import get_policy
 from supportdesk.tickets.models import OPEN_STATUSES, Message, Status, Ticket
 from supportdesk.tickets.services import (
@@ -140,7 +140,9 @@ def place_customer_mail(*, parsed: ParsedMail, inbound_id: int, received_at: dat
         follows_up, ticket, rule = ticket, None, "follow_up"
     opened = ticket is None
     if ticket is None:
-        ticket = ticket_create(customer=customer, subject=strip_ticket_tags(parsed.subject), channel="email",
+        # A follow-up takes the closed ticket's subject back, not "Re: [#13] Ваше обращение ...".
+        subject = follows_up.subject if follows_up is not None else original_subject(parsed.subject)
+        ticket = ticket_create(customer=customer, subject=subject, channel="email",
                                contact_email=address, language=language, created_at=received_at,
                                follows_up=follows_up)
     message = ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, author_customer=customer,

@@ -37,7 +37,8 @@ class TicketPageTests(BaseTestCase):
             assert self.client.get(self.url(name)).status_code == 405, name
 
     def test_solve_close_and_illegal_transition_is_a_message_not_a_500(self):
-        response = self.client.post(self.url("status"), {"status": "solved"}, follow=True)
+        response = self.client.post(self.url("status"), {"status": "solved", "confirm": "1",
+                                                         "reason": "solved on the phone"}, follow=True)
         assert response.status_code == 200
         self.ticket.refresh_from_db()
         assert self.ticket.status == Status.SOLVED
@@ -77,7 +78,7 @@ class TicketPageTests(BaseTestCase):
 
     def test_merge_moves_messages_and_closes_the_duplicate(self):
         dup = self.make_ticket(subject="дубль", body="ещё раз о том же", at=office_time(2026, 3, 1, 12))
-        response = self.client.post(self.url("merge", dup.pk), {"target": self.ticket.pk})
+        response = self.client.post(self.url("merge", dup.pk), {"target": self.ticket.pk, "confirm": "1"})
         assert response.status_code == 302 and response["Location"].endswith(f"/tickets/{self.ticket.pk}/")
         dup.refresh_from_db()
         self.ticket.refresh_from_db()
@@ -97,7 +98,7 @@ class TicketPageTests(BaseTestCase):
         assert any("same customer" in str(m) or "одного клиента" in str(m) for m in response.context["messages"])
 
     def test_event_labels_are_readable(self):
-        services.ticket_set_status(ticket=self.ticket, status=Status.SOLVED)
+        services.ticket_set_status(ticket=self.ticket, status=Status.SOLVED, confirmed=True, reason="no reply needed")
         services.ticket_mark_unreachable(ticket=self.ticket, reason="550")
         body = self.client.get(self.url("detail"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
         assert "status changed to" in body or "статус" in body
