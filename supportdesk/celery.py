@@ -11,11 +11,21 @@ from __future__ import annotations
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "supportdesk.settings")
 
 app = Celery("supportdesk")
+
+
+@signals.worker_init.connect
+def _require_secret_key(**_kwargs: object) -> None:
+    """A worker never generates a key (on another host it would differ from the web's): it refuses."""
+    from django.conf import settings
+
+    from supportdesk.lib.secret_key import secret_key_require
+
+    secret_key_require(data_dir=settings.DATA_DIR)
 
 
 def _configure(app: Celery) -> None:

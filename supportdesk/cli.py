@@ -10,13 +10,23 @@ from __future__ import annotations
 import os
 import sys
 
+# The commands that start SupportDesk: the first of them to run generates the secret key
+# file when there is no key (supportdesk/lib/secret_key.py). The others serve no web
+# requests and need no key.
+STARTS = {"run", "runserver", "migrate", "worker"}
+
 
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "supportdesk.settings")
     if args[:1] == ["run"]:
-        # The one-command embedded mode is a development server: a generated key is fine there.
+        # The one-command embedded mode is a development server.
         os.environ.setdefault("SUPPORTDESK_DEV", "1")
+    if args[:1] and args[0] in STARTS:
+        from supportdesk.lib.env import data_dir
+        from supportdesk.lib.secret_key import secret_key_ensure
+
+        secret_key_ensure(data_dir=data_dir())
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["supportdesk", *args])

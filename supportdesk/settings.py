@@ -11,22 +11,24 @@ import os
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from supportdesk.lib.env import env_bool, env_int, env_list, env_str, parse_database_url
+from supportdesk.lib.env import data_dir, env_bool, env_int, env_list, env_str, parse_database_url
+from supportdesk.lib.secret_key import secret_key_ensure, secret_key_read
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(env_str("SUPPORTDESK_DATA_DIR", str(Path.cwd() / "var"))).resolve()
+DATA_DIR = data_dir()
+os.makedirs(DATA_DIR, exist_ok=True)
 
 DEBUG = env_bool("SUPPORTDESK_DEBUG", False)
-SECRET_KEY = env_str("SUPPORTDESK_SECRET_KEY")
-if not SECRET_KEY:
-    if not (DEBUG or env_bool("SUPPORTDESK_DEV", False)):
-        raise ImproperlyConfigured(
-            "SUPPORTDESK_SECRET_KEY is not set (set SUPPORTDESK_DEV=1 for a development key)"
-        )
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
+# The environment, else $DATA_DIR/secret_key (see lib/secret_key.py). The development mode
+# generates the file when there is none; otherwise the processes that start SupportDesk
+# (wsgi.py, cli.py) do, and commands that serve no web requests run with no key at all:
+# Django refuses an empty SECRET_KEY the moment anything reads it.
+if DEBUG or env_bool("SUPPORTDESK_DEV", False):
+    SECRET_KEY = secret_key_ensure(data_dir=DATA_DIR)
+else:
+    SECRET_KEY = secret_key_read(data_dir=DATA_DIR)
 
 ALLOWED_HOSTS = env_list("SUPPORTDESK_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("SUPPORTDESK_CSRF_TRUSTED_ORIGINS", [])
@@ -89,33 +91,19 @@ TEMPLATES = [
 _db = parse_database_url(
     env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'supportdesk.sqlite3'}", base_dir=Path.cwd()
 )
-if _db.engine == "sqlite":
-    DATABASES: dict[str, dict[str, Any]] = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": _db.name,
-            "OPTIONS": {
-                # WAL lets readers work while the intake writes; IMMEDIATE avoids
-                # "database is locked" on read-then-write transactions.
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-            },
-            "TEST": {"NAME": env_str("SUPPORTDESK_TEST_SQLITE", "") or None},
-        }
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    _db["OPTIONS"] = {
+        # WAL lets readers work while the intake writes; IMMEDIATE avoids
+        # "database is locked" on read-then-write transactions.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        **_db.get("OPTIONS", {}),
     }
+    _db["TEST"] = {"NAME": env_str("SUPPORTDESK_TEST_SQLITE", "") or None}
 else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": _db.name,
-            "USER": _db.user,
-            "PASSWORD": _db.password,
-            "HOST": _db.host,
-            "PORT": _db.port,
-            "CONN_MAX_AGE": env_int("SUPPORTDESK_CONN_MAX_AGE", 60),
-        }
-    }
+    _db["CONN_MAX_AGE"] = env_int("SUPPORTDESK_CONN_MAX_AGE", 60)
+DATABASES: dict[str, dict[str, Any]] = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -161,7 +149,10 @@ SMTP_TIMEOUT = env_int("SUPPORTDESK_SMTP_TIMEOUT", 20)
 DKIM_SELECTOR = env_str("SUPPORTDESK_DKIM_SELECTOR", "")
 DKIM_DOMAIN = env_str("SUPPORTDESK_DKIM_DOMAIN", "")
 DKIM_PRIVATE_KEY_FILE = env_str("SUPPORTDESK_DKIM_KEY_FILE", "")
-MAIL_MESSAGE_ID_DOMAIN = env_str("SUPPORTDESK_MESSAGE_ID_DOMAIN", "supportdesk.local")
+# The name given in EHLO; empty: this host's fully qualified name (socket.getfqdn()).
+SMTP_HELO = env_str("SUPPORTDESK_SMTP_HELO", "")
+# The right-hand side of our Message-IDs; empty: the domain of the support address (policy).
+MAIL_MESSAGE_ID_DOMAIN = env_str("SUPPORTDESK_MESSAGE_ID_DOMAIN", "")
 
 # Celery: the embedded default keeps its broker on local disk (no server).
 CELERY_FS_DIR = DATA_DIR / "celery"
@@ -185,4 +176,3 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("SUPPORTDESK_LOG_LEVEL", "WARNING")},
 }
 
-os.makedirs(DATA_DIR, exist_ok=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import holidays
+from holidays.countries.russia import RussiaStaticHolidays
 
 WORKING = "working"
 SHORTENED = "shortened"
@@ -247,20 +248,45 @@ class ProductionCalendar:
         return _Year(
             days_off=days_off,
             working_weekend_days=working_weekends,
-            shortened_days=_shortened_by_rule(year, days_off, working_weekends),
+            shortened_days=_shortened_by_rule(year, days_off, working_weekends, _stand_ins(year, working_weekends)),
             provisional=True,
         )
 
 
-def _shortened_by_rule(year: int, days_off: frozenset[date], working_weekends: frozenset[date]) -> frozenset[date]:
-    """Art. 95 applied literally: a working day immediately followed by an art. 112 holiday."""
+def _stand_ins(year: int, working_weekends: frozenset[date]) -> dict[date, date]:
+    """Working weekend day -> the weekday whose day off it took, from the package's per-year
+    list of decreed moves ((to month, to day, from month, from day): the day off lands on
+    "to", the weekend day "from" is worked)."""
+    moves: Any = RussiaStaticHolidays.special_public_holidays.get(year, ())
+    if moves and isinstance(moves[0], int):  # a year with one move holds it bare
+        moves = (moves,)
+    out: dict[date, date] = {}
+    for move in moves:
+        if len(move) == 4 and all(isinstance(v, int) for v in move):
+            off, worked = date(year, move[0], move[1]), date(year, move[2], move[3])
+            if worked in working_weekends:
+                out[worked] = off
+    return out
+
+
+def _precedes_holiday(day: date) -> bool:
+    following = day + timedelta(days=1)
+    return (following.month, following.day) in ART112_HOLIDAYS
+
+
+def _shortened_by_rule(year: int, days_off: frozenset[date], working_weekends: frozenset[date],
+                       stand_ins: Mapping[date, date]) -> frozenset[date]:
+    """Art. 95 applied literally: a working day immediately followed by an art. 112 holiday.
+
+    A working weekend day counts as the weekday it stands in for: it is shortened when that
+    weekday comes right before a holiday (2027-02-20 is worked for Monday 22 February, the
+    eve of 23 February), as the Ministry of Labour's calendars show (2024-11-02, 2025-11-01).
+    """
     shortened = set()
     day = date(year, 1, 1)
-    one = timedelta(days=1)
     while day.year == year:
         is_working = day not in days_off and (day.weekday() < 5 or day in working_weekends)
-        following = day + one
-        if is_working and (following.month, following.day) in ART112_HOLIDAYS:
+        if is_working and _precedes_holiday(stand_ins.get(day, day)):
             shortened.add(day)
-        day = following
+        day += timedelta(days=1)
     return frozenset(shortened)

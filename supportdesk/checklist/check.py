@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from supportdesk.checklist.description import describe_evidence
+from supportdesk.checklist.forwarded import forwarded_text
 from supportdesk.checklist.model import AttachmentInfo, ChecklistResult, ProductSpec
 from supportdesk.checklist.settings import settings_evidence
 from supportdesk.checklist.steps import steps_evidence
@@ -17,10 +18,21 @@ from supportdesk.checklist.versions import VersionHit, find_mentions, find_versi
 _REPLY_SUBJECT = re.compile(r"^\s*(?:re|ответ|aw|sv|antw)\s*(?:\[\d+\])?\s*:", re.IGNORECASE)
 
 
+def _file_name_text(filename: str) -> str:
+    """A file name read as words: "ForwardTS_6.2.1_log.txt" -> "ForwardTS 6.2.1 log"."""
+    stem = filename.rsplit(".", 1)[0] if re.search(r"\.[A-Za-z]\w{0,4}$", filename) else filename
+    return re.sub(r"[_+]+", " ", stem)
+
+
+def _attachment_texts(attachments: Sequence[AttachmentInfo]) -> list[str]:
+    """What the attachments say: each name, then each text content."""
+    return [_file_name_text(a.filename) for a in attachments] + [a.text or "" for a in attachments]
+
+
 def _version(
     subject: str, text: str, attachments: Sequence[AttachmentInfo], products: Sequence[ProductSpec]
 ) -> VersionHit | None:
-    for source in (subject, text, *(a.text or "" for a in attachments)):
+    for source in (subject, text, *_attachment_texts(attachments)):
         hit = find_version(source, products)
         if hit is not None:
             if hit.product is None:
@@ -34,9 +46,16 @@ def _version(
     return None
 
 
-def _first_product(subject: str, text: str, products: Sequence[ProductSpec]) -> ProductSpec | None:
-    mentions = find_mentions(normalise(subject + "\n" + text), products)
-    return mentions[0].product if mentions else None
+def _first_product(
+    subject: str, text: str, attachments: Sequence[AttachmentInfo], products: Sequence[ProductSpec]
+) -> ProductSpec | None:
+    """The first product the customer names; failing that, the one an attachment names
+    (a log written by ForwardTS.exe)."""
+    for source in (subject + "\n" + text, *_attachment_texts(attachments)):
+        mentions = find_mentions(normalise(source), products)
+        if mentions:
+            return mentions[0].product
+    return None
 
 
 def _product_words(text: str, products: Sequence[ProductSpec]) -> set[str]:
@@ -52,18 +71,25 @@ def check_request(
     subject: str = "",
     attachments: Sequence[AttachmentInfo] = (),
     products: Sequence[ProductSpec],
+    quoted: str = "",
+    own_domains: Sequence[str] = (),
 ) -> ChecklistResult:
     """Decide, for each item of rule 5, whether the request holds it.
 
-    ``text`` is the customer's new text only: the caller strips quoted history first.
+    ``text`` is the customer's new text only: the caller strips quoted history first and may
+    pass it as ``quoted``, where messages forwarded from senders outside ``own_domains`` (the
+    customer's colleagues) count as the customer's text and quotes of our replies do not.
     """
+    forwarded = forwarded_text(quoted, own_domains=own_domains) if quoted else ""
+    if forwarded:
+        text = text.rstrip() + "\n\n" + forwarded
     body = normalise(text)
     described_in = body if _REPLY_SUBJECT.match(subject) else normalise(subject) + "\n" + body
     description = describe_evidence(described_in, _product_words(described_in, products))
     steps = steps_evidence(body)
     settings = settings_evidence(body, attachments)
     version = _version(subject, text, attachments, products)
-    product = version.product if version and version.product else _first_product(subject, text, products)
+    product = version.product if version and version.product else _first_product(subject, text, attachments, products)
 
     evidence: dict[str, str] = {}
     if description:

@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.urls import reverse
 
 from supportdesk.catalog.models import Product
+from supportdesk.checklist.model import ProductSpec
+from supportdesk.checklist.versions import find_version
+from supportdesk.kb.lexicon import load_lexicon
 from supportdesk.kb.models import Article
+from supportdesk.kb.ranking import Weights, rank_articles, request_product, text_language
 from supportdesk.policy import get_policy
-from supportdesk.search.query import search
 from supportdesk.tickets.models import Message, Ticket
 
-# A suggestion must share this many distinct terms with the request (one if the
-# request has a single term): one common word in a long mail is not a match.
-MIN_MATCHED = 2
 SUGGEST_TEXT_LIMIT = 4000
+# Words the synonym groups add count for less than the customer's own words.
+EXPANSION_WEIGHT = 0.5
+# The product the request names moves its articles up and other products' articles down; it
+# is never a match by itself (product names are not query terms).
+SAME_PRODUCT = 1.25
+OTHER_PRODUCT = 0.8
+# The calibrated "no answer": the best article's share of what a perfect match of the request's
+# own terms would score (see ``confidence``). Chosen on the tune half of the development set
+# (bench/kb_quality.py prints the curve); below it the request gets no suggestion.
+MIN_CONFIDENCE = 0.0
 
 
 @dataclass(frozen=True)
@@ -37,23 +48,49 @@ def article_public_url(article: Article) -> str:
     return base + reverse("kb:article", kwargs={"slug": article.slug})
 
 
-def kb_suggest(text: str, *, language: str, product: Product | None = None, limit: int = 3) -> list[Suggestion]:
-    """Published articles in ``language`` (general ones and ``product``'s), best first."""
+def _product_specs() -> tuple[ProductSpec, ...]:
+    return tuple(ProductSpec(key=p.key, name=p.name, aliases=p.aliases) for p in get_policy().products)
+
+
+_VERSION_HOWTO = re.compile(r"(?:как|где|how\s+to|where).{0,40}(?:верси|version)|(?:верси|version).{0,20}(?:узна|определ|find|check)",
+                            re.IGNORECASE | re.DOTALL)
+
+
+def is_version_howto(title: str) -> bool:
+    """An article on how to find the installed version (useless to a customer who gave it)."""
+    return bool(_VERSION_HOWTO.search(title))
+
+
+def kb_suggest(text: str, *, language: str, product: Product | None = None, limit: int = 3,
+               min_confidence: float | None = None) -> list[Suggestion]:
+    """Published articles (any language) answering ``text``, best first; none when no article
+    is confident enough or the request asks for no troubleshooting (a purchase, a wish).
+
+    ``language`` is the request's; articles in the other language come from the lexicon's
+    cross-language synonyms. ``product`` (or the product the text names) is a prior."""
     text = text[:SUGGEST_TEXT_LIMIT]
-    products: list[int | None] | None = [None, product.pk] if product is not None else None
-    result = search(text, kind="article", mode="any", limit=limit, public_only=True, language=language,
-                    product_ids=products, min_matched=MIN_MATCHED, with_snippets=False)
-    if not result.hits and len(result.query_terms) == 1:
-        result = search(text, kind="article", mode="any", limit=limit, public_only=True, language=language,
-                        product_ids=products, min_matched=1, with_snippets=False)
-    articles = Article.objects.in_bulk([h.object_id for h in result.hits])
+    lexicon = load_lexicon()
+    if not text.strip() or lexicon.asks_no_troubleshooting(text):
+        return []
+    specs = _product_specs()
+    product_key = product.key if product is not None else request_product(text, specs)
+    product_ids = dict(Product.objects.values_list("key", "pk")) if product_key else {}
+    weights = Weights(expansion=EXPANSION_WEIGHT, same_product=SAME_PRODUCT, other_product=OTHER_PRODUCT)
+    ranked = rank_articles(text, language=text_language(text), lexicon=lexicon, products=specs, weights=weights, product_key=product_key,
+                           product_ids=product_ids, limit=limit + 2)
+    threshold = MIN_CONFIDENCE if min_confidence is None else min_confidence
+    if not ranked or ranked[0].confidence < threshold:
+        return []
+    articles = Article.objects.filter(state=Article.State.PUBLISHED).in_bulk([r.object_id for r in ranked])
+    gave_version = find_version(text, specs) is not None
     out = []
-    for hit in result.hits:
-        article = articles.get(hit.object_id)
-        if article is not None and article.state == Article.State.PUBLISHED:
-            out.append(Suggestion(slug=article.slug, title=article.title, url=article_public_url(article),
-                                  score=hit.score, kind=article.kind))
-    return out
+    for r in ranked:
+        article = articles.get(r.object_id)
+        if article is None or (gave_version and is_version_howto(article.title)):
+            continue
+        out.append(Suggestion(slug=article.slug, title=article.title, url=article_public_url(article),
+                              score=r.score, kind=article.kind))
+    return out[:limit]
 
 
 def ticket_request_text(ticket: Ticket) -> str:

@@ -7,10 +7,11 @@ stops start-up with a clear message instead of surfacing later as a odd failure.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from typing import Any
+from urllib.parse import urlsplit
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -19,6 +20,11 @@ _FALSE = {"0", "false", "no", "off", ""}
 
 def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
+
+
+def data_dir() -> Path:
+    """``$SUPPORTDESK_DATA_DIR``, ``./var`` by default: the database, attachments, the secret key."""
+    return Path(env_str("SUPPORTDESK_DATA_DIR", str(Path.cwd() / "var"))).resolve()
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -50,39 +56,29 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-@dataclass(frozen=True)
-class DatabaseURL:
-    engine: str
-    name: str
-    user: str = ""
-    password: str = ""
-    host: str = ""
-    port: str = ""
+_ENGINES = {"django.db.backends.sqlite3", "django.db.backends.postgresql"}
 
 
-def parse_database_url(url: str, *, base_dir: Path) -> DatabaseURL:
-    """``sqlite:///relative/or/absolute.sqlite3`` or ``postgres://user:pw@host:port/name``."""
+def parse_database_url(url: str, *, base_dir: Path) -> dict[str, Any]:
+    """``sqlite:///relative.sqlite3``, ``sqlite:////absolute.sqlite3`` or ``postgres://user:pw@host:port/name``
+    as a Django ``DATABASES`` entry (dj-database-url); the query string becomes ``OPTIONS``
+    (``?sslmode=require``). A relative SQLite path is taken from ``base_dir``."""
+    try:
+        config: dict[str, Any] = dict(dj_database_url.parse(url))
+    except (ValueError, dj_database_url.ParseError) as exc:  # UnknownSchemeError is a ValueError
+        raise ImproperlyConfigured(f"DATABASE_URL={_redact(url)!r}: {exc}") from exc
+    if config.get("ENGINE") not in _ENGINES:
+        raise ImproperlyConfigured(f"DATABASE_URL={_redact(url)!r}: scheme must be sqlite:// or postgres://")
+    if not config.get("NAME") or config["NAME"] == ":memory:":
+        raise ImproperlyConfigured(f"DATABASE_URL={_redact(url)!r}: needs a database name or file path")
+    if config["ENGINE"].endswith("sqlite3"):
+        config["NAME"] = str(base_dir / config["NAME"])  # an absolute path stays as it is
+    return config
+
+
+def _redact(url: str) -> str:
+    """The URL without its password, for error messages."""
     parts = urlsplit(url)
-    if parts.scheme == "sqlite":
-        path = unquote(parts.path)
-        if path.startswith("//"):  # sqlite:////abs/path
-            path = path[1:]
-        elif path.startswith("/"):
-            path = path[1:]
-        if not path:
-            raise ImproperlyConfigured(f"DATABASE_URL={url!r}: sqlite needs a file path")
-        resolved = Path(path) if Path(path).is_absolute() else base_dir / path
-        return DatabaseURL(engine="sqlite", name=str(resolved))
-    if parts.scheme in {"postgres", "postgresql", "pgsql"}:
-        name = parts.path.lstrip("/")
-        if not name:
-            raise ImproperlyConfigured(f"DATABASE_URL={url!r}: postgres needs a database name")
-        return DatabaseURL(
-            engine="postgres",
-            name=unquote(name),
-            user=unquote(parts.username or ""),
-            password=unquote(parts.password or ""),
-            host=parts.hostname or "",
-            port=str(parts.port or ""),
-        )
-    raise ImproperlyConfigured(f"DATABASE_URL={url!r}: scheme must be sqlite:// or postgres://")
+    if parts.password is None:
+        return url
+    return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@", 1)).geturl()

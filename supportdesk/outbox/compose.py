@@ -7,6 +7,7 @@ import secrets
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -21,10 +22,25 @@ from supportdesk.outbox import mime
 OutgoingAttachment = mime.Part
 
 
-def new_message_id(domain: str | None = None) -> str:
+MESSAGE_ID_PREFIX = "sd."
+
+
+def message_id_domain(from_addr: str) -> str:
+    """SUPPORTDESK_MESSAGE_ID_DOMAIN, or else the sender's domain: a Message-ID at a domain
+    that is not ours (or does not exist) counts against the mail in spam filters."""
+    return settings.MAIL_MESSAGE_ID_DOMAIN or from_addr.rpartition("@")[2].lower()
+
+
+def new_message_id(domain: str) -> str:
     """A globally unique Message-ID (without angle brackets)."""
-    host = domain or settings.MAIL_MESSAGE_ID_DOMAIN
-    return f"sd.{int(time.time() * 1000):x}.{secrets.token_hex(8)}@{host}"
+    return f"{MESSAGE_ID_PREFIX}{int(time.time() * 1000):x}.{secrets.token_hex(8)}@{domain}"
+
+
+def is_generated_id(message_id: str, from_addr: str) -> bool:
+    """Whether a Message-ID has the form new_message_id gives mail from ``from_addr``."""
+    mid = message_id.strip().strip("<>")
+    local, _, domain = mid.rpartition("@")
+    return local.startswith(MESSAGE_ID_PREFIX) and domain.lower() == message_id_domain(from_addr).lower()
 
 
 def _angle(mid: str) -> str:
@@ -55,7 +71,7 @@ def build_message(
     ``automatic`` marks mail no human wrote (RFC 3834): ``auto_submitted`` is
     "auto-replied" for an answer to a message, "auto-generated" for reminders and notices.
     """
-    mid = message_id or new_message_id()
+    mid = message_id or new_message_id(message_id_domain(from_addr))
     fields = _fields(from_addr=from_addr, from_name=from_name, to=to, subject=subject, reply_to=reply_to,
                      message_id=mid, in_reply_to=in_reply_to, references=references, automatic=automatic,
                      auto_submitted=auto_submitted)
@@ -154,3 +170,21 @@ def _stdlib(f: _Fields, text: str, html: str | None, language: str, attachments:
 
 def address_domain(address: str) -> str:
     return Address(addr_spec=address).domain
+
+
+def stamp_date(raw: bytes, when: datetime) -> bytes:
+    """``raw`` with its Date header set to ``when``: a mail is dated when it is sent, not when
+    it was queued (a retry hours later would otherwise arrive dated in the past)."""
+    end = raw.find(b"\r\n\r\n")
+    head, body = (raw[:end + 2], raw[end + 2:]) if end >= 0 else (raw, b"")
+    lines = head.split(b"\r\n")
+    kept: list[bytes] = []
+    skipping = False
+    for line in lines:
+        if skipping and line[:1] in (b" ", b"\t"):
+            continue  # a folded continuation of the old Date
+        skipping = line[:5].lower() == b"date:"
+        if not skipping:
+            kept.append(line)
+    date = b"Date: " + format_datetime(when).encode("ascii")
+    return b"\r\n".join([date, *kept]) + body

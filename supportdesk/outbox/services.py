@@ -24,6 +24,7 @@ from django.db.models import F, Q
 from django.dispatch import Signal
 from django.utils import timezone
 
+from supportdesk.outbox.compose import stamp_date
 from supportdesk.outbox.models import OutgoingMail
 
 log = logging.getLogger(__name__)
@@ -132,11 +133,14 @@ def smtp_transport(mail: OutgoingMail) -> None:
     """Hand the mail to the configured SMTP server; classify failures."""
     from supportdesk.outbox.signing import sign_if_configured
 
-    raw = sign_if_configured(bytes(mail.raw))
+    # Dated now, then signed: the signature covers the Date the receiver sees.
+    raw = sign_if_configured(stamp_date(bytes(mail.raw), timezone.now()))
     recipients = [a.strip() for a in mail.to_addrs.split(",") if a.strip()]
     try:
+        # EHLO names this host (its FQDN unless SUPPORTDESK_SMTP_HELO says otherwise): receivers
+        # check it against our address, and a made-up name scores as spam.
         with smtplib.SMTP(settings.SMTP_HOST, settings.SMTP_PORT, timeout=settings.SMTP_TIMEOUT,
-                          local_hostname=settings.MAIL_MESSAGE_ID_DOMAIN) as smtp:
+                          local_hostname=settings.SMTP_HELO or None) as smtp:
             if settings.SMTP_STARTTLS:
                 smtp.starttls()
             if settings.SMTP_USER:

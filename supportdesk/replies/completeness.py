@@ -24,6 +24,11 @@ def product_specs() -> tuple[ProductSpec, ...]:
     return _specs(get_policy().products)
 
 
+def own_domains() -> tuple[str, ...]:
+    """The domains of our own addresses: a quoted message from them is our reply, not the customer's."""
+    return tuple(sorted({e.address.rsplit("@", 1)[-1].lower() for e in get_policy().emails}))
+
+
 def new_text(message: Message) -> str:
     """What the customer wrote this time: quoted history excluded."""
     end = message.quoted_start if message.quoted_start is not None else len(message.body_text)
@@ -31,8 +36,10 @@ def new_text(message: Message) -> str:
 
 
 def check_message(message: Message, attachments: Sequence[AttachmentInfo] = ()) -> ChecklistResult:
+    quoted = message.body_text[message.quoted_start:] if message.quoted_start is not None else ""
     return check_request(text=new_text(message), subject=message.subject or message.ticket.subject,
-                         attachments=attachments, products=product_specs())
+                         attachments=attachments, products=product_specs(), quoted=quoted,
+                         own_domains=own_domains())
 
 
 def apply_check(*, ticket: Ticket, result: ChecklistResult) -> Ticket:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 
 from supportdesk.customers.models import Customer
 from supportdesk.lib.html import sanitize_html
-from supportdesk.outbox.compose import OutgoingAttachment, build_message
+from supportdesk.outbox.compose import OutgoingAttachment, build_message, is_generated_id
 from supportdesk.outbox.models import OutgoingMail
 from supportdesk.outbox.services import outbox_automatic_count, outbox_enqueue, outbox_is_ours
 from supportdesk.policy import get_policy
@@ -70,7 +70,7 @@ def is_own_message_id(message_id: str) -> bool:
     mid = message_id.strip().strip("<>")
     if not mid:
         return False
-    return mid.rpartition("@")[2].lower() == settings.MAIL_MESSAGE_ID_DOMAIN.lower() or outbox_is_ours(mid)
+    return is_generated_id(mid, get_policy().support_email) or outbox_is_ours(mid)
 
 
 def thread_headers(ticket: Ticket) -> tuple[str, list[str]]:

@@ -37,6 +37,7 @@ class ReceivedMessage:
     data: bytes
     peer: str
     login: str | None = None
+    helo: str = ""  # the name the client gave in EHLO/HELO/LHLO
     received_at: float = field(default_factory=time.time)
 
 
@@ -80,6 +81,7 @@ class _Recorder:
                 data=data,
                 peer=str(session.peer[0]) if session.peer else "",
                 login=login,
+                helo=str(session.host_name or ""),
             )
         )
         return "250 Message accepted for delivery"

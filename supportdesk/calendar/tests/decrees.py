@@ -5,6 +5,9 @@ test. Non-working days include ordinary weekends; a working Saturday is simply a
 2024: decree of 10.08.2023 No 1335 (working Saturdays 27.04, 02.11, 28.12), 248 working days.
 2025: decree of 04.10.2024 No 1335 (working Saturday 01.11), 247 working days.
 2026: decree of 24.09.2025 No 1466 (no working Saturdays), 247 working days.
+2027: decree on moving days off in 2027 (Sat 02.01 -> Fri 05.11, Sun 03.01 -> Fri 31.12,
+      Sat 20.02 -> Mon 22.02; working Saturday 20.02, shortened), 247 working days; the same
+      weekday layout and moves as 2021.
 """
 
 NONWORKING: dict[int, dict[int, list[int]]] = {
@@ -50,6 +53,20 @@ NONWORKING: dict[int, dict[int, list[int]]] = {
         11: [1, 4, 7, 8, 14, 15, 21, 22, 28, 29],
         12: [5, 6, 12, 13, 19, 20, 26, 27, 31],
     },
+    2027: {
+        1: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 16, 17, 23, 24, 30, 31],
+        2: [6, 7, 13, 14, 21, 22, 23, 27, 28],
+        3: [6, 7, 8, 13, 14, 20, 21, 27, 28],
+        4: [3, 4, 10, 11, 17, 18, 24, 25],
+        5: [1, 2, 3, 8, 9, 10, 15, 16, 22, 23, 29, 30],
+        6: [5, 6, 12, 13, 14, 19, 20, 26, 27],
+        7: [3, 4, 10, 11, 17, 18, 24, 25, 31],
+        8: [1, 7, 8, 14, 15, 21, 22, 28, 29],
+        9: [4, 5, 11, 12, 18, 19, 25, 26],
+        10: [2, 3, 9, 10, 16, 17, 23, 24, 30, 31],
+        11: [4, 5, 6, 7, 13, 14, 20, 21, 27, 28],
+        12: [4, 5, 11, 12, 18, 19, 25, 26, 31],
+    },
 }
 
 # Pre-holiday days, one hour shorter (Labour Code art. 95), as (month, day).
@@ -57,14 +74,16 @@ SHORTENED: dict[int, list[tuple[int, int]]] = {
     2024: [(2, 22), (3, 7), (5, 8), (6, 11), (11, 2)],
     2025: [(3, 7), (4, 30), (6, 11), (11, 1)],
     2026: [(4, 30), (5, 8), (6, 11), (11, 3)],
+    2027: [(2, 20), (4, 30), (6, 11), (11, 3)],
 }
 
 WORKING_WEEKEND_DAYS: dict[int, list[tuple[int, int]]] = {
     2024: [(4, 27), (11, 2), (12, 28)],
     2025: [(11, 1)],
     2026: [],
+    2027: [(2, 20)],
 }
 
-WORKING_DAY_COUNT = {2024: 248, 2025: 247, 2026: 247}
+WORKING_DAY_COUNT = {2024: 248, 2025: 247, 2026: 247, 2027: 247}
 # Norm of working hours for a 40-hour week: 8 h a working day, 7 h a shortened one.
-NORM_HOURS = {2024: 1979, 2025: 1972, 2026: 1972}
+NORM_HOURS = {2024: 1979, 2025: 1972, 2026: 1972, 2027: 1972}

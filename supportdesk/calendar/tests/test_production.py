@@ -12,13 +12,14 @@ from supportdesk.calendar.production import (
     REASON_WORKING_WEEKEND,
     SHORTENED,
     WORKING,
+    CalendarData,
     CalendarDataError,
     ProductionCalendar,
     load_calendar_data,
 )
 from supportdesk.calendar.tests import decrees
 
-VERIFIED = (2024, 2025, 2026)
+VERIFIED = (2024, 2025, 2026, 2027)
 
 
 def expected_kind(day: date) -> str:
@@ -84,11 +85,32 @@ def test_unverified_year_is_provisional_and_follows_the_package(production: Prod
     assert all(d.provisional for d in production.year_days(2030))
 
 
-def test_a_provisional_year_uses_the_package_working_weekends(production: ProductionCalendar) -> None:
+def test_a_provisional_year_uses_the_package_working_weekends() -> None:
+    production = ProductionCalendar(CalendarData())  # no verified year: the package alone
     saturday = date(2027, 2, 20)  # worked in exchange for Monday 2027-02-22 per the package
     assert production.day(saturday).kind != NONWORKING
     assert production.day(saturday).provisional
     assert production.kind(date(2027, 2, 22)) == NONWORKING
+
+
+@pytest.mark.parametrize("year", VERIFIED)
+def test_the_rule_for_unverified_years_reproduces_every_verified_year(year: int) -> None:
+    # Without our data the art. 95 rule, with a working Saturday counted as the weekday it
+    # stands in for, must give the shortened days the Ministry of Labour published.
+    derived = ProductionCalendar(CalendarData())
+    shortened = sorted((d.day.month, d.day.day) for d in derived.year_days(year) if d.kind == SHORTENED)
+    assert shortened == decrees.SHORTENED[year]
+
+
+def test_2027_is_verified_and_its_working_saturday_before_a_holiday_is_shortened(
+        production: ProductionCalendar) -> None:
+    assert production.is_verified(2027)
+    saturday = production.day(date(2027, 2, 20))
+    assert (saturday.kind, saturday.reason, saturday.provisional) == (SHORTENED, REASON_WORKING_WEEKEND, False)
+    assert production.kind(date(2027, 2, 22)) == NONWORKING  # the Monday it stands in for
+    assert production.kind(date(2027, 11, 5)) == NONWORKING  # Saturday 2 January moved here
+    assert production.kind(date(2027, 12, 31)) == NONWORKING  # Sunday 3 January moved here
+    assert production.kind(date(2027, 12, 30)) == WORKING  # a moved day off is no holiday: not shortened
 
 
 def write(tmp_path: Path, text: str) -> Path:

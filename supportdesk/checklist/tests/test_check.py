@@ -62,3 +62,21 @@ def test_windows_and_driver_versions_leave_version_missing(products: list[Produc
 def test_product_without_version_is_the_first_named(products: list[ProductSpec]) -> None:
     result = check_request(text="Титры пропали в Forward TT, а в FDOnAir всё в порядке.", products=products)
     assert (result.product, result.product_key, result.version) == ("Forward TT", "forward-tt", None)
+
+
+def test_version_only_in_an_attachment_name(products: list[ProductSpec]) -> None:
+    log = AttachmentInfo("ForwardTS_6.2.1_log.txt", "text/plain", 300, "12:00:01 start\n12:00:02 stop\n")
+    result = check_request(text="См. вложение.", subject="Ошибка", attachments=[log], products=products)
+    assert (result.version, result.product) == ("6.2.1", "Forward TS")
+
+
+def test_product_named_only_inside_an_attached_log(products: list[ProductSpec]) -> None:
+    log = AttachmentInfo("log.txt", "text/plain", 300, "03:00:12 ForwardTS.exe: stopped\n")
+    result = check_request(text="Во вложении лог.", attachments=[log], products=products)
+    assert (result.product, result.version) == ("Forward TS", None)
+
+
+def test_a_dated_screenshot_name_is_no_version(products: list[ProductSpec]) -> None:
+    shot = AttachmentInfo("photo_2026-03-18_14-02-11.png", "image/png", 300)
+    result = check_request(text="Фото экрана во вложении.", attachments=[shot], products=products)
+    assert result.version is None

@@ -18,6 +18,13 @@ from supportdesk.checklist.model import ProductSpec
         ("", "ЭФИР ЧЕРНЫЙ!!! Forward TS выдает черное поле на всех выходах!!!"),  # angry but specific
         ("Пропал звук в эфире на FDOnAir", "Сегодня в 14:30, через минуту вернулся."),  # subject carries it
         ("", "The SDI output goes black for about one second every hour."),
+        # Symptoms beyond "пропадает/зависает": emptiness, drift, skipped items, a flash, squares.
+        ("", "On air the web page layer stays empty, nothing at all is visible."),
+        ("", "Тайм-код расходится с внешним LTC, за сутки уходит на 2 секунды."),
+        ("", "Журнал показывает время выхода на 3 секунды раньше, чем ролик вышел."),
+        ("", "При смене клипов на выходе проскакивает один белый кадр."),
+        ("", "Accented letters are shown as squares in the crawl."),
+        ("", "After midnight the playlist skips the first two items."),
     ],
 )
 def test_description_present(products: list[ProductSpec], subject: str, text: str) -> None:
@@ -31,6 +38,7 @@ def test_description_present(products: list[ProductSpec], subject: str, text: st
     [
         ("помогите", "Не работает ничего!!! Срочно перезвоните!"),
         ("", "Программа не работает. Что делать?"),
+        ("URGENT - Forward not working", "Our system is not working since yesterday. Call me back!"),
         ("", "не работает форвард, эфир стоит!!! когда вы ответите???"),
         ("Срочно!!!", "СРОЧНО!!! Помогите!!!"),
         ("", "Здравствуйте. См. вложение."),

@@ -24,6 +24,9 @@ def _att(name: str, ctype: str = "application/octet-stream", text: str | None = 
         ("Добрый день, скрин настроек во вложении.", [_att("Снимок.PNG", "image/png")]),
         ("Вот скрин, как у нас настроен звук.", [_att("image001.png", "image/png")]),
         ("Выслал вам архив с настройками.", [_att("nastroyki.rar")]),
+        # A zip the text says holds the settings folder.
+        ("Папку с настройками заархивировал, архив во вложении.", [_att("ForwardTS.zip")]),
+        ("The settings folder is zipped and attached.", [_att("backup.zip")]),
         ("Настройки: формат 1080i50, выход SDI, логотип PNG 32 бит.", []),
         ("В настройках выставлено: NDI выход включен, аудио 8 каналов.", []),
         ("Настройки:\nПлата = FD422\nФормат = 1080i50\nGenlock = Внешний", []),

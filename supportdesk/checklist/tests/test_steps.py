@@ -18,6 +18,16 @@ from supportdesk.checklist.text import normalise
         "остановили эфир, запустили установщик, установили поверх, перезагрузили сервер",
         "Steps to reproduce:\n1. Start Forward TS Player\n2. Load the daily playlist\n3. Press Start",
         "First I open the schedule editor, then I click Import, then I pick the XML file.",
+        # One action stated as the trigger of the problem.
+        "Нажимаю «Стоп» в плейлисте — программа зависает намертво.",
+        "Загружаем шаблон выборов, и титры на выходе пропадают.",
+        "When I press Take the layer stays empty.",
+        "We stopped the playlist and the output froze.",
+        "1. Версия: 6.1.3\n2. Шаги: запускаю эфир, логотип мерцает\n3. Настройки прикладываю",
+        # Items written inline, after a heading.
+        "Шаги: 1) открываю плейлист; 2) выделяю клип; 3) нажимаю Удалить.",
+        "Шаги такие: 1. Запускаю плеер. 2. Открываю окно выходов. 3. Выбираю NDI.",
+        "Делаем так: открываем выпуск; выделяем сюжеты; отправляем в суфлёр.",
     ],
 )
 def test_steps_present(text: str) -> None:
@@ -33,7 +43,15 @@ def test_steps_present(text: str) -> None:
         "Forward TS не запускается, ярлык нажимаю — ничего не происходит.",
         "Шаги: запускаю эфир и жду.",
         # Numbered answers to our questions.
-        "1. Версия: 6.1.3\n2. Шаги: запускаю эфир, логотип мерцает\n3. Настройки прикладываю",
+        "1. Версия: 6.1.3\n2. Шаги: не знаю, бывает само\n3. Настройки прикладываю",
+        # Actions without anything going wrong after them.
+        "Открываю расписание — там всё на месте.",
+        # The trigger is someone else's, later ("пока дежурный не перезапустит").
+        "Программа закрывается ночью, эфир чёрный, пока дежурный не перезапустит.",
+        # A symptom, not an action of the customer's.
+        "After updating from 5.9 to 6.2.1 the trigger stopped working: the break does not start.",
+        # An upgrade told as background.
+        "Установили 6.2.1, и превью в плейлисте стали чёрными.",
         # A heading without actions.
         "Шаги воспроизведения: не знаю, происходит случайно.",
         # What was tried to fix it.

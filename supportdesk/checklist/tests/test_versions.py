@@ -25,6 +25,11 @@ from supportdesk.checklist.versions import find_mentions, find_version
         ("мы обновились до 6.3.0 и теперь", "6.3.0", None),
         ("Пакет ПО для плат 4.8.3.", "4.8.3", None),
         ("Форвард 6.2 перестал показывать логотип", "6.2", None),
+        # Products and aliases of the whole catalogue, not only the Forward family.
+        ("ФТС 6.3.0.12 закрывается по ночам", "6.3.0.12", "Forward TS"),
+        ("SLS 3.0.2. Табло не обновляется", "3.0.2", "SLS"),
+        ("SL NEWS 4.0.3: экспорт в суфлёр", "4.0.3", "SL NEWS"),
+        ("Forward Titling 2.1 не видит шрифты", "2.1", "Forward Titling"),
     ],
 )
 def test_our_version_is_found(products: list[ProductSpec], text: str, version: str, product: str | None) -> None:

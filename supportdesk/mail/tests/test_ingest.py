@@ -26,6 +26,7 @@ from supportdesk.mail.models import InboundMail
 from supportdesk.mail.tests.factory import make_mail
 from supportdesk.outbox.models import OutgoingMail
 from supportdesk.test import BaseTestCase, office_time
+from supportdesk.testing.skips import database_only
 from supportdesk.tickets import services
 from supportdesk.tickets.models import Message, Status, Ticket
 from supportdesk.tickets.signals import request_received
@@ -344,7 +345,7 @@ class InboundLookupPlanTests(TestCase):
 
     def test_the_store_lookups_use_indexes(self):
         if connection.vendor != "sqlite":
-            pytest.skip("SQLite plans on an empty table; PostgreSQL's planner scans tiny tables anyway")
+            pytest.skip(database_only("sqlite", "PostgreSQL's planner scans tiny tables anyway"))
         from supportdesk.mail.importer import _store_batch
 
         with CaptureQueriesContext(connection) as queries:

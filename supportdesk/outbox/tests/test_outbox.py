@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import email
+import email.utils
+import socket
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -12,7 +14,7 @@ from django.utils import timezone
 
 from supportdesk.outbox import services
 from supportdesk.outbox.checks import dkim_configuration, dkim_enabled
-from supportdesk.outbox.compose import build_message
+from supportdesk.outbox.compose import build_message, is_generated_id, stamp_date
 from supportdesk.outbox.models import OutgoingMail
 from supportdesk.outbox.signing import dkim_sign, header_names
 from supportdesk.outbox.tests.dkimkeys import dns_answer, make_dkim_key, verifies
@@ -56,6 +58,39 @@ class OutboxSendingTests(SinkTestCase):
         assert received.rcpt_tos == ("ivanov@tv-sibir.ru",)
         mail.refresh_from_db()
         assert mail.state == OutgoingMail.State.SENT and mail.attempts == 1 and mail.sent_at is not None
+
+    def test_a_mail_queued_hours_ago_is_dated_when_sent_and_the_signature_covers_that_date(self):
+        queued_at = timezone.now() - timedelta(hours=5)
+        with mock.patch("django.utils.timezone.now", return_value=queued_at):
+            mail = enqueue()
+        stored = email.message_from_bytes(bytes(mail.raw))
+        assert email.utils.parsedate_to_datetime(stored["Date"]) == queued_at.replace(microsecond=0)
+        with tempfile.TemporaryDirectory() as tmp:
+            key, record = make_dkim_key(Path(tmp))
+            with override_settings(DKIM_SELECTOR="sd2026", DKIM_DOMAIN="softlab.tv", DKIM_PRIVATE_KEY_FILE=str(key)):
+                before = timezone.now().replace(microsecond=0)
+                assert services.outbox_flush().sent == 1
+                after = timezone.now()
+        [received] = self.sink.wait_for(1)
+        sent = email.message_from_bytes(received.data)
+        assert len(sent.get_all("Date")) == 1
+        assert before <= email.utils.parsedate_to_datetime(sent["Date"]) <= after
+        assert b"date" in sent["DKIM-Signature"].replace(" ", "").encode().split(b"h=")[1].split(b";")[0].split(b":")
+        assert verifies(received.data, dns_answer("sd2026", "softlab.tv", record))
+        assert sent["Message-ID"] == f"<{mail.message_id}>"
+        assert received.data.split(b"\r\n\r\n", 1)[1] == bytes(mail.raw).split(b"\r\n\r\n", 1)[1]
+
+    def test_ehlo_names_this_host_unless_configured(self):
+        enqueue()
+        assert services.outbox_flush().sent == 1
+        with override_settings(SMTP_HELO="mx1.softlab.tv"):
+            enqueue()
+            assert services.outbox_flush().sent == 1
+        first, second = self.sink.wait_for(2)
+        # smtplib's default: the FQDN, or an address literal where the host has no dotted name
+        fqdn = socket.getfqdn()
+        assert first.helo == fqdn if "." in fqdn else first.helo.startswith("[")
+        assert second.helo == "mx1.softlab.tv"
 
     def test_temporary_failure_is_retried_after_backoff(self):
         mail = enqueue()
@@ -168,6 +203,24 @@ class ComposeTests(TestCase):
         assert msg["Message-ID"] == f"<{mid}>" and msg["Reply-To"] == "forward@softlab.tv"
         assert msg.get_content_type() == "multipart/alternative"
         assert header_names(raw) >= {b"from", b"date", b"message-id", b"auto-submitted"}
+
+
+class MessageIdDomainTests(TestCase):
+    def test_message_ids_are_at_the_senders_domain_unless_configured(self):
+        mid, _ = build_message(from_addr="forward@softlab.tv", to=["a@b.ru"], subject="s", text="t")
+        assert mid.endswith("@softlab.tv") and is_generated_id(mid, "forward@softlab.tv")
+        assert not is_generated_id("CAF=x@mail.gmail.com", "forward@softlab.tv")
+        with override_settings(MAIL_MESSAGE_ID_DOMAIN="mail.softlab.tv"):
+            mid, _ = build_message(from_addr="forward@softlab.tv", to=["a@b.ru"], subject="s", text="t")
+            assert mid.endswith("@mail.softlab.tv") and is_generated_id(mid, "forward@softlab.tv")
+
+    def test_stamp_date_replaces_a_folded_date_and_keeps_the_rest(self):
+        raw = b"From: a@b.ru\r\nDate: Mon, 1 Jan 2024\r\n 10:00:00 +0000\r\nSubject: s\r\n\r\nbody\r\n"
+        when = timezone.now().replace(microsecond=0)
+        out = stamp_date(raw, when)
+        msg = email.message_from_bytes(out)
+        assert msg.get_all("Date") == [email.utils.format_datetime(when)]
+        assert msg["Subject"] == "s" and msg.get_payload() == "body\r\n" and b"10:00:00" not in out
 
 
 class DkimTests(TestCase):

@@ -205,7 +205,7 @@ class AcknowledgmentVariantTests(BaseTestCase):
         assert self._ack(own) is None
         ticket = self.make_ticket()
         msg = ticket.messages.get()
-        Message.objects.filter(pk=msg.pk).update(message_id=f"x@{settings.MAIL_MESSAGE_ID_DOMAIN}")
+        Message.objects.filter(pk=msg.pk).update(message_id="sd.19a2b3c4d5e.0123456789abcdef@softlab.tv")
         receive(ticket, Message.objects.get(pk=msg.pk), new=True)
         assert not OutgoingMail.objects.exists()
         assert set(Message.objects.filter(event="ack_skipped").values_list("event_data__reason", flat=True)) == {

@@ -20,6 +20,7 @@ from django.test import TransactionTestCase
 from supportdesk.outbox.models import OutgoingMail
 from supportdesk.sla import watcher
 from supportdesk.test import Personas, office_time
+from supportdesk.testing.skips import database_only
 from supportdesk.tickets.models import Message
 
 TICKETS = 12
@@ -29,7 +30,7 @@ AT_LIMIT = office_time(2026, 5, 14, 10, 0)
 
 
 @unittest.skipUnless(connection.vendor == "postgresql",
-                     "needs PostgreSQL: the in-memory SQLite test database cannot hold two writers at once")
+                     database_only("postgresql", "the in-memory SQLite test database cannot hold two writers at once"))
 class ConcurrentWatchersTests(Personas, TransactionTestCase):
     def setUp(self) -> None:
         self.make_personas()

@@ -48,10 +48,12 @@ class Command(BaseCommand):
         if not directory.is_dir():
             raise CommandError(f"{directory} is not a directory")
         summary = kb_import_dir(directory)
+        for name, note in summary.notes:
+            self.stdout.write(f"{name}: {note}")
         for name, error in summary.errors:
-            self.stderr.write(f"{name}: {error}")
+            self.stderr.write(f"{name}: not imported: {error}")
         self.stdout.write(f"{len(summary.created)} created, {len(summary.updated)} updated, "
-                          f"{len(summary.errors)} failed")
+                          f"{len(summary.errors)} failed, {len(summary.notes)} notes")
         if summary.errors:
             raise CommandError(f"{len(summary.errors)} files were not imported")
 

@@ -56,11 +56,12 @@ class Command(BaseCommand):
     def checklist(self, options: dict[str, Any]) -> None:
         from supportdesk.checklist import check_request, checklist_json
         from supportdesk.mail.handlers import attachment_infos
-        from supportdesk.replies.completeness import product_specs
+        from supportdesk.replies.completeness import own_domains, product_specs
 
         parsed = parse_mail(_read_file(options["file"]))
         result = check_request(text=parsed.body_text, subject=parsed.subject, products=product_specs(),
-                               attachments=attachment_infos(parsed.attachments))
+                               attachments=attachment_infos(parsed.attachments),
+                               quoted=parsed.quoted_text, own_domains=own_domains())
         data = checklist_json(result)
         if options["json"]:
             self.stdout.write(json.dumps(data, ensure_ascii=False))

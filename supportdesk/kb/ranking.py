@@ -1,0 +1,113 @@
+"""Ranking published articles against a whole request text, with a calibrated "no answer".
+
+A request is not a search query: it is long, it names the product, it uses the customer's
+words (slang, the other language). So:
+- product names are not terms: the product a request names is a prior on the articles of that
+  product, never a match by itself;
+- the lexicon's synonym groups add the documentation's words (and the other language's) at a
+  lower weight than the customer's own words;
+- the score is BM25F over the index's stored terms, and the *confidence* of the best article
+  is its score for the customer's own words divided by what an ideal article (one holding
+  every matchable term of the request) would get; below a threshold measured on a tune split,
+  nothing is suggested.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from supportdesk.checklist.model import ProductSpec
+from supportdesk.checklist.text import normalise
+from supportdesk.checklist.versions import find_mentions
+from supportdesk.kb.lexicon import Lexicon
+from supportdesk.search.backends import match_ids
+from supportdesk.search.models import SearchDocument
+from supportdesk.search.text import DocStats, bm25_scores, normalise_word, query_terms, term_counts
+
+
+@dataclass(frozen=True)
+class Weights:
+    expansion: float  # a synonym's weight relative to the customer's own word (same language)
+    same_product: float  # factor for an article of the product the request names
+    other_product: float  # factor for an article of another product
+
+
+@dataclass(frozen=True)
+class RankedArticle:
+    object_id: int
+    score: float
+    confidence: float
+    matched: tuple[str, ...]  # the request's own terms the article holds
+
+
+@lru_cache(maxsize=16)
+def _product_terms(products: tuple[ProductSpec, ...]) -> frozenset[str]:
+    found: set[str] = set()
+    for product in products:
+        for name in (product.name, product.key, *product.aliases):
+            found.update(query_terms(name.replace("-", " ")))
+            found.add(normalise_word(name.replace("-", "").replace(" ", "")))
+    found.discard("")
+    return frozenset(found)
+
+
+def text_language(text: str) -> str:
+    """"ru" when most letters are Cyrillic, else "en" (product names are Latin in either)."""
+    cyrillic = sum(1 for ch in text if "а" <= ch.lower() <= "я" or ch in "ёЁ")
+    latin = sum(1 for ch in text if "a" <= ch.lower() <= "z")
+    return "ru" if cyrillic >= latin else "en"
+
+
+def request_product(text: str, products: Sequence[ProductSpec]) -> str | None:
+    """The key of the first product the request names, if any."""
+    mentions = find_mentions(normalise(text), products)
+    return mentions[0].product.key if mentions else None
+
+
+def _ideal(own: Sequence[str], df: dict[str, int], total: int, k1: float = 1.2) -> float:
+    # One occurrence of every matchable term in an article of average length.
+    return sum(math.log(1 + (total - df[t] + 0.5) / (df[t] + 0.5)) * (k1 + 1) / (1 + k1) for t in own if df.get(t))
+
+
+def rank_articles(text: str, *, language: str, lexicon: Lexicon, products: Sequence[ProductSpec], weights: Weights,
+                  product_key: str | None, product_ids: dict[str, int], limit: int) -> list[RankedArticle]:
+    """Published articles for ``text``, best first (at most ``limit``), each with its confidence."""
+    names = _product_terms(tuple(products))
+    own = [t for t in query_terms(text, limit=80) if t not in names]
+    extra = [t for t in lexicon.expand(own) if t not in names]
+    found = match_ids(own + extra, mode="any", kind="article", extra_where="d.is_public = %s", params=[True])
+    if not found:
+        return []
+    rows = SearchDocument.objects.filter(pk__in=[pk for pk, _obj, _title in found]).values_list(
+        "id", "object_id", "product_id", "language", "title_terms", "body_terms")
+    stats = {pk: DocStats(title, body) for pk, _obj, _prod, _lang, title, body in rows}
+    objects = {pk: (obj, prod, lang) for pk, obj, prod, lang, _title, _body in rows}
+    total = SearchDocument.objects.filter(kind="article", is_public=True).count()
+    own_scores = bm25_scores(stats, own, total_docs=total)
+    extra_scores = bm25_scores(stats, extra, total_docs=total)
+    df: dict[str, int] = {}
+    held: dict[int, set[str]] = {}
+    wanted = set(own)
+    for pk, doc in stats.items():
+        terms = (term_counts(doc.title)[0].keys() | term_counts(doc.body)[0].keys()) & wanted
+        held[pk] = terms
+        for term in terms:
+            df[term] = df.get(term, 0) + 1
+    ideal = _ideal(own, df, max(total, len(stats)))
+    same = product_ids.get(product_key) if product_key else None
+    ranked = []
+    for pk, (object_id, article_product, article_language) in objects.items():
+        factor = 1.0
+        if same is not None and article_product is not None:
+            factor = weights.same_product if article_product == same else weights.other_product
+        # An article in the other language is reached only through the translations: they are
+        # the customer's words there.
+        expansion = weights.expansion if article_language == language else 1.0
+        score = factor * (own_scores.get(pk, 0.0) + expansion * extra_scores.get(pk, 0.0))
+        confidence = score / ideal if ideal else 0.0
+        ranked.append(RankedArticle(object_id, round(score, 4), round(confidence, 4), tuple(sorted(held[pk]))))
+    ranked.sort(key=lambda r: (-r.score, -r.object_id))
+    return ranked[:limit]
