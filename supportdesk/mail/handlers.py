@@ -111,7 +111,8 @@ def place_robot(*, parsed: ParsedMail, inbound_id: int, received_at: datetime) -
         if recipient:
             customer_email_bounced(addresses=[recipient], at=received_at)
         if ticket is not None:
-            reason = f"mail to {recipient or ticket.contact_email} bounced: {parsed.subject}".strip()
+            # Data, not a sentence: the ticket page words it in the reader's language.
+            reason = f"{recipient or ticket.contact_email}: {parsed.subject}".strip()
             ticket_mark_unreachable(ticket=ticket, reason=reason)
     return Placement(state="robot", outcome=Outcome.ROBOT, ticket_id=ticket.pk if ticket else None,
                      route="bounce" if parsed.is_bounce else "auto_reply")

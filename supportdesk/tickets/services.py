@@ -330,7 +330,8 @@ def ticket_set_status(
     with transaction.atomic():
         ticket = _locked(ticket)
         check_transition(ticket.status, status)
-        if status_needs_confirmation(ticket, status) and not (confirmed and reason.strip()):
+        unanswered_end = status_needs_confirmation(ticket, status)
+        if unanswered_end and not (confirmed and reason.strip()):
             raise ConfirmationRequired(
                 gettext("Ticket #%(n)s has had no public reply. Give the reason for ending it without one "
                         "(the customer is not told).") % {"n": ticket.pk}, needs_reason=True)
@@ -351,9 +352,10 @@ def ticket_set_status(
             ticket.resolution_business_seconds = clocks.ticket_resolution_seconds(
                 ticket_status_history(ticket), when)
         ticket.save(update_fields=sorted(set(fields)) + ["updated_at"])
-        ticket_add_event(ticket=ticket, event="status", by_user=by_user,
-                         data={"to": status, "reason": reason, "release": release.pk if release else None},
-                         at=when)
+        data = {"to": status, "reason": reason, "release": release.pk if release else None}
+        if unanswered_end:
+            data["confirmed"] = True
+        ticket_add_event(ticket=ticket, event="status", by_user=by_user, data=data, at=when)
     return ticket
 
 

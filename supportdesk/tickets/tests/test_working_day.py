@@ -198,3 +198,27 @@ class PhoneOnlyTicketTests(BaseTestCase):
         assert any("ivanov@tv-sibir.ru" in str(m) for m in taken.context["messages"])
         self.ticket.refresh_from_db()
         assert self.ticket.contact_email == ""
+
+
+class RussianTicketPageTests(BaseTestCase):
+    """Issue 13 item 15: evidence, events and the bounce banner are worded in the page's language."""
+
+    def test_evidence_events_and_bounce_banner_in_russian(self):
+        ticket = self.make_ticket()
+        services.ticket_set_checklist(ticket=ticket, items={"settings": (True, "attachment: FDConfig2.xml")},
+                                      source="auto")
+        services.ticket_set_checklist(ticket=ticket, items={"steps": (True, "phone call"),
+                                                            "description": (False, "")},
+                                      source="agent", by_user=self.alice)
+        services.ticket_mark_unreachable(ticket=ticket, reason="ivanov@tv-sibir.ru: Undelivered Mail")
+        self.client.login(username="alice", password=PASSWORD)
+        page = self.client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+        assert "вложение: FDConfig2.xml" in page and "attachment: FDConfig2.xml" not in page
+        assert "сообщено по телефону" in page and ">phone call<" not in page
+        assert "пошаговое описание действий, которые приводят к возникновению проблемы: есть" in page
+        assert "описание проблемы: нет" in page and "steps: ✔" not in page
+        assert "Наше письмо не доставлено: ivanov@tv-sibir.ru: Undelivered Mail" in page
+        self.client.cookies["django_language"] = "en"
+        english = self.client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+        assert "attachment: FDConfig2.xml" in english and "given in a phone call" in english
+        assert "a description of the problem: missing" in english
