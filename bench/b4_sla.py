@@ -207,7 +207,7 @@ def db_worker(db: str, count: int) -> dict[str, object]:
         from django.core.management import call_command
         from django.db import connection
 
-        from supportdesk.sla.recompute import sla_calendar_changed, sla_recompute_open_tickets
+        from supportdesk.escalation.recompute import sla_calendar_changed, sla_recompute_open_tickets
 
         call_command("migrate", verbosity=0)
         with connection.cursor() as cursor:

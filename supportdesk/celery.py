@@ -12,6 +12,10 @@ from __future__ import annotations
 import os
 
 from celery import Celery, signals
+from django.db import connection
+from django.utils import timezone
+
+from supportdesk import jobs
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "supportdesk.settings")
 
@@ -26,12 +30,13 @@ def _require_secret_key(**_kwargs: object) -> None:
     from supportdesk.lib.secret_key import secret_key_require
 
     secret_key_require(data_dir=settings.DATA_DIR)
+    from supportdesk.policy.public_url import public_url_require
+
+    public_url_require()  # its mail carries links
 
 
 def _configure(app: Celery) -> None:
     from django.conf import settings
-
-    from supportdesk.jobs import JOBS
 
     conf: dict[str, object] = {
         "broker_url": settings.CELERY_BROKER_URL,
@@ -42,8 +47,8 @@ def _configure(app: Celery) -> None:
         "worker_prefetch_multiplier": 1,
         "timezone": "UTC",
         "beat_schedule": {
-            **{path: {"task": "supportdesk.run_job", "schedule": every, "args": [path]} for path, every in JOBS},
-            "heartbeat": {"task": "supportdesk.sla.tasks.heartbeat", "schedule": 60.0},
+            **{path: {"task": "supportdesk.run_job", "schedule": every, "args": [path]} for path, every in jobs.JOBS},
+            "heartbeat": {"task": "supportdesk.heartbeat", "schedule": 60.0},
         },
     }
     if settings.CELERY_RESULT_BACKEND:
@@ -72,8 +77,16 @@ _configure(app)
 @app.task(name="supportdesk.run_job", ignore_result=True)
 def run_job(path: str) -> None:
     """Beat runs every periodic job through this one task (the list is supportdesk.jobs.JOBS)."""
-    from supportdesk.jobs import run_job as run
+    jobs.run_job(path)
 
-    run(path)
 
-app.autodiscover_tasks(["supportdesk.outbox", "supportdesk.sla", "supportdesk.mail", "supportdesk.releases"])
+@app.task(name="supportdesk.heartbeat")
+def heartbeat() -> str:
+    """Proves a worker is alive and reaches the database (even an unmigrated one); returns its now."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return timezone.now().isoformat()
+
+
+app.autodiscover_tasks(["supportdesk.outbox", "supportdesk.escalation", "supportdesk.mail", "supportdesk.releases"])

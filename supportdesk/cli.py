@@ -14,6 +14,8 @@ import sys
 # file when there is no key (supportdesk/lib/secret_key.py). The others serve no web
 # requests and need no key.
 STARTS = {"run", "runserver", "migrate", "worker"}
+# The commands that serve pages or send mail with links: production needs its public URL.
+SERVES = {"runserver", "worker"}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -27,6 +29,13 @@ def main(argv: list[str] | None = None) -> None:
         from supportdesk.lib.secret_key import secret_key_ensure
 
         secret_key_ensure(data_dir=data_dir())
+    if args[:1] and args[0] in SERVES:
+        import django
+
+        from supportdesk.policy.public_url import public_url_require
+
+        django.setup()
+        public_url_require()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["supportdesk", *args])

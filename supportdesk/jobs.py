@@ -21,7 +21,7 @@ JOBS: list[tuple[str, float]] = [
     ("supportdesk.outbox.services.outbox_flush", 10.0),
     ("supportdesk.mail.tasks.mail_poll_imap", 30.0),
     ("supportdesk.mail.tasks.mail_process_stale", 60.0),
-    ("supportdesk.sla.watcher.sla_watch", 60.0),
+    ("supportdesk.escalation.watcher.sla_watch", 60.0),
     ("supportdesk.replies.reminders.reminders_run", 300.0),
     ("supportdesk.portal.services.access_links_purge", 3600.0),
 ]

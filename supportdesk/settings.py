@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from supportdesk.lib.env import data_dir, env_bool, env_int, env_list, env_str, parse_database_url
+from supportdesk.lib.env import data_dir, env_bool, env_int, env_list, env_str, env_url, parse_database_url
 from supportdesk.lib.secret_key import secret_key_ensure, secret_key_read
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -21,11 +21,13 @@ DATA_DIR = data_dir()
 os.makedirs(DATA_DIR, exist_ok=True)
 
 DEBUG = env_bool("SUPPORTDESK_DEBUG", False)
+# Development (SUPPORTDESK_DEV=1, `supportdesk run`, tests) relaxes what production insists on.
+DEVELOPMENT = DEBUG or env_bool("SUPPORTDESK_DEV", False)
 # The environment, else $DATA_DIR/secret_key (see lib/secret_key.py). The development mode
 # generates the file when there is none; otherwise the processes that start SupportDesk
 # (wsgi.py, cli.py) do, and commands that serve no web requests run with no key at all:
 # Django refuses an empty SECRET_KEY the moment anything reads it.
-if DEBUG or env_bool("SUPPORTDESK_DEV", False):
+if DEVELOPMENT:
     SECRET_KEY = secret_key_ensure(data_dir=DATA_DIR)
 else:
     SECRET_KEY = secret_key_read(data_dir=DATA_DIR)
@@ -53,7 +55,7 @@ INSTALLED_APPS = [
     "supportdesk.portal",
     "supportdesk.releases",
     "supportdesk.search",
-    "supportdesk.sla",
+    "supportdesk.escalation",
 ]
 
 MIDDLEWARE = [
@@ -130,6 +132,8 @@ MEDIA_ROOT = DATA_DIR / "media"
 ATTACHMENT_ROOT = Path(env_str("SUPPORTDESK_ATTACHMENT_DIR", str(DATA_DIR / "attachments")))
 
 SUPPORTDESK_POLICY_FILE = env_str("SUPPORTDESK_POLICY", "")
+# The public address of this installation, for links in mail (wins over the policy's base_url).
+PUBLIC_URL = env_url("SUPPORTDESK_PUBLIC_URL")
 # Larger mail is refused at SMTP/LMTP DATA with 552.
 SUPPORTDESK_MAX_MAIL_BYTES = env_int("SUPPORTDESK_MAX_MAIL_BYTES", 25 * 1024 * 1024)
 
@@ -146,6 +150,8 @@ SMTP_PORT = env_int("SUPPORTDESK_SMTP_PORT", 25)
 SMTP_USER = env_str("SUPPORTDESK_SMTP_USER", "")
 SMTP_PASSWORD = env_str("SUPPORTDESK_SMTP_PASSWORD", "")
 SMTP_STARTTLS = env_bool("SUPPORTDESK_SMTP_STARTTLS", False)
+# STARTTLS verifies the server certificate: the system CA store, or only this CA file.
+SMTP_CA_FILE = env_str("SUPPORTDESK_SMTP_CA_FILE", "")
 SMTP_TIMEOUT = env_int("SUPPORTDESK_SMTP_TIMEOUT", 20)
 DKIM_SELECTOR = env_str("SUPPORTDESK_DKIM_SELECTOR", "")
 DKIM_DOMAIN = env_str("SUPPORTDESK_DKIM_DOMAIN", "")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("search/", include("supportdesk.search.urls")),
     path("releases/", include("supportdesk.releases.urls")),
     path("agent/", include("supportdesk.tickets.urls")),
+    path("agent/", include("supportdesk.replies.urls")),
     path("agent/phone/", include("supportdesk.phone.urls")),
     path("agent/mail/", include("supportdesk.mail.urls")),
     path("cti/", include("supportdesk.phone.cti_urls")),

@@ -262,7 +262,7 @@ def _stand_ins(year: int, working_weekends: frozenset[date]) -> dict[date, date]
         moves = (moves,)
     out: dict[date, date] = {}
     for move in moves:
-        if len(move) == 4 and all(isinstance(v, int) for v in move):
+        if isinstance(move, tuple) and len(move) == 4 and all(isinstance(v, int) for v in move):
             off, worked = date(year, move[0], move[1]), date(year, move[2], move[3])
             if worked in working_weekends:
                 out[worked] = off

@@ -9,6 +9,7 @@ from typing import Any
 from supportdesk.checklist.description import describe_evidence
 from supportdesk.checklist.forwarded import forwarded_text
 from supportdesk.checklist.model import AttachmentInfo, ChecklistResult, ProductSpec
+from supportdesk.checklist.question import question_evidence
 from supportdesk.checklist.settings import settings_evidence
 from supportdesk.checklist.steps import steps_evidence
 from supportdesk.checklist.text import normalise, words
@@ -100,12 +101,17 @@ def check_request(
         evidence["version"] = version.snippet[:160]
     if settings:
         evidence["settings"] = settings[:160]
+    question = None if description or steps else question_evidence(normalise(subject), body)
+    if question:
+        evidence["question"] = question[:160]
     present = {
         "description": description is not None,
         "steps": steps is not None,
         "version": version is not None,
         "settings": settings is not None,
     }
+    # A question is not asked for the steps to a problem or for settings (it has neither).
+    needed = ("description", "version") if question else ("description", "steps", "version", "settings")
     return ChecklistResult(
         description=present["description"],
         steps=present["steps"],
@@ -113,8 +119,9 @@ def check_request(
         product=product.name if product else None,
         product_key=product.key if product else None,
         settings=present["settings"],
-        missing=tuple(key for key in ("description", "steps", "version", "settings") if not present[key]),
+        missing=tuple(key for key in needed if not present[key]),
         evidence=evidence,
+        question=question is not None,
     )
 
 
@@ -127,4 +134,5 @@ def checklist_json(result: ChecklistResult) -> dict[str, Any]:
         "product": result.product,
         "settings": result.settings,
         "missing": list(result.missing),
+        "question": result.question,
     }

@@ -37,6 +37,8 @@ class ChecklistResult:
     missing: tuple[str, ...]
     # A short snippet or reason per item, shown to the agent next to the checklist.
     evidence: dict[str, str] = field(default_factory=dict)
+    # A commercial or how-to question, not a problem report: steps and settings are not missing.
+    question: bool = False
 
 
 def product_specs_from_policy(products: Sequence[Mapping[str, Any]]) -> list[ProductSpec]:

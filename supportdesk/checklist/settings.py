@@ -16,20 +16,23 @@ from supportdesk.checklist.text import normalise
 
 _SETTINGS_EXTENSIONS = frozenset({"xml", "ini", "cfg", "conf", "config", "json", "reg", "ftt", "yaml", "yml"})
 _IMAGE_EXTENSIONS = frozenset({"png", "jpg", "jpeg", "bmp", "gif", "webp", "tif", "tiff"})
-_SETTINGS_NAME = re.compile(r"settings|setting|настро|options|параметр|slboardinfo|export|экспорт|dialog|окно")
+_SETTINGS_NAME = re.compile(
+    r"settings|setting|настро|options|параметр|slboardinfo|export|экспорт|dialog|окно|fdconfig|конфиг"
+)
 # Data files that happen to be xml/json: schedules, playlists, subtitles.
 _DATA_NAME = re.compile(r"schedule|playlist|расписан|плейлист|subtit|субтитр|(?<![a-z])logs?(?![a-z])")
 _DATA_CONTENT = re.compile(r"<\s*(?:schedule|playlist|items?)\b")
 _SCREENSHOT_OF_SETTINGS = re.compile(
     r"(?:скрин\w*|скриншот\w*|снимк?\w*|screenshot\w*|screen\s+shot\w*)(?:[\s,]+\w+){0,4}[\s,]+"
-    r"(?:настро\w*|параметр\w*|settings|options|config)"
+    r"(?:настро\w*|параметр\w*|конфиг\w*|fdconfig\w*|settings|options|config)"
     r"|(?:settings|options)\s+(?:dialog|window|screen)"
 )
 _ATTACHED_SETTINGS = re.compile(
     r"настройк\w*(?:\s+\w+){0,2}\s+(?:во?\s+(?:вложени|приложени)|прикладыва|прилага|высыла)"
     r"|(?:приклад\w*|прилага\w*|приложил\w*|прикреп\w*|высыла\w*|выслал\w*|присыла\w*|прислал\w*|отправ\w*)"
-    r"(?:\s+\w+){0,3}\s+(?:с\s+)?настро"
-    r"|(?:архив|файл|экспорт|выгрузк|папк|каталог)\w*\s+(?:с\s+|со\s+всеми\s+)?настро"
+    r"(?:\s+\w+){0,3}\s+(?:с\s+)?(?:настро|конфиг)"
+    r"|(?:архив|файл|экспорт|выгрузк|папк|каталог)\w*\s+(?:с\s+|со\s+всеми\s+)?(?:настро|конфиг)"
+    r"|конфиг\w*(?:\s+\w+){0,2}\s+(?:во?\s+(?:вложени|приложени)|прикладыва|прилага|высыла)"
     r"|настро\w*\s+(?:\w+\s+)?(?:заархивир|упаков|запаков)"
     r"|(?:settings|config\w*)(?:\s+\w+){0,2}\s+(?:attached|enclosed|zipped)"
     r"|(?:zipped|packed)(?:\s+\w+){0,2}\s+(?:settings|config)"
@@ -46,6 +49,14 @@ _IN_SETTINGS = re.compile(
     r"|путь\s+в\s+настройках"
 )
 _KEY_VALUE_LINE = re.compile(r"^\s*[\w .\-]{2,30}?\s*=\s*\S.*$", re.MULTILINE)
+# "Формат: 1080i50" / "Genlock: внешний": a line naming a setting of a program or a board.
+_SETTING_LINE = re.compile(
+    r"^\s*[-•*]?\s*(?:формат\w*|выход\w*|вход\w*|буфер\w*|genlock|генлок|режим\w*|разрешени\w*|"
+    r"частот\w*|кодек\w*|аудио|видео|задержк\w*|порт|протокол\w*|источник\w*|устройств\w*|канал\w*|"
+    r"шрифт\w*|кодировк\w*|format|output|input|buffer|mode|resolution|frame\s+rate|codec|audio|video|"
+    r"delay|port|protocol|source|device|channel|font|encoding)[^:\n]{0,25}:\s*\S.*$",
+    re.MULTILINE,
+)
 _CONFIGURED_STATE = re.compile(
     r"(?<![\w])(?:\w+\s+)(?:включен[аоы]?|выключен[аоы]?|отключен[аоы]?|настроен[аоы]?\s+на|enabled|disabled)"
     r"(?![\w])"
@@ -88,9 +99,10 @@ def written_settings(text: str) -> str | None:
             return match.group(0).strip()
         if not rest and _KEY_VALUE_LINE.match(following):
             return match.group(0).strip() + " " + following.strip()
-    key_values = _KEY_VALUE_LINE.findall(text)
-    if len(key_values) >= 2:
-        return " / ".join(line.strip() for line in key_values[:3])
+    for pattern in (_KEY_VALUE_LINE, _SETTING_LINE):
+        lines = pattern.findall(text)
+        if len(lines) >= 2:
+            return " / ".join(line.strip() for line in lines[:3])
     for pattern in (_IN_SETTINGS, _CONFIGURED_STATE):
         stated = pattern.search(text)
         if stated and not _NEGATED_STATE.search(text[max(0, stated.start() - 10) : stated.end()]):

@@ -36,12 +36,24 @@ _LABEL_TAIL = r"(?:[\s:=\"'(—\-]|is|программы|по|продукта|o
 # A word right before the label that makes the version someone else's.
 _FOREIGN = re.compile(
     r"(?:windows|win|драйвер\w*|driver|directx|\.net|net|framework|bios|firmware|прошивк\w*|"
-    r"ndi\s+tools|k-lite|кодек\w*|codec|nvidia|intel|amd|xml|ос|os|sp\d)\W*$"
+    r"ndi\s+tools|k-lite|кодек\w*|codec|nvidia|intel|amd|xml|ос|os|sp\d|"
+    # third-party programs a playout server runs next to ours
+    r"vmix|casparcg|obs|vlc|ffmpeg|decklink|blackmagic|desktop\s+video|aja|magewell|matrox|chrome|"
+    r"firefox|edge|браузер\w*|browser|adobe|premiere|photoshop|avid|wirecast|teamviewer|anydesk|"
+    r"office|excel|java|python|quicktime|lav|madvr|radeon|geforce|quadro|dante|skype|zoom|"
+    r"антивирус\w*|antivirus|kaspersky|касперск\w*)\W*$"
 )
 _AFTER_PRODUCT = re.compile(_FILLER + _NUMBER)
+# "после обновления Forward TS до 6.2.1", "we updated Forward TS to 6.2.1": the version after
+# the product an upgrade names.
+_UPGRADED_TO = re.compile(r"\s*(?:до|to|на)\s+(?:верси\w+\s+|version\s+)?" + _NUMBER)
+_LEFT_FROM = re.compile(r"(?:^|\W)(?:с|from)\s+$")
+_MOVED_TO = re.compile(r"\s+(?:на|до|to)\s")
+_UPGRADE_WORD = re.compile(r"(?:обновлени|обновил|обновлял|обновля|установил|поставил|updat|upgrad|перешл|перешел)\w*\W+(?:\w+\W+)?$")
 _FAMILY = re.compile(r"(?<![\w])(?:форвард|forward)\s+" + _NUMBER)
 _FROM_TO = re.compile(
-    r"(?<![\w])(?:с|from)\s+(?:версии\s+|version\s+)?\d{1,2}(?:\.\d+){1,3}\s+(?:на|до|to)\s+(?:версию\s+|version\s+)?"
+    r"(?<![\w])(?:с|from)\s+(?:[a-zа-я]+\s+){0,2}?(?:версии\s+|version\s+)?\d{1,2}(?:\.\d+){1,3}\s+(?:на|до|to)\s+"
+    r"(?:версию\s+|version\s+)?"
     + _NUMBER
 )
 
@@ -130,6 +142,12 @@ def _snippet(text: str, start: int, end: int) -> str:
 def _after_product(text: str, mentions: Sequence[Mention]) -> Iterable[tuple[int, int, str, ProductSpec | None]]:
     for mention in mentions:
         match = _AFTER_PRODUCT.match(text, mention.end)
+        if not match and _UPGRADE_WORD.search(text[max(0, mention.start - 40) : mention.start]):
+            match = _UPGRADED_TO.match(text, mention.end)
+        if match and _LEFT_FROM.search(text[max(0, mention.start - 12) : mention.start]) and _MOVED_TO.match(
+            text, match.end("num")
+        ):
+            continue  # "с Forward TS 5.9 на 6.2.1": the version left behind
         if match:
             yield match.start("num"), match.end("num"), match["num"], mention.product
 

@@ -6,16 +6,16 @@ words (slang, the other language). So:
   product, never a match by itself;
 - the lexicon's synonym groups add the documentation's words (and the other language's) at a
   lower weight than the customer's own words;
-- the score is BM25F over the index's stored terms, and the *confidence* of the best article
-  is its score for the customer's own words divided by what an ideal article (one holding
-  every matchable term of the request) would get; below a threshold measured on a tune split,
-  nothing is suggested.
+- the score is BM25F over the index's stored terms; the *confidence* of an article is its score
+  divided by what an ideal article (one holding every matchable term of the request once)
+  would get, times (1 + the share of its title's terms the request holds) / 2. Below a
+  threshold measured on a tune split (bench/kb_quality.py), nothing is suggested.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -33,6 +33,7 @@ class Weights:
     expansion: float  # a synonym's weight relative to the customer's own word (same language)
     same_product: float  # factor for an article of the product the request names
     other_product: float  # factor for an article of another product
+    unknown: float = 0.0  # weight, in the ideal score, of a request term no article holds
 
 
 @dataclass(frozen=True)
@@ -67,14 +68,29 @@ def request_product(text: str, products: Sequence[ProductSpec]) -> str | None:
     return mentions[0].product.key if mentions else None
 
 
-def _ideal(own: Sequence[str], df: dict[str, int], total: int, k1: float = 1.2) -> float:
-    # One occurrence of every matchable term in an article of average length.
-    return sum(math.log(1 + (total - df[t] + 0.5) / (df[t] + 0.5)) * (k1 + 1) / (1 + k1) for t in own if df.get(t))
+def _idf(df: int, total: int) -> float:
+    return math.log(1 + (total - df + 0.5) / (df + 0.5))
+
+
+def _ideal(own: Sequence[str], held: dict[int, set[str]], lexicon: Lexicon, total: int, unknown: float) -> float:
+    """The score of an article holding every term of the request once (in some language).
+
+    A term no article holds, not even through its synonyms, still counts ``unknown`` of its
+    weight: a request mostly about things the KB does not know is not answered by the one
+    article that shares its single common word."""
+    ideal = 0.0
+    for term in own:
+        forms = {term} | lexicon.related.get(term, frozenset())
+        df = sum(1 for terms in held.values() if terms & forms)
+        ideal += _idf(df, total) * (1.0 if df else unknown)
+    return ideal
 
 
 def rank_articles(text: str, *, language: str, lexicon: Lexicon, products: Sequence[ProductSpec], weights: Weights,
-                  product_key: str | None, product_ids: dict[str, int], limit: int) -> list[RankedArticle]:
-    """Published articles for ``text``, best first (at most ``limit``), each with its confidence."""
+                  product_key: str | None, product_ids: dict[str, int], limit: int,
+                  exclude: Collection[int] = ()) -> list[RankedArticle]:
+    """Published articles for ``text``, best first (at most ``limit``), each with its confidence;
+    ``exclude``: article ids left out (the calibration asks what would come without them)."""
     names = _product_terms(tuple(products))
     own = [t for t in query_terms(text, limit=80) if t not in names]
     extra = [t for t in lexicon.expand(own) if t not in names]
@@ -88,18 +104,19 @@ def rank_articles(text: str, *, language: str, lexicon: Lexicon, products: Seque
     total = SearchDocument.objects.filter(kind="article", is_public=True).count()
     own_scores = bm25_scores(stats, own, total_docs=total)
     extra_scores = bm25_scores(stats, extra, total_docs=total)
-    df: dict[str, int] = {}
+    asked = set(own) | set(extra)
     held: dict[int, set[str]] = {}
-    wanted = set(own)
+    title_share: dict[int, float] = {}
     for pk, doc in stats.items():
-        terms = (term_counts(doc.title)[0].keys() | term_counts(doc.body)[0].keys()) & wanted
-        held[pk] = terms
-        for term in terms:
-            df[term] = df.get(term, 0) + 1
-    ideal = _ideal(own, df, max(total, len(stats)))
+        title = term_counts(doc.title)[0].keys()
+        held[pk] = set((title | term_counts(doc.body)[0].keys()) & asked)
+        title_share[pk] = len(title & asked) / len(title) if title else 0.0
+    ideal = _ideal(own, held, lexicon, max(total, len(stats)), weights.unknown)
     same = product_ids.get(product_key) if product_key else None
     ranked = []
     for pk, (object_id, article_product, article_language) in objects.items():
+        if object_id in exclude:
+            continue
         factor = 1.0
         if same is not None and article_product is not None:
             factor = weights.same_product if article_product == same else weights.other_product
@@ -107,7 +124,9 @@ def rank_articles(text: str, *, language: str, lexicon: Lexicon, products: Seque
         # the customer's words there.
         expansion = weights.expansion if article_language == language else 1.0
         score = factor * (own_scores.get(pk, 0.0) + expansion * extra_scores.get(pk, 0.0))
-        confidence = score / ideal if ideal else 0.0
-        ranked.append(RankedArticle(object_id, round(score, 4), round(confidence, 4), tuple(sorted(held[pk]))))
+        # The second check: an article that answers usually has its title's words in the request.
+        confidence = score / ideal * (1 + title_share[pk]) / 2 if ideal else 0.0
+        ranked.append(RankedArticle(object_id, round(score, 4), round(confidence, 4),
+                                    tuple(sorted(held[pk] & set(own)))))
     ranked.sort(key=lambda r: (-r.score, -r.object_id))
     return ranked[:limit]

@@ -56,6 +56,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_url(name: str) -> str:
+    """An absolute http(s) URL without a trailing slash, or "" when unset."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ImproperlyConfigured(f"{name}={raw!r}: expected an absolute URL such as https://help.example.com")
+    return raw.rstrip("/")
+
+
 _ENGINES = {"django.db.backends.sqlite3", "django.db.backends.postgresql"}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,13 @@ def delivery_q(source: str, uids: Iterable[str]) -> models.Q:
     return models.Q(source=source, source_uid__in=list(uids)) & ~models.Q(source_uid="")
 
 
+PASSWORD_ENV_PREFIX = "SUPPORTDESK_IMAP_"  # noqa: S105 - a name prefix, no password
+PASSWORD_ENV_PATTERN = r"\ASUPPORTDESK_IMAP_[A-Z0-9_]+\Z"  # noqa: S105 - a name pattern, no password
+password_env_validator = RegexValidator(
+    PASSWORD_ENV_PATTERN, _("The password variable must be named SUPPORTDESK_IMAP_ followed by upper-case "
+                            "letters, digits or _."))
+
+
 class Mailbox(models.Model):
     class Kind(models.TextChoices):
         IMAP = "imap", "IMAP"
@@ -30,9 +38,18 @@ class Mailbox(models.Model):
     host = models.CharField(max_length=200, blank=True)
     port = models.PositiveIntegerField(null=True, blank=True)
     use_ssl = models.BooleanField(default=True)
+    # IMAP over SSL verifies the server's certificate against the system CA store, or only this file.
+    ca_file = models.CharField(_("CA certificate file"), max_length=500, blank=True,
+                               help_text=_("PEM file of the CA that signed the server's certificate; "
+                                           "empty: the system's trusted CAs."))
     username = models.CharField(max_length=200, blank=True)
-    # Secrets come from the environment: the NAME of the variable holding the password.
-    password_env = models.CharField(_("password variable"), max_length=100, blank=True)
+    # Secrets come from the environment: the NAME of the variable holding the password. Only
+    # SUPPORTDESK_IMAP_* names, so an administrator cannot have another secret (the Django key,
+    # the SMTP password) sent as an IMAP password to a server of their choice.
+    password_env = models.CharField(
+        _("password variable"), max_length=100, blank=True, validators=[password_env_validator],
+        help_text=_("Name of the environment variable holding the password: SUPPORTDESK_IMAP_ and upper-case "
+                    "letters, digits or _."))
     folder = models.CharField(max_length=200, default="INBOX")
     done_folder = models.CharField(_("move processed mail to"), max_length=200, blank=True)
     path = models.CharField(_("Maildir path"), max_length=500, blank=True)

@@ -43,6 +43,9 @@ def is_generated_id(message_id: str, from_addr: str) -> bool:
     return local.startswith(MESSAGE_ID_PREFIX) and domain.lower() == message_id_domain(from_addr).lower()
 
 
+MAX_REFERENCES = 20
+
+
 def _angle(mid: str) -> str:
     mid = mid.strip()
     return mid if mid.startswith("<") else f"<{mid}>"
@@ -65,16 +68,18 @@ def build_message(
     language: str = "ru",
     attachments: Sequence[OutgoingAttachment] = (),
     extra_headers: dict[str, str] | None = None,
+    thread_topic: str = "",
 ) -> tuple[str, bytes]:
     """Return (message_id, raw bytes).
 
     ``automatic`` marks mail no human wrote (RFC 3834): ``auto_submitted`` is
     "auto-replied" for an answer to a message, "auto-generated" for reminders and notices.
+    ``thread_topic`` is the conversation's subject without prefixes (Outlook groups by it).
     """
     mid = message_id or new_message_id(message_id_domain(from_addr))
     fields = _fields(from_addr=from_addr, from_name=from_name, to=to, subject=subject, reply_to=reply_to,
                      message_id=mid, in_reply_to=in_reply_to, references=references, automatic=automatic,
-                     auto_submitted=auto_submitted)
+                     auto_submitted=auto_submitted, thread_topic=thread_topic)
     raw = None if extra_headers else _lean(fields, text, html, language, attachments)
     if raw is None:
         raw = _stdlib(fields, text, html, language, attachments, extra_headers or {})
@@ -83,14 +88,26 @@ def build_message(
 
 def _fields(*, from_addr: str, from_name: str, to: Sequence[str], subject: str, reply_to: str | None,
             message_id: str, in_reply_to: str | None, references: Sequence[str], automatic: bool,
-            auto_submitted: str) -> _Fields:
-    refs = [_angle(r) for r in references if r]
-    if in_reply_to and _angle(in_reply_to) not in refs:
-        refs.append(_angle(in_reply_to))
+            auto_submitted: str, thread_topic: str = "") -> _Fields:
     return _Fields(from_addr=from_addr, from_name=from_name, to=", ".join(to), subject=subject,
                    date=format_datetime(timezone.now()), message_id=_angle(message_id),
                    reply_to=reply_to or from_addr, in_reply_to=_angle(in_reply_to) if in_reply_to else "",
-                   references=" ".join(refs[-20:]), automatic=automatic, auto_submitted=auto_submitted)
+                   references=" ".join(reference_chain(references, in_reply_to)), automatic=automatic,
+                   auto_submitted=auto_submitted, thread_topic=thread_topic)
+
+
+def reference_chain(references: Sequence[str], in_reply_to: str | None, limit: int = MAX_REFERENCES) -> list[str]:
+    """References as RFC 5322 §3.6.4 has them: the thread in order, ending with the message
+    answered. A long thread keeps its root (clients thread on it) and the newest ids."""
+    parent = _angle(in_reply_to) if in_reply_to else ""
+    chain: list[str] = []
+    for ref in references:
+        mid = _angle(ref) if ref.strip() else ""
+        if mid and mid != parent and mid not in chain:
+            chain.append(mid)
+    if parent:
+        chain.append(parent)
+    return chain if len(chain) <= limit else chain[:1] + chain[-(limit - 1):]
 
 
 @dataclass(frozen=True)
@@ -106,6 +123,7 @@ class _Fields:
     references: str
     automatic: bool
     auto_submitted: str
+    thread_topic: str = ""
 
     @property
     def precedence(self) -> str:
@@ -128,6 +146,8 @@ def _lean(f: _Fields, text: str, html: str | None, language: str,
             headers.append(mime.ascii_header("In-Reply-To", f.in_reply_to))
         if f.references:
             headers.append(mime.ascii_header("References", f.references))
+        if f.thread_topic:
+            headers.append(mime.unstructured("Thread-Topic", f.thread_topic))
         if f.automatic:
             headers.append(mime.ascii_header("Auto-Submitted", f.auto_submitted))
             headers.append("X-Auto-Response-Suppress: All")
@@ -150,6 +170,8 @@ def _stdlib(f: _Fields, text: str, html: str | None, language: str, attachments:
         msg["In-Reply-To"] = f.in_reply_to
     if f.references:
         msg["References"] = f.references
+    if f.thread_topic:
+        msg["Thread-Topic"] = f.thread_topic
     if f.automatic:
         msg["Auto-Submitted"] = f.auto_submitted
         # Exchange: do not answer this with out-of-office or other auto-replies.

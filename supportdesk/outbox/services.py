@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import ssl
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from django.db.models import F, Q
 from django.dispatch import Signal
 from django.utils import timezone
 
+from supportdesk.lib.tls import TlsConfigError, tls_client_context, tls_failure_text
 from supportdesk.outbox.compose import stamp_date
 from supportdesk.outbox.models import OutgoingMail
 
@@ -136,13 +138,18 @@ def smtp_transport(mail: OutgoingMail) -> None:
     # Dated now, then signed: the signature covers the Date the receiver sees.
     raw = sign_if_configured(stamp_date(bytes(mail.raw), timezone.now()))
     recipients = [a.strip() for a in mail.to_addrs.split(",") if a.strip()]
+    server = f"{settings.SMTP_HOST}:{settings.SMTP_PORT}"
+    try:
+        tls = tls_client_context(ca_file=settings.SMTP_CA_FILE) if settings.SMTP_STARTTLS else None
+    except TlsConfigError as exc:
+        raise TemporaryFailure(None, f"SUPPORTDESK_SMTP_CA_FILE: {exc}") from exc
     try:
         # EHLO names this host (its FQDN unless SUPPORTDESK_SMTP_HELO says otherwise): receivers
         # check it against our address, and a made-up name scores as spam.
         with smtplib.SMTP(settings.SMTP_HOST, settings.SMTP_PORT, timeout=settings.SMTP_TIMEOUT,
                           local_hostname=settings.SMTP_HELO or None) as smtp:
-            if settings.SMTP_STARTTLS:
-                smtp.starttls()
+            if tls is not None:
+                smtp.starttls(context=tls)
             if settings.SMTP_USER:
                 smtp.login(settings.SMTP_USER, settings.SMTP_PASSWORD)
             refused = smtp.sendmail(mail.from_addr, recipients, raw)
@@ -157,6 +164,8 @@ def smtp_transport(mail: OutgoingMail) -> None:
         if exc.smtp_code >= 500:
             raise PermanentFailure(exc.smtp_code, text) from exc
         raise TemporaryFailure(exc.smtp_code, text) from exc
+    except ssl.SSLError as exc:  # the mail waits until the server's certificate is trusted
+        raise TemporaryFailure(None, tls_failure_text(exc, server=server, setting="SUPPORTDESK_SMTP_CA_FILE")) from exc
     except (OSError, smtplib.SMTPException) as exc:  # TimeoutError is an OSError
         raise TemporaryFailure(None, f"{type(exc).__name__}: {exc}") from exc
     if refused:

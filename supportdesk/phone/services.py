@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from supportdesk.catalog.models import Product
-from supportdesk.customers.models import Customer
+from supportdesk.customers.models import Customer, CustomerPhone
 from supportdesk.customers.services import customer_add_phone, customer_for_phone
 from supportdesk.lib.phones import BadPhoneNumber, normalize_phone
 from supportdesk.phone.events import CtiEvent
@@ -64,8 +64,6 @@ def _customer_number(direction: str, caller: str, callee: str) -> str:
 
 
 def _customer_by_number(e164: str) -> Customer | None:
-    from supportdesk.customers.models import CustomerPhone
-
     found = CustomerPhone.objects.select_related("customer").filter(number=e164).first() if e164 else None
     return found.customer if found else None
 

@@ -14,3 +14,4 @@ class PolicyConfig(AppConfig):
             get_policy()
         except PolicyError as exc:
             raise ImproperlyConfigured(str(exc)) from exc
+        from supportdesk.policy import public_url  # noqa: F401 - registers its system check

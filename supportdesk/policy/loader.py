@@ -11,6 +11,7 @@ import tomllib
 from datetime import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from supportdesk.policy.model import (
@@ -93,6 +94,14 @@ def _parse_time(r: _Reader, name: str, text: Any) -> time:
     return time(int(hours), int(minutes))
 
 
+def _base_url(r: _Reader) -> str:
+    url = r.get("base_url", str, "").strip().rstrip("/")
+    parts = urlsplit(url)
+    if url and (parts.scheme not in ("http", "https") or not parts.hostname):
+        raise r.fail("base_url", f"not an absolute http(s) URL: {url!r}")
+    return url
+
+
 def _support(r: _Reader) -> SupportInfo:
     info = SupportInfo(
         name=r.get("name", str),
@@ -100,7 +109,7 @@ def _support(r: _Reader) -> SupportInfo:
         company=r.get("company", str, ""),
         company_en=r.get("company_en", str, ""),
         site=r.get("site", str, ""),
-        base_url=r.get("base_url", str, "http://127.0.0.1:8000").rstrip("/"),
+        base_url=_base_url(r),
     )
     r.done()
     return info

@@ -18,6 +18,7 @@ from supportdesk.customers.models import CustomerEmail
 from supportdesk.outbox.compose import build_message
 from supportdesk.outbox.services import outbox_enqueue
 from supportdesk.policy import get_policy
+from supportdesk.policy.public_url import public_url
 from supportdesk.portal.models import AccessLink
 from supportdesk.tickets import services as tickets
 from supportdesk.tickets.models import Message, Ticket
@@ -82,14 +83,15 @@ def access_link_request(*, ticket_number: str, email: str, ip: str) -> None:
 def _send_link(ticket: Ticket, email: str, token: str) -> None:
     policy = get_policy()
     language = ticket.language if ticket.language in ("ru", "en") else "ru"
-    url = policy.support.base_url.rstrip("/") + reverse("portal:access", kwargs={"token": token})
+    url = public_url(reverse("portal:access", kwargs={"token": token}))
     with translation.override(language):
         context = {"ticket": ticket, "url": url, "hours": int(LINK_TTL.total_seconds() // 3600), "policy": policy}
         subject = render_to_string("portal/lookup_subject.txt", context).strip()
         text = render_to_string("portal/lookup_body.txt", context)
     support = policy.support_email
-    message_id, raw = build_message(from_addr=support, to=[email], subject=subject, text=text, automatic=True,
-                                    language=language)
+    message_id, raw = build_message(
+        from_addr=support, from_name=policy.support.name_en if language == "en" else policy.support.name,
+        to=[email], subject=subject, text=text, automatic=True, auto_submitted="auto-generated", language=language)
     outbox_enqueue(kind="lookup", ref=f"ticket:{ticket.pk}", from_addr=support, to_addrs=[email],
                    subject=subject, raw=raw, message_id=message_id, is_automatic=True)
 

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import ngettext
 
 from supportdesk.catalog.models import Release
-from supportdesk.outbox.compose import build_message
-from supportdesk.outbox.services import outbox_enqueue
 from supportdesk.policy import get_policy
+from supportdesk.replies.mailer import send_ticket_mail, ticket_mail_context
+from supportdesk.replies.rendering import mail_language, render_mail
 from supportdesk.tickets import services as tickets
-from supportdesk.tickets.models import Message, Status, Ticket
+from supportdesk.tickets.models import Status, Ticket
 from supportdesk.tickets.services import ConfirmationRequired
 
 
@@ -27,32 +26,16 @@ def release_download_url(release: Release) -> str:
 
 
 def _notify(ticket: Ticket, release: Release) -> None:
-    policy = get_policy()
-    language = ticket.language if ticket.language in ("ru", "en") else "ru"
-    with translation.override(language):
-        context = {
-            "ticket": ticket, "release": release, "download_url": release_download_url(release),
-            "notes": (release.notes_en or release.notes) if language == "en" else release.notes,
-            "policy": policy,
-        }
-        subject = render_to_string("releases/mail_subject.txt", context).strip()
-        text = render_to_string("releases/mail_body.txt", context)
-    last_id = (Message.objects.filter(ticket=ticket).exclude(message_id="")
-               .order_by("-created_at", "-id").values_list("message_id", flat=True).first())
-    support = policy.support_email
-    message_id, raw = build_message(
-        from_addr=support, from_name=policy.support.name_en if language == "en" else policy.support.name,
-        to=[ticket.contact_email], subject=subject, text=text, in_reply_to=last_id, automatic=True,
-        language=language)
-    mail = outbox_enqueue(kind="release", ref=f"ticket:{ticket.pk}", from_addr=support,
-                          to_addrs=[ticket.contact_email], subject=subject, raw=raw, message_id=message_id,
-                          is_automatic=True)
-    # The news is part of the conversation, but it is not an answer: the reply clock keeps running.
-    tickets.ticket_add_message(ticket=ticket, kind=Message.Kind.OUTGOING, channel="email", subject=subject,
-                               body_text=text, from_addr=support, to_addrs=ticket.contact_email,
-                               is_automatic=True, answers_customer=False, message_id=message_id,
-                               in_reply_to=last_id or "", outgoing_id=mail.pk,
-                               event_data={"release": release.pk})
+    """The news, through the common mailer (daily limit, own addresses, threading): part of
+    the conversation, but not an answer, so the reply clock keeps running."""
+    language = mail_language(ticket.language)
+    context = {
+        **ticket_mail_context(ticket, language), "release": release, "product": release.product,
+        "download_url": release_download_url(release),
+        "notes": (release.notes_en or release.notes) if language == "en" else release.notes,
+    }
+    send_ticket_mail(ticket=ticket, kind="release", mail=render_mail("release", language=language, context=context),
+                     automatic=True, auto_submitted="auto-generated", event_data={"release": release.pk})
 
 
 def _mailed(ticket: Ticket) -> bool:

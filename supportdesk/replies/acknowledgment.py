@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from supportdesk.catalog.models import Release, version_sort_key
+from supportdesk.kb.suggest import kb_suggest
 from supportdesk.policy import get_policy
 from supportdesk.replies.mailer import (
     SentMail,
@@ -16,10 +17,10 @@ from supportdesk.replies.mailer import (
     is_own_address,
     is_own_message_id,
     send_ticket_mail,
-    ticket_subject,
+    ticket_mail_context,
 )
 from supportdesk.replies.rendering import mail_language, render_mail
-from supportdesk.replies.timefmt import format_moment, hours_in_zone, zone_label
+from supportdesk.replies.timefmt import MomentText, hours_in_zone, moment_text, zone_label
 from supportdesk.tickets.clocks import office_calendar
 from supportdesk.tickets.models import CHECKLIST_ITEMS, Message, Ticket
 from supportdesk.tickets.services import ticket_add_event
@@ -37,8 +38,8 @@ class MissingItem:
 
 @dataclass(frozen=True)
 class Moment:
-    office: str
-    customer: str
+    office: MomentText
+    customer: MomentText
 
 
 def missing_items(ticket: Ticket, language: str) -> list[MissingItem]:
@@ -62,7 +63,7 @@ def missing_items(ticket: Ticket, language: str) -> list[MissingItem]:
 
 
 def _moment(at: datetime, office_zone: str, zone: str, language: str) -> Moment:
-    return Moment(office=format_moment(at, office_zone, language), customer=format_moment(at, zone, language))
+    return Moment(office=moment_text(at, office_zone, language), customer=moment_text(at, zone, language))
 
 
 def outdated_release(ticket: Ticket) -> Release | None:
@@ -77,8 +78,6 @@ def outdated_release(ticket: Ticket) -> Release | None:
 
 def suggested_articles(ticket: Ticket, text: str, language: str) -> list[Any]:
     """Rule 3: the best three knowledge-base articles for this request (never blocks the mail)."""
-    from supportdesk.kb.suggest import kb_suggest
-
     try:
         return list(kb_suggest(f"{ticket.subject}\n{text}", language=language, product=ticket.product, limit=3))
     except Exception:  # a search failure must not cost the customer the acknowledgment
@@ -93,11 +92,9 @@ def ack_context(ticket: Ticket, received: datetime, language: str, text: str = "
     calendar = office_calendar()
     opens = None if calendar.is_open(received) else calendar.next_opening(received)
     release = outdated_release(ticket)
-    base = policy.support.base_url.rstrip("/")
     return {
-        "ticket": ticket, "number": ticket.pk, "subject": ticket_subject(ticket),
-        "support": policy.support, "support_email": policy.support_email,
-        "phone": policy.main_phone.number, "same_zone": zone == office_zone,
+        **ticket_mail_context(ticket, language), "support_email": policy.support_email,
+        "same_zone": zone == office_zone,
         "received": _moment(received, office_zone, zone, language),
         "target": _moment(ticket.reply_target_at, office_zone, zone, language) if ticket.reply_target_at else None,
         "limit": _moment(ticket.reply_due_at, office_zone, zone, language) if ticket.reply_due_at else None,
@@ -110,7 +107,6 @@ def ack_context(ticket: Ticket, received: datetime, language: str, text: str = "
         "product": ticket.product,
         "release": release,
         "download_url": (release.download_url or ticket.product.download_url) if release and ticket.product else "",
-        "lookup_url": f"{base}/portal/lookup/",
         "articles": suggested_articles(ticket, text, language),
     }
 

@@ -44,7 +44,10 @@ def check_message(message: Message, attachments: Sequence[AttachmentInfo] = ()) 
 
 def apply_check(*, ticket: Ticket, result: ChecklistResult) -> Ticket:
     """Store the result as the automatic checklist and fill product/version if nobody has."""
-    items = {key: (bool(getattr(result, key)), result.evidence.get(key, ""))
+    # An item the request does not need (steps of a licence question) counts as given, with
+    # the question as its evidence, so the acknowledgment does not ask for it.
+    items = {key: (bool(getattr(result, key)) or key not in result.missing,
+                   result.evidence.get(key) or result.evidence.get("question", ""))
              for key in ("description", "steps", "version", "settings")}
     product = None
     if ticket.product_id is None and result.product_key:

@@ -7,19 +7,22 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from supportdesk.customers.models import Customer
 from supportdesk.lib.html import sanitize_html
-from supportdesk.outbox.compose import OutgoingAttachment, build_message, is_generated_id
+from supportdesk.outbox.compose import OutgoingAttachment, build_message, is_generated_id, reference_chain
 from supportdesk.outbox.models import OutgoingMail
 from supportdesk.outbox.services import outbox_automatic_count, outbox_enqueue, outbox_is_ours
 from supportdesk.policy import get_policy
+from supportdesk.policy.public_url import public_url
 from supportdesk.replies.rendering import RenderedMail
 from supportdesk.tickets.models import Message, Ticket
 from supportdesk.tickets.services import AttachmentData, InvalidAction, ticket_add_event, ticket_add_message
@@ -48,10 +51,27 @@ def ticket_ref(ticket: Ticket) -> str:
     return f"ticket:{ticket.pk}"
 
 
+def bare_subject(ticket: Ticket) -> str:
+    """The request's subject without reply prefixes and ticket tags: the thread's topic."""
+    return _TICKET_TAG.sub(" ", _REPLY_PREFIX.sub("", ticket.subject)).strip() or "—"
+
+
 def ticket_subject(ticket: Ticket, *, reply: bool = True) -> str:
-    """ "Re: [#12] Не выводятся титры": the number is how the customer's answer finds the ticket."""
-    bare = _TICKET_TAG.sub(" ", _REPLY_PREFIX.sub("", ticket.subject)).strip() or "—"
-    return f"{'Re: ' if reply else ''}[#{ticket.pk}] {bare}"
+    """ "Re: [#12] Не выводятся титры": the one subject of every mail to the customer about a
+    ticket (one thread in every client); the number is how the customer's answer finds it."""
+    return f"{'Re: ' if reply else ''}[#{ticket.pk}] {bare_subject(ticket)}"
+
+
+def ticket_mail_context(ticket: Ticket, language: str) -> dict[str, Any]:
+    """What every mail to the customer about a ticket names: the ticket, its one subject,
+    who we are, the phone for urgent cases and the portal look-up."""
+    policy = get_policy()
+    return {
+        "ticket": ticket, "number": ticket.pk, "subject": ticket_subject(ticket), "support": policy.support,
+        "support_name": policy.support.name_en if language == "en" else policy.support.name,
+        "phone": policy.main_phone.number, "phone_uri": policy.main_phone.tel_uri,
+        "lookup_url": public_url(reverse("portal:lookup")),
+    }
 
 
 def own_domains() -> set[str]:
@@ -74,15 +94,16 @@ def is_own_message_id(message_id: str) -> bool:
 
 
 def thread_headers(ticket: Ticket) -> tuple[str, list[str]]:
-    """(In-Reply-To, References): the customer's last message, and the thread so far."""
+    """(In-Reply-To, References): the customer's last message, and the conversation up to it
+    (RFC 5322: the parent's ancestry, ending with the parent; the first message, the root,
+    is kept however long the thread)."""
     rows = list(ticket.messages.filter(kind__in=(Message.Kind.INCOMING, Message.Kind.OUTGOING))
                 .exclude(message_id="").order_by("created_at", "id").values_list("kind", "message_id"))
-    incoming = [mid for kind, mid in rows if kind == Message.Kind.INCOMING]
-    in_reply_to = incoming[-1] if incoming else (rows[-1][1] if rows else "")
-    references = [mid for _, mid in rows]
-    if len(references) > 20:  # the first message roots the thread; keep it and the recent ones
-        references = references[:1] + references[-19:]
-    return in_reply_to, references
+    if not rows:
+        return "", []
+    last_incoming = max((i for i, (kind, _) in enumerate(rows) if kind == Message.Kind.INCOMING), default=len(rows) - 1)
+    chain = [mid for _, mid in rows[: last_incoming + 1]]
+    return chain[-1], reference_chain(chain, chain[-1])
 
 
 def answer_headers(message: Message) -> tuple[str, list[str]]:
@@ -90,10 +111,7 @@ def answer_headers(message: Message) -> tuple[str, list[str]]:
     References followed by its own Message-ID."""
     if not message.message_id:
         return "", []
-    references = [*(r.strip("<>") for r in message.references.split() if r.strip("<>")), message.message_id]
-    if len(references) > 20:
-        references = references[:1] + references[-19:]
-    return message.message_id, references
+    return message.message_id, reference_chain(message.references.split(), message.message_id)
 
 
 def _lock_address(ticket: Ticket) -> None:
@@ -124,13 +142,15 @@ def send_ticket_mail(
     event_data: dict | None = None,
     at: datetime | None = None,
     thread: tuple[str, list[str]] | None = None,
+    quoted_start: int | None = None,
 ) -> SentMail:
     """Compose, store in the outbox and record on the ticket, in one transaction.
 
     Automatic mail over the per-address daily limit, or to our own addresses, is stored
     as suppressed (never sent) and leaves an event on the ticket instead of a message.
     ``thread`` = (In-Reply-To, References) when the caller knows which mail it answers;
-    otherwise the ticket's conversation gives them.
+    otherwise the ticket's conversation gives them. ``quoted_start``: where the mail's text
+    stops being new (signature and quoted history follow), as for incoming mail.
     """
     to = ticket.contact_email.strip()
     if not to:
@@ -150,6 +170,7 @@ def send_ticket_mail(
             from_addr=sender, from_name=sender_name, to=[to], subject=mail.subject, text=mail.text,
             html=mail.html, reply_to=sender, in_reply_to=in_reply_to or None, references=references,
             automatic=automatic, auto_submitted=auto_submitted, language=mail.language,
+            thread_topic=bare_subject(ticket),
             attachments=[OutgoingAttachment(a.filename, a.content_type, a.content) for a in attachments],
         )
         row = outbox_enqueue(kind=kind, ref=ticket_ref(ticket), from_addr=sender, to_addrs=[to],
@@ -163,7 +184,7 @@ def send_ticket_mail(
             ticket=ticket, kind=Message.Kind.OUTGOING, channel="email", body_text=mail.text,
             body_html=sanitize_html(mail.html), subject=mail.subject, author_user=author, from_addr=sender,
             to_addrs=to, is_automatic=automatic, message_id=message_id, in_reply_to=in_reply_to,
-            references=" ".join(f"<{r.strip('<>')}>" for r in references), outgoing_id=row.pk,
-            attachments=attachments, event_data=event_data, created_at=now,
+            references=" ".join(reference_chain(references, in_reply_to)), outgoing_id=row.pk,
+            attachments=attachments, event_data=event_data, created_at=now, quoted_start=quoted_start,
         )
     return SentMail(mail=row, message=message)

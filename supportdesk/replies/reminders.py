@@ -17,9 +17,9 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from supportdesk.policy import get_policy
-from supportdesk.replies.mailer import NoEmailAddress, send_ticket_mail, ticket_subject
+from supportdesk.replies.mailer import NoEmailAddress, send_ticket_mail, ticket_mail_context
 from supportdesk.replies.rendering import mail_language, render_mail
-from supportdesk.replies.timefmt import format_moment
+from supportdesk.replies.timefmt import moment_text
 from supportdesk.tickets.clocks import office_calendar
 from supportdesk.tickets.models import Status as TicketStatus
 from supportdesk.tickets.models import StatusChange, Ticket
@@ -47,10 +47,9 @@ def _mail_context(ticket: Ticket, close_at: datetime | None, language: str) -> d
     policy = get_policy()
     zone = ticket.customer.timezone or policy.office.timezone
     return {
-        "ticket": ticket, "number": ticket.pk, "subject": ticket_subject(ticket), "support": policy.support,
-        "phone": policy.main_phone.number, "lookup_url": f"{policy.support.base_url.rstrip('/')}/portal/lookup/",
-        "close_office": format_moment(close_at, policy.office.timezone, language) if close_at else "",
-        "close_customer": format_moment(close_at, zone, language) if close_at else "",
+        **ticket_mail_context(ticket, language),
+        "close_office": moment_text(close_at, policy.office.timezone, language) if close_at else "",
+        "close_customer": moment_text(close_at, zone, language) if close_at else "",
         "same_zone": zone == policy.office.timezone,
     }
 

@@ -18,9 +18,10 @@ from django.utils.translation import gettext
 from supportdesk.accounts.roles import is_agent
 from supportdesk.catalog.models import Release
 from supportdesk.policy import get_policy
-from supportdesk.replies.mailer import send_ticket_mail, ticket_subject
+from supportdesk.replies.acknowledgment import missing_items
+from supportdesk.replies.mailer import send_ticket_mail, ticket_mail_context
 from supportdesk.replies.rendering import mail_language, render_mail
-from supportdesk.replies.timefmt import format_day, format_moment
+from supportdesk.replies.timefmt import MomentText, format_day, moment_text
 from supportdesk.tickets.models import CannedResponse, Message, Status, Ticket
 from supportdesk.tickets.services import AttachmentData, InvalidAction, ticket_add_message, ticket_set_status
 
@@ -30,7 +31,7 @@ _PLACEHOLDER = re.compile(r"\{(customer_name|ticket_number|agent_name|support_ph
 
 @dataclass(frozen=True)
 class HistoryEntry:
-    when: str
+    when: MomentText
     who: str
     text: str
     quoted: str
@@ -57,7 +58,8 @@ def quote(text: str) -> str:
 
 
 def history(ticket: Ticket, *, language: str, depth: int = HISTORY_DEPTH) -> list[HistoryEntry]:
-    """The latest public messages, newest first, each with only what was new in it."""
+    """The latest public messages, newest first, each with only what was new in it (our
+    replies stop before their signature): every message is quoted once."""
     rows = (ticket.messages.filter(kind__in=(Message.Kind.INCOMING, Message.Kind.OUTGOING), is_automatic=False)
             .select_related("author_user").order_by("-created_at", "-id")[:depth])
     zone = customer_zone(ticket)
@@ -68,9 +70,17 @@ def history(ticket: Ticket, *, language: str, depth: int = HISTORY_DEPTH) -> lis
             who = _display_name(m.author_user) or get_policy().support.name
         else:
             who = (m.author_customer.name if m.author_customer else "") or m.from_addr or ticket.contact_email
-        entries.append(HistoryEntry(when=format_moment(m.created_at, zone, language), who=who, text=text,
+        entries.append(HistoryEntry(when=moment_text(m.created_at, zone, language), who=who, text=text,
                                     quoted=quote(text)))
     return entries
+
+
+def _new_text_end(mail_text: str, text: str) -> int | None:
+    """Where the agent's own words end in the rendered mail: the signature and the quoted
+    history after them are not quoted again by the next reply."""
+    body = text.strip()
+    at = mail_text.find(body)
+    return at + len(body) if body and at >= 0 else None
 
 
 def canned_render(*, canned: CannedResponse, ticket: Ticket, author: User) -> str:
@@ -86,12 +96,9 @@ def canned_render(*, canned: CannedResponse, ticket: Ticket, author: User) -> st
 
 
 def _reply_context(ticket: Ticket, author: User, text: str, language: str) -> dict[str, Any]:
-    policy = get_policy()
     return {
-        "ticket": ticket, "number": ticket.pk, "subject": ticket_subject(ticket), "text": text.strip(),
-        "agent_name": _display_name(author), "support": policy.support, "phone": policy.main_phone.number,
+        **ticket_mail_context(ticket, language), "text": text.strip(), "agent_name": _display_name(author),
         "history": history(ticket, language=language),
-        "lookup_url": f"{policy.support.base_url.rstrip('/')}/portal/lookup/",
     }
 
 
@@ -122,7 +129,7 @@ def ticket_reply(
         mail = render_mail("reply", language=language,
                            context=_reply_context(ticket, author, text, language))
         sent = send_ticket_mail(ticket=ticket, kind="reply", mail=mail, author=author, automatic=False,
-                                attachments=attachments, at=at,
+                                attachments=attachments, at=at, quoted_start=_new_text_end(mail.text, text),
                                 event_data={"canned": canned.pk, "canned_title": canned.title} if canned else None)
     assert sent.message is not None  # only automatic mail is ever suppressed
     return sent.message
@@ -176,7 +183,7 @@ def ticket_wait_for_release(*, ticket: Ticket, release: Release, author: User,
             language = mail_language(ticket.language)
             context = _reply_context(ticket, author, "", language)
             context.update(customer_name=ticket.customer.name, release_name=str(release),
-                           planned=format_day(release.planned_for, language) if release.planned_for else "")
+                           planned=format_day(release.planned_for, language, "acc") if release.planned_for else "")
             send_ticket_mail(ticket=ticket, kind="waiting_release", mail=render_mail(
                 "waiting_release", language=language, context=context), author=author, automatic=False,
                 at=when, event_data={"release": release.pk})
@@ -186,8 +193,6 @@ def ticket_wait_for_release(*, ticket: Ticket, release: Release, author: User,
 def ticket_missing_items_text(*, ticket: Ticket) -> str:
     """A ready-to-edit request for the checklist items still missing, with the product's hints,
     in the ticket's language (the agent's "ask for what is missing" button prefills this)."""
-    from supportdesk.replies.acknowledgment import missing_items
-
     language = mail_language(ticket.language)
     items = missing_items(ticket, language)
     if not items:

@@ -7,6 +7,7 @@ zone is always named ("по времени Москвы", "Moscow time").
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,9 @@ MONTHS_RU = ("января", "февраля", "марта", "апреля", "м
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
              "October", "November", "December")
 WEEKDAYS_RU = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
+# "до четверга", "не позднее среды" (genitive); "в среду", "во вторник" (accusative).
+WEEKDAYS_RU_GEN = ("понедельника", "вторника", "среды", "четверга", "пятницы", "субботы", "воскресенья")
+WEEKDAYS_RU_ACC = ("понедельник", "вторник", "среду", "четверг", "пятницу", "субботу", "воскресенье")
 WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 SHORT_DAYS_RU = ("пн", "вт", "ср", "чт", "пт", "сб", "вс")
 SHORT_DAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -57,16 +61,54 @@ def zone_label(zone: str, language: str, moment: datetime) -> str:
     return f"по времени {city[0]} ({offset})" if city else f"по времени {offset}"
 
 
-def format_day(day: date, language: str) -> str:
+def format_day(day: date, language: str, case: str = "nom") -> str:
+    """ "среда, 5 ноября 2025"; ``case`` "gen" gives "среды, 5 ноября 2025" (after "до",
+    "не позднее"), "acc" gives "среду, …" (after "в"). English has one form."""
     if _is_en(language):
         return f"{WEEKDAYS_EN[day.weekday()]}, {day.day} {MONTHS_EN[day.month - 1]} {day.year}"
-    return f"{WEEKDAYS_RU[day.weekday()]}, {day.day} {MONTHS_RU[day.month - 1]} {day.year}"
+    names = {"nom": WEEKDAYS_RU, "gen": WEEKDAYS_RU_GEN, "acc": WEEKDAYS_RU_ACC}[case]
+    return f"{names[day.weekday()]}, {day.day} {MONTHS_RU[day.month - 1]} {day.year}"
+
+
+def on_day(day: date, language: str) -> str:
+    """ "в среду, 5 ноября 2025", "во вторник, …"; "on Wednesday, 5 November 2025"."""
+    if _is_en(language):
+        return f"on {format_day(day, language)}"
+    preposition = "во" if day.weekday() == 1 else "в"
+    return f"{preposition} {format_day(day, language, 'acc')}"
+
+
+@dataclass(frozen=True)
+class MomentText:
+    """One moment in the forms a sentence needs; printed as is, it is the nominative.
+
+    ``nom``: "среда, 5 ноября 2025, 05:45 по времени Москвы (UTC+3)";
+    ``gen``: "среды, 5 ноября 2025, 05:45 …" — after "до", "не позднее";
+    ``on``:  "в среду, 5 ноября 2025, в 05:45 …" — "мы откроемся …", "закроем обращение …".
+    """
+
+    nom: str
+    gen: str
+    on: str
+
+    def __str__(self) -> str:
+        return self.nom
 
 
 def format_moment(moment: datetime, zone: str, language: str) -> str:
     """ "среда, 5 ноября 2025, 05:45 по времени Москвы (UTC+3)"."""
+    return moment_text(moment, zone, language).nom
+
+
+def moment_text(moment: datetime, zone: str, language: str) -> MomentText:
     local = moment.astimezone(ZoneInfo(zone))
-    return f"{format_day(local.date(), language)}, {local:%H:%M} {zone_label(zone, language, local)}"
+    day, label = local.date(), zone_label(zone, language, local)
+    if _is_en(language):
+        plain = f"{format_day(day, language)}, {local:%H:%M} {label}"
+        return MomentText(nom=plain, gen=plain, on=f"{on_day(day, language)}, at {local:%H:%M} {label}")
+    return MomentText(nom=f"{format_day(day, language)}, {local:%H:%M} {label}",
+                      gen=f"{format_day(day, language, 'gen')}, {local:%H:%M} {label}",
+                      on=f"{on_day(day, language)}, в {local:%H:%M} {label}")
 
 
 def _span(days: list[int], language: str) -> str:

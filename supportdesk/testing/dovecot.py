@@ -11,6 +11,7 @@ import imaplib
 import os
 import re
 import shutil
+import ssl
 import subprocess
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -29,10 +30,14 @@ def dovecot_available() -> bool:
     return shutil.which("dovecot") is not None and os.geteuid() == 0
 
 
-def render_config(directory: str, port: int, mailboxes: Sequence[str]) -> str:
+def render_config(directory: str, port: int, mailboxes: Sequence[str], tls: Sequence[str] | None = None) -> str:
+    """``tls``: (certificate chain file, key file[, CA file]) makes the port IMAP over SSL (implicit TLS)."""
     blocks = "\n".join(f'  mailbox "{name}" {{\n    auto = create\n  }}' for name in mailboxes)
+    ssl_lines = f"ssl = required\nssl_cert = <{tls[0]}\nssl_key = <{tls[1]}" if tls else "ssl = no"
     return (
         TEMPLATE.read_text()
+        .replace("@SSL@", ssl_lines)
+        .replace("@LISTENER_SSL@", "    ssl = yes" if tls else "")
         .replace("@INSTANCE@", f"test-imap-{port}")
         .replace("@DIR@", directory)
         .replace("@PORT@", str(port))
@@ -62,8 +67,10 @@ class DovecotServer:
         *,
         mailboxes: Sequence[str] = ("Archive",),
         port: int | None = None,
+        tls: tuple[str, str, str] | None = None,
     ) -> None:
         self.port = port or free_port()
+        self.tls = tls
         self.mailboxes = tuple(mailboxes)
         self.dir = tempfile.mkdtemp(prefix="dovecot-")
         # mkdtemp gives 0700; the auth process (user dovecot) and mail access (nobody) need +x.
@@ -74,7 +81,7 @@ class DovecotServer:
         self.users_dir = Path(self.dir, "users")
         self.users_dir.mkdir(mode=0o755)
         self.config_file = Path(self.dir, "dovecot.conf")
-        self.config_file.write_text(render_config(self.dir, self.port, self.mailboxes))
+        self.config_file.write_text(render_config(self.dir, self.port, self.mailboxes, tls))
         self.log_file = Path(self.dir, "dovecot.log")
         self._proc: subprocess.Popen[bytes] | None = None
         for name, password in (users or {}).items():
@@ -131,7 +138,8 @@ class DovecotServer:
             return ""
 
     def connect(self, user: str, password: str) -> imaplib.IMAP4:
-        client = imaplib.IMAP4(self.host, self.port, timeout=10)
+        client = (imaplib.IMAP4_SSL(self.host, self.port, ssl_context=ssl.create_default_context(cafile=self.tls[2]),
+                                    timeout=10) if self.tls else imaplib.IMAP4(self.host, self.port, timeout=10))
         client.login(user, password)
         return client
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -100,6 +101,7 @@ class SmtpSink:
     - ``tempfail(times)``: the next ``times`` messages get ``451 4.3.0`` at DATA.
     - ``credentials``: require SMTP AUTH (PLAIN/LOGIN, no TLS) with these logins.
     - ``lmtp=True`` speaks LMTP (LHLO) instead of SMTP.
+    - ``tls_context``: offer STARTTLS with this server context, and require it.
     ``stop()`` then ``start()`` rebinds the same port: a real outage in between.
     """
 
@@ -114,6 +116,7 @@ class SmtpSink:
         credentials: dict[str, str] | None = None,
         lmtp: bool = False,
         server_hostname: str = "sink.test",
+        tls_context: ssl.SSLContext | None = None,
     ) -> None:
         self.port = port or free_port()
         self.refuse = {address.lower() for address in refuse}
@@ -121,6 +124,7 @@ class SmtpSink:
         self.credentials = dict(credentials) if credentials else None
         self.lmtp = lmtp
         self.server_hostname = server_hostname
+        self.tls_context = tls_context
         self._messages: list[ReceivedMessage] = []
         self._changed = threading.Condition()
         self._tempfail_left = 0
@@ -178,6 +182,8 @@ class SmtpSink:
             "enable_SMTPUTF8": True,
             "decode_data": False,
         }
+        if self.tls_context is not None:  # STARTTLS offered and required before MAIL
+            kwargs.update(tls_context=self.tls_context, require_starttls=True)
         if self.credentials is not None:
             aiosmtpd_log = logging.getLogger("mail.log")
             if _not_login_data_notice not in aiosmtpd_log.filters:

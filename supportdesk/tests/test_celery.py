@@ -31,7 +31,7 @@ def test_heartbeat_runs_through_a_real_worker_on_redis(worker_id: str) -> None:
     env = {"SUPPORTDESK_DEV": "1", "SUPPORTDESK_DATA_DIR": data_dir, "DATABASE_URL": ""}
     with CeleryWorker("supportdesk.celery", broker_url=url, result_backend=url, env=env):
         client = _client(url, url)
-        result = client.send_task("supportdesk.sla.tasks.heartbeat").get(timeout=30)
+        result = client.send_task("supportdesk.heartbeat").get(timeout=30)
     assert datetime.fromisoformat(result).tzinfo is not None
     flush_redis_db(url)
 
@@ -46,7 +46,7 @@ def test_embedded_worker_runs_the_task_without_any_server() -> None:
                  "processed_folder": str(root / "processed"), "store_processed": False,
                  "control_folder": str(root / "control"), "polling_interval": 0.1}
     client = _client("filesystem://", f"file://{root / 'results'}", broker_transport_options=transport)
-    pending = client.send_task("supportdesk.sla.tasks.heartbeat")  # sent before any worker exists
+    pending = client.send_task("supportdesk.heartbeat")  # sent before any worker exists
     assert len(list((root / "queue").iterdir())) == 1
     env = {**os.environ, "SUPPORTDESK_DEV": "1", "SUPPORTDESK_DATA_DIR": str(data_dir), "DATABASE_URL": "",
            "CELERY_BROKER_URL": "filesystem://", "PYTHONPATH": str(REPO)}

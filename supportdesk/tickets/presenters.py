@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 
 from supportdesk.sla.clock import PAUSED, reply_clock_state
-from supportdesk.tickets.models import Message, Ticket
+from supportdesk.tickets.models import Message, Status, Ticket
 
 NO_CLOCK = "none"
 
@@ -58,8 +58,6 @@ def checklist_rows(ticket: Ticket, items: tuple) -> list[tuple[object, dict]]:
 
 
 def _status_label(code: object) -> str:
-    from supportdesk.tickets.models import Status
-
     try:
         return str(Status(str(code)).label)
     except ValueError:

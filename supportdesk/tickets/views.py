@@ -75,10 +75,10 @@ def queue(request: AgentRequest) -> HttpResponse:
 @agent_required
 @require_GET
 def ticket_detail(request: AgentRequest, pk: int) -> HttpResponse:
-    return _ticket_page(request, pk)
+    return ticket_page(request, pk)
 
 
-def _ticket_page(request: AgentRequest, pk: int, **composer: str) -> HttpResponse:
+def ticket_page(request: AgentRequest, pk: int, **composer: str) -> HttpResponse:
     """The ticket page; ``composer`` refills a reply box with the text and error of a failed send."""
     try:
         ticket = selectors.ticket_for_agent(user=request.user, pk=pk)
@@ -122,7 +122,7 @@ def _error_text(exc: Exception) -> str:
     return str(exc)
 
 
-def _act(request: AgentRequest, pk: int, form_class: type[forms.Form],
+def act_on_ticket(request: AgentRequest, pk: int, form_class: type[forms.Form],
          action: Callable[[Ticket, dict[str, Any]], Any], done: str, *, anchor: str = "actions",
          confirm_button: str = "") -> HttpResponse:
     """Run one service on a ticket from a POSTed form; errors become messages, never 500s.
@@ -148,7 +148,7 @@ def _act(request: AgentRequest, pk: int, form_class: type[forms.Form],
     return redirect(f"{back}#{anchor}")
 
 
-def _compose(request: AgentRequest, pk: int, box: str, action: Callable[[Ticket, dict[str, Any]], Any],
+def compose_on_ticket(request: AgentRequest, pk: int, box: str, action: Callable[[Ticket, dict[str, Any]], Any],
              done: str, *, form_class: type[forms.Form] = f.TextForm) -> HttpResponse:
     """Send from one of the reply boxes; a refusal is shown in that box with the text kept."""
     ticket = get_object_or_404(Ticket, pk=pk)
@@ -165,49 +165,13 @@ def _compose(request: AgentRequest, pk: int, box: str, action: Callable[[Ticket,
         else:
             messages.success(request, done)
             return redirect(reverse("tickets:detail", args=[pk]) + "#conversation")
-    return _ticket_page(request, pk, composer_box=box, composer_text=text, composer_error=error)
-
-
-def _replies() -> Any:
-    from supportdesk.replies import services as replies
-
-    return replies
-
-
-@agent_required
-@require_POST
-def ticket_reply(request: AgentRequest, pk: int) -> HttpResponse:
-    return _compose(request, pk, "reply", lambda t, d: _replies().ticket_reply(
-        ticket=t, author=request.user, text=d["text"], canned=d.get("canned")), _("Reply sent."),
-        form_class=f.ReplyForm)
-
-
-@agent_required
-@require_POST
-def ticket_note(request: AgentRequest, pk: int) -> HttpResponse:
-    return _compose(request, pk, "note", lambda t, d: _replies().ticket_note(
-        ticket=t, author=request.user, text=d["text"]), _("Note added."))
-
-
-@agent_required
-@require_POST
-def ticket_ask(request: AgentRequest, pk: int) -> HttpResponse:
-    return _compose(request, pk, "ask", lambda t, d: _replies().ticket_ask_for_information(
-        ticket=t, author=request.user, text=d["text"]), _("Question sent; the ticket waits for the customer."))
-
-
-@agent_required
-@require_POST
-def ticket_wait_release(request: AgentRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, f.WaitReleaseForm, lambda t, d: _replies().ticket_wait_for_release(
-        ticket=t, release=d["release"], author=request.user),
-        _("The ticket waits for the release; the customer was told by e-mail when there is an address."))
+    return ticket_page(request, pk, composer_box=box, composer_text=text, composer_error=error)
 
 
 @agent_required
 @require_POST
 def ticket_status(request: AgentRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, f.StatusForm, lambda t, d: services.ticket_set_status(
+    return act_on_ticket(request, pk, f.StatusForm, lambda t, d: services.ticket_set_status(
         ticket=t, status=d["status"], by_user=request.user, reason=d["reason"], confirmed=is_confirmed(request)),
         _("Status changed."), confirm_button=_("End without a reply"))
 
@@ -215,14 +179,14 @@ def ticket_status(request: AgentRequest, pk: int) -> HttpResponse:
 @agent_required
 @require_POST
 def ticket_reopen(request: AgentRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, f.ReasonForm, lambda t, d: services.ticket_reopen(
+    return act_on_ticket(request, pk, f.ReasonForm, lambda t, d: services.ticket_reopen(
         ticket=t, by_user=request.user, reason=d["reason"]), _("The ticket is open again."))
 
 
 @agent_required
 @require_POST
 def ticket_contacts(request: AgentRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, f.ContactsForm, lambda t, d: services.ticket_set_contacts(
+    return act_on_ticket(request, pk, f.ContactsForm, lambda t, d: services.ticket_set_contacts(
         ticket=t, email=d["email"], phone=d["phone"], phone_id=d["phone_id"], by_user=request.user),
         _("Contacts saved."), anchor="customer-card")
 
@@ -230,21 +194,21 @@ def ticket_contacts(request: AgentRequest, pk: int) -> HttpResponse:
 @agent_required
 @require_POST
 def ticket_assign(request: AgentRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, f.AssignForm, lambda t, d: services.ticket_assign(
+    return act_on_ticket(request, pk, f.AssignForm, lambda t, d: services.ticket_assign(
         ticket=t, assignee=d["assignee"], by_user=request.user), _("Assignee changed."))
 
 
 @agent_required
 @require_POST
 def ticket_take(request: AgentRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, forms.Form, lambda t, d: services.ticket_assign(
+    return act_on_ticket(request, pk, forms.Form, lambda t, d: services.ticket_assign(
         ticket=t, assignee=request.user, by_user=request.user), _("The ticket is yours."))
 
 
 @agent_required
 @require_POST
 def ticket_product(request: AgentRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, f.ProductForm, lambda t, d: services.ticket_set_product(
+    return act_on_ticket(request, pk, f.ProductForm, lambda t, d: services.ticket_set_product(
         ticket=t, product=d["product"], version=d["version"], by_user=request.user), _("Product changed."))
 
 
@@ -257,7 +221,7 @@ def ticket_merge(request: AgentRequest, pk: int) -> HttpResponse:
             raise ValueError(_("There is no ticket #%(n)s.") % {"n": data["target"]})
         services.ticket_merge(source=ticket, target=target, by_user=request.user, confirmed=is_confirmed(request))
 
-    response = _act(request, pk, f.MergeForm, merge, _("Tickets merged."), confirm_button=_("Merge"))
+    response = act_on_ticket(request, pk, f.MergeForm, merge, _("Tickets merged."), confirm_button=_("Merge"))
     merged = Ticket.objects.filter(pk=pk).values_list("merged_into_id", flat=True).first()
     return redirect("tickets:detail", merged) if merged else response
 
@@ -265,7 +229,7 @@ def ticket_merge(request: AgentRequest, pk: int) -> HttpResponse:
 @agent_required
 @require_POST
 def ticket_checklist(request: AgentRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, f.ChecklistForm, lambda t, d: services.ticket_set_checklist(
+    return act_on_ticket(request, pk, f.ChecklistForm, lambda t, d: services.ticket_set_checklist(
         ticket=t, items={d["item"]: (d["present"], "")}, source="agent", by_user=request.user),
         _("Checklist updated."))
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from supportdesk.checklist.check import check_request, checklist_json
 from supportdesk.checklist.model import AttachmentInfo, ProductSpec
 
@@ -28,6 +30,7 @@ def test_a_complete_request_misses_nothing(products: list[ProductSpec]) -> None:
         "product": "Forward TS",
         "settings": True,
         "missing": [],
+        "question": False,
     }
     assert result.product_key == "forward-ts"
     assert set(result.evidence) == {"description", "steps", "version", "settings"}
@@ -80,3 +83,40 @@ def test_a_dated_screenshot_name_is_no_version(products: list[ProductSpec]) -> N
     shot = AttachmentInfo("photo_2026-03-18_14-02-11.png", "image/png", 300)
     result = check_request(text="Фото экрана во вложении.", attachments=[shot], products=products)
     assert result.version is None
+
+
+@pytest.mark.parametrize(
+    ("subject", "text"),
+    [
+        ("Лицензия на второй канал", "Добрый день! Сколько стоит лицензия Forward TS на второй канал?"),
+        ("Счёт", "Пришлите, пожалуйста, счёт на оплату продления техподдержки."),
+        ("Вопрос", "Подскажите, как добавить в FDOnAir второй логотип?"),
+        ("Question", "How do I import a playlist from Excel into Forward TS?"),
+        ("Download", "Where can I download the latest Forward TS release? We are on 6.1.3."),
+    ],
+)
+def test_a_question_is_not_asked_for_steps_or_settings(
+    products: list[ProductSpec], subject: str, text: str
+) -> None:
+    result = check_request(text=text, subject=subject, products=products)
+    assert result.question is True
+    assert "steps" not in result.missing and "settings" not in result.missing
+    assert (result.steps, result.settings) == (False, False)  # not given, only not needed
+    assert result.evidence["question"]
+
+
+@pytest.mark.parametrize(
+    ("subject", "text"),
+    [
+        # A symptom makes it a problem report, however it is phrased.
+        ("Вопрос по лицензии", "После замены платы лицензия пропала, эфир на резерве. Как быть?"),
+        # Steps without a symptom are a problem report too.
+        ("Экспорт", "Делаем так: открываем выпуск, выделяем сюжеты, жмём Отправить. В чём дело?"),
+        # A vague problem is not a question.
+        ("Ошибка?", "См. вложение."),
+    ],
+)
+def test_a_problem_report_is_not_a_question(products: list[ProductSpec], subject: str, text: str) -> None:
+    result = check_request(text=text, subject=subject, products=products)
+    assert result.question is False
+    assert "settings" in result.missing

@@ -25,6 +25,20 @@ from supportdesk.checklist.model import ProductSpec
         ("", "При смене клипов на выходе проскакивает один белый кадр."),
         ("", "Accented letters are shown as squares in the crawl."),
         ("", "After midnight the playlist skips the first two items."),
+        # "Not the right one", lateness, slowness, a state no step of the customer's sets.
+        ("", "В эфир выходит не тот клип, который стоит в расписании."),
+        ("", "Титры выезжают с опозданием на полсекунды."),
+        ("", "Программа стала очень медленно открывать расписание."),
+        ("", "NDI-источник виден в списке, но при выборе на выходе чёрное поле."),
+        ("", "Нажимаю Take — слой пустой."),
+        ("", "The playlist does not advance to the next item."),
+        ("", "Ролик в эфире вышел без логотипа."),
+        ("", "Сервер с плеером перезагружается сам по себе."),
+        ("", "The picture on SDI 2 is upside down."),
+        ("", "The commercial breaks start about 2 seconds early."),
+        ("", "Subtitles are displayed with a 1 second offset."),
+        ("", "The station logo blinks on the SDI output."),
+        ("", "Our operators cannot log in after the update."),
     ],
 )
 def test_description_present(products: list[ProductSpec], subject: str, text: str) -> None:
@@ -42,6 +56,13 @@ def test_description_present(products: list[ProductSpec], subject: str, text: st
         ("", "не работает форвард, эфир стоит!!! когда вы ответите???"),
         ("Срочно!!!", "СРОЧНО!!! Помогите!!!"),
         ("", "Здравствуйте. См. вложение."),
+        # A state that the customer's own step sets is an attribute, not a symptom.
+        ("Плейлист", "Делаем так: создаём пустой плейлист, добавляем клипы, нажимаем Старт."),
+        ("Титры", "1. Выбираем белый фон в шаблоне\n2. Ставим титр в эфир"),
+        ("Re: [#7] Звук", "Вместо старого файла положили новый, настройки во вложении."),
+        ("", "We did not change anything in the playlist, the log is attached."),
+        # A how-to question that names a delay it wants.
+        ("Вопрос", "Можно ли вывести логотип с задержкой 5 секунд после начала клипа?"),
         ("", "Добрый день,\nпрошу помочь с настройкой.\n--\nС уважением,\nНаталья\nтел. +7 (3852) 22-33-44"),
         ("", "Выскакивает ошибка, скрин в приложении, что делать?"),
         ("", "Where can I download the latest Forward TS release? We are on 6.1.3."),

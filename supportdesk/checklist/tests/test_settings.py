@@ -24,6 +24,12 @@ def _att(name: str, ctype: str = "application/octet-stream", text: str | None = 
         ("Добрый день, скрин настроек во вложении.", [_att("Снимок.PNG", "image/png")]),
         ("Вот скрин, как у нас настроен звук.", [_att("image001.png", "image/png")]),
         ("Выслал вам архив с настройками.", [_att("nastroyki.rar")]),
+        ("Конфиг во вложении.", [_att("fts.zip", "application/zip")]),
+        ("Скрин FDConfig2 прилагаю.", [_att("image001.png", "image/png")]),
+        ("", [_att("FDConfig2.png", "image/png")]),
+        # Settings written as "key: value" lines that name settings.
+        ("Формат: 1080i50\nGenlock: внешний\nБуфер: 10 кадров", []),
+        ("Output: SDI 1\nFrame rate: 50i", []),
         # A zip the text says holds the settings folder.
         ("Папку с настройками заархивировал, архив во вложении.", [_att("ForwardTS.zip")]),
         ("The settings folder is zipped and attached.", [_att("backup.zip")]),
@@ -55,6 +61,8 @@ def test_settings_present(text: str, attachments: list[AttachmentInfo]) -> None:
         ("В FDConfig2 меняю формат выхода с 1080i50 на 720p50 — не сохраняется.", []),
         ("Звук то громче, то тише. В настройках ничего не меняли.", []),
         ("Настройки FDConfig2 во вложении.", []),  # promised, but nothing attached
+        ("Версия: 6.2.1\nТел.: +7 383 000-00-00", []),  # "key: value" lines that are no settings
+        ("Канал: Первый региональный\nАдрес: Новосибирск", []),
     ],
 )
 def test_settings_absent(text: str, attachments: list[AttachmentInfo]) -> None:

@@ -24,6 +24,28 @@ from supportdesk.checklist.text import normalise
         "When I press Take the layer stays empty.",
         "We stopped the playlist and the output froze.",
         "1. Версия: 6.1.3\n2. Шаги: запускаю эфир, логотип мерцает\n3. Настройки прикладываю",
+        # The trigger as a verbal noun, a second person, an operator's action, an infinitive.
+        "При нажатии на «Стоп» программа зависает.",
+        "После загрузки шаблона титры пропадают с выхода.",
+        "Когда нажимаешь Take, слой остаётся пустым.",
+        "Оператор нажимает «Пауза», и картинка замирает.",
+        "Если открыть окно выходов, плеер вылетает.",
+        "Переключаемся на резервный сервер, и звук отстаёт.",
+        "After loading the template the crawl disappears.",
+        "When the operator presses Take, the output goes black.",
+        "Pressing Stop freezes the player.",
+        "Forward TS не запускается, ярлык нажимаю — ничего не происходит.",
+        "Когда удаляю элемент из очереди, он всё равно выходит в эфир.",
+        "Открываю окно «Табло», нажимаю «Подключить» — и ничего.",
+        # English forms: "we import … and play", an imperative opening a stretch, "try to save".
+        "We import the SRT file and play the clip.",
+        "We have a playlist of 20 clips, press Play and after the first clip it stops.",
+        'When I try to save a template, the program shows "Access denied".',
+        'They enter the password and get "Invalid user".',
+        # One action per sentence, in order.
+        "Открываем выпуск. Потом выделяем сюжеты. Жмём «Отправить».",
+        "Заходим в меню Файл. Выбираем Экспорт. Указываем папку.",
+        "Go to Settings, then double-click the output and tick Genlock.",
         # Items written inline, after a heading.
         "Шаги: 1) открываю плейлист; 2) выделяю клип; 3) нажимаю Удалить.",
         "Шаги такие: 1. Запускаю плеер. 2. Открываю окно выходов. 3. Выбираю NDI.",
@@ -39,8 +61,7 @@ def test_steps_present(text: str) -> None:
     [
         # A list of symptoms is not steps.
         "У нас проблемы:\n- пропадает звук на втором канале\n- картинка дёргается\n- логотип исчезает",
-        # One action only.
-        "Forward TS не запускается, ярлык нажимаю — ничего не происходит.",
+        # One action only, and nothing going wrong after it.
         "Шаги: запускаю эфир и жду.",
         # Numbered answers to our questions.
         "1. Версия: 6.1.3\n2. Шаги: не знаю, бывает само\n3. Настройки прикладываю",
@@ -50,6 +71,12 @@ def test_steps_present(text: str) -> None:
         "Программа закрывается ночью, эфир чёрный, пока дежурный не перезапустит.",
         # A symptom, not an action of the customer's.
         "After updating from 5.9 to 6.2.1 the trigger stopped working: the break does not start.",
+        # What was done to fix it, one sentence each.
+        "Перезагрузили сервер. Переустановили драйвер. Не помогло.",
+        "Переход между клипами с чёрной вспышкой.",
+        # The program starting is when it happens, not what the customer does.
+        "После запуска совпадает, за сутки уходит на 2 секунды вперёд.",
+        "The playout crashes every night at 3 am.",
         # An upgrade told as background.
         "Установили 6.2.1, и превью в плейлисте стали чёрными.",
         # A heading without actions.

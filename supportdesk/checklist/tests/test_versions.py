@@ -30,6 +30,13 @@ from supportdesk.checklist.versions import find_mentions, find_version
         ("SLS 3.0.2. Табло не обновляется", "3.0.2", "SLS"),
         ("SL NEWS 4.0.3: экспорт в суфлёр", "4.0.3", "SL NEWS"),
         ("Forward Titling 2.1 не видит шрифты", "2.1", "Forward Titling"),
+        # The version an upgrade of the named product ends at.
+        ("После установки обновления Forward TS до 6.2.1 пропал звук", "6.2.1", "Forward TS"),
+        ("We updated Forward TS to 6.2.1 yesterday", "6.2.1", "Forward TS"),
+        ("перешли с Forward TS 5.9 на 6.2.1", "6.2.1", "Forward TS"),
+        # Third-party programs' versions next to ours.
+        ("У нас vMix версии 26.0 и Forward TS 6.2", "6.2", "Forward TS"),
+        ("Драйвер DeckLink 12.8, версия FDOnAir 3.4", "3.4", "FDOnAir"),
     ],
 )
 def test_our_version_is_found(products: list[ProductSpec], text: str, version: str, product: str | None) -> None:
@@ -56,6 +63,11 @@ def test_our_version_is_found(products: list[ProductSpec], text: str, version: s
         "FD422 s/n 0042113",  # a board model is a product, not a version
         '<?xml version="1.0"?>',
         "в 14.30 пропал звук",  # a time
+        "Forward TS до 10.05 работал нормально",  # "до" a date, not an upgrade
+        "vMix версии 27.0.0.49 вместо FDOnAir",
+        "Обновили Windows до 22H2 и Java до 8.0.401",
+        "обновили с Windows 7.1 на 10.2",
+        "Для доступа TeamViewer версии 15.2",
     ],
 )
 def test_things_that_are_not_our_version(products: list[ProductSpec], text: str) -> None:

@@ -17,12 +17,13 @@ EXPORT = {
     "oshibka-5.md": '---\ntitle: "Ошибка #5 при запуске"\nkind: guide\nproduct: Forward TS\nlanguage: ru\n---\n'
                     "Переустановите драйвер.\n",
     "fd-on-air.md": "---\ntitle: 'Плей-лист: пауза'\nkind: Quick guide\nproduct: FD On Air\n---\nНажмите F5.\n",
-    "titling.md": "---\ntitle: Титры мерцают\nkind: faq\nproduct: Forward Titling\n---\nВключите фильтр.\n",
+    "titling.md": "---\ntitle: Титры мерцают\nkind: faq\nproduct: Форвард ТТ\n---\nВключите фильтр.\n",
     "by-key.md": "---\ntitle: Ключ\nproduct: forward-t\n---\nТекст.\n",
     "for-all.md": "---\ntitle: Formats\nkind: manual\nproduct: all\nlanguage: en\n"
                   "url: https://softlab.tv/en/docs/formats/\n---\nThe formats.\n",
     "no-product.md": "---\ntitle: Форум\nkind: thread\nurl: https://forum.softlab.tv/viewtopic.php?t=1\n---\n",
-    "sl-news.md": "---\ntitle: Рандаун SL NEWS\nkind: faq\nproduct: SL NEWS\n---\nПроверьте связь.\n",
+    "sl-news.md": "---\ntitle: Рандаун SL NEWS\nkind: faq\nproduct: SLNews\n---\nПроверьте связь.\n",
+    "unknown.md": "---\ntitle: Аврора\nkind: faq\nproduct: Aurora Player\n---\nНе наш продукт.\n",
     "extras.md": "\ufeff---\ntitle: С тегами\nkind: poem\nstate: maybe\nauthor: Иван\ntags: [a, b]\n"
                  "url: ftp://x.test/a\n---\nТекст.\n",
     "two-products.md": "---\ntitle: Две\nproduct: [fdonair, forward-ts]\n---\nТекст.\n",
@@ -46,7 +47,7 @@ class KbImportTests(BaseTestCase):
     def test_a_vendor_export_imports_every_usable_file_and_reports_the_rest(self) -> None:
         out, err, ok = self.run_import(EXPORT)
         assert not ok  # two files had no usable article: the exit status says so
-        assert "9 created, 0 updated, 2 failed" in out
+        assert "10 created, 0 updated, 2 failed" in out
         assert "no-title.md: not imported: title is missing" in err
         assert "bad-yaml.md: not imported: front matter is not valid YAML" in err
         article = Article.objects.get(slug="oshibka-5")
@@ -65,9 +66,10 @@ class KbImportTests(BaseTestCase):
 
     def test_what_is_left_out_is_reported_per_file(self) -> None:
         out, _err, _ok = self.run_import(EXPORT)
-        assert "sl-news.md: unknown product 'SL NEWS': imported without a product" in out
-        news = Article.objects.get(slug="sl-news")
-        assert news.product is None and news.state == Article.State.PUBLISHED
+        assert "unknown.md: unknown product 'Aurora Player': imported without a product" in out
+        unknown = Article.objects.get(slug="unknown")
+        assert unknown.product is None and unknown.state == Article.State.PUBLISHED
+        assert Article.objects.get(slug="sl-news").product == self.products["sl-news"]
         assert "extras.md: ignored keys: author, tags" in out
         assert "extras.md: unknown kind 'poem': imported as faq" in out
         assert "extras.md: unknown state 'maybe': imported as a draft" in out
@@ -80,10 +82,10 @@ class KbImportTests(BaseTestCase):
     def test_a_clean_export_exits_successfully_and_updates_on_the_second_run(self) -> None:
         clean = {name: text for name, text in EXPORT.items() if name not in {"no-title.md", "bad-yaml.md"}}
         out, err, ok = self.run_import(clean)
-        assert ok and err == "" and "9 created, 0 updated, 0 failed" in out
+        assert ok and err == "" and "10 created, 0 updated, 0 failed" in out
         out, _err, ok = self.run_import(clean)
-        assert ok and "0 created, 9 updated, 0 failed" in out
-        assert Article.objects.count() == 9
+        assert ok and "0 created, 10 updated, 0 failed" in out
+        assert Article.objects.count() == 10
 
     def test_front_matter_is_yaml(self) -> None:
         meta, body = parse_front_matter('---\ntitle: "Ошибка #5"\nTags: [a]\n---\n\nТекст #1\n')
@@ -100,5 +102,6 @@ class KbImportTests(BaseTestCase):
     def test_product_names_cover_keys_names_and_aliases(self) -> None:
         names = product_names(get_policy())
         assert names["forwardts"] == "forward-ts" and names["fts"] == "forward-ts"
-        assert names["forwardtitling"] == "forward-tt" and names["fdonair"] == "fdonair"
+        assert names["forwardtitling"] == "forward-titling" and names["fdonair"] == "fdonair"
+        assert names["форвардтт"] == "forward-tt"
         assert names["форвардт"] == "forward-t"

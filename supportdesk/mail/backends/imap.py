@@ -12,12 +12,14 @@ from __future__ import annotations
 import logging
 import os
 import re
+import ssl
 from collections.abc import Iterator
 from types import TracebackType
 
 from imap_tools import BaseMailBox, MailBox, MailBoxUnencrypted
 
-from supportdesk.mail.models import Mailbox
+from supportdesk.lib.tls import TlsConfigError, tls_client_context, tls_failure_text
+from supportdesk.mail.models import PASSWORD_ENV_PATTERN, PASSWORD_ENV_PREFIX, Mailbox
 
 log = logging.getLogger(__name__)
 _FETCH_UID = re.compile(rb"UID (\d+)")
@@ -32,6 +34,10 @@ def mailbox_password(mailbox: Mailbox) -> str:
     """The password from the environment variable the mailbox names (never stored in the DB)."""
     if not mailbox.password_env:
         raise ImapConfigError(f"mailbox {mailbox.name}: no password variable configured")
+    if not re.fullmatch(PASSWORD_ENV_PATTERN, mailbox.password_env):
+        # Checked again here: a row written around the form's validation must not read any variable.
+        raise ImapConfigError(f"mailbox {mailbox.name}: the password variable must be named "
+                              f"{PASSWORD_ENV_PREFIX}..., not {mailbox.password_env}")
     value = os.environ.get(mailbox.password_env)
     if value is None:
         raise ImapConfigError(f"mailbox {mailbox.name}: environment variable {mailbox.password_env} is not set")
@@ -53,12 +59,25 @@ class ImapSource:
     def connect(self) -> BaseMailBox:
         if self._client is None:
             mb = self.mailbox
-            cls = MailBox if mb.use_ssl else MailBoxUnencrypted
-            port = mb.port or (993 if mb.use_ssl else 143)
-            client = cls(mb.host, port, timeout=self.timeout)  # type: ignore[call-arg]
+            client = self._open_tls() if mb.use_ssl else MailBoxUnencrypted(mb.host, mb.port or 143,
+                                                                             timeout=self.timeout)
             client.login(mb.username, mailbox_password(mb), initial_folder=mb.folder or "INBOX")
             self._client = client
         return self._client
+
+    def _open_tls(self) -> MailBox:
+        """IMAP over SSL, the server's certificate verified (system CA store or the mailbox's CA file)."""
+        mb = self.mailbox
+        port = mb.port or 993
+        try:
+            context = tls_client_context(ca_file=mb.ca_file)
+        except TlsConfigError as exc:
+            raise ImapConfigError(f"mailbox {mb.name}: {exc}") from exc
+        try:
+            return MailBox(mb.host, port, timeout=self.timeout, ssl_context=context)
+        except ssl.SSLError as exc:
+            text = tls_failure_text(exc, server=f"{mb.host}:{port}", setting="the mailbox's CA file")
+            raise ImapConfigError(f"mailbox {mb.name}: {text}") from exc
 
     def close(self) -> None:
         client, self._client = self._client, None

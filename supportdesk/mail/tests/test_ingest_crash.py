@@ -24,7 +24,7 @@ pytestmark = pytest.mark.skipif(not dovecot_available(), reason="dovecot missing
 ROOT = Path(__file__).resolve().parents[3]
 MESSAGES = 500
 KILLS = 5
-USER, PASSWORD, PASSWORD_ENV = "support", "crash-secret", "SD_CRASH_IMAP_PASSWORD"
+USER, PASSWORD, PASSWORD_ENV = "support", "crash-secret", "SUPPORTDESK_IMAP_CRASH_PASSWORD"
 
 
 @pytest.fixture

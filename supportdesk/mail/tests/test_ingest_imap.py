@@ -20,7 +20,7 @@ from supportdesk.testing.servers import DovecotServer, dovecot_available
 from supportdesk.tickets.models import Message
 
 pytestmark = pytest.mark.skipif(not dovecot_available(), reason="dovecot missing or not root")
-USER, PASSWORD, PASSWORD_ENV = "support", "imap-secret", "SD_TEST_IMAP_PASSWORD"
+USER, PASSWORD, PASSWORD_ENV = "support", "imap-secret", "SUPPORTDESK_IMAP_TEST_PASSWORD"
 
 
 class ImapIntakeTests(BaseTestCase):

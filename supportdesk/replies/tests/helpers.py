@@ -8,7 +8,7 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 
-from django.test import override_settings
+from django.test import TestCase, override_settings
 
 from supportdesk.testing.servers import SmtpSink
 
@@ -55,3 +55,13 @@ def html_part(msg: EmailMessage) -> str:
 
 def smtp_to(sink: SmtpSink) -> override_settings:
     return override_settings(SMTP_HOST=sink.host, SMTP_PORT=sink.port, SMTP_TIMEOUT=5)
+
+
+def start_sink(test: TestCase) -> SmtpSink:
+    """A real SMTP server for one test, with the outbox pointed at it; both undone after."""
+    sink = SmtpSink().start()
+    test.addCleanup(sink.stop)
+    smtp = smtp_to(sink)
+    smtp.enable()
+    test.addCleanup(smtp.disable)
+    return sink

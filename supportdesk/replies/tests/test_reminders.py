@@ -13,8 +13,15 @@ from supportdesk.jobs import JOBS
 from supportdesk.outbox.models import OutgoingMail
 from supportdesk.replies.reminders import reminders_run
 from supportdesk.replies.services import ticket_ask_for_information
-from supportdesk.replies.tests.helpers import parsed, text_part
-from supportdesk.replies.timefmt import format_moment, hours_in_zone, zone_label
+from supportdesk.replies.tests.helpers import html_part, parsed, text_part
+from supportdesk.replies.timefmt import (
+    format_day,
+    format_moment,
+    hours_in_zone,
+    moment_text,
+    on_day,
+    zone_label,
+)
 from supportdesk.test import BaseTestCase, office_time
 from supportdesk.tickets.models import Status
 
@@ -36,7 +43,7 @@ class ReminderTests(BaseTestCase):
         msg = parsed(bytes(reminder.raw))
         assert msg["Auto-Submitted"] == "auto-generated" and reminder.is_automatic
         assert f"[#{self.ticket.pk}]" in msg["Subject"]
-        assert "вторник, 26 мая 2026, 11:00 по времени Новосибирска" in text_part(msg)
+        assert "мы закроем обращение во вторник, 26 мая 2026, в 11:00 по времени Новосибирска" in text_part(msg)
         self.ticket.refresh_from_db()
         assert self.ticket.status == Status.WAITING_CUSTOMER and self.ticket.reminder_sent_at is not None
 
@@ -45,8 +52,12 @@ class ReminderTests(BaseTestCase):
         assert reminders_run(now=office_time(2026, 5, 26, 11, 1)).closed == 0
         self.ticket.refresh_from_db()
         assert self.ticket.status == Status.CLOSED
-        closing = OutgoingMail.objects.get(kind="auto_close")
-        assert "закрыли" in text_part(parsed(bytes(closing.raw)))
+        closing = parsed(bytes(OutgoingMail.objects.get(kind="auto_close").raw))
+        assert "закрыли" in text_part(closing)
+        # Real markup, not plain text in a pre-wrap block, and a signature that is not empty.
+        html = html_part(closing)
+        assert "pre-wrap" not in html and "<p>Здравствуйте, Иван Иванов!</p>" in html
+        assert '<a href="tel:+73833630462">' in html and "Техническая поддержка СофтЛаб" in html
 
     def test_an_answer_stops_the_reminders(self):
         from supportdesk.tickets.services import ticket_add_message
@@ -82,6 +93,30 @@ class TimeFormatTests(SimpleTestCase):
         assert format_moment(moment, "Asia/Novosibirsk", "en") == \
             "Wednesday, 5 November 2025, 09:45 Novosibirsk time (UTC+7)"
         assert zone_label("Etc/GMT-5", "ru", moment) == "по времени UTC+5"
+
+    def test_weekdays_in_the_genitive_after_do_and_ne_pozdnee(self):
+        week = [office_time(2026, 12, d).date() for d in range(7, 14)]  # Monday 7 .. Sunday 13 December
+        assert [format_day(d, "ru", "gen").split(",")[0] for d in week] == [
+            "понедельника", "вторника", "среды", "четверга", "пятницы", "субботы", "воскресенья"]
+        assert format_day(week[3], "ru", "gen") == "четверга, 10 декабря 2026"
+
+    def test_weekdays_in_the_accusative_after_v_and_vo(self):
+        week = [office_time(2026, 12, d).date() for d in range(7, 14)]
+        assert [on_day(d, "ru") for d in week] == [
+            "в понедельник, 7 декабря 2026", "во вторник, 8 декабря 2026", "в среду, 9 декабря 2026",
+            "в четверг, 10 декабря 2026", "в пятницу, 11 декабря 2026", "в субботу, 12 декабря 2026",
+            "в воскресенье, 13 декабря 2026"]
+        assert on_day(week[2], "en") == "on Wednesday, 9 December 2026"
+
+    def test_a_moment_in_every_form(self):
+        moment = office_time(2025, 11, 5, 9, 45)
+        ru = moment_text(moment, "Europe/Moscow", "ru")
+        assert str(ru) == ru.nom == "среда, 5 ноября 2025, 05:45 по времени Москвы (UTC+3)"
+        assert ru.gen == "среды, 5 ноября 2025, 05:45 по времени Москвы (UTC+3)"
+        assert ru.on == "в среду, 5 ноября 2025, в 05:45 по времени Москвы (UTC+3)"
+        en = moment_text(moment, "Asia/Novosibirsk", "en")
+        assert en.gen == en.nom == "Wednesday, 5 November 2025, 09:45 Novosibirsk time (UTC+7)"
+        assert en.on == "on Wednesday, 5 November 2025, at 09:45 Novosibirsk time (UTC+7)"
 
     def test_hours_are_converted_and_grouped(self):
         hours = {i: (time(9), time(18)) for i in range(5)} | {5: None, 6: None}

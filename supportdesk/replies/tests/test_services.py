@@ -64,6 +64,9 @@ class ReplyTests(BaseTestCase):
         text = text_part(msg)
         assert text.startswith("Проверьте, пожалуйста, драйвер.")
         assert "> Титры не выводятся на SDI 2." in text and "Алиса" in text
+        # the quoted message's attribution: "В <weekday, accusative>, …, в HH:MM …, <who> пишет:"
+        assert "\nВо вторник, 12 мая 2026, в 10:00 по времени Новосибирска (UTC+7), " in text
+        assert "Во вторник, 12 мая 2026, в 10:00" in html_part(msg)
         assert "<blockquote" in html_part(msg)
         assert [p.get_filename() for p in msg.iter_attachments()] == ["howto.txt"]
 
@@ -163,6 +166,29 @@ class ChecklistWiringTests(BaseTestCase):
         assert ticket.checklist["settings"]["present"]
 
 
+    def test_a_licence_question_is_not_asked_for_steps_or_settings(self):
+        ticket = self.make_ticket(subject="Лицензия", body="Сколько стоит лицензия Forward TS на второй канал?")
+        ticket = receive(ticket, ticket.messages.get())
+        assert ticket.checklist["steps"]["present"] and ticket.checklist["settings"]["present"]
+        assert "лицензия" in ticket.checklist["steps"]["evidence"]
+        text = ticket_missing_items_text(ticket=ticket)
+        assert "Пошаговое описание" not in text and "Настройки программ" not in text
+        assert "Версия установленного ПО" in text
+
+    def test_a_colleague_s_forwarded_report_fills_the_steps_and_our_quoted_reply_does_not(self):
+        body = ("Пересылаю от дежурного.\n\n-------- Пересылаемое сообщение --------\n"
+                "От: Дежурный <duty@tv-sibir.ru>\nТема: ночь\n\n"
+                "Остановил плейлист, заменил клип в папке, запустил плейлист снова.\n\n"
+                "-------- Исходное сообщение --------\nОт: Поддержка <forward@softlab.tv>\n\n"
+                "Forward TS 6.2.1: установите обновление.\n")
+        ticket = self.make_ticket(subject="Fwd: ночь", body=body)
+        message = ticket.messages.get()
+        Message.objects.filter(pk=message.pk).update(quoted_start=body.index("-------- Пересылаемое"))
+        ticket = receive(ticket, Message.objects.get(pk=message.pk))
+        assert ticket.checklist["steps"]["present"] and ticket.checklist["steps"]["source"] == "auto"
+        assert ticket.checklist["version"]["present"] is False and ticket.reported_version == ""
+
+
 class AcknowledgmentVariantTests(BaseTestCase):
     def _ack(self, ticket, **kwargs):
         receive(ticket, ticket.messages.filter(kind=Message.Kind.INCOMING).first(), new=True, **kwargs)
@@ -181,10 +207,28 @@ class AcknowledgmentVariantTests(BaseTestCase):
         assert "Your request has been registered as number" in text
         assert "outside our working hours" in text
         # Monday 11 May 2026 is a day off: we open on Tuesday 12 May.
-        assert "Tuesday, 12 May 2026, 09:00 Novosibirsk time (UTC+7)" in text
-        assert "Tuesday, 12 May 2026, 05:00 Moscow time (UTC+3)" in text
+        assert "We open on Tuesday, 12 May 2026, at 09:00 Novosibirsk time (UTC+7)" in text
+        assert "which is on Tuesday, 12 May 2026, at 05:00 Moscow time (UTC+3) for you" in text
         assert "6.3.0" in text and "https://www.softlab.tv/dl/fts630" in text and "free" in text
         assert "spam folder" in text
+
+    def test_russian_dates_take_the_case_their_sentence_needs(self):
+        self.customer.timezone = "Europe/Moscow"
+        self.customer.save()
+        ticket = self.make_ticket(body="Не выводятся титры на SDI.", at=office_time(2026, 5, 8, 22, 30))  # Friday night
+        mail = self._ack(ticket)
+        text = " ".join(text_part(parsed(bytes(mail.raw))).split())
+        html = " ".join(html_part(parsed(bytes(mail.raw))).split())
+        # accusative after "в", with "во" before "вторник"; the time with "в" too
+        assert ("Мы откроемся во вторник, 12 мая 2026, в 09:00 по времени Новосибирска (UTC+7) — у вас это будет "
+                "во вторник, 12 мая 2026, в 05:00 по времени Москвы (UTC+3).") in text
+        assert "Мы откроемся <strong>во вторник, 12 мая 2026, в 09:00" in html
+        # genitive after "не позднее" and "до"
+        assert "придёт не позднее среды, 13 мая 2026, 18:00 по времени Новосибирска (UTC+7)" in text
+        assert "(у вас это не позднее среды, 13 мая 2026, 14:00 по времени Москвы (UTC+3))" in text
+        assert "Постараемся ответить раньше — до вторника, 12 мая 2026, 18:00 по времени Новосибирска" in text
+        assert "(у вас это до вторника, 12 мая 2026, 14:00 по времени Москвы (UTC+3))" in text
+        assert "вторник, 12 мая" not in text.replace("во вторник, 12 мая", "")
 
     def test_the_acknowledgment_answers_the_request_in_its_own_thread(self):
         # RFC 5322 §3.6.4: In-Reply-To is the request, References its chain plus the request.
@@ -255,13 +299,17 @@ class AcknowledgmentVariantTests(BaseTestCase):
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp) / "replies" / "mail" / "ru"
             folder.mkdir(parents=True)
-            (folder / "ack.txt").write_text("Заявка {{ number }} принята. Ответим до {{ limit.office }}.")
+            (folder / "ack.txt").write_text("Заявка {{ number }} принята. Ответим до {{ limit.office.gen }}, "
+                                            "это {{ limit.office }}.")
             templates = [{**settings.TEMPLATES[0], "DIRS": [tmp, *settings.TEMPLATES[0]["DIRS"]]}]
             with override_settings(TEMPLATES=templates):
                 ticket = self.make_ticket(at=office_time(2026, 5, 12, 10))
                 mail = self._ack(ticket)
         text = text_part(parsed(bytes(mail.raw)))
-        assert text.startswith(f"Заявка {ticket.pk} принята. Ответим до четверг, 14 мая 2026, 10:00")
+        # The forms a sentence needs are there for an administrator's template too; printed as is, a
+        # moment is the nominative (templates written before the forms keep working).
+        assert text.startswith(f"Заявка {ticket.pk} принята. Ответим до четверга, 14 мая 2026, 10:00")
+        assert "это четверг, 14 мая 2026, 10:00" in text
         assert "<ol>" in html_part(parsed(bytes(mail.raw))) or "Пошаговое" in html_part(parsed(bytes(mail.raw)))
 
     def test_best_articles_are_suggested_in_the_acknowledgment(self):

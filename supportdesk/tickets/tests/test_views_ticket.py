@@ -16,7 +16,8 @@ class TicketPageTests(BaseTestCase):
         self.ticket = self.make_ticket(at=office_time(2026, 3, 2, 10))
 
     def url(self, name: str, pk: int | None = None) -> str:
-        return reverse(f"tickets:{name}", args=[pk or self.ticket.pk])
+        # the page's writing forms (reply, note, ask) post to the replies app
+        return reverse(name if ":" in name else f"tickets:{name}", args=[pk or self.ticket.pk])
 
     def test_page_shows_conversation_folded_quotes_events_and_customer_card(self):
         text = "Новый текст\n\n> старое письмо\n> ещё"
@@ -33,7 +34,8 @@ class TicketPageTests(BaseTestCase):
         assert 'id="check-description"' in body
 
     def test_every_action_is_post_only(self):
-        for name in ("status", "assign", "take", "product", "merge", "checklist", "wait_release", "note"):
+        for name in ("status", "assign", "take", "product", "merge", "checklist", "reopen", "contacts",
+                     "replies:wait_release", "replies:note", "replies:reply", "replies:ask"):
             assert self.client.get(self.url(name)).status_code == 405, name
 
     def test_solve_close_and_illegal_transition_is_a_message_not_a_500(self):
@@ -55,7 +57,7 @@ class TicketPageTests(BaseTestCase):
         product = Product.objects.order_by("pk").first()
         release = Release.objects.create(product=product, version="9.9", status=Release.Status.PLANNED)
         self.client.post(self.url("product"), {"product": product.pk, "version": "9.8"})
-        self.client.post(self.url("wait_release"), {"release": release.pk})
+        self.client.post(self.url("replies:wait_release"), {"release": release.pk})
         self.client.post(self.url("assign"), {"assignee": self.sam.pk})
         self.client.post(self.url("checklist"), {"item": "steps", "present": "1"})
         t = Ticket.objects.get(pk=self.ticket.pk)
@@ -69,9 +71,9 @@ class TicketPageTests(BaseTestCase):
         assert "9.9" in body
 
     def test_note_reply_and_ask_go_through_the_reply_services(self):
-        self.client.post(self.url("note"), {"text": "внутренняя заметка"})
+        self.client.post(self.url("replies:note"), {"text": "внутренняя заметка"})
         assert self.ticket.messages.filter(kind=Message.Kind.NOTE, body_text="внутренняя заметка").exists()
-        self.client.post(self.url("ask"), {"text": "Пришлите, пожалуйста, версию."})
+        self.client.post(self.url("replies:ask"), {"text": "Пришлите, пожалуйста, версию."})
         t = Ticket.objects.get(pk=self.ticket.pk)
         assert t.status == Status.WAITING_CUSTOMER and t.reply_due_at is None
         assert t.messages.filter(kind=Message.Kind.OUTGOING, body_text__contains="Пришлите").exists()

@@ -118,7 +118,7 @@ class WaitForReleaseTests(BaseTestCase):
     def test_customer_is_told_which_release_and_when_in_their_language(self):
         ticket = self.make_ticket()
         self.client.login(username="alice", password=PASSWORD)
-        self.client.post(reverse("tickets:wait_release", args=[ticket.pk]), {"release": self.release.pk})
+        self.client.post(reverse("replies:wait_release", args=[ticket.pk]), {"release": self.release.pk})
         ticket.refresh_from_db()
         assert ticket.status == Status.WAITING_RELEASE and ticket.waiting_release == self.release
         english = self.make_ticket(subject="No titles")
@@ -156,7 +156,7 @@ class PhoneOnlyTicketTests(BaseTestCase):
         self.client.login(username="alice", password=PASSWORD)
 
     def test_reply_error_is_translated_next_to_the_box_and_the_text_is_kept(self):
-        response = self.client.post(reverse("tickets:reply", args=[self.ticket.pk]),
+        response = self.client.post(reverse("replies:reply", args=[self.ticket.pk]),
                                     {"text": "Добрый день! Пришлите, пожалуйста, версию."})
         assert response.status_code == 200
         page = response.content.decode()

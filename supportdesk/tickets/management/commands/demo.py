@@ -19,6 +19,7 @@ from supportdesk.catalog.models import Release
 from supportdesk.catalog.services import catalog_sync_from_policy
 from supportdesk.customers.services import customer_add_phone
 from supportdesk.kb.models import Article
+from supportdesk.mail.ingest import ingest_raw
 from supportdesk.policy import get_policy
 from supportdesk.tickets import services
 from supportdesk.tickets.models import Message, Status, Ticket
@@ -115,8 +116,6 @@ class Command(BaseCommand):
 
     def _tickets(self) -> None:
         """Demo requests arrive through the real e-mail intake: checklist, acknowledgment, threading."""
-        from supportdesk.mail.ingest import ingest_raw
-
         now = timezone.now()
         for index, (address, name, phone, offset, subject, body, hours_ago) in enumerate(TICKETS):
             sent = (now - timedelta(hours=hours_ago)).astimezone(dt_timezone(timedelta(minutes=offset)))

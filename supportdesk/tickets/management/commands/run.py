@@ -8,6 +8,8 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from supportdesk.jobs import run_loop
+
 
 class Command(BaseCommand):
     help = "Migrate, load the demo data once, start the background loop and serve the web UI."
@@ -18,12 +20,15 @@ class Command(BaseCommand):
         parser.add_argument("--no-loop", action="store_true", help="do not run the background jobs loop")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        from supportdesk.policy.public_url import public_base_url, serve_at, url_for_addrport
+
+        # Links in mail point here unless a public URL is configured.
+        serve_at(url_for_addrport(opts["addrport"]))
         call_command("migrate", interactive=False, verbosity=0)
         if not opts["no_demo"]:
             call_command("demo", if_empty=True)
         if not opts["no_loop"]:
-            from supportdesk.jobs import run_loop
-
             threading.Thread(target=run_loop, kwargs={"interval": 1.0}, daemon=True, name="jobs").start()
         self.stdout.write(f"SupportDesk: http://{opts['addrport']}/  (agents: http://{opts['addrport']}/agent/)")
+        self.stdout.write(f"Links in mail: {public_base_url()}/")
         call_command("runserver", opts["addrport"], use_reloader=False, insecure_serving=True)

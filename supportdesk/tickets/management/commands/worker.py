@@ -6,6 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from supportdesk.jobs import run_jobs_once, run_loop
+
 
 class Command(BaseCommand):
     help = "Run the periodic jobs (outbox, SLA watcher, mailboxes, reminders) in a loop, without Celery."
@@ -15,8 +17,6 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=1.0, help="loop tick in seconds")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        from supportdesk.jobs import run_jobs_once, run_loop
-
         if opts["loop"]:
             run_loop(interval=opts["interval"])
         else:

@@ -1,0 +1,257 @@
+"""Recompute the stored reply due times after the calendar or the SLA policy changes.
+
+Due times live on the ticket (the queue orders by them), so they go stale when an administrator
+edits the policy (hours, zone, SLA targets) or the calendar data (a decree, an override day).
+
+How a change is applied:
+- automatically: the escalation watcher calls ``sla_sync_calendar`` on every tick; it reads the
+  policy and calendar files from disk, and when their fingerprint differs from the one the stored
+  due times were computed with, it reloads them in this process and recomputes every open ticket;
+- by hand: ``supportdesk sla recompute`` (for instance right after editing a file, without
+  waiting for the next tick). Web processes read the policy at start-up: restart them too.
+
+Warnings and breaches already marked: a mark stays when the recomputed target (or limit) is
+still reached, so nobody is notified twice for the same clock; it is cleared when the new
+target (or limit) lies in the future, so the queue badge and the watcher follow the new rules
+and the agents are told again when the real target comes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import holidays
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from supportdesk.calendar import BusinessCalendar
+from supportdesk.calendar.production import DEFAULT_DATA_FILE, CalendarData, load_calendar_data
+from supportdesk.escalation.models import CalendarStamp
+from supportdesk.policy import Policy, get_policy, reload_policy
+from supportdesk.policy.loader import load_policy
+from supportdesk.tickets.clocks import calendar_for, reset_office_calendar
+from supportdesk.tickets.models import OPEN_STATUSES, Ticket
+
+log = logging.getLogger(__name__)
+
+STAMP_KEY = "reply_due_times"
+DEFAULT_BATCH_SIZE = 5000
+_TOLERANCE = 5e-6
+
+
+def calendar_fingerprint(policy: Policy, data: CalendarData) -> str:
+    """A digest of everything a due time depends on: zone, hours, SLA spans, calendar data."""
+    hours = {str(wd): [h.isoformat() for h in span] if span else None for wd, span in policy.office.hours.items()}
+    years = {
+        str(year): [
+            y.decree,
+            sorted(d.isoformat() for d in y.working_weekend_days),
+            sorted(d.isoformat() for d in y.extra_days_off),
+            sorted(d.isoformat() for d in y.shortened_days),
+        ]
+        for year, y in data.years.items()
+    }
+    overrides = {
+        day.isoformat(): [o.kind, [h.isoformat() for h in o.hours] if o.hours else None]
+        for day, o in data.overrides.items()
+    }
+    doc = {
+        "zone": policy.office.timezone,
+        "hours": hours,
+        "sla": [policy.sla.business_day_hours, policy.sla.reply_target_seconds, policy.sla.reply_limit_seconds],
+        "verified": sorted(data.verified_years),
+        "years": years,
+        "overrides": overrides,
+        # The package supplies the holidays of every year: an upgrade may change answers.
+        "holidays": holidays.__version__,
+    }
+    return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+
+
+def loaded_fingerprint() -> str:
+    """The fingerprint of the rules this process computes with now."""
+    policy = get_policy()
+    return calendar_fingerprint(policy, calendar_for(policy).production.data)
+
+
+def disk_fingerprint() -> str:
+    """The fingerprint of the policy and calendar files as they are on disk now."""
+    policy = load_policy(settings.SUPPORTDESK_POLICY_FILE or None)
+    data = load_calendar_data([DEFAULT_DATA_FILE, *([policy.calendar.data_file] if policy.calendar.data_file else [])])
+    return calendar_fingerprint(policy, data)
+
+
+# A row read for recomputing: (pk, reply_pending_since exactly as the database holds it, then
+# pending, target and due as epoch seconds). Reading epoch seconds rather than datetimes keeps
+# the database driver's datetime parsing, three values a row, out of the loop: it cost more
+# than the calendar arithmetic itself.
+Row = tuple[int, object, float, "float | None", "float | None"]
+
+
+def _where() -> str:
+    # SQLite: "+status" keeps the planner on the primary key rather than the queue index.
+    status = "+status" if connection.vendor == "sqlite" else "status"
+    return f"{status} IN ({', '.join(['%s'] * len(OPEN_STATUSES))}) AND reply_pending_since IS NOT NULL"
+
+
+def _select_sql() -> str:
+    """The running clocks with lo <= id < hi.
+
+    Batches are windows of ids rather than "id > last LIMIT n": a window is cheap whatever plan
+    the database picks, even with the stale statistics a bulk load leaves behind.
+    """
+    table = connection.ops.quote_name(Ticket._meta.db_table)
+    if connection.vendor == "postgresql":
+        columns = ("id, reply_pending_since::text, EXTRACT(EPOCH FROM reply_pending_since)::float8, "
+                   "EXTRACT(EPOCH FROM reply_target_at)::float8, EXTRACT(EPOCH FROM reply_due_at)::float8")
+    elif connection.vendor == "sqlite":
+        # Naive UTC text "YYYY-MM-DD HH:MM:SS[.ffffff]": whole seconds, plus the fraction if any.
+        # The seconds come from the text without its fraction: SQLite keeps milliseconds
+        # internally and would round 59.9996 up to the next second.
+        epoch = "(CAST(strftime('%%s', substr({0}, 1, 19)) AS INTEGER) + CAST(substr({0}, 20) AS REAL))"
+        columns = ", ".join(["id", "CAST(reply_pending_since AS TEXT)",
+                             *(epoch.format(c) for c in ("reply_pending_since", "reply_target_at", "reply_due_at"))])
+    else:
+        raise NotImplementedError(f"SupportDesk runs on SQLite or PostgreSQL, not {connection.vendor}")
+    sql = "SELECT %s FROM %s WHERE %s AND id >= %%s AND id < %%s ORDER BY id"
+    return sql % (columns, table, _where())
+
+
+def _id_range() -> tuple[int, int]:
+    table = connection.ops.quote_name(Ticket._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MIN(id), MAX(id) FROM {table} WHERE {_where()}", [*OPEN_STATUSES])  # noqa: S608
+        low, high = cursor.fetchone()
+    return (int(low), int(high)) if low is not None else (1, 0)
+
+
+def _read_batch(low: int, high: int) -> list[Row]:
+    """Running clocks with low <= id < high, as (pk, pending as stored, pending, target, due)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_select_sql(), [*OPEN_STATUSES, low, high])
+        return [tuple(row) for row in cursor.fetchall()]  # type: ignore[misc]
+
+
+def _same_instant(old: float | None, new: float) -> bool:
+    # Stored instants have microseconds; the databases and Python may round the last one apart.
+    return old is not None and abs(old - new) < _TOLERANCE
+
+
+# Each write is guarded so that a clock stopped or restarted meanwhile (the pending instant no
+# longer matches) is left alone, and decides the warning/breach marks inside the statement (CASE
+# against now), so a mark the watcher sets between our read and our write is never lost.
+# Only the table name is interpolated; every value is a bound parameter.
+
+def _postgresql_write(table: str) -> str:
+    # Four arrays rather than a VALUES list: one statement of constant size, whatever the batch.
+    return (
+        f"UPDATE {table} AS t SET reply_target_at = to_timestamp(v.target), "  # noqa: S608
+        "reply_due_at = to_timestamp(v.due), "
+        "reply_warned_at = CASE WHEN v.target > %s THEN NULL ELSE t.reply_warned_at END, "
+        "reply_breached_at = CASE WHEN v.due > %s THEN NULL ELSE t.reply_breached_at END "
+        "FROM unnest(%s::bigint[], %s::text[], %s::float8[], %s::float8[]) AS v(id, pending, target, due) "
+        "WHERE t.id = v.id AND t.reply_pending_since = v.pending::timestamptz"
+    )
+
+
+def _sqlite_write(table: str) -> str:
+    # One prepared statement run per row: SQLite has no network round trip to save.
+    return (
+        f"UPDATE {table} SET reply_target_at = %s, reply_due_at = %s, "  # noqa: S608
+        "reply_warned_at = CASE WHEN %s > %s THEN NULL ELSE reply_warned_at END, "
+        "reply_breached_at = CASE WHEN %s > %s THEN NULL ELSE reply_breached_at END "
+        "WHERE id = %s AND reply_pending_since = %s"
+    )
+
+
+def _write_batch(changed: Sequence[tuple[int, object, float, float]], now: datetime) -> int:
+    """Write (pk, pending as read, new target, new due) rows; returns how many were written."""
+    table = connection.ops.quote_name(Ticket._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            ids, pendings, targets, dues = (list(column) for column in zip(*changed, strict=True))
+            cursor.execute(_postgresql_write(table), [now.timestamp(), now.timestamp(), ids, pendings, targets, dues])
+        else:
+            adapt = connection.ops.adapt_datetimefield_value
+            now_text = adapt(now)
+            rows = []
+            for pk, pending, target, due in changed:
+                target_text = adapt(datetime.fromtimestamp(target, UTC))
+                due_text = adapt(datetime.fromtimestamp(due, UTC))
+                rows.append((target_text, due_text, target_text, now_text, due_text, now_text, pk, str(pending)))
+            cursor.executemany(_sqlite_write(table), rows)
+        return int(cursor.rowcount)
+
+
+def sla_recompute_open_tickets(*, batch_size: int = DEFAULT_BATCH_SIZE, now: datetime | None = None,
+                               calendar: BusinessCalendar | None = None) -> int:
+    """Recompute reply target and limit of every open ticket whose reply clock runs.
+
+    Returns how many tickets changed. Reads windows of ids (epoch seconds, not datetimes), computes
+    on the calendar's epoch-second fast path, and writes only the rows whose due times moved, one
+    guarded UPDATE per window.
+    """
+    policy = get_policy()
+    cal = calendar or calendar_for(policy)
+    add = cal.add_business_seconds_ts
+    target_span, limit_span = policy.sla.reply_target_seconds, policy.sla.reply_limit_seconds
+    moment = now or timezone.now()
+    updated = 0
+    low, high = _id_range()
+    for start in range(low, high + 1, batch_size):
+        rows = _read_batch(start, start + batch_size)
+        changed = []
+        for pk, raw_pending, pending, old_target, old_due in rows:
+            target = add(pending, target_span)
+            due = add(pending, limit_span)
+            if not (_same_instant(old_target, target) and _same_instant(old_due, due)):
+                changed.append((pk, raw_pending, target, due))
+        if changed:
+            with transaction.atomic():
+                updated += _write_batch(changed, moment)
+    return updated
+
+
+def _store_stamp(fingerprint: str, updated: int, now: datetime) -> None:
+    CalendarStamp.objects.update_or_create(
+        key=STAMP_KEY, defaults={"fingerprint": fingerprint, "applied_at": now, "tickets_updated": updated})
+
+
+def sla_calendar_changed(*, now: datetime | None = None, batch_size: int = DEFAULT_BATCH_SIZE) -> int:
+    """Apply an edited policy or calendar file: reload both in this process, recompute, record.
+
+    Returns how many tickets' due times moved.
+    """
+    moment = now or timezone.now()
+    reload_policy()
+    reset_office_calendar()
+    updated = sla_recompute_open_tickets(batch_size=batch_size, now=moment)
+    _store_stamp(loaded_fingerprint(), updated, moment)
+    log.info("calendar or policy change applied: %d tickets' due times moved", updated)
+    return updated
+
+
+def sla_sync_calendar(*, now: datetime | None = None) -> int | None:
+    """Notice an edited policy or calendar file and apply it; None when nothing changed.
+
+    The first run on a database only records the rules in force (the due times were computed
+    with them when the tickets were written).
+    """
+    moment = now or timezone.now()
+    on_disk = disk_fingerprint()
+    if on_disk != loaded_fingerprint():
+        # Another process may already have recomputed; this one must compute with the new rules.
+        reload_policy()
+        reset_office_calendar()
+    stamp = CalendarStamp.objects.filter(key=STAMP_KEY).first()
+    if stamp is None:
+        _store_stamp(loaded_fingerprint(), 0, moment)
+        return None
+    if stamp.fingerprint == loaded_fingerprint():
+        return None
+    return sla_calendar_changed(now=moment)

@@ -1,0 +1,90 @@
+"""search.index.batched() with the ticket source: a ticket written several times in one block is indexed once, at the end."""
+
+from unittest import mock
+
+from django.db import transaction
+
+from supportdesk.search import index
+from supportdesk.search.models import SearchDocument
+from supportdesk.search.query import search
+from supportdesk.test import BaseTestCase
+from supportdesk.tickets import indexing, services
+from supportdesk.tickets.models import Message
+
+
+class BatchedIndexTests(BaseTestCase):
+    def ids(self, query: str) -> list[int]:
+        return [h.object_id for h in search(query, kind="ticket").hits]
+
+    def test_one_rebuild_per_ticket_and_the_same_document(self) -> None:
+        with mock.patch.object(index, "index_objects", wraps=index.index_objects) as spy, index.batched():
+            ticket = self.make_ticket(subject="Пропал логотип", body="Логотип пропал после обновления.")
+            services.ticket_add_message(ticket=ticket, kind=Message.Kind.OUTGOING, body_text="Проверьте слой.")
+            services.ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, body_text="Слой включён.",
+                                        author_customer=self.customer)
+            assert spy.call_count == 0
+            assert not SearchDocument.objects.filter(kind="ticket", object_id=ticket.pk).exists()
+        assert spy.call_count == 1
+        batched_doc = SearchDocument.objects.get(kind="ticket", object_id=ticket.pk)
+        index.index_objects("ticket", [ticket.pk])  # what the unbatched path builds from the same rows
+        fresh = SearchDocument.objects.get(kind="ticket", object_id=ticket.pk)
+        for field in ("title", "text", "title_terms", "body_terms", "language", "product_id", "is_public"):
+            assert getattr(batched_doc, field) == getattr(fresh, field), field
+        assert "Слой включён." in fresh.text
+        assert self.ids("логотипа") == [ticket.pk]
+
+    def test_nested_blocks_leave_the_work_to_the_outermost(self) -> None:
+        with mock.patch.object(index, "index_objects", wraps=index.index_objects) as spy, index.batched():
+            with index.batched():
+                ticket = self.make_ticket(subject="Нет звука", body="Звук пропал.")
+            assert spy.call_count == 0
+        assert spy.call_count == 1
+        assert self.ids("звука") == [ticket.pk]
+
+    def test_an_error_skips_the_rebuild_and_leaves_no_batch_behind(self) -> None:
+        ticket = self.make_ticket(subject="Лицензия", body="Ключ не найден.")
+        try:
+            with transaction.atomic(), index.batched():
+                services.ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, body_text="Модуль сгорел.",
+                                            author_customer=self.customer)
+                raise RuntimeError("boom")
+        except RuntimeError:
+            pass
+        assert self.ids("модуль") == []
+        services.ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, body_text="Модуль заменили.",
+                                    author_customer=self.customer)
+        assert self.ids("модуль") == [ticket.pk]  # indexed at once again: no batch is open
+
+    def test_a_deleted_ticket_loses_its_document(self) -> None:
+        ticket = self.make_ticket(subject="Удалить", body="Тестовая заявка.")
+        with index.batched():
+            services.ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, body_text="ещё",
+                                        author_customer=self.customer)
+            pk = ticket.pk
+            ticket.delete()
+        assert not SearchDocument.objects.filter(kind="ticket", object_id=pk).exists()
+
+
+class OneQueryReadTests(BaseTestCase):
+    def test_documents_hold_the_text_messages_in_order(self) -> None:
+        # ticket_documents reads tickets and texts in one joined query; compared here with what
+        # a plain read of each ticket's messages gives.
+        talk = self.make_ticket(subject="Нет звука", body="Звук пропал на втором канале.")
+        services.ticket_add_message(ticket=talk, kind=Message.Kind.OUTGOING, body_text="Пришлите журнал.")
+        services.ticket_add_event(ticket=talk, event="assigned", text="событие не индексируется")
+        services.ticket_add_message(ticket=talk, kind=Message.Kind.NOTE, body_text="Заметка агента.")
+        silent = self.make_ticket(subject="Пустая заявка", body="")
+        Message.objects.filter(ticket=silent).delete()
+        for rebuild in (lambda: index.index_objects("ticket", [talk.pk, silent.pk]), lambda: index.reindex(kinds=["ticket"])):
+            rebuild()
+            docs = {d.object_id: d for d in SearchDocument.objects.filter(kind="ticket")}
+            assert set(docs) == {talk.pk, silent.pk}
+            for ticket in (talk, silent):
+                ticket.refresh_from_db()
+                texts = (Message.objects.filter(ticket=ticket, kind__in=indexing.TEXT_KINDS).order_by("created_at", "id")
+                         .values_list("body_text", "quoted_start"))
+                expected = indexing.ticket_document(ticket, list(texts))
+                for field in ("title", "text", "title_terms", "body_terms", "language", "product_id"):
+                    assert getattr(docs[ticket.pk], field) == getattr(expected, field), (ticket.pk, field)
+            assert docs[silent.pk].text == "" and "событие" not in docs[talk.pk].text
+            assert docs[talk.pk].text.endswith("Заметка агента.")
