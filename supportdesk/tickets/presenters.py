@@ -109,7 +109,15 @@ def event_text(event: str, data: dict) -> str:
     if event in ("warned", "sla_warning"):
         return _("reply target passed: warning sent")
     if event == "auto_mail_suppressed":
-        return _("automatic mail not sent (%(reason)s)") % {"reason": data.get("reason") or "—"}
+        return _("automatic mail not sent (%(reason)s)") % {"reason": skip_reason(data.get("reason"))}
+    if event == "ack_skipped":
+        return _("no acknowledgment sent (%(reason)s)") % {"reason": skip_reason(data.get("reason"))}
+    if event == "reminder_skipped":
+        return _("no reminder sent (%(reason)s)") % {"reason": skip_reason(data.get("reason"))}
+    if event == "ack_failed":
+        return _("the acknowledgment could not be sent: the error is logged")
+    if event == "checklist_failed":
+        return _("the automatic completeness check failed: the error is logged")
     return event.replace("_", " ")
 
 
@@ -134,6 +142,16 @@ def evidence_text(evidence: str) -> str:
     if evidence.startswith("attachment: "):
         return _("attachment: %(name)s") % {"name": evidence.removeprefix("attachment: ")}
     return evidence
+
+
+def skip_reason(code: object) -> str:
+    """Why automatic mail was not sent, from the code the mailer records."""
+    from django.utils.translation import gettext as _
+
+    reasons = {"daily_limit": _("the daily limit of automatic mail to this address is reached"),
+               "own_address": _("the address is our own"), "own_message": _("the mail came from us"),
+               "robot": _("the mail came from a robot"), "no_address": _("no e-mail address")}
+    return reasons.get(str(code), str(code or "—"))
 
 
 def local_time(now: datetime, zone: str) -> datetime | None:

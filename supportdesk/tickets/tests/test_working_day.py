@@ -222,3 +222,14 @@ class RussianTicketPageTests(BaseTestCase):
         english = self.client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
         assert "attachment: FDConfig2.xml" in english and "given in a phone call" in english
         assert "a description of the problem: missing" in english
+
+
+def test_automatic_mail_events_are_worded_not_coded():
+    from supportdesk.tickets.presenters import event_text
+
+    with translation.override("ru"):
+        assert event_text("auto_mail_suppressed", {"reason": "daily_limit"}) == (
+            "автоматическое письмо не отправлено (исчерпан дневной лимит автоматических писем на этот адрес)")
+        assert "от робота" in event_text("ack_skipped", {"reason": "robot"})
+        assert "нет адреса эл. почты" in event_text("reminder_skipped", {"reason": "no_address"})
+        assert "ошибка записана" in event_text("checklist_failed", {"error": "KeyError('x')"})
