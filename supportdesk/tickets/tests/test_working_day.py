@@ -233,3 +233,15 @@ def test_automatic_mail_events_are_worded_not_coded():
         assert "от робота" in event_text("ack_skipped", {"reason": "robot"})
         assert "нет адреса эл. почты" in event_text("reminder_skipped", {"reason": "no_address"})
         assert "ошибка записана" in event_text("checklist_failed", {"error": "KeyError('x')"})
+
+
+class CustomerWithoutPhoneTests(BaseTestCase):
+    def test_contacts_form_renders_for_a_customer_without_a_phone(self):
+        from supportdesk.customers.services import customer_for_email
+
+        customer = customer_for_email(address="nophone@example.ru")
+        ticket = self.make_ticket(customer=customer)
+        self.client.login(username="alice", password=PASSWORD)
+        response = self.client.get(reverse("tickets:detail", args=[ticket.pk]))
+        assert response.status_code == 200
+        assert 'id="contact-phone" value=""' in response.content.decode()
