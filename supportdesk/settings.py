@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "supportdesk.lib.middleware.ExplicitLanguageMiddleware",
     "supportdesk.policy.middleware.OfficeTimeMiddleware",
+    "supportdesk.lib.input_guard.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

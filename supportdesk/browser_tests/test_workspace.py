@@ -18,7 +18,8 @@ from supportdesk.outbox.services import outbox_flush
 from supportdesk.phone.models import Call
 from supportdesk.phone.services import integration_create
 from supportdesk.test import PASSWORD, Personas
-from supportdesk.testing.servers import SmtpSink, chromium_available, chromium_launch_args
+from supportdesk.testing.browser import ChromiumPerClass
+from supportdesk.testing.servers import SmtpSink, chromium_available
 from supportdesk.tickets.models import Message, Status, Ticket
 
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
@@ -29,21 +30,7 @@ pytestmark = pytest.mark.skipif(not chromium_available(), reason="needs /usr/bin
 
 
 @override_settings(STATICFILES_DIRS=[PACKAGE_STATIC])
-class BrowserCase(Personas, StaticLiveServerTestCase):
-    @classmethod
-    def setUpClass(cls) -> None:
-        super().setUpClass()
-        from playwright.sync_api import sync_playwright
-
-        cls.playwright = sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(**chromium_launch_args())
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.browser.close()
-        cls.playwright.stop()
-        super().tearDownClass()
-
+class BrowserCase(Personas, ChromiumPerClass, StaticLiveServerTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.make_personas()

@@ -90,7 +90,8 @@ def check_request(
     steps = steps_evidence(body)
     settings = settings_evidence(body, attachments)
     version = _version(subject, text, attachments, products)
-    product = version.product if version and version.product else _first_product(subject, text, attachments, products)
+    product = version.product if version and version.product else None
+    product = product or _first_product(subject, text, attachments, products)
 
     evidence: dict[str, str] = {}
     if description:

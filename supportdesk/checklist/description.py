@@ -10,9 +10,16 @@ from __future__ import annotations
 
 import re
 
+from supportdesk.checklist.actions import customer_action
 from supportdesk.checklist.question import HOW_TO
-from supportdesk.checklist.steps import customer_action
-from supportdesk.checklist.symptoms import ERROR_SHOWN, STATE_PREFIXES, has_event, has_prefix
+from supportdesk.checklist.symptoms import (
+    ERROR_SHOWN,
+    NEGATED,
+    STATE_PREFIXES,
+    SYMPTOM_EN,
+    SYMPTOM_PREFIXES,
+    has_prefix,
+)
 from supportdesk.checklist.text import clauses, words
 
 _OBJECT_PREFIXES = (
@@ -58,6 +65,14 @@ def _broken_component(clause: str, product_words: set[str]) -> bool:
     return False
 
 
+def _event(clause: str, tokens: list[str]) -> bool:
+    """Something going wrong, but not the customer's own action ("останавливаем плейлист")."""
+    return bool(
+        any(token.startswith(SYMPTOM_PREFIXES) and not customer_action(tokens, i) for i, token in enumerate(tokens))
+        or SYMPTOM_EN.search(clause) or NEGATED.search(clause)
+    )
+
+
 def _verb_action(tokens: list[str], index: int) -> bool:
     """An action verb of the customer's ("создаём"), not a noun of one ("при выборе")."""
     return customer_action(tokens, index) and not (index and tokens[index - 1] in ("при", "после"))
@@ -84,7 +99,7 @@ def describe_evidence(text: str, product_words: set[str]) -> str | None:
         if ERROR_SHOWN.search(clause):
             return clause
         has_object = bool(has_prefix(tokens, _OBJECT_PREFIXES)) or bool(product_words & set(tokens))
-        symptom = has_event(clause) or _state_symptom(clause)
+        symptom = _event(clause, tokens) or _state_symptom(clause)
         if symptom and has_object:
             return clause
         if _broken_component(clause, product_words):

@@ -14,10 +14,10 @@ import re
 from collections.abc import Iterable, Sequence
 
 _SEPARATOR = re.compile(
-    r"^\s*(?:-{2,}\s*(?:original\s+message|исходное\s+сообщение|forwarded\s+message|"
+    r"^\s*(?:-{2,}\s*)?(?:original\s+message|исходное\s+сообщение|forwarded\s+message|begin\s+forwarded\s+message|"
     r"пересылаемое\s+сообщение|перенаправленное\s+сообщение|пересланное\s+сообщение|"
-    r"начало\s+пересылаемого\s+сообщения)\s*-*|begin\s+forwarded\s+message:|"
-    r"начало\s+переадресованного\s+сообщения:)\s*$",
+    r"начало\s+пересылаемого\s+сообщения|начало\s+переадресованного\s+сообщения)\s*(?:-+|:)?\s*$"
+    r"|^\s*_{20,}\s*$",  # Outlook's rule above its From/Sent/To/Subject block
     re.IGNORECASE,
 )
 _HEADER = re.compile(

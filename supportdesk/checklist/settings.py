@@ -17,14 +17,16 @@ from supportdesk.checklist.text import normalise
 _SETTINGS_EXTENSIONS = frozenset({"xml", "ini", "cfg", "conf", "config", "json", "reg", "ftt", "yaml", "yml"})
 _IMAGE_EXTENSIONS = frozenset({"png", "jpg", "jpeg", "bmp", "gif", "webp", "tif", "tiff"})
 _SETTINGS_NAME = re.compile(
-    r"settings|setting|настро|options|параметр|slboardinfo|export|экспорт|dialog|окно|fdconfig|конфиг"
+    r"settings|setting|настро|options|параметр|slboardinfo|export|экспорт|dialog|окно|fdconfig|конфиг|"
+    r"preset|пресет|profile|профил|свойств|properties|preferences"
 )
 # Data files that happen to be xml/json: schedules, playlists, subtitles.
 _DATA_NAME = re.compile(r"schedule|playlist|расписан|плейлист|subtit|субтитр|(?<![a-z])logs?(?![a-z])")
 _DATA_CONTENT = re.compile(r"<\s*(?:schedule|playlist|items?)\b")
 _SCREENSHOT_OF_SETTINGS = re.compile(
     r"(?:скрин\w*|скриншот\w*|снимк?\w*|screenshot\w*|screen\s+shot\w*)(?:[\s,]+\w+){0,4}[\s,]+"
-    r"(?:настро\w*|параметр\w*|конфиг\w*|fdconfig\w*|settings|options|config)"
+    r"(?:настро\w*|параметр\w*|конфиг\w*|fdconfig\w*|свойств\w*|опци\w*|settings|options|config\w*|"
+    r"properties|preferences)"
     r"|(?:settings|options)\s+(?:dialog|window|screen)"
 )
 _ATTACHED_SETTINGS = re.compile(
@@ -44,7 +46,7 @@ _SETTINGS_HEADING = re.compile(
     r"(?:^|\n)[^\n]{0,40}?(?:настройки|параметры|settings|parameters|config|конфигурация)[^\n:]{0,30}:\s*(?P<rest>[^\n]*)"
 )
 _IN_SETTINGS = re.compile(
-    r"(?:в\s+настройках|in\s+the\s+settings)[^.\n]{0,40}?"
+    r"(?:в\s+настройках|в\s+fdconfig\w*|в\s+свойствах|in\s+the\s+settings|in\s+fdconfig\w*)[^.\n]{0,40}?"
     r"(?:стоит|стоят|выставлен\w*|установлен\w*|указан\w*|поменяли|изменили|включен\w*|is set|are set|set to)"
     r"|путь\s+в\s+настройках"
 )
@@ -54,7 +56,9 @@ _SETTING_LINE = re.compile(
     r"^\s*[-•*]?\s*(?:формат\w*|выход\w*|вход\w*|буфер\w*|genlock|генлок|режим\w*|разрешени\w*|"
     r"частот\w*|кодек\w*|аудио|видео|задержк\w*|порт|протокол\w*|источник\w*|устройств\w*|канал\w*|"
     r"шрифт\w*|кодировк\w*|format|output|input|buffer|mode|resolution|frame\s+rate|codec|audio|video|"
-    r"delay|port|protocol|source|device|channel|font|encoding)[^:\n]{0,25}:\s*\S.*$",
+    r"delay|port|protocol|source|device|channel|font|encoding)"
+    # "Формат: 1080i50", or a table row as text ("Формат 1080i50", "Выход SDI 1") with a technical value
+    r"(?:[^:\n]{0,25}:\s*\S.*|\s+[a-z0-9][a-z0-9 .,/\-]{0,30})$",
     re.MULTILINE,
 )
 _CONFIGURED_STATE = re.compile(
@@ -63,6 +67,9 @@ _CONFIGURED_STATE = re.compile(
     r"|(?:режим|mode)(?![\w])(?:\s+вывода|\s+работы)?\s*[—:=-]?\s*[\"\w]"
     r"|формат\w*\s+(?:выхода|проекта|записи|вывода)\s*[—:=-]?\s*\d{3,4}[ip]"
     r"|output\s+format\s*[—:=-]?\s*\d{3,4}[ip]"
+    r"|(?:проект\w*|формат\w*|project|format|we\s+use\s+an?|мы\s+используем)\W+"
+    r"(?:(?!(?:с|на|from|to)\W)\w+\W+){0,2}?\d{3,4}[ip]\d{0,2}(?!\s+(?:на|to)\s)"
+    r"|(?<![\w])(?:is|are)\s+set\s+to\s+\S"
     r"|(?:пишем|записываем|запись|we\s+record|recording)\s+(?:в|to|in)\s+(?:mxf|mp4|mov|avi|xdcam|dnxhd|prores|imx)"
 )
 _NEGATED_STATE = re.compile(r"не\s+(?:включен|настроен)|ничего\s+не\s+меня")

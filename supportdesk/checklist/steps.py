@@ -3,104 +3,46 @@
 Steps are the customer's actions that bring the problem about: numbered or bulleted lines
 that each hold an action verb, numbered items inline ("Шаги: 1) …; 2) …"), a run of action
 verbs in one clause or under a steps heading ("запускаю, открываю, нажимаю"), or one action
-stated as the trigger of a symptom ("Нажимаю «Стоп» — программа зависает"). Action verbs are
-recognised by stem in the forms a customer uses (first person, "we", infinitive, imperative,
-past plural); reflexive forms ("закрывается") are symptoms, not actions. What the customer
-tried in order to fix it ("пробовали перезагрузить") is not a step towards the problem, nor
-is an upgrade told as background ("установили 6.2.1, и превью чёрные").
+stated as the trigger of a symptom ("Нажимаю «Стоп» — программа зависает"); the verbs are in
+``actions``. What the customer tried in order to fix it ("пробовали перезагрузить") is not a
+step towards the problem, nor is an upgrade told as background ("установили 6.2.1, и превью
+чёрные").
 """
 
 from __future__ import annotations
 
 import re
 
+from supportdesk.checklist.actions import customer_action, english_base, is_action
 from supportdesk.checklist.symptoms import has_symptom
-from supportdesk.checklist.text import clauses, stem, words
+from supportdesk.checklist.text import clauses, words
 
-_ACTION_STEMS = frozenset({
-    "запуска", "запуст", "открыва", "откр", "откро", "нажима", "нажм", "нажа", "жму", "жмем",
-    "выбира", "выбер", "выбра", "загружа", "загруз", "добавля", "добав", "вставля", "встав",
-    "подключа", "подключ", "отключа", "отключ", "меня", "поменя", "измен", "сохраня", "сохран",
-    "закрыва", "закр", "перезапуска", "перезапуст", "импортир", "став", "ставл", "постав",
-    "привязыва", "привяза", "включа", "включ", "выключа", "останов", "установ", "перезагруз",
-    "примен", "проверя", "клика", "кликн", "перехож", "перейт", "захож", "зайт", "копир", "созда",
-    "удаля", "удал", "выставля", "выстав", "переключа", "переключ", "перетаскива", "перетащ",
-    "заменя", "замен", "ввод", "ввож", "ввел", "набира", "набра", "выделя", "выдел", "экспортир",
-    "отправля", "отправ", "перемеща", "перемест", "редактир", "правл", "поправ", "полож", "клад",
-    "заход", "зашел", "зашл", "убира", "убра", "снима", "снял", "вызыва", "вызва", "пода", "отмеча",
-    "отмет", "назнача", "назнач", "настраива", "настро", "указыва", "указа", "прописыва", "прописа",
-    "монтиру", "вывод", "вывел", "пуска", "втыка", "тыка",
-})
-# Forms the stemmer cuts too short to keep ("даём" -> "да").
-_ACTION_WORDS = frozenset({"даем", "даю", "дали", "жму", "жмем", "жмет", "жмут"})
-_ACTION_EN = frozenset({
-    "open", "start", "press", "click", "load", "select", "choose", "import", "add", "connect",
-    "restart", "install", "pick", "run", "insert", "switch", "apply", "drag", "enable", "disable",
-    "change", "save", "close", "stop", "set", "put", "launch", "type", "enter", "delete", "remove",
-    "replace", "edit", "export", "send", "move", "hit", "go", "navigate", "double-click", "right-click",
-    "tick", "untick", "uncheck", "fill", "copy", "paste", "upload", "create", "assign", "configure",
-    "activate", "browse", "rename", "reboot", "plug", "unplug", "exit", "quit",
-})
-# Past forms, and verbs that are more often nouns ("the Take button"), count only after "I"/"we"
-# or opening a clause: "the playlist stopped" is a symptom.
-_ACTION_EN_LED = frozenset({
-    "opened", "started", "pressed", "clicked", "loaded", "selected", "added", "switched", "changed",
-    "saved", "closed", "stopped", "launched", "typed", "entered", "deleted", "removed", "replaced",
-    "edited", "exported", "moved", "play", "played", "take", "cue", "cued", "check", "schedule",
-    "trigger", "triggered",
-})
-# Installing or upgrading is the background of a report, not a step towards its problem.
-_BACKGROUND_STEMS = frozenset({"установ", "переустанов", "обнов", "обновля", "постав"})
-_FIX_ATTEMPT = re.compile(r"пробова|пыта|tried|не помогл|didn't help|did not help")
-_LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}\s*[.)]|[-•*–—])\s*")
+# What was tried to fix it: a restart or reinstall someone tried, or anything that "did not help".
+_FIX_ATTEMPT = re.compile(
+    r"(?:пробова|пыта|tried)\w*\s+(?:\w+\s+)?(?:пере\w+|обнов\w+|удал\w+|сбро\w+|сбра\w+|отключ\w+|замен\w+|"
+    r"помен\w+|restart\w*|reinstall\w*|reboot\w*|updat\w*|upgrad\w*|remov\w*|reset\w*|replac\w*)"
+    r"|не помогл|не помогает|didn't help|did not help|doesn't help|no change|безрезультатно"
+)
+# "1.", "1)", a bullet, or "1 " where a table's numbered rows became text.
+_LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}\s*[.)]|\d{1,2}\s+(?=[^\W\d])|[-•*–—])\s*")
 _INLINE_ITEM = re.compile(r"(?:^|(?<=\s)|(?<=[:;,]))(\d{1,2})\s*[.)]\s+")
 _STEPS_HEADING = re.compile(
-    r"(?:шаги|порядок\s+действий|действия|делаем\s+так|делаю\s+так|делал\w*\s+так|воспроизвести|"
-    r"steps|to\s+reproduce|what\s+we\s+do|what\s+i\s+do)[^:\n]{0,20}:\s*"
+    r"(?:шаги|порядок|действия|(?:делаем|делаю|делал\w*)(?:\s+так)?|воспроизвести|воспроизвод\w*|"
+    r"последовательност\w*|сценари\w*|алгоритм|что\s+делаем|steps|to\s+reproduce|reproduction|repro|"
+    r"scenario|what\s+we\s+do|what\s+i\s+do)[^:\n]{0,20}:\s*"
 )
-# A verb ending that is a person's action, not a state; keeps "запускается" out.
-_REFLEXIVE = re.compile(r"(?:ся|сь)$")
-# First and second person and past forms: the customer's own action ("нажимаю", "загружаем",
-# "нажали", "нажимаешь"); reflexive only in the first person ("переключаемся").
-_PERSONAL = re.compile(r"(?:ю|у|ем|им|ли|л|ла|ешь|ишь)$")
-_PERSONAL_REFLEXIVE = re.compile(r"(?:юсь|емся|имся)$")
-_THIRD_PERSON = re.compile(r"(?:ет|ит|ют|ят)$")
-_INFINITIVE = re.compile(r"(?:ть|ти)$")
-# Who else acts for the customer ("оператор нажимает"), and what makes an infinitive a trigger.
-_OPERATORS = frozenset({
-    "оператор", "пользователь", "дежурный", "режиссер", "инженер", "выпускающий", "монтажер",
-    "operator", "user", "he", "she", "someone", "they", "editor", "engineer",
-})
-_INFINITIVE_LEADS = frozenset({"если", "стоит", "стоило", "когда", "попытке"})
-# "При нажатии …", "после загрузки …": an action named by its noun. Not "при запуске" (the
-# program starting) nor "после отключения" (of the power, as often as of anything): when, not
-# what the customer does.
-_ACTION_NOUNS = (
-    "нажати", "загрузк", "открыти", "выбор", "добавлени", "удалени", "переключени", "сохранени",
-    "импорт", "экспорт", "вставк", "замен", "смен", "включени", "подключени", "перетаскивани", "изменени", "редактировани", "отправк", "закрыти", "остановк",
+# What happens after the action shown rather than told: "— результат на видео", "see the video".
+_SHOWN = re.compile(r"(?:как|см\.?|смотрите|see|as)\s+(?:на\s+|in\s+the\s+|the\s+)?(?:видео|video|скрин\w*|screenshot)")
+# A trigger told after its symptom: "зависает, когда нажимаю «Стоп»", "goes black when I press Take".
+_WHEN = re.compile(r"(?<![\w])(?:когда|как\s+только|если|каждый\s+раз|стоит\s+только|when|whenever|if|as\s+soon\s+as|every\s+time)(?![\w])")
+_ORDER = re.compile(
+    r"(?<![\w])(?:сначала|потом|затем|после\s+этого|далее|first|then|next|after\s+that)(?![\w])"
 )
-_NOUN_LEADS = frozenset({"при", "после", "время"})
-_ORDER = re.compile(r"(?<![\w])(?:сначала|потом|затем|после\s+этого|далее|first|then|next|after\s+that)(?![\w])")
-_EN_LEADS = frozenset({
-    "i", "we", "you", "when", "then", "and", "after", "on", "upon", "while", "by", "if", "once", "to",
-    "reproduce",
-})
-
-
-def _is_action(token: str) -> bool:
-    if token in _ACTION_EN or token in _ACTION_WORDS:
-        return True
-    if not re.fullmatch(r"[а-я]+", token) or _REFLEXIVE.search(token):
-        return False
-    # Short participles ("выставлено", "подключена", "открыт") describe a state, not a step.
-    if re.search(r"(?:ен|ан|ян|ыт|ит)[аоы]?$", token):
-        return False
-    return stem(token) in _ACTION_STEMS
 
 
 def _actions(text: str) -> list[str]:
     tokens = words(text)
-    return [token for index, token in enumerate(tokens) if _is_action(token) or customer_action(tokens, index)]
+    return [token for index, token in enumerate(tokens) if is_action(token) or customer_action(tokens, index)]
 
 
 def _list_steps(lines: list[str]) -> list[str]:
@@ -114,8 +56,8 @@ def _inline_steps(line: str) -> list[str]:
     numbers = [int(m.group(1)) for m in marks]
     if len(marks) < 2 or numbers[:2] != [1, 2]:
         return []
-    bounds = [m.end() for m in marks] + [len(line)]
-    items = [line[bounds[i] : marks[i + 1].start() if i + 1 < len(marks) else len(line)] for i in range(len(marks))]
+    ends = [m.start() for m in marks[1:]] + [len(line)]
+    items = [line[mark.end() : end] for mark, end in zip(marks, ends, strict=True)]
     return [item.strip(" ;,") for item in items if _actions(item) and not _FIX_ATTEMPT.search(item)]
 
 
@@ -128,60 +70,19 @@ def _under_heading(text: str) -> str | None:
     return None
 
 
-def _english_base(token: str) -> str | None:
-    """The verb of "presses", "loading", "stopping" when it is one of the actions, else None."""
-    if token in _ACTION_EN or token in _ACTION_EN_LED:
-        return token
-    for suffix, extra in (("es", ""), ("s", ""), ("ing", ""), ("ing", "e")):
-        if token.endswith(suffix):
-            base = token[: -len(suffix)] + extra
-            if len(base) > 3 and base[-1] == base[-2] and base[:-1] in _ACTION_EN:
-                base = base[:-1]  # "stopping" -> "stop"
-            if base in _ACTION_EN:
-                return base
-    return None
-
-
-def _russian_trigger(tokens: list[str], index: int) -> bool:
-    token, before = tokens[index], tokens[max(0, index - 2) : index]
-    if before and before[-1] == "не":
-        return False  # "пока дежурный не перезапустит"
-    if token.startswith(_ACTION_NOUNS) and not _is_action(token):
-        return bool(before) and before[-1] in _NOUN_LEADS
-    if _PERSONAL_REFLEXIVE.search(token):
-        token = token[:-2]  # "переключаемся" acts as "переключаем"
-    if not _is_action(token) or stem(token) in _BACKGROUND_STEMS:
-        return False
-    if _PERSONAL.search(token):
-        return True
-    if _THIRD_PERSON.search(token):
-        return bool(_OPERATORS & set(before))
-    return bool(_INFINITIVE.search(token)) and bool(before) and before[-1] in _INFINITIVE_LEADS
-
-
-def customer_action(tokens: list[str], index: int) -> bool:
-    """Is ``tokens[index]`` an action the customer (or their operator) takes?"""
-    token = tokens[index]
-    base = _english_base(token)
-    if base is None:
-        return _russian_trigger(tokens, index)
-    previous = tokens[index - 1] if index else ""
-    if token.endswith("ing") and base != token:
-        return index == 0 or previous in _EN_LEADS  # "Pressing Stop freezes", "after loading"
-    return previous in _EN_LEADS or previous in _OPERATORS
-
-
-
-
 def _trigger(clause: str) -> bool:
     """One action of the customer's followed by what goes wrong: "нажимаю Стоп — зависает"."""
     tokens = words(clause)
     for index in range(len(tokens)):
         if customer_action(tokens, index):
-            return has_symptom(clause.split(tokens[index], 1)[1])
+            after = clause.split(tokens[index], 1)[1]
+            when = _WHEN.search(clause)
+            if when and when.start() < clause.find(tokens[index]):
+                return has_symptom(clause)  # "…, когда нажимаю «Стоп»": the symptom may come first
+            return has_symptom(after) or bool(_SHOWN.search(after))
     # An English imperative opening a stretch of the clause: "…, press Play and it stops".
     for match in re.finditer(r"(?:^|[,;:—])\s*([a-z][\w-]*)", clause):
-        if _english_base(match.group(1)) is not None:
+        if english_base(match.group(1)) is not None:
             return has_symptom(clause[match.end(1) :])
     return False
 

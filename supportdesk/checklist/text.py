@@ -32,5 +32,6 @@ def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("russian")
 
 
+@lru_cache(maxsize=8192)
 def stem(word: str) -> str:
     return str(_stemmer().stemWord(word))

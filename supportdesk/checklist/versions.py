@@ -49,7 +49,9 @@ _AFTER_PRODUCT = re.compile(_FILLER + _NUMBER)
 _UPGRADED_TO = re.compile(r"\s*(?:до|to|на)\s+(?:верси\w+\s+|version\s+)?" + _NUMBER)
 _LEFT_FROM = re.compile(r"(?:^|\W)(?:с|from)\s+$")
 _MOVED_TO = re.compile(r"\s+(?:на|до|to)\s")
-_UPGRADE_WORD = re.compile(r"(?:обновлени|обновил|обновлял|обновля|установил|поставил|updat|upgrad|перешл|перешел)\w*\W+(?:\w+\W+)?$")
+_UPGRADE_WORD = re.compile(
+    r"(?:обновлени|обновил|обновлял|обновля|установил|поставил|updat|upgrad|перешл|перешел)\w*\W+(?:\w+\W+)?$"
+)
 _FAMILY = re.compile(r"(?<![\w])(?:форвард|forward)\s+" + _NUMBER)
 _FROM_TO = re.compile(
     r"(?<![\w])(?:с|from)\s+(?:[a-zа-я]+\s+){0,2}?(?:версии\s+|version\s+)?\d{1,2}(?:\.\d+){1,3}\s+(?:на|до|to)\s+"
@@ -80,8 +82,12 @@ def _alias_pattern(alias: str) -> str:
     return r"[\s\-]*".join(re.escape(part) for part in _alias_parts(alias))
 
 
-# (pattern, product, the literal pieces every match contains: a cheap test before the scan)
-_Compiled = list[tuple[re.Pattern[str], ProductSpec, tuple[str, ...]]]
+def _alias_key(text: str) -> str:
+    return re.sub(r"[\s\-]+", "", text)
+
+
+# One pattern for every name and alias, and the product each one (without spaces and dashes) names.
+_Compiled = tuple[re.Pattern[str], dict[str, ProductSpec]]
 
 
 @lru_cache(maxsize=8)
@@ -89,8 +95,11 @@ def _product_regex(products: tuple[ProductSpec, ...]) -> _Compiled:
     table = [(name, spec) for spec in products for name in (spec.name, *spec.aliases)]
     # Longest first, so "Forward TS" wins over "Forward T" at the same position.
     table.sort(key=lambda item: len(item[0]), reverse=True)
-    return [(re.compile(r"(?<![\w])" + _alias_pattern(name) + r"(?![\w])"), spec, tuple(_alias_parts(name)))
-            for name, spec in table]
+    pattern = r"(?<![\w])(?:" + "|".join(_alias_pattern(name) for name, _ in table) + r")(?![\w])"
+    by_key: dict[str, ProductSpec] = {}
+    for name, spec in table:
+        by_key.setdefault(_alias_key("".join(_alias_parts(name))), spec)
+    return re.compile(pattern), by_key
 
 
 def find_mentions(text: str, products: Sequence[ProductSpec]) -> list[Mention]:
@@ -111,14 +120,8 @@ def _mentions(text: str, products: tuple[ProductSpec, ...]) -> tuple[Mention, ..
 
 
 def _scan(text: str, compiled: _Compiled) -> tuple[Mention, ...]:
-    taken: list[Mention] = []
-    for pattern, spec, pieces in compiled:
-        if not all(piece in text for piece in pieces):
-            continue  # the pattern needs every piece literally: it cannot match
-        for match in pattern.finditer(text):
-            if not any(m.start < match.end() and match.start() < m.end for m in taken):
-                taken.append(Mention(match.start(), match.end(), spec))
-    return tuple(sorted(taken, key=lambda m: m.start))
+    pattern, by_key = compiled
+    return tuple(Mention(m.start(), m.end(), by_key[_alias_key(m.group(0))]) for m in pattern.finditer(text))
 
 
 def _plausible(version: str) -> bool:
@@ -144,6 +147,8 @@ def _after_product(text: str, mentions: Sequence[Mention]) -> Iterable[tuple[int
         match = _AFTER_PRODUCT.match(text, mention.end)
         if not match and _UPGRADE_WORD.search(text[max(0, mention.start - 40) : mention.start]):
             match = _UPGRADED_TO.match(text, mention.end)
+            if match and "?" in re.split(r"[.!\n]", text[match.end() :], maxsplit=1)[0]:
+                match = None  # "когда выйдет обновление Forward TS до 6.3?": asked about, not installed
         if match and _LEFT_FROM.search(text[max(0, mention.start - 12) : mention.start]) and _MOVED_TO.match(
             text, match.end("num")
         ):

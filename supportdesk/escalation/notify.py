@@ -2,8 +2,12 @@
 
 Agents read Russian (the site's default language), so the text is rendered in
 ``settings.LANGUAGE_CODE`` whatever the language of the process that runs the watcher.
-The subject names the ticket as "№N", never "[#N]": an agent answering the notice by mistake
-must not thread the answer into the customer's ticket.
+
+A notice is internal mail and never part of the customer's conversation: the subject names
+the ticket as "№N", never "[#N]"; its outbox reference is ``internal:ticket:N`` (the intake
+files an answer to it as an agent's note, never as a customer message); it references no
+message of the ticket; and Reply-To is the supervisors (else the recipients), never the
+support address, so "Беру в работу" goes to colleagues, not into the support mailbox.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from supportdesk.accounts.roles import AGENTS, SUPERVISORS
 from supportdesk.outbox.compose import build_message
-from supportdesk.outbox.services import outbox_enqueue
+from supportdesk.outbox.services import internal_ref, outbox_enqueue
 from supportdesk.policy import Policy
 from supportdesk.policy.public_url import public_url
 from supportdesk.tickets.models import Ticket
@@ -43,6 +47,18 @@ def recipients(ticket: Ticket) -> list[str]:
     users = get_user_model().objects.filter(
         Q(groups__name__in=(AGENTS, SUPERVISORS)) | Q(is_superuser=True), is_active=True).exclude(email="")
     return sorted({email.strip().lower() for email in users.values_list("email", flat=True)})
+
+
+def reply_to(to: list[str], policy: Policy) -> list[str]:
+    """Who an answer to a notice reaches: the supervisors, else the notice's own recipients;
+    never one of the support addresses."""
+    supervisors = get_user_model().objects.filter(groups__name=SUPERVISORS, is_active=True).exclude(email="")
+    own = {e.address.lower() for e in policy.emails}
+    for candidates in (supervisors.values_list("email", flat=True), to):
+        chosen = sorted({a.strip().lower() for a in candidates} - own)
+        if chosen:
+            return chosen
+    return []
 
 
 def _office(moment: datetime, policy: Policy) -> str:
@@ -100,10 +116,12 @@ def compose_notice(kind: str, ticket: Ticket, policy: Policy) -> Notice:
 def enqueue_notice(kind: str, ticket: Ticket, policy: Policy, to: list[str], now: datetime) -> int:
     """Put the notice in the outbox (call inside the transaction that marked the ticket)."""
     notice = compose_notice(kind, ticket, policy)
+    answers_to = reply_to(to, policy)
     message_id, raw = build_message(
         from_addr=policy.support_email, from_name=policy.support.name, to=to, subject=notice.subject,
-        text=notice.text, automatic=True, auto_submitted="auto-generated", language=settings.LANGUAGE_CODE)
-    mail = outbox_enqueue(kind=kind, ref=f"ticket:{ticket.pk}", from_addr=policy.support_email, to_addrs=to,
-                          subject=notice.subject, raw=raw, message_id=message_id, is_automatic=True,
+        text=notice.text, automatic=True, auto_submitted="auto-generated", language=settings.LANGUAGE_CODE,
+        reply_to=", ".join(answers_to) or None)
+    mail = outbox_enqueue(kind=kind, ref=internal_ref(f"ticket:{ticket.pk}"), from_addr=policy.support_email,
+                          to_addrs=to, subject=notice.subject, raw=raw, message_id=message_id, is_automatic=True,
                           created_at=now)
     return mail.pk

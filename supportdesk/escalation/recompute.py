@@ -21,12 +21,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 import holidays
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from supportdesk.calendar import BusinessCalendar
@@ -36,6 +35,7 @@ from supportdesk.policy import Policy, get_policy, reload_policy
 from supportdesk.policy.loader import load_policy
 from supportdesk.tickets.clocks import calendar_for, reset_office_calendar
 from supportdesk.tickets.models import OPEN_STATUSES, Ticket
+from supportdesk.tickets.services import tickets_set_reply_deadlines
 
 log = logging.getLogger(__name__)
 
@@ -142,59 +142,13 @@ def _same_instant(old: float | None, new: float) -> bool:
     return old is not None and abs(old - new) < _TOLERANCE
 
 
-# Each write is guarded so that a clock stopped or restarted meanwhile (the pending instant no
-# longer matches) is left alone, and decides the warning/breach marks inside the statement (CASE
-# against now), so a mark the watcher sets between our read and our write is never lost.
-# Only the table name is interpolated; every value is a bound parameter.
-
-def _postgresql_write(table: str) -> str:
-    # Four arrays rather than a VALUES list: one statement of constant size, whatever the batch.
-    return (
-        f"UPDATE {table} AS t SET reply_target_at = to_timestamp(v.target), "  # noqa: S608
-        "reply_due_at = to_timestamp(v.due), "
-        "reply_warned_at = CASE WHEN v.target > %s THEN NULL ELSE t.reply_warned_at END, "
-        "reply_breached_at = CASE WHEN v.due > %s THEN NULL ELSE t.reply_breached_at END "
-        "FROM unnest(%s::bigint[], %s::text[], %s::float8[], %s::float8[]) AS v(id, pending, target, due) "
-        "WHERE t.id = v.id AND t.reply_pending_since = v.pending::timestamptz"
-    )
-
-
-def _sqlite_write(table: str) -> str:
-    # One prepared statement run per row: SQLite has no network round trip to save.
-    return (
-        f"UPDATE {table} SET reply_target_at = %s, reply_due_at = %s, "  # noqa: S608
-        "reply_warned_at = CASE WHEN %s > %s THEN NULL ELSE reply_warned_at END, "
-        "reply_breached_at = CASE WHEN %s > %s THEN NULL ELSE reply_breached_at END "
-        "WHERE id = %s AND reply_pending_since = %s"
-    )
-
-
-def _write_batch(changed: Sequence[tuple[int, object, float, float]], now: datetime) -> int:
-    """Write (pk, pending as read, new target, new due) rows; returns how many were written."""
-    table = connection.ops.quote_name(Ticket._meta.db_table)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            ids, pendings, targets, dues = (list(column) for column in zip(*changed, strict=True))
-            cursor.execute(_postgresql_write(table), [now.timestamp(), now.timestamp(), ids, pendings, targets, dues])
-        else:
-            adapt = connection.ops.adapt_datetimefield_value
-            now_text = adapt(now)
-            rows = []
-            for pk, pending, target, due in changed:
-                target_text = adapt(datetime.fromtimestamp(target, UTC))
-                due_text = adapt(datetime.fromtimestamp(due, UTC))
-                rows.append((target_text, due_text, target_text, now_text, due_text, now_text, pk, str(pending)))
-            cursor.executemany(_sqlite_write(table), rows)
-        return int(cursor.rowcount)
-
-
 def sla_recompute_open_tickets(*, batch_size: int = DEFAULT_BATCH_SIZE, now: datetime | None = None,
                                calendar: BusinessCalendar | None = None) -> int:
     """Recompute reply target and limit of every open ticket whose reply clock runs.
 
     Returns how many tickets changed. Reads windows of ids (epoch seconds, not datetimes), computes
     on the calendar's epoch-second fast path, and writes only the rows whose due times moved, one
-    guarded UPDATE per window.
+    guarded UPDATE per window (``tickets.services.tickets_set_reply_deadlines``).
     """
     policy = get_policy()
     cal = calendar or calendar_for(policy)
@@ -211,9 +165,7 @@ def sla_recompute_open_tickets(*, batch_size: int = DEFAULT_BATCH_SIZE, now: dat
             due = add(pending, limit_span)
             if not (_same_instant(old_target, target) and _same_instant(old_due, due)):
                 changed.append((pk, raw_pending, target, due))
-        if changed:
-            with transaction.atomic():
-                updated += _write_batch(changed, moment)
+        updated += tickets_set_reply_deadlines(rows=changed, now=moment)
     return updated
 
 

@@ -1,7 +1,7 @@
 """The escalation watcher: marks reply clocks at target (warning) and at limit (breach).
 
-Each mark is claimed with a conditional UPDATE (``... WHERE reply_warned_at IS NULL AND
-reply_target_at <= now``) and only the run whose UPDATE changed the row writes the event and
+Each mark is claimed with a conditional UPDATE (``tickets.services.ticket_claim_reply_mark``:
+``... WHERE reply_warned_at IS NULL AND reply_target_at <= now``) and only the run whose UPDATE changed the row writes the event and
 the mail, in the same transaction. Two watchers at once (beat and an embedded loop, or two
 workers) therefore notify exactly once: on PostgreSQL the second UPDATE waits for the first
 transaction and then finds the row no longer matching; SQLite serialises writers outright.
@@ -18,20 +18,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Q
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from supportdesk.escalation.notify import BREACH, WARNING, enqueue_notice, recipients
 from supportdesk.escalation.recompute import sla_sync_calendar
 from supportdesk.policy import get_policy
-from supportdesk.tickets.models import Status, Ticket
-from supportdesk.tickets.services import ticket_add_event
+from supportdesk.tickets.models import Ticket
+from supportdesk.tickets.services import reply_mark_due, ticket_add_event, ticket_claim_reply_mark
 
 log = logging.getLogger(__name__)
 
-# A reply clock only runs while a reply is owed; waiting_* tickets are paused.
-RUNNING_STATUSES = (Status.NEW, Status.OPEN)
 DEFAULT_LIMIT = 500
 
 
@@ -47,23 +43,11 @@ class WatchResult:
         return text if self.recomputed is None else f"{text}, recomputed {self.recomputed}"
 
 
-def _due(kind: str, now: datetime) -> Q:
-    if kind == BREACH:
-        return Q(reply_breached_at__isnull=True, reply_due_at__lte=now)
-    return Q(reply_warned_at__isnull=True, reply_target_at__lte=now)
-
-
 def _candidates(kind: str, now: datetime, limit: int) -> list[int]:
     """Tickets that look due for this mark; the claim re-checks each one."""
     order = "reply_due_at" if kind == BREACH else "reply_target_at"
-    return list(Ticket.objects.filter(_due(kind, now), status__in=RUNNING_STATUSES)
+    return list(Ticket.objects.filter(reply_mark_due(breach=kind == BREACH, now=now))
                 .order_by(order, "pk").values_list("pk", flat=True)[:limit])
-
-
-def _claim(kind: str, pk: int, now: datetime) -> bool:
-    marks: dict[str, object] = {"reply_breached_at": now, "reply_warned_at": Coalesce("reply_warned_at", now)} \
-        if kind == BREACH else {"reply_warned_at": now}
-    return Ticket.objects.filter(_due(kind, now), pk=pk, status__in=RUNNING_STATUSES).update(**marks) == 1
 
 
 @dataclass(frozen=True)
@@ -77,7 +61,7 @@ def sla_mark(kind: str, pk: int, now: datetime) -> Mark | None:
     """Mark one ticket and notify, exactly once; None when another run (or a reply) got there first."""
     policy = get_policy()
     with transaction.atomic():
-        if not _claim(kind, pk, now):
+        if not ticket_claim_reply_mark(pk=pk, breach=kind == BREACH, now=now):
             return None
         ticket = Ticket.objects.select_related("customer", "assignee").get(pk=pk)
         to = recipients(ticket)

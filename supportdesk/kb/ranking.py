@@ -55,10 +55,13 @@ def _product_terms(products: tuple[ProductSpec, ...]) -> frozenset[str]:
     return frozenset(found)
 
 
-def text_language(text: str) -> str:
-    """"ru" when most letters are Cyrillic, else "en" (product names are Latin in either)."""
+def text_language(text: str, default: str = "ru") -> str:
+    """"ru" when most letters are Cyrillic, "en" when most are Latin (product names are Latin in
+    either), ``default`` when the text has no letters to tell."""
     cyrillic = sum(1 for ch in text if "а" <= ch.lower() <= "я" or ch in "ёЁ")
     latin = sum(1 for ch in text if "a" <= ch.lower() <= "z")
+    if cyrillic == latin == 0:
+        return default
     return "ru" if cyrillic >= latin else "en"
 
 
@@ -72,18 +75,39 @@ def _idf(df: int, total: int) -> float:
     return math.log(1 + (total - df + 0.5) / (df + 0.5))
 
 
-def _ideal(own: Sequence[str], held: dict[int, set[str]], lexicon: Lexicon, total: int, unknown: float) -> float:
+def _ideal(own: Sequence[str], held: dict[int, frozenset[str]], lexicon: Lexicon, total: int,
+           unknown: float) -> float:
     """The score of an article holding every term of the request once (in some language).
 
     A term no article holds, not even through its synonyms, still counts ``unknown`` of its
     weight: a request mostly about things the KB does not know is not answered by the one
     article that shares its single common word."""
-    ideal = 0.0
+    serves: dict[str, list[str]] = {}  # an article term -> the request's terms it stands for
     for term in own:
-        forms = {term} | lexicon.related.get(term, frozenset())
-        df = sum(1 for terms in held.values() if terms & forms)
-        ideal += _idf(df, total) * (1.0 if df else unknown)
-    return ideal
+        for form in {term} | lexicon.related.get(term, frozenset()):
+            serves.setdefault(form, []).append(term)
+    df = dict.fromkeys(own, 0)
+    for terms in held.values():
+        for term in {t for form in terms for t in serves.get(form, ())}:
+            df[term] += 1
+    return sum(_idf(df[t], total) * (1.0 if df[t] else unknown) for t in own)
+
+
+@lru_cache(maxsize=16384)
+def _vocabulary(stored: str) -> frozenset[str]:
+    return frozenset(term_counts(stored)[0])
+
+
+def _candidates(found: list[tuple[int, int, str]], total: int) -> list[tuple[int, int, int | None, str, str, str]]:
+    """(id, object id, product, language, title terms, body terms) of the matched documents: a
+    broad match (usual for a whole request) reads the public articles in one plain query rather
+    than a thousand-id IN list."""
+    ids = {pk for pk, _obj, _title in found}
+    fields = ("id", "object_id", "product_id", "language", "title_terms", "body_terms")
+    if len(ids) * 2 > total:
+        rows = SearchDocument.objects.filter(kind="article", is_public=True).values_list(*fields)
+        return [row for row in rows if row[0] in ids]
+    return list(SearchDocument.objects.filter(pk__in=ids).values_list(*fields))
 
 
 def rank_articles(text: str, *, language: str, lexicon: Lexicon, products: Sequence[ProductSpec], weights: Weights,
@@ -97,23 +121,23 @@ def rank_articles(text: str, *, language: str, lexicon: Lexicon, products: Seque
     found = match_ids(own + extra, mode="any", kind="article", extra_where="d.is_public = %s", params=[True])
     if not found:
         return []
-    rows = SearchDocument.objects.filter(pk__in=[pk for pk, _obj, _title in found]).values_list(
-        "id", "object_id", "product_id", "language", "title_terms", "body_terms")
+    total = SearchDocument.objects.filter(kind="article", is_public=True).count()
+    rows = _candidates(found, total)
     stats = {pk: DocStats(title, body) for pk, _obj, _prod, _lang, title, body in rows}
     objects = {pk: (obj, prod, lang) for pk, obj, prod, lang, _title, _body in rows}
-    total = SearchDocument.objects.filter(kind="article", is_public=True).count()
     own_scores = bm25_scores(stats, own, total_docs=total)
     extra_scores = bm25_scores(stats, extra, total_docs=total)
-    asked = set(own) | set(extra)
-    held: dict[int, set[str]] = {}
+    asked = frozenset(own) | frozenset(extra)
+    held: dict[int, frozenset[str]] = {}
     title_share: dict[int, float] = {}
     for pk, doc in stats.items():
-        title = term_counts(doc.title)[0].keys()
-        held[pk] = set((title | term_counts(doc.body)[0].keys()) & asked)
-        title_share[pk] = len(title & asked) / len(title) if title else 0.0
+        title = _vocabulary(doc.title)
+        in_title = asked & title
+        held[pk] = in_title | (asked & _vocabulary(doc.body))
+        title_share[pk] = len(in_title) / len(title) if title else 0.0
     ideal = _ideal(own, held, lexicon, max(total, len(stats)), weights.unknown)
     same = product_ids.get(product_key) if product_key else None
-    ranked = []
+    scores: list[tuple[float, int, int]] = []
     for pk, (object_id, article_product, article_language) in objects.items():
         if object_id in exclude:
             continue
@@ -123,10 +147,12 @@ def rank_articles(text: str, *, language: str, lexicon: Lexicon, products: Seque
         # An article in the other language is reached only through the translations: they are
         # the customer's words there.
         expansion = weights.expansion if article_language == language else 1.0
-        score = factor * (own_scores.get(pk, 0.0) + expansion * extra_scores.get(pk, 0.0))
+        scores.append((factor * (own_scores.get(pk, 0.0) + expansion * extra_scores.get(pk, 0.0)), object_id, pk))
+    scores.sort(key=lambda row: (-round(row[0], 9), -row[1]))
+    ranked = []
+    for score, object_id, pk in scores[:limit]:
         # The second check: an article that answers usually has its title's words in the request.
         confidence = score / ideal * (1 + title_share[pk]) / 2 if ideal else 0.0
         ranked.append(RankedArticle(object_id, round(score, 4), round(confidence, 4),
-                                    tuple(sorted(held[pk] & set(own)))))
-    ranked.sort(key=lambda r: (-r.score, -r.object_id))
-    return ranked[:limit]
+                                    tuple(sorted(held[pk].intersection(own)))))
+    return ranked

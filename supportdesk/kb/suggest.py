@@ -57,8 +57,9 @@ def _product_specs() -> tuple[ProductSpec, ...]:
     return tuple(ProductSpec(key=p.key, name=p.name, aliases=p.aliases) for p in get_policy().products)
 
 
-_VERSION_HOWTO = re.compile(r"(?:как|где|how\s+to|where).{0,40}(?:верси|version)|(?:верси|version).{0,20}(?:узна|определ|find|check)",
-                            re.IGNORECASE | re.DOTALL)
+_VERSION_HOWTO = re.compile(
+    r"(?:как|где|how\s+to|where).{0,40}(?:верси|version)|(?:верси|version).{0,20}(?:узна|определ|find|check)",
+    re.IGNORECASE | re.DOTALL)
 
 
 def is_version_howto(title: str) -> bool:
@@ -71,8 +72,10 @@ def kb_suggest(text: str, *, language: str, product: Product | None = None, limi
     """Published articles (any language) answering ``text``, best first; none when no article
     is confident enough or the request asks for no troubleshooting (a purchase, a wish).
 
-    ``language`` is the request's; articles in the other language come from the lexicon's
-    cross-language synonyms. ``product`` (or the product the text names) is a prior."""
+    The request's language is read from its text (``language``, the caller's guess, only when
+    the text has no letters to tell: the command line guesses "ru" for any text file); articles
+    in the other language come through the lexicon's translations. ``product`` (or the product
+    the text names) is a prior."""
     text = text[:SUGGEST_TEXT_LIMIT]
     lexicon = load_lexicon()
     if not text.strip() or lexicon.asks_no_troubleshooting(text):
@@ -80,9 +83,9 @@ def kb_suggest(text: str, *, language: str, product: Product | None = None, limi
     specs = _product_specs()
     product_key = product.key if product is not None else request_product(text, specs)
     product_ids = dict(Product.objects.values_list("key", "pk")) if product_key else {}
-    weights = WEIGHTS
-    ranked = rank_articles(text, language=text_language(text), lexicon=lexicon, products=specs, weights=weights, product_key=product_key,
-                           product_ids=product_ids, limit=limit + 2)
+    # Two more than asked: the version article may be dropped below.
+    ranked = rank_articles(text, language=text_language(text, language), lexicon=lexicon, products=specs,
+                           weights=WEIGHTS, product_key=product_key, product_ids=product_ids, limit=limit + 2)
     threshold = MIN_CONFIDENCE if min_confidence is None else min_confidence
     if not ranked or ranked[0].confidence < threshold:
         return []

@@ -1,26 +1,45 @@
-"""Placing one parsed mail: a customer's message, a robot's, or spam. Runs inside the
-caller's transaction (see ``ingest.process_inbound``); raises on anything it cannot place."""
+"""Placing one parsed mail, in one direction: classify (spam, robot, customer) → route (one
+decision: which ticket, or a new one) → place (one lock of that one ticket, the services
+on it). Runs inside the caller's transaction (see ``ingest.process_inbound``); raises on
+anything it cannot place."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from django.contrib.auth.models import User
+
+from supportdesk.accounts.roles import is_agent
 from supportdesk.checklist.model import AttachmentInfo
+from supportdesk.customers.models import Customer
 from supportdesk.customers.services import customer_email_bounced, customer_for_email, customer_learn_zone
 from supportdesk.mail.parsing import ParsedAttachment, ParsedMail
 from supportdesk.mail.parsing.charsets import decode_bytes
-from supportdesk.mail.routing import Route, original_subject, route_customer_mail, route_robot_mail
+from supportdesk.mail.routing import (
+    Route,
+    internal_mail_ticket,
+    original_subject,
+    reference_ids,
+    route_customer_mail,
+    route_robot_mail,
+)
 from supportdesk.policy import get_policy
 from supportdesk.tickets.models import OPEN_STATUSES, Message, Status, Ticket
 from supportdesk.tickets.services import (
     AttachmentData,
     ticket_add_message,
-    ticket_create,
+    ticket_lock,
     ticket_mark_unreachable,
+    ticket_open,
 )
 from supportdesk.tickets.signals import request_received
+
+log = logging.getLogger(__name__)
 
 # Attachments the completeness check reads as text (settings exports, logs).
 TEXT_ATTACHMENT_MAX = 256 * 1024
@@ -90,78 +109,160 @@ def _own_addresses() -> set[str]:
     return {e.address.lower() for e in get_policy().emails}
 
 
-def place_spam() -> Placement:
-    return Placement(state="spam", outcome=Outcome.SPAM, ticket_id=None, route="spam")
+class Kind:
+    SPAM = "spam"
+    ROBOT = "robot"
+    CUSTOMER = "customer"
 
 
-def place_robot(*, parsed: ParsedMail, inbound_id: int, received_at: datetime) -> Placement:
-    """Stored on the ticket it points to; never opens one; a bounce flags the ticket."""
+def classify(parsed: ParsedMail, *, not_spam: bool, own_addresses: set[str]) -> str:
+    """Who wrote: spam (the MTA's verdict, unless an agent overrode it), a robot (auto-replies,
+    bounces, and mail from our own address: a loop in the making, kept and never answered),
+    or a customer."""
+    if parsed.is_spam and not not_spam:
+        return Kind.SPAM
+    if parsed.is_robot or (parsed.from_addr or "").lower() in own_addresses:
+        return Kind.ROBOT
+    return Kind.CUSTOMER
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Where a mail goes: the ticket it threads into (unlocked, as routing read it), or a new
+    ticket (None), following up ``follows_up`` when it answers a closed one."""
+
+    ticket: Ticket | None
+    route: str
+    follows_up: Ticket | None = None
+
+
+def route_robot(parsed: ParsedMail) -> Decision:
+    """A robot's mail goes only where it explicitly points; a bounce without a reference to
+    ours goes to the newest open ticket of the address that bounced. Never opens a ticket."""
     route = route_robot_mail(subject=parsed.subject, in_reply_to=parsed.in_reply_to,
                              references=parsed.references, bounced_message_id=parsed.bounced_message_id)
     ticket = route.ticket
     if parsed.is_bounce and ticket is None and parsed.bounced_recipient:
         ticket = (Ticket.objects.filter(contact_email=parsed.bounced_recipient, status__in=OPEN_STATUSES)
                   .order_by("-created_at", "-id").first())
-    if ticket is not None:
-        ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, is_robot=True, inbound_id=inbound_id,
-                           attachments=attachment_data(parsed.attachments), created_at=received_at,
-                           **_message_fields(parsed))  # type: ignore[arg-type]
-    if parsed.is_bounce:
-        recipient = parsed.bounced_recipient or (ticket.contact_email if ticket else "")
-        if recipient:
-            customer_email_bounced(addresses=[recipient], at=received_at)
-        if ticket is not None:
-            # Data, not a sentence: the ticket page words it in the reader's language.
-            reason = f"{recipient or ticket.contact_email}: {parsed.subject}".strip()
-            ticket_mark_unreachable(ticket=ticket, reason=reason)
-    return Placement(state="robot", outcome=Outcome.ROBOT, ticket_id=ticket.pk if ticket else None,
-                     route="bounce" if parsed.is_bounce else "auto_reply")
+    return Decision(ticket, "bounce" if parsed.is_bounce else "auto_reply")
 
 
-def place_customer_mail(*, parsed: ParsedMail, inbound_id: int, received_at: datetime) -> Placement:
-    """A person wrote: thread it or open a ticket, then tell the receivers (ack, checklist)."""
+def route_customer(parsed: ParsedMail, *, customer: Customer, address: str, received_at: datetime) -> Decision:
+    """SPEC §5 threading; a reply to a closed ticket opens a new one that follows it up."""
+    automation = get_policy().automation
+    route: Route = route_customer_mail(
+        subject=parsed.subject, in_reply_to=parsed.in_reply_to, references=parsed.references,
+        customer=customer, address=address, now=received_at, subject_threading=automation.subject_threading,
+        subject_days=automation.subject_threading_days, quoted=parsed.quoted_text,
+    )
+    if route.ticket is not None and route.ticket.status == Status.CLOSED:
+        return Decision(None, "follow_up", follows_up=route.ticket)
+    return Decision(route.ticket, route.rule)
+
+
+def place_spam() -> Placement:
+    return Placement(state="spam", outcome=Outcome.SPAM, ticket_id=None, route="spam")
+
+
+def place_robot(*, parsed: ParsedMail, decision: Decision, inbound_id: int, received_at: datetime) -> Placement:
+    """Stored on the ticket it points to, under that ticket's one lock; a bounce flags the ticket."""
+    recipient = parsed.bounced_recipient or (decision.ticket.contact_email if decision.ticket else "")
+    failed = parsed.is_bounce and not parsed.bounce_delayed  # a delay warning: the address still works
+    if failed and recipient:
+        customer_email_bounced(addresses=[recipient], at=received_at)
+    if decision.ticket is not None:
+        with ticket_lock(pk=decision.ticket.pk) as ticket:
+            ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, is_robot=True, inbound_id=inbound_id,
+                               attachments=attachment_data(parsed.attachments), created_at=received_at,
+                               **_message_fields(parsed))  # type: ignore[arg-type]
+            if failed:
+                # Data, not a sentence: the ticket page words it in the reader's language.
+                reason = f"{recipient or ticket.contact_email}: {parsed.subject}".strip()
+                ticket_mark_unreachable(ticket=ticket, reason=reason)
+    return Placement(state="robot", outcome=Outcome.ROBOT, ticket_id=decision.ticket.pk if decision.ticket else None,
+                     route=decision.route)
+
+
+@contextmanager
+def _held(decision: Decision, **create: Any) -> Iterator[tuple[Ticket, Decision]]:
+    """The decided ticket, locked (its one lock), or a new ticket; held for the block."""
+    if decision.ticket is not None:
+        with ticket_lock(pk=decision.ticket.pk) as ticket:
+            if ticket.status != Status.CLOSED:
+                yield ticket, decision
+                return
+        # Closed (or merged, which closes) between routing's read and this lock: follow it up.
+        decision = Decision(None, "follow_up", follows_up=ticket)
+    if decision.follows_up is not None:
+        # A follow-up takes the closed ticket's subject back, not "Re: [#13] Ваше обращение ...".
+        create = {**create, "subject": decision.follows_up.subject}
+    with ticket_open(**create, follows_up=decision.follows_up) as ticket:
+        yield ticket, decision
+
+
+def place_customer_mail(*, parsed: ParsedMail, customer: Customer, address: str, language: str,
+                        decision: Decision, inbound_id: int, received_at: datetime) -> Placement:
+    """A person wrote: the message goes on the decided ticket (or a new one), then the receivers
+    (checklist, acknowledgment) run on the same held ticket."""
+    with _held(decision, customer=customer, subject=original_subject(parsed.subject), channel="email",
+               contact_email=address, language=language, created_at=received_at) as (ticket, decision):
+        message = ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, author_customer=customer,
+                                     inbound_id=inbound_id, attachments=attachment_data(parsed.attachments),
+                                     created_at=received_at, **_message_fields(parsed))  # type: ignore[arg-type]
+        opened = decision.ticket is None
+        request_received.send(sender=Message, ticket=ticket, message=message, is_new_ticket=opened,
+                              language=language, utc_offset=parsed.utc_offset,
+                              attachments=attachment_infos(parsed.attachments), channel="email")
+    return Placement(state="ticketed", outcome=Outcome.TICKETED if opened else Outcome.THREADED,
+                     ticket_id=ticket.pk, route=decision.route, opened_ticket=opened)
+
+
+def _sender(parsed: ParsedMail) -> tuple[Customer, str, str]:
+    """The customer who wrote, the address and the language; raises SenderError without an address."""
     address = (parsed.from_addr or "").strip().lower()
     if not address or "@" not in address:
         raise SenderError("no usable sender address in From/Sender")
-    policy = get_policy()
     language = parsed.language or "ru"
     customer = customer_for_email(address=address, name=parsed.from_name, language=language,
                                   utc_offset_minutes=parsed.utc_offset)
     customer_learn_zone(customer=customer, utc_offset_minutes=parsed.utc_offset)
-    route: Route = route_customer_mail(
-        subject=parsed.subject, in_reply_to=parsed.in_reply_to, references=parsed.references,
-        customer=customer, address=address, now=received_at, subject_threading=policy.automation.subject_threading,
-        subject_days=policy.automation.subject_threading_days,
-        quoted=parsed.quoted_text,
-    )
-    ticket = route.ticket
-    rule = route.rule
-    follows_up = None
-    if ticket is not None and ticket.status == Status.CLOSED:
-        follows_up, ticket, rule = ticket, None, "follow_up"
-    opened = ticket is None
-    if ticket is None:
-        # A follow-up takes the closed ticket's subject back, not "Re: [#13] Ваше обращение ...".
-        subject = follows_up.subject if follows_up is not None else original_subject(parsed.subject)
-        ticket = ticket_create(customer=customer, subject=subject, channel="email",
-                               contact_email=address, language=language, created_at=received_at,
-                               follows_up=follows_up)
-    message = ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, author_customer=customer,
-                                 inbound_id=inbound_id, attachments=attachment_data(parsed.attachments),
-                                 created_at=received_at, **_message_fields(parsed))  # type: ignore[arg-type]
-    ticket = message.ticket  # the row as the service locked and saved it
-    request_received.send(sender=Message, ticket=ticket, message=message, is_new_ticket=opened,
-                          language=language, utc_offset=parsed.utc_offset,
-                          attachments=attachment_infos(parsed.attachments), channel="email")
-    return Placement(state="ticketed", outcome=Outcome.TICKETED if opened else Outcome.THREADED,
-                     ticket_id=ticket.pk, route=rule,
-                     opened_ticket=opened)
+    return customer, address, language
+
+
+def place_internal_answer(*, parsed: ParsedMail, inbound_id: int, received_at: datetime,
+                          ticket_id: int | None) -> Placement:
+    """An answer to an alert we sent our agents ("Беру в работу, позвоню клиенту"): an
+    agent's internal note on the ticket, never a customer message (it would be quoted to the
+    customer in the next reply). From anyone else it is kept here and logged, not filed."""
+    address = (parsed.from_addr or "").strip().lower()
+    author = next((u for u in User.objects.filter(email__iexact=address, is_active=True) if is_agent(u)), None)
+    ticket = Ticket.objects.filter(pk=ticket_id).first() if ticket_id is not None else None
+    if author is None or ticket is None:
+        log.warning("inbound %s answers internal mail (ticket %s) from %r, not an agent: not filed",
+                    inbound_id, ticket_id, address)
+        return Placement(state="robot", outcome=Outcome.ROBOT, ticket_id=ticket.pk if ticket else None,
+                         route="internal_dropped")
+    fields = {**_message_fields(parsed), "channel": ticket.channel}
+    ticket_add_message(ticket=ticket, kind=Message.Kind.NOTE, author_user=author, inbound_id=inbound_id,
+                       attachments=attachment_data(parsed.attachments), created_at=received_at,
+                       event_data={"via": "alert_reply"}, **fields)  # type: ignore[arg-type]
+    return Placement(state="ticketed", outcome=Outcome.THREADED, ticket_id=ticket.pk, route="internal")
 
 
 def place(*, parsed: ParsedMail, inbound_id: int, received_at: datetime, not_spam: bool) -> Placement:
-    if parsed.is_spam and not not_spam:
+    """One parsed mail, top to bottom: classify, route (one decision), place (one lock of one ticket)."""
+    kind = classify(parsed, not_spam=not_spam, own_addresses=_own_addresses())
+    if kind == Kind.SPAM:
         return place_spam()
-    if parsed.is_robot or (parsed.from_addr or "").lower() in _own_addresses():
-        # Mail from our own address is a loop in the making: kept, never answered.
-        return place_robot(parsed=parsed, inbound_id=inbound_id, received_at=received_at)
-    return place_customer_mail(parsed=parsed, inbound_id=inbound_id, received_at=received_at)
+    internal, ticket_id = internal_mail_ticket(reference_ids(parsed.in_reply_to, parsed.references))
+    if internal:  # an answer to mail we sent our agents: never a customer's message
+        return place_internal_answer(parsed=parsed, inbound_id=inbound_id, received_at=received_at,
+                                     ticket_id=ticket_id)
+    if kind == Kind.ROBOT:
+        return place_robot(parsed=parsed, decision=route_robot(parsed), inbound_id=inbound_id,
+                           received_at=received_at)
+    customer, address, language = _sender(parsed)
+    decision = route_customer(parsed, customer=customer, address=address, received_at=received_at)
+    return place_customer_mail(parsed=parsed, customer=customer, address=address, language=language,
+                               decision=decision, inbound_id=inbound_id, received_at=received_at)

@@ -8,9 +8,9 @@
    someone else's does, the mail's quoted history says which (``mail.quotes``);
 4. otherwise a new ticket. Never on the subject alone.
 
-The string helpers are pure; the lookups are one or two indexed queries each. The ticket a
-mail goes to is read locked for the caller's transaction (``tickets_for_update``): the
-services that add the message do not read it again.
+The string helpers are pure; the lookups are one or two indexed queries each, plain reads:
+routing decides, it locks nothing. The intake then locks the one ticket decided on
+(``mail.handlers``).
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ from supportdesk.customers.models import Customer
 from supportdesk.mail.models import InboundMail
 from supportdesk.mail.quotes import pick_by_quote, quoted_lines, searchable, strong_score
 from supportdesk.outbox.models import OutgoingMail
+from supportdesk.outbox.services import INTERNAL_REF_PREFIX
 from supportdesk.tickets.models import NO_SUBJECT, OPEN_STATUSES, Message, Ticket
 from supportdesk.tickets.selectors import subject_contains
-from supportdesk.tickets.services import tickets_for_update
 
 TICKET_TAG = re.compile(r"\[#(\d{1,12})\]")
 # Reply and forward prefixes of the mail clients our customers use, repeated or counted.
@@ -114,7 +114,7 @@ def reference_ids(in_reply_to: str | None, references: Sequence[str], extra: Seq
 def _follow_merges(ticket: Ticket) -> Ticket:
     hops = 0
     while ticket.merged_into_id is not None and hops < MAX_MERGE_HOPS:
-        ticket = tickets_for_update(pk=ticket.merged_into_id)[0]
+        ticket = Ticket.objects.get(pk=ticket.merged_into_id)
         hops += 1
     return ticket
 
@@ -123,7 +123,7 @@ def ticket_by_tag(subject: str) -> Ticket | None:
     numbers = subject_ticket_numbers(subject)
     if not numbers:
         return None
-    found = {t.pk: t for t in tickets_for_update(pk__in=numbers)}
+    found = {t.pk: t for t in Ticket.objects.filter(pk__in=numbers)}
     for number in numbers:
         if number in found:
             return _follow_merges(found[number])
@@ -151,9 +151,9 @@ def ticket_by_references(ids: Sequence[str]) -> Ticket | None:
             owner.setdefault(mid, ticket_id)
     for mid in ids:
         if mid in owner:
-            found = tickets_for_update(pk=owner[mid])
-            if found:
-                return _follow_merges(found[0])
+            found = Ticket.objects.filter(pk=owner[mid]).first()
+            if found is not None:
+                return _follow_merges(found)
     return None
 
 
@@ -198,7 +198,7 @@ def ticket_by_subject(*, subject: str, customer: Customer, address: str, since: 
     for scope in scopes:
         candidates += _same_subject(recent.filter(scope), wanted, first_only=not lines)
         if candidates and not lines:
-            return Route(tickets_for_update(pk=candidates[0])[0], Rule.SUBJECT)
+            return Route(Ticket.objects.get(pk=candidates[0]), Rule.SUBJECT)
     if lines:
         pk = None
         if candidates:
@@ -207,9 +207,9 @@ def ticket_by_subject(*, subject: str, customer: Customer, address: str, since: 
         if pk is None and wanted:
             pk = _quoted_elsewhere(recent.exclude(customer=customer), subject_core(subject), lines)
         if pk is not None:
-            return Route(tickets_for_update(pk=pk)[0], Rule.QUOTE)
+            return Route(Ticket.objects.get(pk=pk), Rule.QUOTE)
     if candidates and wanted:
-        return Route(tickets_for_update(pk=candidates[0])[0], Rule.SUBJECT)
+        return Route(Ticket.objects.get(pk=candidates[0]), Rule.SUBJECT)
     return none
 
 
@@ -256,6 +256,28 @@ def _ticket_texts(pks: Sequence[int], *, customers_only: bool) -> dict[int, str]
     for ticket_id, text in rows:
         parts.setdefault(ticket_id, []).append(searchable(text or ""))
     return {pk: "\n".join(texts) for pk, texts in parts.items()}
+
+
+# Alerts sent before their outbox reference was marked internal.
+_LEGACY_INTERNAL_KINDS = ("sla_warning", "sla_breach")
+
+
+def internal_mail_ticket(ids: Sequence[str]) -> tuple[bool, int | None]:
+    """Whether the mail answers internal mail of ours (an alert to agents), and the ticket
+    that mail was about. Such an answer never enters a customer conversation."""
+    if not ids:
+        return False, None
+    rows = (OutgoingMail.objects.filter(message_id__in=ids)
+            .filter(Q(ref__startswith=INTERNAL_REF_PREFIX) | Q(kind__in=_LEGACY_INTERNAL_KINDS))
+            .values_list("ref", flat=True))
+    refs = list(rows)
+    if not refs:
+        return False, None
+    for ref in refs:
+        match = _OUTBOX_REF.match(ref.removeprefix(INTERNAL_REF_PREFIX))
+        if match:
+            return True, int(match.group(1))
+    return True, None
 
 
 def route_customer_mail(

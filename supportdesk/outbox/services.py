@@ -60,6 +60,13 @@ class TemporaryFailure(Exception):
 
 Transport = Callable[[OutgoingMail], None]
 
+# The ``ref`` of mail to our own people (alerts): an answer to it is never a customer's message.
+INTERNAL_REF_PREFIX = "internal:"
+
+
+def internal_ref(ref: str) -> str:
+    return f"{INTERNAL_REF_PREFIX}{ref}"
+
 
 def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS))

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,9 +20,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from supportdesk.accounts.decorators import AgentRequest, agent_required
+from supportdesk.lib.params import parse_positive_int
 from supportdesk.lib.phones import BadPhoneNumber, format_phone
 from supportdesk.phone import selectors, services
-from supportdesk.phone.events import BadEvent, parse_event
+from supportdesk.phone.events import BadEvent, parse_body, parse_event
 from supportdesk.phone.forms import CallForm
 from supportdesk.phone.models import Call
 from supportdesk.policy import get_policy
@@ -36,9 +43,9 @@ def cti_events(request: HttpRequest, name: str) -> HttpResponse:
     if integration is None:
         return JsonResponse({"error": "forbidden"}, status=403)
     try:
-        event = parse_event(json.loads(request.body or b"null"), timezone.now())
-    except (ValueError, BadEvent) as exc:
-        return JsonResponse({"error": str(exc)}, status=400)
+        event = parse_event(parse_body(request.body), timezone.now())
+    except BadEvent as exc:
+        return JsonResponse({"error": exc.code, "message": exc.message}, status=400)
     call = services.cti_event_apply(integration=integration, event=event)
     return JsonResponse({"call": call.pk, "state": call.state})
 
@@ -56,9 +63,15 @@ def popup(request: AgentRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def call_new(request: AgentRequest) -> HttpResponse:
     call = None
-    call_pk = request.POST.get("call") or request.GET.get("call")
-    if call_pk and str(call_pk).isdigit():
-        call = selectors.call_for_agent(user=request.user, pk=int(call_pk))
+    if call_ref := request.POST.get("call") or request.GET.get("call"):
+        try:
+            call_pk = parse_positive_int(call_ref)
+        except ValueError:
+            return HttpResponseBadRequest(_("The call is not a call number."),
+                                          content_type="text/plain; charset=utf-8")
+        call = selectors.call_for_agent(user=request.user, pk=call_pk)
+        if call is None:
+            raise Http404(_("No such call."))
     if request.method == "POST":
         form = CallForm(request.POST)
         if form.is_valid():

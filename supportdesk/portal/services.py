@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from supportdesk.customers.models import CustomerEmail
+from supportdesk.lib.params import parse_positive_int
 from supportdesk.outbox.compose import build_message
 from supportdesk.outbox.services import outbox_enqueue
 from supportdesk.policy import get_policy
@@ -51,13 +52,26 @@ def _over_limit(key: str, limit: int) -> bool:
 
 def _parse_number(text: str) -> int | None:
     digits = text.strip().lstrip("[#").rstrip("]").strip()
-    return int(digits) if digits.isdigit() and len(digits) <= 12 else None
+    try:
+        return parse_positive_int(digits, maximum=10**12 - 1)
+    except ValueError:
+        return None
+
+
+MAX_MERGE_HOPS = 10
 
 
 def _matching_ticket(number: int, email: str) -> Ticket | None:
+    """The ticket the customer may read under ``number``: that ticket when the address is
+    its customer's, or, when it was merged, the ticket it was merged into (its number is
+    the one the acknowledgment gave; only tickets of one customer merge)."""
     owners = CustomerEmail.objects.filter(address=email).values("customer_id")
-    return (Ticket.objects.filter(pk=number, merged_into__isnull=True)
-            .filter(Q(contact_email=email) | Q(customer_id__in=owners)).first())
+    ticket = Ticket.objects.filter(pk=number).filter(Q(contact_email=email) | Q(customer_id__in=owners)).first()
+    for _ in range(MAX_MERGE_HOPS):
+        if ticket is None or ticket.merged_into_id is None:
+            return ticket
+        ticket = Ticket.objects.filter(pk=ticket.merged_into_id).first()
+    return None  # a merge cycle: nothing to show
 
 
 def access_link_request(*, ticket_number: str, email: str, ip: str) -> None:
@@ -77,15 +91,16 @@ def access_link_request(*, ticket_number: str, email: str, ip: str) -> None:
     with transaction.atomic():
         AccessLink.objects.create(ticket=ticket, email=email, token_sha256=token_hash(token), created_at=now,
                                   expires_at=now + LINK_TTL)
-        _send_link(ticket, email, token)
+        _send_link(ticket, email, token, asked=number)
 
 
-def _send_link(ticket: Ticket, email: str, token: str) -> None:
+def _send_link(ticket: Ticket, email: str, token: str, *, asked: int | None = None) -> None:
     policy = get_policy()
     language = ticket.language if ticket.language in ("ru", "en") else "ru"
     url = public_url(reverse("portal:access", kwargs={"token": token}))
     with translation.override(language):
-        context = {"ticket": ticket, "url": url, "hours": int(LINK_TTL.total_seconds() // 3600), "policy": policy}
+        context = {"ticket": ticket, "url": url, "hours": int(LINK_TTL.total_seconds() // 3600), "policy": policy,
+                   "merged_from": asked if asked is not None and asked != ticket.pk else None}
         subject = render_to_string("portal/lookup_subject.txt", context).strip()
         text = render_to_string("portal/lookup_body.txt", context)
     support = policy.support_email

@@ -16,6 +16,7 @@ from supportdesk.portal.selectors import (
     open_state,
     utc_offset_label,
 )
+from supportdesk.replies.timefmt import moment_text
 
 
 def contacts(request: HttpRequest) -> HttpResponse:
@@ -24,10 +25,13 @@ def contacts(request: HttpRequest) -> HttpResponse:
     state = open_state(policy, now)
     english = get_language() == "en"
     brands = [(b.name_en or b.name) if english else b.name for b in policy.brands]
+    language = "en" if english else "ru"
+    opening = state.next_opening
     return render(request, "portal/contacts.html", {
         "state": state,
-        "moscow_zone": MOSCOW,
-        "state_moscow": state.in_zone(MOSCOW),
+        # "понедельник, 7 декабря 2026, 09:00 по времени Новосибирска (UTC+7)": one form, zone named
+        "opening": moment_text(opening, policy.office.timezone, language) if opening else None,
+        "opening_moscow": moment_text(opening, MOSCOW, language) if opening else None,
         "hours_label": hours_label(policy),
         "utc_offset": utc_offset_label(policy.office.timezone, now),
         "msk_offset": msk_offset_label(policy.office.timezone, now, english=english),

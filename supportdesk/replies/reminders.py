@@ -3,7 +3,8 @@
 A ticket in ``waiting_customer`` gets one reminder after the policy's business days
 (counted on the office calendar from the status change), and is closed with a closing
 mail after the second period. The reminder is claimed with a conditional UPDATE of
-``Ticket.reminder_sent_at`` in the transaction that enqueues the mail, so two workers
+``Ticket.reminder_sent_at`` (``tickets.services.ticket_claim_reminder``) in the transaction
+that enqueues the mail, so two workers
 never remind twice and a crash never loses the claim without the mail.
 """
 
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from supportdesk.policy import get_policy
@@ -23,7 +24,12 @@ from supportdesk.replies.timefmt import moment_text
 from supportdesk.tickets.clocks import office_calendar
 from supportdesk.tickets.models import Status as TicketStatus
 from supportdesk.tickets.models import StatusChange, Ticket
-from supportdesk.tickets.services import ticket_add_event, ticket_set_status
+from supportdesk.tickets.services import (
+    ticket_add_event,
+    ticket_claim_reminder,
+    ticket_lock,
+    ticket_set_status,
+)
 
 
 @dataclass
@@ -56,11 +62,7 @@ def _mail_context(ticket: Ticket, close_at: datetime | None, language: str) -> d
 
 def _remind(ticket: Ticket, since: datetime, close_at: datetime, now: datetime) -> bool:
     with transaction.atomic():
-        claimed = Ticket.objects.filter(
-            Q(reminder_sent_at__isnull=True) | Q(reminder_sent_at__lt=since),
-            pk=ticket.pk, status=TicketStatus.WAITING_CUSTOMER,
-        ).update(reminder_sent_at=now)
-        if not claimed:
+        if not ticket_claim_reminder(pk=ticket.pk, since=since, now=now):
             return False
         language = mail_language(ticket.language)
         mail = render_mail("reminder", language=language, context=_mail_context(ticket, close_at, language))
@@ -75,13 +77,10 @@ def _remind(ticket: Ticket, since: datetime, close_at: datetime, now: datetime) 
 
 
 def _close(ticket: Ticket, since: datetime, now: datetime) -> bool:
-    with transaction.atomic():
-        locked = Ticket.objects.select_for_update().filter(pk=ticket.pk,
-                                                           status=TicketStatus.WAITING_CUSTOMER).first()
-        if locked is None or waiting_since(locked) != since:
+    with transaction.atomic(), ticket_lock(pk=ticket.pk) as locked:
+        if locked.status != TicketStatus.WAITING_CUSTOMER or waiting_since(locked) != since:
             return False  # someone answered or another worker closed it
         ticket_set_status(ticket=locked, status=TicketStatus.CLOSED, reason="no answer from the customer", at=now)
-        locked.refresh_from_db()
         language = mail_language(locked.language)
         if locked.contact_email:
             mail = render_mail("closed", language=language, context=_mail_context(locked, None, language))

@@ -41,6 +41,28 @@ def chromium_launch_args(*, headless: bool = True) -> dict[str, Any]:
     return {"executable_path": CHROMIUM_PATH, "headless": headless, "args": list(CHROMIUM_ARGS)}
 
 
+class ChromiumPerClass:
+    """Mixin for a live-server test case: one Playwright Chromium for the class's tests,
+    as ``cls.browser`` (a test opens its own context)."""
+
+    playwright: Any
+    browser: Any
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        super().setUpClass()  # type: ignore[misc]
+        from playwright.sync_api import sync_playwright
+
+        cls.playwright = sync_playwright().start()
+        cls.browser = cls.playwright.chromium.launch(**chromium_launch_args())
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        cls.browser.close()
+        cls.playwright.stop()
+        super().tearDownClass()  # type: ignore[misc]
+
+
 class StaticHttpServer:
     """``python -m http.server`` over ``directory`` on a free loopback port."""
 

@@ -43,7 +43,12 @@ class ContactsPageTests(BaseTestCase):
         # 2026-01-05 is inside the New Year holidays; work resumes Monday 2026-01-12 at 09:00.
         html = self._get("", datetime(2026, 1, 5, 12, 0, tzinfo=NSK))
         assert "Сейчас техподдержка не работает." in html
-        assert "12.01.2026 09:00" in html and "12.01.2026 05:00" in html  # office, Moscow (UTC+3)
+        assert "понедельник, 12 января 2026, 09:00 по времени Новосибирска (UTC+7)" in html
+        assert "понедельник, 12 января 2026, 05:00 по времени Москвы (UTC+3)" in html
+        assert "Понедельник" not in html and "Asia/Novosibirsk" not in html
+        english = self._get("en", datetime(2026, 1, 5, 12, 0, tzinfo=NSK))
+        assert "Monday, 12 January 2026, 09:00 Novosibirsk time (UTC+7)" in english
+        assert "Monday, 12 January 2026, 05:00 Moscow time (UTC+3)" in english
 
     def test_language_switch_is_a_post(self):
         response = self.client.post(reverse("set_language"), {"language": "en", "next": "/"})

@@ -51,8 +51,8 @@ def test_offline_commands_run_with_no_supportdesk_variables(workdir: Path) -> No
 def start_web(data_dir: Path, **extra: str) -> subprocess.CompletedProcess[str]:
     """Import the WSGI application as a production server would, and print the key Django uses."""
     code = "import supportdesk.wsgi; from django.conf import settings; print(settings.SECRET_KEY)"
-    return run([sys.executable, "-c", code], REPO, SUPPORTDESK_DATA_DIR=str(data_dir), PYTHONPATH=str(REPO),
-               **extra)
+    env = {"SUPPORTDESK_PUBLIC_URL": "https://help.example.com", **extra}  # production wants its https address
+    return run([sys.executable, "-c", code], REPO, SUPPORTDESK_DATA_DIR=str(data_dir), PYTHONPATH=str(REPO), **env)
 
 
 def test_the_first_production_start_generates_the_key_and_later_starts_read_it(workdir: Path) -> None:

@@ -22,6 +22,7 @@ from django.utils.dateparse import parse_datetime
 from supportdesk.accounts.roles import is_agent
 from supportdesk.catalog.models import Release
 from supportdesk.customers.models import CustomerEmail, CustomerPhone
+from supportdesk.lib.params import parse_positive_int
 from supportdesk.lib.phones import BadPhoneNumber, normalize_phone
 from supportdesk.tickets.models import OPEN_STATUSES, PAUSED_STATUSES, Message, Status, Ticket
 
@@ -67,15 +68,22 @@ class Cursor:
 
     @classmethod
     def decode(cls, raw: str | None) -> Cursor | None:
-        if not raw or "_" not in raw:
+        """None for no cursor; ValueError for one that is not a cursor this page wrote."""
+        if not raw:
             return None
-        due_text, _, pk_text = raw.rpartition("_")
-        if not pk_text.isdigit():
-            return None
+        due_text, sep, pk_text = raw.rpartition("_")
+        if not sep:
+            raise ValueError("not a page position")
+        pk = parse_positive_int(pk_text)
         if due_text == "none":
-            return cls(None, int(pk_text))
-        due = parse_datetime(due_text)
-        return cls(due, int(pk_text)) if due and due.tzinfo else None
+            return cls(None, pk)
+        due = parse_datetime(due_text)  # ValueError for an impossible date, hour or offset
+        if due is None or due.tzinfo is None:
+            raise ValueError("not a page position")
+        try:
+            return cls(due.astimezone(UTC), pk)
+        except OverflowError as exc:  # year 1 at +01:00 is before datetime.min in UTC
+            raise ValueError("not a page position") from exc
 
 
 @dataclass

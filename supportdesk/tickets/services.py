@@ -6,12 +6,16 @@ view, intake path or command can bypass them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import connections, transaction
+from django.db import connection, transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -76,46 +80,56 @@ def _now(at: datetime | None) -> datetime:
     return at or timezone.now()
 
 
-def _transaction_of(ticket: Ticket) -> object | None:
-    """The outermost atomic block of the ticket's connection, or None outside a transaction."""
-    conn = connections[ticket._state.db or "default"]
-    return conn.atomic_blocks[0] if conn.in_atomic_block and conn.atomic_blocks else None
-
-
-def _hold(ticket: Ticket) -> Ticket:
-    """Remember that this instance is the row as this transaction created or locked it."""
-    ticket._sd_held_by = _transaction_of(ticket)  # type: ignore[attr-defined]
-    return ticket
-
-
-def ticket_forget(ticket: Ticket) -> Ticket:
-    """After a rolled-back savepoint: the instance may hold changes the database lost, so
-    read it again (the next service re-reads it under its lock)."""
-    ticket._sd_held_by = None  # type: ignore[attr-defined]
-    ticket.refresh_from_db()
+def _lock_row(ticket: Ticket | int) -> Ticket:
+    """The one place a ticket's row is locked for writing (SELECT ... FOR UPDATE). An instance
+    is refreshed in place, so the caller's object shows what the service then writes."""
+    if isinstance(ticket, int):
+        return Ticket.objects.select_for_update().get(pk=ticket)
+    ticket.refresh_from_db(from_queryset=Ticket.objects.select_for_update())
     return ticket
 
 
 def _locked(ticket: Ticket) -> Ticket:
-    """Re-read the ticket under a row lock so concurrent writers serialise.
-
-    A ticket this very transaction created or already locked comes back as it is: its row
-    lock is held until commit, so nobody else changed the row, and our own writes went
-    through this instance (the intake's ticket passes through five services per mail)."""
-    held_by = getattr(ticket, "_sd_held_by", None)
-    if held_by is not None and held_by is _transaction_of(ticket):
+    """The ticket a service writes: the caller's instance as it is when the caller holds it
+    (inside ``ticket_lock`` or ``ticket_open``), otherwise the same instance read again under a
+    row lock, so concurrent writers serialise. The same rule in tests and in production."""
+    if getattr(ticket, "_sd_held", False):
         return ticket
-    return _hold(Ticket.objects.select_for_update().get(pk=ticket.pk))
+    return _lock_row(ticket)
 
 
-def tickets_for_update(**filters: object) -> list[Ticket]:
-    """Tickets read to be written in this transaction (the intake's routing reads the ticket a
-    mail goes to): read under a row lock and held, so the services that write them next do
-    not read them again. Outside a transaction, a plain read."""
-    rows = Ticket.objects.filter(**filters).order_by("pk")
-    if not connections[rows.db].in_atomic_block:
-        return list(rows)
-    return [_hold(t) for t in rows.select_for_update()]
+@contextmanager
+def _holding(ticket: Ticket) -> Iterator[Ticket]:
+    ticket._sd_held = True  # type: ignore[attr-defined]
+    try:
+        yield ticket
+    finally:
+        ticket._sd_held = False  # type: ignore[attr-defined]
+
+
+@contextmanager
+def ticket_lock(*, pk: int) -> Iterator[Ticket]:
+    """Hold one ticket for a block of services on it (the intake: message, checklist,
+    acknowledgment). The row is read once, under a lock kept until the transaction ends;
+    every service given the yielded instance inside the block writes through it without
+    reading it again. After the block the instance is an ordinary one again."""
+    with transaction.atomic(savepoint=False), _holding(_lock_row(pk)) as ticket:
+        yield ticket
+
+
+@contextmanager
+def ticket_open(**create: Any) -> Iterator[Ticket]:
+    """``ticket_create(**create)``, held for the block as ``ticket_lock`` holds a ticket: a row
+    this transaction inserted is nobody else's until the commit, so it needs no lock."""
+    with transaction.atomic(savepoint=False), _holding(ticket_create(**create)) as ticket:
+        yield ticket
+
+
+def ticket_forget(ticket: Ticket) -> Ticket:
+    """After a rolled-back savepoint: the instance may hold changes the database lost, so
+    read it again (a held ticket stays held: its lock was taken before the savepoint)."""
+    ticket.refresh_from_db()
+    return ticket
 
 
 def _record_status(ticket: Ticket, to_status: str, *, at: datetime, by_user: User | None,
@@ -179,7 +193,6 @@ def ticket_create(
         ticket.save()
         StatusChange.objects.create(ticket=ticket, from_status="", to_status=Status.NEW, at=at,
                                     by_user=by_user, reason="created")
-        _hold(ticket)
     return ticket
 
 
@@ -606,3 +619,86 @@ def ticket_set_contacts(*, ticket: Ticket, email: str, phone: str, phone_id: int
         if changes:
             ticket_add_event(ticket=ticket, event="contacts", by_user=by_user, data=changes)
     return ticket
+
+
+# Bulk writes of the reply clock's marks and due times, for the escalation watcher, the reminders
+# and the recompute. Each is a guarded UPDATE: the WHERE re-checks what the caller read, so a row
+# another writer changed meanwhile is left alone, and only one of two concurrent claims wins.
+
+REPLY_CLOCK_RUNNING = (Status.NEW, Status.OPEN)  # a reply is owed; waiting_* tickets are paused
+
+
+def reply_mark_due(*, breach: bool, now: datetime) -> Q:
+    """Tickets whose reply clock is due for its warning (target reached) or breach (limit reached)."""
+    if breach:
+        return Q(reply_breached_at__isnull=True, reply_due_at__lte=now, status__in=REPLY_CLOCK_RUNNING)
+    return Q(reply_warned_at__isnull=True, reply_target_at__lte=now, status__in=REPLY_CLOCK_RUNNING)
+
+
+def ticket_claim_reply_mark(*, pk: int, breach: bool, now: datetime) -> bool:
+    """Set the warning (or breach) mark of one running reply clock if it is still due; True only
+    for the caller whose UPDATE changed the row (a breach never warned gets both marks)."""
+    marks: dict[str, object] = (
+        {"reply_breached_at": now, "reply_warned_at": Coalesce("reply_warned_at", now)} if breach
+        else {"reply_warned_at": now})
+    return Ticket.objects.filter(reply_mark_due(breach=breach, now=now), pk=pk).update(**marks) == 1
+
+
+def ticket_claim_reminder(*, pk: int, since: datetime, now: datetime) -> bool:
+    """Claim the reminder of a ticket waiting for the customer since ``since`` (none sent for
+    this wait yet); True only for the caller whose UPDATE changed the row."""
+    return Ticket.objects.filter(
+        Q(reminder_sent_at__isnull=True) | Q(reminder_sent_at__lt=since),
+        pk=pk, status=Status.WAITING_CUSTOMER,
+    ).update(reminder_sent_at=now) == 1
+
+
+def _postgresql_deadlines(table: str) -> str:
+    # Four arrays rather than a VALUES list: one statement of constant size, whatever the batch.
+    return (
+        f"UPDATE {table} AS t SET reply_target_at = to_timestamp(v.target), "  # noqa: S608
+        "reply_due_at = to_timestamp(v.due), "
+        "reply_warned_at = CASE WHEN v.target > %s THEN NULL ELSE t.reply_warned_at END, "
+        "reply_breached_at = CASE WHEN v.due > %s THEN NULL ELSE t.reply_breached_at END "
+        "FROM unnest(%s::bigint[], %s::text[], %s::float8[], %s::float8[]) AS v(id, pending, target, due) "
+        "WHERE t.id = v.id AND t.reply_pending_since = v.pending::timestamptz"
+    )
+
+
+def _sqlite_deadlines(table: str) -> str:
+    # One prepared statement run per row: SQLite has no network round trip to save.
+    return (
+        f"UPDATE {table} SET reply_target_at = %s, reply_due_at = %s, "  # noqa: S608
+        "reply_warned_at = CASE WHEN %s > %s THEN NULL ELSE reply_warned_at END, "
+        "reply_breached_at = CASE WHEN %s > %s THEN NULL ELSE reply_breached_at END "
+        "WHERE id = %s AND reply_pending_since = %s"
+    )
+
+
+def tickets_set_reply_deadlines(*, rows: Sequence[tuple[int, object, float, float]], now: datetime) -> int:
+    """New reply target and limit for running clocks, as (pk, reply_pending_since exactly as read,
+    target, due in epoch seconds); returns how many rows were written.
+
+    A row is written only while its clock still runs from that pending instant (a clock stopped or
+    restarted meanwhile is left alone). Warning and breach marks are decided inside the statement,
+    against ``now``: kept when the new target (limit) is still reached, cleared when it lies in the
+    future, so a mark the watcher sets between the caller's read and this write is never lost.
+    Only the table name is interpolated; every value is a bound parameter.
+    """
+    if not rows:
+        return 0
+    table = connection.ops.quote_name(Ticket._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            ids, pendings, targets, dues = (list(column) for column in zip(*rows, strict=True))
+            cursor.execute(_postgresql_deadlines(table), [now.timestamp(), now.timestamp(), ids, pendings, targets, dues])
+        else:
+            adapt = connection.ops.adapt_datetimefield_value
+            now_text = adapt(now)
+            params = []
+            for pk, pending, target, due in rows:
+                target_text = adapt(datetime.fromtimestamp(target, UTC))
+                due_text = adapt(datetime.fromtimestamp(due, UTC))
+                params.append((target_text, due_text, target_text, now_text, due_text, now_text, pk, str(pending)))
+            cursor.executemany(_sqlite_deadlines(table), params)
+        return int(cursor.rowcount)

@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from supportdesk.accounts.decorators import AgentRequest, agent_required
 from supportdesk.catalog.models import Product
 from supportdesk.lib.blobstore import blob_path
 from supportdesk.lib.confirm import confirm_page, is_confirmed
+from supportdesk.lib.params import parse_positive_int
 from supportdesk.policy import get_policy
 from supportdesk.tickets import forms as f
 from supportdesk.tickets import selectors, services
@@ -44,10 +45,14 @@ INLINE_SAFE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "appl
 def queue(request: AgentRequest) -> HttpResponse:
     form = f.QueueFilterForm(request.GET)
     filters = form.filters()
-    after = selectors.Cursor.decode(request.GET.get("after"))
+    try:
+        after = selectors.Cursor.decode(request.GET.get("after"))
+        page_no = parse_positive_int(request.GET["p"], maximum=10**9) if request.GET.get("p") else 1
+    except ValueError:
+        return HttpResponseBadRequest(_("This page position is not valid: open the queue from its first page."),
+                                      content_type="text/plain; charset=utf-8")
     now = timezone.now()
     page = selectors.queue_page(user=request.user, filters=filters, after=after, size=PAGE_SIZE, now=now)
-    page_no = int(request.GET["p"]) if request.GET.get("p", "").isdigit() else 1
     params = request.GET.copy()
     params.pop("after", None)
     params.pop("p", None)

@@ -39,6 +39,12 @@ from supportdesk.checklist.model import ProductSpec
         ("", "Subtitles are displayed with a 1 second offset."),
         ("", "The station logo blinks on the SDI output."),
         ("", "Our operators cannot log in after the update."),
+        ("", "Stereo audio comes out only on the left channel of SDI 1."),
+        ("", "Звук идёт только на левый канал."),
+        ("", "Плеер останавливает плейлист без причины."),
+        ("", "Логотип выходит на полсекунды позже клипа."),
+        ("", "Цвета на выходе отличаются от превью."),
+        ("", "Звук некорректно выводится на SDI 2."),
     ],
 )
 def test_description_present(products: list[ProductSpec], subject: str, text: str) -> None:
@@ -59,6 +65,7 @@ def test_description_present(products: list[ProductSpec], subject: str, text: st
         # A state that the customer's own step sets is an attribute, not a symptom.
         ("Плейлист", "Делаем так: создаём пустой плейлист, добавляем клипы, нажимаем Старт."),
         ("Титры", "1. Выбираем белый фон в шаблоне\n2. Ставим титр в эфир"),
+        ("Плейлист", "Делаем так: останавливаем плейлист в 01:00, заменяем файл, запускаем снова."),
         ("Re: [#7] Звук", "Вместо старого файла положили новый, настройки во вложении."),
         ("", "We did not change anything in the playlist, the log is attached."),
         # A how-to question that names a delay it wants.

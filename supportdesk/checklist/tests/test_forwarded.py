@@ -42,5 +42,15 @@ def test_our_subdomain_is_ours_and_an_unknown_sender_is_not_counted() -> None:
 
 
 def test_the_forwarded_body_ends_at_the_next_quote() -> None:
-    text = COLLEAGUE_FORWARD + "\nВ пн, 1 фев. в 02:00 Support <forward@softlab.tv> написал:\n> Версия 6.2.1\n"
+    attribution = "В пн, 1 фев. в 02:00 Support <forward@softlab.tv> написал:"
+    text = COLLEAGUE_FORWARD + "\n" + attribution + "\n> Версия 6.2.1\n"
     assert forwarded_text(text, own_domains=["softlab.tv"]).endswith("запустил плейлист снова.")
+
+
+def test_outlook_and_yandex_separators() -> None:
+    outlook = ("_" * 32 + "\nОт: Инженер <eng@tv-example.ru>\nОтправлено: 1 февраля 2026 г. 3:10\n"
+               "Кому: Мария\nТема: ночь\n\nОстановил плейлист, заменил клип, запустил снова.\n")
+    yandex = outlook.replace("_" * 32, "-------- Начало переадресованного сообщения --------")
+    body = "Остановил плейлист, заменил клип, запустил снова."
+    for quoted in (outlook, yandex):
+        assert forwarded_text(quoted, own_domains=["softlab.tv"]) == body

@@ -30,6 +30,14 @@ def _att(name: str, ctype: str = "application/octet-stream", text: str | None = 
         # Settings written as "key: value" lines that name settings.
         ("Формат: 1080i50\nGenlock: внешний\nБуфер: 10 кадров", []),
         ("Output: SDI 1\nFrame rate: 50i", []),
+        ("Скрин свойств канала прилагаю.", [_att("1.png", "image/png")]),
+        ("", [_att("channel_preset.txt", "text/plain", "Buffer=10")]),
+        ("В FDConfig2 выставлено: буфер 10 кадров.", []),
+        # An HTML table of settings as the parser renders it.
+        ("Формат 1080i50\nВыход SDI 1", []),
+        # A configured value told in passing.
+        ("We use a 1080i50 project, the crawl speed is set to 3.", []),
+        ("Проект 1080i50, титры через GPU.", []),
         # A zip the text says holds the settings folder.
         ("Папку с настройками заархивировал, архив во вложении.", [_att("ForwardTS.zip")]),
         ("The settings folder is zipped and attached.", [_att("backup.zip")]),
@@ -63,6 +71,8 @@ def test_settings_present(text: str, attachments: list[AttachmentInfo]) -> None:
         ("Настройки FDConfig2 во вложении.", []),  # promised, but nothing attached
         ("Версия: 6.2.1\nТел.: +7 383 000-00-00", []),  # "key: value" lines that are no settings
         ("Канал: Первый региональный\nАдрес: Новосибирск", []),
+        ("Лицензия на второй канал стоит 5000 рублей?", []),
+        ("Канал 2 пропадает\nВыход 1 мигает", []),
     ],
 )
 def test_settings_absent(text: str, attachments: list[AttachmentInfo]) -> None:

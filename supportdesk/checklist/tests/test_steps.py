@@ -42,6 +42,18 @@ from supportdesk.checklist.text import normalise
         "We have a playlist of 20 clips, press Play and after the first clip it stops.",
         'When I try to save a template, the program shows "Access denied".',
         'They enter the password and get "Invalid user".',
+        # The trigger told after its symptom, or as an attempt.
+        "Программа зависает, когда нажимаю «Стоп».",
+        "The output goes black when I press Take.",
+        "Логотип пропадает каждый раз, как только переключаю выход.",
+        "Пытаюсь открыть окно выходов — программа падает.",
+        "Стоит только нажать «Пауза», картинка замирает.",
+        "Последовательность действий: открыть плейлист, выбрать клип, нажать «Удалить».",
+        # The result shown in a video rather than told.
+        "Нажимаю «Удалить» на ожидающем элементе — что происходит, см. видео.",
+        "Делаю: открываю плейлист и нажимаю «Старт».",
+        # An HTML table of numbered steps as the parser renders it.
+        "Шаги:\n\n1 Открываем плейлист\n2 Нажимаем Старт",
         # One action per sentence, in order.
         "Открываем выпуск. Потом выделяем сюжеты. Жмём «Отправить».",
         "Заходим в меню Файл. Выбираем Экспорт. Указываем папку.",
@@ -71,6 +83,10 @@ def test_steps_present(text: str) -> None:
         "Программа закрывается ночью, эфир чёрный, пока дежурный не перезапустит.",
         # A symptom, not an action of the customer's.
         "After updating from 5.9 to 6.2.1 the trigger stopped working: the break does not start.",
+        "Пытались перезапустить сервис, не помогло — звук пропадает.",
+        "Программа зависает, когда дежурный уходит на обед.",
+        "Плеер доходит до пятого клипа и останавливается.",
+        "2 секунды пропадает звук\n3 раза в день",
         # What was done to fix it, one sentence each.
         "Перезагрузили сервер. Переустановили драйвер. Не помогло.",
         "Переход между клипами с чёрной вспышкой.",

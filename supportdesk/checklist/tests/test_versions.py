@@ -68,6 +68,7 @@ def test_our_version_is_found(products: list[ProductSpec], text: str, version: s
         "Обновили Windows до 22H2 и Java до 8.0.401",
         "обновили с Windows 7.1 на 10.2",
         "Для доступа TeamViewer версии 15.2",
+        "Когда выйдет обновление Forward TS до 6.3?",  # asked about
     ],
 )
 def test_things_that_are_not_our_version(products: list[ProductSpec], text: str) -> None:

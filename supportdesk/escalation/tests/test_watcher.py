@@ -28,7 +28,7 @@ class WatcherTests(BaseTestCase):
         return list(Message.objects.filter(ticket=ticket or self.ticket, kind=Message.Kind.EVENT, event=event))
 
     def mails(self, kind: str) -> list[OutgoingMail]:
-        return list(OutgoingMail.objects.filter(kind=kind, ref=f"ticket:{self.ticket.pk}"))
+        return list(OutgoingMail.objects.filter(kind=kind, ref=f"internal:ticket:{self.ticket.pk}"))
 
     def test_deadlines_are_the_ones_the_watcher_uses(self) -> None:
         self.assertEqual(self.ticket.reply_target_at, AT_TARGET)

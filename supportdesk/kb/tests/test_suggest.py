@@ -29,6 +29,7 @@ def test_a_purchase_or_a_wish_asks_for_no_troubleshooting() -> None:
 def test_text_language() -> None:
     assert text_language("Не выводится звук в Forward TS 6.2") == "ru"
     assert text_language("No audio on the SDI output of Forward TS") == "en"
+    assert text_language("6.2.1 — 10:00", "en") == "en"  # no letters: the caller's guess
 
 
 def test_version_howto_titles() -> None:

@@ -67,7 +67,18 @@ _ALIASES = {
     "us-ascii": "ascii", "ansi_x3.4-1968": "ascii", "iso-8859-1": "latin-1",
     "x-user-defined": "", "unknown-8bit": "", "x-unknown": "", "unknown": "",
     "default": "", "charset": "", "8bit": "", "binary": "",
+    "windows-874": "cp874", "x-sjis": "cp932", "ms932": "cp932", "windows-31j": "cp932",
+    "x-gbk": "gbk", "ks_c_5601": "cp949", "x-euc-jp": "euc_jp",
 }
+# Labels that mailers put on text written in a larger charset: the superset decodes what
+# the label's own charset refuses (Windows and the WHATWG Encoding Standard do the same).
+_SUPERSETS = {
+    "gb2312": "gb18030", "gbk": "gb18030", "shift_jis": "cp932", "euc_kr": "cp949",
+    "big5": "big5hkscs", "iso8859-9": "cp1254", "tis-620": "cp874", "iso8859-11": "cp874",
+    "iso2022_jp": "cp932",  # 8-bit Shift_JIS behind an ISO-2022-JP label
+}
+_ISO2022 = ("utf-7", "iso2022_jp", "iso2022_kr", "hz")
+_C1_LABELS = frozenset({"latin-1", "ascii"})  # their 0x80-0x9f bytes are windows-1252 in real mail
 
 
 @lru_cache(maxsize=256)
@@ -167,23 +178,76 @@ def _normalizer_guess(data: bytes) -> str | None:
     return normalize_charset(match.encoding) or None
 
 
-def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str, str | None]:
-    """Decode mail text; returns (text, charset used, defect or None). Never raises."""
-    if data.isascii():
-        cs = normalize_charset(declared)
-        if cs in ("utf-7", "iso2022_jp", "iso2022_kr", "hz"):
+# JIS X 0208 (and the NEC/IBM rows Microsoft adds) or JIS X 0201 kana between ISO-2022-JP escapes.
+_JIS_ESCAPE = re.compile(rb"\x1b(\$[@B]|\([BJI])")
+
+
+def decode_iso2022jp_cp932(data: bytes) -> str:
+    """ISO-2022-JP as Microsoft writes it (CP50220/CP50221): the double-byte runs may use
+    CP932's extension rows (circled digits, Roman numerals), which Python's iso2022_jp
+    refuses. Each run is re-encoded as Shift_JIS and decoded with cp932."""
+    chunks = _JIS_ESCAPE.split(data)
+    out = bytearray(chunks[0])
+    for mode, run in zip(chunks[1::2], chunks[2::2], strict=True):
+        if mode in (b"$@", b"$B"):
+            run = run.replace(b"\r", b"").replace(b"\n", b"")
+            for i in range(0, len(run) - 1, 2):
+                out += _jis_to_sjis(run[i], run[i + 1])
+        elif mode == b"(I":
+            out += bytes(b + 0x80 if 0x21 <= b <= 0x5F else b for b in run)
+        else:
+            out += run
+    return out.decode("cp932", "replace")
+
+
+def _jis_to_sjis(c1: int, c2: int) -> bytes:
+    if not (0x21 <= c1 <= 0x7E and 0x21 <= c2 <= 0x7E):
+        return b"?"
+    s1 = ((c1 + 1) >> 1) + (0x70 if c1 < 0x5F else 0xB0)
+    s2 = c2 + (0x1F if c1 % 2 else 0x7E)
+    return bytes((s1, s2 + 1 if c1 % 2 and s2 >= 0x7F else s2))
+
+
+def _decode_7bit(data: bytes, cs: str | None) -> tuple[str, str, str | None]:
+    japanese = cs == "iso2022_jp" or (not cs and b"\x1b$" in data)
+    if cs in _ISO2022 or japanese:
+        for candidate in (cs or "iso2022_jp",) + (_JIS_VARIANTS if japanese else ()):
             try:
-                return data.decode(cs), cs, None
+                return data.decode(candidate), candidate, None
             except (UnicodeDecodeError, LookupError):
                 pass
-        return data.decode("ascii"), "ascii", None
+        if japanese:
+            return decode_iso2022jp_cp932(data), "cp50221", None
+    return data.decode("ascii"), "ascii", None
+
+
+_JIS_VARIANTS = ("iso2022_jp_2004", "iso2022_jp_2", "iso2022_jp_ext")
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 with a few broken sequences (a name cut mid-character): decoded with U+FFFD for
+    them, rather than read as a single-byte charset that would turn every letter into mojibake."""
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd")
+    wide = sum(1 for ch in text if ord(ch) > 0x7F) - bad
+    return text if wide >= 2 and bad <= max(1, wide // 20) else None
+
+
+def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str, str | None]:
+    """Decode mail text; returns (text, charset used, defect or None). Never raises."""
     cs = normalize_charset(declared)
+    if data.isascii():
+        return _decode_7bit(data, cs)
     utf8 = _try_utf8(data)
     if utf8 is not None:
         # Valid UTF-8 with 8-bit content is practically never an accident.
         defect = None if cs in (None, "", "utf-8", "ascii") else f"charset {declared} is really utf-8"
         if cs in (None, "", "utf-8", "ascii") or cs in _CYRILLIC_SINGLE_BYTE or cs in _WESTERN:
             return utf8, "utf-8", defect
+    if cs in (None, "", "utf-8"):
+        nearly = _mostly_utf8(data)
+        if nearly is not None:
+            return nearly, "utf-8", "invalid utf-8 sequences replaced"
     if cs in _CYRILLIC_SINGLE_BYTE:
         sample = _high_bytes(data)
         own = cyrillic_score(sample.decode(cs, "replace"))
@@ -194,10 +258,11 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str, st
             return data.decode(best, "replace"), best, f"charset {declared} is really {best}"
         return data.decode(cs, "replace"), cs, None
     if cs and cs not in _WESTERN and cs != "utf-8":
-        try:
-            return data.decode(cs), cs, None
-        except (UnicodeDecodeError, LookupError):
-            pass
+        for candidate in (cs, _SUPERSETS.get(cs)):
+            try:
+                return data.decode(candidate or ""), candidate or cs, None
+            except (UnicodeDecodeError, LookupError):
+                pass
     if (not cs and not _accented_latin(data[:8000])) or _looks_non_latin(data):
         best, score = best_cyrillic(data)
         if score >= PLAUSIBLE:
@@ -205,7 +270,7 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str, st
                 f"charset {declared} is really {best}")
             return data.decode(best, "replace"), best, defect
     if cs in _WESTERN:
-        return data.decode(cs, "replace"), cs, None
+        return _decode_western(data, cs)
     if not cs and _accented_latin(data[:8000]):
         return data.decode("cp1252", "replace"), "cp1252", "undeclared charset, guessed cp1252"
     guess = _normalizer_guess(data)
@@ -217,6 +282,27 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str, st
     if cs == "utf-8":
         return data.decode("utf-8", "replace"), "utf-8", "invalid utf-8"
     return data.decode("windows-1251", "replace"), "windows-1251", "undecodable text, fell back to windows-1251"
+
+
+def _decode_western(data: bytes, cs: str) -> tuple[str, str, str | None]:
+    if cs in _C1_LABELS and data.translate(None, _NOT_C1):
+        try:
+            return data.decode("cp1252"), "cp1252", None
+        except UnicodeDecodeError:
+            pass  # one of the five bytes windows-1252 leaves undefined: keep the label's reading
+    return data.decode(cs, "replace"), cs, None
+
+
+_NOT_C1 = bytes(b for b in range(256) if not 0x80 <= b <= 0x9F)
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?([A-Za-z0-9._:-]{2,40})""", re.IGNORECASE)
+
+
+def html_meta_charset(data: bytes) -> str | None:
+    """The charset an HTML part declares in its own <meta> when its MIME header declares none."""
+    m = _META_CHARSET.search(data[:4096])
+    return m.group(1).decode("ascii") if m else None
 
 
 def to_bytes(value: str) -> bytes:

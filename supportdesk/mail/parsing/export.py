@@ -19,6 +19,7 @@ def parsed_mail_json(p: ParsedMail) -> dict[str, Any]:
         "quoted_start": p.quoted_start,
         "signature_start": p.signature_start,
         "has_html": p.html_sanitised is not None,
+        "html": p.html_sanitised,
         "attachments": [
             {
                 "filename": a.filename,
@@ -39,6 +40,7 @@ def parsed_mail_json(p: ParsedMail) -> dict[str, Any]:
         "is_auto_reply": p.is_auto_reply,
         "auto_reply_reason": p.auto_reply_reason,
         "is_bounce": p.is_bounce,
+        "bounce_delayed": p.bounce_delayed,
         "bounced_message_id": p.bounced_message_id,
         "bounced_recipient": p.bounced_recipient,
         "is_robot": p.is_robot,

@@ -31,8 +31,9 @@ def _word_bytes(enc: str, payload: str) -> bytes:
     return _QP_HEX.sub(lambda m: bytes([int(m.group(1), 16)]), raw)
 
 
-def decode_header_text(value: str | None, defects: list[str] | None = None) -> str:
-    """Decode RFC 2047 words leniently and normalise whitespace. Never raises.
+def decode_header_text(value: str | None, defects: list[str] | None = None, *, keep_spaces: bool = False) -> str:
+    """Decode RFC 2047 words leniently and normalise whitespace (keep_spaces: only unfold
+    lines, as file names need). Never raises.
 
     Adjacent encoded words are joined as bytes before decoding, which repairs
     multi-byte characters split across words; raw 8-bit text is charset-guessed.
@@ -65,6 +66,8 @@ def decode_header_text(value: str | None, defects: list[str] | None = None) -> s
         if charset is None and not data.isascii() and defects is not None and hint is None:
             defects.append("header: raw 8-bit text")
         parts.append(text)
+    if keep_spaces:
+        return re.sub(r"\r?\n[ \t]?", "", "".join(parts))
     return _WS.sub(" ", "".join(parts)).strip()
 
 
@@ -75,34 +78,95 @@ _SIMPLE_ADDR = re.compile(
 )
 
 
-def parse_addresses(values: list[str], defects: list[str] | None = None) -> list[tuple[str, str]]:
-    """(display name, lower-cased address) pairs from address header values."""
+# One angle-bracketed address: whatever stands before it is the display name, even when that
+# name is itself an address ("ivan@example.ru <ivan@example.ru>") or unquoted.
+_ONE_ANGLE = re.compile(r'^(?P<name>(?:"[^"]*"|[^<>,;"])*?)\s*<\s*(?P<addr>[^<>\s]+@[^<>\s]+?)\s*>\s*$')
+_QUOTED_LOCAL = re.compile(r'^"[^"\\]*"@[^@\s<>"]+\.[^@\s<>"]+$')
+_LOOSE_ADDR = re.compile(r"^[^@\s<>]+@[^@\s<>.][^@\s<>]*$")  # "user@intranet" too
+_LOCAL_ONLY = re.compile(r"^[\w.!#$%&'*+/=?^`{|}~-]+$")
+
+
+def _clean_addr(addr: str) -> str:
+    addr = decode_header_text(addr).strip("<>;, ").removeprefix("mailto:")
+    if not addr.startswith('"') or '"@' not in addr:  # keep a quoted local part's quotes
+        addr = addr.strip("\"' ")
+    # A trailing dot ("ivan@example.ru.") is the DNS root, not part of the domain.
+    return addr.rstrip(".").lower()
+
+
+def _one_value(value: str, defects: list[str] | None, local_part_ok: bool) -> list[tuple[str, str]]:
+    simple = _SIMPLE_ADDR.match(value) or _ONE_ANGLE.match(value)
+    if simple:
+        groups = simple.groupdict() if simple.re is _ONE_ANGLE else {
+            "name": simple.group(1) or simple.group(2) or "", "addr": simple.group(3) or simple.group(4)}
+        addr = _clean_addr(groups["addr"])
+        if _LOOSE_ADDR.match(addr):
+            return [(decode_header_text(groups["name"]).strip(_NAME_QUOTES), addr)]
+    try:
+        pairs = getaddresses([value])
+    except Exception:  # noqa: BLE001 - a malformed header is the sender's fault
+        pairs = []
+    out: list[tuple[str, str]] = []
+    for name, raw_addr in pairs:
+        addr = _clean_addr(raw_addr)
+        if _VALID_ADDR.match(addr) or _QUOTED_LOCAL.match(addr):
+            out.append((decode_header_text(name).strip(_NAME_QUOTES), addr))
+            continue
+        bare = _BARE_ADDR.search(raw_addr)
+        if bare:
+            # "Ivan ivan@example.ru": the words around a lone address are its name.
+            rest = (raw_addr[: bare.start()] + raw_addr[bare.end() :]).strip(" <>\"'")
+            out.append((decode_header_text(name or rest).strip(_NAME_QUOTES), bare.group(0).rstrip(".").lower()))
+        elif local_part_ok and _LOCAL_ONLY.match(addr) and "@" not in value:
+            out.append((decode_header_text(name).strip(_NAME_QUOTES), addr))  # From: MAILER-DAEMON
+        else:
+            continue
+        if defects is not None:
+            defects.append("header: malformed address")
+    if not out:
+        # Strict parsing refuses odd headers; keep any address-looking token.
+        out = [("", a.rstrip(".").lower()) for a in _BARE_ADDR.findall(value)]
+        if defects is not None and (out or any(a for _, a in pairs)):
+            defects.append("header: malformed address" if out else "header: invalid address")
+    return out
+
+
+def parse_addresses(values: list[str], defects: list[str] | None = None, *,
+                    local_part_ok: bool = False) -> list[tuple[str, str]]:
+    """(display name, lower-cased address) pairs from address header values.
+
+    local_part_ok keeps an address without a domain (From: MAILER-DAEMON) when the value
+    holds no address at all."""
     out: list[tuple[str, str]] = []
     for value in values:
-        simple = _SIMPLE_ADDR.match(value)
-        if simple:
-            name = simple.group(1) or simple.group(2) or ""
-            addr = simple.group(3) or simple.group(4)
-            out.append((decode_header_text(name).strip(_NAME_QUOTES), addr.lower()))
-            continue
-        try:
-            pairs = getaddresses([value])
-        except Exception:  # noqa: BLE001 - a malformed header is the sender's fault
-            pairs = []
-        found = [(n, a) for n, a in pairs if "@" in a]
-        if not found:
-            # Strict parsing refuses odd headers; keep any address-looking token.
-            found = [("", a) for a in _BARE_ADDR.findall(value)]
-            if found and defects is not None:
-                defects.append("header: malformed address list")
-        for name, addr in found:
-            addr = decode_header_text(addr).strip("<>\"' ").lower()
-            if not _VALID_ADDR.match(addr):
-                if defects is not None:
-                    defects.append("header: invalid address")
-                continue
-            out.append((decode_header_text(name).strip(_NAME_QUOTES), addr))
+        out.extend(_one_value(value, defects, local_part_ok))
     return out
+
+
+def pick_sender(from_values: list[str], sender_values: list[str], reply_to_values: list[str],
+                defects: list[str]) -> tuple[str, str | None]:
+    """(display name, address) of whoever wrote the mail: From; when From holds no usable
+    address (`<>`, garbage) the Sender, then the Reply-To; a From that is a bare local part
+    (MAILER-DAEMON) only when neither gives an address."""
+    found = parse_addresses(from_values, defects, local_part_ok=True)
+    full = next(((n, a) for n, a in found if "@" in a), None)
+    if full is not None:
+        return full
+    name = found[0][0] if found else _display_name(from_values)
+    for values in (sender_values, reply_to_values):
+        other = parse_addresses(values, defects)
+        if other:
+            defects.append("header: From has no address, the sender is taken from Sender/Reply-To")
+            return name or other[0][0], other[0][1]
+    return (name, found[0][1]) if found else (name, None)
+
+
+def _display_name(values: list[str]) -> str:
+    try:
+        pairs = getaddresses(values[:1])
+    except Exception:  # noqa: BLE001
+        return ""
+    return decode_header_text(pairs[0][0]).strip(_NAME_QUOTES) if pairs else ""
 
 
 def first_id(value: str | None) -> str | None:

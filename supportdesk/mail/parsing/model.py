@@ -47,6 +47,8 @@ class ParsedMail:
     spam_reason: str | None
     charset: str | None
     defects: tuple[str, ...]
+    # A delay warning (the MTA still retries): a bounce for the agents, not yet a lost address.
+    bounce_delayed: bool = False
 
     @property
     def is_robot(self) -> bool:

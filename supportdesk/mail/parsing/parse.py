@@ -10,11 +10,12 @@ from email.policy import Compat32
 from supportdesk.lib.html import html_to_text, sanitize_html
 
 from .body import find_quoted_start, find_signature_start
-from .charsets import decode_bytes
-from .headers import all_ids, decode_header_text, first_id, parse_addresses, parse_date
+from .charsets import decode_bytes, html_meta_charset
+from .headers import all_ids, decode_header_text, first_id, parse_addresses, parse_date, pick_sender
 from .language import detect_language
 from .model import ParsedAttachment, ParsedMail
-from .parts import attachment_from_part, forwarded_text, is_body_part, message_bytes
+from .parts import attachment_from_part, clean_filename, forwarded_text, is_body_part, message_bytes
+from .repair import repair_header_block
 from .robots import detect_auto_reply, detect_bounce, detect_spam
 
 
@@ -60,7 +61,10 @@ def _decode_part_text(part: Message, walk: _Walk) -> str:
         payload = b""
     if not isinstance(payload, bytes):
         payload = b""
-    text, used, defect = decode_bytes(payload, _safe_param(part, "charset"))
+    charset = _safe_param(part, "charset")
+    if charset is None and part.get_content_type() == "text/html":
+        charset = html_meta_charset(payload)
+    text, used, defect = decode_bytes(payload, charset)
     if defect:
         walk.defects.append("body: " + defect)
     if walk.charset is None and not payload.isascii():
@@ -68,7 +72,7 @@ def _decode_part_text(part: Message, walk: _Walk) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7f"
+_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27)) + b"\x7f"  # 27: ISO-2022 escapes
 
 
 def _is_binary(part: Message, walk: _Walk) -> bool:
@@ -165,9 +169,9 @@ def _walk_alternative(children: list[Message], walk: _Walk, depth: int, in_repor
 
 
 def _walk_forward(inner: Message, outer: Message, walk: _Walk, depth: int, in_report: bool) -> None:
-    walk.attachments.append(
-        attachment_from_part(outer, walk.defects, content=message_bytes(inner), default_name="message.eml")
-    )
+    subject = clean_filename(decode_header_text(inner.get("subject")))  # clients name it after its subject
+    walk.attachments.append(attachment_from_part(outer, walk.defects, content=message_bytes(inner),
+                                                 default_name=f"{subject}.eml" if subject else "message.eml"))
     if in_report:
         headers = "\n".join(f"{k}: {v}" for k, v in inner.raw_items())
         walk.original_headers.append(headers)
@@ -200,10 +204,9 @@ def parse_mail(raw: bytes) -> ParsedMail:
 def _parse(raw: bytes) -> ParsedMail:
     if not isinstance(raw, bytes | bytearray | memoryview):
         raise TypeError("parse_mail needs bytes")
-    raw = bytes(raw)
-    msg = _PARSER.parsebytes(raw)
+    repaired, defects = repair_header_block(bytes(raw))
+    msg = _PARSER.parsebytes(repaired)
     headers = _headers_of(msg)
-    defects: list[str] = []
 
     def one(name: str) -> str | None:
         values = headers.get(name)
@@ -211,8 +214,8 @@ def _parse(raw: bytes) -> ParsedMail:
             defects.append(f"header: repeated {name}")
         return values[0] if values else None
 
-    senders = parse_addresses(headers.get("from", []) or headers.get("sender", []), defects)
-    from_name, from_addr = senders[0] if senders else ("", None)
+    from_name, from_addr = pick_sender(headers.get("from", []), headers.get("sender", []),
+                                       headers.get("reply-to", []), defects)
     subject = decode_header_text(one("subject"), defects)
     date, utc_offset = parse_date(one("date"), defects)
     walk = _Walk()
@@ -225,11 +228,11 @@ def _parse(raw: bytes) -> ParsedMail:
         if quoted_start is None or forward_offset < quoted_start:
             quoted_start = forward_offset
     signature_start = find_signature_start(text, quoted_start)
-    html = sanitize_html(walk.htmls[0]) if walk.htmls else None
+    html = "\n".join(sanitize_html(h) for h in walk.htmls) if walk.htmls else None  # every HTML part, in order
 
     spam_reason = detect_spam(headers)
     bounce = detect_bounce(
-        headers=headers, from_addr=from_addr, subject=subject, report_type=walk.report_type,
+        headers=headers, from_addr=from_addr, from_name=from_name, subject=subject, report_type=walk.report_type,
         dsn_fields=walk.dsn_fields, original_headers=walk.original_headers, text=text,
     )
     auto_reason = None
@@ -264,7 +267,8 @@ def _parse(raw: bytes) -> ParsedMail:
         language=detect_language(lang_sample),
         is_auto_reply=auto_reason is not None,
         auto_reply_reason=auto_reason,
-        is_bounce=bounce is not None and not bounce.delayed,
+        is_bounce=bounce is not None,
+        bounce_delayed=bounce is not None and bounce.delayed,
         bounced_message_id=bounce.message_id if bounce else None,
         bounced_recipient=bounce.recipient if bounce else None,
         is_spam=spam_reason is not None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mimetypes
 import re
 from collections.abc import Mapping, Sequence
 from email.generator import BytesGenerator
@@ -13,7 +14,6 @@ from .charsets import decode_bytes, to_bytes
 from .headers import decode_header_text, parse_addresses, parse_date
 from .model import ParsedAttachment
 
-_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
 _EXTENSIONS = {
     "text/plain": ".txt", "text/html": ".html", "text/xml": ".xml", "application/xml": ".xml",
     "image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "application/pdf": ".pdf",
@@ -30,42 +30,72 @@ def _disposition(part: Message) -> str:
     return str(value).split(";", 1)[0].strip().lower()
 
 
-def _raw_param(part: Message, name: str, header: str) -> str | tuple[str, str, str] | None:
+def _name_values(part: Message, name: str, header: str) -> list[str | tuple[str, str, str]]:
+    """Every `name` parameter of the header, RFC 2231 ones (name*=, name*0*=) first: a client
+    that sends both means the extended one, the plain one being its ASCII stand-in."""
     try:
-        value = part.get_param(name, header=header)
+        params = part.get_params(header=header) or []
     except Exception:  # noqa: BLE001 - malformed parameters are the sender's fault
-        return None
-    return value  # type: ignore[return-value]
+        return []
+    values = [v for k, v in params[1:] if k.strip().lower() == name and v]
+    return sorted(values, key=lambda v: not isinstance(v, tuple))
+
+
+def _decode_name(value: str | tuple[str, str, str], defects: list[str]) -> str:
+    if isinstance(value, tuple):  # RFC 2231: (charset, language, percent-decoded latin-1)
+        charset, _lang, text = value
+        decoded, _cs, defect = decode_bytes(to_bytes(str(text)), charset or None)
+    else:
+        text = str(value).strip().strip('"')
+        if "=?" in text:
+            decoded, defect = decode_header_text(text, defects, keep_spaces=True), None
+        else:
+            decoded, _cs, defect = decode_bytes(to_bytes(text), None)
+    if defect:
+        defects.append("filename: " + defect)
+    return clean_filename(decoded)
 
 
 def decode_filename(part: Message, defects: list[str] | None = None) -> str | None:
-    """The attachment name from RFC 2231, RFC 2047 (even quoted) or raw 8-bit parameters."""
+    """The attachment name from RFC 2231, RFC 2047 (even quoted) or raw 8-bit parameters:
+    Content-Disposition's filename first, then Content-Type's name; a candidate that decodes
+    without a defect beats one that needed guessing."""
+    fallback = None
     for name, header in (("filename", "content-disposition"), ("name", "content-type")):
-        value = _raw_param(part, name, header)
-        if not value:
-            continue
-        if isinstance(value, tuple):  # RFC 2231: (charset, language, percent-decoded latin-1)
-            charset, _lang, text = value
-            decoded, _cs, defect = decode_bytes(to_bytes(str(text)), charset or None)
-        else:
-            text = str(value).strip().strip('"')
-            if "=?" in text:
-                decoded, defect = decode_header_text(text, defects), None
-            else:
-                decoded, _cs, defect = decode_bytes(to_bytes(text), None)
-        if defect and defects is not None:
-            defects.append("filename: " + defect)
-        cleaned = clean_filename(decoded)
-        if cleaned:
-            return cleaned
-    return None
+        for value in _name_values(part, name, header):
+            found: list[str] = []
+            cleaned = _decode_name(value, found)
+            if cleaned and not found:
+                return cleaned
+            if cleaned and fallback is None:
+                fallback = cleaned
+                if defects is not None:
+                    defects.extend(found)
+    return fallback
+
+
+# Folded header lines inside a quoted name, control characters and path separators go; the
+# rest (double spaces, quotes, colons) is kept exactly: names are only ever shown and sent
+# back in a Content-Disposition header, never used as a path.
+_FOLD = re.compile(r"\r?\n(?=[ \t])")
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]+")
 
 
 def clean_filename(name: str) -> str:
-    """Last path component, no control or reserved characters, never empty dot-names."""
+    """Last path component, no control characters or U+FFFD, never '.' or '..'."""
+    name = _FOLD.sub("", name).replace("\ufffd", "")
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = _UNSAFE_NAME.sub("_", name).strip(" .")
-    return " ".join(name.split())[:200]
+    name = _CONTROL_CHARS.sub("_", name).strip()
+    if name.strip(".") == "":
+        return ""
+    if len(name) > 200:
+        stem, dot, ext = name.rpartition(".")
+        name = stem[: 199 - len(ext)] + dot + ext if dot and len(ext) <= 10 else name[:200]
+    return name
+
+
+# "<image001.jpg@01D0...>": Outlook names inline images after their file in the Content-ID.
+_CID_FILENAME = re.compile(r"^([\w.-]{1,100}\.[A-Za-z][A-Za-z0-9]{1,4})@")
 
 
 def is_body_part(part: Message) -> bool:
@@ -111,13 +141,16 @@ def attachment_from_part(
     ctype = part.get_content_type()
     name = decode_filename(part, defects)
     if name is None:
-        if default_name is None:
-            stem = "attachment" if ctype.startswith(("application/", "image/")) else ctype.split("/")[-1]
-            default_name = stem + _EXTENSIONS.get(ctype, ".bin")
-        name = default_name
+        cid = _CID_FILENAME.match(str(part.get("content-id", "")).strip().strip("<>"))
+        name = cid.group(1) if cid else default_name or _generated_name(ctype)
     elif ctype == "message/rfc822" and not name.lower().endswith(".eml"):
         name += ".eml"
     return _attachment(part, name, ctype, content)
+
+
+def _generated_name(ctype: str) -> str:
+    stem = "attachment" if ctype.startswith(("application/", "image/")) else ctype.split("/")[-1]
+    return stem + (_EXTENSIONS.get(ctype) or mimetypes.guess_extension(ctype) or ".bin")
 
 
 def _attachment(part: Message, name: str, ctype: str, content: bytes | None) -> ParsedAttachment:

@@ -21,19 +21,29 @@ _AUTO_SUBJECT = re.compile(
     r"|Réponse\ automatique|Vacation\ reply|I\ am\ out\ of\ (?:the\ )?office|On\ vacation)\b)",
     re.IGNORECASE | re.VERBOSE,
 )
+# Subjects MTAs give their delivery reports (searched, so "Fwd:" or a gateway tag may precede).
 _BOUNCE_SUBJECT = re.compile(
-    r"^\s*(?:Mail\ delivery\ failed|Undelivered\ Mail\ Returned\ to\ Sender|Undeliverable\b"
-    r"|Undelivered\b|Delivery\ Status\ Notification\ \((?:Failure|Delay)\)|failure\ notice"
-    r"|Returned\ mail\b|Delivery\ failure|Mail\ System\ Error|Delivery\ has\ failed"
-    r"|Message\ not\ delivered|Недоставленное\ сообщение|Не\ доставлено|Сообщение\ не\ доставлено"
-    r"|Не\ удалось\ доставить|Ошибка\ доставки|Возврат\ почты|Non\ remis|Unzustellbar)",
+    r"""(?:Mail\ delivery\ failed|Undelivered\ Mail\ Returned\ to\ Sender|Undeliverable\b|Undelivered\b
+    |Delivery\ Status\ Notification|Delivery\ status\ notification|Delivery\ Notification
+    |\bfailure\ notice|Returned\ mail\b|Delivery\ failure|Mail\ System\ Error|Delivery\ has\ failed
+    |Message\ not\ delivered|Non[- ]?delivery|Nondeliverable|Delivery\ Status\b|Mail\ could\ not\ be\ delivered
+    |Could\ not\ send\ message|Delivery\ reports?\ about\ your\ e-?mail|Failed\ mail|Mail\ failure
+    |Warning:\ could\ not\ send|Delivery\ delayed|Delayed\ Mail|message\ .{0,80}\ delayed
+    |Недоставленное\ сообщение|Не\ доставлено|Сообщение\ не\ доставлено|Письмо\ не\ доставлено
+    |Не\ удалось\ доставить|Ошибка\ доставки|Возврат\ почты|Non\ remis|Unzustellbar|Nicht\ zustellbar)""",
     re.IGNORECASE | re.VERBOSE,
 )
 _DELAY_SUBJECT = re.compile(
-    r"Delivery\ Status\ Notification\ \(Delay\)|Delayed\ Mail|Warning:\ message\ .*delayed"
-    r"|Delivery\ delayed|Доставка\ задерживается|задержка\ доставки",
+    r"Delivery\ Status\ Notification\ \(Delay\)|Delayed\ Mail|Warning:\ .{0,80}delayed|notification:\ delayed"
+    r"|Warning:\ could\ not\ send|Delivery\ delayed|Доставка\ задерживается|задержка\ доставки",
     re.IGNORECASE | re.VERBOSE,
 )
+# Display names MTAs sign their reports with (the address may be empty: "MAILER-DAEMON <>").
+_ROBOT_NAME = re.compile(r"^\W*(?:mailer[- ]?daemon|mail\ delivery\ (?:system|subsystem|service)|postmaster)\b",
+                         re.IGNORECASE | re.VERBOSE)
+# Amazon SES bounce notifications arrive as SNS e-mail whose body is the notification's JSON.
+_SES_BOUNCE = re.compile(r'"notificationType"\s*:\s*"Bounce"')
+_FAILED_ACTIONS = ("failed", "delayed")
 _HEADER_MSGID = re.compile(r"^(?:Original-)?Message-ID:\s*<?([^<>\s]+@[^<>\s]+?)>?\s*$",
                            re.IGNORECASE | re.MULTILINE)
 _HEADER_TO = re.compile(r"^To:\s*(.+)$", re.IGNORECASE | re.MULTILINE)
@@ -46,6 +56,8 @@ _FAILED_RCPT = (
     re.compile(r"failed to these recipients[^\n]*:\s*\n(?:\s*\n)*\s*(?:[^\n<]*<)?" + _A, re.I),  # Exchange
     re.compile(r"(?:адрес(?:ат)?[а-я]*|получател[а-я]+)[^\n:]{0,60}:\s*\n?\s*<?" + _A, re.I),
     re.compile(r"Original-Recipient:\s*(?:rfc822;)?\s*<?" + _A, re.I),
+    re.compile(r"(?:error|failed|failure|unable|not)\ [^\n<]{0,40}?deliver(?:ing|ed|y)?\ [^\n<]{0,30}?to\s*<?" + _A,
+               re.I | re.X),  # DragonFly, OpenSMTPD, generic
 )
 
 
@@ -77,7 +89,7 @@ def detect_spam(headers: Headers) -> str | None:
 
 
 def is_robot_address(addr: str | None) -> bool:
-    if not addr or "@" not in addr:
+    if not addr:
         return False
     return bool(_ROBOT_LOCAL.match(addr.rsplit("@", 1)[0]))
 
@@ -114,23 +126,30 @@ def detect_bounce(
     *,
     headers: Headers,
     from_addr: str | None,
+    from_name: str = "",
     subject: str,
     report_type: str | None,
     dsn_fields: Sequence[Mapping[str, str]],
     original_headers: Sequence[str],
     text: str,
 ) -> BounceInfo | None:
-    """Delivery failure (or delay) reports: standard DSN and the common MTA texts."""
-    standard = report_type == "delivery-status"
-    failed_header = _first(headers, "x-failed-recipients")
-    subject_says = bool(_BOUNCE_SUBJECT.match(subject))
-    robot_sender = is_robot_address(from_addr) or _first(headers, "return-path") == "<>"
-    if not (standard or failed_header or (subject_says and (robot_sender or original_headers))
-            or (robot_sender and _looks_like_bounce_text(text))):
+    """Delivery failure (or delay) reports: standard DSN and the common MTA texts.
+
+    ARF abuse reports (report-type=feedback-report) are never bounces."""
+    report_type = report_type or _declared_report_type(headers)
+    if report_type == "feedback-report":
         return None
     actions = [f.get("action", "").lower() for f in dsn_fields if f.get("action")]
-    delayed = (bool(actions) and all(a in ("delayed", "relayed", "delivered", "expanded")
-                                     for a in actions)) or bool(_DELAY_SUBJECT.search(subject))
+    standard = report_type == "delivery-status" or any(a.startswith(_FAILED_ACTIONS) for a in actions)
+    failed_header = _first(headers, "x-failed-recipients")
+    robot_sender = (is_robot_address(from_addr) or _first(headers, "return-path") == "<>"
+                    or bool(_ROBOT_NAME.match(from_name)))
+    subject_says = bool(_BOUNCE_SUBJECT.search(subject))
+    if not (standard or failed_header or (subject_says and (robot_sender or original_headers))
+            or (robot_sender and (_looks_like_bounce_text(text) or _SES_BOUNCE.search(text[:20000])))):
+        return None
+    delayed = (bool(actions) and all(a in ("delayed", "relayed", "delivered", "expanded") for a in actions)
+               ) or (not actions and bool(_DELAY_SUBJECT.search(subject)))
     return BounceInfo(
         message_id=_original_message_id(dsn_fields, original_headers, text),
         recipient=_failed_recipient(dsn_fields, failed_header, original_headers, text),
@@ -138,13 +157,27 @@ def detect_bounce(
     )
 
 
+def _declared_report_type(headers: Headers) -> str | None:
+    """report-type of a top-level multipart/report even when its parts are broken or missing."""
+    ctype = _first(headers, "content-type").lower()
+    m = re.search(r"report-type\s*=\s*\"?([\w-]+)", ctype)
+    return m.group(1) if m and ctype.startswith("multipart/report") else None
+
+
+_BOUNCE_TEXT = (
+    "could not be delivered", "delivery failed", "undeliverable", "permanent error", "failed permanently",
+    "не может быть доставлено", "не доставлено", "не удалось доставить", "user unknown", "unknown user",
+    "mailbox unavailable", "550 ", "5.1.1", "did not reach the following recipient", "cannot be delivered",
+    "delivery has failed", "error delivering", "unable to deliver", "was not delivered", "no such user",
+    "recipient address rejected", "delivery to the following recipient", "action: failed",
+    "delivery problems", "message has been delayed", "has not yet been delivered", "will retry",
+    "could not send message",
+)
+
+
 def _looks_like_bounce_text(text: str) -> bool:
-    head = text[:3000].lower()
-    return any(k in head for k in (
-        "could not be delivered", "delivery failed", "undeliverable", "permanent error",
-        "failed permanently", "не может быть доставлено", "не доставлено", "не удалось доставить",
-        "user unknown", "mailbox unavailable", "550 ", "5.1.1",
-    ))
+    head = text[:4000].lower()
+    return any(k in head for k in _BOUNCE_TEXT)
 
 
 def _original_message_id(dsn: Sequence[Mapping[str, str]], originals: Sequence[str], text: str) -> str | None:

@@ -43,3 +43,16 @@ def make_mail(
         maintype, subtype = ctype.split("/")
         msg.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
     return msg.as_bytes()
+
+
+# A DSN for a mail to ivanov@tv-sibir.ru that had Message-ID <reply.1@supportdesk.local>.
+BOUNCE = (
+    b"From: MAILER-DAEMON@mx.tv-sibir.ru\nTo: forward@softlab.tv\nSubject: Undelivered Mail Returned to Sender\n"
+    b"Message-ID: <bounce1@mx.tv-sibir.ru>\nMIME-Version: 1.0\n"
+    b'Content-Type: multipart/report; report-type=delivery-status; boundary="B"\n\n'
+    b"--B\nContent-Type: text/plain\n\nmail to ivanov@tv-sibir.ru failed\n"
+    b"--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.tv-sibir.ru\n\n"
+    b"Final-Recipient: rfc822; ivanov@tv-sibir.ru\nAction: failed\nStatus: 5.1.1\n"
+    b"--B\nContent-Type: text/rfc822-headers\n\nMessage-ID: <reply.1@supportdesk.local>\n"
+    b"To: ivanov@tv-sibir.ru\n--B--\n"
+)

@@ -23,7 +23,7 @@ from supportdesk.mail.ingest import (
     ingest_raw,
 )
 from supportdesk.mail.models import InboundMail
-from supportdesk.mail.tests.factory import make_mail
+from supportdesk.mail.tests.factory import BOUNCE, make_mail
 from supportdesk.outbox.models import OutgoingMail
 from supportdesk.test import BaseTestCase, office_time
 from supportdesk.testing.skips import database_only
@@ -283,23 +283,31 @@ class RobotTests(IngestTestCase):
         ticket = self.open_ticket()
         services.ticket_add_message(ticket=ticket, kind=Message.Kind.OUTGOING, body_text="Ответ",
                                     author_user=self.alice, message_id="reply.1@supportdesk.local")
-        dsn = (
-            b"From: MAILER-DAEMON@mx.tv-sibir.ru\nTo: forward@softlab.tv\nSubject: Undelivered Mail Returned to Sender\n"
-            b"Message-ID: <bounce1@mx.tv-sibir.ru>\nMIME-Version: 1.0\n"
-            b'Content-Type: multipart/report; report-type=delivery-status; boundary="B"\n\n'
-            b"--B\nContent-Type: text/plain\n\nmail to ivanov@tv-sibir.ru failed\n"
-            b"--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.tv-sibir.ru\n\n"
-            b"Final-Recipient: rfc822; ivanov@tv-sibir.ru\nAction: failed\nStatus: 5.1.1\n"
-            b"--B\nContent-Type: text/rfc822-headers\n\nMessage-ID: <reply.1@supportdesk.local>\n"
-            b"To: ivanov@tv-sibir.ru\n--B--\n"
-        )
-        result = self.ingest(dsn)
+        result = self.ingest(BOUNCE)
         self.assertEqual((result.outcome, result.ticket_id), (Outcome.ROBOT, ticket.pk))
         ticket.refresh_from_db()
         self.assertTrue(ticket.unreachable_by_email)
         self.assertIn("ivanov@tv-sibir.ru", ticket.unreachable_reason)
         self.assertIsNotNone(CustomerEmail.objects.get(address="ivanov@tv-sibir.ru").bounced_at)
         self.assertEqual(InboundMail.objects.get(pk=result.inbound_id).route, "bounce")
+
+    def test_a_delay_warning_is_kept_on_the_ticket_without_marking_the_address(self) -> None:
+        ticket = self.open_ticket()
+        services.ticket_add_message(ticket=ticket, kind=Message.Kind.OUTGOING, body_text="Ответ",
+                                    author_user=self.alice, message_id="reply.2@supportdesk.local")
+        dsn = (
+            b"From: MAILER-DAEMON@mx.tv-sibir.ru\nTo: forward@softlab.tv\nSubject: Delayed Mail (still being retried)\n"
+            b'Message-ID: <delay1@mx.tv-sibir.ru>\nContent-Type: multipart/report; report-type=delivery-status; '
+            b'boundary="B"\n\n--B\nContent-Type: text/plain\n\nTHIS IS A WARNING ONLY.\n'
+            b"--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.tv-sibir.ru\n\n"
+            b"Final-Recipient: rfc822; ivanov@tv-sibir.ru\nAction: delayed\nStatus: 4.4.7\n"
+            b"--B\nContent-Type: text/rfc822-headers\n\nMessage-ID: <reply.2@supportdesk.local>\n--B--\n"
+        )
+        result = self.ingest(dsn)
+        self.assertEqual((result.outcome, result.ticket_id), (Outcome.ROBOT, ticket.pk))
+        ticket.refresh_from_db()
+        self.assertFalse(ticket.unreachable_by_email)
+        self.assertIsNone(CustomerEmail.objects.get(address="ivanov@tv-sibir.ru").bounced_at)
 
 
 class SpamAndQuarantineTests(IngestTestCase):
@@ -313,7 +321,7 @@ class SpamAndQuarantineTests(IngestTestCase):
 
     def test_a_bug_quarantines_the_mail_with_its_raw_bytes_and_reprocess_recovers(self) -> None:
         raw = make_mail(message_id="bug@tv-sibir.ru")
-        with mock.patch("supportdesk.mail.handlers.ticket_create", side_effect=RuntimeError("boom")):
+        with mock.patch("supportdesk.mail.handlers.ticket_open", side_effect=RuntimeError("boom")):
             result = self.ingest(raw)
         row = InboundMail.objects.get(pk=result.inbound_id)
         self.assertEqual(row.state, "quarantined")

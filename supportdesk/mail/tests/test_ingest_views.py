@@ -16,7 +16,7 @@ from supportdesk.tickets.models import Ticket
 class HeldMailViewTests(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
-        with mock.patch("supportdesk.mail.handlers.ticket_create", side_effect=RuntimeError("broken routing")):
+        with mock.patch("supportdesk.mail.handlers.ticket_open", side_effect=RuntimeError("broken routing")):
             self.broken = ingest_raw(make_mail(subject="Сломалось", message_id="q1@tv-sibir.ru"), source="test")
         self.spam = ingest_raw(make_mail(subject="Купите слона", headers={"X-Spam-Flag": "YES"}), source="test")
         self.client.login(username="alice", password=PASSWORD)

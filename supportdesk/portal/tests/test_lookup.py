@@ -10,6 +10,7 @@ from django.utils import timezone
 from supportdesk.outbox.models import OutgoingMail
 from supportdesk.portal.models import AccessLink
 from supportdesk.portal.services import RATE_PER_ADDRESS
+from supportdesk.replies.tests.helpers import parsed
 from supportdesk.test import BaseTestCase
 from supportdesk.tickets import services
 from supportdesk.tickets.models import Message, Status
@@ -51,6 +52,22 @@ class LookupTests(BaseTestCase):
         assert strip(found) == strip(wrong_mail) == strip(no_ticket)
         assert OutgoingMail.objects.filter(kind="lookup").count() == 1
         assert AccessLink.objects.get().token_sha256 != self.mailed_token()  # stored hashed
+
+    def test_a_merged_tickets_number_opens_the_ticket_it_was_merged_into(self) -> None:
+        # Issue 13, item 5: the acknowledgment gave the customer the duplicate's number.
+        duplicate = self.make_ticket(subject="Титры мигают снова", body="Опять мигают титры.")
+        services.ticket_merge(source=duplicate, target=self.ticket, by_user=self.alice)
+        self.request_link(duplicate.pk, "ivanov@tv-sibir.ru")
+        mail = OutgoingMail.objects.get(kind="lookup")
+        link = AccessLink.objects.get()
+        assert link.ticket_id == self.ticket.pk and mail.ref == f"ticket:{self.ticket.pk}"
+        assert f"№{duplicate.pk} объединено с обращением №{self.ticket.pk}" in parsed(bytes(mail.raw)).get_content()
+        assert self.open_link(self.mailed_token()) == 302
+        page = self.client.get(reverse("portal:ticket", args=[self.ticket.pk])).content.decode()
+        assert "Опять мигают титры." in page and "Титры мигают на выходе." in page
+        # Someone else's address still gets nothing for that number.
+        self.request_link(duplicate.pk, "someone@else.ru")
+        assert OutgoingMail.objects.filter(kind="lookup").count() == 1
 
     def test_link_works_once_and_shows_only_public_messages(self) -> None:
         self.request_link(self.ticket.pk, "ivanov@tv-sibir.ru")

@@ -83,7 +83,7 @@ class MailCheckCommandTests(BaseTestCase):
             call_command("mail", "check", str(path), "--json", stdout=out)
         assert json.loads(out.getvalue()) == {
             "description": True, "steps": False, "version": "6.2.1", "product": "Forward TS",
-            "settings": False, "missing": ["steps", "settings"]}
+            "settings": False, "question": False, "missing": ["steps", "settings"]}
 
 
 class TimeFormatTests(SimpleTestCase):

@@ -13,7 +13,7 @@ from supportdesk.testing.skips import REQUIRE_SERVERS_VAR, database_only, skip_a
 
 REPO = Path(__file__).resolve().parents[3]
 DOVECOT_TEST = "supportdesk/testing/tests/test_servers.py::test_dovecot_append_fetch_flag_move"
-POSTGRES_ONLY_TEST = "supportdesk/sla/tests/test_watcher_concurrency.py"
+POSTGRES_ONLY_TEST = "supportdesk/escalation/tests/test_watcher_concurrency.py"
 
 
 def path_without_dovecot() -> str:

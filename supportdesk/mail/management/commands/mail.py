@@ -81,7 +81,8 @@ def format_summary(p: ParsedMail) -> str:
     """A human-readable account of what the parser saw and decided."""
     kind = []
     if p.is_bounce:
-        kind.append(f"BOUNCE (original {p.bounced_message_id or '?'}, recipient {p.bounced_recipient or '?'})")
+        delay = " (delay warning)" if p.bounce_delayed else ""
+        kind.append(f"BOUNCE{delay} (original {p.bounced_message_id or '?'}, recipient {p.bounced_recipient or '?'})")
     if p.is_auto_reply:
         kind.append(f"AUTO-REPLY ({p.auto_reply_reason})")
     if p.is_spam:

@@ -652,7 +652,7 @@ h = [("From", "postmaster@tv-kazan.ru"), ("To", "support@forwardtv.example"), ("
 add(f"{n:02d}_dsn_exchange", mail(h, body, b"\r\n"), from_addr="postmaster@tv-kazan.ru",
     subject="Undeliverable: [#1042] Ваше обращение зарегистрировано", probe="Delivery has failed to these recipients or groups:",
     is_bounce=True, bounced_message_id=ORIG_ID, bounced_recipient="ivan@tv-kazan.ru",
-    attachments=["delivery-status.txt", "message.eml"], utc_offset=0, language="en")
+    attachments=["delivery-status.txt", "[#1042] Ваше обращение зарегистрировано.eml"], utc_offset=0, language="en")
 
 n += 1
 body = f"""Hi. This is the qmail-send program at mail.tv-kazan.ru.

@@ -1,0 +1,209 @@
+"""Quality of the automatic judgments on unseen mail (issue 15), on both halves of the split.
+
+Run from the repository root: `.venv/bin/python bench/quality.py [--corpora DIR] [-j 2]
+[--only mail|requests|kb] [--misses]`. It runs the three scorers of ../shared/corpora unchanged
+(mail/score.py on `supportdesk mail parse`, requests/score.py on `supportdesk mail check`,
+kb/score.py on `supportdesk kb suggest` over a fresh SQLite database holding the imported
+articles) and the mail scorer once more on the naive baseline (bench/mail_baseline.py, Python's
+email with policy.default).
+
+The split every engineer uses: in each manifest/labels/queries .jsonl the 0-based line index
+EVEN is the tune half, ODD the held-out half. Each scorer sees one half at a time (its .jsonl
+written to a temporary folder, the corpus files read in place: nothing is copied into the
+repository). --misses lists the tune half's misses only; look at the held-out half's figures,
+never at its files. Prints every figure and the machine, and ends with one line of JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from machine import cpu_model  # bench/machine.py (the script's folder is on sys.path)
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+HALVES = {"tune": 0, "held_out": 1}
+SUITES = ("mail", "mail_baseline", "requests", "kb")
+
+
+def find_corpora(given: str | None) -> Path:
+    candidates = [given, os.environ.get("SUPPORTDESK_CORPORA")]
+    candidates += [str(p / "shared" / "corpora") for p in (ROOT.parent, ROOT.parent.parent)]
+    for c in candidates:
+        if c and (Path(c) / "mail" / "manifest.jsonl").is_file():
+            return Path(c).resolve()
+    raise SystemExit("no corpora found: pass --corpora DIR (the folder holding mail/, requests/, kb/)")
+
+
+def write_half(src: Path, dest: Path, parity: int) -> int:
+    """Lines of a .jsonl whose 0-based index has this parity; returns how many."""
+    lines = src.read_text(encoding="utf-8").splitlines(keepends=True)
+    chosen = [line for i, line in enumerate(lines) if i % 2 == parity]
+    dest.write_text("".join(chosen), encoding="utf-8")
+    return len(chosen)
+
+
+def mail_half(corpora: Path, work: Path, parity: int) -> Path:
+    """A folder the mail scorer runs from: its own manifest half, everything else linked."""
+    folder = work / f"mail-{parity}"
+    folder.mkdir()
+    for item in (corpora / "mail").iterdir():
+        if item.name != "manifest.jsonl":
+            (folder / item.name).symlink_to(item)  # score.py finds its folder through the link
+    write_half(corpora / "mail" / "manifest.jsonl", folder / "manifest.jsonl", parity)
+    return folder
+
+
+def last_json(output: str) -> dict[str, Any]:
+    for line in reversed(output.splitlines()):
+        if line.startswith("{"):
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(value, dict):
+                return value
+    return {}
+
+
+# The mail scorer lists up to 15 misses by file even without -v: never shown for the held-out half.
+_MISS_LINE = re.compile(r"^(?:MISS|ATTACHMENTS|FLAG|CRASH) ")
+
+
+def run(cmd: list[str], env: dict[str, str], label: str) -> dict[str, Any]:
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
+    lines = [ln for ln in proc.stdout.splitlines() if not ln.startswith("{")]
+    if label.startswith("held_out"):
+        lines = [ln for ln in lines if not _MISS_LINE.match(ln)]
+    print(f"--- {label}")
+    print("\n".join("    " + ln for ln in lines if ln.strip()))
+    if proc.returncode not in (0, 1):
+        print(f"    (scorer exit {proc.returncode}) {proc.stderr.strip()[-300:]}")
+    return last_json(proc.stdout)
+
+
+def kb_database(corpora: Path, env: dict[str, str]) -> str:
+    """A fresh SQLite database in env's data dir: the policy's catalog and the corpus articles."""
+    sd = str(BIN / "supportdesk")
+    subprocess.run([sd, "migrate", "--no-input", "-v", "0"], env=env, check=True, cwd=ROOT)
+    subprocess.run([sd, "shell", "-c", "from supportdesk.catalog.services import catalog_sync_from_policy; "
+                    "from supportdesk.policy import get_policy; catalog_sync_from_policy(get_policy())"],
+                   env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    imported = subprocess.run([sd, "kb", "import", str(corpora / "kb" / "articles")], env=env, cwd=ROOT,
+                              capture_output=True, text=True)
+    outcome = (imported.stdout.strip().splitlines() or ["no output"])[-1]
+    print(f"kb import: {outcome}")
+    for line in imported.stderr.strip().splitlines():
+        print("    " + line)
+    return outcome
+
+
+def mail_figures(raw: dict[str, Any]) -> dict[str, Any]:
+    def share(ok: str, n: str) -> float | None:
+        return round(100 * raw[ok] / raw[n], 1) if raw.get(n) else None
+
+    if not raw:
+        return {}
+    return dict(raw, parsing_pct=share("scorable_full", "scorable"),
+                attachments_pct=share("attachments_ok", "attachments"), flags_pct=share("flags_ok", "flags"))
+
+
+def score_half(corpora: Path, work: Path, half: str, parity: int, suites: list[str], jobs: int,
+               misses: bool, env: dict[str, str]) -> dict[str, Any]:
+    py, sd = sys.executable, str(BIN / "supportdesk")
+    out: dict[str, Any] = {}
+    if "mail" in suites or "mail_baseline" in suites:
+        folder = mail_half(corpora, work, parity)
+        score = [py, str(folder / "score.py")]
+        verbose = ["-v"] if misses and half == "tune" else []
+        if "mail" in suites:
+            out["mail"] = mail_figures(run(score + [f"{sd} mail parse {{file}} --json", "-j", str(jobs)] + verbose,
+                                           env, f"{half}: mail (supportdesk mail parse)"))
+        if "mail_baseline" in suites:
+            base = f"{py} {ROOT / 'bench' / 'mail_baseline.py'} {{file}}"
+            out["mail_baseline"] = mail_figures(run(score + [base, "-j", str(jobs)], env,
+                                                    f"{half}: mail baseline (email, policy.default)"))
+    if "requests" in suites:
+        labels = work / f"labels-{parity}" / "labels.jsonl"
+        labels.parent.mkdir()
+        write_half(corpora / "requests" / "labels.jsonl", labels, parity)
+        (labels.parent / "meta.jsonl").symlink_to(corpora / "requests" / "meta.jsonl")
+        cmd = [py, str(corpora / "requests" / "score.py"), "--cmd", f"{sd} mail check {{file}} --json",
+               "--labels", str(labels), "--dir", str(corpora / "requests"), "-j", str(jobs), "--json"]
+        out["requests"] = run(cmd + (["--errors"] if misses and half == "tune" else []), env,
+                              f"{half}: requests (supportdesk mail check)")
+    if "kb" in suites:
+        queries = work / f"queries-{parity}.jsonl"
+        write_half(corpora / "kb" / "queries.jsonl", queries, parity)
+        cmd = [py, str(corpora / "kb" / "score.py"), "--cmd", f"{sd} kb suggest {{file}} --json",
+               "--queries", str(queries), "--articles", str(corpora / "kb" / "articles"), "-j", str(jobs), "--json"]
+        out["kb"] = run(cmd + (["--errors"] if misses and half == "tune" else []), env,
+                        f"{half}: kb (supportdesk kb suggest)")
+    return out
+
+
+def machine() -> dict[str, Any]:
+    return {"cpu": cpu_model(), "cores": os.cpu_count(), "python": platform.python_version(),
+            "load": [round(x, 2) for x in os.getloadavg()]}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpora", help="folder with mail/, requests/, kb/ (default ../shared/corpora)")
+    ap.add_argument("-j", "--jobs", type=int, default=2, help="commands the scorers run at once")
+    ap.add_argument("--only", action="append", choices=SUITES, help="run only these scorers")
+    ap.add_argument("--half", action="append", choices=list(HALVES), help="only these halves")
+    ap.add_argument("--misses", action="store_true", help="list the tune half's misses")
+    a = ap.parse_args()
+    corpora = find_corpora(a.corpora)
+    suites = a.only or list(SUITES)
+    result: dict[str, Any] = {"bench": "quality", "corpora": str(corpora), "split": "even lines tune, odd held out"}
+    with tempfile.TemporaryDirectory(prefix="sd-quality-") as tmp:
+        work = Path(tmp)
+        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        env.update(SUPPORTDESK_DEV="1", SUPPORTDESK_DATA_DIR=str(work / "data"))
+        if "kb" in suites:
+            result["kb_import"] = kb_database(corpora, env)
+        for half in a.half or list(HALVES):
+            result[half] = score_half(corpora, work, half, HALVES[half], suites, a.jobs, a.misses, env)
+    result["machine"] = machine()
+    print(summary(result))
+    print(json.dumps(result, ensure_ascii=False))
+
+
+def summary(result: dict[str, Any]) -> str:
+    rows = []
+    for half in HALVES:
+        got = result.get(half)
+        if not got:
+            continue
+        for suite in ("mail", "mail_baseline"):
+            m = got.get(suite)
+            if m:
+                rows.append(f"{half:9} {suite:14} parsing {m['scorable_full']}/{m['scorable']} ({m['parsing_pct']} %)"
+                            f"  attachments {m['attachments_ok']}/{m['attachments']} ({m['attachments_pct']} %)"
+                            f"  flags {m['flags_ok']}/{m['flags']} ({m['flags_pct']} %)  crashes {m['crashes']}")
+        for suite in ("requests", "kb"):
+            if got.get(suite):
+                figures = {k: v for k, v in got[suite].items() if isinstance(v, int | float)}
+                rows.append(f"{half:9} {suite:14} " + "  ".join(f"{k} {_fmt(v)}" for k, v in figures.items()))
+    m = result["machine"]
+    rows.append(f"machine: {m['cpu']}, {m['cores']} cores, Python {m['python']}, load average {m['load']}")
+    return "\n".join(rows)
+
+
+def _fmt(v: float) -> str:
+    return re.sub(r"(\.\d{3})\d+$", r"\1", str(v))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""Header damage repaired before the MIME parser sees a message (pure, bytes in and out).
+
+Real mail arrives with a stray line above the header fields (a gateway's banner, a subject
+written twice, an mbox fragment) or with folded header lines that lost their leading white
+space. Python's parser takes either for the start of the body, and the sender, the subject
+and the MIME structure are lost. Only the header block is looked at: everything from the
+first empty line on is passed through untouched.
+"""
+
+from __future__ import annotations
+
+import re
+
+_FIELD = re.compile(rb"^[A-Za-z0-9][A-Za-z0-9_-]*[ \t]*:")
+_MBOX_FROM = re.compile(rb"^From \S")
+_BLANK = re.compile(rb"\r?\n[ \t]*\r?\n")
+# A stray line is only dropped when real header fields follow it at once.
+_MAX_GARBAGE_LINES = 2
+_MAX_HEAD = 256 * 1024
+
+
+def _split_head(raw: bytes) -> tuple[list[bytes], bytes]:
+    """The header lines (with their line ends) and the rest of the message."""
+    end = _BLANK.search(raw, 0, _MAX_HEAD)
+    cut = end.start() if end else min(len(raw), _MAX_HEAD)
+    if end is None and cut < len(raw):
+        return [], raw  # a header block this large is not one we should rewrite
+    return raw[:cut].splitlines(keepends=True), raw[cut:]
+
+
+def _starts_fields(lines: list[bytes], i: int) -> bool:
+    """Two header fields start at line i (a field may be folded in between)."""
+    if i >= len(lines) or not _FIELD.match(lines[i]):
+        return False
+    for line in lines[i + 1 :]:
+        if line[:1] in (b" ", b"\t"):
+            continue
+        return bool(_FIELD.match(line))
+    return True
+
+
+def repair_header_block(raw: bytes) -> tuple[bytes, list[str]]:
+    """The message with leading garbage lines dropped and lost folds restored; and what was done."""
+    lines, rest = _split_head(raw)
+    if not lines:
+        return raw, []
+    defects: list[str] = []
+    first = 1 if _MBOX_FROM.match(lines[0]) else 0
+    if not _FIELD.match(lines[first]) and lines[first][:1] not in (b" ", b"\t"):
+        skip = next((k for k in range(first + 1, first + 1 + _MAX_GARBAGE_LINES) if _starts_fields(lines, k)), None)
+        if skip is None:
+            return raw, []  # no header block at all: the parser's own reading is the best there is
+        defects.append(f"header: {skip - first} stray line(s) before the header fields skipped")
+        lines = lines[:first] + lines[skip:]
+    last_field = max((i for i, line in enumerate(lines) if _FIELD.match(line)), default=-1)
+    repaired = False
+    for i in range(first, last_field):
+        line = lines[i]
+        if not _FIELD.match(line) and line[:1] not in (b" ", b"\t"):
+            lines[i] = b" " + line
+            repaired = True
+    if repaired:
+        defects.append("header: unfolded continuation lines rejoined")
+    return b"".join(lines) + rest, defects

@@ -1,0 +1,255 @@
+"""Classes of real-world mail the parser once got wrong (issue 15), each pinned by a minimal
+example written for the test (the corpora in ../shared/corpora only measured them)."""
+
+from __future__ import annotations
+
+from supportdesk.mail.parsing import parse_mail
+from supportdesk.mail.parsing.charsets import decode_bytes
+from supportdesk.mail.parsing.repair import repair_header_block
+
+HEAD = b"From: Ivan <ivan@example.ru>\nTo: support@example.com\nSubject: Test\n"
+
+
+# --- header block damage -------------------------------------------------------------------
+
+def test_a_stray_line_before_the_headers_is_skipped() -> None:
+    raw = b"---- Original message ----\n" + HEAD + b"Content-Type: text/plain\n\nHello\n"
+    p = parse_mail(raw)
+    assert (p.from_addr, p.subject, p.text) == ("ivan@example.ru", "Test", "Hello")
+    assert any("stray line" in d for d in p.defects)
+
+
+def test_a_continuation_line_without_indent_stays_in_its_header() -> None:
+    raw = (b"Received: from mx.example.ru\nby relay.example.com with ESMTP\nfor <support@example.com>;\n"
+           + HEAD + b"\nHello\n")
+    p = parse_mail(raw)
+    assert (p.from_addr, p.subject, p.text) == ("ivan@example.ru", "Test", "Hello")
+
+
+def test_a_body_without_headers_is_left_alone() -> None:
+    raw = b"Just some text\nwithout any header\n\nand a second paragraph\n"
+    assert repair_header_block(raw) == (raw, [])
+    assert "second paragraph" in parse_mail(raw).text
+
+
+def test_an_mbox_from_line_is_not_taken_for_garbage() -> None:
+    raw = b"From ivan@example.ru Mon Mar  2 10:00:00 2026\n" + HEAD + b"\nHello\n"
+    repaired, defects = repair_header_block(raw)
+    assert repaired == raw and defects == []
+    assert parse_mail(raw).subject == "Test"
+
+
+# --- charsets --------------------------------------------------------------------------------
+
+def test_iso_8859_1_label_on_windows_1252_text() -> None:
+    text = "Grüße – “Angebot” für 5 €"
+    assert decode_bytes(text.encode("cp1252"), "iso-8859-1")[0] == text
+    assert decode_bytes("Grüße".encode("latin-1"), "iso-8859-1")[0] == "Grüße"
+
+
+def test_gb2312_label_on_gbk_text() -> None:
+    text = "测试邮件 镕 喆"  # the last two are GBK, not GB2312
+    assert decode_bytes(text.encode("gbk"), "gb2312")[0] == text
+
+
+def test_iso_2022_jp_with_cp932_extensions() -> None:
+    # CP50221 writes the NEC circled digit ① (JIS row 13) inside an ESC $ B run.
+    raw = b"\x1b$B-!\x1b(B1 \x1b$B$3$s$K$A$O\x1b(B"
+    assert decode_bytes(raw, "iso-2022-jp")[0] == "①1 こんにちは"
+    assert decode_bytes("こんにちは".encode("iso2022_jp"), "ISO-2022-JP")[0] == "こんにちは"
+
+
+def test_shift_jis_bytes_under_an_iso_2022_jp_label() -> None:
+    assert decode_bytes("ツール".encode("cp932"), "iso-2022-jp")[0] == "ツール"
+
+
+def test_iso_2022_jp_html_part_is_text_not_binary() -> None:
+    html = "<p>今なら無料</p>".encode("iso2022_jp")
+    raw = HEAD + b"Content-Type: text/html; charset=iso-2022-jp\n\n" + html + b"\n"
+    p = parse_mail(raw)
+    assert "今なら無料" in p.text and not p.attachments
+
+
+def test_undeclared_cut_utf8_is_not_read_as_a_single_byte_charset() -> None:
+    data = "Отчёт о сбое эфира".encode()[:-1]
+    text, charset, _defect = decode_bytes(data, None)
+    assert charset == "utf-8" and text.startswith("Отчёт о сбое эфир")
+
+
+# --- broken From headers ---------------------------------------------------------------------
+
+def _sender(from_value: str, extra: bytes = b"") -> tuple[str | None, str]:
+    p = parse_mail(b"From: " + from_value.encode() + b"\n" + extra + b"Subject: x\n\nHello\n")
+    return p.from_addr, p.from_name
+
+
+def test_an_empty_from_falls_back_to_reply_to() -> None:
+    assert _sender('"=?utf-8?B?0JjQstCw0L0=?=" <>', b"Reply-To: <ivan@example.ru>\n") == ("ivan@example.ru", "Иван")
+
+
+def test_a_trailing_dot_is_not_part_of_the_domain() -> None:
+    assert _sender("Ivan <Ivan@Example.ru.>")[0] == "ivan@example.ru"
+    assert _sender("ivan@example.ru.")[0] == "ivan@example.ru"
+
+
+def test_a_display_name_that_is_an_address() -> None:
+    assert _sender("ivan@example.ru <support-robot@example.org>") == ("support-robot@example.org", "ivan@example.ru")
+    assert _sender("a@example.ru, Ivan <ivan@example.ru>")[0] == "a@example.ru"  # two addresses: the first
+
+
+def test_unquoted_words_before_a_bare_address_are_its_name() -> None:
+    assert _sender("Ivan Petrov ivan@example.ru") == ("ivan@example.ru", "Ivan Petrov")
+
+
+def test_a_mailer_daemon_without_domain_is_kept() -> None:
+    assert _sender("MAILER-DAEMON (Mail Delivery System)") == ("mailer-daemon", "Mail Delivery System")
+
+
+def test_a_quoted_local_part_is_an_address() -> None:
+    assert _sender('"Ivan Petrov"@example.ru')[0] == '"ivan petrov"@example.ru'
+
+
+# --- robots: delivery reports, auto-replies, abuse reports ----------------------------------
+
+_ORIGINAL = b"Message-ID: <ack-1@support.example.com>\nTo: <ivan@example.ru>\nSubject: Re: titles\n"
+
+
+def _dsn(top: bytes, status: bytes, *, action: bytes = b"failed", report_type: bytes | None = b"delivery-status",
+         container: bytes = b"report") -> bytes:
+    ctype = (b"multipart/" + container + b"; boundary=B"
+             + (b"; report-type=" + report_type if report_type else b""))
+    return (top + b"Content-Type: " + ctype + b"\n\n--B\nContent-Type: text/plain\n\n" + status
+            + b"\n--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.ru\n\n"
+            b"Final-Recipient: rfc822; ivan@example.ru\nAction: " + action + b"\nStatus: 5.1.1\n"
+            b"\n--B\nContent-Type: text/rfc822-headers\n\n" + _ORIGINAL + b"\n--B--\n")
+
+
+def test_a_delivery_status_part_inside_multipart_mixed_is_a_bounce() -> None:
+    # Gateways (McAfee, Trend Micro) send the DSN without a multipart/report container.
+    p = parse_mail(_dsn(b"From: <postmaster@example.ru>\nSubject: Delivery Status\n", b"delivery problems",
+                        report_type=None, container=b"mixed"))
+    assert p.is_bounce and p.bounced_recipient == "ivan@example.ru"
+    assert p.bounced_message_id == "ack-1@support.example.com"
+
+
+def test_a_report_whose_parts_are_lost_is_still_a_bounce() -> None:
+    raw = (b"From: PMDF <MAILER-DAEMON@example.ru>\nSubject: Delivery Notification: Delivery has failed\n"
+           b"Content-Type: multipart/report; boundary=\"never-used\"; report-type=delivery-status\n\n"
+           b"Your message cannot be delivered to the following recipients:\n  ivan@example.ru\n")
+    assert parse_mail(raw).is_bounce
+
+
+def test_a_mailer_daemon_with_an_empty_address_is_a_robot_sender() -> None:
+    raw = (b"From: MAILER-DAEMON <>\nSubject: Mail delivery failed\n\n"
+           b"There was an error delivering your mail to <ivan@example.ru>.\n550 5.1.1 User unknown\n")
+    p = parse_mail(raw)
+    assert p.is_bounce and p.bounced_recipient == "ivan@example.ru"
+
+
+def test_an_exchange_report_without_dsn_fields() -> None:
+    raw = (b"Return-Path: <>\nFrom: System Administrator <postmaster@example.ru>\nSubject: Undeliverable: titles\n\n"
+           b"Your message did not reach some or all of the intended recipients.\n")
+    assert parse_mail(raw).is_bounce
+
+
+def test_a_delay_warning_is_a_bounce_that_keeps_the_address() -> None:
+    p = parse_mail(_dsn(b"From: Mail Delivery Subsystem <MAILER-DAEMON@example.ru>\n"
+                        b"Subject: Warning: could not send message for past 4 hours\n", b"will retry", action=b"delayed"))
+    assert p.is_bounce and p.bounce_delayed and p.is_auto_reply
+
+
+def test_an_abuse_report_is_not_a_bounce() -> None:
+    raw = (b"From: <abuse@example.ru>\nReturn-Path: <>\nSubject: Abuse report: 550 spam\n"
+           b"Content-Type: multipart/report; report-type=feedback-report; boundary=B\n\n--B\n"
+           b"Content-Type: text/plain\n\nThis is an email abuse report; user unknown\n--B\n"
+           b"Content-Type: message/feedback-report\n\nFeedback-Type: abuse\n\n--B--\n")
+    assert not parse_mail(raw).is_bounce
+
+
+def test_a_customer_forwarding_a_bounce_is_not_one() -> None:
+    raw = (b"From: Ivan <ivan@example.ru>\nSubject: Fwd: Undelivered Mail Returned to Sender\n\n"
+           b"Your reply bounced, see below: 550 5.1.1 user unknown\n")
+    p = parse_mail(raw)
+    assert not p.is_bounce and not p.is_robot
+
+
+def test_rfc3834_auto_reply() -> None:
+    raw = b"From: Ivan <ivan@example.ru>\nAuto-Submitted: auto-replied\nSubject: I am away\n\nBack on Monday\n"
+    p = parse_mail(raw)
+    assert p.is_auto_reply and not p.is_bounce
+
+
+# --- attachment names ------------------------------------------------------------------------
+
+def _names(part_headers: bytes, payload: bytes = b"ZGF0YQ==") -> list[str]:
+    raw = (HEAD + b"Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nhi\n--B\n"
+           + part_headers + b"\nContent-Transfer-Encoding: base64\n\n" + payload + b"\n--B--\n")
+    return [a.filename for a in parse_mail(raw).attachments]
+
+
+def test_rfc2231_continuations_with_a_charset() -> None:
+    assert _names(b"Content-Type: application/pdf\nContent-Disposition: attachment;\n"
+                  b" filename*0*=utf-8''%D0%9E%D1%82%D1%87%D1%91%D1%82%20%20;\n filename*1*=%D0%BC%D0%B0%D0%B9;\n"
+                  b" filename*2=.pdf") == ["Отчёт  май.pdf"]
+
+
+def test_rfc2231_beats_its_ascii_stand_in() -> None:
+    assert _names(b"Content-Type: application/pdf\nContent-Disposition: attachment; filename=\"Otchet.pdf\";"
+                  b" filename*=UTF-8''%D0%9E%D1%82%D1%87%D1%91%D1%82.pdf") == ["Отчёт.pdf"]
+
+
+def test_rfc2047_in_a_quoted_name_keeps_double_spaces() -> None:
+    assert _names(b'Content-Type: application/pdf; name="=?UTF-8?B?0J7RgtGH0ZHRgiAg0LzQsNC5LnBkZg==?="') == [
+        "Отчёт  май.pdf"]
+
+
+def test_a_name_in_content_type_only_is_kept_exactly() -> None:
+    assert _names(b'Content-Type: application/pdf; name="scan  2026: final?.pdf"') == ["scan  2026: final?.pdf"]
+
+
+def test_a_cut_utf8_name_is_not_mojibake() -> None:
+    # The last Cyrillic letter lost its second byte: the rest stays Cyrillic, nothing is invented.
+    assert _names(b"Content-Type: application/pdf\nContent-Disposition: attachment;"
+                  b" filename*=UTF-8''%D0%9E%D1%82%D1%87%D1%91%D1") == ["Отчё"]
+
+
+def test_path_and_control_characters_never_reach_the_name() -> None:
+    assert _names(b'Content-Type: application/pdf; name="..\\\\..\\\\evil\x01.pdf"') == ["evil_.pdf"]
+    assert _names(b'Content-Type: application/pdf; name=".."') == ["attachment.pdf"]
+
+
+def test_an_inline_image_is_named_after_its_content_id() -> None:
+    assert _names(b"Content-Type: image/jpeg\nContent-ID: <image001.jpg@01D0A1B2.C3D4E5F0>") == ["image001.jpg"]
+    assert _names(b"Content-Type: video/quicktime") == ["quicktime.mov"]
+
+
+def test_an_attached_message_is_named_after_its_subject() -> None:
+    raw = (HEAD + b"Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nsee below\n--B\n"
+           b"Content-Type: message/rfc822\n\nFrom: petr@example.ru\nSubject: =?UTF-8?B?0J3QtdGCINC30LLRg9C60LA=?=\n\n"
+           b"no sound\n--B--\n")
+    assert [a.filename for a in parse_mail(raw).attachments] == ["Нет звука.eml"]
+
+
+# --- bodies in several parts ------------------------------------------------------------------
+
+def test_every_inline_text_part_is_shown_in_order() -> None:
+    raw = (HEAD + b"Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nFirst part\n"
+           b"--B\nContent-Type: image/png\nContent-Disposition: inline; filename=shot.png\n\nxx\n"
+           b"--B\nContent-Type: text/plain\nContent-Disposition: inline\n\nSecond part\n"
+           b"--B\nContent-Type: text/html\n\n<p>Third part</p>\n--B--\n")
+    p = parse_mail(raw)
+    assert p.text == "First part\n\nSecond part\n\nThird part"
+    assert [a.filename for a in p.attachments] == ["shot.png"]
+
+
+def test_the_html_of_every_part_is_kept() -> None:
+    raw = (HEAD + b"Content-Type: multipart/related; boundary=R\n\n--R\nContent-Type: text/html\n\n<p>One</p>\n"
+           b"--R\nContent-Type: image/png\nContent-ID: <i1>\n\nxx\n--R\nContent-Type: text/html\n\n<p>Two</p>\n--R--\n")
+    html = parse_mail(raw).html_sanitised or ""
+    assert "One" in html and "Two" in html and html.index("One") < html.index("Two")
+
+
+def test_an_html_part_without_a_charset_uses_its_meta_tag() -> None:
+    html = '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head>'
+    raw = HEAD + b"Content-Type: text/html\n\n" + (html + "<p>机房环境</p></html>").encode("gbk") + b"\n"
+    assert "机房环境" in parse_mail(raw).text
