@@ -1,6 +1,6 @@
 from typing import Any
 
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.core.cache.backends.db import DatabaseCache
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -24,5 +24,5 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # post_migrate is sent per app with models; this app has none, so listen for auth's.
-        post_migrate.connect(_create_cache_table, sender=self.apps.get_app_config("auth"),
+        post_migrate.connect(_create_cache_table, sender=apps.get_app_config("auth"),
                              dispatch_uid="supportdesk-cache-table")
