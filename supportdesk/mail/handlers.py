@@ -23,10 +23,10 @@ from supportdesk.mail.parsing.charsets import decode_bytes
 from supportdesk.mail.routing import (
     Route,
     internal_mail_ticket,
+    original_subject,
     reference_ids,
     route_customer_mail,
     route_robot_mail,
-    strip_ticket_tags,
 )
 from supportdesk.policy import get_policy
 from supportdesk.tickets.models import OPEN_STATUSES, Message, Status, Ticket
@@ -177,7 +177,8 @@ def place_robot(*, parsed: ParsedMail, decision: Decision, inbound_id: int, rece
                                attachments=attachment_data(parsed.attachments), created_at=received_at,
                                **_message_fields(parsed))  # type: ignore[arg-type]
             if failed:
-                reason = f"mail to {recipient or ticket.contact_email} bounced: {parsed.subject}".strip()
+                # Data, not a sentence: the ticket page words it in the reader's language.
+                reason = f"{recipient or ticket.contact_email}: {parsed.subject}".strip()
                 ticket_mark_unreachable(ticket=ticket, reason=reason)
     return Placement(state="robot", outcome=Outcome.ROBOT, ticket_id=decision.ticket.pk if decision.ticket else None,
                      route=decision.route)
@@ -193,6 +194,9 @@ def _held(decision: Decision, **create: Any) -> Iterator[tuple[Ticket, Decision]
                 return
         # Closed (or merged, which closes) between routing's read and this lock: follow it up.
         decision = Decision(None, "follow_up", follows_up=ticket)
+    if decision.follows_up is not None:
+        # A follow-up takes the closed ticket's subject back, not "Re: [#13] Ваше обращение ...".
+        create = {**create, "subject": decision.follows_up.subject}
     with ticket_open(**create, follows_up=decision.follows_up) as ticket:
         yield ticket, decision
 
@@ -201,7 +205,7 @@ def place_customer_mail(*, parsed: ParsedMail, customer: Customer, address: str,
                         decision: Decision, inbound_id: int, received_at: datetime) -> Placement:
     """A person wrote: the message goes on the decided ticket (or a new one), then the receivers
     (checklist, acknowledgment) run on the same held ticket."""
-    with _held(decision, customer=customer, subject=strip_ticket_tags(parsed.subject), channel="email",
+    with _held(decision, customer=customer, subject=original_subject(parsed.subject), channel="email",
                contact_email=address, language=language, created_at=received_at) as (ticket, decision):
         message = ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, author_customer=customer,
                                      inbound_id=inbound_id, attachments=attachment_data(parsed.attachments),
