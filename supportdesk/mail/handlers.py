@@ -19,6 +19,7 @@ from supportdesk.checklist.model import AttachmentInfo
 from supportdesk.customers.models import Customer
 from supportdesk.customers.services import customer_email_bounced, customer_for_email, customer_learn_zone
 from supportdesk.mail.parsing import ParsedAttachment, ParsedMail
+from supportdesk.mail.parsing.away import away_until, is_out_of_office
 from supportdesk.mail.parsing.charsets import decode_bytes
 from supportdesk.mail.routing import (
     Route,
@@ -32,6 +33,7 @@ from supportdesk.policy import get_policy
 from supportdesk.tickets.models import OPEN_STATUSES, Message, Status, Ticket
 from supportdesk.tickets.services import (
     AttachmentData,
+    ticket_add_event,
     ticket_add_message,
     ticket_lock,
     ticket_mark_unreachable,
@@ -136,15 +138,27 @@ class Decision:
     follows_up: Ticket | None = None
 
 
+def _open_ticket_of(address: str) -> Ticket | None:
+    """The newest open ticket we write to at ``address``."""
+    return (Ticket.objects.filter(contact_email=address.strip().lower(), status__in=OPEN_STATUSES)
+            .order_by("-created_at", "-id").first())
+
+
+def _is_away(parsed: ParsedMail) -> bool:
+    return not parsed.is_bounce and is_out_of_office(parsed.subject, parsed.text)
+
+
 def route_robot(parsed: ParsedMail) -> Decision:
     """A robot's mail goes only where it explicitly points; a bounce without a reference to
-    ours goes to the newest open ticket of the address that bounced. Never opens a ticket."""
+    ours goes to the newest open ticket of the address that bounced, an out-of-office reply
+    (a vacation responder writes no references) to the sender's. Never opens a ticket."""
     route = route_robot_mail(subject=parsed.subject, in_reply_to=parsed.in_reply_to,
                              references=parsed.references, bounced_message_id=parsed.bounced_message_id)
     ticket = route.ticket
     if parsed.is_bounce and ticket is None and parsed.bounced_recipient:
-        ticket = (Ticket.objects.filter(contact_email=parsed.bounced_recipient, status__in=OPEN_STATUSES)
-                  .order_by("-created_at", "-id").first())
+        ticket = _open_ticket_of(parsed.bounced_recipient)
+    elif ticket is None and parsed.from_addr and _is_away(parsed):
+        ticket = _open_ticket_of(parsed.from_addr)
     return Decision(ticket, "bounce" if parsed.is_bounce else "auto_reply")
 
 
@@ -166,7 +180,9 @@ def place_spam() -> Placement:
 
 
 def place_robot(*, parsed: ParsedMail, decision: Decision, inbound_id: int, received_at: datetime) -> Placement:
-    """Stored on the ticket it points to, under that ticket's one lock; a bounce flags the ticket."""
+    """Stored on the ticket it points to, under that ticket's one lock; a bounce flags the
+    ticket; an out-of-office reply on an open ticket leaves a "customer away until …" event
+    (a robot's message starts no clock)."""
     recipient = parsed.bounced_recipient or (decision.ticket.contact_email if decision.ticket else "")
     failed = parsed.is_bounce and not parsed.bounce_delayed  # a delay warning: the address still works
     if failed and recipient:
@@ -180,6 +196,10 @@ def place_robot(*, parsed: ParsedMail, decision: Decision, inbound_id: int, rece
                 # Data, not a sentence: the ticket page words it in the reader's language.
                 reason = f"{recipient or ticket.contact_email}: {parsed.subject}".strip()
                 ticket_mark_unreachable(ticket=ticket, reason=reason)
+            if ticket.is_open and _is_away(parsed):
+                until = away_until(parsed.text, received_at)
+                ticket_add_event(ticket=ticket, event="customer_away", at=received_at,
+                                 data={"until": until.isoformat() if until else None, "from": parsed.from_addr or ""})
     return Placement(state="robot", outcome=Outcome.ROBOT, ticket_id=decision.ticket.pk if decision.ticket else None,
                      route=decision.route)
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from django.utils.dateparse import parse_date
+from django.utils.formats import date_format
+
 from supportdesk.sla.clock import PAUSED, reply_clock_state
 from supportdesk.tickets.models import Message, Status, Ticket
 
@@ -108,6 +111,11 @@ def event_text(event: str, data: dict) -> str:
         return _("reply limit breached: supervisors alerted")
     if event in ("warned", "sla_warning"):
         return _("reply target passed: warning sent")
+    if event == "customer_away":
+        until = parse_date(data.get("until") or "")
+        if until is None:
+            return _("out-of-office reply: the customer is away")
+        return _("out-of-office reply: the customer is away until %(date)s") % {"date": date_format(until, "j E Y")}
     if event == "auto_mail_suppressed":
         return _("automatic mail not sent (%(reason)s)") % {"reason": skip_reason(data.get("reason"))}
     if event == "ack_skipped":

@@ -24,6 +24,7 @@ def test_a_purchase_or_a_wish_asks_for_no_troubleshooting() -> None:
     # a fault mentioned alongside is still a fault
     assert not lexicon.asks_no_troubleshooting("После оплаты продления ключ не работает, ошибка 7.")
     assert not lexicon.asks_no_troubleshooting("Не выводятся титры на второй выход.")
+    assert not lexicon.asks_no_troubleshooting("После обучения операторов плей-лист останавливается на клипе.")
 
 
 def test_text_language() -> None:
