@@ -1,6 +1,6 @@
 from typing import Any
 
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.core.cache.backends.db import DatabaseCache
 from django.db.models.signals import post_migrate
 
@@ -11,7 +11,7 @@ def _create_cache_table(*, using: str = "default", **_kwargs: Any) -> None:
     from django.conf import settings
     from django.core.management import call_command
 
-    if any(c["BACKEND"].endswith(DatabaseCache.__name__) for c in settings.CACHES.values()):
+    if any(str(c["BACKEND"]).endswith(DatabaseCache.__name__) for c in settings.CACHES.values()):
         call_command("createcachetable", database=using, verbosity=0)
 
 
@@ -22,5 +22,5 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # post_migrate is sent per app with models; this app has none, so listen for auth's.
-        post_migrate.connect(_create_cache_table, sender=self.apps.get_app_config("auth"),
+        post_migrate.connect(_create_cache_table, sender=apps.get_app_config("auth"),
                              dispatch_uid="supportdesk-cache-table")
