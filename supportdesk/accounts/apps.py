@@ -3,6 +3,7 @@ from typing import Any
 from django.apps import AppConfig, apps
 from django.core.cache.backends.db import DatabaseCache
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _create_cache_table(*, using: str = "default", **_kwargs: Any) -> None:
@@ -17,6 +18,7 @@ def _create_cache_table(*, using: str = "default", **_kwargs: Any) -> None:
 
 class AccountsConfig(AppConfig):
     name = "supportdesk.accounts"
+    verbose_name = _("Accounts")
     label = "accounts"
     default_auto_field = "django.db.models.BigAutoField"
 

@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from supportdesk.customers.models import Customer
 from supportdesk.lib.html import sanitize_html
@@ -153,7 +154,8 @@ def send_ticket_mail(
     """
     to = ticket.contact_email.strip()
     if not to:
-        raise NoEmailAddress(f"ticket #{ticket.pk} has no e-mail address; call the customer")
+        raise NoEmailAddress(gettext("Ticket #%(n)s has no e-mail address: call the customer, or add "
+                                     "their address under “Customer”.") % {"n": ticket.pk})
     policy = get_policy()
     now = at or timezone.now()
     sender = policy.support_email

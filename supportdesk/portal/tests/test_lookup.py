@@ -1,7 +1,7 @@
 """Ticket look-up: never reveals existence; a link works once, expires, opens only its ticket."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.core.cache import cache
 from django.test import Client, override_settings
@@ -82,6 +82,18 @@ class LookupTests(BaseTestCase):
         self.client.logout()
         assert self.open_link(token) == 410  # reused
         assert self.client.get(reverse("portal:ticket", args=[self.ticket.pk])).status_code == 404
+
+    def test_conversation_times_are_office_time_and_labelled(self) -> None:
+        """Issue 13 item 14: 23:30 UTC is 06:30 the next morning in Novosibirsk, and says so."""
+        late = services.ticket_add_message(ticket=self.ticket, kind=Message.Kind.INCOMING, body_text="Ночью",
+                                           author_customer=self.customer,
+                                           created_at=datetime(2026, 3, 2, 23, 30, tzinfo=UTC))
+        self.request_link(self.ticket.pk, "ivanov@tv-sibir.ru")
+        self.open_link(self.mailed_token())
+        page = self.client.get(reverse("portal:ticket", args=[self.ticket.pk])).content.decode()
+        assert late.body_text in page
+        assert "03.03.2026 06:30" in page and "02.03.2026 23:30" not in page
+        assert "Новосибирск, UTC+7" in page
 
     def test_link_opens_only_its_own_ticket(self) -> None:
         self.request_link(self.ticket.pk, "ivanov@tv-sibir.ru")
