@@ -183,7 +183,10 @@ _redis_cache = env_str("SUPPORTDESK_REDIS_CACHE")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_cache}
     if _redis_cache
-    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "supportdesk_cache"}
+    # Room for every client's counters: culling at the default 300 entries would let many
+    # addresses (an IPv6 block) evict, and so reset, their own counters.
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "supportdesk_cache",
+          "OPTIONS": {"MAX_ENTRIES": env_int("SUPPORTDESK_CACHE_MAX_ENTRIES", 200_000)}}
 }
 # django-axes: failed logins on /login/ and /admin/login/ are rows in the database, so the
 # lockout holds across web processes. Keyed by user name and client address together: a
