@@ -8,11 +8,13 @@ broker kept on local disk. Scale-out: ``DATABASE_URL=postgres://...`` and
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from supportdesk.lib.client_ip import parse_networks
 from supportdesk.lib.env import data_dir, env_bool, env_int, env_list, env_str, env_url, parse_database_url
 from supportdesk.lib.secret_key import secret_key_ensure, secret_key_read
 
@@ -42,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "supportdesk.policy",
     "supportdesk.accounts",
     "supportdesk.catalog",
@@ -62,12 +65,15 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "supportdesk.lib.middleware.ExplicitLanguageMiddleware",
+    "supportdesk.policy.middleware.OfficeTimeMiddleware",
     "supportdesk.lib.input_guard.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "supportdesk.urls"
@@ -170,14 +176,29 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 
+# ---- Client addresses, login lockout, rate limits (issue 19) ----------------------------------
+# Behind a reverse proxy: the proxies' addresses or networks. A request from one of them is
+# keyed by the client address the proxy appended to X-Forwarded-For (lib/client_ip.py).
+TRUSTED_PROXIES = parse_networks(env_list("SUPPORTDESK_TRUSTED_PROXIES", []))
+# The shared cache holds rate-limit counters for every web process: the database in the
+# embedded mode (table created by `migrate`), Redis when scaled out.
+_redis_cache = env_str("SUPPORTDESK_REDIS_CACHE")
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache"
-        if not env_str("SUPPORTDESK_REDIS_CACHE")
-        else "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": env_str("SUPPORTDESK_REDIS_CACHE", "supportdesk"),
-    }
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_cache}
+    if _redis_cache
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "supportdesk_cache"}
 }
+# django-axes: failed logins on /login/ and /admin/login/ are rows in the database, so the
+# lockout holds across web processes. Keyed by user name and client address together: a
+# guesser is stopped, and nobody can lock an agent out from the agent's own address.
+AUTHENTICATION_BACKENDS = ["supportdesk.accounts.backends.LoginLockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("SUPPORTDESK_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SUPPORTDESK_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "supportdesk.lib.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "supportdesk.accounts.lockout.lockout_response"
+AXES_VERBOSE = False
 
 LOGGING = {
     "version": 1,

@@ -15,7 +15,7 @@ def version_sort_key(version: str) -> str:
 
 
 class Brand(models.Model):
-    key = models.SlugField(unique=True)
+    key = models.SlugField(_("key"), unique=True)
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
 
@@ -29,9 +29,9 @@ class Brand(models.Model):
 
 
 class Product(models.Model):
-    key = models.SlugField(unique=True)
+    key = models.SlugField(_("key"), unique=True)
     name = models.CharField(_("name"), max_length=100)
-    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="products")
+    brand = models.ForeignKey(Brand, verbose_name=_("brand"), on_delete=models.PROTECT, related_name="products")
     aliases = models.JSONField(_("aliases"), default=list, blank=True)
     download_url = models.URLField(_("download page"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -54,9 +54,9 @@ class Release(models.Model):
         PLANNED = "planned", _("planned")
         PUBLISHED = "published", _("published")
 
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="releases")
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="releases")
     version = models.CharField(_("version"), max_length=40)
-    version_key = models.CharField(max_length=60, editable=False, db_index=True)
+    version_key = models.CharField(_("version sort key"), max_length=60, editable=False, db_index=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
     planned_for = models.DateField(_("planned for"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)

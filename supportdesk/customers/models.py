@@ -16,10 +16,10 @@ class Customer(models.Model):
     organization = models.CharField(_("organization"), max_length=200, blank=True)
     language = models.CharField(_("language"), max_length=8, default="ru")
     timezone = models.CharField(_("time zone"), max_length=64, blank=True)
-    timezone_source = models.CharField(max_length=12, choices=ZoneSource.choices, default=ZoneSource.OFFICE)
+    timezone_source = models.CharField(_("time zone source"), max_length=12, choices=ZoneSource.choices, default=ZoneSource.OFFICE)
     dealer = models.CharField(_("bought from"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("customer")
@@ -31,9 +31,9 @@ class Customer(models.Model):
 
 
 class CustomerEmail(models.Model):
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="emails")
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="emails")
     address = models.EmailField(_("e-mail"), unique=True)
-    is_primary = models.BooleanField(default=False)
+    is_primary = models.BooleanField(_("primary"), default=False)
     bounced_at = models.DateTimeField(_("last bounce"), null=True, blank=True)
 
     class Meta:
@@ -50,7 +50,7 @@ class CustomerEmail(models.Model):
 
 
 class CustomerPhone(models.Model):
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="phones")
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="phones")
     number = models.CharField(_("number (E.164)"), max_length=20, db_index=True)
     display = models.CharField(_("as written"), max_length=40, blank=True)
     label = models.CharField(_("label"), max_length=40, blank=True)

@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class KbConfig(AppConfig):
     name = "supportdesk.kb"
+    verbose_name = _("Knowledge base")
     label = "kb"
     default_auto_field = "django.db.models.BigAutoField"
 

@@ -17,10 +17,10 @@ class Article(models.Model):
         DRAFT = "draft", _("draft")
         PUBLISHED = "published", _("published")
 
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
     title = models.CharField(_("title"), max_length=300)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.FAQ)
-    product = models.ForeignKey("catalog.Product", null=True, blank=True, on_delete=models.SET_NULL,
+    product = models.ForeignKey("catalog.Product", verbose_name=_("product"), null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="articles")
     category = models.CharField(_("category"), max_length=100, blank=True)
     language = models.CharField(_("language"), max_length=8, default="ru")
@@ -28,8 +28,8 @@ class Article(models.Model):
     url = models.URLField(_("external link"), blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT,
                              db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["title"]

@@ -21,19 +21,21 @@ from supportdesk.customers.models import Customer
 from supportdesk.customers.services import customer_email_bounced, customer_for_email, customer_learn_zone
 from supportdesk.mail.parsing import ParsedAttachment, ParsedMail
 from supportdesk.mail.parsing.authresults import SenderAuth, sender_authentication
+from supportdesk.mail.parsing.away import away_until, is_out_of_office
 from supportdesk.mail.parsing.charsets import decode_bytes
 from supportdesk.mail.routing import (
     Route,
     internal_mail_ticket,
+    original_subject,
     reference_ids,
     route_customer_mail,
     route_robot_mail,
-    strip_ticket_tags,
 )
 from supportdesk.policy import get_policy
 from supportdesk.tickets.models import OPEN_STATUSES, Message, Status, Ticket
 from supportdesk.tickets.services import (
     AttachmentData,
+    ticket_add_event,
     ticket_add_message,
     ticket_lock,
     ticket_mark_unreachable,
@@ -138,15 +140,27 @@ class Decision:
     follows_up: Ticket | None = None
 
 
+def _open_ticket_of(address: str) -> Ticket | None:
+    """The newest open ticket we write to at ``address``."""
+    return (Ticket.objects.filter(contact_email=address.strip().lower(), status__in=OPEN_STATUSES)
+            .order_by("-created_at", "-id").first())
+
+
+def _is_away(parsed: ParsedMail) -> bool:
+    return not parsed.is_bounce and is_out_of_office(parsed.subject, parsed.text)
+
+
 def route_robot(parsed: ParsedMail) -> Decision:
     """A robot's mail goes only where it explicitly points; a bounce without a reference to
-    ours goes to the newest open ticket of the address that bounced. Never opens a ticket."""
+    ours goes to the newest open ticket of the address that bounced, an out-of-office reply
+    (a vacation responder writes no references) to the sender's. Never opens a ticket."""
     route = route_robot_mail(subject=parsed.subject, in_reply_to=parsed.in_reply_to,
                              references=parsed.references, bounced_message_id=parsed.bounced_message_id)
     ticket = route.ticket
     if parsed.is_bounce and ticket is None and parsed.bounced_recipient:
-        ticket = (Ticket.objects.filter(contact_email=parsed.bounced_recipient, status__in=OPEN_STATUSES)
-                  .order_by("-created_at", "-id").first())
+        ticket = _open_ticket_of(parsed.bounced_recipient)
+    elif ticket is None and parsed.from_addr and _is_away(parsed):
+        ticket = _open_ticket_of(parsed.from_addr)
     return Decision(ticket, "bounce" if parsed.is_bounce else "auto_reply")
 
 
@@ -168,7 +182,9 @@ def place_spam() -> Placement:
 
 
 def place_robot(*, parsed: ParsedMail, decision: Decision, inbound_id: int, received_at: datetime) -> Placement:
-    """Stored on the ticket it points to, under that ticket's one lock; a bounce flags the ticket."""
+    """Stored on the ticket it points to, under that ticket's one lock; a bounce flags the
+    ticket; an out-of-office reply on an open ticket leaves a "customer away until …" event
+    (a robot's message starts no clock)."""
     recipient = parsed.bounced_recipient or (decision.ticket.contact_email if decision.ticket else "")
     failed = parsed.is_bounce and not parsed.bounce_delayed  # a delay warning: the address still works
     if failed and recipient:
@@ -179,8 +195,13 @@ def place_robot(*, parsed: ParsedMail, decision: Decision, inbound_id: int, rece
                                attachments=attachment_data(parsed.attachments), created_at=received_at,
                                **_message_fields(parsed))  # type: ignore[arg-type]
             if failed:
-                reason = f"mail to {recipient or ticket.contact_email} bounced: {parsed.subject}".strip()
+                # Data, not a sentence: the ticket page words it in the reader's language.
+                reason = f"{recipient or ticket.contact_email}: {parsed.subject}".strip()
                 ticket_mark_unreachable(ticket=ticket, reason=reason)
+            if ticket.is_open and _is_away(parsed):
+                until = away_until(parsed.text, received_at)
+                ticket_add_event(ticket=ticket, event="customer_away", at=received_at,
+                                 data={"until": until.isoformat() if until else None, "from": parsed.from_addr or ""})
     return Placement(state="robot", outcome=Outcome.ROBOT, ticket_id=decision.ticket.pk if decision.ticket else None,
                      route=decision.route)
 
@@ -195,6 +216,9 @@ def _held(decision: Decision, **create: Any) -> Iterator[tuple[Ticket, Decision]
                 return
         # Closed (or merged, which closes) between routing's read and this lock: follow it up.
         decision = Decision(None, "follow_up", follows_up=ticket)
+    if decision.follows_up is not None:
+        # A follow-up takes the closed ticket's subject back, not "Re: [#13] Ваше обращение ...".
+        create = {**create, "subject": decision.follows_up.subject}
     with ticket_open(**create, follows_up=decision.follows_up) as ticket:
         yield ticket, decision
 
@@ -211,7 +235,7 @@ def place_customer_mail(*, parsed: ParsedMail, customer: Customer, address: str,
     its sender (automatic mail reads it), then the receivers (checklist, acknowledgment) run on
     the same held ticket."""
     auth = sender_auth(parsed, address)
-    with _held(decision, customer=customer, subject=strip_ticket_tags(parsed.subject), channel="email",
+    with _held(decision, customer=customer, subject=original_subject(parsed.subject), channel="email",
                contact_email=address, language=language, created_at=received_at) as (ticket, decision):
         message = ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, author_customer=customer,
                                      inbound_id=inbound_id, attachments=attachment_data(parsed.attachments),

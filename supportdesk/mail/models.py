@@ -33,16 +33,16 @@ class Mailbox(models.Model):
         MAILDIR = "maildir", "Maildir"
 
     name = models.CharField(_("name"), max_length=100, unique=True)
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.IMAP)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.IMAP)
     address = models.EmailField(_("support address"), blank=True)
-    host = models.CharField(max_length=200, blank=True)
-    port = models.PositiveIntegerField(null=True, blank=True)
-    use_ssl = models.BooleanField(default=True)
+    host = models.CharField(_("host"), max_length=200, blank=True)
+    port = models.PositiveIntegerField(_("port"), null=True, blank=True)
+    use_ssl = models.BooleanField(_("SSL"), default=True)
     # IMAP over SSL verifies the server's certificate against the system CA store, or only this file.
     ca_file = models.CharField(_("CA certificate file"), max_length=500, blank=True,
                                help_text=_("PEM file of the CA that signed the server's certificate; "
                                            "empty: the system's trusted CAs."))
-    username = models.CharField(max_length=200, blank=True)
+    username = models.CharField(_("user name"), max_length=200, blank=True)
     # Secrets come from the environment: the NAME of the variable holding the password. Only
     # SUPPORTDESK_IMAP_* names, so an administrator cannot have another secret (the Django key,
     # the SMTP password) sent as an IMAP password to a server of their choice.
@@ -50,14 +50,14 @@ class Mailbox(models.Model):
         _("password variable"), max_length=100, blank=True, validators=[password_env_validator],
         help_text=_("Name of the environment variable holding the password: SUPPORTDESK_IMAP_ and upper-case "
                     "letters, digits or _."))
-    folder = models.CharField(max_length=200, default="INBOX")
+    folder = models.CharField(_("folder"), max_length=200, default="INBOX")
     done_folder = models.CharField(_("move processed mail to"), max_length=200, blank=True)
     path = models.CharField(_("Maildir path"), max_length=500, blank=True)
-    enabled = models.BooleanField(default=True)
-    uidvalidity = models.BigIntegerField(null=True, blank=True)
-    last_uid = models.BigIntegerField(default=0)
-    last_polled_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    uidvalidity = models.BigIntegerField(_("UIDVALIDITY"), null=True, blank=True)
+    last_uid = models.BigIntegerField(_("last UID"), default=0)
+    last_polled_at = models.DateTimeField(_("last polled at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
         verbose_name = _("mailbox")
@@ -78,28 +78,28 @@ class InboundMail(models.Model):
         DUPLICATE = "duplicate", _("duplicate")
         QUARANTINED = "quarantined", _("quarantined")
 
-    mailbox = models.ForeignKey(Mailbox, null=True, blank=True, on_delete=models.SET_NULL, related_name="mails")
-    source = models.CharField(max_length=20)  # imap, lmtp, import, portal
-    source_uid = models.CharField(max_length=300, blank=True)  # "uidvalidity:uid", file name, ...
-    raw = models.BinaryField()
-    size = models.PositiveIntegerField()
-    content_hash = models.CharField(max_length=64, db_index=True)
-    message_id = models.CharField(max_length=255, blank=True, db_index=True)
+    mailbox = models.ForeignKey(Mailbox, verbose_name=_("mailbox"), null=True, blank=True, on_delete=models.SET_NULL, related_name="mails")
+    source = models.CharField(_("source"), max_length=20)  # imap, lmtp, import, portal
+    source_uid = models.CharField(_("source UID"), max_length=300, blank=True)  # "uidvalidity:uid", file name, ...
+    raw = models.BinaryField(_("raw message"))
+    size = models.PositiveIntegerField(_("size"))
+    content_hash = models.CharField(_("content hash"), max_length=64, db_index=True)
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True, db_index=True)
     # Message-ID, or the content hash when there is none: one ticket message per key.
-    dedupe_key = models.CharField(max_length=300, db_index=True)
-    received_at = models.DateTimeField(db_index=True)
-    state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING, db_index=True)
-    from_addr = models.CharField(max_length=254, blank=True)
-    subject = models.CharField(max_length=300, blank=True)
-    error = models.TextField(blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    dedupe_key = models.CharField(_("duplicate key"), max_length=300, db_index=True)
+    received_at = models.DateTimeField(_("received at"), db_index=True)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.PENDING, db_index=True)
+    from_addr = models.CharField(_("from"), max_length=254, blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     # An agent said "not spam": the MTA's verdict is ignored when re-processed.
-    not_spam = models.BooleanField(default=False)
+    not_spam = models.BooleanField(_("not spam"), default=False)
     # Which routing rule placed the mail (tag, reference, subject, new, follow_up, bounce, ...).
-    route = models.CharField(max_length=20, blank=True)
-    opened_ticket = models.BooleanField(default=False)
-    processed_at = models.DateTimeField(null=True, blank=True)
-    ticket = models.ForeignKey("tickets.Ticket", null=True, blank=True, on_delete=models.SET_NULL,
+    route = models.CharField(_("route"), max_length=20, blank=True)
+    opened_ticket = models.BooleanField(_("opened a ticket"), default=False)
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+    ticket = models.ForeignKey("tickets.Ticket", verbose_name=_("ticket"), null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="inbound_mails")
 
     class Meta:

@@ -39,6 +39,9 @@ _PREFIX = re.compile(
 )
 _REPLY_PREFIX = re.compile(r"^\s*(?:re|ha|aw|sv|vs|отв|ответ)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]", re.IGNORECASE)
 _WS = re.compile(r"\s+")
+# The lead-ins our acknowledgments put before the customer's subject (replies/mail/*/ack.subject.txt).
+_OUR_LEAD_IN = re.compile(r"^\s*(?:ваше обращение зарегистрировано|we have received your request)\s*[:：]\s*",
+                          re.IGNORECASE)
 _OUTBOX_REF = re.compile(r"^ticket:(\d+)$")
 MAX_MERGE_HOPS = 10
 SUBJECT_SCAN_PAGE = 200  # (id, subject) rows the subject rule reads per query
@@ -84,6 +87,17 @@ def is_reply_subject(subject: str) -> bool:
 def subject_core(subject: str) -> str:
     """The subject without reply/forward prefixes and our tags, as written."""
     return _WS.sub(" ", _PREFIX.sub("", strip_ticket_tags(subject))).strip()
+
+
+def original_subject(subject: str) -> str:
+    """A new ticket's subject: without reply/forward prefixes, our tags and the lead-ins of our
+    own mail ("Re: [#13] Ваше обращение зарегистрировано: Титры" -> "Титры"), however nested."""
+    core = subject_core(subject)
+    while True:
+        stripped = subject_core(_OUR_LEAD_IN.sub("", core))
+        if stripped == core:
+            return core
+        core = stripped
 
 
 def base_subject(subject: str) -> str:

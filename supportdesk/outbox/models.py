@@ -14,24 +14,24 @@ class OutgoingMail(models.Model):
         FAILED = "failed", _("failed permanently")
         SUPPRESSED = "suppressed", _("not sent (loop protection)")
 
-    message_id = models.CharField(max_length=255, unique=True)
-    kind = models.CharField(max_length=30)  # reply, ack, reminder, release, notify, lookup, ...
-    ref = models.CharField(max_length=60, blank=True, db_index=True)  # e.g. "ticket:42"
-    from_addr = models.CharField(max_length=254)
-    to_addrs = models.TextField()
+    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
+    kind = models.CharField(_("kind"), max_length=30)  # reply, ack, reminder, release, notify, lookup, ...
+    ref = models.CharField(_("reference"), max_length=60, blank=True, db_index=True)  # e.g. "ticket:42"
+    from_addr = models.CharField(_("from"), max_length=254)
+    to_addrs = models.TextField(_("to"))
     # The first recipient, lower-cased: the per-address limit on automatic mail counts by it.
-    recipient = models.CharField(max_length=254, blank=True)
-    subject = models.CharField(max_length=300)
-    raw = models.BinaryField()  # the complete message as it will be signed and sent
-    is_automatic = models.BooleanField(default=False)
-    state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING, db_index=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(db_index=True)
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    smtp_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    created_at = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
+    recipient = models.CharField(_("recipient"), max_length=254, blank=True)
+    subject = models.CharField(_("subject"), max_length=300)
+    raw = models.BinaryField(_("raw message"))  # the complete message as it will be signed and sent
+    is_automatic = models.BooleanField(_("automatic"), default=False)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.PENDING, db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), db_index=True)
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    smtp_code = models.PositiveSmallIntegerField(_("SMTP code"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -7,7 +7,6 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -16,6 +15,7 @@ from django.utils import timezone, translation
 
 from supportdesk.customers.models import CustomerEmail
 from supportdesk.lib.params import parse_positive_int
+from supportdesk.lib.ratelimit import address_bucket, rate_hit, rate_key
 from supportdesk.outbox.compose import build_message
 from supportdesk.outbox.services import outbox_enqueue
 from supportdesk.policy import get_policy
@@ -28,7 +28,10 @@ LINK_TTL = timedelta(hours=24)
 SESSION_TTL = timedelta(hours=2)
 RATE_WINDOW_SECONDS = 3600
 RATE_PER_IP = 20
-RATE_PER_ADDRESS = 5
+# Link mails per e-mail address and window: look-ups beyond it still answer "sent" but
+# mail nothing more (the links already sent stay valid), so nobody can lock a customer out
+# or flood their mailbox by looking up their address.
+MAILS_PER_ADDRESS = 5
 SESSION_KEY = "portal_tickets"
 
 
@@ -38,16 +41,6 @@ class RateLimited(Exception):
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _over_limit(key: str, limit: int) -> bool:
-    cache.add(key, 0, RATE_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, RATE_WINDOW_SECONDS)
-        count = 1
-    return count > limit
 
 
 def _parse_number(text: str) -> int | None:
@@ -77,14 +70,16 @@ def _matching_ticket(number: int, email: str) -> Ticket | None:
 def access_link_request(*, ticket_number: str, email: str, ip: str) -> None:
     """Mail a one-time link if the pair matches. Says nothing either way, so that the
     caller's answer cannot reveal whether a ticket exists; raises RateLimited only on
-    the attempt count, which is the same for existing and unknown pairs."""
+    the attempt count of the client address ``ip``, which is the same for existing and
+    unknown pairs. An address that got MAILS_PER_ADDRESS links this hour gets no more."""
     email = email.strip().lower()
-    if _over_limit(f"portal-lookup-ip:{ip}", RATE_PER_IP) or _over_limit(
-            f"portal-lookup-addr:{hashlib.sha256(email.encode()).hexdigest()}", RATE_PER_ADDRESS):
+    if rate_hit(key=rate_key("portal-lookup-ip", address_bucket(ip)), limit=RATE_PER_IP,
+                window_seconds=RATE_WINDOW_SECONDS):
         raise RateLimited
     number = _parse_number(ticket_number)
     ticket = _matching_ticket(number, email) if number is not None and email else None
-    if ticket is None:
+    if ticket is None or rate_hit(key=rate_key("portal-link-mail", email), limit=MAILS_PER_ADDRESS,
+                                  window_seconds=RATE_WINDOW_SECONDS):
         return
     token = secrets.token_urlsafe(32)
     now = timezone.now()

@@ -10,9 +10,13 @@ from django.views.decorators.http import require_POST
 
 from supportdesk.catalog.models import Product
 from supportdesk.kb.suggest import Suggestion, kb_suggest
+from supportdesk.lib.client_ip import client_ip
+from supportdesk.lib.ratelimit import address_bucket, rate_hit, rate_key
 from supportdesk.policy import get_policy
 from supportdesk.portal.compose import ComposedMail, compose_mail
 from supportdesk.portal.web_form import WebRequestError, web_request_create
+
+PREVIEWS_PER_MINUTE = 60
 
 
 def _language() -> str:
@@ -49,7 +53,12 @@ def composer(request: HttpRequest) -> HttpResponse:
 
 
 def composer_preview(request: HttpRequest) -> JsonResponse:
-    """For the page's script: the current mailto: link and suggestions."""
+    """For the page's script: the current mailto: link and suggestions. Each call runs a
+    full-text search, so an anonymous client address gets PREVIEWS_PER_MINUTE of them."""
+    if rate_hit(key=rate_key("compose-preview", address_bucket(client_ip(request))), limit=PREVIEWS_PER_MINUTE,
+                window_seconds=60):
+        return JsonResponse({"error": "rate_limited", "message": _("Too many requests; please wait a minute.")},
+                            status=429)
     mail, suggestions, _product = _read(request, {k: str(v)[:4000] for k, v in request.GET.items()})
     return JsonResponse({"mailto": mail.mailto, "subject": mail.subject, "body": mail.body,
                          "suggestions": [s.as_json() for s in suggestions]})

@@ -8,13 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from supportdesk.lib.client_ip import client_ip
 from supportdesk.portal import services
 from supportdesk.portal.selectors_lookup import granted_ticket, public_conversation
 from supportdesk.tickets.services import TicketClosed
-
-
-def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 def lookup(request: HttpRequest) -> HttpResponse:
@@ -22,7 +19,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
         return render(request, "portal/lookup.html", {})
     try:
         services.access_link_request(ticket_number=request.POST.get("number", "")[:20],
-                                     email=request.POST.get("email", "")[:254], ip=_client_ip(request))
+                                     email=request.POST.get("email", "")[:254], ip=client_ip(request))
     except services.RateLimited:
         return render(request, "portal/lookup.html", {"limited": True}, status=429)
     # The same page whether or not the pair exists.

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from supportdesk.catalog.models import Release
 from supportdesk.policy import get_policy
@@ -13,6 +14,7 @@ from supportdesk.replies.mailer import send_ticket_mail, ticket_mail_context
 from supportdesk.replies.rendering import mail_language, render_mail
 from supportdesk.tickets import services as tickets
 from supportdesk.tickets.models import Status, Ticket
+from supportdesk.tickets.services import ConfirmationRequired
 
 
 class ReleaseAlreadyPublished(ValueError):
@@ -36,11 +38,16 @@ def _notify(ticket: Ticket, release: Release) -> None:
                      automatic=True, auto_submitted="auto-generated", event_data={"release": release.pk})
 
 
-def release_publish(*, release: Release, by_user: User | None) -> list[Ticket]:
+def _mailed(ticket: Ticket) -> bool:
+    return bool(ticket.contact_email) and not ticket.unreachable_by_email
+
+
+def release_publish(*, release: Release, by_user: User | None, confirmed: bool = False) -> list[Ticket]:
     """Publish ``release``; reopen and notify every ticket waiting on it. One transaction.
 
     Returns the reopened tickets. A customer without an e-mail address (a phone-only
     ticket) is reopened but not mailed: the agent sees it in the queue and calls.
+    Unless ``confirmed``, raises ConfirmationRequired naming how many customers will be mailed.
     """
     with transaction.atomic():
         release = Release.objects.select_for_update().select_related("product").get(pk=release.pk)
@@ -48,6 +55,14 @@ def release_publish(*, release: Release, by_user: User | None) -> list[Ticket]:
             raise ReleaseAlreadyPublished(f"{release} is already published")
         waiting = list(Ticket.objects.select_for_update()
                        .filter(waiting_release=release, status=Status.WAITING_RELEASE).order_by("pk"))
+        if not confirmed:
+            mailed = len({t.contact_email for t in waiting if _mailed(t)})
+            raise ConfirmationRequired(
+                ngettext("Publish %(release)s? %(tickets)s waiting tickets reopen and %(n)s customer is mailed "
+                         "the download link.",
+                         "Publish %(release)s? %(tickets)s waiting tickets reopen and %(n)s customers are mailed "
+                         "the download link.", mailed)
+                % {"release": release, "tickets": len(waiting), "n": mailed})
         release.status = Release.Status.PUBLISHED
         release.published_at = timezone.now()
         release.save(update_fields=["status", "published_at", "version_key"])
@@ -55,7 +70,7 @@ def release_publish(*, release: Release, by_user: User | None) -> list[Ticket]:
         for ticket in waiting:
             ticket = tickets.ticket_set_status(ticket=ticket, status=Status.OPEN, by_user=by_user,
                                                reason=f"release {release.version} published")
-            if ticket.contact_email and not ticket.unreachable_by_email:
+            if _mailed(ticket):
                 _notify(ticket, release)
             reopened.append(ticket)
     return reopened

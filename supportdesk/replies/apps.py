@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RepliesConfig(AppConfig):
     name = "supportdesk.replies"
+    verbose_name = _("Replies")
     label = "replies"
     default_auto_field = "django.db.models.BigAutoField"
 

@@ -181,7 +181,8 @@ def send_ticket_mail(
     """
     to = ticket.contact_email.strip()
     if not to:
-        raise NoEmailAddress(f"ticket #{ticket.pk} has no e-mail address; call the customer")
+        raise NoEmailAddress(gettext("Ticket #%(n)s has no e-mail address: call the customer, or add "
+                                     "their address under “Customer”.") % {"n": ticket.pk})
     policy = get_policy()
     now = at or timezone.now()
     sender = policy.support_email

@@ -13,13 +13,15 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from supportdesk.accounts.roles import is_agent
+from supportdesk.catalog.models import Release
 from supportdesk.policy import get_policy
 from supportdesk.replies.acknowledgment import missing_items
 from supportdesk.replies.mailer import send_ticket_mail, ticket_mail_context
 from supportdesk.replies.rendering import mail_language, render_mail
-from supportdesk.replies.timefmt import MomentText, moment_text
+from supportdesk.replies.timefmt import MomentText, format_day, moment_text
 from supportdesk.tickets.models import CannedResponse, Message, Status, Ticket
 from supportdesk.tickets.services import AttachmentData, InvalidAction, ticket_add_message, ticket_set_status
 
@@ -121,7 +123,7 @@ def ticket_reply(
     if not text.strip() and canned is not None:
         text = canned_render(canned=canned, ticket=ticket, author=author)
     if not text.strip():
-        raise InvalidAction("an empty reply cannot be sent")
+        raise InvalidAction(gettext("An empty reply cannot be sent."))
     language = mail_language(ticket.language)
     with transaction.atomic():
         mail = render_mail("reply", language=language,
@@ -144,7 +146,7 @@ def ticket_note(
     """An internal note: visible to agents only, never mailed, never touches the clocks."""
     _require_agent(author)
     if not text.strip():
-        raise InvalidAction("an empty note")
+        raise InvalidAction(gettext("An empty note cannot be added."))
     return ticket_add_message(ticket=ticket, kind=Message.Kind.NOTE, body_text=text.strip(), author_user=author,
                               channel=ticket.channel, attachments=attachments, created_at=at)
 
@@ -165,6 +167,27 @@ def ticket_ask_for_information(
         ticket_set_status(ticket=ticket, status=Status.WAITING_CUSTOMER, by_user=author,
                           reason="asked the customer for information", at=when)
     return message
+
+
+def ticket_wait_for_release(*, ticket: Ticket, release: Release, author: User,
+                            at: datetime | None = None) -> Ticket:
+    """Put the ticket in ``waiting_release`` (the clocks pause) and tell the customer by mail,
+    in their language, which release we wait for and when it is planned. A ticket without an
+    e-mail address (or one that bounced) waits without mail: the agent calls."""
+    _require_agent(author)
+    when = at or timezone.now()
+    with transaction.atomic():
+        ticket = ticket_set_status(ticket=ticket, status=Status.WAITING_RELEASE, release=release, by_user=author,
+                                   reason="waiting for a release", at=when)
+        if ticket.contact_email and not ticket.unreachable_by_email:
+            language = mail_language(ticket.language)
+            context = _reply_context(ticket, author, "", language)
+            context.update(customer_name=ticket.customer.name, release_name=str(release),
+                           planned=format_day(release.planned_for, language, "acc") if release.planned_for else "")
+            send_ticket_mail(ticket=ticket, kind="waiting_release", mail=render_mail(
+                "waiting_release", language=language, context=context), author=author, automatic=False,
+                at=when, event_data={"release": release.pk})
+    return ticket
 
 
 def ticket_missing_items_text(*, ticket: Ticket) -> str:

@@ -60,9 +60,19 @@ class AssignForm(forms.Form):
         self.fields["assignee"].queryset = agents()  # type: ignore[attr-defined]
 
 
-class StatusForm(forms.Form):
+class ReasonForm(forms.Form):
+    reason = forms.CharField(required=False, max_length=200, label=_("Reason"))
+
+
+class StatusForm(ReasonForm):
     status = forms.ChoiceField(choices=[(Status.OPEN, Status.OPEN.label), (Status.SOLVED, Status.SOLVED.label),
                                         (Status.CLOSED, Status.CLOSED.label)])
+
+
+class ContactsForm(forms.Form):
+    email = forms.EmailField(required=False, max_length=254, label=_("E-mail"))
+    phone = forms.CharField(required=False, max_length=40, label=_("Phone"))
+    phone_id = forms.IntegerField(required=False, min_value=1)
 
 
 class WaitReleaseForm(forms.Form):

@@ -38,49 +38,49 @@ class Channel(models.TextChoices):
 
 class Ticket(models.Model):
     subject = models.CharField(_("subject"), max_length=300)
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="tickets")
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="tickets")
     # The address the customer wrote from: replies go there.
     contact_email = models.EmailField(_("reply address"), blank=True)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assignee"), null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="assigned_tickets")
     language = models.CharField(_("language"), max_length=8, default="ru")
 
-    product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets")
+    product = models.ForeignKey(Product, verbose_name=_("product"), null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets")
     reported_version = models.CharField(_("reported version"), max_length=40, blank=True)
-    waiting_release = models.ForeignKey(Release, null=True, blank=True, on_delete=models.SET_NULL,
+    waiting_release = models.ForeignKey(Release, verbose_name=_("awaited release"), null=True, blank=True, on_delete=models.SET_NULL,
                                         related_name="waiting_tickets")
 
     # The four items of rule 5: {"description": {"present": bool, "source": "auto"|"agent", "evidence": str}, ...}
-    checklist = models.JSONField(default=dict, blank=True)
-    checklist_complete = models.BooleanField(default=False)
+    checklist = models.JSONField(_("request checklist"), default=dict, blank=True)
+    checklist_complete = models.BooleanField(_("checklist complete"), default=False)
 
     # Reply clock (rule 6): the oldest customer message that still awaits a public reply.
-    reply_pending_since = models.DateTimeField(null=True, blank=True)
-    reply_target_at = models.DateTimeField(null=True, blank=True)
-    reply_due_at = models.DateTimeField(null=True, blank=True)
-    reply_warned_at = models.DateTimeField(null=True, blank=True)
-    reply_breached_at = models.DateTimeField(null=True, blank=True)
-    first_response_at = models.DateTimeField(null=True, blank=True)
+    reply_pending_since = models.DateTimeField(_("awaiting a reply since"), null=True, blank=True)
+    reply_target_at = models.DateTimeField(_("reply target"), null=True, blank=True)
+    reply_due_at = models.DateTimeField(_("reply due"), null=True, blank=True)
+    reply_warned_at = models.DateTimeField(_("warned at"), null=True, blank=True)
+    reply_breached_at = models.DateTimeField(_("breached at"), null=True, blank=True)
+    first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
     # Resolution clock (rule 7), net of waiting_* pauses; derived from the status history.
-    resolution_business_seconds = models.FloatField(null=True, blank=True)
+    resolution_business_seconds = models.FloatField(_("resolution time, business seconds"), null=True, blank=True)
 
     unreachable_by_email = models.BooleanField(_("unreachable by e-mail"), default=False)
-    unreachable_reason = models.CharField(max_length=300, blank=True)
+    unreachable_reason = models.CharField(_("why unreachable"), max_length=300, blank=True)
 
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+    merged_into = models.ForeignKey("self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="merged_tickets")
     follows_up = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="follow_ups", verbose_name=_("continues ticket"))
 
-    created_at = models.DateTimeField(db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    solved_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    last_customer_message_at = models.DateTimeField(null=True, blank=True)
-    last_agent_message_at = models.DateTimeField(null=True, blank=True)
-    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    solved_at = models.DateTimeField(_("solved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    last_customer_message_at = models.DateTimeField(_("last customer message at"), null=True, blank=True)
+    last_agent_message_at = models.DateTimeField(_("last agent message at"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -120,35 +120,35 @@ class Message(models.Model):
         CALL = "call", _("phone call")
         EVENT = "event", _("event")
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    channel = models.CharField(max_length=8, choices=Channel.choices, blank=True)
-    author_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, blank=True)
+    author_user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("agent"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
-    author_customer = models.ForeignKey(Customer, null=True, blank=True, on_delete=models.SET_NULL,
+    author_customer = models.ForeignKey(Customer, verbose_name=_("customer"), null=True, blank=True, on_delete=models.SET_NULL,
                                         related_name="+")
-    from_addr = models.CharField(max_length=254, blank=True)
-    to_addrs = models.TextField(blank=True)
-    subject = models.CharField(max_length=300, blank=True)
-    body_text = models.TextField(blank=True)
-    body_html = models.TextField(blank=True)  # sanitised; never raw HTML from mail
-    quoted_start = models.PositiveIntegerField(null=True, blank=True)
+    from_addr = models.CharField(_("from"), max_length=254, blank=True)
+    to_addrs = models.TextField(_("to"), blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    body_text = models.TextField(_("text"), blank=True)
+    body_html = models.TextField(_("HTML"), blank=True)  # sanitised; never raw HTML from mail
+    quoted_start = models.PositiveIntegerField(_("quote starts at"), null=True, blank=True)
     # Automatic mail (acknowledgments, reminders) never stops the reply clock.
-    is_automatic = models.BooleanField(default=False)
+    is_automatic = models.BooleanField(_("automatic"), default=False)
     # A robot's message (auto-reply, bounce): stored, never answered.
-    is_robot = models.BooleanField(default=False)
-    answers_customer = models.BooleanField(default=False)
-    event = models.CharField(max_length=40, blank=True)
-    event_data = models.JSONField(default=dict, blank=True)
+    is_robot = models.BooleanField(_("from a robot"), default=False)
+    answers_customer = models.BooleanField(_("answers the customer"), default=False)
+    event = models.CharField(_("event"), max_length=40, blank=True)
+    event_data = models.JSONField(_("event data"), default=dict, blank=True)
     # RFC 5322 identity, ours or theirs, for threading.
-    message_id = models.CharField(max_length=255, blank=True, db_index=True)
-    in_reply_to = models.CharField(max_length=255, blank=True)
-    references = models.TextField(blank=True)
-    inbound = models.ForeignKey("mail.InboundMail", null=True, blank=True, on_delete=models.SET_NULL,
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True, db_index=True)
+    in_reply_to = models.CharField(_("In-Reply-To"), max_length=255, blank=True)
+    references = models.TextField(_("References"), blank=True)
+    inbound = models.ForeignKey("mail.InboundMail", verbose_name=_("inbound mail"), null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="+")
-    outgoing = models.ForeignKey("outbox.OutgoingMail", null=True, blank=True, on_delete=models.SET_NULL,
+    outgoing = models.ForeignKey("outbox.OutgoingMail", verbose_name=_("outgoing mail"), null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="+")
-    created_at = models.DateTimeField(db_index=True)
+    created_at = models.DateTimeField(_("created at"), db_index=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -165,13 +165,13 @@ class Message(models.Model):
 
 
 class Attachment(models.Model):
-    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
-    filename = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=120)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64, db_index=True)
-    content_id = models.CharField(max_length=255, blank=True)
-    is_inline = models.BooleanField(default=False)
+    message = models.ForeignKey(Message, verbose_name=_("message"), on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=120)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    content_id = models.CharField(_("Content-ID"), max_length=255, blank=True)
+    is_inline = models.BooleanField(_("inline"), default=False)
 
     class Meta:
         verbose_name = _("attachment")
@@ -184,13 +184,13 @@ class Attachment(models.Model):
 class StatusChange(models.Model):
     """The status history: SLA pauses and the resolution figure are derived from it."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="status_changes")
-    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=Status.choices)
-    at = models.DateTimeField()
-    by_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(_("from status"), max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to status"), max_length=20, choices=Status.choices)
+    at = models.DateTimeField(_("at"))
+    by_user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="+")
-    reason = models.CharField(max_length=200, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["at", "id"]

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from django.utils.dateparse import parse_date
+from django.utils.formats import date_format
+
 from supportdesk.sla.clock import PAUSED, reply_clock_state
 from supportdesk.tickets.models import Message, Status, Ticket
 
@@ -49,7 +52,12 @@ def split_quoted(text: str, quoted_start: int | None) -> tuple[str, str]:
 def checklist_rows(ticket: Ticket, items: tuple) -> list[tuple[object, dict]]:
     """The policy's four request items paired with the ticket's checklist entries."""
     checklist = ticket.checklist or {}
-    return [(item, checklist.get(item.key, {"present": False, "source": "", "evidence": ""})) for item in items]
+    rows = []
+    for item in items:
+        entry = dict(checklist.get(item.key) or {"present": False, "source": "", "evidence": ""})
+        entry["evidence"] = evidence_text(entry.get("evidence") or "")
+        rows.append((item, entry))
+    return rows
 
 
 def _status_label(code: object) -> str:
@@ -65,7 +73,15 @@ def event_text(event: str, data: dict) -> str:
 
     data = data or {}
     if event == "status":
-        return _("status changed to “%(status)s”") % {"status": _status_label(data.get("to"))}
+        line = _("status changed to “%(status)s”") % {"status": _status_label(data.get("to"))}
+        # The reason an agent typed to confirm ending a ticket without a reply.
+        return f"{line}: {data['reason']}" if data.get("confirmed") and data.get("reason") else line
+    if event == "reopened":
+        line = _("reopened (it was “%(status)s”)") % {"status": _status_label(data.get("from"))}
+        return f"{line}: {data['reason']}" if data.get("reason") else line
+    if event == "contacts":
+        return _("customer contacts changed: %(changes)s") % {
+            "changes": ", ".join(str(v) for v in (data.get("email"), data.get("phone")) if v)}
     if event == "assigned":
         who = data.get("assignee")
         return _("assigned to %(user)s") % {"user": who} if who else _("assignment removed")
@@ -73,7 +89,7 @@ def event_text(event: str, data: dict) -> str:
         return _("product set to %(product)s %(version)s") % {
             "product": data.get("product") or "—", "version": data.get("version") or ""}
     if event == "checklist":
-        marks = ", ".join(f"{k}: {'✔' if v else '✘'}" for k, v in data.items())
+        marks = ", ".join(f"{item_title(k)}: {_('present') if v else _('missing')}" for k, v in data.items())
         return _("checklist changed by the agent (%(items)s)") % {"items": marks}
     if event == "bounced":
         return _("the customer's mail server refused our mail (bounced): the customer must be called")
@@ -98,9 +114,55 @@ def event_text(event: str, data: dict) -> str:
     if event == "auto_mail_suppressed" and data.get("reason") == "sender_not_authenticated":
         return _("automatic mail not sent: the sender's address failed authentication and may be forged "
                  "(%(detail)s)") % {"detail": data.get("detail") or "—"}
+    if event == "customer_away":
+        until = parse_date(data.get("until") or "")
+        if until is None:
+            return _("out-of-office reply: the customer is away")
+        return _("out-of-office reply: the customer is away until %(date)s") % {"date": date_format(until, "j E Y")}
     if event == "auto_mail_suppressed":
-        return _("automatic mail not sent (%(reason)s)") % {"reason": data.get("reason") or "—"}
+        return _("automatic mail not sent (%(reason)s)") % {"reason": skip_reason(data.get("reason"))}
+    if event == "ack_skipped":
+        return _("no acknowledgment sent (%(reason)s)") % {"reason": skip_reason(data.get("reason"))}
+    if event == "reminder_skipped":
+        return _("no reminder sent (%(reason)s)") % {"reason": skip_reason(data.get("reason"))}
+    if event == "ack_failed":
+        return _("the acknowledgment could not be sent: the error is logged")
+    if event == "checklist_failed":
+        return _("the automatic completeness check failed: the error is logged")
     return event.replace("_", " ")
+
+
+def item_title(key: str) -> str:
+    """A checklist item's title in the page's language (the policy names the four items)."""
+    from django.utils.translation import get_language
+
+    from supportdesk.policy import get_policy
+
+    for item in get_policy().request_items:
+        if item.key == key:
+            return str(item.title_en if get_language() == "en" else item.title)
+    return key
+
+
+def evidence_text(evidence: str) -> str:
+    """The evidence the completeness check or a call log stored, in the page's language."""
+    from django.utils.translation import gettext as _
+
+    if evidence == "phone call":
+        return _("given in a phone call")
+    if evidence.startswith("attachment: "):
+        return _("attachment: %(name)s") % {"name": evidence.removeprefix("attachment: ")}
+    return evidence
+
+
+def skip_reason(code: object) -> str:
+    """Why automatic mail was not sent, from the code the mailer records."""
+    from django.utils.translation import gettext as _
+
+    reasons = {"daily_limit": _("the daily limit of automatic mail to this address is reached"),
+               "own_address": _("the address is our own"), "own_message": _("the mail came from us"),
+               "robot": _("the mail came from a robot"), "no_address": _("no e-mail address")}
+    return reasons.get(str(code), str(code or "—"))
 
 
 def local_time(now: datetime, zone: str) -> datetime | None:

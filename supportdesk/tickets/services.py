@@ -20,8 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from supportdesk.catalog.models import Product, Release
-from supportdesk.customers.models import Customer
+from supportdesk.customers.models import Customer, CustomerEmail, CustomerPhone
 from supportdesk.lib.blobstore import blob_put
+from supportdesk.lib.phones import BadPhoneNumber, normalize_phone
 from supportdesk.policy import get_policy
 from supportdesk.tickets import clocks
 from supportdesk.tickets.lifecycle import check_transition
@@ -54,6 +55,16 @@ class TicketClosed(ValueError):
 
 class InvalidAction(ValueError):
     pass
+
+
+class ConfirmationRequired(InvalidAction):
+    """The action is refused until the agent confirms it (and gives a reason where asked):
+    the confirmation is a step of the service, not only a dialog in the page."""
+
+    def __init__(self, question: str, *, needs_reason: bool = False) -> None:
+        super().__init__(question)
+        self.question = question
+        self.needs_reason = needs_reason
 
 
 @dataclass(frozen=True)
@@ -177,10 +188,25 @@ def ticket_create(
             created_at=at,
             follows_up=follows_up,
         )
+        if follows_up is not None:
+            _carry_over(follows_up, ticket)
         ticket.save()
         StatusChange.objects.create(ticket=ticket, from_status="", to_status=Status.NEW, at=at,
                                     by_user=by_user, reason="created")
     return ticket
+
+
+def _carry_over(previous: Ticket, ticket: Ticket) -> None:
+    """A follow-up starts with what the customer already gave on the closed ticket: the
+    checklist items present there, the product and version, so nobody asks for them again."""
+    given = {k: dict(v, evidence=(v.get("evidence") or "")[:200]) for k, v in (previous.checklist or {}).items()
+             if k in CHECKLIST_ITEMS and isinstance(v, dict) and v.get("present")}
+    ticket.checklist = given
+    ticket.checklist_complete = all(k in given for k in CHECKLIST_ITEMS)
+    if ticket.product_id is None:
+        ticket.product_id = previous.product_id
+    if not ticket.reported_version:
+        ticket.reported_version = previous.reported_version
 
 
 def _store_attachments(message: Message, attachments: Sequence[AttachmentData]) -> None:
@@ -306,12 +332,22 @@ def ticket_set_status(
     reason: str = "",
     release: Release | None = None,
     at: datetime | None = None,
+    confirmed: bool = False,
 ) -> Ticket:
-    """Change the status, enforcing the lifecycle table. ``waiting_release`` needs a planned release."""
+    """Change the status, enforcing the lifecycle table. ``waiting_release`` needs a planned release.
+
+    Solving or closing a ticket the customer never had a public answer on (mail or call) needs
+    ``confirmed`` and a ``reason``, which the history records: one click must not end a request
+    nobody answered."""
     when = _now(at)
     with transaction.atomic():
         ticket = _locked(ticket)
         check_transition(ticket.status, status)
+        unanswered_end = status_needs_confirmation(ticket, status)
+        if unanswered_end and not (confirmed and reason.strip()):
+            raise ConfirmationRequired(
+                gettext("Ticket #%(n)s has had no public reply. Give the reason for ending it without one "
+                        "(the customer is not told).") % {"n": ticket.pk}, needs_reason=True)
         fields = ["status", "solved_at", "closed_at", "waiting_release", "resolution_business_seconds"]
         if status == Status.WAITING_RELEASE:
             if release is None:
@@ -329,9 +365,43 @@ def ticket_set_status(
             ticket.resolution_business_seconds = clocks.ticket_resolution_seconds(
                 ticket_status_history(ticket), when)
         ticket.save(update_fields=sorted(set(fields)) + ["updated_at"])
-        ticket_add_event(ticket=ticket, event="status", by_user=by_user,
-                         data={"to": status, "reason": reason, "release": release.pk if release else None},
-                         at=when)
+        data = {"to": status, "reason": reason, "release": release.pk if release else None}
+        if unanswered_end:
+            data["confirmed"] = True
+        ticket_add_event(ticket=ticket, event="status", by_user=by_user, data=data, at=when)
+    return ticket
+
+
+def status_needs_confirmation(ticket: Ticket, status: str) -> bool:
+    """Solving or closing without any public reply; closing a solved ticket was decided when solving."""
+    return (status in (Status.SOLVED, Status.CLOSED) and ticket.status != Status.SOLVED
+            and ticket.first_response_at is None)
+
+
+def ticket_reopen(*, ticket: Ticket, by_user: User, reason: str = "", at: datetime | None = None) -> Ticket:
+    """An agent reopens a solved or closed ticket (for everything else a closed ticket is final:
+    a customer's new mail starts a follow-up). Logged in the history and as an event; an
+    unanswered customer message starts the reply clock again."""
+    when = _now(at)
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        if ticket.merged_into_id is not None:
+            raise InvalidAction(gettext("Ticket #%(n)s was merged into #%(into)s; reopen that one.")
+                                % {"n": ticket.pk, "into": ticket.merged_into_id})
+        if ticket.status not in (Status.SOLVED, Status.CLOSED):
+            raise InvalidAction(gettext("Only a solved or closed ticket can be reopened."))
+        previous = ticket.status
+        _record_status(ticket, Status.OPEN, at=when, by_user=by_user, reason=reason.strip() or "reopened")
+        ticket.status = Status.OPEN
+        ticket.solved_at = ticket.closed_at = None
+        ticket.resolution_business_seconds = None
+        fields = ["status", "solved_at", "closed_at", "resolution_business_seconds"]
+        last_in, last_out = ticket.last_customer_message_at, ticket.last_agent_message_at
+        if last_in is not None and (last_out is None or last_out < last_in):
+            fields += _start_reply_clock(ticket, when)
+        ticket.save(update_fields=sorted(set(fields)) + ["updated_at"])
+        ticket_add_event(ticket=ticket, event="reopened", by_user=by_user, at=when,
+                         data={"from": previous, "reason": reason.strip()[:200]})
     return ticket
 
 
@@ -453,7 +523,7 @@ def ticket_mark_unreachable(*, ticket: Ticket, reason: str) -> Ticket:
     return ticket
 
 
-def ticket_merge(*, source: Ticket, target: Ticket, by_user: User | None) -> Ticket:
+def ticket_merge(*, source: Ticket, target: Ticket, by_user: User | None, confirmed: bool = False) -> Ticket:
     """Merge a duplicate into ``target``: its messages move, it is closed and points at ``target``.
 
     Only tickets of one customer merge. If the duplicate still owes the customer a reply, the
@@ -470,6 +540,13 @@ def ticket_merge(*, source: Ticket, target: Ticket, by_user: User | None) -> Tic
             raise InvalidAction(gettext("only tickets of the same customer can be merged"))
         if Status.CLOSED in (source.status, target.status):
             raise InvalidAction(gettext("a closed ticket cannot be merged"))
+        if not confirmed:
+            raise ConfirmationRequired(
+                gettext("Merge #%(source)s «%(source_subject)s» into #%(target)s «%(target_subject)s»? "
+                        "Its %(count)s messages move to #%(target)s and #%(source)s is closed; "
+                        "this cannot be undone.")
+                % {"source": source.pk, "source_subject": source.subject, "target": target.pk,
+                   "target_subject": target.subject, "count": Message.objects.filter(ticket=source).count()})
         now = timezone.now()
         moved = Message.objects.filter(ticket=source).update(ticket=target)
         # The channels' records follow their messages (reverse relations: tickets imports no channel).
@@ -500,6 +577,48 @@ def ticket_merge(*, source: Ticket, target: Ticket, by_user: User | None) -> Tic
         ticket_add_event(ticket=target, event="merged_from", by_user=by_user, at=now,
                          data={"ticket": source.pk, "messages": moved})
     return target
+
+
+def ticket_set_contacts(*, ticket: Ticket, email: str, phone: str, phone_id: int | None = None,
+                        by_user: User | None) -> Ticket:
+    """An agent sets the ticket's reply address (added to the customer's addresses) and adds or
+    corrects a customer phone (``phone_id``: the customer's phone the agent edited). A new
+    address clears the "unreachable by e-mail" flag: replies go to it from now on."""
+    email = email.strip().lower()
+    try:
+        e164 = normalize_phone(phone) if phone.strip() else ""
+    except BadPhoneNumber as exc:
+        raise InvalidAction(gettext("%(phone)s is not a phone number.") % {"phone": phone.strip()}) from exc
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        changes: dict[str, str] = {}
+        if email and email != ticket.contact_email:
+            owner = CustomerEmail.objects.filter(address=email).values_list("customer_id", flat=True).first()
+            if owner is not None and owner != ticket.customer_id:
+                raise InvalidAction(gettext("%(email)s belongs to another customer.") % {"email": email})
+            if owner is None:
+                CustomerEmail.objects.create(customer_id=ticket.customer_id, address=email,
+                                             is_primary=not CustomerEmail.objects.filter(
+                                                 customer_id=ticket.customer_id).exists())
+            ticket.contact_email = email
+            ticket.unreachable_by_email = False
+            ticket.unreachable_reason = ""
+            ticket.save(update_fields=["contact_email", "unreachable_by_email", "unreachable_reason", "updated_at"])
+            changes["email"] = email
+        if e164:
+            phones = CustomerPhone.objects.filter(customer_id=ticket.customer_id)
+            edited = phones.filter(pk=phone_id).first() if phone_id else None
+            if not phones.filter(number=e164).exists():
+                if edited is not None:
+                    edited.number, edited.display = e164, phone.strip()[:40]
+                    edited.save(update_fields=["number", "display"])
+                else:
+                    CustomerPhone.objects.create(customer_id=ticket.customer_id, number=e164,
+                                                 display=phone.strip()[:40])
+                changes["phone"] = e164
+        if changes:
+            ticket_add_event(ticket=ticket, event="contacts", by_user=by_user, data=changes)
+    return ticket
 
 
 # Bulk writes of the reply clock's marks and due times, for the escalation watcher, the reminders

@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from supportdesk.accounts.decorators import AgentRequest, agent_required
 from supportdesk.catalog.models import Product
 from supportdesk.lib.blobstore import blob_path
+from supportdesk.lib.confirm import confirm_page, is_confirmed
 from supportdesk.lib.params import parse_positive_int
 from supportdesk.policy import get_policy
 from supportdesk.tickets import forms as f
@@ -32,6 +33,7 @@ from supportdesk.tickets.presenters import (
     queue_rows,
     sla_state,
 )
+from supportdesk.tickets.services import ConfirmationRequired
 
 PAGE_SIZE = 50
 # Types a browser may render inline from our origin; everything else is a download.
@@ -78,6 +80,11 @@ def queue(request: AgentRequest) -> HttpResponse:
 @agent_required
 @require_GET
 def ticket_detail(request: AgentRequest, pk: int) -> HttpResponse:
+    return ticket_page(request, pk)
+
+
+def ticket_page(request: AgentRequest, pk: int, **composer: str) -> HttpResponse:
+    """The ticket page; ``composer`` refills a reply box with the text and error of a failed send."""
     try:
         ticket = selectors.ticket_for_agent(user=request.user, pk=pk)
     except Ticket.DoesNotExist as exc:
@@ -86,6 +93,7 @@ def ticket_detail(request: AgentRequest, pk: int) -> HttpResponse:
     conversation = list(selectors.ticket_conversation(user=request.user, ticket=ticket))
     annotate_conversation(conversation)
     customer = ticket.customer
+    phones = list(customer.phones.all())
     return render(request, "tickets/ticket.html", {
         "ticket": ticket,
         "conversation": conversation,
@@ -94,13 +102,15 @@ def ticket_detail(request: AgentRequest, pk: int) -> HttpResponse:
         "resolution": format_business_seconds(services.ticket_resolution_now(ticket, now)),
         "customer_now": _customer_clock(local_time(now, customer.timezone or get_policy().office.timezone)),
         "emails": list(customer.emails.all()),
-        "phones": list(customer.phones.all()),
+        "phones": phones,
         "other_tickets": selectors.customer_other_tickets(user=request.user, ticket=ticket),
         "customer_label": customer.name or ticket.contact_email or f"#{customer.pk}",
         "agent_choices": [(u.pk, u.get_full_name() or u.get_username()) for u in f.agents()],
         "product_choices": list(Product.objects.order_by("name").values_list("pk", "name")),
         "releases": selectors.planned_releases(ticket=ticket),
+        "unanswered": ticket.first_response_at is None,
         "now": now,
+        **composer,
     })
 
 
@@ -118,77 +128,112 @@ def _error_text(exc: Exception) -> str:
 
 
 def act_on_ticket(request: AgentRequest, pk: int, form_class: type[forms.Form],
-         action: Callable[[Ticket, dict[str, Any]], Any], done: str) -> HttpResponseRedirect:
-    """Run one service on a ticket from a POSTed form; errors become messages, never 500s."""
+         action: Callable[[Ticket, dict[str, Any]], Any], done: str, *, anchor: str = "actions",
+         confirm_button: str = "") -> HttpResponse:
+    """Run one service on a ticket from a POSTed form; errors become messages, never 500s.
+    A service asking for confirmation gets its confirmation page (``confirm_button``)."""
     ticket = get_object_or_404(Ticket, pk=pk)
     selectors.ticket_for_agent(user=request.user, pk=pk)
     form = form_class(request.POST)
+    back = reverse("tickets:detail", args=[pk])
     if not form.is_valid():
         errors = "; ".join(f"{e}" for errs in form.errors.values() for e in errs)
         messages.error(request, _("Not done: %(errors)s") % {"errors": errors})
     else:
         try:
             action(ticket, form.cleaned_data)
+        except ConfirmationRequired as exc:
+            return confirm_page(request, question=exc.question, needs_reason=exc.needs_reason,
+                                button=confirm_button or _("Confirm"), cancel_url=back,
+                                error=_("A reason is required.") if is_confirmed(request) else "")
         except (ValueError, Ticket.DoesNotExist) as exc:
             messages.error(request, _error_text(exc))
         else:
             messages.success(request, done)
-    return redirect(reverse("tickets:detail", args=[pk]) + "#actions")
+    return redirect(f"{back}#{anchor}")
+
+
+def compose_on_ticket(request: AgentRequest, pk: int, box: str, action: Callable[[Ticket, dict[str, Any]], Any],
+             done: str, *, form_class: type[forms.Form] = f.TextForm) -> HttpResponse:
+    """Send from one of the reply boxes; a refusal is shown in that box with the text kept."""
+    ticket = get_object_or_404(Ticket, pk=pk)
+    selectors.ticket_for_agent(user=request.user, pk=pk)
+    form = form_class(request.POST)
+    text = request.POST.get("text", "")
+    if not form.is_valid():
+        error = "; ".join(f"{e}" for errs in form.errors.values() for e in errs)
+    else:
+        try:
+            action(ticket, form.cleaned_data)
+        except (ValueError, Ticket.DoesNotExist) as exc:
+            error = _error_text(exc)
+        else:
+            messages.success(request, done)
+            return redirect(reverse("tickets:detail", args=[pk]) + "#conversation")
+    return ticket_page(request, pk, composer_box=box, composer_text=text, composer_error=error)
 
 
 @agent_required
 @require_POST
-def ticket_wait_release(request: AgentRequest, pk: int) -> HttpResponseRedirect:
-    return act_on_ticket(request, pk, f.WaitReleaseForm, lambda t, d: services.ticket_set_status(
-        ticket=t, status=Status.WAITING_RELEASE, release=d["release"], by_user=request.user,
-        reason="waiting for a release"), _("The ticket waits for the release."))
-
-
-@agent_required
-@require_POST
-def ticket_status(request: AgentRequest, pk: int) -> HttpResponseRedirect:
+def ticket_status(request: AgentRequest, pk: int) -> HttpResponse:
     return act_on_ticket(request, pk, f.StatusForm, lambda t, d: services.ticket_set_status(
-        ticket=t, status=d["status"], by_user=request.user), _("Status changed."))
+        ticket=t, status=d["status"], by_user=request.user, reason=d["reason"], confirmed=is_confirmed(request)),
+        _("Status changed."), confirm_button=_("End without a reply"))
 
 
 @agent_required
 @require_POST
-def ticket_assign(request: AgentRequest, pk: int) -> HttpResponseRedirect:
+def ticket_reopen(request: AgentRequest, pk: int) -> HttpResponse:
+    return act_on_ticket(request, pk, f.ReasonForm, lambda t, d: services.ticket_reopen(
+        ticket=t, by_user=request.user, reason=d["reason"]), _("The ticket is open again."))
+
+
+@agent_required
+@require_POST
+def ticket_contacts(request: AgentRequest, pk: int) -> HttpResponse:
+    return act_on_ticket(request, pk, f.ContactsForm, lambda t, d: services.ticket_set_contacts(
+        ticket=t, email=d["email"], phone=d["phone"], phone_id=d["phone_id"], by_user=request.user),
+        _("Contacts saved."), anchor="customer-card")
+
+
+@agent_required
+@require_POST
+def ticket_assign(request: AgentRequest, pk: int) -> HttpResponse:
     return act_on_ticket(request, pk, f.AssignForm, lambda t, d: services.ticket_assign(
         ticket=t, assignee=d["assignee"], by_user=request.user), _("Assignee changed."))
 
 
 @agent_required
 @require_POST
-def ticket_take(request: AgentRequest, pk: int) -> HttpResponseRedirect:
+def ticket_take(request: AgentRequest, pk: int) -> HttpResponse:
     return act_on_ticket(request, pk, forms.Form, lambda t, d: services.ticket_assign(
         ticket=t, assignee=request.user, by_user=request.user), _("The ticket is yours."))
 
 
 @agent_required
 @require_POST
-def ticket_product(request: AgentRequest, pk: int) -> HttpResponseRedirect:
+def ticket_product(request: AgentRequest, pk: int) -> HttpResponse:
     return act_on_ticket(request, pk, f.ProductForm, lambda t, d: services.ticket_set_product(
         ticket=t, product=d["product"], version=d["version"], by_user=request.user), _("Product changed."))
 
 
 @agent_required
 @require_POST
-def ticket_merge(request: AgentRequest, pk: int) -> HttpResponseRedirect:
+def ticket_merge(request: AgentRequest, pk: int) -> HttpResponse:
     def merge(ticket: Ticket, data: dict[str, Any]) -> None:
         target = Ticket.objects.filter(pk=data["target"]).first()
         if target is None:
             raise ValueError(_("There is no ticket #%(n)s.") % {"n": data["target"]})
-        services.ticket_merge(source=ticket, target=target, by_user=request.user)
+        services.ticket_merge(source=ticket, target=target, by_user=request.user, confirmed=is_confirmed(request))
 
-    response = act_on_ticket(request, pk, f.MergeForm, merge, _("Tickets merged."))
+    response = act_on_ticket(request, pk, f.MergeForm, merge, _("Tickets merged."), confirm_button=_("Merge"))
     merged = Ticket.objects.filter(pk=pk).values_list("merged_into_id", flat=True).first()
     return redirect("tickets:detail", merged) if merged else response
 
 
 @agent_required
 @require_POST
-def ticket_checklist(request: AgentRequest, pk: int) -> HttpResponseRedirect:
+def ticket_checklist(request: AgentRequest, pk: int) -> HttpResponse:
     return act_on_ticket(request, pk, f.ChecklistForm, lambda t, d: services.ticket_set_checklist(
         ticket=t, items={d["item"]: (d["present"], "")}, source="agent", by_user=request.user),
         _("Checklist updated."))

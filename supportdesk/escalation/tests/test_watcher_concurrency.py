@@ -74,7 +74,7 @@ class ConcurrentWatchersTests(Personas, TransactionTestCase):
         marked = [pk for r in results for pk in getattr(r, attr)]
         self.assertEqual(sorted(marked), ids)  # every ticket marked, by exactly one of the two
         mails = Counter(OutgoingMail.objects.filter(kind=kind).values_list("ref", flat=True))
-        self.assertEqual(mails, Counter({f"ticket:{pk}": 1 for pk in ids}))
+        self.assertEqual(mails, Counter({f"internal:ticket:{pk}": 1 for pk in ids}))
         events = Counter(Message.objects.filter(event=kind).values_list("ticket_id", flat=True))
         self.assertEqual(events, Counter({pk: 1 for pk in ids}))
 

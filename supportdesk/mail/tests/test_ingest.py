@@ -164,18 +164,56 @@ class ThreadingTests(IngestTestCase):
 
     def test_closed_ticket_starts_a_new_linked_ticket(self) -> None:
         ticket = self.open_ticket()
-        services.ticket_set_status(ticket=ticket, status=Status.SOLVED, by_user=self.alice)
+        services.ticket_set_status(ticket=ticket, status=Status.SOLVED, by_user=self.alice, confirmed=True,
+                                   reason="solved by phone")
         services.ticket_set_status(ticket=ticket, status=Status.CLOSED, by_user=self.alice)
         result = self.ingest(make_mail(subject=f"Re: [#{ticket.pk}] Не выводятся титры"))
         self.assertTrue(result.opened_ticket)
         new = Ticket.objects.get(pk=result.ticket_id)
         self.assertEqual(new.follows_up_id, ticket.pk)
-        self.assertEqual(new.subject, "Re: Не выводятся титры")
+        self.assertEqual(new.subject, "Не выводятся титры")
         self.assertEqual(InboundMail.objects.get(pk=result.inbound_id).route, "follow_up")
+
+    def test_follow_up_gets_the_original_subject_and_the_items_already_given(self) -> None:
+        """Issue 13 item 1: an answer to our acknowledgment of a closed ticket opens a follow-up
+        titled as the request was, starting with the checklist items the customer gave."""
+        ticket = self.open_ticket(subject="Не выводятся титры на SDI 2")
+        services.ticket_set_checklist(ticket=ticket, items={"description": (True, "титры не выводятся"),
+                                                            "version": (True, "Forward TS 6.2")}, source="auto")
+        services.ticket_set_product(ticket=ticket, product=self.products["forward-ts"], version="6.2",
+                                    by_user=None)
+        services.ticket_set_status(ticket=ticket, status=Status.CLOSED, by_user=self.alice, confirmed=True,
+                                   reason="the customer called: solved")
+        before = OutgoingMail.objects.count()
+        result = self.ingest(make_mail(
+            subject=f"Re: [#{ticket.pk}] Ваше обращение зарегистрировано: Re: Ваше обращение зарегистрировано: "
+                    "Не выводятся титры на SDI 2", body="Снова не работает.", message_id="again@tv-sibir.ru"))
+        new = Ticket.objects.get(pk=result.ticket_id)
+        self.assertEqual(new.follows_up_id, ticket.pk)
+        self.assertEqual(new.subject, "Не выводятся титры на SDI 2")
+        self.assertTrue(new.checklist["description"]["present"])
+        self.assertTrue(new.checklist["version"]["present"])
+        self.assertEqual((new.product, new.reported_version), (self.products["forward-ts"], "6.2"))
+        ack = OutgoingMail.objects.filter(ref=f"ticket:{new.pk}").order_by("pk").last()
+        self.assertIsNotNone(ack)
+        self.assertGreater(OutgoingMail.objects.count(), before)
+        self.assertLessEqual(ack.subject.count("Ваше обращение зарегистрировано"), 1)
+        self.assertNotIn("Re:", ack.subject.replace(f"Re: [#{new.pk}]", ""))
+        self.assertIn("Не выводятся титры на SDI 2", ack.subject)
+        body = new.messages.get(kind=Message.Kind.OUTGOING, outgoing_id=ack.pk).body_text
+        self.assertIn("Пошаговое описание действий", body)  # still missing: asked for
+        self.assertNotIn("Описание проблемы", body)  # given on the closed ticket: not asked again
+        self.assertNotIn("Версия установленного ПО", body)
+
+    def test_a_new_ticket_drops_reply_forward_prefixes_and_our_lead_in(self) -> None:
+        result = self.ingest(make_mail(subject="Fwd: Re: We have received your request: No sound",
+                                       message_id="fwd@tv-sibir.ru"))
+        self.assertEqual(Ticket.objects.get(pk=result.ticket_id).subject, "No sound")
 
     def test_reply_reopens_a_solved_ticket(self) -> None:
         ticket = self.open_ticket()
-        services.ticket_set_status(ticket=ticket, status=Status.SOLVED, by_user=self.alice)
+        services.ticket_set_status(ticket=ticket, status=Status.SOLVED, by_user=self.alice, confirmed=True,
+                                   reason="solved by phone")
         self.ingest(make_mail(in_reply_to="root@tv-sibir.ru", subject="Re: снова"))
         ticket.refresh_from_db()
         self.assertEqual(ticket.status, Status.OPEN)
@@ -227,7 +265,10 @@ class RobotTests(IngestTestCase):
                                       headers={"Auto-Submitted": "auto-replied"}))
         self.assertEqual((robot.outcome, robot.ticket_id), (Outcome.ROBOT, ticket.pk))
         self.assertTrue(Message.objects.get(inbound_id=robot.inbound_id).is_robot)
-        lost = self.ingest(make_mail(subject="Out of Office", headers={"X-Autoreply": "yes"}))
+        # Out of office from an address with no open ticket: kept, on no ticket (from the sender
+        # of an open ticket it would be an event there: test_out_of_office).
+        lost = self.ingest(make_mail(subject="Out of Office", sender="petrov@tv-sibir.ru",
+                                     headers={"X-Autoreply": "yes"}))
         self.assertEqual((lost.outcome, lost.ticket_id), (Outcome.ROBOT, None))
         self.assertEqual(Ticket.objects.count(), 1)
         self.assertEqual(len(self.signals.calls), 1)  # only the customer's own mail

@@ -80,7 +80,7 @@ class CallLogTests(BaseTestCase):
         call = call_log(agent=self.alice, log=log, at=office_time(2026, 3, 2, 11))
         duplicate = call.ticket
         assert duplicate.pk != target.pk and duplicate.customer_id == target.customer_id
-        ticket_merge(source=duplicate, target=target, by_user=self.alice)
+        ticket_merge(source=duplicate, target=target, by_user=self.alice, confirmed=True)
         call.refresh_from_db()
         assert call.ticket_id == target.pk
         assert call.message.ticket_id == target.pk

@@ -63,7 +63,7 @@ class CtiWebhookTests(BaseTestCase):
         ticket = self.make_ticket(subject="Не выводятся титры")
         closed = self.make_ticket(subject="Старый закрытый")
         from supportdesk.tickets.services import ticket_set_status
-        ticket_set_status(ticket=closed, status="closed")
+        ticket_set_status(ticket=closed, status="closed", confirmed=True, reason="duplicate")
         self.ring()
         call = Call.objects.get()
         assert call.customer == self.customer and call.number == "+79131234567"

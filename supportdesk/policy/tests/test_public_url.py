@@ -14,6 +14,7 @@ from django.test import override_settings
 
 from supportdesk.policy import public_url as urls
 from supportdesk.policy.public_url import public_base_url, public_url_check, serve_at, url_for_addrport
+from supportdesk.testing.net import LOOPBACK, free_port, wait_port
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -69,3 +70,18 @@ def test_production_refuses_to_start_without_an_https_public_url(tmp_path: Path)
     assert worker.returncode != 0 and "SUPPORTDESK_PUBLIC_URL" in worker.stderr
     deploy = _python(tmp_path, "-m", "django", "check", "--deploy", SUPPORTDESK_DEV="1")
     assert "policy.E001" in deploy.stderr
+
+
+def test_the_embedded_mode_links_to_the_address_it_serves(tmp_path: Path) -> None:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("SUPPORTDESK_PUBLIC_URL", "DATABASE_URL")}
+    env.update(SUPPORTDESK_DATA_DIR=str(tmp_path), PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen([sys.executable, "-m", "supportdesk.cli", "run", f"127.0.0.1:{port}", "--no-demo",
+                             "--no-loop"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+    try:
+        wait_port(LOOPBACK, port, proc, timeout=120)  # type: ignore[arg-type]
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=30)
+    assert f"Links in mail: http://127.0.0.1:{port}/" in out

@@ -1,15 +1,17 @@
 """Ticket look-up: never reveals existence; a link works once, expires, opens only its ticket."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.core.cache import cache
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from supportdesk.lib.client_ip import parse_networks
 from supportdesk.outbox.models import OutgoingMail
 from supportdesk.portal.models import AccessLink
-from supportdesk.portal.services import RATE_PER_ADDRESS
+from supportdesk.portal.services import MAILS_PER_ADDRESS, RATE_PER_IP
 from supportdesk.replies.tests.helpers import parsed
 from supportdesk.test import BaseTestCase
 from supportdesk.tickets import services
@@ -81,6 +83,18 @@ class LookupTests(BaseTestCase):
         assert self.open_link(token) == 410  # reused
         assert self.client.get(reverse("portal:ticket", args=[self.ticket.pk])).status_code == 404
 
+    def test_conversation_times_are_office_time_and_labelled(self) -> None:
+        """Issue 13 item 14: 23:30 UTC is 06:30 the next morning in Novosibirsk, and says so."""
+        late = services.ticket_add_message(ticket=self.ticket, kind=Message.Kind.INCOMING, body_text="Ночью",
+                                           author_customer=self.customer,
+                                           created_at=datetime(2026, 3, 2, 23, 30, tzinfo=UTC))
+        self.request_link(self.ticket.pk, "ivanov@tv-sibir.ru")
+        self.open_link(self.mailed_token())
+        page = self.client.get(reverse("portal:ticket", args=[self.ticket.pk])).content.decode()
+        assert late.body_text in page
+        assert "03.03.2026 06:30" in page and "02.03.2026 23:30" not in page
+        assert "Новосибирск, UTC+7" in page
+
     def test_link_opens_only_its_own_ticket(self) -> None:
         self.request_link(self.ticket.pk, "ivanov@tv-sibir.ru")
         assert self.open_link(self.mailed_token()) == 302
@@ -108,12 +122,39 @@ class LookupTests(BaseTestCase):
         self.ticket.refresh_from_db()
         assert self.ticket.status == Status.OPEN and self.ticket.reply_due_at is not None
 
-    def test_rate_limited_per_address(self) -> None:
-        for _ in range(RATE_PER_ADDRESS):
-            self.request_link(123456, "ivanov@tv-sibir.ru")
-        response = self.client.post(LOOKUP, {"number": str(self.ticket.pk), "email": "ivanov@tv-sibir.ru"})
+    @override_settings(TRUSTED_PROXIES=parse_networks(["10.0.0.0/8"]))
+    def test_one_client_behind_the_proxy_cannot_lock_out_the_customer(self) -> None:
+        attacker = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "203.0.113.66"}
+        for _ in range(RATE_PER_IP):
+            response = self.client.post(LOOKUP, {"number": "123456", "email": "ivanov@tv-sibir.ru"}, **attacker)
+            assert response.status_code == 200
+        assert self.client.post(LOOKUP, {"number": "1", "email": "x@y.ru"}, **attacker).status_code == 429
+        # A header the attacker writes himself does not make him someone else.
+        forged = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "198.51.100.1, 203.0.113.66"}
+        assert self.client.post(LOOKUP, {"number": "1", "email": "x@y.ru"}, **forged).status_code == 429
+        # The customer, through the same proxy, still gets the link.
+        customer = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.23")
+        response = customer.post(LOOKUP, {"number": str(self.ticket.pk), "email": "ivanov@tv-sibir.ru"})
+        assert response.status_code == 200 and response.context["sent"]
+        assert OutgoingMail.objects.filter(kind="lookup").count() == 1
+
+    def test_an_untrusted_peer_is_keyed_by_its_own_address(self) -> None:
+        for n in range(RATE_PER_IP):  # rotating X-Forwarded-For: no proxy is trusted, so it is ignored
+            self.client.post(LOOKUP, {"number": "1", "email": "x@y.ru"}, REMOTE_ADDR="203.0.113.66",
+                             HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+        response = self.client.post(LOOKUP, {"number": "1", "email": "x@y.ru"}, REMOTE_ADDR="203.0.113.66",
+                                    HTTP_X_FORWARDED_FOR="198.51.100.200")
         assert response.status_code == 429
-        assert OutgoingMail.objects.filter(kind="lookup").count() == 0
+
+    def test_link_mails_per_address_are_capped_without_a_lockout(self) -> None:
+        for n in range(MAILS_PER_ADDRESS + 3):
+            response = self.client.post(LOOKUP, {"number": str(self.ticket.pk), "email": "ivanov@tv-sibir.ru"},
+                                        REMOTE_ADDR=f"203.0.113.{n + 1}")
+            assert response.status_code == 200 and response.context["sent"]  # the same answer every time
+        assert OutgoingMail.objects.filter(kind="lookup").count() == MAILS_PER_ADDRESS
+        # The links already mailed still open the ticket.
+        self.open_link(self.mailed_token())
+        assert self.client.get(reverse("portal:ticket", args=[self.ticket.pk])).status_code == 200
 
 
 class PurgeTests(BaseTestCase):

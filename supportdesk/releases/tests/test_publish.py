@@ -33,7 +33,7 @@ class PublishTests(BaseTestCase):
         self.other = self.make_ticket(subject="Не ждёт релиза")
 
     def test_three_waiting_tickets_reopen_and_three_mails_arrive(self) -> None:
-        reopened = release_publish(release=self.release, by_user=self.sam)
+        reopened = release_publish(release=self.release, by_user=self.sam, confirmed=True)
         assert sorted(t.pk for t in reopened) == sorted(t.pk for t in self.waiting)
         for ticket in self.waiting:
             ticket.refresh_from_db()
@@ -61,9 +61,9 @@ class PublishTests(BaseTestCase):
         assert news.is_automatic and not news.answers_customer and news.outgoing_id
 
     def test_publishing_twice_is_refused(self) -> None:
-        release_publish(release=self.release, by_user=self.sam)
+        release_publish(release=self.release, by_user=self.sam, confirmed=True)
         with self.assertRaises(ReleaseAlreadyPublished):
-            release_publish(release=self.release, by_user=self.sam)
+            release_publish(release=self.release, by_user=self.sam, confirmed=True)
         assert OutgoingMail.objects.filter(kind="release").count() == 3
 
     def test_supervisor_page_publishes_agents_cannot(self) -> None:
@@ -72,6 +72,13 @@ class PublishTests(BaseTestCase):
         assert self.client.get(reverse("releases:list")).status_code == 200
         assert self.client.post(url).status_code == 403
         self.client.login(username="sam", password=PASSWORD)
-        assert self.client.post(url).status_code == 302
+        # Issue 13 item 7: the first POST only asks, naming how many customers will be mailed.
+        asked = self.client.post(url)
+        assert asked.status_code == 200
+        assert "3 клиентам" in asked.content.decode() or "3 customers" in asked.content.decode()
+        assert 'name="confirm" value="1"' in asked.content.decode()
+        self.release.refresh_from_db()
+        assert self.release.status == Release.Status.PLANNED and not OutgoingMail.objects.filter(kind="release")
+        assert self.client.post(url, {"confirm": "1"}).status_code == 302
         self.release.refresh_from_db()
         assert self.release.status == Release.Status.PUBLISHED

@@ -82,7 +82,7 @@ class OneThreadTests(BaseTestCase):
         release = Release.objects.create(product=self.products["forward-ts"], version="6.3.0",
                                           notes="Исправлен вывод титров на SDI.")
         tickets.ticket_set_status(ticket=ticket, status=Status.WAITING_RELEASE, by_user=self.alice, release=release)
-        release_publish(release=release, by_user=self.sam)
+        release_publish(release=release, by_user=self.sam, confirmed=True)
 
         mails = self.sent()
         kinds = ["ack", "reply", "reply", "reply", "reminder", "release"]
@@ -132,7 +132,7 @@ class OneThreadTests(BaseTestCase):
         ticket.save()
         release = Release.objects.create(product=self.products["forward-ts"], version="6.3.0")
         tickets.ticket_set_status(ticket=ticket, status=Status.WAITING_RELEASE, by_user=self.alice, release=release)
-        release_publish(release=release, by_user=self.sam)
+        release_publish(release=release, by_user=self.sam, confirmed=True)
         assert outbox_flush().sent == 0 and self.sink.messages == []
         event = Message.objects.get(ticket=ticket, event="auto_mail_suppressed")
         assert event.event_data["kind"] == "release" and event.event_data["reason"] == "own_address"

@@ -40,7 +40,8 @@ class LifecycleServiceTests(BaseTestCase):
         path = {"new": [], "open": ["open"], "waiting_customer": ["waiting_customer"],
                 "waiting_release": ["waiting_release"], "solved": ["solved"], "closed": ["closed"]}[status]
         for step in path:
-            services.ticket_set_status(ticket=ticket, status=step, by_user=self.alice, release=self.release)
+            services.ticket_set_status(ticket=ticket, status=step, by_user=self.alice, release=self.release,
+                                       confirmed=True, reason="test walk")
         ticket.refresh_from_db()
         assert ticket.status == status
         return ticket
@@ -51,7 +52,7 @@ class LifecycleServiceTests(BaseTestCase):
                 ticket = self._ticket_in(from_status)
                 if (from_status, to_status) in EXPECTED_ALLOWED:
                     services.ticket_set_status(ticket=ticket, status=to_status, by_user=self.alice,
-                                               release=self.release)
+                                               release=self.release, confirmed=True, reason="test")
                     ticket.refresh_from_db()
                     assert ticket.status == to_status
                     last = StatusChange.objects.filter(ticket=ticket).last()
@@ -59,7 +60,7 @@ class LifecycleServiceTests(BaseTestCase):
                 else:
                     with pytest.raises(IllegalTransition) as err:
                         services.ticket_set_status(ticket=ticket, status=to_status, by_user=self.alice,
-                                                   release=self.release)
+                                                   release=self.release, confirmed=True, reason="test")
                     assert f"cannot go from '{from_status}' to '{to_status}'" in str(err.value)
                     ticket.refresh_from_db()
                     assert ticket.status == from_status
@@ -92,7 +93,8 @@ class LifecycleServiceTests(BaseTestCase):
     def test_history_records_every_change_in_order(self):
         ticket = self.make_ticket(at=timezone.now() - timedelta(hours=3))
         for status in ("open", "waiting_customer", "open", "solved", "closed"):
-            services.ticket_set_status(ticket=ticket, status=status, by_user=self.alice)
+            services.ticket_set_status(ticket=ticket, status=status, by_user=self.alice, confirmed=True,
+                                       reason="test walk")
         assert list(StatusChange.objects.filter(ticket=ticket).values_list("to_status", flat=True)) == [
             "new", "open", "waiting_customer", "open", "solved", "closed"]
         ticket.refresh_from_db()

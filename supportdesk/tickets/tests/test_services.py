@@ -72,7 +72,8 @@ class ReplyClockTests(BaseTestCase):
 
     def test_robot_mail_neither_reopens_nor_starts_a_clock(self):
         ticket = self.make_ticket(at=office_time(2026, 5, 12, 10, 0))
-        services.ticket_set_status(ticket=ticket, status=Status.SOLVED, at=office_time(2026, 5, 12, 12, 0))
+        services.ticket_set_status(ticket=ticket, status=Status.SOLVED, at=office_time(2026, 5, 12, 12, 0),
+                                   confirmed=True, reason="fixed")
         services.ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, body_text="I am out of office",
                                     is_robot=True, created_at=office_time(2026, 5, 12, 13, 0))
         ticket.refresh_from_db()
@@ -80,7 +81,7 @@ class ReplyClockTests(BaseTestCase):
 
     def test_customer_message_on_a_closed_ticket_is_refused(self):
         ticket = self.make_ticket()
-        services.ticket_set_status(ticket=ticket, status=Status.CLOSED)
+        services.ticket_set_status(ticket=ticket, status=Status.CLOSED, confirmed=True, reason="duplicate")
         with pytest.raises(services.TicketClosed):
             services.ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, body_text="Снова я",
                                         author_customer=self.customer)
@@ -92,7 +93,8 @@ class ResolutionClockTests(BaseTestCase):
         ticket = self.make_ticket(at=office_time(2026, 6, 1, 9, 0))
         services.ticket_set_status(ticket=ticket, status=Status.WAITING_CUSTOMER, at=office_time(2026, 6, 2, 9, 0))
         services.ticket_set_status(ticket=ticket, status=Status.OPEN, at=office_time(2026, 6, 5, 9, 0))
-        services.ticket_set_status(ticket=ticket, status=Status.SOLVED, at=office_time(2026, 6, 5, 18, 0))
+        services.ticket_set_status(ticket=ticket, status=Status.SOLVED, at=office_time(2026, 6, 5, 18, 0),
+                                   confirmed=True, reason="fixed")
         ticket.refresh_from_db()
         # Elapsed business time 5 days x 9 h = 45 h; paused 3 x 9 h = 27 h; net 18 h.
         assert ticket.resolution_business_seconds == 18 * 3600
@@ -102,7 +104,8 @@ class ResolutionClockTests(BaseTestCase):
         ticket = self.make_ticket(at=office_time(2026, 6, 1, 9, 0))
         services.ticket_set_status(ticket=ticket, status=Status.WAITING_RELEASE, release=release,
                                    at=office_time(2026, 6, 1, 12, 0))
-        services.ticket_set_status(ticket=ticket, status=Status.SOLVED, at=office_time(2026, 6, 8, 12, 0))
+        services.ticket_set_status(ticket=ticket, status=Status.SOLVED, at=office_time(2026, 6, 8, 12, 0),
+                                   confirmed=True, reason="fixed")
         ticket.refresh_from_db()
         assert ticket.resolution_business_seconds == 3 * 3600
 

@@ -113,11 +113,13 @@ class FinishedTicketsInTheQueueTests(BaseTestCase):
         self.client.login(username="alice", password=PASSWORD)
         self.open = self.make_ticket(subject="Открытое обращение")
         self.solved = self.make_ticket(subject="Решённое обращение")
-        services.ticket_set_status(ticket=self.solved, status=Status.SOLVED, reason="answered by phone")
+        services.ticket_set_status(ticket=self.solved, status=Status.SOLVED, reason="answered by phone",
+                                   confirmed=True)
         other = customer_for_email(address="petrov@example.ru")
         customer_add_phone(customer=other, number="+7 383 111-22-33")
         self.closed = self.make_ticket(subject="Закрытое обращение", customer=other)
-        services.ticket_set_status(ticket=self.closed, status=Status.CLOSED, reason="duplicate call")
+        services.ticket_set_status(ticket=self.closed, status=Status.CLOSED, reason="duplicate call",
+                                   confirmed=True)
 
     def _ids(self, **params):
         response = self.client.get(reverse("tickets:queue"), params)
@@ -140,6 +142,6 @@ class FinishedTicketsInTheQueueTests(BaseTestCase):
 
     def test_merged_ticket_is_found_by_its_number(self):
         duplicate = self.make_ticket(subject="Дубль")
-        services.ticket_merge(source=duplicate, target=self.open, by_user=self.alice)
+        services.ticket_merge(source=duplicate, target=self.open, by_user=self.alice, confirmed=True)
         assert self._ids(q=f"#{duplicate.pk}") == [duplicate.pk]
         assert duplicate.pk not in self._ids(status="closed")

@@ -34,12 +34,13 @@ class TicketPageTests(BaseTestCase):
         assert 'id="check-description"' in body
 
     def test_every_action_is_post_only(self):
-        for name in ("status", "assign", "take", "product", "merge", "checklist", "wait_release",
-                     "replies:note", "replies:reply", "replies:ask"):
+        for name in ("status", "assign", "take", "product", "merge", "checklist", "reopen", "contacts",
+                     "replies:wait_release", "replies:note", "replies:reply", "replies:ask"):
             assert self.client.get(self.url(name)).status_code == 405, name
 
     def test_solve_close_and_illegal_transition_is_a_message_not_a_500(self):
-        response = self.client.post(self.url("status"), {"status": "solved"}, follow=True)
+        response = self.client.post(self.url("status"), {"status": "solved", "confirm": "1",
+                                                         "reason": "solved on the phone"}, follow=True)
         assert response.status_code == 200
         self.ticket.refresh_from_db()
         assert self.ticket.status == Status.SOLVED
@@ -56,7 +57,7 @@ class TicketPageTests(BaseTestCase):
         product = Product.objects.order_by("pk").first()
         release = Release.objects.create(product=product, version="9.9", status=Release.Status.PLANNED)
         self.client.post(self.url("product"), {"product": product.pk, "version": "9.8"})
-        self.client.post(self.url("wait_release"), {"release": release.pk})
+        self.client.post(self.url("replies:wait_release"), {"release": release.pk})
         self.client.post(self.url("assign"), {"assignee": self.sam.pk})
         self.client.post(self.url("checklist"), {"item": "steps", "present": "1"})
         t = Ticket.objects.get(pk=self.ticket.pk)
@@ -79,7 +80,7 @@ class TicketPageTests(BaseTestCase):
 
     def test_merge_moves_messages_and_closes_the_duplicate(self):
         dup = self.make_ticket(subject="дубль", body="ещё раз о том же", at=office_time(2026, 3, 1, 12))
-        response = self.client.post(self.url("merge", dup.pk), {"target": self.ticket.pk})
+        response = self.client.post(self.url("merge", dup.pk), {"target": self.ticket.pk, "confirm": "1"})
         assert response.status_code == 302 and response["Location"].endswith(f"/tickets/{self.ticket.pk}/")
         dup.refresh_from_db()
         self.ticket.refresh_from_db()
@@ -99,7 +100,7 @@ class TicketPageTests(BaseTestCase):
         assert any("same customer" in str(m) or "одного клиента" in str(m) for m in response.context["messages"])
 
     def test_event_labels_are_readable(self):
-        services.ticket_set_status(ticket=self.ticket, status=Status.SOLVED)
+        services.ticket_set_status(ticket=self.ticket, status=Status.SOLVED, confirmed=True, reason="no reply needed")
         services.ticket_mark_unreachable(ticket=self.ticket, reason="550")
         body = self.client.get(self.url("detail"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
         assert "status changed to" in body or "статус" in body
