@@ -166,6 +166,9 @@ DKIM_PRIVATE_KEY_FILE = env_str("SUPPORTDESK_DKIM_KEY_FILE", "")
 SMTP_HELO = env_str("SUPPORTDESK_SMTP_HELO", "")
 # The right-hand side of our Message-IDs; empty: the domain of the support address (policy).
 MAIL_MESSAGE_ID_DOMAIN = env_str("SUPPORTDESK_MESSAGE_ID_DOMAIN", "")
+# The authserv-ids of our own receiving MTAs: only their Authentication-Results headers are
+# believed (anyone can write one); without them no sender counts as authenticated.
+MAIL_AUTHSERV_IDS = env_list("SUPPORTDESK_AUTHSERV_IDS", [])
 
 # Celery: the embedded default keeps its broker on local disk (no server).
 CELERY_FS_DIR = DATA_DIR / "celery"
