@@ -4,7 +4,9 @@ Run from the repository root: `.venv/bin/python bench/quality.py [--corpora DIR]
 [--only mail|requests|kb] [--misses]`. It runs the three scorers of ../shared/corpora unchanged
 (mail/score.py on `supportdesk mail parse`, requests/score.py on `supportdesk mail check`,
 kb/score.py on `supportdesk kb suggest` over a fresh SQLite database holding the imported
-articles) and the mail scorer once more on the naive baseline (bench/mail_baseline.py, Python's
+articles). The mail scorer runs `python -m supportdesk.mail.parsing FILE`, which prints the
+JSON of `supportdesk mail parse FILE --json` without starting Django (--cli runs the command
+itself, five times slower) and the mail scorer once more on the naive baseline (bench/mail_baseline.py, Python's
 email with policy.default).
 
 The split every engineer uses: in each manifest/labels/queries .jsonl the 0-based line index
@@ -118,7 +120,7 @@ def mail_figures(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def score_half(corpora: Path, work: Path, half: str, parity: int, suites: list[str], jobs: int,
-               misses: bool, env: dict[str, str]) -> dict[str, Any]:
+               misses: bool, cli: bool, env: dict[str, str]) -> dict[str, Any]:
     py, sd = sys.executable, str(BIN / "supportdesk")
     out: dict[str, Any] = {}
     if "mail" in suites or "mail_baseline" in suites:
@@ -126,8 +128,9 @@ def score_half(corpora: Path, work: Path, half: str, parity: int, suites: list[s
         score = [py, str(folder / "score.py")]
         verbose = ["-v"] if misses and half == "tune" else []
         if "mail" in suites:
-            out["mail"] = mail_figures(run(score + [f"{sd} mail parse {{file}} --json", "-j", str(jobs)] + verbose,
-                                           env, f"{half}: mail (supportdesk mail parse)"))
+            parse = f"{sd} mail parse {{file}} --json" if cli else f"{py} -m supportdesk.mail.parsing {{file}}"
+            out["mail"] = mail_figures(run(score + [parse, "-j", str(jobs)] + verbose, env,
+                                           f"{half}: mail ({'supportdesk mail parse' if cli else 'the parser'})"))
         if "mail_baseline" in suites:
             base = f"{py} {ROOT / 'bench' / 'mail_baseline.py'} {{file}}"
             out["mail_baseline"] = mail_figures(run(score + [base, "-j", str(jobs)], env,
@@ -163,7 +166,11 @@ def main() -> None:
     ap.add_argument("--only", action="append", choices=SUITES, help="run only these scorers")
     ap.add_argument("--half", action="append", choices=list(HALVES), help="only these halves")
     ap.add_argument("--misses", action="store_true", help="list the tune half's misses")
+    ap.add_argument("--cli", action="store_true",
+                    help="score `supportdesk mail parse --json` (same JSON, a Django start per mail) "
+                         "instead of `python -m supportdesk.mail.parsing`")
     a = ap.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # progress shows in a log file
     corpora = find_corpora(a.corpora)
     suites = a.only or list(SUITES)
     result: dict[str, Any] = {"bench": "quality", "corpora": str(corpora), "split": "even lines tune, odd held out"}
@@ -174,7 +181,7 @@ def main() -> None:
         if "kb" in suites:
             result["kb_import"] = kb_database(corpora, env)
         for half in a.half or list(HALVES):
-            result[half] = score_half(corpora, work, half, HALVES[half], suites, a.jobs, a.misses, env)
+            result[half] = score_half(corpora, work, half, HALVES[half], suites, a.jobs, a.misses, a.cli, env)
     result["machine"] = machine()
     print(summary(result))
     print(json.dumps(result, ensure_ascii=False))

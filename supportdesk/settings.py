@@ -166,6 +166,9 @@ DKIM_PRIVATE_KEY_FILE = env_str("SUPPORTDESK_DKIM_KEY_FILE", "")
 SMTP_HELO = env_str("SUPPORTDESK_SMTP_HELO", "")
 # The right-hand side of our Message-IDs; empty: the domain of the support address (policy).
 MAIL_MESSAGE_ID_DOMAIN = env_str("SUPPORTDESK_MESSAGE_ID_DOMAIN", "")
+# The authserv-ids of our own receiving MTAs: only their Authentication-Results headers are
+# believed (anyone can write one); without them no sender counts as authenticated.
+MAIL_AUTHSERV_IDS = env_list("SUPPORTDESK_AUTHSERV_IDS", [])
 
 # Celery: the embedded default keeps its broker on local disk (no server).
 CELERY_FS_DIR = DATA_DIR / "celery"
@@ -183,7 +186,10 @@ _redis_cache = env_str("SUPPORTDESK_REDIS_CACHE")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_cache}
     if _redis_cache
-    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "supportdesk_cache"}
+    # Room for every client's counters: culling at the default 300 entries would let many
+    # addresses (an IPv6 block) evict, and so reset, their own counters.
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "supportdesk_cache",
+          "OPTIONS": {"MAX_ENTRIES": env_int("SUPPORTDESK_CACHE_MAX_ENTRIES", 200_000)}}
 }
 # django-axes: failed logins on /login/ and /admin/login/ are rows in the database, so the
 # lockout holds across web processes. Keyed by user name and client address together: a

@@ -12,7 +12,7 @@ def _create_cache_table(*, using: str = "default", **_kwargs: Any) -> None:
     from django.conf import settings
     from django.core.management import call_command
 
-    if any(c["BACKEND"].endswith(DatabaseCache.__name__) for c in settings.CACHES.values()):
+    if any(str(c["BACKEND"]).endswith(DatabaseCache.__name__) for c in settings.CACHES.values()):
         call_command("createcachetable", database=using, verbosity=0)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 
 from supportdesk.accounts.roles import is_agent
@@ -19,6 +20,7 @@ from supportdesk.checklist.model import AttachmentInfo
 from supportdesk.customers.models import Customer
 from supportdesk.customers.services import customer_email_bounced, customer_for_email, customer_learn_zone
 from supportdesk.mail.parsing import ParsedAttachment, ParsedMail
+from supportdesk.mail.parsing.authresults import SenderAuth, sender_authentication
 from supportdesk.mail.parsing.away import away_until, is_out_of_office
 from supportdesk.mail.parsing.charsets import decode_bytes
 from supportdesk.mail.routing import (
@@ -221,15 +223,25 @@ def _held(decision: Decision, **create: Any) -> Iterator[tuple[Ticket, Decision]
         yield ticket, decision
 
 
+def sender_auth(parsed: ParsedMail, address: str) -> SenderAuth:
+    """Whether the From address is proven, by our trusted MTAs' Authentication-Results."""
+    return sender_authentication(parsed.auth_results, trusted_ids=settings.MAIL_AUTHSERV_IDS,
+                                 from_domain=address.rpartition("@")[2])
+
+
 def place_customer_mail(*, parsed: ParsedMail, customer: Customer, address: str, language: str,
                         decision: Decision, inbound_id: int, received_at: datetime) -> Placement:
-    """A person wrote: the message goes on the decided ticket (or a new one), then the receivers
-    (checklist, acknowledgment) run on the same held ticket."""
+    """A person wrote: the message goes on the decided ticket (or a new one), with the verdict on
+    its sender (automatic mail reads it), then the receivers (checklist, acknowledgment) run on
+    the same held ticket."""
+    auth = sender_auth(parsed, address)
     with _held(decision, customer=customer, subject=original_subject(parsed.subject), channel="email",
                contact_email=address, language=language, created_at=received_at) as (ticket, decision):
         message = ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, author_customer=customer,
                                      inbound_id=inbound_id, attachments=attachment_data(parsed.attachments),
-                                     created_at=received_at, **_message_fields(parsed))  # type: ignore[arg-type]
+                                     created_at=received_at,
+                                     event_data={"sender_auth": {"verdict": auth.verdict, "detail": auth.detail}},
+                                     **_message_fields(parsed))  # type: ignore[arg-type]
         opened = decision.ticket is None
         request_received.send(sender=Message, ticket=ticket, message=message, is_new_ticket=opened,
                               language=language, utc_offset=parsed.utc_offset,

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from supportdesk.customers.models import Customer
@@ -62,12 +62,35 @@ def ticket_subject(ticket: Ticket, *, reply: bool = True) -> str:
     return f"{'Re: ' if reply else ''}[#{ticket.pk}] {bare_subject(ticket)}"
 
 
-def ticket_mail_context(ticket: Ticket, language: str) -> dict[str, Any]:
+def sender_auth_of(ticket: Ticket) -> dict[str, str]:
+    """The verdict on the sender of the ticket's latest e-mail ({"verdict", "detail"}); {} for a
+    ticket that never had one (phone, portal form)."""
+    data = (ticket.messages.filter(kind=Message.Kind.INCOMING, channel="email", is_robot=False)
+            .order_by("-created_at", "-id").values_list("event_data", flat=True).first())
+    return dict((data or {}).get("sender_auth") or {})
+
+
+def sender_unproven(ticket: Ticket) -> bool:
+    """Automatic mail must not repeat what this sender wrote (the subject, their display name):
+    the address may be forged, and we would be carrying the forger's words (a spam URL)."""
+    auth = sender_auth_of(ticket)
+    return bool(auth) and auth.get("verdict") != "pass"
+
+
+def ticket_mail_context(ticket: Ticket, language: str, *, automatic: bool = True) -> dict[str, Any]:
     """What every mail to the customer about a ticket names: the ticket, its one subject,
-    who we are, the phone for urgent cases and the portal look-up."""
+    who we are, the phone for urgent cases and the portal look-up. Automatic mail to an
+    unauthenticated sender uses neutral wording: no subject of theirs, no name (``topic``
+    and ``customer_name`` are then empty)."""
     policy = get_policy()
+    subject, topic, name = ticket_subject(ticket), bare_subject(ticket), ticket.customer.name
+    if automatic and sender_unproven(ticket):
+        with translation.override(language):
+            subject = f"[#{ticket.pk}] {gettext('Your request to technical support')}"
+        topic = name = ""
     return {
-        "ticket": ticket, "number": ticket.pk, "subject": ticket_subject(ticket), "support": policy.support,
+        "ticket": ticket, "number": ticket.pk, "subject": subject, "topic": topic, "customer_name": name,
+        "support": policy.support,
         "support_name": policy.support.name_en if language == "en" else policy.support.name,
         "phone": policy.main_phone.number, "phone_uri": policy.main_phone.tel_uri,
         "lookup_url": public_url(reverse("portal:lookup")),
@@ -121,13 +144,17 @@ def _lock_address(ticket: Ticket) -> None:
     Customer.objects.select_for_update().filter(pk=ticket.customer_id).first()
 
 
-def _suppression_reason(address: str, now: datetime) -> str:
+def _suppression_reason(ticket: Ticket, address: str, now: datetime) -> tuple[str, str]:
+    """(reason, detail) not to send automatic mail; ("", "") to send it."""
     if is_own_address(address):
-        return "own_address"
+        return "own_address", ""
+    auth = sender_auth_of(ticket)
+    if auth.get("verdict") == "fail":  # forged, most likely: no backscatter to whoever was named
+        return "sender_not_authenticated", auth.get("detail", "")
     limit = get_policy().automation.auto_mails_per_address_per_day
     if outbox_automatic_count(address=address, since=now - WINDOW) >= limit:
-        return "daily_limit"
-    return ""
+        return "daily_limit", ""
+    return "", ""
 
 
 def send_ticket_mail(
@@ -161,16 +188,16 @@ def send_ticket_mail(
     sender = policy.support_email
     sender_name = policy.support.name_en if mail.language == "en" else policy.support.name
     with transaction.atomic(savepoint=False):  # nothing in here is caught: no savepoint needed
-        reason = ""
+        reason, detail = "", ""
         if automatic:
             _lock_address(ticket)
-            reason = _suppression_reason(to, now)
+            reason, detail = _suppression_reason(ticket, to, now)
         in_reply_to, references = thread if thread is not None else thread_headers(ticket)
         message_id, raw = build_message(
             from_addr=sender, from_name=sender_name, to=[to], subject=mail.subject, text=mail.text,
             html=mail.html, reply_to=sender, in_reply_to=in_reply_to or None, references=references,
             automatic=automatic, auto_submitted=auto_submitted, language=mail.language,
-            thread_topic=bare_subject(ticket),
+            thread_topic="" if automatic and sender_unproven(ticket) else bare_subject(ticket),
             attachments=[OutgoingAttachment(a.filename, a.content_type, a.content) for a in attachments],
         )
         row = outbox_enqueue(kind=kind, ref=ticket_ref(ticket), from_addr=sender, to_addrs=[to],
@@ -178,7 +205,7 @@ def send_ticket_mail(
                              created_at=now, suppressed=bool(reason))
         if reason:
             ticket_add_event(ticket=ticket, event="auto_mail_suppressed", at=now,
-                             data={"kind": kind, "to": to, "reason": reason, "outgoing": row.pk})
+                             data={"kind": kind, "to": to, "reason": reason, "detail": detail, "outgoing": row.pk})
             return SentMail(mail=row, message=None)
         message = ticket_add_message(
             ticket=ticket, kind=Message.Kind.OUTGOING, channel="email", body_text=mail.text,

@@ -80,7 +80,9 @@ def _close(ticket: Ticket, since: datetime, now: datetime) -> bool:
     with transaction.atomic(), ticket_lock(pk=ticket.pk) as locked:
         if locked.status != TicketStatus.WAITING_CUSTOMER or waiting_since(locked) != since:
             return False  # someone answered or another worker closed it
-        ticket_set_status(ticket=locked, status=TicketStatus.CLOSED, reason="no answer from the customer", at=now)
+        # The policy's auto-close is the decision (and the reason) the unanswered-ticket rule asks for.
+        ticket_set_status(ticket=locked, status=TicketStatus.CLOSED, reason="no answer from the customer", at=now,
+                          confirmed=True)
         language = mail_language(locked.language)
         if locked.contact_email:
             mail = render_mail("closed", language=language, context=_mail_context(locked, None, language))

@@ -97,7 +97,7 @@ def canned_render(*, canned: CannedResponse, ticket: Ticket, author: User) -> st
 
 def _reply_context(ticket: Ticket, author: User, text: str, language: str) -> dict[str, Any]:
     return {
-        **ticket_mail_context(ticket, language), "text": text.strip(), "agent_name": _display_name(author),
+        **ticket_mail_context(ticket, language, automatic=False), "text": text.strip(), "agent_name": _display_name(author),
         "history": history(ticket, language=language),
     }
 

@@ -111,6 +111,9 @@ def event_text(event: str, data: dict) -> str:
         return _("reply limit breached: supervisors alerted")
     if event in ("warned", "sla_warning"):
         return _("reply target passed: warning sent")
+    if event == "auto_mail_suppressed" and data.get("reason") == "sender_not_authenticated":
+        return _("automatic mail not sent: the sender's address failed authentication and may be forged "
+                 "(%(detail)s)") % {"detail": data.get("detail") or "—"}
     if event == "customer_away":
         until = parse_date(data.get("until") or "")
         if until is None:

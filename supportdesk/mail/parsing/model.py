@@ -49,6 +49,8 @@ class ParsedMail:
     defects: tuple[str, ...]
     # A delay warning (the MTA still retries): a bounce for the agents, not yet a lost address.
     bounce_delayed: bool = False
+    # The raw Authentication-Results headers, topmost first (judged by ``authresults``).
+    auth_results: tuple[str, ...] = ()
 
     @property
     def is_robot(self) -> bool:

@@ -275,6 +275,7 @@ def _parse(raw: bytes) -> ParsedMail:
         spam_reason=spam_reason,
         charset=walk.charset,
         defects=tuple(dict.fromkeys(defects)),
+        auth_results=tuple(headers.get("authentication-results", [])),
     )
 
 

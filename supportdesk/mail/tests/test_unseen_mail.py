@@ -3,7 +3,12 @@ example written for the test (the corpora in ../shared/corpora only measured the
 
 from __future__ import annotations
 
-from supportdesk.mail.parsing import parse_mail
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from supportdesk.mail.parsing import parse_mail, parsed_mail_json
 from supportdesk.mail.parsing.charsets import decode_bytes
 from supportdesk.mail.parsing.repair import repair_header_block
 
@@ -253,3 +258,11 @@ def test_an_html_part_without_a_charset_uses_its_meta_tag() -> None:
     html = '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head>'
     raw = HEAD + b"Content-Type: text/html\n\n" + (html + "<p>机房环境</p></html>").encode("gbk") + b"\n"
     assert "机房环境" in parse_mail(raw).text
+
+
+def test_the_module_prints_what_mail_parse_prints(tmp_path: Path) -> None:
+    path = tmp_path / "m.eml"
+    path.write_bytes(HEAD + b"\nHello\n")
+    out = subprocess.run([sys.executable, "-m", "supportdesk.mail.parsing", str(path)], capture_output=True,
+                         check=True).stdout
+    assert json.loads(out) == parsed_mail_json(parse_mail(path.read_bytes()))

@@ -58,7 +58,7 @@ class LookupTests(BaseTestCase):
     def test_a_merged_tickets_number_opens_the_ticket_it_was_merged_into(self) -> None:
         # Issue 13, item 5: the acknowledgment gave the customer the duplicate's number.
         duplicate = self.make_ticket(subject="Титры мигают снова", body="Опять мигают титры.")
-        services.ticket_merge(source=duplicate, target=self.ticket, by_user=self.alice)
+        services.ticket_merge(source=duplicate, target=self.ticket, by_user=self.alice, confirmed=True)
         self.request_link(duplicate.pk, "ivanov@tv-sibir.ru")
         mail = OutgoingMail.objects.get(kind="lookup")
         link = AccessLink.objects.get()

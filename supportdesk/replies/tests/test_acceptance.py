@@ -15,7 +15,15 @@ from supportdesk.outbox.models import OutgoingMail
 from supportdesk.outbox.services import outbox_flush
 from supportdesk.outbox.tests.dkimkeys import dns_answer, make_dkim_key, verifies
 from supportdesk.replies.services import ticket_reply
-from supportdesk.replies.tests.helpers import customer_mail, html_part, parsed, smtp_to, start_sink, text_part
+from supportdesk.replies.tests.helpers import (
+    TRUSTED_MTA,
+    customer_mail,
+    html_part,
+    parsed,
+    smtp_to,
+    start_sink,
+    text_part,
+)
 from supportdesk.test import BaseTestCase, office_time
 from supportdesk.testing.servers import SmtpSink
 from supportdesk.tickets.models import Message, Ticket
@@ -23,6 +31,7 @@ from supportdesk.tickets.models import Message, Ticket
 MOSCOW = timezone(timedelta(hours=3))
 
 
+@override_settings(MAIL_AUTHSERV_IDS=[TRUSTED_MTA])
 class AcknowledgmentAcceptanceTests(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta, timezone
 
+from django.test import override_settings
+
 from supportdesk.catalog.models import Release
 from supportdesk.mail.ingest import ingest_raw
 from supportdesk.outbox.models import OutgoingMail
@@ -13,7 +15,14 @@ from supportdesk.outbox.services import outbox_flush
 from supportdesk.releases.services import release_publish
 from supportdesk.replies.reminders import reminders_run
 from supportdesk.replies.services import ticket_ask_for_information, ticket_reply
-from supportdesk.replies.tests.helpers import customer_mail, html_part, parsed, start_sink, text_part
+from supportdesk.replies.tests.helpers import (
+    TRUSTED_MTA,
+    customer_mail,
+    html_part,
+    parsed,
+    start_sink,
+    text_part,
+)
 from supportdesk.test import BaseTestCase, office_time
 from supportdesk.tickets import services as tickets
 from supportdesk.tickets.models import Message, Status, Ticket
@@ -33,6 +42,7 @@ def quoting(text: str, when: str, body: str) -> str:
     return f"{text}\n\n{when}, Техническая поддержка СофтЛаб пишет:\n{quoted}\n"
 
 
+@override_settings(MAIL_AUTHSERV_IDS=[TRUSTED_MTA])
 class OneThreadTests(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
