@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CalendarStamp(models.Model):
-    key = models.CharField(max_length=40, unique=True)
-    fingerprint = models.CharField(max_length=64)
-    applied_at = models.DateTimeField()
-    tickets_updated = models.PositiveIntegerField(default=0)
+    key = models.CharField(_("key"), max_length=40, unique=True)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    applied_at = models.DateTimeField(_("applied at"))
+    tickets_updated = models.PositiveIntegerField(_("tickets updated"), default=0)
 
     class Meta:
         verbose_name = _("applied calendar")

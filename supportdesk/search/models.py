@@ -8,26 +8,29 @@ SQLite, a generated ``tsvector`` column with a GIN index on PostgreSQL.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class SearchDocument(models.Model):
     class Kind(models.TextChoices):
-        ARTICLE = "article", "article"
-        TICKET = "ticket", "ticket"
+        ARTICLE = "article", _("article")
+        TICKET = "ticket", _("ticket")
 
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    object_id = models.BigIntegerField()
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    object_id = models.BigIntegerField(_("object id"))
     # Filters applied after matching; a draft article is indexed but never public.
-    product_id = models.BigIntegerField(null=True, blank=True)
-    language = models.CharField(max_length=8, blank=True)
-    is_public = models.BooleanField(default=False)
-    title = models.CharField(max_length=300)
-    text = models.TextField(blank=True)  # plain text, for snippets
-    title_terms = models.TextField(blank=True)
-    body_terms = models.TextField(blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    product_id = models.BigIntegerField(_("product id"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    is_public = models.BooleanField(_("public"), default=False)
+    title = models.CharField(_("title"), max_length=300)
+    text = models.TextField(_("text"), blank=True)  # plain text, for snippets
+    title_terms = models.TextField(_("title terms"), blank=True)
+    body_terms = models.TextField(_("text terms"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
         constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="search_doc_unique")]
 
     def __str__(self) -> str:
