@@ -201,6 +201,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "supportdesk.lib.client_ip.client_ip"
 AXES_LOCKOUT_CALLABLE = "supportdesk.accounts.lockout.lockout_response"
+AXES_USERNAME_CALLABLE = "supportdesk.accounts.lockout.login_username"
 AXES_VERBOSE = False
 
 LOGGING = {

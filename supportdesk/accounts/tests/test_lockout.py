@@ -56,6 +56,16 @@ class LockoutTests(BaseTestCase):
         response = Client().post(url, {"username": "root", "password": PASSWORD}, REMOTE_ADDR="203.0.113.9")
         assert response.status_code == 429
 
+    def test_an_overlong_user_name_is_counted_not_a_500(self) -> None:
+        from django.conf import settings
+
+        blob = "x" * 5000  # longer than axes' column: PostgreSQL refused to store it
+        for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+            response = Client().post("/admin/login/", {"username": blob, "password": "x"}, REMOTE_ADDR="203.0.113.77")
+            assert response.status_code == 200
+        assert Client().post("/login/", {"username": blob, "password": "x"},
+                             REMOTE_ADDR="203.0.113.77").status_code == 429
+
     def test_success_resets_the_count(self) -> None:
         from django.conf import settings
 
