@@ -156,6 +156,7 @@ X_FRAME_OPTIONS = "DENY"
 # The embedded development mode serves plain http on 127.0.0.1, so none of this applies there.
 SESSION_COOKIE_SECURE = env_bool("SUPPORTDESK_SECURE_COOKIES", not DEVELOPMENT)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = 0 if DEVELOPMENT else env_int("SUPPORTDESK_HSTS_SECONDS", 365 * 24 * 3600)
 # Sibling hosts of the vendor's domain are not ours to force onto https (nor the domain into
 # browsers' preload lists), so both are opt-in and their deploy-check warnings silenced.
