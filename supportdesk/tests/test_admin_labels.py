@@ -12,7 +12,6 @@ from django.utils.functional import Promise
 from supportdesk.test import Personas
 
 
-
 def test_every_model_and_field_has_a_translatable_name():
     missing = []
     for config in apps.get_app_configs():
