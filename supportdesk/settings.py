@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.lib.client_ip import parse_networks
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "csp",
     "supportdesk.policy",
     "supportdesk.accounts",
     "supportdesk.catalog",
@@ -63,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "supportdesk.lib.middleware.ExplicitLanguageMiddleware",
     "supportdesk.policy.middleware.OfficeTimeMiddleware",
@@ -70,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "supportdesk.lib.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its 429 page.
@@ -147,8 +151,44 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_SECURE = env_bool("SUPPORTDESK_SECURE_COOKIES", False)
+# Production is reached over https only (SUPPORTDESK_PUBLIC_URL must be one): cookies go over
+# TLS only, browsers are told to use https for a year (HSTS) and plain http is redirected.
+# The embedded development mode serves plain http on 127.0.0.1, so none of this applies there.
+SESSION_COOKIE_SECURE = env_bool("SUPPORTDESK_SECURE_COOKIES", not DEVELOPMENT)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = 0 if DEVELOPMENT else env_int("SUPPORTDESK_HSTS_SECONDS", 365 * 24 * 3600)
+# Sibling hosts of the vendor's domain are not ours to force onto https (nor the domain into
+# browsers' preload lists), so both are opt-in and their deploy-check warnings silenced.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SUPPORTDESK_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SUPPORTDESK_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = ([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]) + (
+    [] if SECURE_HSTS_PRELOAD else ["security.W021"])
+SECURE_SSL_REDIRECT = env_bool("SUPPORTDESK_SSL_REDIRECT", not DEVELOPMENT)
+# Behind a TLS-terminating proxy (SUPPORTDESK_TRUSTED_PROXIES): it says the scheme in
+# X-Forwarded-Proto, which SecurityMiddleware then believes (the redirect, Secure cookies).
+if env_list("SUPPORTDESK_TRUSTED_PROXIES", []):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp) on every response: scripts only from our own static
+# files (no inline scripts, no eval: htmx runs with allowEval off, see base.html), nothing
+# framed, forms posted only here. Styles allow inline style attributes (see the report in
+# issue 19: layout attributes in templates and Django admin widgets); sanitised mail HTML
+# keeps no style at all (lib/html.py), so no mail can restyle the page.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # Outgoing mail: the outbox worker sends through this SMTP server.
 SMTP_HOST = env_str("SUPPORTDESK_SMTP_HOST", "127.0.0.1")

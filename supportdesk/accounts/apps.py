@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.apps import AppConfig, apps
+from django.contrib.auth.signals import user_logged_in
 from django.core.cache.backends.db import DatabaseCache
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -26,3 +27,6 @@ class AccountsConfig(AppConfig):
         # post_migrate is sent per app with models; this app has none, so listen for auth's.
         post_migrate.connect(_create_cache_table, sender=apps.get_app_config("auth"),
                              dispatch_uid="supportdesk-cache-table")
+        from supportdesk.accounts.sessions import session_expiry_on_login
+
+        user_logged_in.connect(session_expiry_on_login, dispatch_uid="supportdesk-session-expiry")

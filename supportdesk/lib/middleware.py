@@ -12,6 +12,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 
 
 class ExplicitLanguageMiddleware:
@@ -26,4 +27,21 @@ class ExplicitLanguageMiddleware:
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class PrivatePagesMiddleware:
+    """`Cache-Control: private, no-store` on every page for a signed-in user (agent pages,
+    the admin) and for a visitor whose session holds something (the portal's ticket access):
+    neither a shared proxy nor the browser's disk cache keeps a copy of a ticket."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        session = getattr(request, "session", None)
+        if (user is not None and user.is_authenticated) or (session is not None and not session.is_empty()):
+            patch_cache_control(response, private=True, no_store=True)
         return response

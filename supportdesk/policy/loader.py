@@ -28,6 +28,7 @@ from supportdesk.policy.model import (
     Policy,
     Product,
     RequestItem,
+    Security,
     SlaConfig,
     SupportInfo,
 )
@@ -222,6 +223,18 @@ def _automation(r: _Reader) -> Automation:
     return auto
 
 
+# A working week at most: a longer session outlives the reason it was opened for.
+MAX_AGENT_SESSION_HOURS = 168
+
+
+def _security(r: _Reader) -> Security:
+    hours = _positive(r, "agent_session_hours", int, Security.agent_session_hours)
+    if hours > MAX_AGENT_SESSION_HOURS:
+        raise r.fail("agent_session_hours", f"must be at most {MAX_AGENT_SESSION_HOURS}")
+    r.done()
+    return Security(agent_session_hours=hours)
+
+
 def _request_items(readers: list[_Reader], top: _Reader) -> tuple[RequestItem, ...]:
     items = []
     for r in readers:
@@ -277,11 +290,12 @@ def parse_policy(text: str, *, source: str, base_dir: Path | None = None) -> Pol
     channels = _channels(top.sub("channels"))
     sla = _sla(top.sub("sla", {}))
     automation = _automation(top.sub("automation", {}))
+    security = _security(top.sub("security", {}))
     request_items = _request_items(top.items("request_items"), top)
     brands, products, raw_products = _catalog(top)
     top.done()
     return Policy(source, support, emails, phones, office, calendar, channels, sla, automation,
-                  request_items, brands, products, raw_products)
+                  request_items, brands, products, raw_products, security=security)
 
 
 def load_policy(path: str | Path | None = None) -> Policy:

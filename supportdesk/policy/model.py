@@ -95,6 +95,12 @@ class Automation:
 
 
 @dataclass(frozen=True)
+class Security:
+    # How long a signed-in agent (or administrator) stays signed in, from the login on.
+    agent_session_hours: int = 12
+
+
+@dataclass(frozen=True)
 class RequestItem:
     key: str
     title: str
@@ -137,6 +143,7 @@ class Policy:
     brands: tuple[Brand, ...]
     products: tuple[Product, ...]
     raw_products: tuple[dict, ...] = field(default=(), repr=False, compare=False)
+    security: Security = Security()
 
     @property
     def support_email(self) -> str:

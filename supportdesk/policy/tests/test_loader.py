@@ -99,3 +99,16 @@ def test_a_wrong_file_stops_start_up(tmp_path: Path):
                           text=True, timeout=120)
     assert proc.returncode != 0
     assert f"policy file {bad}: key 'office.timezone': unknown time zone 'Mars/Olympus'" in proc.stderr
+
+
+def test_agent_session_hours_default_and_bounds():
+    assert parse(DEFAULT_TEXT).security.agent_session_hours == 12
+    without = DEFAULT_TEXT.replace("[security]\n", "[security_gone]\n").replace("agent_session_hours = 12\n", "")
+    assert parse(without.replace("[security_gone]\n", "")).security.agent_session_hours == 12
+    assert parse(DEFAULT_TEXT.replace("agent_session_hours = 12", "agent_session_hours = 8")
+                 ).security.agent_session_hours == 8
+    for bad, reason in (("0", "greater than zero"), ("169", "at most 168"), ('"12h"', "")):
+        with pytest.raises(PolicyError) as err:
+            parse(DEFAULT_TEXT.replace("agent_session_hours = 12", f"agent_session_hours = {bad}"))
+        assert err.value.key == "security.agent_session_hours"
+        assert reason in str(err.value)
