@@ -12,6 +12,7 @@ urlpatterns = [
     path("agent/", include("supportdesk.replies.urls")),
     path("agent/phone/", include("supportdesk.phone.urls")),
     path("agent/mail/", include("supportdesk.mail.urls")),
+    path("agent/audit/", include("supportdesk.audit.urls")),
     path("cti/", include("supportdesk.phone.cti_urls")),
     path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

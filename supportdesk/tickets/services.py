@@ -19,6 +19,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from supportdesk.audit.models import AuditEntry
+from supportdesk.audit.services import audit_record
 from supportdesk.catalog.models import Product, Release
 from supportdesk.customers.models import Customer, CustomerEmail, CustomerPhone
 from supportdesk.lib.blobstore import blob_put
@@ -576,6 +578,8 @@ def ticket_merge(*, source: Ticket, target: Ticket, by_user: User | None, confir
                          data={"ticket": target.pk, "messages": moved})
         ticket_add_event(ticket=target, event="merged_from", by_user=by_user, at=now,
                          data={"ticket": source.pk, "messages": moved})
+        audit_record(actor=by_user, action=AuditEntry.Action.TICKET_MERGE, target=target,
+                     details={"source": source.pk, "target": target.pk, "messages": moved})
     return target
 
 
