@@ -41,6 +41,8 @@ class AuditEntry(models.Model):
         ADMIN_DELETE = "admin_delete", _("Deleted in administration")
         BULK_ACTION = "bulk_action", _("Bulk action")
         TICKET_MERGE = "ticket_merge", _("Tickets merged")
+        EXPORT = "export", _("Export")
+        POLICY_CHANGE = "policy_change", _("Policy or calendar changed")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     # No foreign key: removing a user must not rewrite (or cascade into) the log.

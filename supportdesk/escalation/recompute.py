@@ -28,6 +28,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from supportdesk.audit.models import AuditEntry
+from supportdesk.audit.services import audit_record
 from supportdesk.calendar import BusinessCalendar
 from supportdesk.calendar.production import DEFAULT_DATA_FILE, CalendarData, load_calendar_data
 from supportdesk.escalation.models import CalendarStamp
@@ -183,7 +185,12 @@ def sla_calendar_changed(*, now: datetime | None = None, batch_size: int = DEFAU
     reload_policy()
     reset_office_calendar()
     updated = sla_recompute_open_tickets(batch_size=batch_size, now=moment)
-    _store_stamp(loaded_fingerprint(), updated, moment)
+    previous = CalendarStamp.objects.filter(key=STAMP_KEY).values_list("fingerprint", flat=True).first()
+    fingerprint = loaded_fingerprint()
+    _store_stamp(fingerprint, updated, moment)
+    if previous != fingerprint:
+        audit_record(actor=None, action=AuditEntry.Action.POLICY_CHANGE, target="policy and calendar",
+                     details={"from": previous, "to": fingerprint, "tickets_updated": updated})
     log.info("calendar or policy change applied: %d tickets' due times moved", updated)
     return updated
 

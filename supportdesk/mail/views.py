@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from supportdesk.accounts.decorators import AgentRequest, agent_required
+from supportdesk.audit.models import AuditEntry
+from supportdesk.audit.services import audit_record
 from supportdesk.mail import selectors
 from supportdesk.mail.handlers import Outcome
 from supportdesk.mail.ingest import IngestResult, inbound_mark_not_spam, inbound_reprocess
@@ -35,6 +37,7 @@ def raw_download(request: AgentRequest, pk: int) -> HttpResponse:
         mail = selectors.inbound_raw(user=request.user, pk=pk)
     except InboundMail.DoesNotExist as exc:
         raise Http404 from exc
+    audit_record(actor=request.user, action=AuditEntry.Action.EXPORT, target=mail, details={"what": "raw mail"})
     # Always a download: the bytes are untrusted and must never render in our origin.
     response = HttpResponse(bytes(mail.raw), content_type="application/octet-stream")
     response["Content-Disposition"] = f'attachment; filename="inbound-{mail.pk}.eml"'

@@ -4,6 +4,7 @@ from io import StringIO
 
 from django.core.management import call_command
 
+from supportdesk.audit.models import AuditEntry
 from supportdesk.escalation.models import CalendarStamp
 from supportdesk.escalation.recompute import (
     _read_batch,
@@ -86,6 +87,11 @@ class RecomputeTests(BaseTestCase):
         with edited_calendar(DAY_OFF):
             self.assertEqual(sla_watch(NOW).recomputed, 2)
             self.assertIsNone(sla_watch(NOW).recomputed)
+            # The audit log records the change of rules once, with both fingerprints.
+            [change] = AuditEntry.objects.filter(action=AuditEntry.Action.POLICY_CHANGE)
+            stamps = CalendarStamp.objects.get()
+            self.assertEqual((change.details["to"], change.details["tickets_updated"]), (stamps.fingerprint, 2))
+            self.assertNotEqual(change.details["from"], change.details["to"])
             self.monday.refresh_from_db()
             self.assertEqual(self.monday.reply_target_at, office_time(2026, 5, 20, 10, 0))
 

@@ -6,6 +6,7 @@ from unittest import mock
 
 from django.urls import reverse
 
+from supportdesk.audit.models import AuditEntry
 from supportdesk.mail.ingest import ingest_raw
 from supportdesk.mail.models import InboundMail
 from supportdesk.mail.tests.factory import make_mail
@@ -36,6 +37,11 @@ class HeldMailViewTests(BaseTestCase):
         self.assertEqual(response["Content-Type"], "application/octet-stream")
         self.assertIn("attachment;", response["Content-Disposition"])
         self.assertEqual(response.content, bytes(InboundMail.objects.get(pk=self.broken.inbound_id).raw))
+        # A download of customer data is an export: the audit log names who took which mail.
+        export = AuditEntry.objects.get(action=AuditEntry.Action.EXPORT)
+        self.assertEqual((export.actor_name, export.target, export.details),
+                         ("alice", f"mail.InboundMail #{self.broken.inbound_id}: {InboundMail.objects.get(pk=self.broken.inbound_id)}",
+                          {"what": "raw mail"}))
 
     def test_reprocess_after_the_fix_opens_the_ticket(self) -> None:
         response = self.client.post(reverse("mail:reprocess", args=[self.broken.inbound_id]))
