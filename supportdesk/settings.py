@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "csp",
     "supportdesk.policy",
     "supportdesk.audit",
@@ -75,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "supportdesk.audit.context.AuditActorMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "supportdesk.accounts.middleware.TwoFactorMiddleware",
     "supportdesk.lib.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -245,6 +249,10 @@ AXES_CLIENT_IP_CALLABLE = "supportdesk.lib.client_ip.client_ip"
 AXES_LOCKOUT_CALLABLE = "supportdesk.accounts.lockout.lockout_response"
 AXES_USERNAME_CALLABLE = "supportdesk.accounts.lockout.login_username"
 AXES_VERBOSE = False
+# django-otp (two-factor sign-in): the name authenticator apps show; each wrong code doubles
+# the wait before the device takes another (1, 2, 4, ... seconds).
+OTP_TOTP_ISSUER = "SupportDesk"
+OTP_TOTP_THROTTLE_FACTOR = 1
 
 LOGGING = {
     "version": 1,

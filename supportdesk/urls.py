@@ -15,6 +15,7 @@ urlpatterns = [
     path("agent/audit/", include("supportdesk.audit.urls")),
     path("cti/", include("supportdesk.phone.cti_urls")),
     path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
+    path("", include("supportdesk.accounts.urls")),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

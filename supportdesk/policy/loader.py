@@ -231,8 +231,9 @@ def _security(r: _Reader) -> Security:
     hours = _positive(r, "agent_session_hours", int, Security.agent_session_hours)
     if hours > MAX_AGENT_SESSION_HOURS:
         raise r.fail("agent_session_hours", f"must be at most {MAX_AGENT_SESSION_HOURS}")
+    require_2fa = r.get("require_2fa_for_admins", bool, Security.require_2fa_for_admins)
     r.done()
-    return Security(agent_session_hours=hours)
+    return Security(agent_session_hours=hours, require_2fa_for_admins=require_2fa)
 
 
 def _request_items(readers: list[_Reader], top: _Reader) -> tuple[RequestItem, ...]:

@@ -98,6 +98,9 @@ class Automation:
 class Security:
     # How long a signed-in agent (or administrator) stays signed in, from the login on.
     agent_session_hours: int = 12
+    # Administrators (superusers, staff) must sign in with a TOTP code: one without a device
+    # is sent to enrol one before any other page.
+    require_2fa_for_admins: bool = False
 
 
 @dataclass(frozen=True)

@@ -103,7 +103,8 @@ def test_a_wrong_file_stops_start_up(tmp_path: Path):
 
 def test_agent_session_hours_default_and_bounds():
     assert parse(DEFAULT_TEXT).security.agent_session_hours == 12
-    without = DEFAULT_TEXT.replace("[security]\n", "[security_gone]\n").replace("agent_session_hours = 12\n", "")
+    without = (DEFAULT_TEXT.replace("[security]\n", "[security_gone]\n").replace("agent_session_hours = 12\n", "")
+               .replace("require_2fa_for_admins = false\n", ""))
     assert parse(without.replace("[security_gone]\n", "")).security.agent_session_hours == 12
     assert parse(DEFAULT_TEXT.replace("agent_session_hours = 12", "agent_session_hours = 8")
                  ).security.agent_session_hours == 8
@@ -112,3 +113,13 @@ def test_agent_session_hours_default_and_bounds():
             parse(DEFAULT_TEXT.replace("agent_session_hours = 12", f"agent_session_hours = {bad}"))
         assert err.value.key == "security.agent_session_hours"
         assert reason in str(err.value)
+
+
+def test_require_2fa_for_admins_default_and_type():
+    assert parse(DEFAULT_TEXT).security.require_2fa_for_admins is False
+    assert parse(DEFAULT_TEXT.replace("require_2fa_for_admins = false", "require_2fa_for_admins = true")
+                 ).security.require_2fa_for_admins is True
+    with pytest.raises(PolicyError) as err:
+        parse(DEFAULT_TEXT.replace("require_2fa_for_admins = false", 'require_2fa_for_admins = "yes"'))
+    assert err.value.key == "security.require_2fa_for_admins"
+    assert "must be bool, not str" in str(err.value)
