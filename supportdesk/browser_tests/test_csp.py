@@ -15,8 +15,9 @@ from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from supportdesk.lib.tokens import token_hash
 from supportdesk.portal.models import AccessLink
-from supportdesk.portal.services import LINK_TTL, token_hash
+from supportdesk.portal.services import LINK_TTL
 from supportdesk.test import PASSWORD, Personas
 from supportdesk.testing.browser import ChromiumPerClass
 from supportdesk.testing.servers import chromium_available

@@ -20,9 +20,10 @@ from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.test import override_settings
 from django.utils import timezone
 
+from supportdesk.lib.tokens import token_hash
 from supportdesk.mail.ingest import ingest_raw
 from supportdesk.portal.models import AccessLink
-from supportdesk.portal.services import LINK_TTL, token_hash
+from supportdesk.portal.services import LINK_TTL
 from supportdesk.test import PASSWORD, Personas, office_time
 from supportdesk.testing.browser import ChromiumPerClass
 from supportdesk.testing.servers import chromium_available

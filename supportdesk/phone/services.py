@@ -7,7 +7,6 @@ agent answered the customer stops the clock, exactly like a public e-mail reply.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from supportdesk.catalog.models import Product
 from supportdesk.customers.models import Customer, CustomerPhone
 from supportdesk.customers.services import customer_add_phone, customer_for_phone
 from supportdesk.lib.phones import BadPhoneNumber, normalize_phone
+from supportdesk.lib.tokens import token_hash
 from supportdesk.phone.events import CtiEvent
 from supportdesk.phone.models import Call, CtiIntegration
 from supportdesk.tickets.clocks import office_calendar
@@ -30,9 +30,6 @@ from supportdesk.tickets.signals import request_received
 
 _STATE_ORDER = {Call.State.RINGING: 0, Call.State.ANSWERED: 1, Call.State.ENDED: 2}
 
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def integration_create(*, name: str) -> tuple[CtiIntegration, str]:

@@ -3,7 +3,6 @@ customer's additions registered on the ticket."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -16,6 +15,7 @@ from django.utils import timezone, translation
 from supportdesk.customers.models import CustomerEmail
 from supportdesk.lib.params import parse_positive_int
 from supportdesk.lib.ratelimit import address_bucket, rate_hit, rate_key
+from supportdesk.lib.tokens import token_hash
 from supportdesk.outbox.compose import build_message
 from supportdesk.outbox.services import outbox_enqueue
 from supportdesk.policy import get_policy
@@ -38,9 +38,6 @@ SESSION_KEY = "portal_tickets"
 class RateLimited(Exception):
     pass
 
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _parse_number(text: str) -> int | None:

@@ -10,8 +10,8 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from supportdesk.lib.tokens import token_hash
 from supportdesk.portal.models import AccessLink
-from supportdesk.portal.services import token_hash
 from supportdesk.test import PASSWORD, BaseTestCase
 
 
