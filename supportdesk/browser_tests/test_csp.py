@@ -4,7 +4,6 @@ queue and ticket page (htmx polling included) and the portal run their scripts w
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 from typing import Any
 from unittest import mock
@@ -12,12 +11,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from supportdesk.lib.tokens import token_hash
-from supportdesk.portal.models import AccessLink
-from supportdesk.portal.services import LINK_TTL
+from supportdesk.portal.services import access_link_issue
 from supportdesk.test import PASSWORD, Personas
 from supportdesk.testing.browser import ChromiumPerClass
 from supportdesk.testing.servers import chromium_available
@@ -91,10 +87,7 @@ class PagesUnderCspTests(Personas, ChromiumPerClass, StaticLiveServerTestCase):
             page.fill("#c-description", "Титры на SDI 2 пропадают")
         expect(page.locator("#mail-preview")).to_contain_text("Титры на SDI 2 пропадают")
         self.assert_no_violation()
-        token = secrets.token_urlsafe(32)
-        now = timezone.now()
-        AccessLink.objects.create(ticket=self.ticket, email="ivanov@tv-sibir.ru", token_sha256=token_hash(token),
-                                  created_at=now, expires_at=now + LINK_TTL)
+        token = access_link_issue(ticket=self.ticket, email="ivanov@tv-sibir.ru")
         page.goto(f"{self.live_server_url}/portal/access/{token}/")
         page.click("#access-form button[type=submit]")
         page.wait_for_url(f"**/portal/ticket/{self.ticket.pk}/")

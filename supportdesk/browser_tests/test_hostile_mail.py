@@ -7,7 +7,6 @@ link. No dialog may open, no payload may run, and no request may leave 127.0.0.1
 from __future__ import annotations
 
 import os
-import secrets
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from pathlib import Path
@@ -18,12 +17,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.test import override_settings
-from django.utils import timezone
 
-from supportdesk.lib.tokens import token_hash
 from supportdesk.mail.ingest import ingest_raw
-from supportdesk.portal.models import AccessLink
-from supportdesk.portal.services import LINK_TTL
+from supportdesk.portal.services import access_link_issue
 from supportdesk.test import PASSWORD, Personas, office_time
 from supportdesk.testing.browser import ChromiumPerClass
 from supportdesk.testing.servers import chromium_available
@@ -154,10 +150,7 @@ class HostileMailTests(Personas, ChromiumPerClass, StaticLiveServerTestCase):
                 self.look(page, "/admin/tickets/ticket/")
 
     def test_the_customer_sees_it_on_the_portal_and_nothing_runs(self) -> None:
-        token = secrets.token_urlsafe(32)
-        now = timezone.now()
-        AccessLink.objects.create(ticket=self.ticket, email="ivanov@tv-sibir.ru", token_sha256=token_hash(token),
-                                  created_at=now, expires_at=now + LINK_TTL)
+        token = access_link_issue(ticket=self.ticket, email="ivanov@tv-sibir.ru")
         page = self.open_context()
         page.goto(f"{self.live_server_url}/portal/access/{token}/")
         page.click("#access-form button[type=submit]")

@@ -78,12 +78,18 @@ def access_link_request(*, ticket_number: str, email: str, ip: str) -> None:
     if ticket is None or rate_hit(key=rate_key("portal-link-mail", email), limit=MAILS_PER_ADDRESS,
                                   window_seconds=RATE_WINDOW_SECONDS):
         return
+    with transaction.atomic():
+        token = access_link_issue(ticket=ticket, email=email)
+        _send_link(ticket, email, token, asked=number)
+
+
+def access_link_issue(*, ticket: Ticket, email: str) -> str:
+    """A one-time link to ``ticket`` for ``email``, valid LINK_TTL; returns the token (only its hash is kept)."""
     token = secrets.token_urlsafe(32)
     now = timezone.now()
-    with transaction.atomic():
-        AccessLink.objects.create(ticket=ticket, email=email, token_sha256=token_hash(token), created_at=now,
-                                  expires_at=now + LINK_TTL)
-        _send_link(ticket, email, token, asked=number)
+    AccessLink.objects.create(ticket=ticket, email=email, token_sha256=token_hash(token), created_at=now,
+                              expires_at=now + LINK_TTL)
+    return token
 
 
 def _send_link(ticket: Ticket, email: str, token: str, *, asked: int | None = None) -> None:

@@ -10,8 +10,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from supportdesk.lib.tokens import token_hash
-from supportdesk.portal.models import AccessLink
+from supportdesk.portal.services import access_link_issue
 from supportdesk.test import PASSWORD, BaseTestCase
 
 
@@ -78,10 +77,8 @@ class PrivatePagesTests(BaseTestCase):
         ticket = self.make_ticket()
         public = self.client.get("/")
         assert "no-store" not in public.headers.get("Cache-Control", "")
-        now = timezone.now()
-        AccessLink.objects.create(ticket=ticket, email="ivanov@tv-sibir.ru", token_sha256=token_hash("t" * 43),
-                                  created_at=now, expires_at=now + timedelta(hours=1))
-        opened = self.client.post(reverse("portal:access", args=["t" * 43]))
+        token = access_link_issue(ticket=ticket, email="ivanov@tv-sibir.ru")
+        opened = self.client.post(reverse("portal:access", args=[token]))
         assert opened.status_code == 302
         page = self.client.get(opened["Location"])
         assert page.status_code == 200 and "Не выводятся титры" in page.content.decode()
