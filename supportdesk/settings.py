@@ -145,7 +145,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 # The project package is not an app, so its static folder is named here.
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = Path(env_str("SUPPORTDESK_STATIC_ROOT", str(DATA_DIR / "static")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "supportdesk.lib.static.StaticStorage"},
