@@ -122,6 +122,14 @@ def test_unquoted_words_before_a_bare_address_are_its_name() -> None:
     assert _sender("Ivan Petrov ivan@example.ru") == ("ivan@example.ru", "Ivan Petrov")
 
 
+def test_an_address_inside_an_encoded_word() -> None:
+    assert _sender("=?UTF-8?B?0JjQstCw0L0gPGl2YW5AZXhhbXBsZS5ydT4=?=") == ("ivan@example.ru", "Иван")
+
+
+def test_escaped_quotes_in_a_display_name_are_unescaped() -> None:
+    assert _sender('"Ivan \\"Vanya\\" Petrov" <ivan@example.ru>') == ("ivan@example.ru", 'Ivan "Vanya" Petrov')
+
+
 def test_a_mailer_daemon_without_domain_is_kept() -> None:
     assert _sender("MAILER-DAEMON (Mail Delivery System)") == ("mailer-daemon", "Mail Delivery System")
 
@@ -274,6 +282,26 @@ def test_every_inline_text_part_is_shown_in_order() -> None:
     p = parse_mail(raw)
     assert p.text == "First part\n\nSecond part\n\nThird part"
     assert [a.filename for a in p.attachments] == ["shot.png"]
+
+
+def test_a_mail_that_is_one_named_text_part_shows_its_text() -> None:
+    p = parse_mail(HEAD + b'Content-Type: text/plain; name="note.txt"\n\nThe server stopped at night\n')
+    assert p.text == "The server stopped at night" and not p.attachments
+    # attached on purpose: a file too
+    p = parse_mail(HEAD + b'Content-Type: text/plain\nContent-Disposition: attachment; filename="log.txt"\n\nline 1\n')
+    assert p.text == "line 1" and [a.filename for a in p.attachments] == ["log.txt"]
+
+
+def test_a_multipart_without_its_boundary_is_read_as_text() -> None:
+    p = parse_mail(HEAD + b"Content-Type: multipart/mixed\n\nNo sound on output 2\n")
+    assert p.text == "No sound on output 2" and not p.attachments
+    p = parse_mail(HEAD + b"Content-Type: multipart/mixed; boundary=A\n\n--Z\nContent-Type: text/plain\n\nNo sound\n--Z--\n")
+    assert "No sound" in p.text
+
+
+def test_text_enriched_is_body_text() -> None:
+    p = parse_mail(HEAD + b"Content-Type: text/enriched\n\n<bold>Playout</bold> stops, see <<1>\n")
+    assert p.text == "Playout stops, see <1>" and not p.attachments
 
 
 def test_the_html_of_every_part_is_kept() -> None:
