@@ -6,7 +6,7 @@ view, intake path or command can bypass them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,6 +26,7 @@ from supportdesk.customers.models import Customer, CustomerEmail, CustomerPhone
 from supportdesk.lib.blobstore import blob_put
 from supportdesk.lib.phones import BadPhoneNumber, normalize_phone
 from supportdesk.policy import get_policy
+from supportdesk.search import index as search_index
 from supportdesk.tickets import clocks
 from supportdesk.tickets.lifecycle import check_transition
 from supportdesk.tickets.models import (
@@ -754,3 +755,45 @@ def tickets_set_reply_deadlines(*, rows: Sequence[tuple[int, object, float, floa
                 params.append((target_text, due_text, target_text, now_text, due_text, now_text, pk, str(pending)))
             cursor.executemany(_sqlite_deadlines(table), params)
         return int(cursor.rowcount)
+
+
+@dataclass(frozen=True)
+class ErasedTickets:
+    tickets: int
+    messages: int
+    attachment_sha256: frozenset[str]
+
+
+def tickets_erase_personal_data(*, customer_id: int, redact: Callable[[str], str],
+                                redact_json: Callable[[Any], Any]) -> ErasedTickets:
+    """Remove one customer's personal data from their tickets (152-FZ erasure): every text of
+    every message and ticket passed through ``redact``, the reply address and the message
+    addresses emptied, the attachments deleted (their blobs are the caller's to remove once no
+    other attachment shares them). The tickets and messages stay, for the company's record.
+    Saved one by one, so the search index is rebuilt from the redacted text."""
+    tickets = list(Ticket.objects.select_for_update().filter(customer_id=customer_id).order_by("pk"))
+    messages = 0
+    shas: set[str] = set()
+    with search_index.batched():
+        for ticket in tickets:
+            ticket.subject = redact(ticket.subject) or NO_SUBJECT
+            ticket.contact_email = ""
+            ticket.unreachable_reason = redact(ticket.unreachable_reason)
+            ticket.checklist = redact_json(ticket.checklist)
+            ticket.save(update_fields=["subject", "contact_email", "unreachable_reason", "checklist", "updated_at"])
+            for message in Message.objects.filter(ticket=ticket).order_by("pk"):
+                message.from_addr = "" if message.kind == Message.Kind.INCOMING else redact(message.from_addr)
+                message.to_addrs = redact(message.to_addrs)
+                message.subject = redact(message.subject)
+                message.body_text = redact(message.body_text)
+                message.body_html = redact(message.body_html)
+                message.event_data = redact_json(message.event_data)
+                message.message_id = redact(message.message_id)
+                message.in_reply_to = redact(message.in_reply_to)
+                message.references = redact(message.references)
+                message.save()
+                messages += 1
+            for attachment in Attachment.objects.filter(message__ticket=ticket):
+                shas.add(attachment.sha256)
+                attachment.delete()
+    return ErasedTickets(len(tickets), messages, frozenset(shas))
