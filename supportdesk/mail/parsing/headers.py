@@ -11,6 +11,7 @@ from .charsets import decode_bytes, to_bytes
 
 _ENCODED_WORD = re.compile(r"=\?([^?\s]{1,64})\?([bBqQ])\?([^?]*?)\?=")
 _WS = re.compile(r"\s+")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # kept out of subjects and names; tabs and line ends are white space
 _BETWEEN_WORDS = re.compile(r"\s*")
 _QP_HEX = re.compile(rb"=([0-9A-Fa-f]{2})")
 _ANGLE_ID = re.compile(r"<([^<>\s]+)>")
@@ -68,7 +69,7 @@ def decode_header_text(value: str | None, defects: list[str] | None = None, *, k
         parts.append(text)
     if keep_spaces:
         return re.sub(r"\r?\n[ \t]?", "", "".join(parts))
-    return _WS.sub(" ", "".join(parts)).strip()
+    return _WS.sub(" ", _CONTROLS.sub("", "".join(parts))).strip()
 
 
 # The common single-address forms, parsed without the general (slow) parser.
