@@ -82,6 +82,7 @@ _SIMPLE_ADDR = re.compile(
 # One angle-bracketed address: whatever stands before it is the display name, even when that
 # name is itself an address ("ivan@example.ru <ivan@example.ru>") or unquoted.
 _ONE_ANGLE = re.compile(r'^(?P<name>(?:"[^"]*"|[^<>,;"])*?)\s*<\s*(?P<addr>[^<>\s]+@[^<>\s]+?)\s*>\s*$')
+_NAME_WITH_ANGLE = re.compile(r'^(?P<name>[^,;"<>]*<[^<>,;"]+@[^<>,;"]+>[^,;"<>]*?)\s*<\s*(?P<addr>[^<>\s]+@[^<>\s]+?)\s*>\s*$')
 _QUOTED_LOCAL = re.compile(r'^"[^"\\]*"@[^@\s<>"]+\.[^@\s<>"]+$')
 _LOOSE_ADDR = re.compile(r"^[^@\s<>]+@[^@\s<>.][^@\s<>]*$")  # "user@intranet" too
 _LOCAL_ONLY = re.compile(r"^[\w.!#$%&'*+/=?^`{|}~-]+$")
@@ -97,6 +98,15 @@ def _clean_addr(addr: str) -> str:
 
 
 def _one_value(value: str, defects: list[str] | None, local_part_ok: bool) -> list[tuple[str, str]]:
+    doubled = _NAME_WITH_ANGLE.match(value)
+    if doubled:
+        # 'Ivan <ivan@home.ru> <ivan@work.ru>': an unquoted name holding an address; the mailbox
+        # is the last bracketed one.
+        addr = _clean_addr(doubled.group("addr"))
+        if _LOOSE_ADDR.match(addr):
+            if defects is not None:
+                defects.append("header: malformed address")
+            return [(decode_header_text(doubled.group("name")).strip(_NAME_QUOTES), addr)]
     simple = _SIMPLE_ADDR.match(value) or _ONE_ANGLE.match(value)
     if simple:
         groups = simple.groupdict() if simple.re is _ONE_ANGLE else {

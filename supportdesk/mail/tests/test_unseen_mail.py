@@ -140,6 +140,11 @@ def test_an_address_inside_an_encoded_word() -> None:
     assert _sender("=?UTF-8?B?0JjQstCw0L0gPGl2YW5AZXhhbXBsZS5ydT4=?=") == ("ivan@example.ru", "Иван")
 
 
+def test_an_unquoted_name_holding_an_address_before_the_mailbox() -> None:
+    assert _sender("Ivan <ivan@home.ru> <ivan@work.ru>") == ("ivan@work.ru", "Ivan <ivan@home.ru>")
+    assert _sender('"Ivan <ivan@home.ru>" <ivan@work.ru>') == ("ivan@work.ru", "Ivan <ivan@home.ru>")
+
+
 def test_escaped_quotes_in_a_display_name_are_unescaped() -> None:
     assert _sender('"Ivan \\"Vanya\\" Petrov" <ivan@example.ru>') == ("ivan@example.ru", 'Ivan "Vanya" Petrov')
 
