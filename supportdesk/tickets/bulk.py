@@ -18,7 +18,7 @@ from supportdesk.tickets.lifecycle import IllegalTransition
 from supportdesk.tickets.models import Status, Ticket
 from supportdesk.tickets.services import ConfirmationRequired
 
-ACTIONS = ("assign", "status", "tag", "untag", "merge")
+ACTIONS = ("assign", "status", "priority", "tag", "untag", "merge")
 # Statuses an agent sets by hand (as on the ticket page); waiting ones need a question or a release.
 BULK_STATUSES = (Status.OPEN, Status.SOLVED, Status.CLOSED)
 MAX_ROWS = 500
@@ -81,6 +81,13 @@ def tickets_bulk_status(*, user: User, pks: Sequence[int], status: str, reason: 
 
     outcome = _each(user, pks, apply)
     _audit(user, "status", outcome, status=status)
+    return outcome
+
+
+def tickets_bulk_priority(*, user: User, pks: Sequence[int], priority: str) -> BulkOutcome:
+    """A new priority; each running reply clock gets the due times of its new SLA policy."""
+    outcome = _each(user, pks, lambda t: services.ticket_set_priority(ticket=t, priority=priority, by_user=user))
+    _audit(user, "priority", outcome, priority=priority)
     return outcome
 
 

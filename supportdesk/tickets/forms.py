@@ -14,12 +14,12 @@ from supportdesk.accounts.roles import AGENTS, SUPERVISORS
 from supportdesk.catalog.models import Product, Release
 from supportdesk.lib.params import parse_positive_int
 from supportdesk.tickets.bulk import ACTIONS, BULK_STATUSES, MAX_ROWS
-from supportdesk.tickets.models import CHECKLIST_ITEMS, CannedResponse, Channel, Status
+from supportdesk.tickets.models import CHECKLIST_ITEMS, CannedResponse, Channel, Priority, Status
 from supportdesk.tickets.selectors import SORTS, TAGS_LIMIT, VIEWS, QueueFilters
 from supportdesk.tickets.tags import TAG_MAX, BadTag, normalize_tag, split_tags
 
 # The queue's query keys a saved view keeps (never the page position).
-FILTER_KEYS = ("view", "q", "product", "status", "channel", "incomplete", "unreachable", "tag", "sort")
+FILTER_KEYS = ("view", "q", "product", "status", "channel", "priority", "incomplete", "unreachable", "tag", "sort")
 
 
 class QueueFilterForm(forms.Form):
@@ -31,6 +31,8 @@ class QueueFilterForm(forms.Form):
                                label=_("Status"))
     channel = forms.ChoiceField(choices=[("", _("any channel"))] + list(Channel.choices), required=False,
                                 label=_("Channel"))
+    priority = forms.ChoiceField(choices=[("", _("any priority"))] + list(Priority.choices), required=False,
+                                 label=_("Priority"))
     incomplete = forms.BooleanField(required=False, label=_("checklist incomplete"))
     unreachable = forms.BooleanField(required=False, label=_("unreachable by e-mail"))
     sort = forms.ChoiceField(choices=[(s, s) for s in SORTS], required=False, label=_("Order"))
@@ -40,6 +42,7 @@ class QueueFilterForm(forms.Form):
         product = data.get("product")
         return QueueFilters(view=data.get("view") or "open", product=product.pk if product else None,
                             status=data.get("status") or "", channel=data.get("channel") or "",
+                            priority=data.get("priority") or "",
                             checklist_incomplete=bool(data.get("incomplete")),
                             unreachable=bool(data.get("unreachable")), q=(data.get("q") or "").strip(),
                             tags=self.tags(), sort=data.get("sort") or "due")
@@ -178,6 +181,10 @@ class ProductForm(forms.Form):
     version = forms.CharField(required=False, max_length=40, label=_("Version"))
 
 
+class PriorityForm(forms.Form):
+    priority = forms.ChoiceField(choices=Priority.choices, label=_("Priority"))
+
+
 class MergeForm(forms.Form):
     target = forms.IntegerField(min_value=1, label=_("Merge into ticket number"))
 
@@ -195,6 +202,7 @@ class BulkForm(forms.Form):
                                       label=_("Assignee"), empty_label=_("nobody"))
     status = forms.ChoiceField(choices=[("", "—")] + [(s, s) for s in BULK_STATUSES], required=False,
                                label=_("Status"))
+    priority = forms.ChoiceField(choices=[("", "—")] + list(Priority.choices), required=False, label=_("Priority"))
     reason = forms.CharField(required=False, max_length=200, label=_("Reason"))
     confirm = forms.BooleanField(required=False)
     tag = forms.CharField(required=False, max_length=500, label=_("Tags"))
@@ -222,6 +230,8 @@ class BulkForm(forms.Form):
         action = data.get("action")
         if action == "status" and not data.get("status"):
             self.add_error("status", _("Choose the status to set."))
+        if action == "priority" and not data.get("priority"):
+            self.add_error("priority", _("Choose the priority to set."))
         if action in ("tag", "untag"):
             try:
                 data["names"] = split_tags(data.get("tag") or "")

@@ -19,7 +19,7 @@ from supportdesk.accounts.roles import is_supervisor
 from supportdesk.lib.confirm import confirm_page, is_confirmed
 from supportdesk.tickets import bulk, savedviews, selectors
 from supportdesk.tickets import forms as f
-from supportdesk.tickets.models import SavedView
+from supportdesk.tickets.models import Priority, SavedView
 from supportdesk.tickets.selectors import QueueFilters
 from supportdesk.tickets.services import InvalidAction
 
@@ -46,6 +46,7 @@ def queue_extras(request: AgentRequest, filters: QueueFilters, rows: list[dict[s
                          "query": v.query, "mine": v.owner_id == request.user.pk} for v in views],
         "active_view": active, "filter_query": query, "can_share": is_supervisor(request.user),
         "bulk_statuses": [(s.value, s.label) for s in bulk.BULK_STATUSES],
+        "bulk_priorities": Priority.choices,
         "agent_choices": [(u.pk, u.get_full_name() or u.get_username()) for u in f.agents()],
     }
 
@@ -79,6 +80,8 @@ def queue_bulk(request: AgentRequest) -> HttpResponse:
     elif action == "status":
         outcome = bulk.tickets_bulk_status(user=user, pks=pks, status=data["status"], reason=data["reason"],
                                            confirmed=bool(data.get("confirm")))
+    elif action == "priority":
+        outcome = bulk.tickets_bulk_priority(user=user, pks=pks, priority=data["priority"])
     elif action in ("tag", "untag"):
         names = data["names"]
         outcome = bulk.tickets_bulk_tag(user=user, pks=pks, add=names if action == "tag" else (),

@@ -97,3 +97,15 @@ class BulkTests(BaseTestCase):
         finally:
             bulk.selectors.ticket_for_agent = original  # type: ignore[assignment]
         assert seen == [self.a.pk, self.b.pk]
+
+    def test_priority_recomputes_each_running_clock(self):
+        before = {t.pk: t.reply_due_at for t in (self.a, self.b)}
+        body = self.post(ticket=[self.a.pk, self.b.pk], action="priority", priority="urgent").content.decode()
+        assert f"Выполнено для 2: #{self.a.pk}, #{self.b.pk}." in body
+        for pk in (self.a.pk, self.b.pk):
+            ticket = Ticket.objects.get(pk=pk)
+            assert ticket.priority == "urgent"
+            assert ticket.reply_due_at < before[pk]
+        body = self.post(ticket=[self.a.pk], action="priority", priority="panic").content.decode()
+        assert "Приоритет: " in body
+        assert Ticket.objects.get(pk=self.c.pk).priority == "normal"
