@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files answered before sessions, CSP and the rest: compressed, cache-busted names.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "supportdesk.lib.middleware.ExplicitLanguageMiddleware",
@@ -144,7 +146,15 @@ USE_TZ = True
 STATIC_URL = "/static/"
 # The project package is not an app, so its static folder is named here.
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = Path(env_str("SUPPORTDESK_STATIC_ROOT", str(DATA_DIR / "static")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "supportdesk.lib.static.StaticStorage"},
+}
+# Files not collected yet (tests, `run --dev`) come from the package; collected, hashed ones are
+# served with a one-year immutable Cache-Control, the rest for a minute.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
 ATTACHMENT_ROOT = Path(env_str("SUPPORTDESK_ATTACHMENT_DIR", str(DATA_DIR / "attachments")))
 

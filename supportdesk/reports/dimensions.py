@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from supportdesk.accounts.roles import AGENTS, SUPERVISORS
 from supportdesk.catalog.models import Brand, Product
-from supportdesk.tickets.models import Channel
+from supportdesk.customers.models import Company
+from supportdesk.tickets.models import Channel, Priority
 
 # The bases a report reads rows from: how each reaches its ticket.
 TICKET, FIGURE, MESSAGE, CHANGE = "ticket", "figure", "message", "change"
@@ -46,6 +47,15 @@ def _agents() -> list[tuple[str, str]]:
 
 def _channels() -> list[tuple[str, str]]:
     return [(value, str(label)) for value, label in Channel.choices]
+
+
+def _priorities() -> list[tuple[str, str]]:
+    return [(value, str(label)) for value, label in Priority.choices]
+
+
+def _tiers() -> list[tuple[str, str]]:
+    tiers = Company.objects.exclude(contract_tier="").order_by("contract_tier").values_list("contract_tier", flat=True)
+    return [(tier, tier) for tier in dict.fromkeys(tiers)]
 
 
 @dataclass(frozen=True)
@@ -86,8 +96,8 @@ def _month_label(start: date) -> str:
     return dateformat.format(start, "F Y")  # nominative month name in the active language
 
 
-# Issue 17's team, priority and time spent and issue 16's company tier join this table when
-# their fields exist on the ticket.
+# A ticket's contract tier is the one its SLA was chosen by (``Ticket.sla_tier``, copied from the
+# company when the ticket was opened), so a later tier change does not rewrite past figures.
 DIMENSIONS: dict[str, Dimension] = {d.key: d for d in (
     Dimension("week", _("week"), bucket=_week, bucket_label=_week_label),
     Dimension("month", _("month"), bucket=_month, bucket_label=_month_label),
@@ -96,6 +106,8 @@ DIMENSIONS: dict[str, Dimension] = {d.key: d for d in (
     Dimension("agent", _("agent"), "assignee_id", _agents,
               own_paths={FIGURE: "agent_id"}),
     Dimension("channel", _("channel"), "channel", _channels),
+    Dimension("priority", _("priority"), "priority", _priorities),
+    Dimension("tier", _("contract tier"), "sla_tier", _tiers),
 )}
 FILTERS = tuple(k for k, d in DIMENSIONS.items() if not d.is_time)
 
@@ -114,14 +126,14 @@ class Grouper:
         return value
 
     def label(self, key: Any) -> str:
-        if key is None:
+        if key is None or key == "":
             return "—"
         if self.dimension.bucket_label is not None:
             return self.dimension.bucket_label(key)
         return self._labels.get(str(key), str(key))
 
     def sort_key(self, key: Any) -> tuple[int, str]:
-        if key is None:
+        if key is None or key == "":
             return (1, "")
         if self.dimension.is_time:
             return (0, key.isoformat())

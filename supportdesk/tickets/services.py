@@ -34,11 +34,13 @@ from supportdesk.tickets.models import (
     PAUSED_STATUSES,
     Attachment,
     Message,
+    Priority,
     ReplyFigure,
     Status,
     StatusChange,
     Ticket,
 )
+from supportdesk.tickets.priority import contract_tier, higher, initial_priority, priority_from_words
 
 
 class ChannelNotAccepted(ValueError):
@@ -154,7 +156,8 @@ def _start_reply_clock(ticket: Ticket, received: datetime) -> list[str]:
     if ticket.reply_pending_since is not None:
         return []  # the oldest unanswered message sets the deadline
     ticket.reply_pending_since = received
-    ticket.reply_target_at, ticket.reply_due_at = clocks.reply_deadlines(received)
+    ticket.reply_target_at, ticket.reply_due_at = clocks.reply_deadlines(
+        received, priority=ticket.priority, tier=ticket.sla_tier)
     ticket.reply_warned_at = None
     ticket.reply_breached_at = None
     return ["reply_pending_since", "reply_target_at", "reply_due_at", "reply_warned_at", "reply_breached_at"]
@@ -178,8 +181,11 @@ def ticket_create(
     if channel not in accepted:
         raise ChannelNotAccepted(channel, accepted)
     at = _now(created_at)
+    tier = contract_tier(customer)
     with transaction.atomic(savepoint=False):  # nothing in here is caught: no savepoint needed
         ticket = Ticket(
+            priority=initial_priority(get_policy().priority, tier=tier),
+            sla_tier=tier[:50],
             subject=(subject.strip() or NO_SUBJECT)[:300],
             customer=customer,
             contact_email=contact_email.strip().lower(),
@@ -281,8 +287,9 @@ def ticket_add_message(
             agent_answers = answers_customer and kind in (Message.Kind.OUTGOING, Message.Kind.CALL)
             if agent_answers and ticket.reply_pending_since is not None:
                 _record_reply_figures(ticket, reply=message, at=at, by_user=author_user)
-            fields = _message_effects(ticket, at=at, customer_speaks=customer_speaks,
-                                      agent_answers=agent_answers, by_user=author_user)
+            fields = _priority_from_request(ticket, body_text) if customer_speaks else []
+            fields += _message_effects(ticket, at=at, customer_speaks=customer_speaks,
+                                       agent_answers=agent_answers, by_user=author_user)
             if fields:
                 ticket.save(update_fields=sorted(set(fields)) + ["updated_at"])
     if closed:
@@ -306,12 +313,53 @@ def _record_reply_figures(ticket: Ticket, *, reply: Message, at: datetime, by_us
     first = ticket.first_response_at is None
     figures = []
     for index, (pk, created) in enumerate(waiting.order_by("created_at", "id").values_list("pk", "created_at")):
-        figure = clocks.reply_figure(max(created, pending), at)
+        figure = clocks.reply_figure(max(created, pending), at, priority=ticket.priority, tier=ticket.sla_tier)
         figures.append(ReplyFigure(ticket=ticket, message_id=pk, reply=reply, agent=by_user,
                                    received_at=max(created, pending), replied_at=at,
                                    business_seconds=figure.business_seconds, within_target=figure.within_target,
                                    within_limit=figure.within_limit, is_first=first and index == 0))
     ReplyFigure.objects.bulk_create(figures)
+
+
+def _priority_from_request(ticket: Ticket, text: str) -> list[str]:
+    """Intake's word rules, on a new ticket's first customer message (before its clock starts):
+    later messages and agents' choices are left alone."""
+    if ticket.status != Status.NEW or ticket.reply_pending_since is not None or ticket.last_customer_message_at:
+        return []
+    found = priority_from_words(get_policy().priority, f"{ticket.subject}\n{text}")
+    if found is None or higher(ticket.priority, found) == ticket.priority:
+        return []
+    ticket.priority = found
+    return ["priority"]
+
+
+def ticket_set_priority(*, ticket: Ticket, priority: str, by_user: User | None,
+                        at: datetime | None = None) -> Ticket:
+    """Change the priority; a running reply clock gets the due times of the new SLA policy
+    (from the same start), and a warning or breach mark the new times no longer reach is cleared."""
+    if priority not in Priority.values:
+        raise InvalidAction(gettext("Unknown priority “%(p)s”.") % {"p": priority})
+    now = _now(at)
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        before = ticket.priority
+        if before == priority:
+            return ticket
+        ticket.priority = priority
+        fields = ["priority", "updated_at"]
+        if ticket.reply_pending_since is not None:
+            target, due = clocks.reply_deadlines(ticket.reply_pending_since, priority=priority, tier=ticket.sla_tier)
+            ticket.reply_target_at, ticket.reply_due_at = target, due
+            if target > now:
+                ticket.reply_warned_at = None
+            if due > now:
+                ticket.reply_breached_at = None
+            fields += ["reply_target_at", "reply_due_at", "reply_warned_at", "reply_breached_at"]
+        ticket.save(update_fields=fields)
+        ticket_add_event(ticket=ticket, event="priority", by_user=by_user, at=now,
+                         data={"from": before, "to": priority,
+                               "due": ticket.reply_due_at.isoformat() if ticket.reply_due_at else None})
+    return ticket
 
 
 def _message_effects(ticket: Ticket, *, at: datetime, customer_speaks: bool, agent_answers: bool,

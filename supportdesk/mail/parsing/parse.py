@@ -14,7 +14,14 @@ from .charsets import decode_bytes, html_meta_charset
 from .headers import all_ids, decode_header_text, first_id, parse_addresses, parse_date, pick_sender
 from .language import detect_language
 from .model import ParsedAttachment, ParsedMail
-from .parts import attachment_from_part, clean_filename, forwarded_text, is_body_part, message_bytes
+from .parts import (
+    attachment_from_part,
+    clean_filename,
+    forwarded_text,
+    is_body_part,
+    message_bytes,
+    unique_generated_names,
+)
 from .repair import repair_header_block
 from .robots import detect_auto_reply, detect_bounce, detect_spam
 
@@ -258,7 +265,7 @@ def _parse(raw: bytes) -> ParsedMail:
         html_sanitised=html,
         quoted_start=quoted_start,
         signature_start=signature_start,
-        attachments=tuple(walk.attachments),
+        attachments=tuple(unique_generated_names(walk.attachments)),
         message_id=first_id(one("message-id")),
         in_reply_to=first_id(one("in-reply-to")),
         references=all_ids(" ".join(headers.get("references", []))),

@@ -75,6 +75,22 @@ def test_iso_2022_jp_html_part_is_text_not_binary() -> None:
     assert "今なら無料" in p.text and not p.attachments
 
 
+def test_undeclared_double_byte_text_is_read_in_its_charset() -> None:
+    for text, charset in (("服务器无法启动", "gbk"), ("サーバーが起動しません", "cp932"),
+                          ("伺服器無法啟動", "big5"), ("서버가 시작되지 않습니다", "cp949")):
+        assert decode_bytes(text.encode(charset), None)[0] == text, charset
+    # a garbage line of GBK above a message that is otherwise ASCII
+    raw = HEAD + "机房环境\nDear customer\n".encode("gbk")
+    assert parse_mail(raw).text.startswith("机房环境\nDear customer")
+
+
+def test_undeclared_single_byte_text_is_not_taken_for_double_byte() -> None:
+    for text, charset in (("Добрый день, у нас не работает титр", "cp1251"),
+                          ("Добрый день, у нас не работает титр", "koi8-r"),
+                          ("Grüße aus München, schöne Öfen", "cp1252")):
+        assert decode_bytes(text.encode(charset), None)[0] == text, charset
+
+
 def test_undeclared_cut_utf8_is_not_read_as_a_single_byte_charset() -> None:
     data = "Отчёт о сбое эфира".encode()[:-1]
     text, charset, _defect = decode_bytes(data, None)
@@ -225,7 +241,17 @@ def test_path_and_control_characters_never_reach_the_name() -> None:
 
 def test_an_inline_image_is_named_after_its_content_id() -> None:
     assert _names(b"Content-Type: image/jpeg\nContent-ID: <image001.jpg@01D0A1B2.C3D4E5F0>") == ["image001.jpg"]
-    assert _names(b"Content-Type: video/quicktime") == ["quicktime.mov"]
+    assert _names(b"Content-Type: video/quicktime") == ["video.mov"]
+
+
+def test_unnamed_parts_get_distinct_names_and_real_names_stay_exact() -> None:
+    parts = b"".join(b"--B\nContent-Type: " + t + b"\nContent-Transfer-Encoding: base64\n\nAAAA\n"
+                     for t in (b"video/quicktime", b"video/quicktime", b"image/png",
+                               b"application/pdf; name=report.pdf", b"application/pdf; name=report.pdf",
+                               b"image/png; name=image1.png", b"image/png"))
+    raw = HEAD + b"Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nhi\n" + parts + b"--B--\n"
+    assert [a.filename for a in parse_mail(raw).attachments] == [
+        "video.mov", "video1.mov", "image.png", "report.pdf", "report.pdf", "image1.png", "image2.png"]
 
 
 def test_an_attached_message_is_named_after_its_subject() -> None:
@@ -233,6 +259,9 @@ def test_an_attached_message_is_named_after_its_subject() -> None:
            b"Content-Type: message/rfc822\n\nFrom: petr@example.ru\nSubject: =?UTF-8?B?0J3QtdGCINC30LLRg9C60LA=?=\n\n"
            b"no sound\n--B--\n")
     assert [a.filename for a in parse_mail(raw).attachments] == ["Нет звука.eml"]
+    # a name of its own is kept exactly, even without an extension
+    named = raw.replace(b"Content-Type: message/rfc822\n", b'Content-Type: message/rfc822; name="Original message"\n')
+    assert [a.filename for a in parse_mail(named).attachments] == ["Original message"]
 
 
 # --- bodies in several parts ------------------------------------------------------------------

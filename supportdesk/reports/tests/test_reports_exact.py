@@ -66,6 +66,8 @@ class ReportsExactTests(BaseTestCase):
                                                         [self.p2.brand.name, 1, 0, 0.0, 0, 0.0]]))
         self.assertEqual(rows("agent"), [["Алиса", 3, 2, 66.7, 3, 100.0], ["Семён", 1, 0, 0.0, 0, 0.0]])
         self.assertEqual(rows("channel"), [["e-mail", 3, 2, 66.7, 3, 100.0], ["phone", 1, 0, 0.0, 0, 0.0]])
+        self.assertEqual(rows("priority"), [["normal", 4, 2, 50.0, 3, 75.0]])
+        self.assertEqual(rows("tier"), [["—", 4, 2, 50.0, 3, 75.0]])  # no company, no contract tier
 
     def test_distribution_and_histogram(self) -> None:
         report = promise_report(self.q("week"))
