@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "supportdesk.search",
     "supportdesk.escalation",
     "supportdesk.privacy",
+    "supportdesk.reports",
 ]
 
 MIDDLEWARE = [
