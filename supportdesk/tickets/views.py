@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from supportdesk.accounts.decorators import AgentRequest, agent_required
 from supportdesk.catalog.models import Product
-from supportdesk.lib.blobstore import blob_path
+from supportdesk.lib.blobstore import blob_open
 from supportdesk.lib.confirm import confirm_page, is_confirmed
 from supportdesk.lib.params import parse_positive_int
 from supportdesk.policy import get_policy
@@ -252,7 +252,11 @@ def attachment_download(request: AgentRequest, pk: int) -> FileResponse:
     inline = attachment.content_type in INLINE_SAFE_TYPES and request.GET.get("download") != "1"
     # HTML and SVG from mail are never served inline: they could run script on our origin.
     content_type = attachment.content_type if inline else "application/octet-stream"
-    response = FileResponse(blob_path(attachment.sha256).open("rb"), as_attachment=not inline,
+    try:
+        content = blob_open(attachment.sha256)
+    except FileNotFoundError:
+        raise Http404("the attachment's file is missing from the store") from None
+    response = FileResponse(content, as_attachment=not inline,
                             filename=attachment.filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
