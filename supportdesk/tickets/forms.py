@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from supportdesk.accounts.roles import AGENTS, SUPERVISORS
 from supportdesk.catalog.models import Product, Release
-from supportdesk.tickets.models import CHECKLIST_ITEMS, CannedResponse, Channel, Status
+from supportdesk.tickets.models import CHECKLIST_ITEMS, Channel, Status
 from supportdesk.tickets.selectors import VIEWS, QueueFilters
 
 
@@ -38,10 +38,6 @@ class QueueFilterForm(forms.Form):
 
 class TextForm(forms.Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=100_000, strip=True)
-
-
-class ReplyForm(TextForm):
-    canned = forms.ModelChoiceField(CannedResponse.objects.all(), required=False)
 
 
 def agents() -> QuerySet:

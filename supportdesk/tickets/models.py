@@ -201,16 +201,3 @@ class StatusChange(models.Model):
     def __str__(self) -> str:
         return f"{self.from_status or '∅'} → {self.to_status}"
 
-
-class CannedResponse(models.Model):
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("text"))
-    language = models.CharField(_("language"), max_length=8, default="ru")
-
-    class Meta:
-        ordering = ["title"]
-        verbose_name = _("canned answer")
-        verbose_name_plural = _("canned answers")
-
-    def __str__(self) -> str:
-        return self.title

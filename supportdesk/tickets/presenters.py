@@ -85,6 +85,8 @@ def event_text(event: str, data: dict) -> str:
     if event == "assigned":
         who = data.get("assignee")
         return _("assigned to %(user)s") % {"user": who} if who else _("assignment removed")
+    if event == "macro":
+        return _("macro “%(title)s” applied") % {"title": data.get("title") or "—"}
     if event == "product":
         return _("product set to %(product)s %(version)s") % {
             "product": data.get("product") or "—", "version": data.get("version") or ""}
