@@ -21,19 +21,21 @@ from supportdesk.lib.blobstore import blob_path
 from supportdesk.lib.confirm import confirm_page, is_confirmed
 from supportdesk.lib.params import parse_positive_int
 from supportdesk.policy import get_policy
+from supportdesk.tickets import clocks, selectors, services
 from supportdesk.tickets import forms as f
-from supportdesk.tickets import selectors, services
-from supportdesk.tickets.lifecycle import IllegalTransition
-from supportdesk.tickets.models import Attachment, Channel, Status, Ticket
+from supportdesk.tickets.bulk import refusal_text as _error_text
+from supportdesk.tickets.models import Attachment, Channel, Priority, Status, Ticket
 from supportdesk.tickets.presenters import (
     annotate_conversation,
     checklist_rows,
     format_business_seconds,
     local_time,
     queue_rows,
+    sla_policy_label,
     sla_state,
 )
 from supportdesk.tickets.services import ConfirmationRequired
+from supportdesk.tickets.views_queue import queue_extras
 
 PAGE_SIZE = 50
 # Types a browser may render inline from our origin; everything else is a download.
@@ -64,15 +66,15 @@ def queue(request: AgentRequest) -> HttpResponse:
         next_url = "?" + params_next.urlencode()
     view_params = params.copy()
     view_params.pop("view", None)
+    rows = queue_rows(page.tickets, now, get_policy().office.timezone, reverse("tickets:detail", args=[0]))
     return render(request, "tickets/queue.html", {
-        "form": form, "filters": filters,
-        "rows": queue_rows(page.tickets, now, get_policy().office.timezone,
-                           reverse("tickets:detail", args=[0])),
+        "form": form, "filters": filters, "rows": rows, **queue_extras(request, filters, rows, now),
         "counts": selectors.queue_counts(user=request.user, now=now), "count_limit": selectors.COUNT_LIMIT,
         "views": selectors.VIEWS, "view_query": view_params.urlencode(), "first_url": "?" + params.urlencode(),
         "next_url": next_url, "page_no": page_no, "now": now,
         "product_choices": list(Product.objects.order_by("name").values_list("pk", "name")),
         "status_choices": Status.choices, "channel_choices": Channel.choices,
+        "priority_choices": Priority.choices,
         "incomplete_label": _("checklist incomplete"), "unreachable_label": _("unreachable by e-mail"),
     })
 
@@ -99,6 +101,8 @@ def ticket_page(request: AgentRequest, pk: int, **composer: str) -> HttpResponse
         "conversation": conversation,
         "checklist": checklist_rows(ticket, get_policy().request_items),
         "state": sla_state(ticket, now),
+        "sla_label": sla_policy_label(clocks.sla_policy_for(priority=ticket.priority, tier=ticket.sla_tier)),
+        "priority_choices": Priority.choices,
         "resolution": format_business_seconds(services.ticket_resolution_now(ticket, now)),
         "customer_now": _customer_clock(local_time(now, customer.timezone or get_policy().office.timezone)),
         "emails": list(customer.emails.all()),
@@ -109,6 +113,8 @@ def ticket_page(request: AgentRequest, pk: int, **composer: str) -> HttpResponse
         "product_choices": list(Product.objects.order_by("name").values_list("pk", "name")),
         "releases": selectors.planned_releases(ticket=ticket),
         "unanswered": ticket.first_response_at is None,
+        "tags": selectors.ticket_tags(user=request.user, ticket=ticket),
+        "time_spent": selectors.ticket_time_spent(user=request.user, ticket=ticket),
         "now": now,
         **composer,
     })
@@ -117,14 +123,6 @@ def ticket_page(request: AgentRequest, pk: int, **composer: str) -> HttpResponse
 def _customer_clock(moment: datetime | None) -> str:
     # Formatted here: the template's date filter would convert back to the server's zone.
     return moment.strftime("%H:%M") if moment else ""
-
-
-def _error_text(exc: Exception) -> str:
-    if isinstance(exc, IllegalTransition):
-        return _("A ticket cannot go from “%(from)s” to “%(to)s”.") % {
-            "from": Status(exc.from_status).label, "to": Status(exc.to_status).label
-            if exc.to_status in Status.values else exc.to_status}
-    return str(exc)
 
 
 def act_on_ticket(request: AgentRequest, pk: int, form_class: type[forms.Form],
@@ -137,7 +135,7 @@ def act_on_ticket(request: AgentRequest, pk: int, form_class: type[forms.Form],
     form = form_class(request.POST)
     back = reverse("tickets:detail", args=[pk])
     if not form.is_valid():
-        errors = "; ".join(f"{e}" for errs in form.errors.values() for e in errs)
+        errors = "; ".join(f.field_errors(form))
         messages.error(request, _("Not done: %(errors)s") % {"errors": errors})
     else:
         try:
@@ -162,7 +160,7 @@ def compose_on_ticket(request: AgentRequest, pk: int, box: str, action: Callable
     form = form_class(request.POST)
     text = request.POST.get("text", "")
     if not form.is_valid():
-        error = "; ".join(f"{e}" for errs in form.errors.values() for e in errs)
+        error = "; ".join(f.field_errors(form))
     else:
         try:
             action(ticket, form.cleaned_data)
@@ -176,7 +174,8 @@ def compose_on_ticket(request: AgentRequest, pk: int, box: str, action: Callable
         else:
             messages.success(request, done)
             return redirect(reverse("tickets:detail", args=[pk]) + "#conversation")
-    return ticket_page(request, pk, composer_box=box, composer_text=text, composer_error=error)
+    return ticket_page(request, pk, composer_box=box, composer_text=text, composer_error=error,
+                       composer_minutes=request.POST.get("minutes", "")[:8])
 
 
 @agent_required
@@ -214,6 +213,13 @@ def ticket_assign(request: AgentRequest, pk: int) -> HttpResponse:
 def ticket_take(request: AgentRequest, pk: int) -> HttpResponse:
     return act_on_ticket(request, pk, forms.Form, lambda t, d: services.ticket_assign(
         ticket=t, assignee=request.user, by_user=request.user), _("The ticket is yours."))
+
+
+@agent_required
+@require_POST
+def ticket_priority(request: AgentRequest, pk: int) -> HttpResponse:
+    return act_on_ticket(request, pk, f.PriorityForm, lambda t, d: services.ticket_set_priority(
+        ticket=t, priority=d["priority"], by_user=request.user), _("Priority changed; the reply due time follows it."))
 
 
 @agent_required

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalog', '0002_verbose_names'),
-        ('tickets', '0005_verbose_names'),
+        ('tickets', '0008_reply_figures'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
