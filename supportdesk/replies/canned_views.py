@@ -51,7 +51,7 @@ def canned_pick(request: AgentRequest, pk: int) -> HttpResponse:
 def ticket_macro(request: AgentRequest, pk: int) -> HttpResponse:
     def apply(ticket: Ticket, data: dict) -> None:
         macro_apply(ticket=ticket, macro=data["macro"], author=request.user, text=data["text"],
-                    confirmed=is_confirmed(request), reason=data["reason"])
+                    confirmed=is_confirmed(request), reason=data["reason"], time_spent=data.get("minutes"))
 
     return compose_on_ticket(request, pk, "reply", apply, _("Macro applied."), form_class=MacroApplyForm,
                              confirm_button=_("Apply the macro"))

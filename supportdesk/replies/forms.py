@@ -23,6 +23,7 @@ class MacroApplyForm(forms.Form):
                                    error_messages={"invalid_choice": _("This macro no longer exists.")})
     text = forms.CharField(required=False, max_length=100_000, strip=True, label=_("Reply"))
     reason = forms.CharField(required=False, max_length=200, label=_("Reason"))
+    minutes = forms.IntegerField(required=False, min_value=1, max_value=1440, label=_("Time spent, minutes"))
 
 
 def placeholder_help() -> str:

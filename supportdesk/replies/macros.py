@@ -56,11 +56,12 @@ def _status_reason(macro: CannedResponse, reason: str, confirmed: bool) -> str:
 
 
 def macro_apply(*, ticket: Ticket, macro: CannedResponse, author: User, text: str = "",
-                confirmed: bool = False, reason: str = "") -> MacroResult:
+                confirmed: bool = False, reason: str = "", time_spent: int | None = None) -> MacroResult:
     """Set the product, reply with the macro's answer (``text``, the agent's edit of it, wins
     over the stored one; placeholders left in it are filled now), then set the assignee and
     the status. ``confirmed``/``reason`` as for
-    ``ticket_set_status``: ending a ticket without any public reply needs both."""
+    ``ticket_set_status``: ending a ticket without any public reply needs both. ``time_spent``
+    is recorded with the reply (a macro without one records none)."""
     if not is_agent(author) or not canned_visible(user=author).filter(pk=macro.pk).exists():
         raise PermissionDenied("this macro is not available to you")
     # A savepoint of its own: a refused step rolls back only the macro, whatever the caller holds.
@@ -72,7 +73,7 @@ def macro_apply(*, ticket: Ticket, macro: CannedResponse, author: User, text: st
         if text.strip() or macro.has_text:
             body = (fill(text, placeholder_values(ticket=held, author=author)).text if text.strip()
                     else canned_text(canned=macro, ticket=held, author=author))
-            reply = ticket_reply(ticket=held, author=author, text=body, canned=macro)
+            reply = ticket_reply(ticket=held, author=author, text=body, canned=macro, time_spent=time_spent)
         change, assignee = _assignee(macro, author)
         if change and (assignee.pk if assignee else None) != held.assignee_id:
             ticket_assign(ticket=held, assignee=assignee, by_user=author)

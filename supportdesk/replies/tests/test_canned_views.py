@@ -79,8 +79,17 @@ class CannedPageTests(BaseTestCase):
         ticket.refresh_from_db()
         assert ticket.status == Status.NEW and ticket.assignee is None
         assert alice.post(url, {"macro": macro.pk, "text": "", "confirm": "1", "reason": "реклама"}).status_code == 302
+        assert "применён макрос «Спам»" in alice.get(f"/agent/tickets/{ticket.pk}/").content.decode()
         ticket.refresh_from_db()
         assert ticket.status == Status.CLOSED and ticket.assignee == self.alice
+
+    def test_the_time_spent_goes_with_the_macros_reply(self):
+        ticket = self.make_ticket()
+        macro = CannedResponse.objects.create(title="Ответ", body="Обновите драйвер.", set_status="solved")
+        response = self.client_for(self.alice).post(f"/agent/tickets/{ticket.pk}/macro/", {
+            "macro": macro.pk, "text": "", "minutes": "15"})
+        assert response.status_code == 302
+        assert ticket.messages.get(kind="outgoing").time_spent == 15
 
     def test_a_refused_macro_is_shown_in_the_reply_box_with_the_text_kept(self):
         ticket = self.make_ticket()
