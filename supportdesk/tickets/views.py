@@ -152,8 +152,9 @@ def act_on_ticket(request: AgentRequest, pk: int, form_class: type[forms.Form],
 
 
 def compose_on_ticket(request: AgentRequest, pk: int, box: str, action: Callable[[Ticket, dict[str, Any]], Any],
-             done: str, *, form_class: type[forms.Form] = f.TextForm) -> HttpResponse:
-    """Send from one of the reply boxes; a refusal is shown in that box with the text kept."""
+             done: str, *, form_class: type[forms.Form] = f.TextForm, confirm_button: str = "") -> HttpResponse:
+    """Send from one of the reply boxes; a refusal is shown in that box with the text kept. A
+    service asking for confirmation gets its confirmation page (``confirm_button``)."""
     ticket = get_object_or_404(Ticket, pk=pk)
     selectors.ticket_for_agent(user=request.user, pk=pk)
     form = form_class(request.POST)
@@ -163,6 +164,11 @@ def compose_on_ticket(request: AgentRequest, pk: int, box: str, action: Callable
     else:
         try:
             action(ticket, form.cleaned_data)
+        except ConfirmationRequired as exc:
+            return confirm_page(request, question=exc.question, needs_reason=exc.needs_reason,
+                                button=confirm_button or _("Confirm"),
+                                cancel_url=reverse("tickets:detail", args=[pk]) + "#composer",
+                                error=_("A reason is required.") if is_confirmed(request) else "")
         except (ValueError, Ticket.DoesNotExist) as exc:
             error = _error_text(exc)
         else:
