@@ -31,9 +31,10 @@ def histogram_edges() -> list[float]:
 
 def _edge_labels(edges: list[float]) -> list[str]:
     labels = []
+    unit = _("h")  # hours
     for i, edge in enumerate(edges):
         low = f"{edge / 3600:g}"
-        labels.append(f"{low}–{edges[i + 1] / 3600:g} {_('h')}" if i + 1 < len(edges) else f"≥ {low} {_('h')}")
+        labels.append(f"{low}–{edges[i + 1] / 3600:g} {unit}" if i + 1 < len(edges) else f"≥ {low} {unit}")
     return labels
 
 
