@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "supportdesk.releases",
     "supportdesk.search",
     "supportdesk.escalation",
+    "supportdesk.privacy",
     "supportdesk.reports",
 ]
 
@@ -157,6 +158,10 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
 ATTACHMENT_ROOT = Path(env_str("SUPPORTDESK_ATTACHMENT_DIR", str(DATA_DIR / "attachments")))
+# The scheduled backup (supportdesk/backups.py): off unless a folder is named.
+BACKUP_DIR = env_str("SUPPORTDESK_BACKUP_DIR", "")
+BACKUP_KEEP = env_int("SUPPORTDESK_BACKUP_KEEP", 7)
+BACKUP_HOUR = env_int("SUPPORTDESK_BACKUP_HOUR", 3)  # office time; the first run after it makes the day's backup
 
 SUPPORTDESK_POLICY_FILE = env_str("SUPPORTDESK_POLICY", "")
 # The public address of this installation, for links in mail (wins over the policy's base_url).

@@ -170,10 +170,17 @@ class Message(models.Model):
     outgoing = models.ForeignKey("outbox.OutgoingMail", verbose_name=_("outgoing mail"), null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="+")
     created_at = models.DateTimeField(_("created at"), db_index=True)
+    # Minutes the agent spent on this reply or note (optional); summed per ticket, agent, period.
+    time_spent = models.PositiveIntegerField(_("time spent, minutes"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["ticket", "created_at"], name="message_ticket_idx")]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"], name="message_ticket_idx"),
+            # Reports sum time per agent and period: only the few messages that carry time.
+            models.Index(fields=["author_user", "created_at"], name="message_time_idx",
+                         condition=models.Q(time_spent__isnull=False)),
+        ]
         verbose_name = _("message")
         verbose_name_plural = _("messages")
 
@@ -267,3 +274,61 @@ class CannedResponse(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Tag(models.Model):
+    """A free tag; names are stored normalised (see ``tags.normalize_tag``), so one spelling each."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TicketTag(models.Model):
+    # No single-column indexes: the unique (ticket, tag) and the index (tag, ticket) lead with each.
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="ticket_tags",
+                               db_index=False)
+    tag = models.ForeignKey(Tag, verbose_name=_("tag"), on_delete=models.CASCADE, related_name="ticket_tags",
+                            db_index=False)
+    added_at = models.DateTimeField(_("added at"))
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("added by"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ticket", "tag"], name="tickettag_unique")]
+        # The queue's tag filter starts from the tag: (tag, ticket) answers it from the index alone.
+        indexes = [models.Index(fields=["tag", "ticket"], name="tickettag_tag_idx")]
+        verbose_name = _("ticket tag")
+        verbose_name_plural = _("ticket tags")
+
+    def __str__(self) -> str:
+        return f"{self.tag_id} on {self.ticket_id}"
+
+
+class SavedView(models.Model):
+    """A named queue filter and sort: personal (its owner's) or shared (a supervisor's, for all agents)."""
+
+    name = models.CharField(_("name"), max_length=80)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE,
+                              related_name="saved_views")
+    shared = models.BooleanField(_("shared with all agents"), default=False)
+    # The queue's query string, normalised (known filter keys only, no page position).
+    query = models.CharField(_("filter"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="savedview_owner_name")]
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+
+    def __str__(self) -> str:
+        return self.name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from email.message import Message
 from email.parser import BytesParser
@@ -17,6 +18,7 @@ from .model import ParsedAttachment, ParsedMail
 from .parts import (
     attachment_from_part,
     clean_filename,
+    disposition,
     forwarded_text,
     is_body_part,
     message_bytes,
@@ -33,6 +35,9 @@ class _RawHeaders(Compat32):
         return value
 
 
+# text/enriched (RFC 1896) and its predecessor: text with formatting commands, read as text.
+_ENRICHED = frozenset({"text/enriched", "text/richtext"})
+_ENRICHED_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]{0,40}>")
 _POLICY = _RawHeaders()
 _PARSER = BytesParser(policy=_POLICY)
 _MAX_DEPTH = 12
@@ -136,7 +141,21 @@ def _walk(part: Message, walk: _Walk, depth: int, in_report: bool) -> None:
         return
     if ctype == "text/rfc822-headers":
         walk.original_headers.append(_decode_part_text(part, walk))
-    if is_body_part(part):
+    broken = ctype.startswith("multipart/")
+    if broken:
+        # A multipart whose boundary is missing or never occurs: its payload is all there is.
+        walk.defects.append("structure: multipart without its parts, read as text")
+        ctype = "text/plain"
+    elif ctype in _ENRICHED and disposition(part) != "attachment":
+        text = _ENRICHED_TAG.sub("", _decode_part_text(part, walk)).replace("<<", "<")
+        if text.strip():
+            walk.texts.append(text)
+            return
+    body = is_body_part(part)
+    if body or broken or (depth == 0 and ctype in ("text/plain", "text/html")):
+        if not body and not broken and disposition(part) == "attachment":
+            # the sender attached the mail's only part: a file, and the text an agent reads
+            walk.attachments.append(attachment_from_part(part, walk.defects))
         if _is_binary(part, walk):
             walk.attachments.append(attachment_from_part(part, walk.defects, default_name="body.bin"))
             return

@@ -24,7 +24,7 @@ _EXTENSIONS = {
 }
 
 
-def _disposition(part: Message) -> str:
+def disposition(part: Message) -> str:
     value = part.get("content-disposition")
     if not value:
         return ""
@@ -103,7 +103,7 @@ def is_body_part(part: Message) -> bool:
     """Inline text/plain or text/html without a file name is body text."""
     if part.get_content_type() not in ("text/plain", "text/html"):
         return False
-    if _disposition(part) == "attachment":
+    if disposition(part) == "attachment":
         return False
     return decode_filename(part) is None
 
@@ -188,13 +188,13 @@ def _attachment(part: Message, name: str, ctype: str, content: bytes | None,
                 generated: bool = False) -> ParsedAttachment:
     cid = part.get("content-id")
     content_id = str(cid).strip().strip("<>").strip() or None if cid else None
-    disposition = _disposition(part)
+    how = disposition(part)
     return ParsedAttachment(
         filename=name,
         content_type=ctype,
         content=_payload(part) if content is None else content,
         content_id=content_id,
-        is_inline=disposition == "inline" or (not disposition and content_id is not None),
+        is_inline=how == "inline" or (not how and content_id is not None),
         name_generated=generated,
     )
 

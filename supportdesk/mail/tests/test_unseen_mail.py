@@ -37,6 +37,20 @@ def test_a_body_without_headers_is_left_alone() -> None:
     assert "second paragraph" in parse_mail(raw).text
 
 
+def test_a_byte_order_mark_before_the_headers_is_dropped() -> None:
+    p = parse_mail(b"\xef\xbb\xbf" + HEAD + b"\nHello\n")
+    assert (p.from_addr, p.subject, p.text) == ("ivan@example.ru", "Test", "Hello")
+
+
+def test_white_space_before_a_colon_is_still_a_header_field() -> None:
+    p = parse_mail(b"From : Ivan <ivan@example.ru>\nSubject\t: Test\n\nHello\n")
+    assert (p.from_addr, p.subject, p.text) == ("ivan@example.ru", "Test", "Hello")
+
+
+def test_control_characters_never_reach_the_subject() -> None:
+    assert parse_mail(b"From: ivan@example.ru\nSubject: No\x00 sound\x07\n\nHello\n").subject == "No sound"
+
+
 def test_an_mbox_from_line_is_not_taken_for_garbage() -> None:
     raw = b"From ivan@example.ru Mon Mar  2 10:00:00 2026\n" + HEAD + b"\nHello\n"
     repaired, defects = repair_header_block(raw)
@@ -120,6 +134,19 @@ def test_a_display_name_that_is_an_address() -> None:
 
 def test_unquoted_words_before_a_bare_address_are_its_name() -> None:
     assert _sender("Ivan Petrov ivan@example.ru") == ("ivan@example.ru", "Ivan Petrov")
+
+
+def test_an_address_inside_an_encoded_word() -> None:
+    assert _sender("=?UTF-8?B?0JjQstCw0L0gPGl2YW5AZXhhbXBsZS5ydT4=?=") == ("ivan@example.ru", "Иван")
+
+
+def test_an_unquoted_name_holding_an_address_before_the_mailbox() -> None:
+    assert _sender("Ivan <ivan@home.ru> <ivan@work.ru>") == ("ivan@work.ru", "Ivan <ivan@home.ru>")
+    assert _sender('"Ivan <ivan@home.ru>" <ivan@work.ru>') == ("ivan@work.ru", "Ivan <ivan@home.ru>")
+
+
+def test_escaped_quotes_in_a_display_name_are_unescaped() -> None:
+    assert _sender('"Ivan \\"Vanya\\" Petrov" <ivan@example.ru>') == ("ivan@example.ru", 'Ivan "Vanya" Petrov')
 
 
 def test_a_mailer_daemon_without_domain_is_kept() -> None:
@@ -274,6 +301,26 @@ def test_every_inline_text_part_is_shown_in_order() -> None:
     p = parse_mail(raw)
     assert p.text == "First part\n\nSecond part\n\nThird part"
     assert [a.filename for a in p.attachments] == ["shot.png"]
+
+
+def test_a_mail_that_is_one_named_text_part_shows_its_text() -> None:
+    p = parse_mail(HEAD + b'Content-Type: text/plain; name="note.txt"\n\nThe server stopped at night\n')
+    assert p.text == "The server stopped at night" and not p.attachments
+    # attached on purpose: a file too
+    p = parse_mail(HEAD + b'Content-Type: text/plain\nContent-Disposition: attachment; filename="log.txt"\n\nline 1\n')
+    assert p.text == "line 1" and [a.filename for a in p.attachments] == ["log.txt"]
+
+
+def test_a_multipart_without_its_boundary_is_read_as_text() -> None:
+    p = parse_mail(HEAD + b"Content-Type: multipart/mixed\n\nNo sound on output 2\n")
+    assert p.text == "No sound on output 2" and not p.attachments
+    p = parse_mail(HEAD + b"Content-Type: multipart/mixed; boundary=A\n\n--Z\nContent-Type: text/plain\n\nNo sound\n--Z--\n")
+    assert "No sound" in p.text
+
+
+def test_text_enriched_is_body_text() -> None:
+    p = parse_mail(HEAD + b"Content-Type: text/enriched\n\n<bold>Playout</bold> stops, see <<1>\n")
+    assert p.text == "Playout stops, see <1>" and not p.attachments
 
 
 def test_the_html_of_every_part_is_kept() -> None:

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('catalog', '0002_verbose_names'),
         ('customers', '0003_companies'),
-        ('tickets', '0006_priority'),
+        ('tickets', '0007_tags_saved_views_time_spent'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
