@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from django.utils.translation import pgettext
 from supportdesk.policy import get_policy
 from supportdesk.reports import charts
 from supportdesk.reports.common import group_path, grouped, grouper
-from supportdesk.reports.dimensions import CHANGE, MESSAGE, TICKET
+from supportdesk.reports.dimensions import CHANGE, DIMENSIONS, MESSAGE, TICKET
 from supportdesk.reports.query import ReportQuery, scoped
 from supportdesk.reports.tables import Chart, Report, Section, Table
 from supportdesk.tickets.models import OPEN_STATUSES, Message, Status, StatusChange, Ticket
@@ -90,11 +90,12 @@ def _without_agent(query: ReportQuery) -> ReportQuery:
 def per_agent(query: ReportQuery) -> Table:
     names = _agent_names()
     table = Table("agents", _("Per agent: open now and handled in the period"), [
-        _("agent"), _("open now"), _("waiting now"), _("replies sent"), _("tickets answered"), _("tickets solved")])
-    figures: dict[int | None, list[int]] = {}
+        _("agent"), _("open now"), _("waiting now"), _("replies sent"), _("tickets answered"), _("tickets solved"),
+        _("time spent, hours")])
+    figures: dict[int | None, list[float]] = {}
 
-    def add(agent: int | None, column: int, n: int) -> None:
-        figures.setdefault(agent, [0, 0, 0, 0, 0])[column] += n
+    def add(agent: int | None, column: int, n: float) -> None:
+        figures.setdefault(agent, [0, 0, 0, 0, 0, 0.0])[column] += n
 
     open_now = scoped(Ticket.objects.filter(status__in=OPEN_STATUSES), query, TICKET).order_by()
     for agent, status, n in open_now.values_list("assignee_id", "status").annotate(n=Count("id")):
@@ -114,11 +115,22 @@ def per_agent(query: ReportQuery) -> Table:
     solved = scoped(solved, _without_agent(query), CHANGE)
     for agent, n in solved.order_by().values_list("by_user_id").annotate(n=Count("id")):
         add(agent, 4, n)
+    for agent, minutes in _time_spent(query).order_by().values_list("author_user_id").annotate(m=Sum("time_spent")):
+        add(agent, 5, round(minutes / 60, 2))
     ordered = sorted(figures.items(), key=lambda item: (item[0] is None, names.get(item[0] or 0, "").lower()))
     for agent, values in ordered:
         table.rows.append([names.get(agent, "—") if agent else _("nobody"), *values])
-    table.total = [_("Total"), *[sum(v[i] for v in figures.values()) for i in range(5)]]
+    table.total = [_("Total"), *[sum(v[i] for v in figures.values()) for i in range(5)],
+                   round(sum(v[5] for v in figures.values()), 2)]
     return table
+
+
+def _time_spent(query: ReportQuery):  # type: ignore[no-untyped-def]
+    """Messages that carry an agent's time in the range; the agent filter is the author."""
+    spent = Message.objects.filter(created_at__gte=query.since, created_at__lt=query.until, time_spent__isnull=False)
+    if "agent" in query.filters:
+        spent = spent.filter(author_user_id=int(query.filters["agent"]))
+    return scoped(spent, _without_agent(query), MESSAGE)
 
 
 def incoming_by_group(query: ReportQuery) -> Table:
@@ -127,16 +139,25 @@ def incoming_by_group(query: ReportQuery) -> Table:
     rows = list(_incoming(query).order_by().values_list(path or "ticket_id", "created_at", "ticket_id"))
     new = scoped(Ticket.objects.filter(created_at__gte=query.since, created_at__lt=query.until), query, TICKET)
     new_rows = list(new.order_by().values_list(group_path(query, TICKET) or "id", "created_at"))
-    table = Table("incoming", _("Incoming requests and customer messages"),
-                  [str(g.dimension.label), _("new tickets"), _("customer messages")])
+    table = Table("incoming", _("Incoming requests, customer messages and time spent"),
+                  [str(g.dimension.label), _("new tickets"), _("customer messages"), _("time spent, hours")])
+    spent_path = DIMENSIONS[query.group].own_paths.get(MESSAGE) if not g.dimension.is_time else None
+    if g.dimension.key == "agent":
+        spent_path = "author_user_id"  # time belongs to whoever spent it
+    spent: dict[object, float] = {}
+    for value, at, minutes in _time_spent(query).order_by().values_list(spent_path or path or "ticket_id",
+                                                                       "created_at", "time_spent"):
+        key = g.key(value, at)
+        spent[key] = spent.get(key, 0) + minutes
     new_counts: dict[object, int] = {}
     for value, at in new_rows:
         key = g.key(value, at)
         new_counts[key] = new_counts.get(key, 0) + 1
     messages = dict(grouped(rows, lambda r: g.key(r[0], r[1]), g))
-    for key in sorted(set(messages) | set(new_counts), key=g.sort_key):
-        table.rows.append([g.label(key), new_counts.get(key, 0), len(messages.get(key, []))])
-    table.total = [_("Total"), len(new_rows), len(rows)]
+    for key in sorted(set(messages) | set(new_counts) | set(spent), key=g.sort_key):
+        table.rows.append([g.label(key), new_counts.get(key, 0), len(messages.get(key, [])),
+                           round(spent.get(key, 0) / 60, 2)])
+    table.total = [_("Total"), len(new_rows), len(rows), round(sum(spent.values()) / 60, 2)]
     return table
 
 
