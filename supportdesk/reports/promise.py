@@ -18,7 +18,7 @@ from supportdesk.reports.query import ReportQuery, scoped
 from supportdesk.reports.stats import PERCENTILES, histogram, hours, mean, percentile, share
 from supportdesk.reports.tables import Cell, Chart, Report, Section, Table
 from supportdesk.tickets.clocks import office_calendar
-from supportdesk.tickets.models import ReplyFigure, Status, Ticket
+from supportdesk.tickets.models import OPEN_STATUSES, ReplyFigure, Status, Ticket
 
 BREACH_LIST_LIMIT = 500
 
@@ -101,8 +101,10 @@ def breaches(query: ReportQuery) -> Table:
         table.rows.append([ticket_link(f.ticket_id), f.ticket.subject, office_time(f.received_at),
                            office_time(f.replied_at), hours(f.business_seconds), agent])
     now = timezone.now()
-    overdue = (scoped(Ticket.objects.filter(reply_pending_since__gte=query.since, reply_pending_since__lt=query.until,
-                                            reply_due_at__lt=now, status__in=(Status.NEW, Status.OPEN)), query, TICKET)
+    # Stated as the queue's partial index is (open, not merged, by due time), so it is used.
+    overdue = (scoped(Ticket.objects.filter(reply_due_at__lt=now, status__in=OPEN_STATUSES, merged_into__isnull=True,
+                                            reply_pending_since__gte=query.since, reply_pending_since__lt=query.until)
+                      .filter(status__in=(Status.NEW, Status.OPEN)), query, TICKET)
                .select_related("assignee").order_by("reply_pending_since", "id")[:BREACH_LIST_LIMIT])
 
     cal = office_calendar()
