@@ -24,6 +24,7 @@ JOBS: list[tuple[str, float]] = [
     ("supportdesk.escalation.watcher.sla_watch", 60.0),
     ("supportdesk.replies.reminders.reminders_run", 300.0),
     ("supportdesk.portal.services.access_links_purge", 3600.0),
+    ("supportdesk.presence.services.presence_purge", 600.0),
 ]
 
 

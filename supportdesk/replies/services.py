@@ -23,7 +23,13 @@ from supportdesk.replies.mailer import send_ticket_mail, ticket_mail_context
 from supportdesk.replies.rendering import mail_language, render_mail
 from supportdesk.replies.timefmt import MomentText, format_day, moment_text
 from supportdesk.tickets.models import CannedResponse, Message, Status, Ticket
-from supportdesk.tickets.services import AttachmentData, InvalidAction, ticket_add_message, ticket_set_status
+from supportdesk.tickets.services import (
+    AttachmentData,
+    InvalidAction,
+    ticket_add_message,
+    ticket_check_fresh,
+    ticket_set_status,
+)
 
 HISTORY_DEPTH = 3
 _PLACEHOLDER = re.compile(r"\{(customer_name|ticket_number|agent_name|support_phone)\}")
@@ -110,6 +116,8 @@ def ticket_reply(
     attachments: Sequence[AttachmentData] = (),
     canned: CannedResponse | None = None,
     at: datetime | None = None,
+    seen: int | None = None,
+    confirmed: bool = False,
 ) -> Message:
     """E-mail a reply to the customer and stop the reply clock.
 
@@ -117,7 +125,9 @@ def ticket_reply(
     The outbox row and the conversation message are written in one transaction; the
     mail quotes the latest messages below the reply and has a text and an HTML part.
     Raises PermissionDenied for non-agents, InvalidAction for an empty reply and
-    NoEmailAddress when the ticket has no address.
+    NoEmailAddress when the ticket has no address. ``seen``: the newest conversation entry the
+    agent's page showed; a reply, status change or customer message by someone else since then
+    raises StaleSubmit unless ``confirmed`` (``ticket_check_fresh``).
     """
     _require_agent(author)
     if not text.strip() and canned is not None:
@@ -126,6 +136,7 @@ def ticket_reply(
         raise InvalidAction(gettext("An empty reply cannot be sent."))
     language = mail_language(ticket.language)
     with transaction.atomic():
+        ticket = ticket_check_fresh(ticket=ticket, seen=seen, by_user=author, confirmed=confirmed)
         mail = render_mail("reply", language=language,
                            context=_reply_context(ticket, author, text, language))
         sent = send_ticket_mail(ticket=ticket, kind="reply", mail=mail, author=author, automatic=False,
@@ -158,12 +169,16 @@ def ticket_ask_for_information(
     text: str,
     attachments: Sequence[AttachmentData] = (),
     at: datetime | None = None,
+    seen: int | None = None,
+    confirmed: bool = False,
 ) -> Message:
     """Reply with a question and put the ticket in ``waiting_customer`` (the resolution
-    clock pauses; reminders and auto-close count from here)."""
+    clock pauses; reminders and auto-close count from here). ``seen``/``confirmed`` as for
+    ``ticket_reply``."""
     when = at or timezone.now()
     with transaction.atomic():
-        message = ticket_reply(ticket=ticket, author=author, text=text, attachments=attachments, at=when)
+        message = ticket_reply(ticket=ticket, author=author, text=text, attachments=attachments, at=when,
+                               seen=seen, confirmed=confirmed)
         ticket_set_status(ticket=ticket, status=Status.WAITING_CUSTOMER, by_user=author,
                           reason="asked the customer for information", at=when)
     return message

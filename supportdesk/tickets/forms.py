@@ -36,11 +36,20 @@ class QueueFilterForm(forms.Form):
                             unreachable=bool(data.get("unreachable")), q=(data.get("q") or "").strip())
 
 
+class SeenMixin(forms.Form):
+    # The newest conversation entry the page showed (tickets.selectors.ticket_latest_entry).
+    seen = forms.IntegerField(required=False, min_value=0, max_value=2**62, widget=forms.HiddenInput)
+
+
 class TextForm(forms.Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=100_000, strip=True)
 
 
-class ReplyForm(TextForm):
+class ComposeForm(SeenMixin, TextForm):
+    pass
+
+
+class ReplyForm(ComposeForm):
     canned = forms.ModelChoiceField(CannedResponse.objects.all(), required=False)
 
 
@@ -64,7 +73,7 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(required=False, max_length=200, label=_("Reason"))
 
 
-class StatusForm(ReasonForm):
+class StatusForm(SeenMixin, ReasonForm):
     status = forms.ChoiceField(choices=[(Status.OPEN, Status.OPEN.label), (Status.SOLVED, Status.SOLVED.label),
                                         (Status.CLOSED, Status.CLOSED.label)])
 

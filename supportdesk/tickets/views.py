@@ -24,16 +24,18 @@ from supportdesk.policy import get_policy
 from supportdesk.tickets import forms as f
 from supportdesk.tickets import selectors, services
 from supportdesk.tickets.lifecycle import IllegalTransition
-from supportdesk.tickets.models import Attachment, Channel, Status, Ticket
+from supportdesk.tickets.models import Attachment, Channel, Message, Status, Ticket
 from supportdesk.tickets.presenters import (
     annotate_conversation,
+    change_lines,
     checklist_rows,
     format_business_seconds,
     local_time,
     queue_rows,
     sla_state,
 )
-from supportdesk.tickets.services import ConfirmationRequired
+from supportdesk.tickets.services import ConfirmationRequired, StaleSubmit
+from supportdesk.tickets.signals import ticket_page_panels
 
 PAGE_SIZE = 50
 # Types a browser may render inline from our origin; everything else is a download.
@@ -83,8 +85,9 @@ def ticket_detail(request: AgentRequest, pk: int) -> HttpResponse:
     return ticket_page(request, pk)
 
 
-def ticket_page(request: AgentRequest, pk: int, **composer: str) -> HttpResponse:
-    """The ticket page; ``composer`` refills a reply box with the text and error of a failed send."""
+def ticket_page(request: AgentRequest, pk: int, *, stale: list[Message] | None = None, **composer: str) -> HttpResponse:
+    """The ticket page; ``composer`` refills a reply box with the text and error of a failed send,
+    ``stale`` lists what others changed since the page the agent sent it from."""
     try:
         ticket = selectors.ticket_for_agent(user=request.user, pk=pk)
     except Ticket.DoesNotExist as exc:
@@ -94,9 +97,16 @@ def ticket_page(request: AgentRequest, pk: int, **composer: str) -> HttpResponse
     annotate_conversation(conversation)
     customer = ticket.customer
     phones = list(customer.phones.all())
+    panels = [panel for _receiver, found in ticket_page_panels.send(sender=Ticket, request=request, ticket=ticket)
+              for panel in (found or [])]
     return render(request, "tickets/ticket.html", {
         "ticket": ticket,
         "conversation": conversation,
+        # Posted back by the reply and status forms: changes by others after it ask for confirmation.
+        "seen_marker": max((m.pk for m in conversation), default=0),
+        "stale_lines": change_lines(stale or []),
+        "stale_ids": {m.pk for m in stale or []},
+        "ticket_panels": panels,
         "checklist": checklist_rows(ticket, get_policy().request_items),
         "state": sla_state(ticket, now),
         "resolution": format_business_seconds(services.ticket_resolution_now(ticket, now)),
@@ -143,7 +153,8 @@ def act_on_ticket(request: AgentRequest, pk: int, form_class: type[forms.Form],
         try:
             action(ticket, form.cleaned_data)
         except ConfirmationRequired as exc:
-            return confirm_page(request, question=exc.question, needs_reason=exc.needs_reason,
+            details = [str(line["text"]) for line in change_lines(exc.changes)] if isinstance(exc, StaleSubmit) else []
+            return confirm_page(request, question=exc.question, needs_reason=exc.needs_reason, details=details,
                                 button=confirm_button or _("Confirm"), cancel_url=back,
                                 error=_("A reason is required.") if is_confirmed(request) else "")
         except (ValueError, Ticket.DoesNotExist) as exc:
@@ -165,6 +176,11 @@ def compose_on_ticket(request: AgentRequest, pk: int, box: str, action: Callable
     else:
         try:
             action(ticket, form.cleaned_data)
+        except StaleSubmit as exc:
+            # The page comes back with the newer entries (its marker moves past them) and the text
+            # kept: sending again from it is the confirmation.
+            return ticket_page(request, pk, stale=exc.changes, composer_box=box, composer_text=text,
+                               composer_error=exc.question)
         except (ValueError, Ticket.DoesNotExist) as exc:
             error = _error_text(exc)
         else:
@@ -177,7 +193,8 @@ def compose_on_ticket(request: AgentRequest, pk: int, box: str, action: Callable
 @require_POST
 def ticket_status(request: AgentRequest, pk: int) -> HttpResponse:
     return act_on_ticket(request, pk, f.StatusForm, lambda t, d: services.ticket_set_status(
-        ticket=t, status=d["status"], by_user=request.user, reason=d["reason"], confirmed=is_confirmed(request)),
+        ticket=t, status=d["status"], by_user=request.user, reason=d["reason"], confirmed=is_confirmed(request),
+        seen=d.get("seen")),
         _("Status changed."), confirm_button=_("End without a reply"))
 
 
