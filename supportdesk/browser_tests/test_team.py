@@ -10,11 +10,16 @@ from pathlib import Path
 import pytest
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.test import override_settings
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from supportdesk.mail.ingest import ingest_raw
+from supportdesk.outbox.services import outbox_flush
+from supportdesk.replies.tests.helpers import TRUSTED_MTA, customer_mail, parsed, text_part
 from supportdesk.test import PASSWORD, Personas
 from supportdesk.testing.browser import ChromiumPerClass
-from supportdesk.testing.servers import chromium_available
+from supportdesk.testing.servers import SmtpSink, chromium_available
+from supportdesk.tickets import services
 from supportdesk.tickets.models import Message
 
 PACKAGE_STATIC = Path(__file__).resolve().parents[1] / "static"
@@ -29,6 +34,7 @@ class TwoAgentsCase(Personas, ChromiumPerClass, StaticLiveServerTestCase):
         super().setUp()
         self.make_personas()
         self.contexts = []
+        expect.set_options(timeout=WAIT)
 
     def tearDown(self) -> None:
         for context in self.contexts:
@@ -81,3 +87,52 @@ class WhoIsOnItTests(TwoAgentsCase):
         # Sam leaves the ticket: Alice stops seeing him without waiting for the expiry.
         sam.goto(self.live_server_url + "/agent/")
         expect(alice.locator("#presence-others")).to_have_count(0)
+
+
+@override_settings(MAIL_AUTHSERV_IDS=[TRUSTED_MTA])
+class NotificationBellTests(TwoAgentsCase):
+    def test_customer_reply_and_mention_raise_the_bell_and_mail_the_assignee(self):
+        ticket = self.make_ticket(subject="Не выводятся титры", body="Титры не выводятся на SDI 2.")
+        services.ticket_assign(ticket=ticket, assignee=self.alice, by_user=self.sam)
+        alice = self.agent_page("alice")
+        expect(alice.locator("#bell-count")).to_have_text("1")  # Семён assigned it to her
+        # The customer answers by mail, through the intake: Alice's bell goes up by itself.
+        raw = customer_mail(sender="ivanov@tv-sibir.ru", name="Иван Иванов",
+                            subject=f"Re: [#{ticket.pk}] Не выводятся титры",
+                            body="Обновил драйвер, титры так и не появились.", sent=timezone.now(),
+                            message_id="reply-bell@tv-sibir.ru")
+        ingest_raw(raw, source="lmtp")
+        assert ticket.messages.filter(kind=Message.Kind.INCOMING).count() == 2
+        expect(alice.locator("#bell-count")).to_have_text("2")
+        # Семён mentions her in an internal note from his own browser.
+        sam = self.agent_page("sam")
+        sam.goto(f"{self.live_server_url}/agent/tickets/{ticket.pk}/")
+        sam.click("#note-box summary")
+        sam.fill("#note-text", "@alice посмотри логи платы, пожалуйста")
+        sam.click("#add-note")
+        expect(sam.locator(".messages")).to_contain_text("Заметка добавлена")
+        expect(alice.locator("#bell-count")).to_have_text("3")
+        # The list names all three; opening the mention marks it read and shows the ticket.
+        alice.click("#bell")
+        items = alice.locator("#notifications li.unread")
+        expect(items).to_have_count(3)
+        expect(items.nth(0)).to_contain_text("Семён упомянул(а) вас в заметке")
+        expect(items.nth(1)).to_contain_text("Клиент ответил в вашей заявке")
+        expect(items.nth(2)).to_contain_text("Семён назначил(а) вам заявку")
+        items.nth(0).locator("button.headline").click()
+        expect(alice.locator("h1")).to_contain_text(f"[#{ticket.pk}]")
+        expect(alice.locator("#bell-count")).to_have_text("2")
+        alice.click("#bell")
+        alice.click("#mark-all-read")
+        expect(alice.locator("#bell-count")).to_have_count(0)
+        # The mail: read back from a real SMTP server.
+        sink = SmtpSink().start()
+        self.addCleanup(sink.stop)
+        with override_settings(SMTP_HOST=sink.host, SMTP_PORT=sink.port):
+            outbox_flush()
+        to_alice = {str(m["Subject"]): m for m in (parsed(r.data) for r in sink.messages
+                                                   if r.rcpt_tos == ("alice@softlab.tv",))}
+        mention = to_alice[f"Семён упомянул(а) вас в заметке к заявке №{ticket.pk}: Не выводятся титры"]
+        assert "@alice посмотри логи платы" in text_part(mention)
+        assert f"Клиент ответил в вашей заявке №{ticket.pk}: Не выводятся титры" in to_alice
+        assert not [r for r in sink.messages if "sam@softlab.tv" in r.rcpt_tos]  # never the actor
