@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "supportdesk.escalation",
     "supportdesk.presence",
     "supportdesk.notifications",
+    "supportdesk.privacy",
+    "supportdesk.reports",
 ]
 
 MIDDLEWARE = [
