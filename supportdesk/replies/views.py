@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from supportdesk.accounts.decorators import AgentRequest, agent_required
 from supportdesk.lib.confirm import is_confirmed
 from supportdesk.replies import services
+from supportdesk.replies.forms import ReplyForm
 from supportdesk.tickets import forms as f
 from supportdesk.tickets.views import act_on_ticket, compose_on_ticket
 
@@ -20,7 +21,7 @@ def ticket_reply(request: AgentRequest, pk: int) -> HttpResponse:
     return compose_on_ticket(request, pk, "reply", lambda t, d: services.ticket_reply(
         ticket=t, author=request.user, text=d["text"], canned=d.get("canned"), seen=d.get("seen"),
         confirmed=is_confirmed(request), time_spent=d.get("minutes")), _("Reply sent."),
-        form_class=f.ReplyForm)
+        form_class=ReplyForm)
 
 
 @agent_required
