@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "supportdesk.releases",
     "supportdesk.search",
     "supportdesk.escalation",
+    "supportdesk.presence",
+    "supportdesk.notifications",
     "supportdesk.privacy",
     "supportdesk.reports",
 ]
@@ -106,6 +108,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "supportdesk.policy.context_processors.policy",
                 "supportdesk.accounts.context_processors.roles",
+                "supportdesk.notifications.context_processors.bell",
             ],
         },
     },

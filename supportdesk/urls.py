@@ -10,6 +10,8 @@ urlpatterns = [
     path("releases/", include("supportdesk.releases.urls")),
     path("agent/", include("supportdesk.tickets.urls")),
     path("agent/", include("supportdesk.replies.urls")),
+    path("agent/", include("supportdesk.presence.urls")),
+    path("agent/", include("supportdesk.notifications.urls")),
     path("agent/phone/", include("supportdesk.phone.urls")),
     path("agent/mail/", include("supportdesk.mail.urls")),
     path("agent/audit/", include("supportdesk.audit.urls")),

@@ -12,11 +12,12 @@ _OWN_FIELDS = {"csrfmiddlewaretoken", "confirm", "reason"}
 
 
 def confirm_page(request: HttpRequest, *, question: str, button: str, cancel_url: str,
-                 needs_reason: bool = False, error: str = "") -> HttpResponse:
-    """A page asking ``question``; confirming re-posts the original fields to the same URL."""
+                 needs_reason: bool = False, error: str = "", details: list[str] | None = None) -> HttpResponse:
+    """A page asking ``question`` (``details``: lines listed under it); confirming re-posts the
+    original fields to the same URL."""
     carried = [(k, v) for k in request.POST for v in request.POST.getlist(k) if k not in _OWN_FIELDS]
     return render(request, "confirm.html", {
-        "question": question, "button": button, "cancel_url": cancel_url, "needs_reason": needs_reason,
+        "question": question, "details": details or [], "button": button, "cancel_url": cancel_url, "needs_reason": needs_reason,
         "carried": carried, "action": request.path, "reason": request.POST.get("reason", ""), "error": error,
     })
 

@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from supportdesk.catalog.models import Product
 from supportdesk.replies.models import CannedResponse, Signature
 from supportdesk.replies.placeholders import PLACEHOLDERS
-from supportdesk.tickets.forms import TextForm, agents
+from supportdesk.tickets.forms import ComposeForm, agents
 
 
-class ReplyForm(TextForm):
+class ReplyForm(ComposeForm):
     # Which personal answers a user may use is checked by the service, not here.
     canned = forms.ModelChoiceField(CannedResponse.objects.all(), required=False)
 

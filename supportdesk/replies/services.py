@@ -26,7 +26,13 @@ from supportdesk.replies.rendering import mail_language, render_mail
 from supportdesk.replies.signatures import mail_signatures
 from supportdesk.replies.timefmt import MomentText, format_day, moment_text
 from supportdesk.tickets.models import Message, Status, Ticket
-from supportdesk.tickets.services import AttachmentData, InvalidAction, ticket_add_message, ticket_set_status
+from supportdesk.tickets.services import (
+    AttachmentData,
+    InvalidAction,
+    ticket_add_message,
+    ticket_check_fresh,
+    ticket_set_status,
+)
 
 HISTORY_DEPTH = 3
 
@@ -113,6 +119,8 @@ def ticket_reply(
     attachments: Sequence[AttachmentData] = (),
     canned: CannedResponse | None = None,
     at: datetime | None = None,
+    seen: int | None = None,
+    confirmed: bool = False,
     time_spent: int | None = None,
 ) -> Message:
     """E-mail a reply to the customer and stop the reply clock.
@@ -121,7 +129,9 @@ def ticket_reply(
     The outbox row and the conversation message are written in one transaction; the
     mail quotes the latest messages below the reply and has a text and an HTML part.
     Raises PermissionDenied for non-agents, InvalidAction for an empty reply and
-    NoEmailAddress when the ticket has no address.
+    NoEmailAddress when the ticket has no address. ``seen``: the newest conversation entry the
+    agent's page showed; a reply, status change or customer message by someone else since then
+    raises StaleSubmit unless ``confirmed`` (``ticket_check_fresh``).
     """
     _require_agent(author)
     if canned is not None and not canned_visible(user=author).filter(pk=canned.pk).exists():
@@ -133,6 +143,7 @@ def ticket_reply(
     check_no_placeholders(text)
     language = mail_language(ticket.language)
     with transaction.atomic():
+        ticket = ticket_check_fresh(ticket=ticket, seen=seen, by_user=author, confirmed=confirmed)
         mail = render_mail("reply", language=language,
                            context=_reply_context(ticket, author, text, language))
         sent = send_ticket_mail(ticket=ticket, kind="reply", mail=mail, author=author, automatic=False,
@@ -168,14 +179,17 @@ def ticket_ask_for_information(
     text: str,
     attachments: Sequence[AttachmentData] = (),
     at: datetime | None = None,
+    seen: int | None = None,
+    confirmed: bool = False,
     time_spent: int | None = None,
 ) -> Message:
     """Reply with a question and put the ticket in ``waiting_customer`` (the resolution
-    clock pauses; reminders and auto-close count from here)."""
+    clock pauses; reminders and auto-close count from here). ``seen``/``confirmed`` as for
+    ``ticket_reply``."""
     when = at or timezone.now()
     with transaction.atomic():
         message = ticket_reply(ticket=ticket, author=author, text=text, attachments=attachments, at=when,
-                               time_spent=time_spent)
+                               seen=seen, confirmed=confirmed, time_spent=time_spent)
         ticket_set_status(ticket=ticket, status=Status.WAITING_CUSTOMER, by_user=author,
                           reason="asked the customer for information", at=when)
     return message

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from supportdesk.accounts.decorators import AgentRequest, agent_required
+from supportdesk.lib.confirm import is_confirmed
 from supportdesk.replies import services
 from supportdesk.replies.forms import ReplyForm
 from supportdesk.tickets import forms as f
@@ -18,8 +19,8 @@ from supportdesk.tickets.views import act_on_ticket, compose_on_ticket
 @require_POST
 def ticket_reply(request: AgentRequest, pk: int) -> HttpResponse:
     return compose_on_ticket(request, pk, "reply", lambda t, d: services.ticket_reply(
-        ticket=t, author=request.user, text=d["text"], canned=d.get("canned"), time_spent=d.get("minutes")),
-        _("Reply sent."),
+        ticket=t, author=request.user, text=d["text"], canned=d.get("canned"), seen=d.get("seen"),
+        confirmed=is_confirmed(request), time_spent=d.get("minutes")), _("Reply sent."),
         form_class=ReplyForm)
 
 
@@ -34,7 +35,8 @@ def ticket_note(request: AgentRequest, pk: int) -> HttpResponse:
 @require_POST
 def ticket_ask(request: AgentRequest, pk: int) -> HttpResponse:
     return compose_on_ticket(request, pk, "ask", lambda t, d: services.ticket_ask_for_information(
-        ticket=t, author=request.user, text=d["text"], time_spent=d.get("minutes")), _("Question sent; the ticket waits for the customer."))
+        ticket=t, author=request.user, text=d["text"], seen=d.get("seen"), confirmed=is_confirmed(request),
+        time_spent=d.get("minutes")), _("Question sent; the ticket waits for the customer."), form_class=f.ComposeForm)
 
 
 @agent_required

@@ -133,10 +133,19 @@ def field_errors(form: forms.Form) -> list[str]:
     return out
 
 
+class SeenMixin(forms.Form):
+    # The newest conversation entry the page showed (tickets.selectors.ticket_latest_entry).
+    seen = forms.IntegerField(required=False, min_value=0, max_value=2**62, widget=forms.HiddenInput)
+
+
 class TextForm(forms.Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=100_000, strip=True)
     # Time spent on this reply or note; a day of work at most in one entry.
     minutes = forms.IntegerField(required=False, min_value=1, max_value=1440, label=_("Time spent, minutes"))
+
+
+class ComposeForm(SeenMixin, TextForm):
+    pass
 
 
 def agents() -> QuerySet:
@@ -159,7 +168,7 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(required=False, max_length=200, label=_("Reason"))
 
 
-class StatusForm(ReasonForm):
+class StatusForm(SeenMixin, ReasonForm):
     status = forms.ChoiceField(choices=[(Status.OPEN, Status.OPEN.label), (Status.SOLVED, Status.SOLVED.label),
                                         (Status.CLOSED, Status.CLOSED.label)])
 

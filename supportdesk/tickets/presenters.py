@@ -8,6 +8,7 @@ from datetime import datetime
 from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 
+from supportdesk.policy import get_policy
 from supportdesk.policy.model import DEFAULT_SLA_KEY, SlaPolicy
 from supportdesk.sla.clock import PAUSED, reply_clock_state
 from supportdesk.tickets.models import Message, Priority, Status, Ticket
@@ -266,3 +267,36 @@ def annotate_conversation(messages: list[Message]) -> None:
         setattr(message, "event_line", event_text(message.event, message.event_data) if message.event else "")  # noqa: B010
         setattr(message, "title", message_title(message.kind, message.get_kind_display(),  # noqa: B010
                                                 message.is_automatic, message.event_data))
+
+
+def message_author(message: Message) -> str:
+    """Who wrote a conversation entry, as the ticket page names them."""
+    if message.author_user is not None:
+        return str(message.author_user.get_full_name() or message.author_user.get_username())
+    if message.author_customer is not None and message.author_customer.name:
+        return str(message.author_customer.name)
+    return message.from_addr or "SupportDesk"
+
+
+def excerpt(text: str, limit: int = 160) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def change_line(message: Message, zone: str) -> str:
+    """One line saying what an entry changed: '12:03 · Борис · Reply: «…»'."""
+    from zoneinfo import ZoneInfo
+
+    when = message.created_at.astimezone(ZoneInfo(zone)).strftime("%H:%M")
+    if message.kind == Message.Kind.EVENT:
+        what = event_text(message.event, message.event_data)
+    else:
+        main_text, _quoted = split_quoted(message.body_text, message.quoted_start)
+        what = f"{message.get_kind_display()}: «{excerpt(main_text)}»"
+    return f"{when} · {message_author(message)} · {what}"
+
+
+def change_lines(messages: list[Message]) -> list[dict[str, object]]:
+    """``change_line`` of each entry, with its id for a link to it in the conversation."""
+    zone = get_policy().office.timezone
+    return [{"pk": m.pk, "text": change_line(m, zone)} for m in messages]

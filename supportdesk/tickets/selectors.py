@@ -9,6 +9,7 @@ two halves are read separately so each one walks an index in order (a single
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -293,6 +294,14 @@ def ticket_for_agent(*, user: User | AnonymousUser, pk: int) -> Ticket:
     return Ticket.objects.select_related("customer", "product", "assignee", "waiting_release__product").get(pk=pk)
 
 
+def visible_ticket_ids(*, user: User | AnonymousUser, ids: Collection[int]) -> set[int]:
+    """Which of ``ids`` the user may see (none for anyone but an agent): notifications and other
+    lists of tickets gathered elsewhere ask here before naming a ticket."""
+    if not ids or not is_agent(user):
+        return set()
+    return set(Ticket.objects.filter(pk__in=list(ids)).values_list("pk", flat=True))
+
+
 def ticket_conversation(*, user: User | AnonymousUser, ticket: Ticket) -> QuerySet[Message]:
     _require_agent(user)
     return (ticket.messages.select_related("author_user", "author_customer")
@@ -319,6 +328,29 @@ def planned_releases(*, ticket: Ticket) -> QuerySet[Release]:
 def open_tickets_of_customer(*, customer_id: int, limit: int = 5) -> list[Ticket]:
     return list(Ticket.objects.filter(customer_id=customer_id, status__in=OPEN_STATUSES,
                                       merged_into__isnull=True).order_by("-id")[:limit])
+
+
+# Events that change what an agent would answer or do; the rest (checklist, product, mail
+# bookkeeping) never makes a submit stale.
+CHANGE_EVENTS = ("status", "reopened", "assigned", "merged_from", "merged_into")
+CHANGES_SHOWN = 20
+
+
+def ticket_changes_since(*, ticket: Ticket, seen: int, user: User | AnonymousUser | None) -> list[Message]:
+    """What others added to the ticket after the entry with id ``seen`` (oldest first, at most
+    CHANGES_SHOWN): customer messages, other agents' replies, notes and calls, status changes
+    and assignments. The user's own entries and automatic mail are no news to them."""
+    qs = (Message.objects.filter(ticket_id=ticket.pk, pk__gt=seen, is_automatic=False, is_robot=False)
+          .filter(Q(kind__in=(Message.Kind.INCOMING, Message.Kind.OUTGOING, Message.Kind.NOTE, Message.Kind.CALL))
+                  | Q(kind=Message.Kind.EVENT, event__in=CHANGE_EVENTS)))
+    if user is not None and user.is_authenticated:
+        qs = qs.exclude(author_user_id=user.pk)
+    return list(qs.select_related("author_user", "author_customer").order_by("id")[:CHANGES_SHOWN])
+
+
+def ticket_latest_entry(*, ticket: Ticket) -> int:
+    """The id of the newest conversation entry: the marker a page posts back with its forms."""
+    return Message.objects.filter(ticket_id=ticket.pk).order_by("-id").values_list("id", flat=True).first() or 0
 
 
 STATUS_FILTER_CHOICES = Status.choices

@@ -44,6 +44,8 @@ from supportdesk.tickets.models import (
     TicketTag,
 )
 from supportdesk.tickets.priority import contract_tier, higher, initial_priority, priority_from_words
+from supportdesk.tickets.selectors import ticket_changes_since
+from supportdesk.tickets.signals import message_added
 from supportdesk.tickets.tags import normalize_tag
 
 
@@ -74,6 +76,15 @@ class ConfirmationRequired(InvalidAction):
         super().__init__(question)
         self.question = question
         self.needs_reason = needs_reason
+
+
+class StaleSubmit(ConfirmationRequired):
+    """The agent's page is older than someone else's change to the ticket (``changes``, oldest
+    first): the submit goes through only once the agent has seen them and confirms."""
+
+    def __init__(self, question: str, *, changes: list[Message], needs_reason: bool = False) -> None:
+        super().__init__(question, needs_reason=needs_reason)
+        self.changes = changes
 
 
 @dataclass(frozen=True)
@@ -297,6 +308,7 @@ def ticket_add_message(
                                        agent_answers=agent_answers, by_user=author_user)
             if fields:
                 ticket.save(update_fields=sorted(set(fields)) + ["updated_at"])
+            message_added.send(sender=Message, ticket=ticket, message=message)
     if closed:
         raise TicketClosed(f"ticket #{ticket.pk} is closed; a new message starts a new ticket")
     return message
@@ -414,8 +426,12 @@ def ticket_set_status(
     release: Release | None = None,
     at: datetime | None = None,
     confirmed: bool = False,
+    seen: int | None = None,
 ) -> Ticket:
     """Change the status, enforcing the lifecycle table. ``waiting_release`` needs a planned release.
+
+    ``seen`` (the newest entry the agent's page showed): a change by someone else since then
+    needs ``confirmed`` (``StaleSubmit``), asked together with the reason below when both apply.
 
     Solving or closing a ticket the customer never had a public answer on (mail or call) needs
     ``confirmed`` and a ``reason``, which the history records: one click must not end a request
@@ -425,6 +441,13 @@ def ticket_set_status(
         ticket = _locked(ticket)
         check_transition(ticket.status, status)
         unanswered_end = status_needs_confirmation(ticket, status)
+        changes = ticket_changes_since(ticket=ticket, seen=seen, user=by_user) if seen is not None else []
+        if changes and not confirmed:
+            question = _stale_question(ticket, changes)
+            if unanswered_end:
+                question += " " + gettext("No public reply has been sent on it yet: give the reason for ending it "
+                                          "without one (the customer is not told).")
+            raise StaleSubmit(question, changes=changes, needs_reason=unanswered_end)
         if unanswered_end and not (confirmed and reason.strip()):
             raise ConfirmationRequired(
                 gettext("Ticket #%(n)s has had no public reply. Give the reason for ending it without one "
@@ -504,8 +527,32 @@ def ticket_resolution_now(ticket: Ticket, now: datetime | None = None) -> float:
 def ticket_add_event(*, ticket: Ticket, event: str, by_user: User | None = None,
                      data: dict | None = None, text: str = "", at: datetime | None = None) -> Message:
     """A system event in the conversation (acknowledgment sent, bounced, assigned, ...)."""
-    return Message.objects.create(ticket=ticket, kind=Message.Kind.EVENT, author_user=by_user, event=event[:40],
-                                  event_data=data or {}, body_text=text, created_at=_now(at))
+    with transaction.atomic(savepoint=False):
+        message = Message.objects.create(ticket=ticket, kind=Message.Kind.EVENT, author_user=by_user,
+                                         event=event[:40], event_data=data or {}, body_text=text, created_at=_now(at))
+        message_added.send(sender=Message, ticket=ticket, message=message)
+    return message
+
+
+def _stale_question(ticket: Ticket, changes: list[Message]) -> str:
+    return gettext("Ticket #%(n)s changed after you opened it (entries by others since then: %(count)s). "
+                   "Look at what changed; go on only if your action still fits.") % {
+        "n": ticket.pk, "count": len(changes)}
+
+
+def ticket_check_fresh(*, ticket: Ticket, seen: int | None, by_user: User | None,
+                       confirmed: bool = False) -> Ticket:
+    """Refuse a submit from a page that did not show someone else's reply, note, call, status
+    change or assignment (``seen``: the newest conversation entry the page showed) unless
+    ``confirmed``. Locks the row, so of two agents submitting at once the second is asked.
+    ``seen`` None (a caller without a page: intake, jobs) skips the check."""
+    with transaction.atomic(savepoint=False):
+        ticket = _locked(ticket)
+        if seen is not None and not confirmed:
+            changes = ticket_changes_since(ticket=ticket, seen=seen, user=by_user)
+            if changes:
+                raise StaleSubmit(_stale_question(ticket, changes), changes=changes)
+    return ticket
 
 
 def ticket_assign(*, ticket: Ticket, assignee: User | None, by_user: User | None) -> Ticket:

@@ -7,3 +7,14 @@ from django.dispatch import Signal
 # kwargs: ticket, message, is_new_ticket (bool), language (str), utc_offset (minutes | None),
 #         attachments (Sequence[supportdesk.checklist.model.AttachmentInfo]), channel ("email" | "phone").
 request_received = Signal()
+
+# A message or event was added to a ticket (``tickets.services``), inside the writer's transaction:
+# receivers' rows (notifications, their outbox mail) commit or roll back with it.
+# kwargs: ticket, message.
+message_added = Signal()
+
+# The agent's ticket page is being rendered; a receiver returns a list of panels, each a dict
+# with "template" (a template name) and whatever that template reads as ``panel``. Apps above
+# tickets (presence, notifications) add to the page without tickets importing them.
+# kwargs: request, ticket.
+ticket_page_panels = Signal()

@@ -24,9 +24,10 @@ from supportdesk.policy import get_policy
 from supportdesk.tickets import clocks, selectors, services
 from supportdesk.tickets import forms as f
 from supportdesk.tickets.bulk import refusal_text as _error_text
-from supportdesk.tickets.models import Attachment, Channel, Priority, Status, Ticket
+from supportdesk.tickets.models import Attachment, Channel, Message, Priority, Status, Ticket
 from supportdesk.tickets.presenters import (
     annotate_conversation,
+    change_lines,
     checklist_rows,
     format_business_seconds,
     local_time,
@@ -34,7 +35,8 @@ from supportdesk.tickets.presenters import (
     sla_policy_label,
     sla_state,
 )
-from supportdesk.tickets.services import ConfirmationRequired
+from supportdesk.tickets.services import ConfirmationRequired, StaleSubmit
+from supportdesk.tickets.signals import ticket_page_panels
 from supportdesk.tickets.views_queue import queue_extras
 
 PAGE_SIZE = 50
@@ -85,8 +87,9 @@ def ticket_detail(request: AgentRequest, pk: int) -> HttpResponse:
     return ticket_page(request, pk)
 
 
-def ticket_page(request: AgentRequest, pk: int, **composer: str) -> HttpResponse:
-    """The ticket page; ``composer`` refills a reply box with the text and error of a failed send."""
+def ticket_page(request: AgentRequest, pk: int, *, stale: list[Message] | None = None, **composer: str) -> HttpResponse:
+    """The ticket page; ``composer`` refills a reply box with the text and error of a failed send,
+    ``stale`` lists what others changed since the page the agent sent it from."""
     try:
         ticket = selectors.ticket_for_agent(user=request.user, pk=pk)
     except Ticket.DoesNotExist as exc:
@@ -96,9 +99,16 @@ def ticket_page(request: AgentRequest, pk: int, **composer: str) -> HttpResponse
     annotate_conversation(conversation)
     customer = ticket.customer
     phones = list(customer.phones.all())
+    panels = [panel for _receiver, found in ticket_page_panels.send(sender=Ticket, request=request, ticket=ticket)
+              for panel in (found or [])]
     return render(request, "tickets/ticket.html", {
         "ticket": ticket,
         "conversation": conversation,
+        # Posted back by the reply and status forms: changes by others after it ask for confirmation.
+        "seen_marker": max((m.pk for m in conversation), default=0),
+        "stale_lines": change_lines(stale or []),
+        "stale_ids": {m.pk for m in stale or []},
+        "ticket_panels": panels,
         "checklist": checklist_rows(ticket, get_policy().request_items),
         "state": sla_state(ticket, now),
         "sla_label": sla_policy_label(clocks.sla_policy_for(priority=ticket.priority, tier=ticket.sla_tier)),
@@ -141,7 +151,8 @@ def act_on_ticket(request: AgentRequest, pk: int, form_class: type[forms.Form],
         try:
             action(ticket, form.cleaned_data)
         except ConfirmationRequired as exc:
-            return confirm_page(request, question=exc.question, needs_reason=exc.needs_reason,
+            details = [str(line["text"]) for line in change_lines(exc.changes)] if isinstance(exc, StaleSubmit) else []
+            return confirm_page(request, question=exc.question, needs_reason=exc.needs_reason, details=details,
                                 button=confirm_button or _("Confirm"), cancel_url=back,
                                 error=_("A reason is required.") if is_confirmed(request) else "")
         except (ValueError, Ticket.DoesNotExist) as exc:
@@ -164,6 +175,11 @@ def compose_on_ticket(request: AgentRequest, pk: int, box: str, action: Callable
     else:
         try:
             action(ticket, form.cleaned_data)
+        except StaleSubmit as exc:
+            # The page comes back with the newer entries (its marker moves past them) and the text
+            # kept: sending again from it is the confirmation.
+            return ticket_page(request, pk, stale=exc.changes, composer_box=box, composer_text=text,
+                               composer_error=exc.question, composer_minutes=request.POST.get("minutes", "")[:8])
         except ConfirmationRequired as exc:
             return confirm_page(request, question=exc.question, needs_reason=exc.needs_reason,
                                 button=confirm_button or _("Confirm"),
@@ -182,7 +198,8 @@ def compose_on_ticket(request: AgentRequest, pk: int, box: str, action: Callable
 @require_POST
 def ticket_status(request: AgentRequest, pk: int) -> HttpResponse:
     return act_on_ticket(request, pk, f.StatusForm, lambda t, d: services.ticket_set_status(
-        ticket=t, status=d["status"], by_user=request.user, reason=d["reason"], confirmed=is_confirmed(request)),
+        ticket=t, status=d["status"], by_user=request.user, reason=d["reason"], confirmed=is_confirmed(request),
+        seen=d.get("seen")),
         _("Status changed."), confirm_button=_("End without a reply"))
 
 

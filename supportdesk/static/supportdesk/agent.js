@@ -30,3 +30,36 @@
     if (row && !ev.target.closest("a, button, input")) { window.location.href = row.dataset.href; }
   });
 })();
+
+// Who is on it: the presence strip of the ticket page (#presence) polls with htmx; this adds
+// which box the agent is typing in (reported for a few seconds after the last keystroke) and
+// tells the server when the page is left.
+(function () {
+  "use strict";
+  var BOXES = { "reply-text": "reply", "note-text": "note", "ask-text": "ask" };
+  var TYPING_MS = 5000;
+  var typedBox = "";
+  var typedAt = 0;
+  function strip() { return document.getElementById("presence"); }
+  document.addEventListener("input", function (ev) {
+    var box = ev.target && BOXES[ev.target.id];
+    var el = strip();
+    if (!box || !el) { return; }
+    var wasTyping = typedBox === box && Date.now() - typedAt < TYPING_MS;
+    typedBox = box;
+    typedAt = Date.now();
+    if (!wasTyping && window.htmx) { window.htmx.trigger(el, "sd-typing"); }
+  });
+  document.addEventListener("htmx:configRequest", function (ev) {
+    if (ev.detail.elt !== strip()) { return; }
+    ev.detail.parameters.typing = typedBox && Date.now() - typedAt < TYPING_MS ? typedBox : "";
+  });
+  window.addEventListener("pagehide", function () {
+    var el = strip();
+    var token = document.querySelector("input[name=csrfmiddlewaretoken]");
+    if (!el || !token || !navigator.sendBeacon) { return; }
+    var data = new FormData();
+    data.append("csrfmiddlewaretoken", token.value);
+    navigator.sendBeacon(el.dataset.leaveUrl, data);
+  });
+})();

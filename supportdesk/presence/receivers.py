@@ -1,0 +1,14 @@
+"""The presence strip on the agent's ticket page (tickets.signals.ticket_page_panels)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.dispatch import receiver
+
+from supportdesk.tickets.signals import ticket_page_panels
+
+
+@receiver(ticket_page_panels, dispatch_uid="presence.panel")
+def presence_panel(sender: Any, **kwargs: Any) -> list[dict[str, object]]:
+    return [{"template": "presence/_panel.html"}]
