@@ -14,7 +14,7 @@ from supportdesk.accounts.roles import AGENTS, SUPERVISORS
 from supportdesk.catalog.models import Product, Release
 from supportdesk.lib.params import parse_positive_int
 from supportdesk.tickets.bulk import ACTIONS, BULK_STATUSES, MAX_ROWS
-from supportdesk.tickets.models import CHECKLIST_ITEMS, CannedResponse, Channel, Priority, Status
+from supportdesk.tickets.models import CHECKLIST_ITEMS, Channel, Priority, Status
 from supportdesk.tickets.selectors import SORTS, TAGS_LIMIT, VIEWS, QueueFilters
 from supportdesk.tickets.tags import TAG_MAX, BadTag, normalize_tag, split_tags
 
@@ -137,10 +137,6 @@ class TextForm(forms.Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=100_000, strip=True)
     # Time spent on this reply or note; a day of work at most in one entry.
     minutes = forms.IntegerField(required=False, min_value=1, max_value=1440, label=_("Time spent, minutes"))
-
-
-class ReplyForm(TextForm):
-    canned = forms.ModelChoiceField(CannedResponse.objects.all(), required=False)
 
 
 def agents() -> QuerySet:

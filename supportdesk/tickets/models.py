@@ -79,6 +79,12 @@ class Ticket(models.Model):
     first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
     # Resolution clock (rule 7), net of waiting_* pauses; derived from the status history.
     resolution_business_seconds = models.FloatField(_("resolution time, business seconds"), null=True, blank=True)
+    # Business time the ticket spent waiting (for the customer, for a release) up to the solve;
+    # set with the resolution figure, for the reports.
+    waiting_customer_business_seconds = models.FloatField(_("waiting for the customer, business seconds"),
+                                                          null=True, blank=True)
+    waiting_release_business_seconds = models.FloatField(_("waiting for a release, business seconds"),
+                                                         null=True, blank=True)
 
     unreachable_by_email = models.BooleanField(_("unreachable by e-mail"), default=False)
     unreachable_reason = models.CharField(_("why unreachable"), max_length=300, blank=True)
@@ -106,6 +112,7 @@ class Ticket(models.Model):
                          condition=models.Q(status__in=OPEN_STATUSES, merged_into__isnull=True)),
             models.Index(fields=["assignee", "reply_due_at", "id"], name="ticket_open_mine_idx",
                          condition=models.Q(status__in=OPEN_STATUSES, merged_into__isnull=True)),
+            models.Index(fields=["solved_at"], name="ticket_solved_idx"),  # the resolution report
         ]
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")
@@ -215,7 +222,8 @@ class StatusChange(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["ticket", "at"], name="status_ticket_idx")]
+        indexes = [models.Index(fields=["ticket", "at"], name="status_ticket_idx"),
+                   models.Index(fields=["at"], name="status_at_idx")]  # the reports walk a range
         verbose_name = _("status change")
         verbose_name_plural = _("status history")
 
@@ -223,18 +231,35 @@ class StatusChange(models.Model):
         return f"{self.from_status or '∅'} → {self.to_status}"
 
 
-class CannedResponse(models.Model):
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("text"))
-    language = models.CharField(_("language"), max_length=8, default="ru")
+class ReplyFigure(models.Model):
+    """How long one customer message waited for its answer, in business time, measured when the
+    reply was sent (the reports read these rows; ``escalation.recompute`` rewrites them when the
+    calendar or the SLA policy changes)."""
+
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="reply_figures")
+    message = models.OneToOneField(Message, verbose_name=_("customer message"), on_delete=models.CASCADE,
+                                   related_name="reply_figure")
+    reply = models.ForeignKey(Message, verbose_name=_("reply"), null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("agent"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    # When the message's reply clock started: its arrival, or a later reopening.
+    received_at = models.DateTimeField(_("received at"))
+    replied_at = models.DateTimeField(_("replied at"))
+    business_seconds = models.FloatField(_("reply time, business seconds"))
+    within_target = models.BooleanField(_("within the target"))
+    within_limit = models.BooleanField(_("within the limit"))
+    # The ticket's first answer, measured from the message that opened the ticket's first clock.
+    is_first = models.BooleanField(_("first reply"), default=False)
 
     class Meta:
-        ordering = ["title"]
-        verbose_name = _("canned answer")
-        verbose_name_plural = _("canned answers")
+        ordering = ["received_at", "id"]
+        indexes = [models.Index(fields=["received_at"], name="replyfigure_received_idx")]
+        verbose_name = _("reply figure")
+        verbose_name_plural = _("reply figures")
 
     def __str__(self) -> str:
-        return self.title
+        return f"reply to message #{self.message_id}: {self.business_seconds:.0f} s"
 
 
 class Tag(models.Model):

@@ -37,6 +37,20 @@ def test_a_body_without_headers_is_left_alone() -> None:
     assert "second paragraph" in parse_mail(raw).text
 
 
+def test_a_byte_order_mark_before_the_headers_is_dropped() -> None:
+    p = parse_mail(b"\xef\xbb\xbf" + HEAD + b"\nHello\n")
+    assert (p.from_addr, p.subject, p.text) == ("ivan@example.ru", "Test", "Hello")
+
+
+def test_white_space_before_a_colon_is_still_a_header_field() -> None:
+    p = parse_mail(b"From : Ivan <ivan@example.ru>\nSubject\t: Test\n\nHello\n")
+    assert (p.from_addr, p.subject, p.text) == ("ivan@example.ru", "Test", "Hello")
+
+
+def test_control_characters_never_reach_the_subject() -> None:
+    assert parse_mail(b"From: ivan@example.ru\nSubject: No\x00 sound\x07\n\nHello\n").subject == "No sound"
+
+
 def test_an_mbox_from_line_is_not_taken_for_garbage() -> None:
     raw = b"From ivan@example.ru Mon Mar  2 10:00:00 2026\n" + HEAD + b"\nHello\n"
     repaired, defects = repair_header_block(raw)
@@ -91,6 +105,21 @@ def test_undeclared_single_byte_text_is_not_taken_for_double_byte() -> None:
         assert decode_bytes(text.encode(charset), None)[0] == text, charset
 
 
+def test_utf8_cut_inside_its_last_character_keeps_the_whole_ones() -> None:
+    for text in ("Erklärung", "Přehled zapůjček", "Отчёт"):
+        data = text.encode()
+        cut = data[: len(data) - 1] if data[-1] >= 0x80 else data + "ě".encode()[:1]
+        for declared in (None, "utf-8"):
+            decoded = decode_bytes(cut, declared)[0]
+            assert decoded in (text[:-1], text), (text, declared, decoded)
+
+
+def test_a_utf8_label_on_latin1_bytes_is_not_read_as_a_far_charset() -> None:
+    # a short name under a wrong UTF-8 label: Windows-1252, never EBCDIC, UTF-16 or an Urdu code page
+    assert decode_bytes("Café.pdf".encode("cp1252"), "utf-8")[0] == "Café.pdf"
+    assert decode_bytes("Grüße aus Köln".encode("cp1252"), "utf-8")[0] == "Grüße aus Köln"
+
+
 def test_undeclared_cut_utf8_is_not_read_as_a_single_byte_charset() -> None:
     data = "Отчёт о сбое эфира".encode()[:-1]
     text, charset, _defect = decode_bytes(data, None)
@@ -124,6 +153,11 @@ def test_unquoted_words_before_a_bare_address_are_its_name() -> None:
 
 def test_an_address_inside_an_encoded_word() -> None:
     assert _sender("=?UTF-8?B?0JjQstCw0L0gPGl2YW5AZXhhbXBsZS5ydT4=?=") == ("ivan@example.ru", "Иван")
+
+
+def test_an_unquoted_name_holding_an_address_before_the_mailbox() -> None:
+    assert _sender("Ivan <ivan@home.ru> <ivan@work.ru>") == ("ivan@work.ru", "Ivan <ivan@home.ru>")
+    assert _sender('"Ivan <ivan@home.ru>" <ivan@work.ru>') == ("ivan@work.ru", "Ivan <ivan@home.ru>")
 
 
 def test_escaped_quotes_in_a_display_name_are_unescaped() -> None:
