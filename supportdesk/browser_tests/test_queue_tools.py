@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from supportdesk.browser_tests.test_workspace import BrowserCase
 from supportdesk.testing.servers import chromium_available
@@ -86,14 +87,14 @@ class SavedViewTests(BrowserCase):
         view = SavedView.objects.get()
         assert (view.query, view.owner) == ("tag=sdi&sort=newest", self.alice)
         link = page.locator(f"#sv-{view.pk}")
-        assert link.locator(".count").inner_text() == "2"
+        expect(page.locator(f"#svc-{view.pk}")).to_have_text("2")
         assert "active" in (link.get_attribute("class") or "")
         self.shot("views-01-saved")
         page.goto(f"{self.live_server_url}/agent/")
         page.wait_for_selector(f"#t{other.pk}")
         services.ticket_tag(ticket=other, add=["sdi"], by_user=self.alice)
         page.reload()
-        assert page.locator(f"#sv-{view.pk} .count").inner_text() == "3"
+        expect(page.locator(f"#svc-{view.pk}")).to_have_text("3")
         page.click(f"#sv-{view.pk}")
         page.wait_for_selector("#active-tags")
         ids = [r.get_attribute("id") for r in page.locator("#queue tbody tr[data-href]").all()]

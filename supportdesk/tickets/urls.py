@@ -23,6 +23,7 @@ urlpatterns = [
     path("tags/<int:pk>/rename/", views_tags.tag_rename, name="tag_rename"),
     path("tags/<int:pk>/merge/", views_tags.tag_merge, name="tag_merge"),
     path("bulk/", views_queue.queue_bulk, name="bulk"),
+    path("views/counts/", views_queue.saved_view_counts, name="view_counts"),
     path("views/save/", views_queue.saved_view_save, name="view_save"),
     path("views/<int:pk>/delete/", views_queue.saved_view_delete, name="view_delete"),
 ]

@@ -9,10 +9,10 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, QueryDict
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from supportdesk.accounts.decorators import AgentRequest, agent_required
 from supportdesk.accounts.roles import is_supervisor
@@ -31,8 +31,6 @@ def queue_extras(request: AgentRequest, filters: QueueFilters, rows: list[dict[s
     for row in rows:
         row["tags"] = tags.get(row["pk"], [])
     views = selectors.saved_views_for(user=request.user)
-    counts = selectors.saved_view_counts(user=request.user, now=now,
-                                         views=[(v.pk, f.filters_from_query(v.query)) for v in views])
     query = f.filter_query(request.GET)
     active = next((v.pk for v in views if str(v.pk) == request.GET.get("sv") and v.query == query), None)
     drops = []
@@ -42,8 +40,8 @@ def queue_extras(request: AgentRequest, filters: QueueFilters, rows: list[dict[s
         drops.append((name, f.filter_query(rest)))
     return {
         "tag_drops": drops,
-        "saved_views": [{"pk": v.pk, "name": v.name, "shared": v.shared, "count": counts[v.pk],
-                         "query": v.query, "mine": v.owner_id == request.user.pk} for v in views],
+        "saved_views": [{"pk": v.pk, "name": v.name, "shared": v.shared, "query": v.query,
+                         "mine": v.owner_id == request.user.pk} for v in views],
         "active_view": active, "filter_query": query, "can_share": is_supervisor(request.user),
         "bulk_statuses": [(s.value, s.label) for s in bulk.BULK_STATUSES],
         "bulk_priorities": Priority.choices,
@@ -94,6 +92,20 @@ def queue_bulk(request: AgentRequest) -> HttpResponse:
     for pk, reason in outcome.refused:
         messages.error(request, _("#%(n)s not changed: %(reason)s") % {"n": pk, "reason": reason})
     return _back(request)
+
+
+@agent_required
+@require_GET
+def saved_view_counts(request: AgentRequest) -> HttpResponse:
+    """The saved views' counts, fetched by the queue page after it is shown (htmx, out-of-band
+    swaps into the navigation): counting never delays the queue itself."""
+    views = selectors.saved_views_for(user=request.user)
+    counts = selectors.saved_view_counts(user=request.user, views=[(v.pk, f.filters_from_query(v.query))
+                                                                   for v in views])
+    response = render(request, "tickets/_saved_view_counts.html", {
+        "counts": list(counts.items()), "count_limit": selectors.COUNT_LIMIT})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @agent_required

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.test import Client
 from django.urls import reverse
 
@@ -30,14 +32,25 @@ class SavedViewTests(BaseTestCase):
         assert (view.name, view.query, view.shared, view.owner) == ("Мои SDI", "tag=sdi&sort=newest", False, self.alice)
         assert response["Location"] == f"/agent/?tag=sdi&sort=newest&sv={view.pk}"
         page = self.client.get(response["Location"]).content.decode()
-        assert f'id="sv-{view.pk}" data-name="Мои SDI" class="active">Мои SDI<span class="count">1</span>' in page
+        assert f'id="sv-{view.pk}" data-name="Мои SDI" class="active">Мои SDI<span class="count" id="svc-{view.pk}">' in page
         assert f'id="t{self.tagged.pk}"' in page and f'id="t{self.plain.pk}"' not in page
+        assert self.counts() == {view.pk: "1"}
         # the same name again replaces the filter
         self.client.post(reverse("tickets:view_save"), {"name": "Мои SDI", "back": "status=closed"})
         assert SavedView.objects.get().query == "status=closed"
         services.ticket_set_status(ticket=self.plain, status=Status.CLOSED, reason="дубль", confirmed=True)
-        page = self.client.get(reverse("tickets:queue")).content.decode()
-        assert f'id="sv-{view.pk}" data-name="Мои SDI">Мои SDI<span class="count">1</span>' in page
+        assert self.counts() == {view.pk: "1"}
+        everything = SavedView.objects.create(owner=self.alice, name="все", query="")
+        for i in range(99):
+            self.make_ticket(subject=f"t{i}")
+        assert self.counts()[everything.pk] == "99+"  # bounded, as the built-in views count
+
+    def counts(self) -> dict[int, str]:
+        response = self.client.get(reverse("tickets:view_counts"))
+        assert "no-store" in response["Cache-Control"]
+        found = re.findall(r'<span class="count" id="svc-(\d+)" hx-swap-oob="true">([^<]*)</span>',
+                           response.content.decode())
+        return {int(pk): n for pk, n in found}
 
     def test_personal_views_are_private_and_only_supervisors_share(self):
         mine = SavedView.objects.create(owner=self.alice, name="мой", query="tag=sdi")
