@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "supportdesk.releases",
     "supportdesk.search",
     "supportdesk.escalation",
+    "supportdesk.companies",
 ]
 
 MIDDLEWARE = [

@@ -9,3 +9,7 @@ urlpatterns = [
     path("tickets/<int:pk>/ask/", views.ticket_ask, name="ask"),
     path("tickets/<int:pk>/wait-release/", views.ticket_wait_release, name="wait_release"),
 ]
+urlpatterns += [
+    path("messages/<int:pk>/split/", views.message_split, name="split"),
+    path("tickets/new-email/", views.outbound_new, name="outbound"),
+]
