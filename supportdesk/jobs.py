@@ -25,6 +25,9 @@ JOBS: list[tuple[str, float]] = [
     ("supportdesk.escalation.watcher.sla_watch", 60.0),
     ("supportdesk.replies.reminders.reminders_run", 300.0),
     ("supportdesk.portal.services.access_links_purge", 3600.0),
+    ("supportdesk.backups.backup_scheduled", 600.0),
+    ("supportdesk.privacy.services.privacy_retention_run", 86400.0),
+    ("supportdesk.reports.monthly.reports_monthly_mail", 3600.0),
 ]
 
 

@@ -134,6 +134,11 @@ def event_text(event: str, data: dict) -> str:
         return _("e-mail conversation started from ticket")
     if event == "outbound_started":
         return _("e-mail conversation started (%(to)s) as ticket") % {"to": data.get("to") or "—"}
+    if event == "tags":
+        parts = [_("tags added: %(tags)s") % {"tags": ", ".join(map(str, data["added"]))}] if data.get("added") else []
+        if data.get("removed"):
+            parts.append(_("tags removed: %(tags)s") % {"tags": ", ".join(map(str, data["removed"]))})
+        return "; ".join(parts)
     if event == "merged_into":
         return _("merged into ticket #%(n)s") % {"n": data.get("ticket")}
     if event == "merged_from":

@@ -18,7 +18,7 @@ def fill_name_keys(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0003_companies'),
+        ('customers', '0004_customer_erased_at'),
     ]
 
     operations = [
