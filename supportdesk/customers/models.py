@@ -5,8 +5,11 @@ new sender from one of them joins it, and its page shows every contact and ticke
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from supportdesk.customers.domains import BadDomain, company_domain_key
 
 
 def company_name_key(name: str) -> str:
@@ -60,6 +63,13 @@ class CompanyDomain(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         self.domain = self.domain.strip().lower().rstrip(".")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def clean(self) -> None:
+        """The administration's check: the same rules as the company page's."""
+        try:
+            self.domain = company_domain_key(self.domain)
+        except BadDomain as exc:
+            raise ValidationError({"domain": str(exc)}) from exc
 
 
 class Customer(models.Model):

@@ -4,7 +4,7 @@ contacts, the contract tier for supervisors only, and merging (audit-logged)."""
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from supportdesk.audit.models import AuditEntry
@@ -25,7 +25,7 @@ from supportdesk.customers.domains import (
     domain_key,
     is_public_mail_domain,
 )
-from supportdesk.customers.models import Company, Customer
+from supportdesk.customers.models import Company, CompanyDomain, Customer
 from supportdesk.customers.services import company_for_address, customer_for_email
 from supportdesk.test import BaseTestCase
 
@@ -49,6 +49,17 @@ def test_domain_keys():
         assert domain_key(bad) == "", bad
     with pytest.raises(BadDomain, match="not a mail domain"):
         company_domain_key("tv sibir")
+
+
+@pytest.mark.django_db
+def test_the_administration_refuses_a_public_domain_too():
+    translation.activate("en")
+    company = Company.objects.create(name="ТК Сибирь")
+    with pytest.raises(ValidationError, match="public mail service"):
+        CompanyDomain(company=company, domain="Mail.ru").full_clean()
+    domain = CompanyDomain(company=company, domain="Первый.рф")
+    domain.full_clean()
+    assert domain.domain == "xn--b1afnvg1e.xn--p1ai"
 
 
 class CompanyTests(BaseTestCase):
