@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from supportdesk.accounts.roles import is_agent
 from supportdesk.customers.domains import domain_key
@@ -16,6 +16,7 @@ from supportdesk.tickets.models import OPEN_STATUSES, Ticket
 PAGE_SIZE = 50
 CONTACTS_SHOWN = 200
 PAST_SHOWN = 50
+OPEN_SHOWN = 100
 
 
 def _require_agent(user: User | AnonymousUser) -> None:
@@ -56,20 +57,22 @@ def company_contacts(*, user: User | AnonymousUser, company: Company) -> list[Cu
 @dataclass(frozen=True)
 class CompanyTickets:
     open: list[Ticket]
+    open_more: bool
     past: list[Ticket]
     past_more: bool
 
 
 def company_tickets(*, user: User | AnonymousUser, company: Company) -> CompanyTickets:
-    """Every open ticket of the company's contacts (the nearest reply limit first) and the latest
-    solved or closed ones; merged duplicates are left out."""
+    """The open tickets of the company's contacts, the nearest reply limit first (the first
+    OPEN_SHOWN), and the latest solved or closed ones; merged duplicates are left out."""
     _require_agent(user)
     base = (Ticket.objects.filter(customer__company=company, merged_into__isnull=True)
             .select_related("customer", "assignee", "product"))
-    open_rows = list(base.filter(status__in=OPEN_STATUSES).order_by("reply_due_at", "-id")[:500])
-    open_rows.sort(key=lambda t: (t.reply_due_at is None, t.reply_due_at or t.created_at, -t.pk))
+    open_rows = list(base.filter(status__in=OPEN_STATUSES)
+                     .order_by(F("reply_due_at").asc(nulls_last=True), "id")[:OPEN_SHOWN + 1])
     past = list(base.exclude(status__in=OPEN_STATUSES).order_by("-id")[:PAST_SHOWN + 1])
-    return CompanyTickets(open=open_rows, past=past[:PAST_SHOWN], past_more=len(past) > PAST_SHOWN)
+    return CompanyTickets(open=open_rows[:OPEN_SHOWN], open_more=len(open_rows) > OPEN_SHOWN,
+                          past=past[:PAST_SHOWN], past_more=len(past) > PAST_SHOWN)
 
 
 def company_names(*, user: User | AnonymousUser, limit: int = 500) -> list[str]:
