@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from supportdesk.accounts.decorators import AgentRequest, agent_required
-from supportdesk.replies import forms as rf
 from supportdesk.replies import outbound, services
+from supportdesk.replies import outbound_forms as rf
 from supportdesk.replies import split as split_service
+from supportdesk.replies.forms import ReplyForm
 from supportdesk.tickets import forms as f
 from supportdesk.tickets.models import Message
 from supportdesk.tickets.services import InvalidAction
@@ -26,7 +27,7 @@ def ticket_reply(request: AgentRequest, pk: int) -> HttpResponse:
     return compose_on_ticket(request, pk, "reply", lambda t, d: services.ticket_reply(
         ticket=t, author=request.user, text=d["text"], canned=d.get("canned"), time_spent=d.get("minutes")),
         _("Reply sent."),
-        form_class=f.ReplyForm)
+        form_class=ReplyForm)
 
 
 @agent_required
