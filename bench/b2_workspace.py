@@ -190,7 +190,8 @@ def load_dataset(data: Path, *, vendor: str) -> None:
 
     from supportdesk.accounts.roles import ensure_groups
     from supportdesk.catalog.services import catalog_sync_from_policy
-    from supportdesk.customers.models import Customer, CustomerEmail
+    from supportdesk.customers.domains import domain_key, is_public_mail_domain
+    from supportdesk.customers.models import Company, CompanyDomain, Customer, CustomerEmail
     from supportdesk.policy import get_policy
     from supportdesk.tickets import clocks
     from supportdesk.tickets.models import Message, Ticket
@@ -208,7 +209,9 @@ def load_dataset(data: Path, *, vendor: str) -> None:
     product_ids = [p.pk for p in catalog_sync_from_policy(get_policy()).values()] or [None]
     last = _last_followups(data / "followups.jsonl")
     customers: dict[str, int] = {}
+    companies: dict[str, int] = {}  # a company per organisation domain: the ticket page shows it
     with transaction.atomic():
+        company_w, domain_w = Writer(Company, vendor), Writer(CompanyDomain, vendor)
         cust_w, email_w = Writer(Customer, vendor), Writer(CustomerEmail, vendor)
         ticket_w = Writer(Ticket, vendor)
         for tk in _iter_jsonl(data / "tickets.jsonl"):
@@ -216,8 +219,19 @@ def load_dataset(data: Path, *, vendor: str) -> None:
             cid = customers.get(addr)
             if cid is None:
                 cid = customers[addr] = len(customers) + 1
+                domain = domain_key(addr)
+                company_id = None
+                if domain and not is_public_mail_domain(domain):
+                    company_id = companies.get(domain)
+                    if company_id is None:
+                        company_id = companies[domain] = len(companies) + 1
+                        now = _parse_ts(tk["created"])
+                        company_w.add(id=company_id, name=domain, name_key=domain, notes="",
+                                      contract_tier="premium" if company_id % 5 == 0 else "",
+                                      created_at=now, updated_at=now)
+                        domain_w.add(id=company_id, company_id=company_id, domain=domain)
                 cust_w.add(id=cid, name="", language="ru", timezone="", timezone_source="office",
-                           created_at=_parse_ts(tk["created"]))
+                           company_id=company_id, created_at=_parse_ts(tk["created"]))
                 email_w.add(id=cid, customer_id=cid, address=addr, is_primary=True)
             created = _parse_ts(tk["created"])
             author, last_date, count = last[tk["id"]]
@@ -238,6 +252,8 @@ def load_dataset(data: Path, *, vendor: str) -> None:
                          updated_at=_parse_ts(tk["modified"]), last_customer_message_at=created,
                          solved_at=_parse_ts(tk["modified"]) if status == "solved" else None,
                          closed_at=_parse_ts(tk["modified"]) if status == "closed" else None, **clock)
+        company_w.flush()
+        domain_w.flush()
         cust_w.flush()
         email_w.flush()
         ticket_w.flush()
@@ -251,12 +267,14 @@ def load_dataset(data: Path, *, vendor: str) -> None:
         msg_w.flush()
     with connection.cursor() as cur:  # autocommit again: VACUUM may run
         if vendor == "postgresql":
-            for table in ("customers_customer", "customers_customeremail", "tickets_ticket", "tickets_message"):
+            for table in ("customers_company", "customers_companydomain", "customers_customer",
+                          "customers_customeremail", "tickets_ticket", "tickets_message"):
                 cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")  # noqa: S608
             cur.execute("VACUUM ANALYZE")
         else:
             cur.execute("ANALYZE")
-    print(f"rows: {cust_w.rows} customers, {ticket_w.rows} tickets, {msg_w.rows} messages", flush=True)
+    print(f"rows: {company_w.rows} companies, {cust_w.rows} customers, {ticket_w.rows} tickets, "
+          f"{msg_w.rows} messages", flush=True)
     tags = load_tags(vendor=vendor, tickets=ticket_w.rows, agent_id=agent_ids[meta["agents"][0]["username"]])
     print(f"tags: {tags} ticket tags", flush=True)
 
@@ -328,9 +346,10 @@ def _time(client, urls: list[str], requests: int, warmup: int) -> dict:
 
 def run_endpoints(*, requests: int, warmup: int) -> dict:
     from django.contrib.auth import get_user_model
+    from django.db.models import Count
     from django.test import Client
 
-    from supportdesk.customers.models import CustomerEmail
+    from supportdesk.customers.models import Company, CustomerEmail
     from supportdesk.tickets.models import OPEN_STATUSES, Ticket
 
     client = Client()
@@ -347,10 +366,15 @@ def run_endpoints(*, requests: int, warmup: int) -> dict:
     open_ids = list(Ticket.objects.filter(status__in=OPEN_STATUSES).order_by("id")
                     .values_list("id", flat=True)[:: max(1, 1000)][:requests])
     email = CustomerEmail.objects.order_by("id").values_list("address", flat=True)[150]
+    sidebar = client.get(f"/agent/tickets/{open_ids[0]}/").content.decode()
+    assert 'href="/agent/companies/' in sidebar.split('id="ticket-company"')[1], "no company on the ticket page"
+    companies = list(Company.objects.annotate(n=Count("contacts__tickets")).order_by("-n")
+                     .values_list("id", flat=True)[:5])
     from supportdesk.tickets.models import SavedView
 
     saved = SavedView.objects.get(name="SDI")
     return {
+        "company_page": _time(client, [f"/agent/companies/{pk}/" for pk in companies], requests, warmup),
         "queue_first_page": _time(client, [queue], requests, warmup),
         "queue_page_50": {**_time(client, [url], requests, warmup), "page": page},
         "ticket_page": _time(client, [f"/agent/tickets/{pk}/" for pk in open_ids], requests, warmup),

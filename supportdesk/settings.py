@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "supportdesk.escalation",
     "supportdesk.presence",
     "supportdesk.notifications",
+    "supportdesk.companies",
     "supportdesk.privacy",
     "supportdesk.reports",
 ]

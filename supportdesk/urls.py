@@ -15,6 +15,7 @@ urlpatterns = [
     path("agent/phone/", include("supportdesk.phone.urls")),
     path("agent/mail/", include("supportdesk.mail.urls")),
     path("agent/audit/", include("supportdesk.audit.urls")),
+    path("agent/companies/", include("supportdesk.companies.urls")),
     path("agent/privacy/", include("supportdesk.privacy.urls")),
     path("agent/reports/", include("supportdesk.reports.urls")),
     path("cti/", include("supportdesk.phone.cti_urls")),

@@ -41,6 +41,7 @@ class AuditEntry(models.Model):
         ADMIN_DELETE = "admin_delete", _("Deleted in administration")
         BULK_ACTION = "bulk_action", _("Bulk action")
         TICKET_MERGE = "ticket_merge", _("Tickets merged")
+        COMPANY_MERGE = "company_merge", _("Companies merged")
         EXPORT = "export", _("Export")
         POLICY_CHANGE = "policy_change", _("Policy or calendar changed")
         ERASURE = "erasure", _("Personal data erased")

@@ -5,13 +5,22 @@ new sender from one of them joins it, and its page shows every contact and ticke
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+
+from supportdesk.customers.domains import BadDomain, company_domain_key
+
+
+def company_name_key(name: str) -> str:
+    """Names compare without case and extra spaces, in every alphabet (SQLite's LOWER() and
+    LIKE fold only ASCII, so the key is computed here, not in SQL)."""
+    return " ".join(name.split()).casefold()[:200]
 
 
 class Company(models.Model):
     name = models.CharField(_("name"), max_length=200)
+    name_key = models.CharField(_("name for comparison"), max_length=200, unique=True, editable=False)
     contract_tier = models.SlugField(
         _("contract tier"), max_length=40, blank=True,
         help_text=_("A short code such as 'premium'; the policy file maps tiers to SLA targets. "
@@ -22,12 +31,18 @@ class Company(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
-        constraints = [models.UniqueConstraint(Lower("name"), name="company_name_unique_ci")]
         verbose_name = _("company")
         verbose_name_plural = _("companies")
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.name_key = company_name_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:  # type: ignore[operator]
+            kwargs["update_fields"] = {*update_fields, "name_key"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class CompanyDomain(models.Model):
@@ -48,6 +63,13 @@ class CompanyDomain(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         self.domain = self.domain.strip().lower().rstrip(".")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def clean(self) -> None:
+        """The administration's check: the same rules as the company page's."""
+        try:
+            self.domain = company_domain_key(self.domain)
+        except BadDomain as exc:
+            raise ValidationError({"domain": str(exc)}) from exc
 
 
 class Customer(models.Model):

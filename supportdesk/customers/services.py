@@ -6,9 +6,19 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 
-from supportdesk.customers.models import Customer, CustomerEmail, CustomerPhone
+from supportdesk.customers.domains import domain_key, is_public_mail_domain
+from supportdesk.customers.models import Company, CompanyDomain, Customer, CustomerEmail, CustomerPhone
 from supportdesk.lib.phones import normalize_phone
 from supportdesk.lib.timezones import zone_for_offset
+
+
+def company_for_address(address: str) -> Company | None:
+    """The company owning the domain of ``address``; never one for a public mail service."""
+    key = domain_key(address)
+    if not key or is_public_mail_domain(key):
+        return None
+    found = CompanyDomain.objects.select_related("company").filter(domain=key).first()
+    return found.company if found else None
 
 
 def customer_for_email(*, address: str, name: str = "", language: str = "ru",
@@ -16,7 +26,8 @@ def customer_for_email(*, address: str, name: str = "", language: str = "ru",
     """Find the customer owning ``address`` or create one; safe under concurrent intake.
 
     A new customer starts in the zone of ``utc_offset_minutes`` (their mail's Date header),
-    as ``customer_learn_zone`` sets it, in the same INSERT."""
+    as ``customer_learn_zone`` sets it, in the same INSERT, and in the company owning the
+    address's domain (a public mail service's domain belongs to none)."""
     address = address.strip().lower()
     found = CustomerEmail.objects.select_related("customer").filter(address=address).first()
     if found:
@@ -27,7 +38,7 @@ def customer_for_email(*, address: str, name: str = "", language: str = "ru",
         return customer
     try:
         with transaction.atomic():
-            customer = Customer(name=name[:200], language=language)
+            customer = Customer(name=name[:200], language=language, company=company_for_address(address))
             _learn_zone(customer, utc_offset_minutes)
             customer.save(force_insert=True)
             CustomerEmail.objects.create(customer=customer, address=address, is_primary=True)

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Substr
 
+from supportdesk.customers.domains import domain_key, is_public_mail_domain
 from supportdesk.customers.models import Customer
 from supportdesk.mail.models import InboundMail
 from supportdesk.mail.quotes import pick_by_quote, quoted_lines, searchable, strong_score
@@ -49,12 +50,6 @@ SUBJECT_SCAN_MAX = 2000  # and at most this many per scope: the rule is a fallba
 QUOTE_CANDIDATES = 20  # same-subject tickets whose texts a quote is compared with
 QUOTE_TEXT_MAX = 20000  # characters of each message compared
 QUOTE_MESSAGES = 200  # newest messages of all candidates read: a few MB at the very most
-PUBLIC_MAIL_DOMAINS = frozenset({
-    "mail.ru", "bk.ru", "list.ru", "inbox.ru", "internet.ru", "yandex.ru", "ya.ru", "yandex.com", "yandex.by",
-    "yandex.kz", "yandex.ua", "narod.ru", "rambler.ru", "ro.ru", "lenta.ru", "autorambler.ru", "myrambler.ru",
-    "gmail.com", "googlemail.com", "yahoo.com", "outlook.com", "hotmail.com", "live.com", "msn.com",
-    "icloud.com", "me.com", "mail.com", "aol.com", "protonmail.com", "proton.me", "ukr.net", "tut.by",
-})
 
 
 class Rule:
@@ -160,7 +155,7 @@ def ticket_by_references(ids: Sequence[str]) -> Ticket | None:
 def organisation_domain(address: str) -> str | None:
     """The sender's company domain; None for public mail services, where a domain says nothing."""
     domain = address.rpartition("@")[2].strip().lower()
-    if not domain or domain in PUBLIC_MAIL_DOMAINS or domain.split(".")[0] in ("gmx", "yandex"):
+    if not domain or is_public_mail_domain(domain_key(domain)) or domain.split(".")[0] in ("gmx", "yandex"):
         return None
     return domain
 

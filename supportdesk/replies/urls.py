@@ -19,3 +19,7 @@ urlpatterns = [
     path("signatures/default/", signature_views.signature_default, name="signature_default"),
     path("signatures/brand/<int:pk>/", signature_views.signature_brand, name="signature_brand"),
 ]
+urlpatterns += [
+    path("messages/<int:pk>/split/", views.message_split, name="split"),
+    path("tickets/new-email/", views.outbound_new, name="outbound"),
+]

@@ -3,15 +3,22 @@ notice (ticket page forms). A refused reply is shown in its box with the text ke
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from supportdesk.accounts.decorators import AgentRequest, agent_required
 from supportdesk.lib.confirm import is_confirmed
-from supportdesk.replies import services
+from supportdesk.replies import outbound, services
+from supportdesk.replies import outbound_forms as rf
+from supportdesk.replies import split as split_service
 from supportdesk.replies.forms import ReplyForm
 from supportdesk.tickets import forms as f
+from supportdesk.tickets.models import Message
+from supportdesk.tickets.services import InvalidAction
 from supportdesk.tickets.views import act_on_ticket, compose_on_ticket
 
 
@@ -45,3 +52,46 @@ def ticket_wait_release(request: AgentRequest, pk: int) -> HttpResponse:
     return act_on_ticket(request, pk, f.WaitReleaseForm, lambda t, d: services.ticket_wait_for_release(
         ticket=t, release=d["release"], author=request.user),
         _("The ticket waits for the release; the customer was told by e-mail when there is an address."))
+
+
+@agent_required
+@require_POST
+def message_split(request: AgentRequest, pk: int) -> HttpResponse:
+    message = get_object_or_404(Message.objects.select_related("ticket"), pk=pk)
+    back = reverse("tickets:detail", args=[message.ticket_id]) + f"#m{message.pk}"
+    form = rf.SplitForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Not split: %(errors)s") % {"errors": rf.form_errors(form)})
+        return redirect(back)
+    try:
+        ticket = split_service.ticket_split_message(message=message, subject=form.cleaned_data["subject"],
+                                                    by_user=request.user)
+    except InvalidAction as exc:
+        messages.error(request, _("Not split: %(error)s") % {"error": exc})
+        return redirect(back)
+    messages.success(request, _("The message is now ticket #%(n)s.") % {"n": ticket.pk})
+    return redirect("tickets:detail", ticket.pk)
+
+
+@agent_required
+@require_http_methods(["GET", "POST"])
+def outbound_new(request: AgentRequest) -> HttpResponse:
+    """A new e-mail conversation: prefilled from a company (?company=), a customer (?customer=)
+    or a phone ticket (?ticket=); sent, it opens the new ticket."""
+    source = rf.OutboundSourceForm(request.POST if request.method == "POST" else request.GET)
+    context = source.context() if source.is_valid() else {}
+    form = rf.OutboundForm(request.POST) if request.method == "POST" else rf.OutboundForm(initial=context.get("initial"))
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            ticket = outbound.ticket_start_outbound(
+                author=request.user, draft=form.draft(), customer=context.get("customer"),
+                company=context.get("company"), from_ticket=context.get("ticket"))
+        except InvalidAction as exc:
+            error = str(exc)
+        else:
+            messages.success(request, _("E-mail sent; it is the first message of ticket #%(n)s.") % {"n": ticket.pk})
+            return redirect("tickets:detail", ticket.pk)
+    elif request.method == "POST":
+        error = rf.form_errors(form)
+    return render(request, "replies/outbound.html", {"form": form, "error": error, **context})

@@ -129,6 +129,14 @@ def event_text(event: str, data: dict) -> str:
         return _("closed automatically: no answer from the customer")
     if event in ("release_published", "released"):
         return _("the awaited release was published; the customer was told")
+    if event == "split_from":
+        return _("split off, with the customer's message, from ticket")
+    if event == "split_to":
+        return _("a customer's message was split off into ticket")
+    if event == "outbound_from":
+        return _("e-mail conversation started from ticket")
+    if event == "outbound_started":
+        return _("e-mail conversation started (%(to)s) as ticket") % {"to": data.get("to") or "—"}
     if event == "tags":
         parts = [_("tags added: %(tags)s") % {"tags": ", ".join(map(str, data["added"]))}] if data.get("added") else []
         if data.get("removed"):
@@ -258,6 +266,10 @@ def queue_rows(tickets: list[Ticket], now: datetime, office_zone: str, detail_ur
     return rows
 
 
+# Events whose line ends with the other ticket's number, shown as a link.
+LINKED_EVENTS = ("split_from", "split_to", "outbound_from", "outbound_started")
+
+
 def annotate_conversation(messages: list[Message]) -> None:
     """Attach the template-only display fields (folded text, event line, title) to each message."""
     for message in messages:
@@ -265,6 +277,8 @@ def annotate_conversation(messages: list[Message]) -> None:
         setattr(message, "main_text", main_text)  # noqa: B010
         setattr(message, "quoted_text", quoted_text)  # noqa: B010
         setattr(message, "event_line", event_text(message.event, message.event_data) if message.event else "")  # noqa: B010
+        linked = (message.event_data or {}).get("ticket") if message.event in LINKED_EVENTS else None
+        setattr(message, "event_link", linked if isinstance(linked, int) and linked > 0 else None)  # noqa: B010
         setattr(message, "title", message_title(message.kind, message.get_kind_display(),  # noqa: B010
                                                 message.is_automatic, message.event_data))
 

@@ -309,7 +309,8 @@ def ticket_for_agent(*, user: User | AnonymousUser, pk: int) -> Ticket:
     _require_agent(user)
     # merged_into and follows_up are shown by number only: two more self-joins cost more to plan
     # than the rest of the query.
-    return Ticket.objects.select_related("customer", "product", "assignee", "waiting_release__product").get(pk=pk)
+    return Ticket.objects.select_related("customer__company", "product", "assignee",
+                                         "waiting_release__product").get(pk=pk)
 
 
 def visible_ticket_ids(*, user: User | AnonymousUser, ids: Collection[int]) -> set[int]:
@@ -333,6 +334,14 @@ def customer_other_tickets(*, user: User | AnonymousUser, ticket: Ticket,
     latest = list(Ticket.objects.filter(customer_id=ticket.customer_id).exclude(pk=ticket.pk)
                   .only("id", "subject", "status").order_by("-id")[:limit])
     return sorted(latest, key=lambda t: t.status not in OPEN_STATUSES)
+
+
+def company_open_count(*, company_id: int | None, limit: int = COUNT_LIMIT) -> int:
+    """Open tickets of the company's contacts, counted up to ``limit + 1`` (the sidebar's figure)."""
+    if company_id is None:
+        return 0
+    return bounded_count(Ticket.objects.filter(customer__company_id=company_id, status__in=OPEN_STATUSES,
+                                               merged_into__isnull=True), limit)
 
 
 def planned_releases(*, ticket: Ticket) -> QuerySet[Release]:

@@ -118,6 +118,7 @@ def ticket_page(request: AgentRequest, pk: int, *, stale: list[Message] | None =
         "emails": list(customer.emails.all()),
         "phones": phones,
         "other_tickets": selectors.customer_other_tickets(user=request.user, ticket=ticket),
+        "company_open": selectors.company_open_count(company_id=customer.company_id),
         "customer_label": customer.name or ticket.contact_email or f"#{customer.pk}",
         "agent_choices": [(u.pk, u.get_full_name() or u.get_username()) for u in f.agents()],
         "product_choices": list(Product.objects.order_by("name").values_list("pk", "name")),
