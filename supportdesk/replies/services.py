@@ -19,11 +19,19 @@ from supportdesk.accounts.roles import is_agent
 from supportdesk.catalog.models import Release
 from supportdesk.policy import get_policy
 from supportdesk.replies.acknowledgment import missing_items
+from supportdesk.replies.files import check_attachments
 from supportdesk.replies.mailer import send_ticket_mail, ticket_mail_context
+from supportdesk.replies.recipients import Recipients, new_contacts, reply_all
 from supportdesk.replies.rendering import mail_language, render_mail
 from supportdesk.replies.timefmt import MomentText, format_day, moment_text
 from supportdesk.tickets.models import CannedResponse, Message, Status, Ticket
-from supportdesk.tickets.services import AttachmentData, InvalidAction, ticket_add_message, ticket_set_status
+from supportdesk.tickets.services import (
+    AttachmentData,
+    InvalidAction,
+    ticket_add_contacts,
+    ticket_add_message,
+    ticket_set_status,
+)
 
 HISTORY_DEPTH = 3
 _PLACEHOLDER = re.compile(r"\{(customer_name|ticket_number|agent_name|support_phone)\}")
@@ -110,16 +118,21 @@ def ticket_reply(
     attachments: Sequence[AttachmentData] = (),
     canned: CannedResponse | None = None,
     at: datetime | None = None,
+    recipients: Recipients | None = None,
 ) -> Message:
     """E-mail a reply to the customer and stop the reply clock.
 
     ``text`` empty with ``canned`` given sends the canned answer (placeholders filled).
     The outbox row and the conversation message are written in one transaction; the
     mail quotes the latest messages below the reply and has a text and an HTML part.
-    Raises PermissionDenied for non-agents, InvalidAction for an empty reply and
-    NoEmailAddress when the ticket has no address.
+    ``recipients``: the To and Cc the agent chose (``recipients.check_recipients``); by default
+    reply-all (``recipients.reply_all``). Everyone it goes to becomes a contact of the ticket.
+    Files over the policy's limits are refused before anything is written.
+    Raises PermissionDenied for non-agents, InvalidAction for an empty reply or a file too
+    large and NoEmailAddress when the ticket has no address.
     """
     _require_agent(author)
+    check_attachments(attachments)
     if not text.strip() and canned is not None:
         text = canned_render(canned=canned, ticket=ticket, author=author)
     if not text.strip():
@@ -128,9 +141,13 @@ def ticket_reply(
     with transaction.atomic():
         mail = render_mail("reply", language=language,
                            context=_reply_context(ticket, author, text, language))
+        chosen = recipients if recipients is not None else reply_all(ticket)
         sent = send_ticket_mail(ticket=ticket, kind="reply", mail=mail, author=author, automatic=False,
                                 attachments=attachments, at=at, quoted_start=_new_text_end(mail.text, text),
-                                event_data={"canned": canned.pk, "canned_title": canned.title} if canned else None)
+                                event_data={"canned": canned.pk, "canned_title": canned.title} if canned else None,
+                                to=chosen.to or None, cc=chosen.cc)
+        ticket_add_contacts(ticket=ticket, addresses=new_contacts(ticket, [*chosen.to, *chosen.cc]),
+                            source="agent", at=at)
     assert sent.message is not None  # only automatic mail is ever suppressed
     return sent.message
 
@@ -145,7 +162,8 @@ def ticket_note(
 ) -> Message:
     """An internal note: visible to agents only, never mailed, never touches the clocks."""
     _require_agent(author)
-    if not text.strip():
+    check_attachments(attachments)
+    if not text.strip() and not attachments:
         raise InvalidAction(gettext("An empty note cannot be added."))
     return ticket_add_message(ticket=ticket, kind=Message.Kind.NOTE, body_text=text.strip(), author_user=author,
                               channel=ticket.channel, attachments=attachments, created_at=at)

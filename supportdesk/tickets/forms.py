@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from supportdesk.accounts.roles import AGENTS, SUPERVISORS
 from supportdesk.catalog.models import Product, Release
-from supportdesk.tickets.models import CHECKLIST_ITEMS, CannedResponse, Channel, Status
+from supportdesk.tickets.models import CHECKLIST_ITEMS, Attachment, CannedResponse, Channel, Status
 from supportdesk.tickets.selectors import VIEWS, QueueFilters
 
 
@@ -40,8 +40,27 @@ class TextForm(forms.Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=100_000, strip=True)
 
 
-class ReplyForm(TextForm):
+class AttachForm(forms.Form):
+    """Files of the ticket sent again (their ids); uploads come with the request's FILES."""
+
+    reuse = forms.ModelMultipleChoiceField(Attachment.objects.all(), required=False, label=_("Files of this ticket"))
+
+
+class ReplyForm(TextForm, AttachForm):
     canned = forms.ModelChoiceField(CannedResponse.objects.all(), required=False)
+    to = forms.CharField(required=False, max_length=4000, label=_("To"))
+    cc = forms.CharField(required=False, max_length=4000, label=_("Cc"))
+
+
+class NoteForm(AttachForm):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=100_000, strip=True, required=False)
+
+
+class ForwardForm(AttachForm):
+    to = forms.CharField(max_length=4000, label=_("Forward to"))
+    text = forms.CharField(required=False, max_length=100_000, label=_("Comment"))
+    message = forms.IntegerField(required=False, min_value=1, label=_("Message"))
+    with_files = forms.BooleanField(required=False, label=_("with its files"))
 
 
 def agents() -> QuerySet:

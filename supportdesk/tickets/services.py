@@ -23,6 +23,7 @@ from supportdesk.audit.models import AuditEntry
 from supportdesk.audit.services import audit_record
 from supportdesk.catalog.models import Product, Release
 from supportdesk.customers.models import Customer, CustomerEmail, CustomerPhone
+from supportdesk.customers.services import customer_for_email
 from supportdesk.lib.blobstore import blob_put
 from supportdesk.lib.phones import BadPhoneNumber, normalize_phone
 from supportdesk.policy import get_policy
@@ -37,6 +38,7 @@ from supportdesk.tickets.models import (
     Status,
     StatusChange,
     Ticket,
+    TicketContact,
 )
 
 
@@ -233,6 +235,7 @@ def ticket_add_message(
     author_customer: Customer | None = None,
     from_addr: str = "",
     to_addrs: str = "",
+    cc_addrs: str = "",
     quoted_start: int | None = None,
     is_automatic: bool = False,
     is_robot: bool = False,
@@ -269,6 +272,7 @@ def ticket_add_message(
             message = Message.objects.create(
                 ticket=ticket, kind=kind, channel=channel or ticket.channel, author_user=author_user,
                 author_customer=author_customer, from_addr=from_addr[:254], to_addrs=to_addrs,
+                cc_addrs=cc_addrs,
                 subject=subject[:300], body_text=body_text, body_html=body_html, quoted_start=quoted_start,
                 is_automatic=is_automatic, is_robot=is_robot, answers_customer=answers_customer,
                 event=event[:40], event_data=event_data or {}, message_id=message_id[:255],
@@ -623,6 +627,29 @@ def ticket_set_contacts(*, ticket: Ticket, email: str, phone: str, phone_id: int
         if changes:
             ticket_add_event(ticket=ticket, event="contacts", by_user=by_user, data=changes)
     return ticket
+
+
+def ticket_add_contacts(*, ticket: Ticket, addresses: Sequence[str], source: str,
+                        names: dict[str, str] | None = None, at: datetime | None = None) -> list[TicketContact]:
+    """Put people on the ticket's conversation (reply-all writes to them): each address becomes
+    a ticket contact linked to its customer record, made for it when new (so a colleague the
+    customer copied is a customer of ours from now on). The reply address itself and addresses
+    already on the ticket are skipped; the caller filters out our own addresses and robots.
+    Returns the contacts added."""
+    when = _now(at)
+    wanted = [a.strip().lower() for a in addresses if a.strip()]
+    with transaction.atomic():
+        known = set(TicketContact.objects.filter(ticket=ticket, email__in=wanted).values_list("email", flat=True))
+        known.add(ticket.contact_email.strip().lower())
+        added = []
+        for address in dict.fromkeys(wanted):
+            if address in known:
+                continue
+            customer = customer_for_email(address=address, name=(names or {}).get(address, ""),
+                                          language=ticket.language)
+            added.append(TicketContact.objects.create(ticket=ticket, email=address, customer=customer,
+                                                      source=source, created_at=when))
+    return added
 
 
 # Bulk writes of the reply clock's marks and due times, for the escalation watcher, the reminders

@@ -158,7 +158,7 @@ def compose_on_ticket(request: AgentRequest, pk: int, box: str, action: Callable
     """Send from one of the reply boxes; a refusal is shown in that box with the text kept."""
     ticket = get_object_or_404(Ticket, pk=pk)
     selectors.ticket_for_agent(user=request.user, pk=pk)
-    form = form_class(request.POST)
+    form = form_class(request.POST, request.FILES)
     text = request.POST.get("text", "")
     if not form.is_valid():
         error = "; ".join(f"{e}" for errs in form.errors.values() for e in errs)
@@ -170,7 +170,8 @@ def compose_on_ticket(request: AgentRequest, pk: int, box: str, action: Callable
         else:
             messages.success(request, done)
             return redirect(reverse("tickets:detail", args=[pk]) + "#conversation")
-    return ticket_page(request, pk, composer_box=box, composer_text=text, composer_error=error)
+    return ticket_page(request, pk, composer_box=box, composer_text=text, composer_error=error,
+                       composer_to=request.POST.get("to", ""), composer_cc=request.POST.get("cc", ""))
 
 
 @agent_required
