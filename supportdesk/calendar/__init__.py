@@ -1,6 +1,7 @@
 """Pure business-time arithmetic and the Russian production calendar (no Django, no ORM)."""
 
 from supportdesk.calendar.business import BusinessCalendar, DayInfo, parse_weekly_hours
+from supportdesk.calendar.continuous import ContinuousCalendar
 from supportdesk.calendar.production import (
     NONWORKING,
     SHORTENED,
@@ -16,6 +17,7 @@ __all__ = [
     "WORKING",
     "BusinessCalendar",
     "CalendarDataError",
+    "ContinuousCalendar",
     "DayInfo",
     "ProductionCalendar",
     "ProductionDay",

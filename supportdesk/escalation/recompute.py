@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 from datetime import datetime
 
 import holidays
@@ -35,7 +36,8 @@ from supportdesk.calendar.production import DEFAULT_DATA_FILE, CalendarData, loa
 from supportdesk.escalation.models import CalendarStamp
 from supportdesk.policy import Policy, get_policy, reload_policy
 from supportdesk.policy.loader import load_policy
-from supportdesk.tickets.clocks import calendar_for, reset_office_calendar
+from supportdesk.policy.model import OFFICE_CALENDAR
+from supportdesk.tickets.clocks import calendar_for, reset_office_calendar, sla_calendar
 from supportdesk.tickets.models import OPEN_STATUSES, Ticket
 from supportdesk.tickets.services import tickets_set_reply_deadlines
 
@@ -66,6 +68,10 @@ def calendar_fingerprint(policy: Policy, data: CalendarData) -> str:
         "zone": policy.office.timezone,
         "hours": hours,
         "sla": [policy.sla.business_day_hours, policy.sla.reply_target_seconds, policy.sla.reply_limit_seconds],
+        "sla_policies": [[p.key, p.priority, p.tier, p.reply_target_seconds, p.reply_limit_seconds, p.calendar]
+                         for p in policy.sla.policies],
+        "sla_calendars": {name: {str(wd): [h.isoformat() for h in span] if span else None for wd, span in hours.items()}
+                          for name, hours in policy.sla.calendars.items()},
         "verified": sorted(data.verified_years),
         "years": years,
         "overrides": overrides,
@@ -89,10 +95,11 @@ def disk_fingerprint() -> str:
 
 
 # A row read for recomputing: (pk, reply_pending_since exactly as the database holds it, then
-# pending, target and due as epoch seconds). Reading epoch seconds rather than datetimes keeps
+# pending, target and due as epoch seconds, then the priority and contract tier that pick the
+# ticket's SLA policy). Reading epoch seconds rather than datetimes keeps
 # the database driver's datetime parsing, three values a row, out of the loop: it cost more
 # than the calendar arithmetic itself.
-Row = tuple[int, object, float, "float | None", "float | None"]
+Row = tuple[int, object, float, "float | None", "float | None", str, str]
 
 
 def _where() -> str:
@@ -110,14 +117,16 @@ def _select_sql() -> str:
     table = connection.ops.quote_name(Ticket._meta.db_table)
     if connection.vendor == "postgresql":
         columns = ("id, reply_pending_since::text, EXTRACT(EPOCH FROM reply_pending_since)::float8, "
-                   "EXTRACT(EPOCH FROM reply_target_at)::float8, EXTRACT(EPOCH FROM reply_due_at)::float8")
+                   "EXTRACT(EPOCH FROM reply_target_at)::float8, EXTRACT(EPOCH FROM reply_due_at)::float8, "
+                   "priority, sla_tier")
     elif connection.vendor == "sqlite":
         # Naive UTC text "YYYY-MM-DD HH:MM:SS[.ffffff]": whole seconds, plus the fraction if any.
         # The seconds come from the text without its fraction: SQLite keeps milliseconds
         # internally and would round 59.9996 up to the next second.
         epoch = "(CAST(strftime('%%s', substr({0}, 1, 19)) AS INTEGER) + CAST(substr({0}, 20) AS REAL))"
         columns = ", ".join(["id", "CAST(reply_pending_since AS TEXT)",
-                             *(epoch.format(c) for c in ("reply_pending_since", "reply_target_at", "reply_due_at"))])
+                             *(epoch.format(c) for c in ("reply_pending_since", "reply_target_at", "reply_due_at")),
+                             "priority", "sla_tier"])
     else:
         raise NotImplementedError(f"SupportDesk runs on SQLite or PostgreSQL, not {connection.vendor}")
     sql = "SELECT %s FROM %s WHERE %s AND id >= %%s AND id < %%s ORDER BY id"
@@ -133,7 +142,8 @@ def _id_range() -> tuple[int, int]:
 
 
 def _read_batch(low: int, high: int) -> list[Row]:
-    """Running clocks with low <= id < high, as (pk, pending as stored, pending, target, due)."""
+    """Running clocks with low <= id < high, as (pk, pending as stored, pending, target, due,
+    priority, tier)."""
     with connection.cursor() as cursor:
         cursor.execute(_select_sql(), [*OPEN_STATUSES, low, high])
         return [tuple(row) for row in cursor.fetchall()]  # type: ignore[misc]
@@ -149,20 +159,31 @@ def sla_recompute_open_tickets(*, batch_size: int = DEFAULT_BATCH_SIZE, now: dat
     """Recompute reply target and limit of every open ticket whose reply clock runs.
 
     Returns how many tickets changed. Reads windows of ids (epoch seconds, not datetimes), computes
-    on the calendar's epoch-second fast path, and writes only the rows whose due times moved, one
-    guarded UPDATE per window (``tickets.services.tickets_set_reply_deadlines``).
+    on the calendar's epoch-second fast path, each ticket on its own SLA policy (by priority and
+    contract tier), and writes only the rows whose due times moved, one guarded UPDATE per window
+    (``tickets.services.tickets_set_reply_deadlines``). ``calendar`` replaces the office calendar.
     """
     policy = get_policy()
-    cal = calendar or calendar_for(policy)
-    add = cal.add_business_seconds_ts
-    target_span, limit_span = policy.sla.reply_target_seconds, policy.sla.reply_limit_seconds
+    office = calendar or calendar_for(policy)
+    rules: dict[tuple[str, str], tuple[Callable[[float, float], float], float, float]] = {}
+
+    def rule(priority: str, tier: str) -> tuple[Callable[[float, float], float], float, float]:
+        found = rules.get((priority, tier))
+        if found is None:
+            sla = policy.sla.policy_for(priority=priority, tier=tier)
+            cal = office if sla.calendar == OFFICE_CALENDAR else sla_calendar(policy, sla.calendar)
+            found = rules[(priority, tier)] = (cal.add_business_seconds_ts, sla.reply_target_seconds,
+                                               sla.reply_limit_seconds)
+        return found
+
     moment = now or timezone.now()
     updated = 0
     low, high = _id_range()
     for start in range(low, high + 1, batch_size):
         rows = _read_batch(start, start + batch_size)
         changed = []
-        for pk, raw_pending, pending, old_target, old_due in rows:
+        for pk, raw_pending, pending, old_target, old_due, priority, tier in rows:
+            add, target_span, limit_span = rule(priority, tier)
             target = add(pending, target_span)
             due = add(pending, limit_span)
             if not (_same_instant(old_target, target) and _same_instant(old_due, due)):

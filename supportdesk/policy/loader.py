@@ -16,7 +16,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from supportdesk.policy.model import (
     CHANNELS,
+    OFFICE_CALENDAR,
+    PRIORITIES,
     REQUEST_ITEM_KEYS,
+    ROUND_THE_CLOCK,
     WEEKDAYS,
     Attachments,
     Automation,
@@ -27,10 +30,13 @@ from supportdesk.policy.model import (
     Office,
     PhoneContact,
     Policy,
+    PriorityRules,
+    PriorityWords,
     Product,
     RequestItem,
     Security,
     SlaConfig,
+    SlaPolicy,
     SupportInfo,
 )
 
@@ -140,13 +146,7 @@ def _contacts(r: _Reader) -> tuple[tuple[EmailContact, ...], tuple[PhoneContact,
     return tuple(emails), tuple(phones)
 
 
-def _office(r: _Reader) -> Office:
-    zone_name = r.get("timezone", str)
-    try:
-        ZoneInfo(zone_name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise r.fail("timezone", f"unknown time zone {zone_name!r}") from exc
-    hr = r.sub("hours")
+def _weekly_hours(hr: _Reader) -> dict[int, tuple[time, time] | None]:
     hours: dict[int, tuple[time, time] | None] = {}
     for index, day in enumerate(WEEKDAYS):
         span = hr.get(day, list, [])
@@ -160,6 +160,16 @@ def _office(r: _Reader) -> Office:
             raise hr.fail(day, f"end {span[1]} is not after start {span[0]}")
         hours[index] = (start, end)
     hr.done()
+    return hours
+
+
+def _office(r: _Reader) -> Office:
+    zone_name = r.get("timezone", str)
+    try:
+        ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise r.fail("timezone", f"unknown time zone {zone_name!r}") from exc
+    hours = _weekly_hours(r.sub("hours"))
     office = Office(r.get("city", str, ""), r.get("city_en", str, ""), zone_name, hours)
     r.done()
     if not any(hours.values()):
@@ -200,16 +210,106 @@ def _positive(r: _Reader, name: str, kind: type, default: Any = ...) -> Any:
     return value
 
 
+_KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+def _choice(r: _Reader, name: str, allowed: tuple[str, ...], default: Any = ..., *, what: str = "priority") -> str:
+    value = r.get(name, str, default)
+    if value and value not in allowed:
+        raise r.fail(name, f"unknown {what} {value!r}: expected one of {', '.join(allowed)}")
+    return value
+
+
+def _tier(r: _Reader, name: str, value: Any) -> str:
+    if not isinstance(value, str) or not _KEY_RE.match(value):
+        raise r.fail(name, f"not a contract tier slug: {value!r} (lower-case letters, digits, - and _)")
+    return value
+
+
+def _sla_calendars(r: _Reader) -> dict[str, dict[int, tuple[time, time] | None]]:
+    calendars: dict[str, dict[int, tuple[time, time] | None]] = {}
+    for name in list(r.table):
+        if name in (OFFICE_CALENDAR, ROUND_THE_CLOCK) or not _KEY_RE.match(name):
+            raise r.fail(name, "a calendar name must be a new slug (office and 24/7 are built in)")
+        hours = _weekly_hours(r.sub(name))
+        if not any(hours.values()):
+            raise r.fail(name, "no working day in the week")
+        calendars[name] = hours
+    r.done()
+    return calendars
+
+
+def _sla_policies(readers: list[_Reader], calendars: set[str]) -> tuple[SlaPolicy, ...]:
+    policies: list[SlaPolicy] = []
+    seen: dict[str, str] = {}
+    for p in readers:
+        key = p.get("key", str)
+        if not _KEY_RE.match(key) or key == "default":
+            raise p.fail("key", f"not a usable key: {key!r} (a slug other than 'default')")
+        if key in seen:
+            raise p.fail("key", f"duplicate key {key!r}")
+        priority = _choice(p, "priority", PRIORITIES, "")
+        tier = p.get("tier", str, "")
+        if tier:
+            _tier(p, "tier", tier)
+        if not priority and not tier:
+            raise p.fail("priority", "a policy must name a priority, a tier or both (the [sla] keys are the default)")
+        target = _positive(p, "reply_target_hours", float) * 3600
+        limit = _positive(p, "reply_limit_hours", float) * 3600
+        if limit < target:
+            raise p.fail("reply_limit_hours", "the limit is shorter than the target")
+        calendar = p.get("calendar", str, OFFICE_CALENDAR)
+        if calendar not in calendars:
+            raise p.fail("calendar", f"unknown calendar {calendar!r}: known are {', '.join(sorted(calendars))}")
+        match = f"{priority}/{tier}"
+        if match in seen.values():
+            raise p.fail("priority", f"another policy already matches priority {priority or 'any'!r} "
+                                     f"and tier {tier or 'any'!r}")
+        seen[key] = match
+        policies.append(SlaPolicy(key, p.get("name", str, key), p.get("name_en", str, ""), priority, tier,
+                                  target, limit, calendar))
+        p.done()
+    return tuple(policies)
+
+
 def _sla(r: _Reader) -> SlaConfig:
+    calendars = _sla_calendars(r.sub("calendars", {}))
     sla = SlaConfig(
         business_day_hours=_positive(r, "business_day_hours", int, 9),
         reply_target_business_days=_positive(r, "reply_target_business_days", float, 1.0),
         reply_limit_business_days=_positive(r, "reply_limit_business_days", float, 2.0),
+        policies=_sla_policies(r.items("policies"), {OFFICE_CALENDAR, ROUND_THE_CLOCK, *calendars}),
+        calendars=calendars,
     )
     if sla.reply_limit_business_days < sla.reply_target_business_days:
         raise r.fail("reply_limit_business_days", "the limit is shorter than the target")
     r.done()
     return sla
+
+
+def normalize_words(text: str) -> str:
+    """What priority words are matched against: casefolded, "ё" read as "е", spaces collapsed."""
+    return " ".join(text.casefold().replace("ё", "е").split())
+
+
+def _priority(r: _Reader) -> PriorityRules:
+    default = _choice(r, "default", PRIORITIES, "normal")
+    words = []
+    for w in r.items("words"):
+        priority = _choice(w, "priority", PRIORITIES)
+        raw = w.get("words", list)
+        if not raw or not all(isinstance(x, str) and x.strip() for x in raw):
+            raise w.fail("words", "must be a non-empty list of non-empty strings")
+        words.append(PriorityWords(priority, tuple(normalize_words(x) for x in raw)))
+        w.done()
+    tr = r.sub("tiers", {})
+    tiers = {}
+    for name in list(tr.table):
+        _tier(tr, name, name)
+        tiers[name] = _choice(tr, name, PRIORITIES)
+    tr.done()
+    r.done()
+    return PriorityRules(default, tuple(words), tiers)
 
 
 def _automation(r: _Reader) -> Automation:
@@ -303,11 +403,12 @@ def parse_policy(text: str, *, source: str, base_dir: Path | None = None) -> Pol
     automation = _automation(top.sub("automation", {}))
     security = _security(top.sub("security", {}))
     attachments = _attachments(top.sub("attachments", {}))
+    priority = _priority(top.sub("priority", {}))
     request_items = _request_items(top.items("request_items"), top)
     brands, products, raw_products = _catalog(top)
     top.done()
     return Policy(source, support, emails, phones, office, calendar, channels, sla, automation,
-                  request_items, brands, products, raw_products, security=security,
+                  request_items, brands, products, raw_products, security=security, priority=priority,
                   attachments=attachments)
 
 

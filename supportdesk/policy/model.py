@@ -9,6 +9,12 @@ from zoneinfo import ZoneInfo
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CHANNELS = ("email", "phone", "web")
 REQUEST_ITEM_KEYS = ("description", "steps", "version", "settings")
+# Ticket priorities, lowest first; "urgent" is an on-air incident.
+PRIORITIES = ("low", "normal", "high", "urgent")
+# The calendars every SLA policy may name without defining them.
+OFFICE_CALENDAR = "office"
+ROUND_THE_CLOCK = "24/7"
+DEFAULT_SLA_KEY = "default"
 
 
 @dataclass(frozen=True)
@@ -71,10 +77,37 @@ class Channels:
 
 
 @dataclass(frozen=True)
+class SlaPolicy:
+    """Reply target and limit for the tickets it matches, counted on its calendar.
+
+    ``priority`` and ``tier`` empty match any; the most specific match wins (both, then the
+    tier, then the priority), and within one specificity the first in the file."""
+
+    key: str
+    name: str
+    name_en: str
+    priority: str
+    tier: str
+    reply_target_seconds: float
+    reply_limit_seconds: float
+    calendar: str = OFFICE_CALENDAR
+
+    def matches(self, priority: str, tier: str) -> bool:
+        return (not self.priority or self.priority == priority) and (not self.tier or self.tier == tier)
+
+    @property
+    def specificity(self) -> int:
+        return (2 if self.tier else 0) + (1 if self.priority else 0)
+
+
+@dataclass(frozen=True)
 class SlaConfig:
     business_day_hours: int
     reply_target_business_days: float
     reply_limit_business_days: float
+    policies: tuple[SlaPolicy, ...] = ()
+    # Named weekly hours (on the production calendar) besides "office" and "24/7".
+    calendars: dict[str, dict[int, tuple[time, time] | None]] = field(default_factory=dict)
 
     @property
     def reply_target_seconds(self) -> float:
@@ -83,6 +116,35 @@ class SlaConfig:
     @property
     def reply_limit_seconds(self) -> float:
         return self.reply_limit_business_days * self.business_day_hours * 3600
+
+    @property
+    def default_policy(self) -> SlaPolicy:
+        return SlaPolicy(DEFAULT_SLA_KEY, "", "", "", "", self.reply_target_seconds, self.reply_limit_seconds)
+
+    def policy_for(self, *, priority: str, tier: str) -> SlaPolicy:
+        """The SLA policy of a ticket of this priority from a company of this contract tier."""
+        best: SlaPolicy | None = None
+        for candidate in self.policies:
+            if candidate.matches(priority, tier) and (best is None or candidate.specificity > best.specificity):
+                best = candidate
+        return best or self.default_policy
+
+
+@dataclass(frozen=True)
+class PriorityWords:
+    priority: str
+    # Casefolded, "ё" as "е": each matches at the start of a word, so a stem catches its endings.
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PriorityRules:
+    """How intake sets a new ticket's priority: the default, raised by words in the request and
+    by the company's contract tier (a rule never lowers a priority)."""
+
+    default: str = "normal"
+    words: tuple[PriorityWords, ...] = ()
+    tiers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -163,6 +225,7 @@ class Policy:
     products: tuple[Product, ...]
     raw_products: tuple[dict, ...] = field(default=(), repr=False, compare=False)
     security: Security = Security()
+    priority: PriorityRules = PriorityRules()
     attachments: Attachments = Attachments()
 
     @property

@@ -11,6 +11,7 @@ from typing import Any
 from supportdesk.catalog.models import Release, version_sort_key
 from supportdesk.kb.suggest import kb_suggest
 from supportdesk.policy import get_policy
+from supportdesk.policy.model import DEFAULT_SLA_KEY
 from supportdesk.replies.mailer import (
     SentMail,
     answer_headers,
@@ -21,7 +22,7 @@ from supportdesk.replies.mailer import (
 )
 from supportdesk.replies.rendering import mail_language, render_mail
 from supportdesk.replies.timefmt import MomentText, hours_in_zone, moment_text, zone_label
-from supportdesk.tickets.clocks import office_calendar
+from supportdesk.tickets.clocks import ticket_calendar
 from supportdesk.tickets.models import CHECKLIST_ITEMS, Message, Ticket
 from supportdesk.tickets.services import ticket_add_event
 
@@ -89,7 +90,8 @@ def ack_context(ticket: Ticket, received: datetime, language: str, text: str = "
     policy = get_policy()
     office_zone = policy.office.timezone
     zone = ticket.customer.timezone or office_zone
-    calendar = office_calendar()
+    # The ticket's SLA calendar: an urgent ticket on a 24/7 contract is worked now, not at opening.
+    calendar = ticket_calendar(priority=ticket.priority, tier=ticket.sla_tier)
     opens = None if calendar.is_open(received) else calendar.next_opening(received)
     release = outdated_release(ticket)
     return {
@@ -98,6 +100,10 @@ def ack_context(ticket: Ticket, received: datetime, language: str, text: str = "
         "received": _moment(received, office_zone, zone, language),
         "target": _moment(ticket.reply_target_at, office_zone, zone, language) if ticket.reply_target_at else None,
         "limit": _moment(ticket.reply_due_at, office_zone, zone, language) if ticket.reply_due_at else None,
+        # A priority or contract SLA other than the standard 1–2 business days: the mail says
+        # the request was taken as urgent rather than quoting the standard rule.
+        "urgent_sla": ticket.priority in ("high", "urgent")
+        and policy.sla.policy_for(priority=ticket.priority, tier=ticket.sla_tier).key != DEFAULT_SLA_KEY,
         "opens": _moment(opens, office_zone, zone, language) if opens else None,
         "office_zone_name": zone_label(office_zone, language, received),
         "office_hours": hours_in_zone(policy.office.hours, office_zone, office_zone, language, received.date()),

@@ -1,20 +1,34 @@
 """The office's business calendar and the SLA clocks applied to tickets.
 
 Pure arithmetic lives in ``supportdesk.calendar`` and ``supportdesk.sla.clock``; this
-module builds the calendar from the policy and reads a ticket's history.
+module builds the calendars from the policy, picks a ticket's SLA policy (by its priority and
+its company's contract tier) and reads a ticket's history.
 """
 
 from __future__ import annotations
 
 import threading
 from datetime import datetime
+from typing import Protocol
 
-from supportdesk.calendar import BusinessCalendar, ProductionCalendar
+from supportdesk.calendar import BusinessCalendar, ContinuousCalendar, ProductionCalendar
 from supportdesk.policy import Policy, get_policy
+from supportdesk.policy.model import OFFICE_CALENDAR, ROUND_THE_CLOCK, SlaPolicy
 from supportdesk.sla.clock import resolution_business_seconds
+
+
+class SlaCalendar(Protocol):
+    """What a reply clock asks of a calendar (office hours, other hours, or 24/7)."""
+
+    def add_business_seconds_ts(self, ts: float, n: float) -> float: ...
+    def to_office(self, ts: float) -> datetime: ...
+    def is_open(self, t: datetime) -> bool: ...
+    def next_opening(self, t: datetime) -> datetime: ...
+
 
 _lock = threading.Lock()
 _cache: dict[int, BusinessCalendar] = {}
+_named: dict[tuple[int, str], SlaCalendar] = {}
 
 
 def calendar_for(policy: Policy) -> BusinessCalendar:
@@ -25,7 +39,24 @@ def calendar_for(policy: Policy) -> BusinessCalendar:
             production = ProductionCalendar.from_files(policy.calendar.data_file)
             cal = BusinessCalendar(policy.office.timezone, policy.office.hours, production)
             _cache.clear()  # one live policy at a time
+            _named.clear()
             _cache[key] = cal
+    return cal
+
+
+def sla_calendar(policy: Policy, name: str) -> SlaCalendar:
+    """The calendar an SLA policy counts on: "office", "24/7" or one of ``[sla.calendars]``."""
+    office = calendar_for(policy)
+    if name == OFFICE_CALENDAR:
+        return office
+    cal = _named.get((id(policy), name))
+    if cal is None:
+        with _lock:
+            if name == ROUND_THE_CLOCK:
+                cal = ContinuousCalendar(policy.office.timezone)
+            else:
+                cal = BusinessCalendar(policy.office.timezone, policy.sla.calendars[name], office.production)
+            _named[(id(policy), name)] = cal
     return cal
 
 
@@ -36,16 +67,29 @@ def office_calendar() -> BusinessCalendar:
 def reset_office_calendar() -> None:
     with _lock:
         _cache.clear()
+        _named.clear()
 
 
-def reply_deadlines(received: datetime) -> tuple[datetime, datetime]:
-    """(target, limit) for a customer message received at ``received``."""
+def sla_policy_for(*, priority: str, tier: str, policy: Policy | None = None) -> SlaPolicy:
+    return (policy or get_policy()).sla.policy_for(priority=priority, tier=tier)
+
+
+def reply_deadlines(received: datetime, *, priority: str = "normal", tier: str = "") -> tuple[datetime, datetime]:
+    """(target, limit) for a customer message received at ``received`` on a ticket of this
+    priority from a company of this contract tier, on its SLA policy's calendar."""
     policy = get_policy()
-    cal = calendar_for(policy)
+    sla = policy.sla.policy_for(priority=priority, tier=tier)
+    cal = sla_calendar(policy, sla.calendar)
     ts = received.timestamp()
-    target = cal.add_business_seconds_ts(ts, policy.sla.reply_target_seconds)
-    limit = cal.add_business_seconds_ts(ts, policy.sla.reply_limit_seconds)
+    target = cal.add_business_seconds_ts(ts, sla.reply_target_seconds)
+    limit = cal.add_business_seconds_ts(ts, sla.reply_limit_seconds)
     return cal.to_office(target), cal.to_office(limit)
+
+
+def ticket_calendar(*, priority: str, tier: str) -> SlaCalendar:
+    """The calendar a ticket's reply clock runs on (the acknowledgment says when it starts)."""
+    policy = get_policy()
+    return sla_calendar(policy, policy.sla.policy_for(priority=priority, tier=tier).calendar)
 
 
 def ticket_resolution_seconds(history: list[tuple[datetime, str]], now: datetime) -> float:

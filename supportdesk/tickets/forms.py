@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from supportdesk.accounts.roles import AGENTS, SUPERVISORS
 from supportdesk.catalog.models import Product, Release
-from supportdesk.tickets.models import CHECKLIST_ITEMS, Attachment, CannedResponse, Channel, Status
+from supportdesk.tickets.models import CHECKLIST_ITEMS, Attachment, CannedResponse, Channel, Priority, Status
 from supportdesk.tickets.selectors import VIEWS, QueueFilters
 
 
@@ -24,6 +24,8 @@ class QueueFilterForm(forms.Form):
                                label=_("Status"))
     channel = forms.ChoiceField(choices=[("", _("any channel"))] + list(Channel.choices), required=False,
                                 label=_("Channel"))
+    priority = forms.ChoiceField(choices=[("", _("any priority"))] + list(Priority.choices), required=False,
+                                 label=_("Priority"))
     incomplete = forms.BooleanField(required=False, label=_("checklist incomplete"))
     unreachable = forms.BooleanField(required=False, label=_("unreachable by e-mail"))
 
@@ -32,6 +34,7 @@ class QueueFilterForm(forms.Form):
         product = data.get("product")
         return QueueFilters(view=data.get("view") or "open", product=product.pk if product else None,
                             status=data.get("status") or "", channel=data.get("channel") or "",
+                            priority=data.get("priority") or "",
                             checklist_incomplete=bool(data.get("incomplete")),
                             unreachable=bool(data.get("unreachable")), q=(data.get("q") or "").strip())
 
@@ -102,6 +105,10 @@ class ProductForm(forms.Form):
     product = forms.ModelChoiceField(Product.objects.all(), required=False, label=_("Product"),
                                      empty_label="—")
     version = forms.CharField(required=False, max_length=40, label=_("Version"))
+
+
+class PriorityForm(forms.Form):
+    priority = forms.ChoiceField(choices=Priority.choices, label=_("Priority"))
 
 
 class MergeForm(forms.Form):

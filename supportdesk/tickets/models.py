@@ -30,6 +30,16 @@ OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.WAITING_CUSTOMER, Status.WAITIN
 PAUSED_STATUSES = (Status.WAITING_CUSTOMER, Status.WAITING_RELEASE)
 
 
+class Priority(models.TextChoices):
+    LOW = "low", _("low")
+    NORMAL = "normal", _("normal")
+    HIGH = "high", _("high")
+    URGENT = "urgent", _("urgent (on-air incident)")
+
+
+PRIORITY_RANK = {p: rank for rank, p in enumerate(Priority.values)}
+
+
 class Channel(models.TextChoices):
     EMAIL = "email", _("e-mail")
     PHONE = "phone", _("phone")
@@ -46,6 +56,10 @@ class Ticket(models.Model):
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assignee"), null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="assigned_tickets")
     language = models.CharField(_("language"), max_length=8, default="ru")
+    priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL)
+    # The company's contract tier when the ticket was opened: with the priority it picks the
+    # ticket's SLA policy (a later change of the company's contract leaves running clocks alone).
+    sla_tier = models.SlugField(_("contract tier"), max_length=50, blank=True)
 
     product = models.ForeignKey(Product, verbose_name=_("product"), null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets")
     reported_version = models.CharField(_("reported version"), max_length=40, blank=True)

@@ -8,8 +8,9 @@ from datetime import datetime
 from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 
+from supportdesk.policy.model import DEFAULT_SLA_KEY, SlaPolicy
 from supportdesk.sla.clock import PAUSED, reply_clock_state
-from supportdesk.tickets.models import Message, Status, Ticket
+from supportdesk.tickets.models import Message, Priority, Status, Ticket
 
 NO_CLOCK = "none"
 
@@ -67,6 +68,23 @@ def _status_label(code: object) -> str:
         return str(code)
 
 
+def _priority_label(code: object) -> str:
+    try:
+        return str(Priority(str(code)).label)
+    except ValueError:
+        return str(code)
+
+
+def sla_policy_label(sla: SlaPolicy) -> str:
+    """An SLA policy's name in the page's language; the default one is "standard"."""
+    from django.utils.translation import get_language
+    from django.utils.translation import gettext as _
+
+    if sla.key == DEFAULT_SLA_KEY:
+        return _("standard")
+    return (sla.name_en if get_language() == "en" and sla.name_en else sla.name) or sla.key
+
+
 def event_text(event: str, data: dict) -> str:
     """A readable, translated line for a system event in the conversation."""
     from django.utils.translation import gettext as _
@@ -85,6 +103,11 @@ def event_text(event: str, data: dict) -> str:
     if event == "assigned":
         who = data.get("assignee")
         return _("assigned to %(user)s") % {"user": who} if who else _("assignment removed")
+    if event == "priority":
+        return _("priority changed from “%(from)s” to “%(to)s”") % {
+            "from": _priority_label(data.get("from")), "to": _priority_label(data.get("to"))}
+    if event == "team":
+        return _("routed to team “%(team)s”") % {"team": data.get("team")} if data.get("team") else _("team removed")
     if event == "product":
         return _("product set to %(product)s %(version)s") % {
             "product": data.get("product") or "—", "version": data.get("version") or ""}
@@ -228,7 +251,8 @@ def queue_rows(tickets: list[Ticket], now: datetime, office_zone: str, detail_ur
             "customer": customer, "status": t.get_status_display(), "phone": t.channel == "phone",
             "channel": t.get_channel_display(), "state": state, "state_label": labels[state],
             "due": t.reply_due_at.astimezone(zone).strftime("%d.%m.%Y %H:%M") if t.reply_due_at else "",
-            "assignee": assignee,
+            "assignee": assignee, "priority": t.priority,
+            "priority_label": "" if t.priority == Priority.NORMAL else t.get_priority_display(),
         })
     return rows
 

@@ -51,6 +51,7 @@ class QueueFilters:
     product: int | None = None
     status: str = ""
     channel: str = ""
+    priority: str = ""
     checklist_incomplete: bool = False
     unreachable: bool = False
     q: str = ""
@@ -159,6 +160,8 @@ def _base(user: User, filters: QueueFilters, now: datetime) -> QuerySet[Ticket]:
         qs = qs.filter(product_id=filters.product)
     if filters.channel:
         qs = qs.filter(channel=filters.channel)
+    if filters.priority:
+        qs = qs.filter(priority=filters.priority)
     if filters.checklist_incomplete:
         qs = qs.filter(checklist_complete=False)
     if filters.unreachable:

@@ -35,11 +35,13 @@ from supportdesk.tickets.models import (
     PAUSED_STATUSES,
     Attachment,
     Message,
+    Priority,
     Status,
     StatusChange,
     Ticket,
     TicketContact,
 )
+from supportdesk.tickets.priority import contract_tier, higher, initial_priority, priority_from_words
 
 
 class ChannelNotAccepted(ValueError):
@@ -155,7 +157,8 @@ def _start_reply_clock(ticket: Ticket, received: datetime) -> list[str]:
     if ticket.reply_pending_since is not None:
         return []  # the oldest unanswered message sets the deadline
     ticket.reply_pending_since = received
-    ticket.reply_target_at, ticket.reply_due_at = clocks.reply_deadlines(received)
+    ticket.reply_target_at, ticket.reply_due_at = clocks.reply_deadlines(
+        received, priority=ticket.priority, tier=ticket.sla_tier)
     ticket.reply_warned_at = None
     ticket.reply_breached_at = None
     return ["reply_pending_since", "reply_target_at", "reply_due_at", "reply_warned_at", "reply_breached_at"]
@@ -179,8 +182,11 @@ def ticket_create(
     if channel not in accepted:
         raise ChannelNotAccepted(channel, accepted)
     at = _now(created_at)
+    tier = contract_tier(customer)
     with transaction.atomic(savepoint=False):  # nothing in here is caught: no savepoint needed
         ticket = Ticket(
+            priority=initial_priority(get_policy().priority, tier=tier),
+            sla_tier=tier[:50],
             subject=(subject.strip() or NO_SUBJECT)[:300],
             customer=customer,
             contact_email=contact_email.strip().lower(),
@@ -281,7 +287,8 @@ def ticket_add_message(
             )
             if attachments:
                 _store_attachments(message, attachments)
-            fields = _message_effects(ticket, at=at, customer_speaks=customer_speaks,
+            fields = _priority_from_request(ticket, body_text) if customer_speaks else []
+            fields += _message_effects(ticket, at=at, customer_speaks=customer_speaks,
                                       agent_answers=answers_customer and kind in (Message.Kind.OUTGOING,
                                                                                   Message.Kind.CALL),
                                       by_user=author_user)
@@ -290,6 +297,47 @@ def ticket_add_message(
     if closed:
         raise TicketClosed(f"ticket #{ticket.pk} is closed; a new message starts a new ticket")
     return message
+
+
+def _priority_from_request(ticket: Ticket, text: str) -> list[str]:
+    """Intake's word rules, on a new ticket's first customer message (before its clock starts):
+    later messages and agents' choices are left alone."""
+    if ticket.status != Status.NEW or ticket.reply_pending_since is not None or ticket.last_customer_message_at:
+        return []
+    found = priority_from_words(get_policy().priority, f"{ticket.subject}\n{text}")
+    if found is None or higher(ticket.priority, found) == ticket.priority:
+        return []
+    ticket.priority = found
+    return ["priority"]
+
+
+def ticket_set_priority(*, ticket: Ticket, priority: str, by_user: User | None,
+                        at: datetime | None = None) -> Ticket:
+    """Change the priority; a running reply clock gets the due times of the new SLA policy
+    (from the same start), and a warning or breach mark the new times no longer reach is cleared."""
+    if priority not in Priority.values:
+        raise InvalidAction(gettext("Unknown priority “%(p)s”.") % {"p": priority})
+    now = _now(at)
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        before = ticket.priority
+        if before == priority:
+            return ticket
+        ticket.priority = priority
+        fields = ["priority", "updated_at"]
+        if ticket.reply_pending_since is not None:
+            target, due = clocks.reply_deadlines(ticket.reply_pending_since, priority=priority, tier=ticket.sla_tier)
+            ticket.reply_target_at, ticket.reply_due_at = target, due
+            if target > now:
+                ticket.reply_warned_at = None
+            if due > now:
+                ticket.reply_breached_at = None
+            fields += ["reply_target_at", "reply_due_at", "reply_warned_at", "reply_breached_at"]
+        ticket.save(update_fields=fields)
+        ticket_add_event(ticket=ticket, event="priority", by_user=by_user, at=now,
+                         data={"from": before, "to": priority,
+                               "due": ticket.reply_due_at.isoformat() if ticket.reply_due_at else None})
+    return ticket
 
 
 def _message_effects(ticket: Ticket, *, at: datetime, customer_speaks: bool, agent_answers: bool,

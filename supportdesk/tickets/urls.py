@@ -11,6 +11,7 @@ urlpatterns = [
     path("tickets/<int:pk>/contacts/", views.ticket_contacts, name="contacts"),
     path("tickets/<int:pk>/assign/", views.ticket_assign, name="assign"),
     path("tickets/<int:pk>/take/", views.ticket_take, name="take"),
+    path("tickets/<int:pk>/priority/", views.ticket_priority, name="priority"),
     path("tickets/<int:pk>/product/", views.ticket_product, name="product"),
     path("tickets/<int:pk>/merge/", views.ticket_merge, name="merge"),
     path("tickets/<int:pk>/checklist/", views.ticket_checklist, name="checklist"),

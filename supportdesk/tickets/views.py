@@ -21,16 +21,17 @@ from supportdesk.lib.blobstore import blob_path
 from supportdesk.lib.confirm import confirm_page, is_confirmed
 from supportdesk.lib.params import parse_positive_int
 from supportdesk.policy import get_policy
+from supportdesk.tickets import clocks, selectors, services
 from supportdesk.tickets import forms as f
-from supportdesk.tickets import selectors, services
 from supportdesk.tickets.lifecycle import IllegalTransition
-from supportdesk.tickets.models import Attachment, Channel, Status, Ticket
+from supportdesk.tickets.models import Attachment, Channel, Priority, Status, Ticket
 from supportdesk.tickets.presenters import (
     annotate_conversation,
     checklist_rows,
     format_business_seconds,
     local_time,
     queue_rows,
+    sla_policy_label,
     sla_state,
 )
 from supportdesk.tickets.services import ConfirmationRequired
@@ -73,6 +74,7 @@ def queue(request: AgentRequest) -> HttpResponse:
         "next_url": next_url, "page_no": page_no, "now": now,
         "product_choices": list(Product.objects.order_by("name").values_list("pk", "name")),
         "status_choices": Status.choices, "channel_choices": Channel.choices,
+        "priority_choices": Priority.choices,
         "incomplete_label": _("checklist incomplete"), "unreachable_label": _("unreachable by e-mail"),
     })
 
@@ -99,6 +101,8 @@ def ticket_page(request: AgentRequest, pk: int, **composer: str) -> HttpResponse
         "conversation": conversation,
         "checklist": checklist_rows(ticket, get_policy().request_items),
         "state": sla_state(ticket, now),
+        "sla_label": sla_policy_label(clocks.sla_policy_for(priority=ticket.priority, tier=ticket.sla_tier)),
+        "priority_choices": Priority.choices,
         "resolution": format_business_seconds(services.ticket_resolution_now(ticket, now)),
         "customer_now": _customer_clock(local_time(now, customer.timezone or get_policy().office.timezone)),
         "emails": list(customer.emails.all()),
@@ -209,6 +213,13 @@ def ticket_assign(request: AgentRequest, pk: int) -> HttpResponse:
 def ticket_take(request: AgentRequest, pk: int) -> HttpResponse:
     return act_on_ticket(request, pk, forms.Form, lambda t, d: services.ticket_assign(
         ticket=t, assignee=request.user, by_user=request.user), _("The ticket is yours."))
+
+
+@agent_required
+@require_POST
+def ticket_priority(request: AgentRequest, pk: int) -> HttpResponse:
+    return act_on_ticket(request, pk, f.PriorityForm, lambda t, d: services.ticket_set_priority(
+        ticket=t, priority=d["priority"], by_user=request.user), _("Priority changed; the reply due time follows it."))
 
 
 @agent_required

@@ -84,6 +84,7 @@ _ONE_ANGLE = re.compile(r'^(?P<name>(?:"[^"]*"|[^<>,;"])*?)\s*<\s*(?P<addr>[^<>\
 _QUOTED_LOCAL = re.compile(r'^"[^"\\]*"@[^@\s<>"]+\.[^@\s<>"]+$')
 _LOOSE_ADDR = re.compile(r"^[^@\s<>]+@[^@\s<>.][^@\s<>]*$")  # "user@intranet" too
 _LOCAL_ONLY = re.compile(r"^[\w.!#$%&'*+/=?^`{|}~-]+$")
+_QUOTED_PAIR = re.compile(r"\\(.)")
 
 
 def _clean_addr(addr: str) -> str:
@@ -101,7 +102,10 @@ def _one_value(value: str, defects: list[str] | None, local_part_ok: bool) -> li
             "name": simple.group(1) or simple.group(2) or "", "addr": simple.group(3) or simple.group(4)}
         addr = _clean_addr(groups["addr"])
         if _LOOSE_ADDR.match(addr):
-            return [(decode_header_text(groups["name"]).strip(_NAME_QUOTES), addr)]
+            name = groups["name"].strip()
+            if name.startswith('"') and name.endswith('"'):
+                name = _QUOTED_PAIR.sub(r"\1", name[1:-1])  # '"Ivan \\"Vanya\\""' -> 'Ivan "Vanya"'
+            return [(decode_header_text(name).strip(_NAME_QUOTES), addr)]
     try:
         pairs = getaddresses([value])
     except Exception:  # noqa: BLE001 - a malformed header is the sender's fault
@@ -123,6 +127,14 @@ def _one_value(value: str, defects: list[str] | None, local_part_ok: bool) -> li
             continue
         if defects is not None:
             defects.append("header: malformed address")
+    if not out and "=?" in value:
+        # The whole field (address included) inside encoded words: decode it, then parse it.
+        decoded = decode_header_text(value)
+        if "=?" not in decoded and decoded.strip() != value.strip():
+            out = _one_value(decoded, defects, local_part_ok)
+            if out and defects is not None:
+                defects.append("header: address inside an encoded word")
+            return out
     if not out:
         # Strict parsing refuses odd headers; keep any address-looking token.
         out = [("", a.rstrip(".").lower()) for a in _BARE_ADDR.findall(value)]
