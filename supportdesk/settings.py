@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "supportdesk.releases",
     "supportdesk.search",
     "supportdesk.escalation",
+    "supportdesk.privacy",
+    "supportdesk.reports",
 ]
 
 MIDDLEWARE = [

@@ -68,6 +68,8 @@ class Customer(models.Model):
     dealer = models.CharField(_("bought from"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Set when the customer's personal data was erased (152-FZ); the record stays for its tickets.
+    erased_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("customer")

@@ -119,6 +119,7 @@ def ticket_reply(
     canned: CannedResponse | None = None,
     at: datetime | None = None,
     recipients: Recipients | None = None,
+    time_spent: int | None = None,
 ) -> Message:
     """E-mail a reply to the customer and stop the reply clock.
 
@@ -145,7 +146,7 @@ def ticket_reply(
         sent = send_ticket_mail(ticket=ticket, kind="reply", mail=mail, author=author, automatic=False,
                                 attachments=attachments, at=at, quoted_start=_new_text_end(mail.text, text),
                                 event_data={"canned": canned.pk, "canned_title": canned.title} if canned else None,
-                                to=chosen.to or None, cc=chosen.cc)
+                                to=chosen.to or None, cc=chosen.cc, time_spent=time_spent)
         ticket_add_contacts(ticket=ticket, addresses=new_contacts(ticket, [*chosen.to, *chosen.cc]),
                             source="agent", at=at)
     assert sent.message is not None  # only automatic mail is ever suppressed
@@ -159,6 +160,7 @@ def ticket_note(
     text: str,
     attachments: Sequence[AttachmentData] = (),
     at: datetime | None = None,
+    time_spent: int | None = None,
 ) -> Message:
     """An internal note: visible to agents only, never mailed, never touches the clocks."""
     _require_agent(author)
@@ -166,7 +168,8 @@ def ticket_note(
     if not text.strip() and not attachments:
         raise InvalidAction(gettext("An empty note cannot be added."))
     return ticket_add_message(ticket=ticket, kind=Message.Kind.NOTE, body_text=text.strip(), author_user=author,
-                              channel=ticket.channel, attachments=attachments, created_at=at)
+                              channel=ticket.channel, attachments=attachments, created_at=at,
+                              time_spent=time_spent)
 
 
 def ticket_ask_for_information(
@@ -176,12 +179,14 @@ def ticket_ask_for_information(
     text: str,
     attachments: Sequence[AttachmentData] = (),
     at: datetime | None = None,
+    time_spent: int | None = None,
 ) -> Message:
     """Reply with a question and put the ticket in ``waiting_customer`` (the resolution
     clock pauses; reminders and auto-close count from here)."""
     when = at or timezone.now()
     with transaction.atomic():
-        message = ticket_reply(ticket=ticket, author=author, text=text, attachments=attachments, at=when)
+        message = ticket_reply(ticket=ticket, author=author, text=text, attachments=attachments, at=when,
+                               time_spent=time_spent)
         ticket_set_status(ticket=ticket, status=Status.WAITING_CUSTOMER, by_user=author,
                           reason="asked the customer for information", at=when)
     return message

@@ -47,7 +47,8 @@ def ticket_reply(request: AgentRequest, pk: int) -> HttpResponse:
         if "to" in request.POST or "cc" in request.POST:  # the page's reply box; API callers get reply-all
             recipients = check_recipients(to_text=data["to"], cc_text=data["cc"])
         return services.ticket_reply(ticket=ticket, author=request.user, text=data["text"], canned=data.get("canned"),
-                                     attachments=_files(request, ticket, data), recipients=recipients)
+                                     attachments=_files(request, ticket, data), recipients=recipients,
+                                     time_spent=data.get("minutes"))
 
     return compose_on_ticket(request, pk, "reply", reply, _("Reply sent."), form_class=f.ReplyForm)
 
@@ -56,15 +57,15 @@ def ticket_reply(request: AgentRequest, pk: int) -> HttpResponse:
 @require_POST
 def ticket_note(request: AgentRequest, pk: int) -> HttpResponse:
     return compose_on_ticket(request, pk, "note", lambda t, d: services.ticket_note(
-        ticket=t, author=request.user, text=d["text"], attachments=_files(request, t, d)), _("Note added."),
-        form_class=f.NoteForm)
+        ticket=t, author=request.user, text=d["text"], attachments=_files(request, t, d),
+        time_spent=d.get("minutes")), _("Note added."), form_class=f.NoteForm)
 
 
 @agent_required
 @require_POST
 def ticket_ask(request: AgentRequest, pk: int) -> HttpResponse:
     return compose_on_ticket(request, pk, "ask", lambda t, d: services.ticket_ask_for_information(
-        ticket=t, author=request.user, text=d["text"]), _("Question sent; the ticket waits for the customer."))
+        ticket=t, author=request.user, text=d["text"], time_spent=d.get("minutes")), _("Question sent; the ticket waits for the customer."))
 
 
 @agent_required

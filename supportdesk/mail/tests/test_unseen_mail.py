@@ -37,6 +37,20 @@ def test_a_body_without_headers_is_left_alone() -> None:
     assert "second paragraph" in parse_mail(raw).text
 
 
+def test_a_byte_order_mark_before_the_headers_is_dropped() -> None:
+    p = parse_mail(b"\xef\xbb\xbf" + HEAD + b"\nHello\n")
+    assert (p.from_addr, p.subject, p.text) == ("ivan@example.ru", "Test", "Hello")
+
+
+def test_white_space_before_a_colon_is_still_a_header_field() -> None:
+    p = parse_mail(b"From : Ivan <ivan@example.ru>\nSubject\t: Test\n\nHello\n")
+    assert (p.from_addr, p.subject, p.text) == ("ivan@example.ru", "Test", "Hello")
+
+
+def test_control_characters_never_reach_the_subject() -> None:
+    assert parse_mail(b"From: ivan@example.ru\nSubject: No\x00 sound\x07\n\nHello\n").subject == "No sound"
+
+
 def test_an_mbox_from_line_is_not_taken_for_garbage() -> None:
     raw = b"From ivan@example.ru Mon Mar  2 10:00:00 2026\n" + HEAD + b"\nHello\n"
     repaired, defects = repair_header_block(raw)
@@ -124,6 +138,11 @@ def test_unquoted_words_before_a_bare_address_are_its_name() -> None:
 
 def test_an_address_inside_an_encoded_word() -> None:
     assert _sender("=?UTF-8?B?0JjQstCw0L0gPGl2YW5AZXhhbXBsZS5ydT4=?=") == ("ivan@example.ru", "Иван")
+
+
+def test_an_unquoted_name_holding_an_address_before_the_mailbox() -> None:
+    assert _sender("Ivan <ivan@home.ru> <ivan@work.ru>") == ("ivan@work.ru", "Ivan <ivan@home.ru>")
+    assert _sender('"Ivan <ivan@home.ru>" <ivan@work.ru>') == ("ivan@work.ru", "Ivan <ivan@home.ru>")
 
 
 def test_escaped_quotes_in_a_display_name_are_unescaped() -> None:

@@ -8,7 +8,7 @@ from email.utils import getaddresses
 
 import pytest
 
-from supportdesk.customers.models import CustomerEmail
+from supportdesk.customers.models import Company, CompanyDomain, Customer, CustomerEmail
 from supportdesk.lib.addresses import split_addresses
 from supportdesk.lib.blobstore import blob_get
 from supportdesk.mail.ingest import ingest_raw
@@ -56,6 +56,15 @@ class RecipientTests(BaseTestCase):
         assert chief is not None and chief.name == "" and chief != self.ticket.customer
         assert CustomerEmail.objects.filter(address="petrov@tv-sibir.ru").exists()
         assert not CustomerEmail.objects.filter(address__in=["noreply@tv-sibir.ru", "sales@softlab.tv"]).exists()
+
+    def test_a_copied_colleague_at_the_companys_domain_joins_the_company(self) -> None:
+        company = Company.objects.create(name="ТВ Сибирь")
+        CompanyDomain.objects.create(company=company, domain="tv-sibir.ru")
+        Customer.objects.filter(pk=self.ticket.customer_id).update(company=company)
+        raw = make_mail(subject="Вторая проблема", headers={"Cc": "engineer2@tv-sibir.ru, dealer@dealer.example"})
+        ingest_raw(raw, source="lmtp", received_at=LATER)
+        assert CustomerEmail.objects.get(address="engineer2@tv-sibir.ru").customer.company == company
+        assert CustomerEmail.objects.get(address="dealer@dealer.example").customer.company is None
 
     def test_reply_all_reaches_the_sender_and_both_colleagues_and_no_robot(self) -> None:
         proposal = reply_all(self.ticket)
