@@ -35,7 +35,7 @@ from supportdesk.audit.models import AuditEntry
 from supportdesk.audit.services import audit_record
 from supportdesk.customers.models import Customer, CustomerEmail, CustomerPhone
 from supportdesk.customers.services import customer_erase_record
-from supportdesk.lib.blobstore import blob_get, blob_path
+from supportdesk.lib.blobstore import blob_delete, blob_get
 from supportdesk.mail.models import InboundMail
 from supportdesk.outbox.models import OutgoingMail
 from supportdesk.phone.models import Call
@@ -245,8 +245,8 @@ def _remove_blobs(shas: set[str]) -> None:
         if Attachment.objects.filter(sha256=sha).exists():  # shared again since (the same file re-sent)
             continue
         try:
-            blob_path(sha).unlink(missing_ok=True)
-        except OSError:
+            blob_delete(sha)
+        except Exception:
             log.exception("could not remove the attachment file %s of an erased customer", sha)
 
 

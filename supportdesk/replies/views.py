@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from supportdesk.accounts.decorators import AgentRequest, agent_required
 from supportdesk.replies import forwarding, services
 from supportdesk.replies.files import check_file_size, ticket_files
+from supportdesk.replies.forms import ReplyForm
 from supportdesk.replies.recipients import check_recipients
 from supportdesk.tickets import forms as f
 from supportdesk.tickets.models import Message, Ticket
@@ -50,7 +51,7 @@ def ticket_reply(request: AgentRequest, pk: int) -> HttpResponse:
                                      attachments=_files(request, ticket, data), recipients=recipients,
                                      time_spent=data.get("minutes"))
 
-    return compose_on_ticket(request, pk, "reply", reply, _("Reply sent."), form_class=f.ReplyForm)
+    return compose_on_ticket(request, pk, "reply", reply, _("Reply sent."), form_class=ReplyForm)
 
 
 @agent_required
