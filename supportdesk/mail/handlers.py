@@ -19,22 +19,27 @@ from supportdesk.accounts.roles import is_agent
 from supportdesk.checklist.model import AttachmentInfo
 from supportdesk.customers.models import Customer
 from supportdesk.customers.services import customer_email_bounced, customer_for_email, customer_learn_zone
+from supportdesk.lib.addresses import is_robot_address
 from supportdesk.mail.parsing import ParsedAttachment, ParsedMail
 from supportdesk.mail.parsing.authresults import SenderAuth, sender_authentication
 from supportdesk.mail.parsing.away import away_until, is_out_of_office
 from supportdesk.mail.parsing.charsets import decode_bytes
 from supportdesk.mail.routing import (
     Route,
+    forwarded_ticket,
     internal_mail_ticket,
+    is_forward_recipient,
     original_subject,
     reference_ids,
     route_customer_mail,
     route_robot_mail,
+    ticket_by_tag,
 )
 from supportdesk.policy import get_policy
 from supportdesk.tickets.models import OPEN_STATUSES, Message, Status, Ticket
 from supportdesk.tickets.services import (
     AttachmentData,
+    ticket_add_contacts,
     ticket_add_event,
     ticket_add_message,
     ticket_lock,
@@ -101,7 +106,8 @@ def _message_fields(parsed: ParsedMail) -> dict[str, object]:
         "body_html": parsed.html_sanitised or "",
         "quoted_start": parsed.quoted_start,
         "from_addr": parsed.from_addr or "",
-        "to_addrs": ", ".join((*parsed.to_addrs, *parsed.cc_addrs)),
+        "to_addrs": ", ".join(parsed.to_addrs),
+        "cc_addrs": ", ".join(parsed.cc_addrs),
         "message_id": parsed.message_id or "",
         "in_reply_to": parsed.in_reply_to or "",
         "references": " ".join(parsed.references),
@@ -111,6 +117,12 @@ def _message_fields(parsed: ParsedMail) -> dict[str, object]:
 
 def _own_addresses() -> set[str]:
     return {e.address.lower() for e in get_policy().emails}
+
+
+def own_mail_domains() -> set[str]:
+    """Our support addresses' domains and the Message-ID domain: nobody there is a customer."""
+    domains = {e.address.rpartition("@")[2].lower() for e in get_policy().emails}
+    return domains | {d.lower() for d in (settings.MAIL_MESSAGE_ID_DOMAIN, settings.DKIM_DOMAIN) if d}
 
 
 class Kind:
@@ -194,7 +206,9 @@ def place_robot(*, parsed: ParsedMail, decision: Decision, inbound_id: int, rece
             ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, is_robot=True, inbound_id=inbound_id,
                                attachments=attachment_data(parsed.attachments), created_at=received_at,
                                **_message_fields(parsed))  # type: ignore[arg-type]
-            if failed:
+            # A copy to a colleague or a forward to a partner that bounced does not make the
+            # customer unreachable: only their reply address does.
+            if failed and recipient.strip().lower() in ("", ticket.contact_email.strip().lower()):
                 # Data, not a sentence: the ticket page words it in the reader's language.
                 reason = f"{recipient or ticket.contact_email}: {parsed.subject}".strip()
                 ticket_mark_unreachable(ticket=ticket, reason=reason)
@@ -243,11 +257,23 @@ def place_customer_mail(*, parsed: ParsedMail, customer: Customer, address: str,
                                      event_data={"sender_auth": {"verdict": auth.verdict, "detail": auth.detail}},
                                      **_message_fields(parsed))  # type: ignore[arg-type]
         opened = decision.ticket is None
+        _add_copied(ticket, parsed, address, received_at)
         request_received.send(sender=Message, ticket=ticket, message=message, is_new_ticket=opened,
                               language=language, utc_offset=parsed.utc_offset,
                               attachments=attachment_infos(parsed.attachments), channel="email")
     return Placement(state="ticketed", outcome=Outcome.TICKETED if opened else Outcome.THREADED,
                      ticket_id=ticket.pk, route=decision.route, opened_ticket=opened)
+
+
+def _add_copied(ticket: Ticket, parsed: ParsedMail, sender: str, at: datetime) -> None:
+    """The people a customer wrote to or copied besides us (a chief engineer in Cc) become
+    contacts of the ticket, and customers of ours: reply-all reaches them, and their own
+    answers count as the customer's. Never our addresses, never robots."""
+    own = own_mail_domains()
+    people = [a.strip().lower() for a in (sender, *parsed.to_addrs, *parsed.cc_addrs)]
+    people = [a for a in people if "@" in a and a.rpartition("@")[2] not in own and not is_robot_address(a)]
+    if people:
+        ticket_add_contacts(ticket=ticket, addresses=people, source="mail", at=at)
 
 
 def _sender(parsed: ParsedMail) -> tuple[Customer, str, str]:
@@ -282,6 +308,31 @@ def place_internal_answer(*, parsed: ParsedMail, inbound_id: int, received_at: d
     return Placement(state="ticketed", outcome=Outcome.THREADED, ticket_id=ticket.pk, route="internal")
 
 
+def _forward_answered(parsed: ParsedMail) -> Ticket | None:
+    """The ticket a third party's answer to our forward belongs to; None for anyone else's
+    mail. The ticket's own people (its reply address, its contacts) always speak as the
+    customer, even when they answer in the forward's thread."""
+    address = (parsed.from_addr or "").strip().lower()
+    ticket = forwarded_ticket(reference_ids(parsed.in_reply_to, parsed.references))
+    if ticket is None:
+        tagged = ticket_by_tag(parsed.subject)
+        ticket = tagged if tagged is not None and is_forward_recipient(tagged, address) else None
+    if ticket is None or address == ticket.contact_email or ticket.contacts.filter(email=address).exists():
+        return None
+    return ticket
+
+
+def place_forward_answer(*, parsed: ParsedMail, ticket: Ticket, inbound_id: int, received_at: datetime) -> Placement:
+    """A third party (a hardware partner) answered a forward: an internal note for the agents,
+    never the customer's message, so the reply clock neither starts nor stops."""
+    with ticket_lock(pk=ticket.pk) as held:
+        fields = {**_message_fields(parsed), "channel": held.channel}
+        ticket_add_message(ticket=held, kind=Message.Kind.NOTE, inbound_id=inbound_id, event="forward_reply",
+                           attachments=attachment_data(parsed.attachments), created_at=received_at,
+                           event_data={"via": "forward_reply"}, **fields)  # type: ignore[arg-type]
+    return Placement(state="ticketed", outcome=Outcome.THREADED, ticket_id=ticket.pk, route="forward_reply")
+
+
 def place(*, parsed: ParsedMail, inbound_id: int, received_at: datetime, not_spam: bool) -> Placement:
     """One parsed mail, top to bottom: classify, route (one decision), place (one lock of one ticket)."""
     kind = classify(parsed, not_spam=not_spam, own_addresses=_own_addresses())
@@ -294,6 +345,9 @@ def place(*, parsed: ParsedMail, inbound_id: int, received_at: datetime, not_spa
     if kind == Kind.ROBOT:
         return place_robot(parsed=parsed, decision=route_robot(parsed), inbound_id=inbound_id,
                            received_at=received_at)
+    forwarded = _forward_answered(parsed)
+    if forwarded is not None:
+        return place_forward_answer(parsed=parsed, ticket=forwarded, inbound_id=inbound_id, received_at=received_at)
     customer, address, language = _sender(parsed)
     decision = route_customer(parsed, customer=customer, address=address, received_at=received_at)
     return place_customer_mail(parsed=parsed, customer=customer, address=address, language=language,

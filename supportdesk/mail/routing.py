@@ -275,6 +275,32 @@ def internal_mail_ticket(ids: Sequence[str]) -> tuple[bool, int | None]:
     return True, None
 
 
+# Notes on a ticket recording mail we forwarded to a third party, and that party's answers.
+FORWARD_EVENTS = ("forward", "forward_reply")
+
+
+def forwarded_ticket(ids: Sequence[str]) -> Ticket | None:
+    """The ticket whose forward (or an answer to one) the mail refers to: a third party
+    answering a forward writes to the agents, not to the customer's conversation."""
+    if not ids:
+        return None
+    ticket_id = (Message.objects.filter(message_id__in=list(ids), kind=Message.Kind.NOTE, event__in=FORWARD_EVENTS)
+                 .values_list("ticket_id", flat=True).first())
+    found = Ticket.objects.filter(pk=ticket_id).first() if ticket_id is not None else None
+    return _follow_merges(found) if found is not None else None
+
+
+def is_forward_recipient(ticket: Ticket, address: str) -> bool:
+    """Whether ``address`` received a forward of the ticket (a tagged answer without threading
+    headers from them is their answer to it)."""
+    address = address.strip().lower()
+    if not address:
+        return False
+    rows = (Message.objects.filter(ticket=ticket, kind=Message.Kind.NOTE, event="forward")
+            .values_list("to_addrs", flat=True))
+    return any(address in [a.strip().lower() for a in to.split(",")] for to in rows)
+
+
 def route_customer_mail(
     *,
     subject: str,

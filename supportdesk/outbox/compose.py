@@ -59,6 +59,7 @@ def build_message(
     subject: str,
     text: str,
     html: str | None = None,
+    cc: Sequence[str] = (),
     reply_to: str | None = None,
     message_id: str | None = None,
     in_reply_to: str | None = None,
@@ -77,7 +78,7 @@ def build_message(
     ``thread_topic`` is the conversation's subject without prefixes (Outlook groups by it).
     """
     mid = message_id or new_message_id(message_id_domain(from_addr))
-    fields = _fields(from_addr=from_addr, from_name=from_name, to=to, subject=subject, reply_to=reply_to,
+    fields = _fields(from_addr=from_addr, from_name=from_name, to=to, cc=cc, subject=subject, reply_to=reply_to,
                      message_id=mid, in_reply_to=in_reply_to, references=references, automatic=automatic,
                      auto_submitted=auto_submitted, thread_topic=thread_topic)
     raw = None if extra_headers else _lean(fields, text, html, language, attachments)
@@ -87,9 +88,10 @@ def build_message(
 
 
 def _fields(*, from_addr: str, from_name: str, to: Sequence[str], subject: str, reply_to: str | None,
+            cc: Sequence[str] = (),
             message_id: str, in_reply_to: str | None, references: Sequence[str], automatic: bool,
             auto_submitted: str, thread_topic: str = "") -> _Fields:
-    return _Fields(from_addr=from_addr, from_name=from_name, to=", ".join(to), subject=subject,
+    return _Fields(from_addr=from_addr, from_name=from_name, to=", ".join(to), cc=", ".join(cc), subject=subject,
                    date=format_datetime(timezone.now()), message_id=_angle(message_id),
                    reply_to=reply_to or from_addr, in_reply_to=_angle(in_reply_to) if in_reply_to else "",
                    references=" ".join(reference_chain(references, in_reply_to)), automatic=automatic,
@@ -124,6 +126,7 @@ class _Fields:
     automatic: bool
     auto_submitted: str
     thread_topic: str = ""
+    cc: str = ""
 
     @property
     def precedence(self) -> str:
@@ -137,6 +140,7 @@ def _lean(f: _Fields, text: str, html: str | None, language: str,
         headers = [
             mime.address_header("From", f.from_name, f.from_addr),
             mime.ascii_header("To", f.to),
+            *([mime.ascii_header("Cc", f.cc)] if f.cc else []),
             mime.unstructured("Subject", f.subject),
             mime.ascii_header("Date", f.date),
             mime.ascii_header("Message-ID", f.message_id),
@@ -162,6 +166,8 @@ def _stdlib(f: _Fields, text: str, html: str | None, language: str, attachments:
     msg = EmailMessage()
     msg["From"] = formataddr((f.from_name, f.from_addr)) if f.from_name else f.from_addr
     msg["To"] = f.to
+    if f.cc:
+        msg["Cc"] = f.cc
     msg["Subject"] = f.subject
     msg["Date"] = f.date
     msg["Message-ID"] = f.message_id

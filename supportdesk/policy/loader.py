@@ -21,6 +21,7 @@ from supportdesk.policy.model import (
     REQUEST_ITEM_KEYS,
     ROUND_THE_CLOCK,
     WEEKDAYS,
+    Attachments,
     Automation,
     Brand,
     CalendarConfig,
@@ -345,6 +346,15 @@ def _security(r: _Reader) -> Security:
     return Security(agent_session_hours=hours, require_2fa_for_admins=require_2fa)
 
 
+def _attachments(r: _Reader) -> Attachments:
+    limits = Attachments(max_file_mb=_positive(r, "max_file_mb", int, Attachments.max_file_mb),
+                         max_total_mb=_positive(r, "max_total_mb", int, Attachments.max_total_mb))
+    if limits.max_total_mb < limits.max_file_mb:
+        raise r.fail("max_total_mb", "is smaller than max_file_mb")
+    r.done()
+    return limits
+
+
 def _request_items(readers: list[_Reader], top: _Reader) -> tuple[RequestItem, ...]:
     items = []
     for r in readers:
@@ -401,13 +411,15 @@ def parse_policy(text: str, *, source: str, base_dir: Path | None = None) -> Pol
     sla = _sla(top.sub("sla", {}))
     automation = _automation(top.sub("automation", {}))
     security = _security(top.sub("security", {}))
+    attachments = _attachments(top.sub("attachments", {}))
     priority = _priority(top.sub("priority", {}))
     privacy = _privacy(top.sub("privacy", {}))
     request_items = _request_items(top.items("request_items"), top)
     brands, products, raw_products = _catalog(top)
     top.done()
     return Policy(source, support, emails, phones, office, calendar, channels, sla, automation,
-                  request_items, brands, products, raw_products, security=security, priority=priority, privacy=privacy)
+                  request_items, brands, products, raw_products, security=security, priority=priority, privacy=privacy,
+                  attachments=attachments)
 
 
 def load_policy(path: str | Path | None = None) -> Policy:

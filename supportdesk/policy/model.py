@@ -173,6 +173,22 @@ class Security:
 
 
 @dataclass(frozen=True)
+class Attachments:
+    # Files an agent attaches to a reply, note or forward: each at most this large, all of
+    # one mail together at most ``max_total_mb`` (what mail servers on the way still accept).
+    max_file_mb: int = 20
+    max_total_mb: int = 25
+
+    @property
+    def max_file_bytes(self) -> int:
+        return self.max_file_mb * 1024 * 1024
+
+    @property
+    def max_total_bytes(self) -> int:
+        return self.max_total_mb * 1024 * 1024
+
+
+@dataclass(frozen=True)
 class RequestItem:
     key: str
     title: str
@@ -218,6 +234,7 @@ class Policy:
     security: Security = Security()
     priority: PriorityRules = PriorityRules()
     privacy: Privacy = Privacy()
+    attachments: Attachments = Attachments()
 
     @property
     def support_email(self) -> str:

@@ -10,12 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from supportdesk.catalog.models import Product
 from supportdesk.replies.models import CannedResponse, Signature
 from supportdesk.replies.placeholders import PLACEHOLDERS
-from supportdesk.tickets.forms import ComposeForm, agents
+from supportdesk.tickets.forms import AttachForm, ComposeForm, agents
 
 
-class ReplyForm(ComposeForm):
+class ReplyForm(ComposeForm, AttachForm):
     # Which personal answers a user may use is checked by the service, not here.
     canned = forms.ModelChoiceField(CannedResponse.objects.all(), required=False)
+    to = forms.CharField(required=False, max_length=4000, label=_("To"))
+    cc = forms.CharField(required=False, max_length=4000, label=_("Cc"))
 
 
 class MacroApplyForm(forms.Form):

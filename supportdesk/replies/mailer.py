@@ -172,6 +172,8 @@ def send_ticket_mail(
     at: datetime | None = None,
     thread: tuple[str, list[str]] | None = None,
     quoted_start: int | None = None,
+    to: Sequence[str] | None = None,
+    cc: Sequence[str] = (),
     time_spent: int | None = None,
 ) -> SentMail:
     """Compose, store in the outbox and record on the ticket, in one transaction.
@@ -180,10 +182,12 @@ def send_ticket_mail(
     as suppressed (never sent) and leaves an event on the ticket instead of a message.
     ``thread`` = (In-Reply-To, References) when the caller knows which mail it answers;
     otherwise the ticket's conversation gives them. ``quoted_start``: where the mail's text
-    stops being new (signature and quoted history follow), as for incoming mail.
+    stops being new (signature and quoted history follow), as for incoming mail. ``to`` and
+    ``cc``: the recipients an agent chose (reply-all); by default the ticket's reply address.
     """
-    to = ticket.contact_email.strip()
-    if not to:
+    recipients = [a.strip() for a in (to if to is not None else [ticket.contact_email]) if a.strip()]
+    copies = [a.strip() for a in cc if a.strip() and a.strip() not in recipients]
+    if not recipients:
         raise NoEmailAddress(gettext("Ticket #%(n)s has no e-mail address: call the customer, or add "
                                      "their address under “Customer”.") % {"n": ticket.pk})
     policy = get_policy()
@@ -194,26 +198,26 @@ def send_ticket_mail(
         reason, detail = "", ""
         if automatic:
             _lock_address(ticket)
-            reason, detail = _suppression_reason(ticket, to, now)
+            reason, detail = _suppression_reason(ticket, recipients[0], now)
         in_reply_to, references = thread if thread is not None else thread_headers(ticket)
         message_id, raw = build_message(
-            from_addr=sender, from_name=sender_name, to=[to], subject=mail.subject, text=mail.text,
+            from_addr=sender, from_name=sender_name, to=recipients, cc=copies, subject=mail.subject, text=mail.text,
             html=mail.html, reply_to=sender, in_reply_to=in_reply_to or None, references=references,
             automatic=automatic, auto_submitted=auto_submitted, language=mail.language,
             thread_topic="" if automatic and sender_unproven(ticket) else bare_subject(ticket),
             attachments=[OutgoingAttachment(a.filename, a.content_type, a.content) for a in attachments],
         )
-        row = outbox_enqueue(kind=kind, ref=ticket_ref(ticket), from_addr=sender, to_addrs=[to],
+        row = outbox_enqueue(kind=kind, ref=ticket_ref(ticket), from_addr=sender, to_addrs=[*recipients, *copies],
                              subject=mail.subject, raw=raw, message_id=message_id, is_automatic=automatic,
                              created_at=now, suppressed=bool(reason))
         if reason:
             ticket_add_event(ticket=ticket, event="auto_mail_suppressed", at=now,
-                             data={"kind": kind, "to": to, "reason": reason, "detail": detail, "outgoing": row.pk})
+                             data={"kind": kind, "to": recipients[0], "reason": reason, "detail": detail, "outgoing": row.pk})
             return SentMail(mail=row, message=None)
         message = ticket_add_message(
             ticket=ticket, kind=Message.Kind.OUTGOING, channel="email", body_text=mail.text,
             body_html=sanitize_html(mail.html), subject=mail.subject, author_user=author, from_addr=sender,
-            to_addrs=to, is_automatic=automatic, message_id=message_id, in_reply_to=in_reply_to,
+            to_addrs=", ".join(recipients), cc_addrs=", ".join(copies), is_automatic=automatic, message_id=message_id, in_reply_to=in_reply_to,
             references=" ".join(reference_chain(references, in_reply_to)), outgoing_id=row.pk,
             attachments=attachments, event_data=event_data, created_at=now, quoted_start=quoted_start,
             time_spent=time_spent,

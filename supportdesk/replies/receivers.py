@@ -62,6 +62,13 @@ def on_request_received(sender: Any, *, ticket: Ticket, message: Message, is_new
 @receiver(mail_failed_permanently, dispatch_uid="replies.on_mail_failed")
 def on_mail_failed(sender: Any, *, mail: OutgoingMail, **kwargs: Any) -> None:
     kind, _, pk = mail.ref.partition(":")
+    if kind == "forward":  # a partner's address failed: the agents learn it, the customer is not flagged
+        pk = pk.removeprefix("ticket:")
+        forwarded = Ticket.objects.filter(pk=int(pk)).first() if pk.isdigit() else None
+        if forwarded is not None:
+            ticket_add_event(ticket=forwarded, event="forward_failed", data={
+                "to": mail.to_addrs, "reason": f"{mail.smtp_code or ''} {mail.last_error}".strip()[:300]})
+        return
     if kind != "ticket" or not pk.isdigit():
         return
     ticket = Ticket.objects.filter(pk=int(pk)).first()

@@ -19,9 +19,11 @@ from supportdesk.catalog.models import Release
 from supportdesk.policy import get_policy
 from supportdesk.replies.acknowledgment import missing_items
 from supportdesk.replies.canned import UnknownPlaceholder, braced, canned_render, canned_visible
+from supportdesk.replies.files import check_attachments
 from supportdesk.replies.mailer import send_ticket_mail, ticket_mail_context
 from supportdesk.replies.models import CannedResponse
 from supportdesk.replies.placeholders import display_name, unfilled_placeholders
+from supportdesk.replies.recipients import Recipients, new_contacts, reply_all
 from supportdesk.replies.rendering import mail_language, render_mail
 from supportdesk.replies.signatures import mail_signatures
 from supportdesk.replies.timefmt import MomentText, format_day, moment_text
@@ -29,6 +31,7 @@ from supportdesk.tickets.models import Message, Status, Ticket
 from supportdesk.tickets.services import (
     AttachmentData,
     InvalidAction,
+    ticket_add_contacts,
     ticket_add_message,
     ticket_check_fresh,
     ticket_set_status,
@@ -121,6 +124,7 @@ def ticket_reply(
     at: datetime | None = None,
     seen: int | None = None,
     confirmed: bool = False,
+    recipients: Recipients | None = None,
     time_spent: int | None = None,
 ) -> Message:
     """E-mail a reply to the customer and stop the reply clock.
@@ -128,12 +132,16 @@ def ticket_reply(
     ``text`` empty with ``canned`` given sends the canned answer (placeholders filled).
     The outbox row and the conversation message are written in one transaction; the
     mail quotes the latest messages below the reply and has a text and an HTML part.
+    ``recipients``: the To and Cc the agent chose (``recipients.check_recipients``); by default
+    reply-all (``recipients.reply_all``). Everyone it goes to becomes a contact of the ticket.
+    Files over the policy's limits are refused before anything is written.
     Raises PermissionDenied for non-agents, InvalidAction for an empty reply and
     NoEmailAddress when the ticket has no address. ``seen``: the newest conversation entry the
     agent's page showed; a reply, status change or customer message by someone else since then
     raises StaleSubmit unless ``confirmed`` (``ticket_check_fresh``).
     """
     _require_agent(author)
+    check_attachments(attachments)
     if canned is not None and not canned_visible(user=author).filter(pk=canned.pk).exists():
         raise PermissionDenied("another agent's personal answer")
     if not text.strip() and canned is not None:
@@ -146,10 +154,13 @@ def ticket_reply(
         ticket = ticket_check_fresh(ticket=ticket, seen=seen, by_user=author, confirmed=confirmed)
         mail = render_mail("reply", language=language,
                            context=_reply_context(ticket, author, text, language))
+        chosen = recipients if recipients is not None else reply_all(ticket)
         sent = send_ticket_mail(ticket=ticket, kind="reply", mail=mail, author=author, automatic=False,
                                 attachments=attachments, at=at, quoted_start=_new_text_end(mail.text, text),
                                 event_data={"canned": canned.pk, "canned_title": canned.title} if canned else None,
-                                time_spent=time_spent)
+                                to=chosen.to or None, cc=chosen.cc, time_spent=time_spent)
+        ticket_add_contacts(ticket=ticket, addresses=new_contacts(ticket, [*chosen.to, *chosen.cc]),
+                            source="agent", at=at)
     assert sent.message is not None  # only automatic mail is ever suppressed
     return sent.message
 
@@ -165,7 +176,8 @@ def ticket_note(
 ) -> Message:
     """An internal note: visible to agents only, never mailed, never touches the clocks."""
     _require_agent(author)
-    if not text.strip():
+    check_attachments(attachments)
+    if not text.strip() and not attachments:
         raise InvalidAction(gettext("An empty note cannot be added."))
     return ticket_add_message(ticket=ticket, kind=Message.Kind.NOTE, body_text=text.strip(), author_user=author,
                               channel=ticket.channel, attachments=attachments, created_at=at,

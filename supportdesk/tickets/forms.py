@@ -14,7 +14,7 @@ from supportdesk.accounts.roles import AGENTS, SUPERVISORS
 from supportdesk.catalog.models import Product, Release
 from supportdesk.lib.params import parse_positive_int
 from supportdesk.tickets.bulk import ACTIONS, BULK_STATUSES, MAX_ROWS
-from supportdesk.tickets.models import CHECKLIST_ITEMS, Channel, Priority, Status
+from supportdesk.tickets.models import CHECKLIST_ITEMS, Attachment, Channel, Priority, Status
 from supportdesk.tickets.selectors import SORTS, TAGS_LIMIT, VIEWS, QueueFilters
 from supportdesk.tickets.tags import TAG_MAX, BadTag, normalize_tag, split_tags
 
@@ -146,6 +146,23 @@ class TextForm(forms.Form):
 
 class ComposeForm(SeenMixin, TextForm):
     pass
+
+
+class AttachForm(forms.Form):
+    """Files of the ticket sent again (their ids); uploads come with the request's FILES."""
+
+    reuse = forms.ModelMultipleChoiceField(Attachment.objects.all(), required=False, label=_("Files of this ticket"))
+
+
+class NoteForm(TextForm, AttachForm):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=100_000, strip=True, required=False)
+
+
+class ForwardForm(AttachForm):
+    to = forms.CharField(max_length=4000, label=_("Forward to"))
+    text = forms.CharField(required=False, max_length=100_000, label=_("Comment"))
+    message = forms.IntegerField(required=False, min_value=1, label=_("Message"))
+    with_files = forms.BooleanField(required=False, label=_("with its files"))
 
 
 def agents() -> QuerySet:

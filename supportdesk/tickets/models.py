@@ -150,6 +150,7 @@ class Message(models.Model):
                                         related_name="+")
     from_addr = models.CharField(_("from"), max_length=254, blank=True)
     to_addrs = models.TextField(_("to"), blank=True)
+    cc_addrs = models.TextField(_("Cc"), blank=True)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     body_text = models.TextField(_("text"), blank=True)
     body_html = models.TextField(_("HTML"), blank=True)  # sanitised; never raw HTML from mail
@@ -207,6 +208,31 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class TicketContact(models.Model):
+    """A person on the ticket's conversation besides its reply address: a colleague the
+    customer copied, or someone the agent added. Reply-all writes to all of them."""
+
+    class Source(models.TextChoices):
+        MAIL = "mail", _("copied on the customer's mail")
+        AGENT = "agent", _("added by an agent")
+
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="contacts")
+    email = models.EmailField(_("e-mail"))
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="ticket_contacts")
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices)
+    created_at = models.DateTimeField(_("added to the ticket at"))
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["ticket", "email"], name="ticket_contact_unique")]
+        verbose_name = _("ticket contact")
+        verbose_name_plural = _("ticket contacts")
+
+    def __str__(self) -> str:
+        return self.email
 
 
 class StatusChange(models.Model):

@@ -166,6 +166,9 @@ def event_text(event: str, data: dict) -> str:
         return _("no reminder sent (%(reason)s)") % {"reason": skip_reason(data.get("reason"))}
     if event == "ack_failed":
         return _("the acknowledgment could not be sent: the error is logged")
+    if event == "forward_failed":
+        return _("the forward to %(to)s could not be delivered: %(reason)s") % {
+            "to": data.get("to") or "—", "reason": data.get("reason") or "—"}
     if event == "checklist_failed":
         return _("the automatic completeness check failed: the error is logged")
     return event.replace("_", " ")
@@ -213,10 +216,14 @@ def local_time(now: datetime, zone: str) -> datetime | None:
         return None
 
 
-def message_title(kind: str, kind_label: str, is_automatic: bool, data: dict) -> str:
+def message_title(kind: str, kind_label: str, is_automatic: bool, data: dict, event: str = "") -> str:
     """The header of a conversation entry: automatic mail says what it was."""
     from django.utils.translation import gettext as _
 
+    if kind == "note" and event == "forward":
+        return _("Forwarded to %(to)s") % {"to": ", ".join((data or {}).get("forward", {}).get("to") or [])}
+    if kind == "note" and event == "forward_reply":
+        return _("Answer to a forward (internal)")
     if kind != "outgoing" or not is_automatic:
         return kind_label
     mail_kind = (data or {}).get("kind", "")
@@ -280,7 +287,7 @@ def annotate_conversation(messages: list[Message]) -> None:
         linked = (message.event_data or {}).get("ticket") if message.event in LINKED_EVENTS else None
         setattr(message, "event_link", linked if isinstance(linked, int) and linked > 0 else None)  # noqa: B010
         setattr(message, "title", message_title(message.kind, message.get_kind_display(),  # noqa: B010
-                                                message.is_automatic, message.event_data))
+                                                message.is_automatic, message.event_data, message.event))
 
 
 def message_author(message: Message) -> str:

@@ -22,7 +22,8 @@ from django.utils.translation import gettext
 from supportdesk.audit.models import AuditEntry
 from supportdesk.audit.services import audit_record
 from supportdesk.catalog.models import Product, Release
-from supportdesk.customers.models import Customer, CustomerEmail, CustomerPhone
+from supportdesk.customers.models import CompanyDomain, Customer, CustomerEmail, CustomerPhone
+from supportdesk.customers.services import customer_for_email
 from supportdesk.lib.blobstore import blob_put
 from supportdesk.lib.phones import BadPhoneNumber, normalize_phone
 from supportdesk.policy import get_policy
@@ -41,6 +42,7 @@ from supportdesk.tickets.models import (
     StatusChange,
     Tag,
     Ticket,
+    TicketContact,
     TicketTag,
 )
 from supportdesk.tickets.priority import contract_tier, higher, initial_priority, priority_from_words
@@ -255,6 +257,7 @@ def ticket_add_message(
     author_customer: Customer | None = None,
     from_addr: str = "",
     to_addrs: str = "",
+    cc_addrs: str = "",
     quoted_start: int | None = None,
     is_automatic: bool = False,
     is_robot: bool = False,
@@ -292,6 +295,7 @@ def ticket_add_message(
             message = Message.objects.create(
                 ticket=ticket, kind=kind, channel=channel or ticket.channel, author_user=author_user,
                 author_customer=author_customer, from_addr=from_addr[:254], to_addrs=to_addrs,
+                cc_addrs=cc_addrs,
                 subject=subject[:300], body_text=body_text, body_html=body_html, quoted_start=quoted_start,
                 is_automatic=is_automatic, is_robot=is_robot, answers_customer=answers_customer,
                 event=event[:40], event_data=event_data or {}, message_id=message_id[:255],
@@ -836,6 +840,42 @@ def ticket_set_contacts(*, ticket: Ticket, email: str, phone: str, phone_id: int
         if changes:
             ticket_add_event(ticket=ticket, event="contacts", by_user=by_user, data=changes)
     return ticket
+
+
+def ticket_add_contacts(*, ticket: Ticket, addresses: Sequence[str], source: str,
+                        names: dict[str, str] | None = None, at: datetime | None = None) -> list[TicketContact]:
+    """Put people on the ticket's conversation (reply-all writes to them): each address becomes
+    a ticket contact linked to its customer record, made for it when new (so a colleague the
+    customer copied is a customer of ours from now on). The reply address itself and addresses
+    already on the ticket are skipped; the caller filters out our own addresses and robots.
+    Returns the contacts added."""
+    when = _now(at)
+    wanted = [a.strip().lower() for a in addresses if a.strip()]
+    with transaction.atomic():
+        known = set(TicketContact.objects.filter(ticket=ticket, email__in=wanted).values_list("email", flat=True))
+        known.add(ticket.contact_email.strip().lower())
+        added = []
+        for address in dict.fromkeys(wanted):
+            if address in known:
+                continue
+            customer = customer_for_email(address=address, name=(names or {}).get(address, ""),
+                                          language=ticket.language)
+            _join_company(customer, ticket, address)
+            added.append(TicketContact.objects.create(ticket=ticket, email=address, customer=customer,
+                                                      source=source, created_at=when))
+    return added
+
+
+def _join_company(customer: Customer, ticket: Ticket, address: str) -> None:
+    """A colleague at one of the ticket's company's mail domains becomes that company's contact
+    (someone copied from elsewhere, a dealer's engineer, stays outside it)."""
+    company_id = Customer.objects.filter(pk=ticket.customer_id).values_list("company_id", flat=True).first()
+    if customer.company_id is not None or company_id is None or customer.pk == ticket.customer_id:
+        return
+    domain = address.rpartition("@")[2]
+    if CompanyDomain.objects.filter(company_id=company_id, domain=domain).exists():
+        customer.company_id = company_id
+        customer.save(update_fields=["company"])
 
 
 # Tags: a ticket's tags change only here; supervisors rename and merge tags here too.

@@ -169,7 +169,7 @@ def compose_on_ticket(request: AgentRequest, pk: int, box: str, action: Callable
     service asking for confirmation gets its confirmation page (``confirm_button``)."""
     ticket = get_object_or_404(Ticket, pk=pk)
     selectors.ticket_for_agent(user=request.user, pk=pk)
-    form = form_class(request.POST)
+    form = form_class(request.POST, request.FILES)
     text = request.POST.get("text", "")
     if not form.is_valid():
         error = "; ".join(f.field_errors(form))
@@ -192,7 +192,8 @@ def compose_on_ticket(request: AgentRequest, pk: int, box: str, action: Callable
             messages.success(request, done)
             return redirect(reverse("tickets:detail", args=[pk]) + "#conversation")
     return ticket_page(request, pk, composer_box=box, composer_text=text, composer_error=error,
-                       composer_minutes=request.POST.get("minutes", "")[:8])
+                       composer_minutes=request.POST.get("minutes", "")[:8],
+                       composer_to=request.POST.get("to", ""), composer_cc=request.POST.get("cc", ""))
 
 
 @agent_required

@@ -6,14 +6,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from supportdesk.lib.addresses import is_robot_address
+
 Headers = Mapping[str, Sequence[str]]  # lower-cased name → raw values
 
-_ROBOT_LOCAL = re.compile(
-    r"^(?:mailer-daemon|postmaster|no-?reply|do-?not-?reply|donotreply|noreply-[\w.-]*"
-    r"|[\w.-]*-noreply|bounces?(?:[+-][\w.=+-]*)?|mail-?daemon|autoreply|auto-reply"
-    r"|microsoftexchange[0-9a-f]{32})$",
-    re.IGNORECASE,
-)
 _AUTO_SUBJECT = re.compile(
     r"^\s*(?:\[?(?:Автоответ|Автоматический\ ответ|Auto(?:matic)?[- ]?(?:reply|response|answer)"
     r"|Out\ of\ (?:the\ )?Office|Отсутствую\ в\ офисе|Отсутствие\ на\ работе|Вне\ офиса|Нет\ на\ месте"
@@ -86,12 +82,6 @@ def detect_spam(headers: Headers) -> str | None:
     if _first(headers, "x-yandex-spam") == "4":
         return "X-Yandex-Spam: 4"
     return None
-
-
-def is_robot_address(addr: str | None) -> bool:
-    if not addr:
-        return False
-    return bool(_ROBOT_LOCAL.match(addr.rsplit("@", 1)[0]))
 
 
 def detect_auto_reply(headers: Headers, from_addr: str | None, subject: str) -> str | None:
