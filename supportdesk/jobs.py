@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import threading
 import time
 from collections.abc import Callable
 
@@ -24,6 +25,9 @@ JOBS: list[tuple[str, float]] = [
     ("supportdesk.escalation.watcher.sla_watch", 60.0),
     ("supportdesk.replies.reminders.reminders_run", 300.0),
     ("supportdesk.portal.services.access_links_purge", 3600.0),
+    ("supportdesk.backups.backup_scheduled", 600.0),
+    ("supportdesk.privacy.services.privacy_retention_run", 86400.0),
+    ("supportdesk.reports.monthly.reports_monthly_mail", 3600.0),
 ]
 
 
@@ -51,11 +55,13 @@ def run_jobs_once(due: set[str] | None = None) -> dict[str, object]:
     return results
 
 
-def run_loop(*, interval: float = 1.0, iterations: int | None = None) -> None:
-    """Run each job when its period has passed; ``interval`` is the loop's tick."""
+def run_loop(*, interval: float = 1.0, iterations: int | None = None, stop: threading.Event | None = None) -> None:
+    """Run each job when its period has passed; ``interval`` is the loop's tick. ``stop`` ends the
+    loop between two passes (a job is never cut off halfway)."""
     last: dict[str, float] = {}
     done = 0
-    while iterations is None or done < iterations:
+    stop = stop or threading.Event()
+    while (iterations is None or done < iterations) and not stop.is_set():
         now = time.monotonic()
         due = {path for path, every in JOBS if now - last.get(path, -every) >= every}
         close_old_connections()
@@ -65,4 +71,4 @@ def run_loop(*, interval: float = 1.0, iterations: int | None = None) -> None:
             last[path] = now
         done += 1
         if iterations is None or done < iterations:
-            time.sleep(interval)
+            stop.wait(interval)

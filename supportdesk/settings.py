@@ -64,10 +64,14 @@ INSTALLED_APPS = [
     "supportdesk.releases",
     "supportdesk.search",
     "supportdesk.escalation",
+    "supportdesk.privacy",
+    "supportdesk.reports",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files answered before sessions, CSP and the rest: compressed, cache-busted names.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "supportdesk.lib.middleware.ExplicitLanguageMiddleware",
@@ -143,9 +147,21 @@ USE_TZ = True
 STATIC_URL = "/static/"
 # The project package is not an app, so its static folder is named here.
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = Path(env_str("SUPPORTDESK_STATIC_ROOT", str(DATA_DIR / "static")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "supportdesk.lib.static.StaticStorage"},
+}
+# Files not collected yet (tests, `run --dev`) come from the package; collected, hashed ones are
+# served with a one-year immutable Cache-Control, the rest for a minute.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
 ATTACHMENT_ROOT = Path(env_str("SUPPORTDESK_ATTACHMENT_DIR", str(DATA_DIR / "attachments")))
+# The scheduled backup (supportdesk/backups.py): off unless a folder is named.
+BACKUP_DIR = env_str("SUPPORTDESK_BACKUP_DIR", "")
+BACKUP_KEEP = env_int("SUPPORTDESK_BACKUP_KEEP", 7)
+BACKUP_HOUR = env_int("SUPPORTDESK_BACKUP_HOUR", 3)  # office time; the first run after it makes the day's backup
 
 SUPPORTDESK_POLICY_FILE = env_str("SUPPORTDESK_POLICY", "")
 # The public address of this installation, for links in mail (wins over the policy's base_url).

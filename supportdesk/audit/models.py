@@ -43,6 +43,7 @@ class AuditEntry(models.Model):
         TICKET_MERGE = "ticket_merge", _("Tickets merged")
         EXPORT = "export", _("Export")
         POLICY_CHANGE = "policy_change", _("Policy or calendar changed")
+        ERASURE = "erasure", _("Personal data erased")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     # No foreign key: removing a user must not rewrite (or cascade into) the log.

@@ -9,6 +9,9 @@ from django.db import models
 
 from supportdesk.audit.models import AuditEntry
 
+# Records that describe a person: the log names them by number only, so that erasing the person's
+# data (152-FZ) leaves nothing identifying in the append-only log.
+PERSONAL_MODELS = frozenset({"customers.Customer", "customers.CustomerEmail", "customers.CustomerPhone"})
 _TARGET_LENGTH = AuditEntry._meta.get_field("target").max_length or 255
 
 
@@ -16,6 +19,8 @@ def _target_label(target: models.Model | str | None) -> str:
     if target is None:
         return ""
     if isinstance(target, models.Model):
+        if target._meta.label in PERSONAL_MODELS:  # the log outlives an erasure: no name, no address
+            return f"{target._meta.label} #{target.pk}"
         return f"{target._meta.label} #{target.pk}: {target}"[:_TARGET_LENGTH]
     return target[:_TARGET_LENGTH]
 

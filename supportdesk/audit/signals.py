@@ -12,7 +12,7 @@ from django.utils import translation
 
 from supportdesk.audit.context import current_actor
 from supportdesk.audit.models import AuditEntry
-from supportdesk.audit.services import audit_record
+from supportdesk.audit.services import PERSONAL_MODELS, audit_record
 from supportdesk.lib.client_ip import client_ip
 
 ROLE_FIELDS = ("is_staff", "is_superuser", "is_active")
@@ -87,6 +87,7 @@ def on_admin_log(sender: Any, instance: LogEntry, created: bool, **_: Any) -> No
         return
     model = instance.content_type.model_class() if instance.content_type is not None else None
     label = model._meta.label if model is not None else "?"
-    audit_record(actor=instance.user, action=_ADMIN_ACTIONS[instance.action_flag],
-                 target=f"{label} #{instance.object_id}: {instance.object_repr}",
+    shown = f"{label} #{instance.object_id}" if label in PERSONAL_MODELS else \
+        f"{label} #{instance.object_id}: {instance.object_repr}"
+    audit_record(actor=instance.user, action=_ADMIN_ACTIONS[instance.action_flag], target=shown,
                  details={"change": _change_message(instance)})

@@ -90,3 +90,19 @@ def customer_set_zone(*, customer: Customer, zone: str) -> None:
     customer.timezone = zone
     customer.timezone_source = Customer.ZoneSource.EXPLICIT if zone else Customer.ZoneSource.OFFICE
     customer.save(update_fields=["timezone", "timezone_source"])
+
+
+def customer_erase_record(*, customer: Customer, at: datetime) -> None:
+    """Empty every personal field of the customer and remove their addresses and numbers; the
+    row stays (their tickets point to it), marked as erased. The company link is kept: an
+    organisation is not a person."""
+    CustomerEmail.objects.filter(customer=customer).delete()
+    CustomerPhone.objects.filter(customer=customer).delete()
+    customer.name = ""
+    customer.organization = ""
+    customer.dealer = ""
+    customer.notes = ""
+    customer.timezone = ""
+    customer.timezone_source = Customer.ZoneSource.OFFICE
+    customer.erased_at = at
+    customer.save()

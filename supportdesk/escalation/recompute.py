@@ -36,10 +36,21 @@ from supportdesk.calendar.production import DEFAULT_DATA_FILE, CalendarData, loa
 from supportdesk.escalation.models import CalendarStamp
 from supportdesk.policy import Policy, get_policy, reload_policy
 from supportdesk.policy.loader import load_policy
-from supportdesk.policy.model import OFFICE_CALENDAR
-from supportdesk.tickets.clocks import calendar_for, reset_office_calendar, sla_calendar
-from supportdesk.tickets.models import OPEN_STATUSES, Ticket
-from supportdesk.tickets.services import tickets_set_reply_deadlines
+from supportdesk.policy.model import OFFICE_CALENDAR, SlaPolicy
+from supportdesk.tickets.clocks import (
+    SlaCalendar,
+    calendar_for,
+    reply_timing_ts,
+    reset_office_calendar,
+    sla_calendar,
+    ticket_resolution,
+)
+from supportdesk.tickets.models import OPEN_STATUSES, ReplyFigure, StatusChange, Ticket
+from supportdesk.tickets.services import (
+    reply_figures_set,
+    tickets_set_reply_deadlines,
+    tickets_set_resolution_figures,
+)
 
 log = logging.getLogger(__name__)
 
@@ -192,6 +203,70 @@ def sla_recompute_open_tickets(*, batch_size: int = DEFAULT_BATCH_SIZE, now: dat
     return updated
 
 
+def reply_figures_recompute(*, batch_size: int = DEFAULT_BATCH_SIZE) -> int:
+    """Recompute every stored reply figure (business time, target and limit met) with the rules
+    in force, each on its ticket's SLA policy (by its priority and contract tier now); returns how
+    many changed. Windows of ids, only changed rows written."""
+    policy = get_policy()
+    rules: dict[tuple[str, str], tuple[SlaCalendar, SlaPolicy]] = {}
+    updated = 0
+    bounds = ReplyFigure.objects.order_by().values_list("id", flat=True)
+    low, high = bounds.order_by("id").first(), bounds.order_by("-id").first()
+    if low is None or high is None:
+        return 0
+    for start in range(low, high + 1, batch_size):
+        rows = (ReplyFigure.objects.filter(id__gte=start, id__lt=start + batch_size).order_by("id")
+                .values_list("id", "received_at", "replied_at", "business_seconds", "within_target", "within_limit",
+                             "ticket__priority", "ticket__sla_tier"))
+        changed = []
+        for pk, received, replied, seconds, target, limit, priority, tier in rows:
+            rule = rules.get((priority, tier))
+            if rule is None:
+                sla = policy.sla.policy_for(priority=priority, tier=tier)
+                rule = rules[(priority, tier)] = (sla_calendar(policy, sla.calendar), sla)
+            timing = reply_timing_ts(rule[0], rule[1], received.timestamp(), replied.timestamp())
+            if (abs(timing.business_seconds - seconds) > _TOLERANCE or timing.within_target != target
+                    or timing.within_limit != limit):
+                changed.append((pk, timing.business_seconds, timing.within_target, timing.within_limit))
+        updated += reply_figures_set(rows=changed)
+    return updated
+
+
+def resolution_figures_recompute(*, batch_size: int = DEFAULT_BATCH_SIZE,
+                                 calendar: BusinessCalendar | None = None) -> int:
+    """Recompute the resolution figures (net, waiting for the customer, for a release) of every
+    solved or closed ticket from its status history; returns how many changed."""
+    cal = calendar or calendar_for(get_policy())
+    solved = Ticket.objects.filter(resolution_business_seconds__isnull=False).order_by()
+    low = solved.order_by("id").values_list("id", flat=True).first()
+    high = solved.order_by("-id").values_list("id", flat=True).first()
+    if low is None or high is None:
+        return 0
+    updated = 0
+    for start in range(low, high + 1, batch_size):
+        tickets = list(solved.filter(id__gte=start, id__lt=start + batch_size).values_list(
+            "id", "solved_at", "closed_at", "resolution_business_seconds", "waiting_customer_business_seconds",
+            "waiting_release_business_seconds"))
+        if not tickets:
+            continue
+        history: dict[int, list[tuple[datetime, str]]] = {}
+        for ticket_id, at, status in (StatusChange.objects.filter(ticket_id__in=[t[0] for t in tickets])
+                                      .order_by("ticket_id", "at", "id").values_list("ticket_id", "at", "to_status")):
+            history.setdefault(ticket_id, []).append((at, status))
+        changed = []
+        for pk, solved_at, closed_at, net, customer, release in tickets:
+            end = solved_at or closed_at
+            if end is None or pk not in history:
+                continue
+            new = ticket_resolution(history[pk], end, cal)
+            old = (net or 0.0, customer or 0.0, release or 0.0)
+            fresh = (new.net_seconds, new.waiting_customer_seconds, new.waiting_release_seconds)
+            if any(abs(a - b) > _TOLERANCE for a, b in zip(old, fresh, strict=True)) or customer is None:
+                changed.append((pk, *fresh))
+        updated += tickets_set_resolution_figures(rows=changed)
+    return updated
+
+
 def _store_stamp(fingerprint: str, updated: int, now: datetime) -> None:
     CalendarStamp.objects.update_or_create(
         key=STAMP_KEY, defaults={"fingerprint": fingerprint, "applied_at": now, "tickets_updated": updated})
@@ -206,6 +281,11 @@ def sla_calendar_changed(*, now: datetime | None = None, batch_size: int = DEFAU
     reload_policy()
     reset_office_calendar()
     updated = sla_recompute_open_tickets(batch_size=batch_size, now=moment)
+    # The reports' stored figures follow the same rules as the due times.
+    figures = reply_figures_recompute(batch_size=batch_size)
+    resolutions = resolution_figures_recompute(batch_size=batch_size)
+    log.info("calendar or policy change: %d reply figures and %d resolution figures recomputed",
+             figures, resolutions)
     previous = CalendarStamp.objects.filter(key=STAMP_KEY).values_list("fingerprint", flat=True).first()
     fingerprint = loaded_fingerprint()
     _store_stamp(fingerprint, updated, moment)

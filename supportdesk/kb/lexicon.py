@@ -25,6 +25,8 @@ class Lexicon:
     commercial: tuple[re.Pattern[str], ...]
     feature: tuple[re.Pattern[str], ...]
     problem: tuple[re.Pattern[str], ...]
+    other: tuple[re.Pattern[str], ...] = ()  # no request for help: a meeting, documents, thanks
+    not_a_fault: tuple[re.Pattern[str], ...] = ()  # removed before looking for a problem
 
     def expand(self, query: Iterable[str]) -> list[str]:
         """The terms the synonym groups add to ``query`` (none of its own), in a stable order."""
@@ -39,10 +41,15 @@ class Lexicon:
         return extra
 
     def asks_no_troubleshooting(self, text: str) -> bool:
-        """A purchase, price, training or feature-wish request that reports no problem."""
-        low = text.lower().replace("ё", "е")
-        wants = any(p.search(low) for p in (*self.commercial, *self.feature))
-        return wants and not any(p.search(low) for p in self.problem)
+        """A purchase, price, training or feature-wish request, or no request for help at all,
+        that reports no problem."""
+        low = " ".join(text.lower().replace("ё", "е").split())
+        wants = any(p.search(low) for p in (*self.commercial, *self.feature, *self.other))
+        if not wants:
+            return False
+        for phrase in self.not_a_fault:
+            low = phrase.sub(" ", low)
+        return not any(p.search(low) for p in self.problem)
 
 
 def _group_terms(words: Iterable[str]) -> frozenset[str]:
@@ -68,7 +75,8 @@ def parse_lexicon(raw: dict[str, object]) -> Lexicon:
         return tuple(re.compile(str(p)) for p in intent.get(key, []))
 
     return Lexicon(related={t: frozenset(r) for t, r in related.items()}, commercial=patterns("commercial"),
-                   feature=patterns("feature"), problem=patterns("problem"))
+                   feature=patterns("feature"), problem=patterns("problem"), other=patterns("other"),
+                   not_a_fault=patterns("not_a_fault"))
 
 
 @lru_cache(maxsize=4)

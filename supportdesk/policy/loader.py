@@ -31,6 +31,7 @@ from supportdesk.policy.model import (
     Policy,
     PriorityRules,
     PriorityWords,
+    Privacy,
     Product,
     RequestItem,
     Security,
@@ -323,6 +324,14 @@ def _automation(r: _Reader) -> Automation:
     return auto
 
 
+def _privacy(r: _Reader) -> Privacy:
+    years = r.get("erase_after_years", int, 0)
+    if isinstance(years, bool) or not 0 <= years <= 100:
+        raise r.fail("erase_after_years", "must be a whole number of years from 0 (never) to 100")
+    r.done()
+    return Privacy(erase_after_years=years)
+
+
 # A working week at most: a longer session outlives the reason it was opened for.
 MAX_AGENT_SESSION_HOURS = 168
 
@@ -393,11 +402,12 @@ def parse_policy(text: str, *, source: str, base_dir: Path | None = None) -> Pol
     automation = _automation(top.sub("automation", {}))
     security = _security(top.sub("security", {}))
     priority = _priority(top.sub("priority", {}))
+    privacy = _privacy(top.sub("privacy", {}))
     request_items = _request_items(top.items("request_items"), top)
     brands, products, raw_products = _catalog(top)
     top.done()
     return Policy(source, support, emails, phones, office, calendar, channels, sla, automation,
-                  request_items, brands, products, raw_products, security=security, priority=priority)
+                  request_items, brands, products, raw_products, security=security, priority=priority, privacy=privacy)
 
 
 def load_policy(path: str | Path | None = None) -> Policy:

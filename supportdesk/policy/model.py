@@ -157,6 +157,13 @@ class Automation:
 
 
 @dataclass(frozen=True)
+class Privacy:
+    # 152-FZ retention: erase the personal data of customers whose tickets were all closed more
+    # than this many years ago (a daily job); 0 keeps it until erased on request.
+    erase_after_years: int = 0
+
+
+@dataclass(frozen=True)
 class Security:
     # How long a signed-in agent (or administrator) stays signed in, from the login on.
     agent_session_hours: int = 12
@@ -210,6 +217,7 @@ class Policy:
     raw_products: tuple[dict, ...] = field(default=(), repr=False, compare=False)
     security: Security = Security()
     priority: PriorityRules = PriorityRules()
+    privacy: Privacy = Privacy()
 
     @property
     def support_email(self) -> str:

@@ -9,6 +9,7 @@ any mode.
 
 from __future__ import annotations
 
+import os
 import socket
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,6 +23,8 @@ from supportdesk.policy import get_policy
 DEVELOPMENT_DEFAULT = "http://127.0.0.1:8000"
 _WILDCARDS = ("0", "0.0.0.0", "::")  # noqa: S104 - names of "every address", not a bind
 _served: list[str] = []  # the address this process serves, when `supportdesk run` said so
+# `supportdesk run` passes the address it serves to its child processes (web, jobs, intake).
+SERVED_URL_ENV = "SUPPORTDESK_SERVED_URL"
 
 
 def url_for_addrport(addrport: str) -> str:
@@ -50,7 +53,8 @@ def configured_url() -> str:
 
 
 def public_base_url() -> str:
-    return configured_url() or (_served[0] if _served else DEVELOPMENT_DEFAULT)
+    served = _served[0] if _served else os.environ.get(SERVED_URL_ENV, "")
+    return configured_url() or served or DEVELOPMENT_DEFAULT
 
 
 def public_url(path: str) -> str:

@@ -170,6 +170,7 @@ def send_ticket_mail(
     at: datetime | None = None,
     thread: tuple[str, list[str]] | None = None,
     quoted_start: int | None = None,
+    time_spent: int | None = None,
 ) -> SentMail:
     """Compose, store in the outbox and record on the ticket, in one transaction.
 
@@ -213,5 +214,6 @@ def send_ticket_mail(
             to_addrs=to, is_automatic=automatic, message_id=message_id, in_reply_to=in_reply_to,
             references=" ".join(reference_chain(references, in_reply_to)), outgoing_id=row.pk,
             attachments=attachments, event_data=event_data, created_at=now, quoted_start=quoted_start,
+            time_spent=time_spent,
         )
     return SentMail(mail=row, message=message)

@@ -110,6 +110,7 @@ def ticket_reply(
     attachments: Sequence[AttachmentData] = (),
     canned: CannedResponse | None = None,
     at: datetime | None = None,
+    time_spent: int | None = None,
 ) -> Message:
     """E-mail a reply to the customer and stop the reply clock.
 
@@ -130,7 +131,8 @@ def ticket_reply(
                            context=_reply_context(ticket, author, text, language))
         sent = send_ticket_mail(ticket=ticket, kind="reply", mail=mail, author=author, automatic=False,
                                 attachments=attachments, at=at, quoted_start=_new_text_end(mail.text, text),
-                                event_data={"canned": canned.pk, "canned_title": canned.title} if canned else None)
+                                event_data={"canned": canned.pk, "canned_title": canned.title} if canned else None,
+                                time_spent=time_spent)
     assert sent.message is not None  # only automatic mail is ever suppressed
     return sent.message
 
@@ -142,13 +144,15 @@ def ticket_note(
     text: str,
     attachments: Sequence[AttachmentData] = (),
     at: datetime | None = None,
+    time_spent: int | None = None,
 ) -> Message:
     """An internal note: visible to agents only, never mailed, never touches the clocks."""
     _require_agent(author)
     if not text.strip():
         raise InvalidAction(gettext("An empty note cannot be added."))
     return ticket_add_message(ticket=ticket, kind=Message.Kind.NOTE, body_text=text.strip(), author_user=author,
-                              channel=ticket.channel, attachments=attachments, created_at=at)
+                              channel=ticket.channel, attachments=attachments, created_at=at,
+                              time_spent=time_spent)
 
 
 def ticket_ask_for_information(
@@ -158,12 +162,14 @@ def ticket_ask_for_information(
     text: str,
     attachments: Sequence[AttachmentData] = (),
     at: datetime | None = None,
+    time_spent: int | None = None,
 ) -> Message:
     """Reply with a question and put the ticket in ``waiting_customer`` (the resolution
     clock pauses; reminders and auto-close count from here)."""
     when = at or timezone.now()
     with transaction.atomic():
-        message = ticket_reply(ticket=ticket, author=author, text=text, attachments=attachments, at=when)
+        message = ticket_reply(ticket=ticket, author=author, text=text, attachments=attachments, at=when,
+                               time_spent=time_spent)
         ticket_set_status(ticket=ticket, status=Status.WAITING_CUSTOMER, by_user=author,
                           reason="asked the customer for information", at=when)
     return message

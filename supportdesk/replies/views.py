@@ -17,7 +17,8 @@ from supportdesk.tickets.views import act_on_ticket, compose_on_ticket
 @require_POST
 def ticket_reply(request: AgentRequest, pk: int) -> HttpResponse:
     return compose_on_ticket(request, pk, "reply", lambda t, d: services.ticket_reply(
-        ticket=t, author=request.user, text=d["text"], canned=d.get("canned")), _("Reply sent."),
+        ticket=t, author=request.user, text=d["text"], canned=d.get("canned"), time_spent=d.get("minutes")),
+        _("Reply sent."),
         form_class=f.ReplyForm)
 
 
@@ -25,14 +26,14 @@ def ticket_reply(request: AgentRequest, pk: int) -> HttpResponse:
 @require_POST
 def ticket_note(request: AgentRequest, pk: int) -> HttpResponse:
     return compose_on_ticket(request, pk, "note", lambda t, d: services.ticket_note(
-        ticket=t, author=request.user, text=d["text"]), _("Note added."))
+        ticket=t, author=request.user, text=d["text"], time_spent=d.get("minutes")), _("Note added."))
 
 
 @agent_required
 @require_POST
 def ticket_ask(request: AgentRequest, pk: int) -> HttpResponse:
     return compose_on_ticket(request, pk, "ask", lambda t, d: services.ticket_ask_for_information(
-        ticket=t, author=request.user, text=d["text"]), _("Question sent; the ticket waits for the customer."))
+        ticket=t, author=request.user, text=d["text"], time_spent=d.get("minutes")), _("Question sent; the ticket waits for the customer."))
 
 
 @agent_required

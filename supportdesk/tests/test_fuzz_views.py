@@ -31,7 +31,8 @@ from supportdesk.tickets.models import Attachment
 
 # Query parameters views read without a form field on the page that names them.
 QUERY_PARAMS = ["after", "p", "q", "view", "product", "status", "channel", "call", "number", "ticket", "next",
-                "lang", "language", "email", "text", "checklist_incomplete", "unreachable", "which", "page"]
+                "lang", "language", "email", "text", "checklist_incomplete", "unreachable", "which", "page",
+                "tag", "sort", "sv", "pick", "minutes"]
 ODD_VALUES = ["", " ", "²", "٣", "𝟙", "-1", "0", "1", "99999999999999999999999", "1e20", "Infinity", "NaN",
               "2026-02-30", "2026-05-12T25:00:00+00:00", "2026-05-12T10:00:00+99:00", "none_1", "none_²",
               "\x00", "a\x00b", "' OR 1=1 --", "<script>alert(1)</script>", "javascript:alert(1)",

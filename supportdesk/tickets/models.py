@@ -84,6 +84,12 @@ class Ticket(models.Model):
     first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
     # Resolution clock (rule 7), net of waiting_* pauses; derived from the status history.
     resolution_business_seconds = models.FloatField(_("resolution time, business seconds"), null=True, blank=True)
+    # Business time the ticket spent waiting (for the customer, for a release) up to the solve;
+    # set with the resolution figure, for the reports.
+    waiting_customer_business_seconds = models.FloatField(_("waiting for the customer, business seconds"),
+                                                          null=True, blank=True)
+    waiting_release_business_seconds = models.FloatField(_("waiting for a release, business seconds"),
+                                                         null=True, blank=True)
 
     unreachable_by_email = models.BooleanField(_("unreachable by e-mail"), default=False)
     unreachable_reason = models.CharField(_("why unreachable"), max_length=300, blank=True)
@@ -111,6 +117,7 @@ class Ticket(models.Model):
                          condition=models.Q(status__in=OPEN_STATUSES, merged_into__isnull=True)),
             models.Index(fields=["assignee", "reply_due_at", "id"], name="ticket_open_mine_idx",
                          condition=models.Q(status__in=OPEN_STATUSES, merged_into__isnull=True)),
+            models.Index(fields=["solved_at"], name="ticket_solved_idx"),  # the resolution report
         ]
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")
@@ -168,10 +175,17 @@ class Message(models.Model):
     outgoing = models.ForeignKey("outbox.OutgoingMail", verbose_name=_("outgoing mail"), null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="+")
     created_at = models.DateTimeField(_("created at"), db_index=True)
+    # Minutes the agent spent on this reply or note (optional); summed per ticket, agent, period.
+    time_spent = models.PositiveIntegerField(_("time spent, minutes"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["ticket", "created_at"], name="message_ticket_idx")]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"], name="message_ticket_idx"),
+            # Reports sum time per agent and period: only the few messages that carry time.
+            models.Index(fields=["author_user", "created_at"], name="message_time_idx",
+                         condition=models.Q(time_spent__isnull=False)),
+        ]
         verbose_name = _("message")
         verbose_name_plural = _("messages")
 
@@ -213,12 +227,44 @@ class StatusChange(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["ticket", "at"], name="status_ticket_idx")]
+        indexes = [models.Index(fields=["ticket", "at"], name="status_ticket_idx"),
+                   models.Index(fields=["at"], name="status_at_idx")]  # the reports walk a range
         verbose_name = _("status change")
         verbose_name_plural = _("status history")
 
     def __str__(self) -> str:
         return f"{self.from_status or '∅'} → {self.to_status}"
+
+
+class ReplyFigure(models.Model):
+    """How long one customer message waited for its answer, in business time, measured when the
+    reply was sent (the reports read these rows; ``escalation.recompute`` rewrites them when the
+    calendar or the SLA policy changes)."""
+
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="reply_figures")
+    message = models.OneToOneField(Message, verbose_name=_("customer message"), on_delete=models.CASCADE,
+                                   related_name="reply_figure")
+    reply = models.ForeignKey(Message, verbose_name=_("reply"), null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("agent"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    # When the message's reply clock started: its arrival, or a later reopening.
+    received_at = models.DateTimeField(_("received at"))
+    replied_at = models.DateTimeField(_("replied at"))
+    business_seconds = models.FloatField(_("reply time, business seconds"))
+    within_target = models.BooleanField(_("within the target"))
+    within_limit = models.BooleanField(_("within the limit"))
+    # The ticket's first answer, measured from the message that opened the ticket's first clock.
+    is_first = models.BooleanField(_("first reply"), default=False)
+
+    class Meta:
+        ordering = ["received_at", "id"]
+        indexes = [models.Index(fields=["received_at"], name="replyfigure_received_idx")]
+        verbose_name = _("reply figure")
+        verbose_name_plural = _("reply figures")
+
+    def __str__(self) -> str:
+        return f"reply to message #{self.message_id}: {self.business_seconds:.0f} s"
 
 
 class CannedResponse(models.Model):
@@ -233,3 +279,61 @@ class CannedResponse(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Tag(models.Model):
+    """A free tag; names are stored normalised (see ``tags.normalize_tag``), so one spelling each."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TicketTag(models.Model):
+    # No single-column indexes: the unique (ticket, tag) and the index (tag, ticket) lead with each.
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="ticket_tags",
+                               db_index=False)
+    tag = models.ForeignKey(Tag, verbose_name=_("tag"), on_delete=models.CASCADE, related_name="ticket_tags",
+                            db_index=False)
+    added_at = models.DateTimeField(_("added at"))
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("added by"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ticket", "tag"], name="tickettag_unique")]
+        # The queue's tag filter starts from the tag: (tag, ticket) answers it from the index alone.
+        indexes = [models.Index(fields=["tag", "ticket"], name="tickettag_tag_idx")]
+        verbose_name = _("ticket tag")
+        verbose_name_plural = _("ticket tags")
+
+    def __str__(self) -> str:
+        return f"{self.tag_id} on {self.ticket_id}"
+
+
+class SavedView(models.Model):
+    """A named queue filter and sort: personal (its owner's) or shared (a supervisor's, for all agents)."""
+
+    name = models.CharField(_("name"), max_length=80)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE,
+                              related_name="saved_views")
+    shared = models.BooleanField(_("shared with all agents"), default=False)
+    # The queue's query string, normalised (known filter keys only, no page position).
+    query = models.CharField(_("filter"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="savedview_owner_name")]
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+
+    def __str__(self) -> str:
+        return self.name

@@ -126,6 +126,11 @@ def event_text(event: str, data: dict) -> str:
         return _("closed automatically: no answer from the customer")
     if event in ("release_published", "released"):
         return _("the awaited release was published; the customer was told")
+    if event == "tags":
+        parts = [_("tags added: %(tags)s") % {"tags": ", ".join(map(str, data["added"]))}] if data.get("added") else []
+        if data.get("removed"):
+            parts.append(_("tags removed: %(tags)s") % {"tags": ", ".join(map(str, data["removed"]))})
+        return "; ".join(parts)
     if event == "merged_into":
         return _("merged into ticket #%(n)s") % {"n": data.get("ticket")}
     if event == "merged_from":

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -26,12 +26,25 @@ from supportdesk.catalog.models import Release
 from supportdesk.customers.models import CustomerEmail, CustomerPhone
 from supportdesk.lib.params import parse_positive_int
 from supportdesk.lib.phones import BadPhoneNumber, normalize_phone
-from supportdesk.tickets.models import OPEN_STATUSES, PAUSED_STATUSES, Message, Status, Ticket
+from supportdesk.tickets.models import (
+    OPEN_STATUSES,
+    PAUSED_STATUSES,
+    Message,
+    SavedView,
+    Status,
+    Tag,
+    Ticket,
+    TicketTag,
+)
 
 # A search lists at most this many matches (the queue order applies within them).
 SEARCH_LIMIT = 1000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 VIEWS = ("mine", "unassigned", "open", "waiting", "breached")
+# Queue orders: the nearest reply limit first (the default), or by ticket number.
+SORTS = ("due", "newest", "oldest")
+# A queue filter names at most this many tags (all must be on a ticket).
+TAGS_LIMIT = 5
 # Counting stops here ("99+", as badges do): an exact count of 250,000 open tickets, five times
 # per page view, would cost more than the page itself.
 COUNT_LIMIT = 99
@@ -72,6 +85,8 @@ class QueueFilters:
     checklist_incomplete: bool = False
     unreachable: bool = False
     q: str = ""
+    tags: tuple[str, ...] = ()
+    sort: str = "due"
 
 
 @dataclass(frozen=True)
@@ -187,7 +202,27 @@ def _base(user: User, filters: QueueFilters, now: datetime) -> QuerySet[Ticket]:
         qs = qs.filter(unreachable_by_email=True)
     if filters.q:
         qs = qs.filter(search_filter(filters.q))
+    if filters.tags:
+        tag_ids = list(Tag.objects.filter(name__in=filters.tags).values_list("id", flat=True))
+        if len(tag_ids) < len(set(filters.tags)):
+            return qs.none()  # a tag nobody has
+        for tag_id in tag_ids:
+            qs = qs.filter(pk__in=TicketTag.objects.filter(tag_id=tag_id).values("ticket_id"))
     return qs
+
+
+def _rare_tag_tickets(filters: QueueFilters) -> list[int] | None:
+    """The tickets of the filter's rarest tag when they are few (at most SEARCH_LIMIT), else None:
+    few scattered matches are fetched through the tag index and ordered in Python, where walking
+    the queue order would read every open ticket to find them."""
+    if not filters.tags:
+        return None
+    rarest: list[int] | None = None
+    for tag_id in Tag.objects.filter(name__in=filters.tags).values_list("id", flat=True):
+        ids = list(TicketTag.objects.filter(tag_id=tag_id).values_list("ticket_id", flat=True)[: SEARCH_LIMIT + 1])
+        if len(ids) <= SEARCH_LIMIT and (rarest is None or len(ids) < len(rarest)):
+            rarest = ids
+    return rarest
 
 
 def bounded_count(qs: QuerySet[Ticket], limit: int = COUNT_LIMIT) -> int:
@@ -211,8 +246,17 @@ def queue_page(*, user: User | AnonymousUser, filters: QueueFilters, after: Curs
     # Keys first, without joins: joined, SQLite's planner may drive the query from the small
     # customer table and sort every open ticket instead of walking the due-date index.
     keys: list[tuple[int, datetime | None]] = []
-    if filters.q:
-        keys = _search_keys(base, after, size)
+    few = None if filters.q else _rare_tag_tickets(filters)
+    if few is not None:
+        keys = _search_keys(base.filter(pk__in=few), after, size, filters.sort)
+    elif filters.q:
+        keys = _search_keys(base, after, size, filters.sort)
+    elif filters.sort in ("newest", "oldest"):
+        newest = filters.sort == "newest"
+        ordered = base.order_by("-id" if newest else "id")
+        if after is not None:
+            ordered = ordered.filter(pk__lt=after.pk) if newest else ordered.filter(pk__gt=after.pk)
+        keys = list(ordered.values_list("id", "reply_due_at")[: size + 1])
     elif (after is None or after.due is not None) and filters.status not in _CLOCKLESS:
         timed = base.filter(reply_due_at__isnull=False)
         if after is not None:
@@ -220,7 +264,7 @@ def queue_page(*, user: User | AnonymousUser, filters: QueueFilters, after: Curs
             timed = timed.filter(Q(reply_due_at__gte=after.due),
                                  Q(reply_due_at__gt=after.due) | Q(reply_due_at=after.due, pk__gt=after.pk))
         keys = list(timed.order_by("reply_due_at", "id").values_list("id", "reply_due_at")[: size + 1])
-    if len(keys) <= size and not filters.q:
+    if len(keys) <= size and not filters.q and few is None and filters.sort not in ("newest", "oldest"):
         untimed = base.filter(reply_due_at__isnull=True)
         if after is not None and after.due is None:
             untimed = untimed.filter(pk__gt=after.pk)
@@ -232,15 +276,24 @@ def queue_page(*, user: User | AnonymousUser, filters: QueueFilters, after: Curs
     return QueuePage(tickets=[by_id[pk] for pk, _ in keys if pk in by_id], next_cursor=nxt)
 
 
-def _search_keys(base: QuerySet[Ticket], after: Cursor | None, size: int) -> list[tuple[int, datetime | None]]:
+def _order_key(sort: str, due: datetime | None, pk: int) -> tuple:
+    if sort == "newest":
+        return (-pk,)
+    if sort == "oldest":
+        return (pk,)
+    return (due is None, due or _EPOCH, pk)
+
+
+def _search_keys(base: QuerySet[Ticket], after: Cursor | None, size: int,
+                 sort: str = "due") -> list[tuple[int, datetime | None]]:
     """A search's matches are few but scattered: fetch them unordered through the search's own
     index (trigram, customer), then order in Python. Walking the queue order and filtering
     would read every open ticket when the matches are rare."""
     found = list(base.order_by().values_list("id", "reply_due_at")[:SEARCH_LIMIT])
-    found.sort(key=lambda k: (k[1] is None, k[1] or _EPOCH, k[0]))
+    found.sort(key=lambda k: _order_key(sort, k[1], k[0]))
     if after is not None:
-        mark = (after.due is None, after.due or _EPOCH, after.pk)
-        found = [k for k in found if (k[1] is None, k[1] or _EPOCH, k[0]) > mark]
+        mark = _order_key(sort, after.due, after.pk)
+        found = [k for k in found if _order_key(sort, k[1], k[0]) > mark]
     return found[: size + 1]
 
 
@@ -294,3 +347,99 @@ def teams(*, user: User | AnonymousUser) -> list[Team]:
 
 
 STATUS_FILTER_CHOICES = Status.choices
+
+
+# --- tags -----------------------------------------------------------------------------------
+
+def ticket_tags(*, user: User | AnonymousUser, ticket: Ticket) -> list[str]:
+    _require_agent(user)
+    return list(TicketTag.objects.filter(ticket=ticket).order_by("tag__name").values_list("tag__name", flat=True))
+
+
+def tags_of_tickets(*, user: User | AnonymousUser, pks: list[int]) -> dict[int, list[str]]:
+    """Tag names per ticket for a page of the queue, in one query."""
+    _require_agent(user)
+    out: dict[int, list[str]] = {}
+    for pk, name in (TicketTag.objects.filter(ticket_id__in=pks).order_by("tag__name")
+                     .values_list("ticket_id", "tag__name")):
+        out.setdefault(pk, []).append(name)
+    return out
+
+
+def tag_suggestions(*, user: User | AnonymousUser, text: str, exclude: list[str] | None = None,
+                    limit: int = 8) -> list[str]:
+    """Existing tags for the autocomplete: names starting with ``text`` first, then containing it."""
+    _require_agent(user)
+    text = " ".join(text.split()).lower()[:50]
+    if not text:
+        return []
+    skip = set(exclude or ())
+    found = [n for n in Tag.objects.filter(name__startswith=text).values_list("name", flat=True)[: limit + len(skip)]
+             if n not in skip]
+    if len(found) < limit:
+        more = Tag.objects.filter(name__contains=text).exclude(name__startswith=text)
+        found += [n for n in more.values_list("name", flat=True)[: limit + len(skip)] if n not in skip]
+    return found[:limit]
+
+
+def tags_with_counts(*, user: User | AnonymousUser) -> QuerySet[Tag]:
+    """Every tag with the number of tickets carrying it (the supervisors' tag page)."""
+    _require_agent(user)
+    return Tag.objects.annotate(tickets=Count("ticket_tags")).order_by("name")
+
+
+# --- time spent -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TimeSpent:
+    total: int  # minutes
+    by_agent: list[tuple[str, int]]  # (agent's name, minutes), most first
+
+    @property
+    def hours(self) -> int:
+        return self.total // 60
+
+    @property
+    def minutes(self) -> int:
+        return self.total % 60
+
+
+def ticket_time_spent(*, user: User | AnonymousUser, ticket: Ticket) -> TimeSpent:
+    _require_agent(user)
+    rows = (Message.objects.filter(ticket=ticket, time_spent__isnull=False).values("author_user")
+            .annotate(minutes=Sum("time_spent")).order_by("-minutes")
+            .values_list("author_user__first_name", "author_user__last_name", "author_user__username", "minutes"))
+    by_agent = [((f"{first} {last}".strip() or name or "—"), int(minutes)) for first, last, name, minutes in rows]
+    return TimeSpent(total=sum(m for _, m in by_agent), by_agent=by_agent)
+
+
+def time_spent_per_agent(*, user: User | AnonymousUser, since: datetime, until: datetime) -> dict[int | None, int]:
+    """Minutes per agent id over [since, until): the figure reports sum (the partial index
+    ``message_time_idx`` holds only the messages that carry time)."""
+    _require_agent(user)
+    rows = (Message.objects.filter(time_spent__isnull=False, created_at__gte=since, created_at__lt=until)
+            .values("author_user").annotate(minutes=Sum("time_spent")).values_list("author_user", "minutes"))
+    return {agent: int(minutes) for agent, minutes in rows}
+
+
+# --- saved views ----------------------------------------------------------------------------
+
+def saved_views_for(*, user: User | AnonymousUser) -> list[SavedView]:
+    """The user's own views, then the views supervisors shared (by name)."""
+    _require_agent(user)
+    views = list(SavedView.objects.filter(Q(owner=user) | Q(shared=True)).select_related("owner"))
+    return sorted(views, key=lambda v: (v.owner_id != user.pk, v.name.lower(), v.pk))
+
+
+def saved_view_counts(*, user: User | AnonymousUser, views: list[tuple[int, QueueFilters]],
+                      now: datetime | None = None) -> dict[int, int]:
+    """The bounded count of each saved view's tickets (as the built-in views count: up to 99+)."""
+    _require_agent(user)
+    now = now or timezone.now()
+    return {pk: bounded_count(_base(user, filters, now)) for pk, filters in views}  # type: ignore[arg-type]
+
+
+def saved_view_for(*, user: User | AnonymousUser, pk: int) -> SavedView:
+    """One saved view the user may use (their own or a shared one); DoesNotExist otherwise."""
+    _require_agent(user)
+    return SavedView.objects.filter(Q(owner=user) | Q(shared=True)).get(pk=pk)

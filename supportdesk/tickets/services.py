@@ -6,7 +6,7 @@ view, intake path or command can bypass them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,6 +29,7 @@ from supportdesk.customers.models import Customer, CustomerEmail, CustomerPhone
 from supportdesk.lib.blobstore import blob_put
 from supportdesk.lib.phones import BadPhoneNumber, normalize_phone
 from supportdesk.policy import get_policy
+from supportdesk.search import index as search_index
 from supportdesk.tickets import clocks
 from supportdesk.tickets.deadline_sql import postgresql_deadlines, sqlite_deadlines
 from supportdesk.tickets.lifecycle import check_transition
@@ -39,12 +40,16 @@ from supportdesk.tickets.models import (
     Attachment,
     Message,
     Priority,
+    ReplyFigure,
     Status,
     StatusChange,
+    Tag,
     Ticket,
+    TicketTag,
 )
 from supportdesk.tickets.priority import contract_tier, higher, initial_priority, priority_from_words
 from supportdesk.tickets.routing_rules import first_matching_team, ticket_facts
+from supportdesk.tickets.tags import normalize_tag
 
 
 class ChannelNotAccepted(ValueError):
@@ -257,6 +262,7 @@ def ticket_add_message(
     outgoing_id: int | None = None,
     attachments: Sequence[AttachmentData] = (),
     created_at: datetime | None = None,
+    time_spent: int | None = None,
 ) -> Message:
     """Add one message and apply its effect on the lifecycle and the reply clock.
 
@@ -284,20 +290,45 @@ def ticket_add_message(
                 is_automatic=is_automatic, is_robot=is_robot, answers_customer=answers_customer,
                 event=event[:40], event_data=event_data or {}, message_id=message_id[:255],
                 in_reply_to=in_reply_to[:255], references=references, inbound_id=inbound_id,
-                outgoing_id=outgoing_id, created_at=at,
+                outgoing_id=outgoing_id, created_at=at, time_spent=time_spent or None,
             )
             if attachments:
                 _store_attachments(message, attachments)
+            agent_answers = answers_customer and kind in (Message.Kind.OUTGOING, Message.Kind.CALL)
+            if agent_answers and ticket.reply_pending_since is not None:
+                _record_reply_figures(ticket, reply=message, at=at, by_user=author_user)
             fields = _triage_new_request(ticket, body_text, to_addrs) if customer_speaks else []
             fields += _message_effects(ticket, at=at, customer_speaks=customer_speaks,
-                                      agent_answers=answers_customer and kind in (Message.Kind.OUTGOING,
-                                                                                  Message.Kind.CALL),
-                                      by_user=author_user)
+                                       agent_answers=agent_answers, by_user=author_user)
             if fields:
                 ticket.save(update_fields=sorted(set(fields)) + ["updated_at"])
     if closed:
         raise TicketClosed(f"ticket #{ticket.pk} is closed; a new message starts a new ticket")
     return message
+
+
+def _record_reply_figures(ticket: Ticket, *, reply: Message, at: datetime, by_user: User | None) -> None:
+    """The reply clock stops: store, for each customer message it answers, how long that message
+    waited in business time and whether the reply met the target and the limit (the reports
+    read these rows rather than recomputing three million intervals).
+
+    The messages answered are the customer's since the previous answer; a message older than
+    the running clock (a reopened ticket) counts from the clock's start."""
+    pending = ticket.reply_pending_since
+    assert pending is not None
+    waiting = Message.objects.filter(ticket=ticket, kind=Message.Kind.INCOMING, is_robot=False, created_at__lte=at,
+                                     reply_figure__isnull=True)
+    if ticket.last_agent_message_at is not None:
+        waiting = waiting.filter(created_at__gt=ticket.last_agent_message_at)
+    first = ticket.first_response_at is None
+    figures = []
+    for index, (pk, created) in enumerate(waiting.order_by("created_at", "id").values_list("pk", "created_at")):
+        figure = clocks.reply_figure(max(created, pending), at, priority=ticket.priority, tier=ticket.sla_tier)
+        figures.append(ReplyFigure(ticket=ticket, message_id=pk, reply=reply, agent=by_user,
+                                   received_at=max(created, pending), replied_at=at,
+                                   business_seconds=figure.business_seconds, within_target=figure.within_target,
+                                   within_limit=figure.within_limit, is_first=first and index == 0))
+    ReplyFigure.objects.bulk_create(figures)
 
 
 def _triage_new_request(ticket: Ticket, text: str, to_addrs: str) -> list[str]:
@@ -457,8 +488,11 @@ def ticket_set_status(
             # We are now waiting on the customer or a release, or done: no reply is owed.
             fields += _clear_reply_clock(ticket)
         if status in (Status.SOLVED, Status.CLOSED):
-            ticket.resolution_business_seconds = clocks.ticket_resolution_seconds(
-                ticket_status_history(ticket), when)
+            resolution = clocks.ticket_resolution(ticket_status_history(ticket), when)
+            ticket.resolution_business_seconds = resolution.net_seconds
+            ticket.waiting_customer_business_seconds = resolution.waiting_customer_seconds
+            ticket.waiting_release_business_seconds = resolution.waiting_release_seconds
+            fields += ["waiting_customer_business_seconds", "waiting_release_business_seconds"]
         ticket.save(update_fields=sorted(set(fields)) + ["updated_at"])
         data = {"to": status, "reason": reason, "release": release.pk if release else None}
         if unanswered_end:
@@ -491,7 +525,9 @@ def ticket_reopen(*, ticket: Ticket, by_user: User, reason: str = "", at: dateti
         ticket.status = Status.OPEN
         ticket.solved_at = ticket.closed_at = None
         ticket.resolution_business_seconds = None
-        fields = ["status", "solved_at", "closed_at", "resolution_business_seconds"]
+        ticket.waiting_customer_business_seconds = ticket.waiting_release_business_seconds = None
+        fields = ["status", "solved_at", "closed_at", "resolution_business_seconds",
+                  "waiting_customer_business_seconds", "waiting_release_business_seconds"]
         last_in, last_out = ticket.last_customer_message_at, ticket.last_agent_message_at
         if last_in is not None and (last_out is None or last_out < last_in):
             fields += _start_reply_clock(ticket, when)
@@ -656,6 +692,7 @@ def ticket_merge(*, source: Ticket, target: Ticket, by_user: User | None, confir
                    "target_subject": target.subject, "count": Message.objects.filter(ticket=source).count()})
         now = timezone.now()
         moved = Message.objects.filter(ticket=source).update(ticket=target)
+        ReplyFigure.objects.filter(ticket=source).update(ticket=target)  # the figures follow their messages
         # The channels' records follow their messages (reverse relations: tickets imports no channel).
         source.calls.update(ticket=target)
         source.inbound_mails.update(ticket=target)
@@ -731,6 +768,72 @@ def ticket_set_contacts(*, ticket: Ticket, email: str, phone: str, phone_id: int
     return ticket
 
 
+# Tags: a ticket's tags change only here; supervisors rename and merge tags here too.
+
+def ticket_tag(*, ticket: Ticket, add: Sequence[str] = (), remove: Sequence[str] = (),
+               by_user: User | None, at: datetime | None = None) -> list[str]:
+    """Add and remove tags (names normalised; a new name creates its tag) with one "tags" event
+    when anything changed. Returns the ticket's tag names afterwards. BadTag for a bad name."""
+    add_names = list(dict.fromkeys(normalize_tag(n) for n in add))
+    remove_names = {normalize_tag(n) for n in remove} - set(add_names)
+    when = _now(at)
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        present = dict(TicketTag.objects.filter(ticket=ticket).values_list("tag__name", "tag_id"))
+        added = [n for n in add_names if n not in present]
+        removed = sorted(n for n in remove_names if n in present)
+        for name in added:
+            tag, _created = Tag.objects.get_or_create(name=name)
+            TicketTag.objects.create(ticket=ticket, tag=tag, added_at=when, added_by=by_user)
+        if removed:
+            TicketTag.objects.filter(ticket=ticket, tag_id__in=[present[n] for n in removed]).delete()
+        if added or removed:
+            ticket.save(update_fields=["updated_at"])
+            ticket_add_event(ticket=ticket, event="tags", by_user=by_user, at=when,
+                             data={"added": added, "removed": removed})
+    return sorted((set(present) | set(added)) - set(removed))
+
+
+def tag_rename(*, tag: Tag, name: str, by_user: User) -> Tag:
+    """A supervisor renames a tag; every ticket keeps it under the new name. A name another tag
+    already has is refused: that is a merge, which the supervisor asks for explicitly."""
+    new = normalize_tag(name)
+    with transaction.atomic():
+        tag = Tag.objects.select_for_update().get(pk=tag.pk)
+        old = tag.name
+        if new == old:
+            return tag
+        if Tag.objects.filter(name=new).exists():
+            raise InvalidAction(gettext("The tag “%(name)s” exists already: merge into it instead.") % {"name": new})
+        tag.name = new
+        tag.save(update_fields=["name"])
+        audit_record(actor=by_user, action=AuditEntry.Action.ADMIN_CHANGE, target=tag,
+                     details={"renamed": old, "to": new})
+    return tag
+
+
+def tag_merge(*, source: Tag, target: Tag, by_user: User) -> int:
+    """A supervisor merges ``source`` into ``target``: its tickets get ``target`` (once) and
+    ``source`` is deleted. Returns the number of tickets that carried ``source``."""
+    if source.pk == target.pk:
+        raise InvalidAction(gettext("a tag cannot be merged into itself"))
+    with transaction.atomic():
+        locked = {t.pk: t for t in Tag.objects.select_for_update().filter(pk__in=(source.pk, target.pk)).order_by("pk")}
+        if len(locked) != 2:
+            raise Tag.DoesNotExist
+        source, target = locked[source.pk], locked[target.pk]
+        carried = TicketTag.objects.filter(tag=source)
+        count = carried.count()
+        # Tickets that have both keep their "target" row; the others move theirs over.
+        carried.filter(ticket__ticket_tags__tag=target).delete()
+        carried.update(tag=target)
+        name = source.name
+        source.delete()
+        audit_record(actor=by_user, action=AuditEntry.Action.ADMIN_CHANGE, target=target,
+                     details={"merged": name, "into": target.name, "tickets": count})
+    return count
+
+
 # Bulk writes of the reply clock's marks and due times, for the escalation watcher, the reminders
 # and the recompute. Each is a guarded UPDATE: the WHERE re-checks what the caller read, so a row
 # another writer changed meanwhile is left alone, and only one of two concurrent claims wins.
@@ -790,3 +893,70 @@ def tickets_set_reply_deadlines(*, rows: Sequence[tuple[int, object, float, floa
                 params.append((target_text, due_text, target_text, now_text, due_text, now_text, pk, str(pending)))
             cursor.executemany(sqlite_deadlines(table), params)
         return int(cursor.rowcount)
+
+
+@dataclass(frozen=True)
+class ErasedTickets:
+    tickets: int
+    messages: int
+    attachment_sha256: frozenset[str]
+
+
+def tickets_erase_personal_data(*, customer_id: int, redact: Callable[[str], str],
+                                redact_json: Callable[[Any], Any]) -> ErasedTickets:
+    """Remove one customer's personal data from their tickets (152-FZ erasure): every text of
+    every message and ticket passed through ``redact``, the reply address and the message
+    addresses emptied, the attachments deleted (their blobs are the caller's to remove once no
+    other attachment shares them). The tickets and messages stay, for the company's record.
+    Saved one by one, so the search index is rebuilt from the redacted text."""
+    tickets = list(Ticket.objects.select_for_update().filter(customer_id=customer_id).order_by("pk"))
+    messages = 0
+    shas: set[str] = set()
+    with search_index.batched():
+        for ticket in tickets:
+            ticket.subject = redact(ticket.subject) or NO_SUBJECT
+            ticket.contact_email = ""
+            ticket.unreachable_reason = redact(ticket.unreachable_reason)
+            ticket.checklist = redact_json(ticket.checklist)
+            ticket.save(update_fields=["subject", "contact_email", "unreachable_reason", "checklist", "updated_at"])
+            for message in Message.objects.filter(ticket=ticket).order_by("pk"):
+                message.from_addr = "" if message.kind == Message.Kind.INCOMING else redact(message.from_addr)
+                message.to_addrs = redact(message.to_addrs)
+                message.subject = redact(message.subject)
+                message.body_text = redact(message.body_text)
+                message.body_html = redact(message.body_html)
+                message.event_data = redact_json(message.event_data)
+                message.message_id = redact(message.message_id)
+                message.in_reply_to = redact(message.in_reply_to)
+                message.references = redact(message.references)
+                message.save()
+                messages += 1
+            for attachment in Attachment.objects.filter(message__ticket=ticket):
+                shas.add(attachment.sha256)
+                attachment.delete()
+    return ErasedTickets(len(tickets), messages, frozenset(shas))
+def reply_figures_set(*, rows: Sequence[tuple[int, float, bool, bool]]) -> int:
+    """Rewrite stored reply figures after a calendar or policy change, as (pk, business seconds,
+    within target, within limit); returns how many rows were written."""
+    if not rows:
+        return 0
+    table = connection.ops.quote_name(ReplyFigure._meta.db_table)
+    sql = (f"UPDATE {table} SET business_seconds = %s, within_target = %s, within_limit = %s "  # noqa: S608
+           "WHERE id = %s")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(sql, [(seconds, target, limit, pk) for pk, seconds, target, limit in rows])
+    return len(rows)
+
+
+def tickets_set_resolution_figures(*, rows: Sequence[tuple[int, float, float, float]]) -> int:
+    """Rewrite solved tickets' resolution figures after a calendar change, as (pk, net, waiting for
+    the customer, waiting for a release) business seconds; a ticket reopened meanwhile (no figure
+    any more) is left alone."""
+    if not rows:
+        return 0
+    table = connection.ops.quote_name(Ticket._meta.db_table)
+    sql = (f"UPDATE {table} SET resolution_business_seconds = %s, waiting_customer_business_seconds = %s, "  # noqa: S608
+           "waiting_release_business_seconds = %s WHERE id = %s AND resolution_business_seconds IS NOT NULL")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(sql, [(net, customer, release, pk) for pk, net, customer, release in rows])
+    return len(rows)

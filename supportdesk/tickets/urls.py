@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supportdesk.tickets import views, views_teams
+from supportdesk.tickets import views, views_queue, views_tags, views_teams
 
 app_name = "tickets"
 urlpatterns = [
@@ -25,4 +25,13 @@ urlpatterns = [
     path("teams/<int:pk>/rules/", views_teams.team_rule_add, name="team_rule_add"),
     path("teams/<int:pk>/delete/", views_teams.team_delete, name="team_delete"),
     path("teams/rules/<int:pk>/delete/", views_teams.team_rule_delete, name="team_rule_delete"),
+    path("tickets/<int:pk>/tags/", views_tags.ticket_tags_add, name="tags_add"),
+    path("tickets/<int:pk>/tags/remove/", views_tags.ticket_tags_remove, name="tags_remove"),
+    path("tags/", views_tags.tag_list, name="tags"),
+    path("tags/suggest/", views_tags.tag_suggest, name="tag_suggest"),
+    path("tags/<int:pk>/rename/", views_tags.tag_rename, name="tag_rename"),
+    path("tags/<int:pk>/merge/", views_tags.tag_merge, name="tag_merge"),
+    path("bulk/", views_queue.queue_bulk, name="bulk"),
+    path("views/save/", views_queue.saved_view_save, name="view_save"),
+    path("views/<int:pk>/delete/", views_queue.saved_view_delete, name="view_delete"),
 ]

@@ -23,7 +23,7 @@ from supportdesk.lib.params import parse_positive_int
 from supportdesk.policy import get_policy
 from supportdesk.tickets import clocks, selectors, services
 from supportdesk.tickets import forms as f
-from supportdesk.tickets.lifecycle import IllegalTransition
+from supportdesk.tickets.bulk import refusal_text as _error_text
 from supportdesk.tickets.models import Attachment, Channel, Priority, Status, Ticket
 from supportdesk.tickets.presenters import (
     annotate_conversation,
@@ -35,6 +35,7 @@ from supportdesk.tickets.presenters import (
     sla_state,
 )
 from supportdesk.tickets.services import ConfirmationRequired
+from supportdesk.tickets.views_queue import queue_extras
 
 PAGE_SIZE = 50
 # Types a browser may render inline from our origin; everything else is a download.
@@ -65,10 +66,9 @@ def queue(request: AgentRequest) -> HttpResponse:
         next_url = "?" + params_next.urlencode()
     view_params = params.copy()
     view_params.pop("view", None)
+    rows = queue_rows(page.tickets, now, get_policy().office.timezone, reverse("tickets:detail", args=[0]))
     return render(request, "tickets/queue.html", {
-        "form": form, "filters": filters,
-        "rows": queue_rows(page.tickets, now, get_policy().office.timezone,
-                           reverse("tickets:detail", args=[0])),
+        "form": form, "filters": filters, "rows": rows, **queue_extras(request, filters, rows, now),
         "counts": selectors.queue_counts(user=request.user, now=now), "count_limit": selectors.COUNT_LIMIT,
         "views": selectors.VIEWS, "view_query": view_params.urlencode(), "first_url": "?" + params.urlencode(),
         "next_url": next_url, "page_no": page_no, "now": now,
@@ -120,6 +120,8 @@ def ticket_page(request: AgentRequest, pk: int, **composer: str) -> HttpResponse
         "product_choices": list(Product.objects.order_by("name").values_list("pk", "name")),
         "releases": selectors.planned_releases(ticket=ticket),
         "unanswered": ticket.first_response_at is None,
+        "tags": selectors.ticket_tags(user=request.user, ticket=ticket),
+        "time_spent": selectors.ticket_time_spent(user=request.user, ticket=ticket),
         "now": now,
         **composer,
     })
@@ -128,14 +130,6 @@ def ticket_page(request: AgentRequest, pk: int, **composer: str) -> HttpResponse
 def _customer_clock(moment: datetime | None) -> str:
     # Formatted here: the template's date filter would convert back to the server's zone.
     return moment.strftime("%H:%M") if moment else ""
-
-
-def _error_text(exc: Exception) -> str:
-    if isinstance(exc, IllegalTransition):
-        return _("A ticket cannot go from “%(from)s” to “%(to)s”.") % {
-            "from": Status(exc.from_status).label, "to": Status(exc.to_status).label
-            if exc.to_status in Status.values else exc.to_status}
-    return str(exc)
 
 
 def act_on_ticket(request: AgentRequest, pk: int, form_class: type[forms.Form],
@@ -147,7 +141,7 @@ def act_on_ticket(request: AgentRequest, pk: int, form_class: type[forms.Form],
     form = form_class(request.POST)
     back = reverse("tickets:detail", args=[pk])
     if not form.is_valid():
-        errors = "; ".join(f"{e}" for errs in form.errors.values() for e in errs)
+        errors = "; ".join(f.field_errors(form))
         messages.error(request, _("Not done: %(errors)s") % {"errors": errors})
     else:
         try:
@@ -170,7 +164,7 @@ def compose_on_ticket(request: AgentRequest, pk: int, box: str, action: Callable
     form = form_class(request.POST)
     text = request.POST.get("text", "")
     if not form.is_valid():
-        error = "; ".join(f"{e}" for errs in form.errors.values() for e in errs)
+        error = "; ".join(f.field_errors(form))
     else:
         try:
             action(ticket, form.cleaned_data)
@@ -179,7 +173,8 @@ def compose_on_ticket(request: AgentRequest, pk: int, box: str, action: Callable
         else:
             messages.success(request, done)
             return redirect(reverse("tickets:detail", args=[pk]) + "#conversation")
-    return ticket_page(request, pk, composer_box=box, composer_text=text, composer_error=error)
+    return ticket_page(request, pk, composer_box=box, composer_text=text, composer_error=error,
+                       composer_minutes=request.POST.get("minutes", "")[:8])
 
 
 @agent_required

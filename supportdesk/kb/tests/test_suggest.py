@@ -27,6 +27,28 @@ def test_a_purchase_or_a_wish_asks_for_no_troubleshooting() -> None:
     assert not lexicon.asks_no_troubleshooting("После обучения операторов плей-лист останавливается на клипе.")
 
 
+def test_a_wish_phrased_as_a_missing_capability_is_no_fault() -> None:
+    lexicon = load_lexicon()
+    assert lexicon.asks_no_troubleshooting("Плеер не поддерживает HEVC. Планируете ли добавить?")
+    assert lexicon.asks_no_troubleshooting("The server does not support SRT. Could you add it?")
+    assert lexicon.asks_no_troubleshooting("Будет ли поддержка SRT? Если нет — без проблем.")
+    # a real fault next to the wish still gets articles
+    assert not lexicon.asks_no_troubleshooting("Планируете ли поддержку SRT? И ещё: плеер зависает на HEVC.")
+
+
+def test_no_request_for_help_gets_no_troubleshooting() -> None:
+    lexicon = load_lexicon()
+    assert lexicon.asks_no_troubleshooting("Спасибо, после замены кабеля всё заработало, заявку можно закрывать.")
+    assert lexicon.asks_no_troubleshooting("Thanks, the new driver fixed it. Please close the ticket.")
+    assert lexicon.asks_no_troubleshooting("Пришлите, пожалуйста, реквизиты и закрывающие документы за квартал.")
+    assert lexicon.asks_no_troubleshooting("Сколько будет стоить второй канал? Нужна встреча с вашим менеджером.")
+    assert lexicon.asks_no_troubleshooting("How much does the upgrade cost? We would like a quotation.")
+    assert not lexicon.asks_no_troubleshooting("Спасибо за ответ, но не заработало: титры не выводятся.")
+    assert not lexicon.asks_no_troubleshooting("Счёт на табло не обновляется во время матча.")
+    assert not lexicon.asks_no_troubleshooting("В журнале встречается ошибка 0x80 при запуске.")
+    assert lexicon.asks_no_troubleshooting("Как у вас в офисе с парковкой? Приедем на встречу в четверг.")
+
+
 def test_text_language() -> None:
     assert text_language("Не выводится звук в Forward TS 6.2") == "ru"
     assert text_language("No audio on the SDI output of Forward TS") == "en"
@@ -87,7 +109,7 @@ class SuggestTests(BaseTestCase):
 
     def test_no_suggestion_below_the_confidence_threshold(self) -> None:
         self.article("ndi-black", "Приёмник NDI показывает чёрный кадр", "Проверьте формат NDI-выхода и сеть.")
-        text = "Добрый день! Подскажите, как у вас в офисе с парковкой, приедем на встречу в четверг. Сеть?"
+        text = "Добрый день! Подскажите, где в вашем городе хороший ресторан, директор спрашивает. Сеть?"
         assert self.slugs(text) == []  # one common word in a long unrelated mail
         assert self.slugs(text, min_confidence=0.0) == ["ndi-black"]  # what the threshold refuses
 

@@ -269,6 +269,10 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str, st
             defect = f"undeclared charset, guessed {best}" if not cs else (
                 f"charset {declared} is really {best}")
             return data.decode(best, "replace"), best, defect
+    if not cs:
+        east = east_asian_guess(data)
+        if east:
+            return data.decode(east, "replace"), east, f"undeclared charset, guessed {east}"
     if cs in _WESTERN:
         return _decode_western(data, cs)
     if not cs and _accented_latin(data[:8000]):
@@ -282,6 +286,70 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str, st
     if cs == "utf-8":
         return data.decode("utf-8", "replace"), "utf-8", "invalid utf-8"
     return data.decode("windows-1251", "replace"), "windows-1251", "undecodable text, fell back to windows-1251"
+
+
+def _gb_common(ch: str) -> bool:
+    # GB2312 level 1 (the 3755 most used hanzi) and its punctuation rows
+    lead = ch.encode("gb2312", "ignore")[:1]
+    return bool(lead) and (0xB0 <= lead[0] <= 0xD7 or 0xA1 <= lead[0] <= 0xA3)
+
+
+def _sjis_common(ch: str) -> bool:
+    # kana, JIS level 1 kanji (lead 0x88-0x98) and the symbol row
+    if "\u3040" <= ch <= "\u30ff":
+        return True
+    lead = ch.encode("cp932", "ignore")[:1]
+    return bool(lead) and (0x88 <= lead[0] <= 0x98 or lead[0] == 0x81)
+
+
+def _big5_common(ch: str) -> bool:
+    # Big5's frequently used characters (lead 0xA4-0xC6) and its symbol rows
+    lead = ch.encode("big5", "ignore")[:1]
+    return bool(lead) and (0xA4 <= lead[0] <= 0xC6 or 0xA1 <= lead[0] <= 0xA3)
+
+
+def _hangul_common(ch: str) -> bool:
+    # the 2350 KS X 1001 syllables and its symbol rows
+    if "\uac00" <= ch <= "\ud7a3":
+        return True
+    lead = ch.encode("cp949", "ignore")[:1]
+    return bool(lead) and 0xA1 <= lead[0] <= 0xA3
+
+
+# Double-byte charsets in the order a tie goes (the same bytes often decode in several); each
+# with the test of a character common in text written in it.
+_EAST_ASIAN = (("gb18030", _gb_common), ("cp932", _sjis_common), ("big5", _big5_common), ("cp949", _hangul_common))
+_HIGH_RUN = re.compile(rb"[\x80-\xff]+")
+_HANGUL_WORDS = re.compile(rb"[\xb0-\xc8][\xa1-\xfe] [\xb0-\xc8][\xa1-\xfe]")
+# Share of the decoded characters that must be common ones: random single-byte text (Cyrillic,
+# accented Latin) decodes into rare characters or not at all.
+EAST_ASIAN_COMMON = 0.8
+
+
+def east_asian_guess(data: bytes) -> str | None:
+    """The double-byte charset of undeclared 8-bit text, when all of it decodes strictly and
+    its characters are mostly the common ones of that script; else None. Hangul syllables lie
+    inside GB2312's level-1 byte range: all-hangul text with words between spaces is Korean
+    (Chinese puts no spaces between words)."""
+    sample = data[:20000]
+    if len(sample) == 20000:
+        sample = sample[: sample.rfind(b"\n") + 1] or sample
+    runs = _HIGH_RUN.findall(sample)
+    if sum(len(r) for r in runs) < 4:
+        return None
+    best, best_share = None, EAST_ASIAN_COMMON - 1e-9
+    for charset, common in _EAST_ASIAN:
+        try:
+            text = sample.decode(charset)
+        except UnicodeDecodeError:
+            continue
+        chars = [ch for ch in text if ord(ch) > 0x7F]
+        share = sum(1 for ch in chars if common(ch)) / len(chars) if chars else 0.0
+        if charset == "cp949" and share >= 0.95 and _HANGUL_WORDS.search(sample):
+            return charset
+        if share > best_share:
+            best, best_share = charset, share
+    return best
 
 
 def _decode_western(data: bytes, cs: str) -> tuple[str, str, str | None]:

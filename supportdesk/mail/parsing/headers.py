@@ -11,6 +11,7 @@ from .charsets import decode_bytes, to_bytes
 
 _ENCODED_WORD = re.compile(r"=\?([^?\s]{1,64})\?([bBqQ])\?([^?]*?)\?=")
 _WS = re.compile(r"\s+")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # kept out of subjects and names; tabs and line ends are white space
 _BETWEEN_WORDS = re.compile(r"\s*")
 _QP_HEX = re.compile(rb"=([0-9A-Fa-f]{2})")
 _ANGLE_ID = re.compile(r"<([^<>\s]+)>")
@@ -68,7 +69,7 @@ def decode_header_text(value: str | None, defects: list[str] | None = None, *, k
         parts.append(text)
     if keep_spaces:
         return re.sub(r"\r?\n[ \t]?", "", "".join(parts))
-    return _WS.sub(" ", "".join(parts)).strip()
+    return _WS.sub(" ", _CONTROLS.sub("", "".join(parts))).strip()
 
 
 # The common single-address forms, parsed without the general (slow) parser.
@@ -81,9 +82,11 @@ _SIMPLE_ADDR = re.compile(
 # One angle-bracketed address: whatever stands before it is the display name, even when that
 # name is itself an address ("ivan@example.ru <ivan@example.ru>") or unquoted.
 _ONE_ANGLE = re.compile(r'^(?P<name>(?:"[^"]*"|[^<>,;"])*?)\s*<\s*(?P<addr>[^<>\s]+@[^<>\s]+?)\s*>\s*$')
+_NAME_WITH_ANGLE = re.compile(r'^(?P<name>[^,;"<>]*<[^<>,;"]+@[^<>,;"]+>[^,;"<>]*?)\s*<\s*(?P<addr>[^<>\s]+@[^<>\s]+?)\s*>\s*$')
 _QUOTED_LOCAL = re.compile(r'^"[^"\\]*"@[^@\s<>"]+\.[^@\s<>"]+$')
 _LOOSE_ADDR = re.compile(r"^[^@\s<>]+@[^@\s<>.][^@\s<>]*$")  # "user@intranet" too
 _LOCAL_ONLY = re.compile(r"^[\w.!#$%&'*+/=?^`{|}~-]+$")
+_QUOTED_PAIR = re.compile(r"\\(.)")
 
 
 def _clean_addr(addr: str) -> str:
@@ -95,13 +98,25 @@ def _clean_addr(addr: str) -> str:
 
 
 def _one_value(value: str, defects: list[str] | None, local_part_ok: bool) -> list[tuple[str, str]]:
+    doubled = _NAME_WITH_ANGLE.match(value)
+    if doubled:
+        # 'Ivan <ivan@home.ru> <ivan@work.ru>': an unquoted name holding an address; the mailbox
+        # is the last bracketed one.
+        addr = _clean_addr(doubled.group("addr"))
+        if _LOOSE_ADDR.match(addr):
+            if defects is not None:
+                defects.append("header: malformed address")
+            return [(decode_header_text(doubled.group("name")).strip(_NAME_QUOTES), addr)]
     simple = _SIMPLE_ADDR.match(value) or _ONE_ANGLE.match(value)
     if simple:
         groups = simple.groupdict() if simple.re is _ONE_ANGLE else {
             "name": simple.group(1) or simple.group(2) or "", "addr": simple.group(3) or simple.group(4)}
         addr = _clean_addr(groups["addr"])
         if _LOOSE_ADDR.match(addr):
-            return [(decode_header_text(groups["name"]).strip(_NAME_QUOTES), addr)]
+            name = groups["name"].strip()
+            if name.startswith('"') and name.endswith('"'):
+                name = _QUOTED_PAIR.sub(r"\1", name[1:-1])  # '"Ivan \\"Vanya\\""' -> 'Ivan "Vanya"'
+            return [(decode_header_text(name).strip(_NAME_QUOTES), addr)]
     try:
         pairs = getaddresses([value])
     except Exception:  # noqa: BLE001 - a malformed header is the sender's fault
@@ -123,6 +138,14 @@ def _one_value(value: str, defects: list[str] | None, local_part_ok: bool) -> li
             continue
         if defects is not None:
             defects.append("header: malformed address")
+    if not out and "=?" in value:
+        # The whole field (address included) inside encoded words: decode it, then parse it.
+        decoded = decode_header_text(value)
+        if "=?" not in decoded and decoded.strip() != value.strip():
+            out = _one_value(decoded, defects, local_part_ok)
+            if out and defects is not None:
+                defects.append("header: address inside an encoded word")
+            return out
     if not out:
         # Strict parsing refuses odd headers; keep any address-looking token.
         out = [("", a.rstrip(".").lower()) for a in _BARE_ADDR.findall(value)]

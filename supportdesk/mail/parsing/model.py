@@ -13,6 +13,8 @@ class ParsedAttachment:
     content: bytes = field(repr=False)
     content_id: str | None = None
     is_inline: bool = False
+    # The part carried no name of its own: the filename was made up from its type.
+    name_generated: bool = False
 
     @property
     def size(self) -> int:

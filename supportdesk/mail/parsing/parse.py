@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from email.message import Message
 from email.parser import BytesParser
@@ -14,7 +15,15 @@ from .charsets import decode_bytes, html_meta_charset
 from .headers import all_ids, decode_header_text, first_id, parse_addresses, parse_date, pick_sender
 from .language import detect_language
 from .model import ParsedAttachment, ParsedMail
-from .parts import attachment_from_part, clean_filename, forwarded_text, is_body_part, message_bytes
+from .parts import (
+    attachment_from_part,
+    clean_filename,
+    disposition,
+    forwarded_text,
+    is_body_part,
+    message_bytes,
+    unique_generated_names,
+)
 from .repair import repair_header_block
 from .robots import detect_auto_reply, detect_bounce, detect_spam
 
@@ -26,6 +35,9 @@ class _RawHeaders(Compat32):
         return value
 
 
+# text/enriched (RFC 1896) and its predecessor: text with formatting commands, read as text.
+_ENRICHED = frozenset({"text/enriched", "text/richtext"})
+_ENRICHED_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]{0,40}>")
 _POLICY = _RawHeaders()
 _PARSER = BytesParser(policy=_POLICY)
 _MAX_DEPTH = 12
@@ -129,7 +141,21 @@ def _walk(part: Message, walk: _Walk, depth: int, in_report: bool) -> None:
         return
     if ctype == "text/rfc822-headers":
         walk.original_headers.append(_decode_part_text(part, walk))
-    if is_body_part(part):
+    broken = ctype.startswith("multipart/")
+    if broken:
+        # A multipart whose boundary is missing or never occurs: its payload is all there is.
+        walk.defects.append("structure: multipart without its parts, read as text")
+        ctype = "text/plain"
+    elif ctype in _ENRICHED and disposition(part) != "attachment":
+        text = _ENRICHED_TAG.sub("", _decode_part_text(part, walk)).replace("<<", "<")
+        if text.strip():
+            walk.texts.append(text)
+            return
+    body = is_body_part(part)
+    if body or broken or (depth == 0 and ctype in ("text/plain", "text/html")):
+        if not body and not broken and disposition(part) == "attachment":
+            # the sender attached the mail's only part: a file, and the text an agent reads
+            walk.attachments.append(attachment_from_part(part, walk.defects))
         if _is_binary(part, walk):
             walk.attachments.append(attachment_from_part(part, walk.defects, default_name="body.bin"))
             return
@@ -258,7 +284,7 @@ def _parse(raw: bytes) -> ParsedMail:
         html_sanitised=html,
         quoted_start=quoted_start,
         signature_start=signature_start,
-        attachments=tuple(walk.attachments),
+        attachments=tuple(unique_generated_names(walk.attachments)),
         message_id=first_id(one("message-id")),
         in_reply_to=first_id(one("in-reply-to")),
         references=all_ids(" ".join(headers.get("references", []))),

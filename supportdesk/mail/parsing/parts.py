@@ -5,6 +5,7 @@ from __future__ import annotations
 import mimetypes
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from email.generator import BytesGenerator
 from email.message import Message
 from email.policy import compat32
@@ -23,7 +24,7 @@ _EXTENSIONS = {
 }
 
 
-def _disposition(part: Message) -> str:
+def disposition(part: Message) -> str:
     value = part.get("content-disposition")
     if not value:
         return ""
@@ -102,7 +103,7 @@ def is_body_part(part: Message) -> bool:
     """Inline text/plain or text/html without a file name is body text."""
     if part.get_content_type() not in ("text/plain", "text/html"):
         return False
-    if _disposition(part) == "attachment":
+    if disposition(part) == "attachment":
         return False
     return decode_filename(part) is None
 
@@ -140,29 +141,61 @@ def attachment_from_part(
 ) -> ParsedAttachment:
     ctype = part.get_content_type()
     name = decode_filename(part, defects)
+    generated = False
     if name is None:
         cid = _CID_FILENAME.match(str(part.get("content-id", "")).strip().strip("<>"))
-        name = cid.group(1) if cid else default_name or _generated_name(ctype)
-    elif ctype == "message/rfc822" and not name.lower().endswith(".eml"):
-        name += ".eml"
-    return _attachment(part, name, ctype, content)
+        generated = not cid and not default_name
+        name = cid.group(1) if cid else default_name or generated_name(ctype)
+    return _attachment(part, name, ctype, content, generated)
 
 
-def _generated_name(ctype: str) -> str:
-    stem = "attachment" if ctype.startswith(("application/", "image/")) else ctype.split("/")[-1]
+# The stem of a made-up name says what the part is; reports and other text keep their own
+# kind ("delivery-status.txt", "calendar.ics").
+_STEMS = {"image": "image", "video": "video", "audio": "audio", "application": "attachment",
+          "text/plain": "document", "text/html": "document"}
+
+
+def generated_name(ctype: str) -> str:
+    """A name for a part that has none: its kind and its type's real extension."""
+    major, _slash, minor = ctype.partition("/")
+    stem = _STEMS.get(ctype) or _STEMS.get(major) or minor or "attachment"
     return stem + (_EXTENSIONS.get(ctype) or mimetypes.guess_extension(ctype) or ".bin")
 
 
-def _attachment(part: Message, name: str, ctype: str, content: bytes | None) -> ParsedAttachment:
+def unique_generated_names(attachments: Sequence[ParsedAttachment]) -> list[ParsedAttachment]:
+    """Made-up names numbered where they repeat a name already taken ("video.mov",
+    "video1.mov"): an agent must tell the parts apart. Real names are kept exactly, repeats
+    included."""
+    taken = {a.filename for a in attachments if not a.name_generated}
+    out = []
+    for a in attachments:
+        if a.name_generated:
+            stem, dot, ext = a.filename.rpartition(".")
+            stem, dot = (stem, dot) if dot else (ext, "")
+            ext = ext if dot else ""
+            name, n = a.filename, 0
+            while name in taken:
+                n += 1
+                name = f"{stem}{n}{dot}{ext}"
+            taken.add(name)
+            if name != a.filename:
+                a = replace(a, filename=name)
+        out.append(a)
+    return out
+
+
+def _attachment(part: Message, name: str, ctype: str, content: bytes | None,
+                generated: bool = False) -> ParsedAttachment:
     cid = part.get("content-id")
     content_id = str(cid).strip().strip("<>").strip() or None if cid else None
-    disposition = _disposition(part)
+    how = disposition(part)
     return ParsedAttachment(
         filename=name,
         content_type=ctype,
         content=_payload(part) if content is None else content,
         content_id=content_id,
-        is_inline=disposition == "inline" or (not disposition and content_id is not None),
+        is_inline=how == "inline" or (not how and content_id is not None),
+        name_generated=generated,
     )
 
 

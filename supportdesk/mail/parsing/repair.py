@@ -12,7 +12,10 @@ from __future__ import annotations
 import re
 
 _FIELD = re.compile(rb"^[A-Za-z0-9][A-Za-z0-9_-]*[ \t]*:")
-_MBOX_FROM = re.compile(rb"^From \S")
+_MBOX_FROM = re.compile(rb"^From [^\s:]")
+# "Subject : text" (RFC 822's obsolete syntax): Python's parser takes it for the body's start.
+_SPACE_BEFORE_COLON = re.compile(rb"^([A-Za-z0-9][A-Za-z0-9_-]*)[ \t]+:")
+_BOM = b"\xef\xbb\xbf"
 _BLANK = re.compile(rb"\r?\n[ \t]*\r?\n")
 # A stray line is only dropped when real header fields follow it at once.
 _MAX_GARBAGE_LINES = 2
@@ -41,15 +44,18 @@ def _starts_fields(lines: list[bytes], i: int) -> bool:
 
 def repair_header_block(raw: bytes) -> tuple[bytes, list[str]]:
     """The message with leading garbage lines dropped and lost folds restored; and what was done."""
+    defects: list[str] = []
+    if raw.startswith(_BOM):
+        raw = raw[len(_BOM):]
+        defects.append("header: byte order mark before the header fields removed")
     lines, rest = _split_head(raw)
     if not lines:
-        return raw, []
-    defects: list[str] = []
+        return raw, defects
     first = 1 if _MBOX_FROM.match(lines[0]) else 0
     if not _FIELD.match(lines[first]) and lines[first][:1] not in (b" ", b"\t"):
         skip = next((k for k in range(first + 1, first + 1 + _MAX_GARBAGE_LINES) if _starts_fields(lines, k)), None)
         if skip is None:
-            return raw, []  # no header block at all: the parser's own reading is the best there is
+            return raw, defects  # no header block at all: the parser's own reading is the best there is
         defects.append(f"header: {skip - first} stray line(s) before the header fields skipped")
         lines = lines[:first] + lines[skip:]
     last_field = max((i for i, line in enumerate(lines) if _FIELD.match(line)), default=-1)
@@ -61,4 +67,11 @@ def repair_header_block(raw: bytes) -> tuple[bytes, list[str]]:
             repaired = True
     if repaired:
         defects.append("header: unfolded continuation lines rejoined")
+    spaced = False
+    for i in range(first, last_field + 1):
+        fixed = _SPACE_BEFORE_COLON.sub(rb"\1:", lines[i], count=1)
+        if fixed != lines[i]:
+            lines[i], spaced = fixed, True
+    if spaced:
+        defects.append("header: white space before a field's colon removed")
     return b"".join(lines) + rest, defects

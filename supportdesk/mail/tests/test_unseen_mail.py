@@ -37,6 +37,20 @@ def test_a_body_without_headers_is_left_alone() -> None:
     assert "second paragraph" in parse_mail(raw).text
 
 
+def test_a_byte_order_mark_before_the_headers_is_dropped() -> None:
+    p = parse_mail(b"\xef\xbb\xbf" + HEAD + b"\nHello\n")
+    assert (p.from_addr, p.subject, p.text) == ("ivan@example.ru", "Test", "Hello")
+
+
+def test_white_space_before_a_colon_is_still_a_header_field() -> None:
+    p = parse_mail(b"From : Ivan <ivan@example.ru>\nSubject\t: Test\n\nHello\n")
+    assert (p.from_addr, p.subject, p.text) == ("ivan@example.ru", "Test", "Hello")
+
+
+def test_control_characters_never_reach_the_subject() -> None:
+    assert parse_mail(b"From: ivan@example.ru\nSubject: No\x00 sound\x07\n\nHello\n").subject == "No sound"
+
+
 def test_an_mbox_from_line_is_not_taken_for_garbage() -> None:
     raw = b"From ivan@example.ru Mon Mar  2 10:00:00 2026\n" + HEAD + b"\nHello\n"
     repaired, defects = repair_header_block(raw)
@@ -75,6 +89,22 @@ def test_iso_2022_jp_html_part_is_text_not_binary() -> None:
     assert "今なら無料" in p.text and not p.attachments
 
 
+def test_undeclared_double_byte_text_is_read_in_its_charset() -> None:
+    for text, charset in (("服务器无法启动", "gbk"), ("サーバーが起動しません", "cp932"),
+                          ("伺服器無法啟動", "big5"), ("서버가 시작되지 않습니다", "cp949")):
+        assert decode_bytes(text.encode(charset), None)[0] == text, charset
+    # a garbage line of GBK above a message that is otherwise ASCII
+    raw = HEAD + "机房环境\nDear customer\n".encode("gbk")
+    assert parse_mail(raw).text.startswith("机房环境\nDear customer")
+
+
+def test_undeclared_single_byte_text_is_not_taken_for_double_byte() -> None:
+    for text, charset in (("Добрый день, у нас не работает титр", "cp1251"),
+                          ("Добрый день, у нас не работает титр", "koi8-r"),
+                          ("Grüße aus München, schöne Öfen", "cp1252")):
+        assert decode_bytes(text.encode(charset), None)[0] == text, charset
+
+
 def test_undeclared_cut_utf8_is_not_read_as_a_single_byte_charset() -> None:
     data = "Отчёт о сбое эфира".encode()[:-1]
     text, charset, _defect = decode_bytes(data, None)
@@ -104,6 +134,19 @@ def test_a_display_name_that_is_an_address() -> None:
 
 def test_unquoted_words_before_a_bare_address_are_its_name() -> None:
     assert _sender("Ivan Petrov ivan@example.ru") == ("ivan@example.ru", "Ivan Petrov")
+
+
+def test_an_address_inside_an_encoded_word() -> None:
+    assert _sender("=?UTF-8?B?0JjQstCw0L0gPGl2YW5AZXhhbXBsZS5ydT4=?=") == ("ivan@example.ru", "Иван")
+
+
+def test_an_unquoted_name_holding_an_address_before_the_mailbox() -> None:
+    assert _sender("Ivan <ivan@home.ru> <ivan@work.ru>") == ("ivan@work.ru", "Ivan <ivan@home.ru>")
+    assert _sender('"Ivan <ivan@home.ru>" <ivan@work.ru>') == ("ivan@work.ru", "Ivan <ivan@home.ru>")
+
+
+def test_escaped_quotes_in_a_display_name_are_unescaped() -> None:
+    assert _sender('"Ivan \\"Vanya\\" Petrov" <ivan@example.ru>') == ("ivan@example.ru", 'Ivan "Vanya" Petrov')
 
 
 def test_a_mailer_daemon_without_domain_is_kept() -> None:
@@ -225,7 +268,17 @@ def test_path_and_control_characters_never_reach_the_name() -> None:
 
 def test_an_inline_image_is_named_after_its_content_id() -> None:
     assert _names(b"Content-Type: image/jpeg\nContent-ID: <image001.jpg@01D0A1B2.C3D4E5F0>") == ["image001.jpg"]
-    assert _names(b"Content-Type: video/quicktime") == ["quicktime.mov"]
+    assert _names(b"Content-Type: video/quicktime") == ["video.mov"]
+
+
+def test_unnamed_parts_get_distinct_names_and_real_names_stay_exact() -> None:
+    parts = b"".join(b"--B\nContent-Type: " + t + b"\nContent-Transfer-Encoding: base64\n\nAAAA\n"
+                     for t in (b"video/quicktime", b"video/quicktime", b"image/png",
+                               b"application/pdf; name=report.pdf", b"application/pdf; name=report.pdf",
+                               b"image/png; name=image1.png", b"image/png"))
+    raw = HEAD + b"Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nhi\n" + parts + b"--B--\n"
+    assert [a.filename for a in parse_mail(raw).attachments] == [
+        "video.mov", "video1.mov", "image.png", "report.pdf", "report.pdf", "image1.png", "image2.png"]
 
 
 def test_an_attached_message_is_named_after_its_subject() -> None:
@@ -233,6 +286,9 @@ def test_an_attached_message_is_named_after_its_subject() -> None:
            b"Content-Type: message/rfc822\n\nFrom: petr@example.ru\nSubject: =?UTF-8?B?0J3QtdGCINC30LLRg9C60LA=?=\n\n"
            b"no sound\n--B--\n")
     assert [a.filename for a in parse_mail(raw).attachments] == ["Нет звука.eml"]
+    # a name of its own is kept exactly, even without an extension
+    named = raw.replace(b"Content-Type: message/rfc822\n", b'Content-Type: message/rfc822; name="Original message"\n')
+    assert [a.filename for a in parse_mail(named).attachments] == ["Original message"]
 
 
 # --- bodies in several parts ------------------------------------------------------------------
@@ -245,6 +301,26 @@ def test_every_inline_text_part_is_shown_in_order() -> None:
     p = parse_mail(raw)
     assert p.text == "First part\n\nSecond part\n\nThird part"
     assert [a.filename for a in p.attachments] == ["shot.png"]
+
+
+def test_a_mail_that_is_one_named_text_part_shows_its_text() -> None:
+    p = parse_mail(HEAD + b'Content-Type: text/plain; name="note.txt"\n\nThe server stopped at night\n')
+    assert p.text == "The server stopped at night" and not p.attachments
+    # attached on purpose: a file too
+    p = parse_mail(HEAD + b'Content-Type: text/plain\nContent-Disposition: attachment; filename="log.txt"\n\nline 1\n')
+    assert p.text == "line 1" and [a.filename for a in p.attachments] == ["log.txt"]
+
+
+def test_a_multipart_without_its_boundary_is_read_as_text() -> None:
+    p = parse_mail(HEAD + b"Content-Type: multipart/mixed\n\nNo sound on output 2\n")
+    assert p.text == "No sound on output 2" and not p.attachments
+    p = parse_mail(HEAD + b"Content-Type: multipart/mixed; boundary=A\n\n--Z\nContent-Type: text/plain\n\nNo sound\n--Z--\n")
+    assert "No sound" in p.text
+
+
+def test_text_enriched_is_body_text() -> None:
+    p = parse_mail(HEAD + b"Content-Type: text/enriched\n\n<bold>Playout</bold> stops, see <<1>\n")
+    assert p.text == "Playout stops, see <1>" and not p.attachments
 
 
 def test_the_html_of_every_part_is_kept() -> None:

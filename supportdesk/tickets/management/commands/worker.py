@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import signal
+import threading
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from supportdesk.jobs import run_jobs_once, run_loop
+from supportdesk.jobs import JOBS, run_jobs_once, run_loop
 
 
 class Command(BaseCommand):
@@ -18,7 +20,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if opts["loop"]:
-            run_loop(interval=opts["interval"])
+            # SIGTERM (systemd, the `run` supervisor) and Ctrl-C end the loop after the current pass.
+            stop = threading.Event()
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(sig, lambda *_: stop.set())
+            self.stdout.write(f"jobs loop: {len(JOBS)} periodic jobs, tick {opts['interval']:g} s")
+            self.stdout.flush()
+            run_loop(interval=opts["interval"], stop=stop)
+            self.stdout.write("jobs loop stopped")
         else:
             for job, result in run_jobs_once().items():
                 self.stdout.write(f"{job}: {result}")

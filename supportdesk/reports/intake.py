@@ -1,0 +1,114 @@
+"""Quality of intake: how complete requests arrive (the four items of rule 5), which items are
+missing most per product, how often the customer supplied them once asked, robots' mail, and
+knowledge-base suggestions against tickets that still needed an agent.
+
+A request's state on arrival is what its acknowledgment recorded (the "ack_sent" event: the
+items it asked for and the articles it suggested); "supplied" means the item is present in the
+ticket's checklist now.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from supportdesk.catalog.models import Product
+from supportdesk.policy import get_policy
+from supportdesk.reports.common import group_path, grouped, grouper
+from supportdesk.reports.dimensions import MESSAGE
+from supportdesk.reports.query import ReportQuery, scoped
+from supportdesk.reports.stats import share
+from supportdesk.reports.tables import Cell, Report, Section, Table
+from supportdesk.tickets.models import CHECKLIST_ITEMS, Message
+
+
+def item_titles() -> dict[str, str]:
+    en = (get_language() or "ru").startswith("en")
+    policy = get_policy()
+    return {key: (policy.request_item(key).title_en if en else policy.request_item(key).title) for key in CHECKLIST_ITEMS}
+
+
+def _messages(query: ReportQuery, **where: Any):  # type: ignore[no-untyped-def]
+    return scoped(Message.objects.filter(created_at__gte=query.since, created_at__lt=query.until, **where),
+                  query, MESSAGE)
+
+
+def arrivals(query: ReportQuery, path: str) -> list[dict[str, Any]]:
+    """One entry per acknowledged request: its group value, arrival, missing and supplied items."""
+    seen: set[int] = set()
+    result = []
+    rows = (_messages(query, kind=Message.Kind.EVENT, event="ack_sent").order_by("created_at", "id")
+            .values_list(path, "created_at", "ticket_id", "event_data", "ticket__checklist",
+                         "ticket__product_id", "ticket__first_response_at"))
+    for value, at, ticket_id, data, checklist, product, answered in rows:
+        if ticket_id in seen:
+            continue  # the first acknowledgment tells the state on arrival
+        seen.add(ticket_id)
+        missing = [k for k in (data or {}).get("missing", []) if k in CHECKLIST_ITEMS]
+        supplied = [k for k in missing if ((checklist or {}).get(k) or {}).get("present")]
+        result.append({"value": value, "at": at, "missing": missing, "supplied": supplied, "product": product,
+                       "suggested": bool((data or {}).get("articles")), "answered": answered is not None})
+    return result
+
+
+def intake_report(query: ReportQuery) -> Report:
+    g = grouper(query)
+    path = group_path(query, MESSAGE) or "ticket_id"
+    requests = arrivals(query, path)
+    robots = list(_messages(query, kind=Message.Kind.INCOMING, is_robot=True).order_by().values_list(path, "created_at"))
+    bounces = list(_messages(query, kind=Message.Kind.EVENT, event="bounced").order_by().values_list(path, "created_at"))
+    table = Table("intake", _("Completeness on arrival, knowledge-base suggestions and robots' mail"), [
+        str(g.dimension.label), _("requests acknowledged"), _("complete on arrival"), _("complete on arrival, %"),
+        _("items asked for"), _("supplied after being asked"), _("supplied after being asked, %"),
+        _("articles suggested"), _("still needed an agent"), _("still needed an agent, %"),
+        _("auto-replies"), _("bounces")])
+
+    def count(rows: list[tuple[Any, Any]]) -> dict[Any, int]:
+        counts: dict[Any, int] = {}
+        for value, at in rows:
+            key = g.key(value, at)
+            counts[key] = counts.get(key, 0) + 1
+        return counts
+
+    robot_counts, bounce_counts = count(robots), count(bounces)
+
+    def line(label: str, bucket: list[dict[str, Any]], robots_n: int, bounces_n: int) -> list[Cell]:
+        complete = sum(1 for r in bucket if not r["missing"])
+        asked = sum(len(r["missing"]) for r in bucket)
+        supplied = sum(len(r["supplied"]) for r in bucket)
+        suggested = [r for r in bucket if r["suggested"]]
+        needed = sum(1 for r in suggested if r["answered"])
+        return [label, len(bucket), complete, share(complete, len(bucket)), asked, supplied, share(supplied, asked),
+                len(suggested), needed, share(needed, len(suggested)), robots_n, bounces_n]
+
+    groups = dict(grouped(requests, lambda r: g.key(r["value"], r["at"]), g))
+    for key in sorted(set(groups) | set(robot_counts) | set(bounce_counts), key=g.sort_key):
+        table.rows.append(line(g.label(key), groups.get(key, []), robot_counts.get(key, 0), bounce_counts.get(key, 0)))
+    table.total = line(_("Total"), requests, len(robots), len(bounces))
+    return Report("intake", _("Quality of intake"), [
+        Section(_("Complete on arrival"), [table]),
+        Section(_("Missing items per product"), [missing_per_product(requests)]),
+    ])
+
+
+def missing_per_product(requests: list[dict[str, Any]]) -> Table:
+    titles = item_titles()
+    names = dict(Product.objects.values_list("pk", "name"))
+    table = Table("missing", _("Items missing on arrival, per product (supplied after being asked)"), [
+        _("product"), _("requests acknowledged"),
+        *[label % {"item": titles[k]} for k in CHECKLIST_ITEMS for label in (_("%(item)s: missing"),
+                                                                             _("%(item)s: supplied"))],
+        _("most often missing")])
+    per: dict[Any, list[dict[str, Any]]] = {}
+    for r in requests:
+        per.setdefault(r["product"], []).append(r)
+    for product, bucket in sorted(per.items(), key=lambda item: (item[0] is None, names.get(item[0], ""))):
+        missing = {k: sum(1 for r in bucket if k in r["missing"]) for k in CHECKLIST_ITEMS}
+        supplied = {k: sum(1 for r in bucket if k in r["supplied"]) for k in CHECKLIST_ITEMS}
+        top = max(CHECKLIST_ITEMS, key=lambda k: missing[k])
+        table.rows.append([names.get(product, "—"), len(bucket),
+                           *[n for k in CHECKLIST_ITEMS for n in (missing[k], supplied[k])],
+                           titles[top] if missing[top] else "—"])
+    return table

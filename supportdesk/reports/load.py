@@ -1,0 +1,164 @@
+"""Load: when requests arrive (a weekday × hour heatmap in office time), the backlog day by day
+(open, waiting for the customer, waiting for a release), and what each agent holds and handled.
+
+The backlog is rebuilt backwards from today's counts: each status change after a day is undone,
+so the figure for a day is what the queue held at its end, without storing snapshots.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count
+from django.db.models.functions import TruncDate
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from supportdesk.policy import get_policy
+from supportdesk.reports import charts
+from supportdesk.reports.common import group_path, grouped, grouper
+from supportdesk.reports.dimensions import CHANGE, MESSAGE, TICKET
+from supportdesk.reports.query import ReportQuery, scoped
+from supportdesk.reports.tables import Chart, Report, Section, Table
+from supportdesk.tickets.models import OPEN_STATUSES, Message, Status, StatusChange, Ticket
+
+# The backlog's three lines: the statuses each one counts.
+BACKLOG = (("open", (Status.NEW, Status.OPEN)), ("waiting_customer", (Status.WAITING_CUSTOMER,)),
+           ("waiting_release", (Status.WAITING_RELEASE,)))
+
+
+def weekday_names() -> list[str]:
+    monday = date(2024, 1, 1)  # a Monday
+    return [dateformat.format(monday + timedelta(days=i), "D") for i in range(7)]
+
+
+def _incoming(query: ReportQuery):  # type: ignore[no-untyped-def]
+    return scoped(Message.objects.filter(created_at__gte=query.since, created_at__lt=query.until,
+                                         kind=Message.Kind.INCOMING, is_robot=False), query, MESSAGE)
+
+
+def heatmap_counts(query: ReportQuery) -> list[list[int]]:
+    zone = get_policy().office.zone
+    grid = [[0] * 24 for _ in range(7)]
+    for at in _incoming(query).order_by().values_list("created_at", flat=True):
+        local = at.astimezone(zone)
+        grid[local.weekday()][local.hour] += 1
+    return grid
+
+
+def backlog(query: ReportQuery) -> list[tuple[date, dict[str, int]]]:
+    """(day, {line: tickets}) at the end of each day of the range up to today."""
+    zone = get_policy().office.zone
+    today = timezone.localdate(timezone=zone)
+    state: dict[str, int] = {str(status): 0 for status in OPEN_STATUSES}
+    for status, n in (scoped(Ticket.objects.filter(status__in=OPEN_STATUSES), query, TICKET).order_by()
+                      .values_list("status").annotate(n=Count("id"))):
+        state[status] = n
+    deltas: dict[date, dict[str, int]] = {}
+    changes = (scoped(StatusChange.objects.filter(at__gte=query.since, at__lte=timezone.now()), query, CHANGE)
+               .annotate(day=TruncDate("at", tzinfo=zone)).order_by()
+               .values_list("day", "from_status", "to_status").annotate(n=Count("id")))
+    for day, from_status, to_status, n in changes:
+        delta = deltas.setdefault(day, {})
+        delta[to_status] = delta.get(to_status, 0) + n
+        delta[from_status] = delta.get(from_status, 0) - n
+    days = []
+    last = max(today, max(deltas, default=today))
+    day = last
+    while day >= query.start:
+        if day <= query.end and day <= today:
+            days.append((day, {name: sum(state.get(s, 0) for s in statuses) for name, statuses in BACKLOG}))
+        for status, n in deltas.get(day, {}).items():
+            if status in state:
+                state[status] -= n
+        day -= timedelta(days=1)
+    return days[::-1]
+
+
+def _agent_names() -> dict[int, str]:
+    return {u.pk: u.get_full_name() or u.get_username() for u in get_user_model().objects.all()}
+
+
+def _without_agent(query: ReportQuery) -> ReportQuery:
+    """The query less its agent filter: replies and solves are the author's, filtered by hand."""
+    return replace(query, filters={k: v for k, v in query.filters.items() if k != "agent"})
+
+
+def per_agent(query: ReportQuery) -> Table:
+    names = _agent_names()
+    table = Table("agents", _("Per agent: open now and handled in the period"), [
+        _("agent"), _("open now"), _("waiting now"), _("replies sent"), _("tickets answered"), _("tickets solved")])
+    figures: dict[int | None, list[int]] = {}
+
+    def add(agent: int | None, column: int, n: int) -> None:
+        figures.setdefault(agent, [0, 0, 0, 0, 0])[column] += n
+
+    open_now = scoped(Ticket.objects.filter(status__in=OPEN_STATUSES), query, TICKET).order_by()
+    for agent, status, n in open_now.values_list("assignee_id", "status").annotate(n=Count("id")):
+        add(agent, 1 if status in (Status.WAITING_CUSTOMER, Status.WAITING_RELEASE) else 0, n)
+    replies = Message.objects.filter(created_at__gte=query.since, created_at__lt=query.until,
+                                     kind__in=(Message.Kind.OUTGOING, Message.Kind.CALL), answers_customer=True)
+    if "agent" in query.filters:
+        replies = replies.filter(author_user_id=int(query.filters["agent"]))
+    replies = scoped(replies, _without_agent(query), MESSAGE)
+    for agent, n, tickets in (replies.order_by().values_list("author_user_id")
+                              .annotate(n=Count("id"), t=Count("ticket_id", distinct=True))):
+        add(agent, 2, n)
+        add(agent, 3, tickets)
+    solved = StatusChange.objects.filter(at__gte=query.since, at__lt=query.until, to_status=Status.SOLVED)
+    if "agent" in query.filters:
+        solved = solved.filter(by_user_id=int(query.filters["agent"]))
+    solved = scoped(solved, _without_agent(query), CHANGE)
+    for agent, n in solved.order_by().values_list("by_user_id").annotate(n=Count("id")):
+        add(agent, 4, n)
+    ordered = sorted(figures.items(), key=lambda item: (item[0] is None, names.get(item[0] or 0, "").lower()))
+    for agent, values in ordered:
+        table.rows.append([names.get(agent, "—") if agent else _("nobody"), *values])
+    table.total = [_("Total"), *[sum(v[i] for v in figures.values()) for i in range(5)]]
+    return table
+
+
+def incoming_by_group(query: ReportQuery) -> Table:
+    g = grouper(query)
+    path = group_path(query, MESSAGE)
+    rows = list(_incoming(query).order_by().values_list(path or "ticket_id", "created_at", "ticket_id"))
+    new = scoped(Ticket.objects.filter(created_at__gte=query.since, created_at__lt=query.until), query, TICKET)
+    new_rows = list(new.order_by().values_list(group_path(query, TICKET) or "id", "created_at"))
+    table = Table("incoming", _("Incoming requests and customer messages"),
+                  [str(g.dimension.label), _("new tickets"), _("customer messages")])
+    new_counts: dict[object, int] = {}
+    for value, at in new_rows:
+        key = g.key(value, at)
+        new_counts[key] = new_counts.get(key, 0) + 1
+    messages = dict(grouped(rows, lambda r: g.key(r[0], r[1]), g))
+    for key in sorted(set(messages) | set(new_counts), key=g.sort_key):
+        table.rows.append([g.label(key), new_counts.get(key, 0), len(messages.get(key, []))])
+    table.total = [_("Total"), len(new_rows), len(rows)]
+    return table
+
+
+def load_report(query: ReportQuery) -> Report:
+    grid = heatmap_counts(query)
+    days = weekday_names()
+    hours_ = [f"{h:02d}" for h in range(24)]
+    heat = Table("heatmap", _("Customer messages by weekday and hour (office time)"),
+                 [pgettext("heatmap corner", "weekday"), *hours_],
+                 [[days[i], *grid[i]] for i in range(7)])
+    heat_chart = Chart(heat.title, charts.heatmap(heat.title, days, hours_, grid))
+    line_names = {"open": _("open"), "waiting_customer": _("waiting for the customer"),
+                  "waiting_release": _("waiting for a release")}
+    points = backlog(query)
+    backlog_table = Table("backlog", _("Backlog at the end of each day"),
+                          [_("day"), *[line_names[n] for n, _s in BACKLOG]],
+                          [[dateformat.format(day, "d.m.Y"), *[v[n] for n, _s in BACKLOG]] for day, v in points])
+    backlog_chart = Chart(backlog_table.title, charts.line_chart(
+        backlog_table.title, [str(r[0]) for r in backlog_table.rows],
+        [(line_names[n], [float(v[n]) for _d, v in points]) for n, _s in BACKLOG]))
+    return Report("load", _("Load"), [
+        Section(_("When requests arrive"), [heat], [heat_chart]),
+        Section(_("Backlog"), [backlog_table], [backlog_chart]),
+        Section(_("Incoming and handled"), [incoming_by_group(query), per_agent(query)]),
+    ])
