@@ -29,7 +29,7 @@ from supportdesk.phone.services import CallLog, call_log, integration_create
 from supportdesk.portal.services import access_link_issue
 from supportdesk.test import PASSWORD, BaseTestCase
 from supportdesk.tickets import services
-from supportdesk.tickets.models import Attachment, Ticket
+from supportdesk.tickets.models import Attachment, SavedView, Tag, Ticket
 
 PERSONAS = ("anonymous", "agent_a", "agent_b", "supervisor", "administrator")
 OK = "ok"  # 2xx, or a redirect that is not to the login page
@@ -101,6 +101,19 @@ for name in ("tickets:status", "tickets:reopen", "tickets:contacts", "tickets:as
              "tickets:priority", "tickets:team_route", "tickets:product", "tickets:merge", "tickets:checklist",
              "replies:reply", "replies:note", "replies:ask", "replies:wait_release"):
     MATRIX[name] = (AGENT_405, TEAM_A)
+# Tags, bulk actions and saved views (issue 17 items 4-6): every agent; a bulk action refuses
+# another team's rows one by one ("no such ticket"), so the request itself succeeds.
+for name in ("tickets:bulk", "tickets:view_save", "tickets:view_delete"):
+    MATRIX[name] = (AGENT_405, AGENTS_OK)
+MATRIX["tickets:tags"] = (AGENTS_OK, AGENT_405)
+MATRIX["tickets:tag_suggest"] = (AGENTS_OK, AGENT_405)
+MATRIX["tickets:tags_add"] = (AGENT_405, TEAM_A)
+MATRIX["tickets:tags_remove"] = (AGENT_405, TEAM_A)
+MATRIX["tickets:tag_rename"] = (AGENT_405, SUPERVISORS)
+MATRIX["tickets:tag_merge"] = (AGENT_405, SUPERVISORS)
+# Reports: GET only; an agent's figures are their own (the reports scope them), supervisors see all.
+for name in ("reports:index", "reports:monthly", "reports:report", "reports:export_csv", "reports:export_xlsx"):
+    MATRIX[name] = (AGENTS_OK, NOBODY)
 # The supervisors' team actions: POST only, 403 for agents.
 for name in ("tickets:team_create", "tickets:team_update", "tickets:team_members", "tickets:team_rule_add",
              "tickets:team_delete", "tickets:team_rule_delete"):
@@ -142,6 +155,9 @@ class PermissionMatrixTests(BaseTestCase):
         self.token = access_link_issue(ticket=self.ticket, email="ivanov@tv-sibir.ru")
         self.other = self.make_ticket(subject="Второе обращение")
         services.ticket_set_team(ticket=self.other, team=self.team_a, by_user=None)
+        services.ticket_tag(ticket=self.ticket, add=["эфир"], by_user=self.alice)
+        self.tag = Tag.objects.get(name="эфир")
+        self.saved_view = SavedView.objects.create(name="Срочные", owner=self.sam, shared=True, query="priority=urgent")
         Article.objects.create(slug="titry", title="Титры", body="Текст", state="published")
         self.users = {"anonymous": None, "agent_a": self.alice, "agent_b": self.boris, "supervisor": self.sam,
                       "administrator": self.ada}
@@ -159,7 +175,11 @@ class PermissionMatrixTests(BaseTestCase):
             "portal:access": self.token, "kb:article": "titry", "mail:held_list": "quarantined",
             "cti:events": "asterisk",
         }
-        ints = {"tickets:attachment": self.attachment.pk, "mail:raw": self.inbound.pk, "mail:reprocess": self.inbound.pk,
+        if name.startswith("reports:") and name not in ("reports:index", "reports:monthly"):
+            kwargs = {"kind": "load"} if name == "reports:report" else {"kind": "load", "table": "incoming"}
+            return reverse(name, kwargs=kwargs)
+        ints = {"tickets:tag_rename": self.tag.pk, "tickets:tag_merge": self.tag.pk,
+                "tickets:view_delete": self.saved_view.pk, "tickets:attachment": self.attachment.pk, "mail:raw": self.inbound.pk, "mail:reprocess": self.inbound.pk,
                 "mail:not_spam": self.inbound.pk, "releases:publish": self.release.pk,
                 "tickets:team_rule_delete": self.rule.pk}
         if name in args:
@@ -168,7 +188,9 @@ class PermissionMatrixTests(BaseTestCase):
             return reverse(name, kwargs={key: args[name]})
         if name == "phone:call_to_ticket":
             return reverse(name, kwargs={"call_pk": self.call.pk, "ticket_pk": self.ticket.pk})
-        if name.startswith("tickets:team") and name not in ("tickets:team_route", "tickets:teams",
+        if name == "tickets:tag_suggest":
+            return reverse(name) + f"?ticket={self.ticket.pk}&tag=ti"
+        if name.startswith(("tickets:team", "tickets:tag_", "tickets:view_delete")) and name not in ("tickets:team_route", "tickets:teams",
                                                               "tickets:team_create"):
             return reverse(name, args=[ints.get(name, self.team_a.pk)])
         try:

@@ -9,11 +9,10 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from types import SimpleNamespace
 
 from django.test import override_settings
 
-from supportdesk.customers.models import Customer
+from supportdesk.customers.models import Company, Customer
 from supportdesk.customers.services import customer_for_email
 from supportdesk.escalation.recompute import sla_recompute_open_tickets
 from supportdesk.escalation.watcher import sla_watch
@@ -59,7 +58,8 @@ class SlaTierTests(BaseTestCase):
 
     def company_customer(self, address: str, *, tier: str) -> Customer:
         customer = customer_for_email(address=address, name="Дежурный инженер")
-        customer.company = SimpleNamespace(contract_tier=tier)  # type: ignore[attr-defined]
+        customer.company = Company.objects.create(name=f"Телеканал {address}", contract_tier=tier)
+        customer.save(update_fields=["company"])
         return customer
 
     def urgent_ticket(self, customer: Customer, at=SATURDAY_NIGHT) -> Ticket:
@@ -172,7 +172,8 @@ class PriorityRuleTests(BaseTestCase):
     def test_a_contract_tier_sets_a_floor(self) -> None:
         with policy_with("[priority.tiers]\n", '[priority.tiers]\npremium = "high"\n'):
             customer = customer_for_email(address="ops@premium-tv.ru")
-            customer.company = SimpleNamespace(contract_tier="premium")  # type: ignore[attr-defined]
+            customer.company = Company.objects.create(name="Премиум ТВ", contract_tier="premium")
+            customer.save(update_fields=["company"])
             ticket = self.make_ticket(subject="Вопрос", body="Вопрос о лицензии.", customer=customer)
             self.assertEqual((ticket.priority, ticket.sla_tier), ("high", "premium"))
             plain = self.make_ticket(subject="Вопрос", body="Вопрос о лицензии.")

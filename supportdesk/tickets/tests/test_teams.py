@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -12,6 +10,7 @@ from supportdesk.accounts import services as team_services
 from supportdesk.accounts.models import Team, TeamRule
 from supportdesk.accounts.roles import ensure_groups
 from supportdesk.audit.models import AuditEntry
+from supportdesk.customers.models import Company
 from supportdesk.customers.services import customer_for_email
 from supportdesk.mail.ingest import ingest_raw
 from supportdesk.mail.models import InboundMail
@@ -69,7 +68,8 @@ class RoutingTests(TeamsTestCase):
     def test_a_company_routes(self) -> None:
         self.rule(self.broadcast, "company", "  Первый   Канал ")
         customer = customer_for_email(address="ops@1tv.ru")
-        customer.company = SimpleNamespace(name="ПЕРВЫЙ КАНАЛ", contract_tier="")  # type: ignore[attr-defined]
+        customer.company = Company.objects.create(name="ПЕРВЫЙ КАНАЛ")
+        customer.save(update_fields=["company"])
         ticket = self.make_ticket(customer=customer)
         self.assertEqual(ticket.team, self.broadcast)
 
