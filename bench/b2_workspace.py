@@ -13,6 +13,10 @@ supervisor01 (sees every team): 3 warm-up requests, then --requests timed sequen
 per endpoint; p50/p95 as in ../shared/bench/benchstats.py. Teams: TEAMS teams of 5 agents each,
 every ticket routed to one of them by its id except one in five, which stays unrouted (every
 agent sees those too).
+Tags are spread over the tickets (one on every 5th ticket, one on every 50th, one on every
+1000th, and a handful of others), agent01 has three saved views and a supervisor shares a fourth,
+so every queue page also counts four saved views; the queue is timed also filtered by a common
+and by a rare tag, by two tags, and opened as a saved view.
 The last line of output is one JSON object with every figure.
 """
 
@@ -33,8 +37,8 @@ from pathlib import Path
 from machine import cpu_model  # bench/machine.py (the script's folder is on sys.path)
 
 ROOT = Path(__file__).resolve().parent.parent
-# ../shared/bench beside the checkout (a worktree one level deeper finds it one level up).
-SHARED = next((p for p in (ROOT.parent / "shared" / "bench", ROOT.parent.parent / "shared" / "bench") if p.is_dir()),
+# ../shared/bench beside the checkout (or beside a parent folder: a worktree under /work/wt/).
+SHARED = next((p / "shared" / "bench" for p in ROOT.parents if (p / "shared" / "bench").is_dir()),
               ROOT.parent / "shared" / "bench")
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(SHARED))
@@ -272,6 +276,50 @@ def load_dataset(data: Path, *, vendor: str) -> None:
         else:
             cur.execute("ANALYZE")
     print(f"rows: {cust_w.rows} customers, {ticket_w.rows} tickets, {msg_w.rows} messages", flush=True)
+    tags = load_tags(vendor=vendor, tickets=ticket_w.rows, agent_id=agent_ids[meta["agents"][0]["username"]])
+    print(f"tags: {tags} ticket tags", flush=True)
+
+
+# name -> every n-th ticket carries it (by ticket id); "rare" is on 0.1 % of the tickets.
+TAG_SPREAD = {"sdi": 5, "лицензия": 7, "ndi": 50, "обновление": 97, "звук": 211, "rare": 1000}
+
+
+def load_tags(*, vendor: str, tickets: int, agent_id: int) -> int:
+    """Tags on the tickets, and the saved views of agent01 (plus one shared by a supervisor)."""
+    from datetime import UTC, datetime
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection, transaction
+
+    from supportdesk.accounts.roles import ensure_groups
+    from supportdesk.tickets.models import SavedView, Tag, TicketTag
+
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    with transaction.atomic():
+        tag_ids = {name: Tag.objects.create(name=name).pk for name in TAG_SPREAD}
+        writer = Writer(TicketTag, vendor)
+        pk = 0
+        for ticket in range(1, tickets + 1):
+            for name, every in TAG_SPREAD.items():
+                if ticket % every == 0:
+                    pk += 1
+                    writer.add(id=pk, ticket_id=ticket, tag_id=tag_ids[name], added_at=at, added_by_id=agent_id)
+        writer.flush()
+        _, supervisors = ensure_groups()
+        boss = get_user_model().objects.create(username="boss", password="!")  # noqa: S106 - unusable
+        boss.groups.add(supervisors)
+        agent = get_user_model().objects.get(pk=agent_id)
+        for name, query in (("SDI", "tag=sdi"), ("rare, newest", "tag=rare&sort=newest"),
+                            ("mine, oldest", "view=mine&sort=oldest")):
+            SavedView.objects.create(owner=agent, name=name, query=query)
+        SavedView.objects.create(owner=boss, name="NDI unassigned", query="view=unassigned&tag=ndi", shared=True)
+    with connection.cursor() as cur:
+        if vendor == "postgresql":
+            cur.execute("SELECT setval(pg_get_serial_sequence('tickets_tickettag', 'id'), (SELECT MAX(id) FROM tickets_tickettag))")
+            cur.execute("ANALYZE tickets_tickettag")
+        else:
+            cur.execute("ANALYZE")
+    return writer.rows
 
 
 # --- timing --------------------------------------------------------------------------------
@@ -321,6 +369,10 @@ def run_endpoints(*, username: str, requests: int, warmup: int) -> dict:
     open_ids = list(visible_tickets(user=user).filter(status__in=OPEN_STATUSES).order_by("id")
                     .values_list("id", flat=True)[:: max(1, 1000)][:requests])
     email = CustomerEmail.objects.order_by("id").values_list("address", flat=True)[150]
+    from supportdesk.tickets.models import SavedView
+
+    # agent01's own view; the supervisor opens the one they share.
+    saved = SavedView.objects.filter(owner=user, name="SDI").first() or SavedView.objects.get(shared=True)
     return {
         "queue_first_page": _time(client, [queue], requests, warmup),
         "queue_page_50": {**_time(client, [url], requests, warmup), "page": page},
@@ -329,6 +381,11 @@ def run_endpoints(*, username: str, requests: int, warmup: int) -> dict:
                                 requests, warmup),
         "search_email": _time(client, [queue + "?q=" + email], requests, warmup),
         "search_number": _time(client, [queue + f"?q=%23{open_ids[len(open_ids) // 2]}"], requests, warmup),
+        "tag_common": _time(client, [queue + "?tag=sdi"], requests, warmup),
+        "tag_rare": _time(client, [queue + "?tag=rare"], requests, warmup),
+        "tag_two": _time(client, [queue + "?tag=sdi&tag=ndi"], requests, warmup),
+        "tag_newest": _time(client, [queue + "?tag=ndi&sort=newest"], requests, warmup),
+        "saved_view": _time(client, [queue + f"?{saved.query}&sv={saved.pk}"], requests, warmup),
     }
 
 

@@ -200,12 +200,14 @@ def _populate(count: int) -> dict[str, object]:
             "analyze_s": round(clock.perf_counter() - started, 1)}
 
 
-def db_worker(db: str, count: int) -> dict[str, object]:
+def db_worker(db: str, count: int, keep: bool = False, reuse: bool = False) -> dict[str, object]:
+    """``keep``: leave the PostgreSQL database in place afterwards; ``reuse``: time the reports on
+    the database a ``keep`` run left (migrated again, not reloaded)."""
     folder = Path(tempfile.mkdtemp(prefix="sd-bench-b5-"))
     os.environ.update({"DJANGO_SETTINGS_MODULE": "supportdesk.settings", "SUPPORTDESK_DEV": "1",
                        "SUPPORTDESK_DATA_DIR": str(folder),
                        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{PG_BENCH_DB}" if db == "postgres" else ""})
-    if db == "postgres":
+    if db == "postgres" and not reuse:
         _pg_admin(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
         _pg_admin(f"CREATE DATABASE {PG_BENCH_DB}")
     try:
@@ -224,7 +226,11 @@ def db_worker(db: str, count: int) -> dict[str, object]:
             cursor.execute("SELECT version()" if connection.vendor == "postgresql" else "SELECT sqlite_version()")
             version = str(cursor.fetchone()[0])
         figures: dict[str, object] = {"database": version.split(",")[0]}
-        figures.update(_populate(count))
+        if reuse:
+            from supportdesk.tickets.models import Message, Ticket
+            figures.update({"tickets": Ticket.objects.count(), "messages": Message.objects.count(), "reused": True})
+        else:
+            figures.update(_populate(count))
         start, end = month_range(MONTH)
         query = ReportQuery(start=start, end=end, group="week")
         translation.activate("ru")
@@ -244,7 +250,7 @@ def db_worker(db: str, count: int) -> dict[str, object]:
         figures["loadavg_1min"] = round(os.getloadavg()[0], 2)
         connection.close()
     finally:
-        if db == "postgres":
+        if db == "postgres" and not keep:
             _pg_admin(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
     return figures
 
@@ -259,10 +265,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--tickets", type=int, help="tickets (default: 100,000 on SQLite, 1,000,000 on PostgreSQL)")
+    parser.add_argument("--keep", action="store_true", help="PostgreSQL: keep the loaded database afterwards")
+    parser.add_argument("--reuse", action="store_true", help="PostgreSQL: time the reports on the kept database")
     parser.add_argument("--db-worker", choices=("sqlite", "postgres"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.db_worker:
-        print(json.dumps(db_worker(args.db_worker, args.tickets)))
+        print(json.dumps(db_worker(args.db_worker, args.tickets, keep=args.keep, reuse=args.reuse)))
         return 0
     info = machine()
     print(f"machine: {info['platform']}; {info['cpu']}; {info['cores']} cores; Python {info['python']}; "
@@ -271,7 +279,8 @@ def main(argv: list[str] | None = None) -> int:
     for db in {"both": ["sqlite", "postgres"]}.get(args.db, [args.db]):
         count = args.tickets or (100_000 if db == "sqlite" else 1_000_000)
         proc = subprocess.run(  # noqa: S603 - this very script, with our own arguments
-            [sys.executable, __file__, "--db-worker", db, "--tickets", str(count)],
+            [sys.executable, __file__, "--db-worker", db, "--tickets", str(count),
+             *(["--keep"] if args.keep else []), *(["--reuse"] if args.reuse else [])],
             capture_output=True, text=True, check=False)
         if proc.returncode != 0:
             raise SystemExit(f"{db} failed:\n{proc.stderr}")

@@ -100,11 +100,13 @@ def run(cmd: list[str], env: dict[str, str], label: str, show_misses: bool = Tru
 # - a parsing expectation the manifest marks with a `caveat` (itself questionable, e.g. Zammad
 #   keeping mojibake or a stray '>' in an address);
 # - an attachment name that another system made up for a part that has no name of its own
-#   (Zammad's "video1.mov", "document.html", "file"): the name occurs nowhere in the mail as a
+#   (Zammad's "video1.mov", "document.html", "file"; django-helpdesk's "part-1.asc" and the
+#   HTML body it files as "email_html_body.html"): the name occurs nowhere in the mail as a
 #   filename, a name parameter, a Content-ID or the subject of an attached message, and has the
 #   shape of a generic name. A lost, garbled or renamed real filename is never excepted.
-_GENERIC_NAME = re.compile(r"^(?:document|video|image|audio|file|attachment|calendar|message|unknown|noname|"
-                           r"delivery report|part)\d*(?:\.[a-z0-9]{1,5})?$", re.IGNORECASE)
+_GENERIC_NAME = re.compile(r"^(?:(?:document|video|image|audio|file|attachment|calendar|message|unknown|noname|"
+                           r"delivery report|delivery-status|part)[-_ ]?\d*(?:\.[a-z0-9]{1,5})?"
+                           r"|email_html_body\.html)$", re.IGNORECASE)
 _PARSING_KEYS = ("from_addr", "subject", "subject_startswith", "body_contains", "body_empty")
 
 

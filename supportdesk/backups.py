@@ -21,7 +21,6 @@ import shutil
 import sqlite3
 import subprocess
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -29,6 +28,16 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
+
+from supportdesk.lib.blobstore import (
+    blob_delete,
+    blob_exists,
+    blob_get,
+    blob_list,
+    blob_name,
+    blob_open,
+    blob_put,
+)
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -58,16 +67,6 @@ def _sha256_file(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def _blob_files(root: Path) -> Iterator[Path]:
-    """The blobs of a content-addressed store: xx/yy/<64 hex digits>, nothing else (no temp files)."""
-    if not root.is_dir():
-        return
-    for path in sorted(root.glob("??/??/*")):
-        name = path.name
-        if len(name) == 64 and all(c in "0123456789abcdef" for c in name) and path.is_file():
-            yield path
 
 
 def _pg_env_and_args() -> tuple[dict[str, str], list[str]]:
@@ -131,16 +130,16 @@ def backup_create(target: Path) -> BackupSummary:
         db_file = _dump_database(staging)
         files = {db_file: {"size": (staging / db_file).stat().st_size, "sha256": _sha256_file(staging / db_file)}}
         corrupt = []
-        root = Path(settings.ATTACHMENT_ROOT)
-        for blob in _blob_files(root):
-            relative = blob.relative_to(root)
+        for sha in blob_list():  # the local folder or the S3 bucket, whichever holds them
+            relative = blob_name(sha)
             copy = staging / BLOB_DIR / relative
             copy.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(blob, copy)
+            with blob_open(sha) as source, copy.open("wb") as target_file:
+                shutil.copyfileobj(source, target_file, 1 << 20)
             digest = _sha256_file(copy)
-            if digest != blob.name:
-                corrupt.append(str(relative))  # kept as found; the manifest says what it holds
-            files[f"{BLOB_DIR}/{relative.as_posix()}"] = {"size": copy.stat().st_size, "sha256": digest}
+            if digest != sha:
+                corrupt.append(relative)  # kept as found; the manifest says what it holds
+            files[f"{BLOB_DIR}/{relative}"] = {"size": copy.stat().st_size, "sha256": digest}
         applied = sorted(f"{app}.{name}" for app, name in MigrationRecorder(connection).applied_migrations())
         manifest = {
             "format": FORMAT,
@@ -234,21 +233,18 @@ def backup_restore(source: Path, *, force: bool = False) -> BackupSummary:
         )
         if result.returncode != 0:
             raise BackupError(f"pg_restore failed: {result.stderr.strip()}")
-    root = Path(settings.ATTACHMENT_ROOT)
     files = manifest["files"]
     assert isinstance(files, dict)
-    restored = 0
     for name in sorted(files):
         if not name.startswith(BLOB_DIR + "/"):
             continue
-        target = root / name.removeprefix(BLOB_DIR + "/")
-        if target.is_file() and _sha256_file(target) == files[name]["sha256"]:
+        sha = name.rsplit("/", 1)[1]
+        if files[name]["sha256"] != sha:
+            continue  # a blob that was already damaged when the backup was made: not put back
+        if blob_exists(sha) and hashlib.sha256(blob_get(sha)).hexdigest() == sha:
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".tmp-restore-{target.name}")
-        shutil.copy2(source / name, partial)
-        os.replace(partial, target)
-        restored += 1
+        blob_delete(sha)
+        blob_put((source / name).read_bytes())
     total = sum(int(f["size"]) for f in files.values())
     return BackupSummary(source, len(files), total, time.monotonic() - started)
 

@@ -253,6 +253,25 @@ def check_disk() -> list[Finding]:
     return findings
 
 
+def check_attachment_store() -> Finding:
+    from supportdesk.lib.blobstore import _s3, blob_store_label, uses_s3
+
+    label = blob_store_label()
+    if uses_s3():
+        try:
+            storage = _s3()
+            storage.connection.meta.client.head_bucket(Bucket=settings.S3_BUCKET)
+        except Exception as exc:  # botocore's errors: no route, refused keys, no such bucket, TLS
+            return Finding("attachments", FAIL, f"cannot use the {label}: {exc} — attachments can be neither "
+                                                "stored nor downloaded")
+        return Finding("attachments", OK, f"{label} answers")
+    root = Path(settings.ATTACHMENT_ROOT)
+    existing = next((p for p in (root, *root.parents) if p.exists()), None)
+    if existing is None or not os.access(existing, os.W_OK):
+        return Finding("attachments", FAIL, f"the attachment folder {root} is not writable by this user")
+    return Finding("attachments", OK, f"attachment folder {root}")
+
+
 def check_policy() -> Finding:
     from supportdesk.policy import PolicyError, reload_policy
 
@@ -325,7 +344,7 @@ def check_django() -> list[Finding]:
 
 CHECKS: list[Callable[[], Finding | list[Finding]]] = [
     check_policy, check_calendar, check_database, check_clock, check_broker, check_smtp, check_mailboxes,
-    check_public_url, check_disk, check_secrets, check_django,
+    check_public_url, check_attachment_store, check_disk, check_secrets, check_django,
 ]
 
 

@@ -158,6 +158,13 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
 ATTACHMENT_ROOT = Path(env_str("SUPPORTDESK_ATTACHMENT_DIR", str(DATA_DIR / "attachments")))
+# Attachments in an S3-compatible bucket instead of ATTACHMENT_ROOT (django-storages); the keys come
+# from the environment as boto3 reads them (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), TLS verified.
+S3_BUCKET = env_str("SUPPORTDESK_S3_BUCKET", "")
+S3_ENDPOINT_URL = env_str("SUPPORTDESK_S3_ENDPOINT_URL", "")
+S3_REGION = env_str("SUPPORTDESK_S3_REGION", "")
+S3_PREFIX = env_str("SUPPORTDESK_S3_PREFIX", "attachments")
+S3_CA_FILE = env_str("SUPPORTDESK_S3_CA_FILE", "")
 # The scheduled backup (supportdesk/backups.py): off unless a folder is named.
 BACKUP_DIR = env_str("SUPPORTDESK_BACKUP_DIR", "")
 BACKUP_KEEP = env_int("SUPPORTDESK_BACKUP_KEEP", 7)

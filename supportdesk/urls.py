@@ -13,6 +13,7 @@ urlpatterns = [
     path("agent/phone/", include("supportdesk.phone.urls")),
     path("agent/mail/", include("supportdesk.mail.urls")),
     path("agent/audit/", include("supportdesk.audit.urls")),
+    path("agent/privacy/", include("supportdesk.privacy.urls")),
     path("agent/reports/", include("supportdesk.reports.urls")),
     path("cti/", include("supportdesk.phone.cti_urls")),
     path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),

@@ -25,15 +25,17 @@ from typing import Any
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
+from supportdesk.accounts.roles import is_supervisor
 from supportdesk.audit.models import AuditEntry
 from supportdesk.audit.services import audit_record
 from supportdesk.customers.models import Customer, CustomerEmail, CustomerPhone
 from supportdesk.customers.services import customer_erase_record
-from supportdesk.lib.blobstore import blob_get, blob_path
+from supportdesk.lib.blobstore import blob_delete, blob_get
 from supportdesk.mail.models import InboundMail
 from supportdesk.outbox.models import OutgoingMail
 from supportdesk.phone.models import Call
@@ -48,6 +50,12 @@ log = logging.getLogger(__name__)
 
 class PrivacyError(Exception):
     """A request about personal data that cannot be carried out; the message says why."""
+
+
+def _require_supervisor(actor: User | None) -> None:
+    """Only supervisors (and the system: the CLI, the retention job) hand over or erase personal data."""
+    if actor is not None and not is_supervisor(actor):
+        raise PermissionDenied("only supervisors export or erase personal data")
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,7 @@ def _iso(value: datetime | None) -> str | None:
 
 def customer_export(*, customer: Customer, actor: User | None) -> bytes:
     """A zip of everything about the customer: data.json and attachments/<ticket>/<message>-<name>."""
+    _require_supervisor(actor)
     tickets = list(Ticket.objects.filter(customer=customer).select_related("product").order_by("pk"))
     data: dict[str, Any] = {
         "customer": {
@@ -152,6 +161,7 @@ def _safe_name(name: str) -> str:
 def customer_erase(*, customer: Customer, actor: User | None, reason: str, at: datetime | None = None) -> ErasureSummary:
     """Erase the customer's personal data everywhere (see the module's docstring). One transaction;
     attachment files whose last reference went are deleted after it commits."""
+    _require_supervisor(actor)
     reason = reason.strip()
     if not reason:
         raise PrivacyError("say why the data is erased (the customer's request, the retention rule, ...)")
@@ -235,8 +245,8 @@ def _remove_blobs(shas: set[str]) -> None:
         if Attachment.objects.filter(sha256=sha).exists():  # shared again since (the same file re-sent)
             continue
         try:
-            blob_path(sha).unlink(missing_ok=True)
-        except OSError:
+            blob_delete(sha)
+        except Exception:
             log.exception("could not remove the attachment file %s of an erased customer", sha)
 
 

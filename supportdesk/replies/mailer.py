@@ -24,6 +24,7 @@ from supportdesk.outbox.services import outbox_automatic_count, outbox_enqueue, 
 from supportdesk.policy import get_policy
 from supportdesk.policy.public_url import public_url
 from supportdesk.replies.rendering import RenderedMail
+from supportdesk.replies.signatures import mail_signatures
 from supportdesk.tickets.models import Message, Ticket
 from supportdesk.tickets.services import AttachmentData, InvalidAction, ticket_add_event, ticket_add_message
 
@@ -94,6 +95,7 @@ def ticket_mail_context(ticket: Ticket, language: str, *, automatic: bool = True
         "support_name": policy.support.name_en if language == "en" else policy.support.name,
         "phone": policy.main_phone.number, "phone_uri": policy.main_phone.tel_uri,
         "lookup_url": public_url(reverse("portal:lookup")),
+        **mail_signatures(ticket=ticket, author=None, language=language, automatic=automatic),
     }
 
 

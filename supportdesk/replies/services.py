@@ -3,7 +3,6 @@ information, use a canned answer. The ticket page calls these; each is one trans
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,14 +18,17 @@ from supportdesk.accounts.roles import is_agent
 from supportdesk.catalog.models import Release
 from supportdesk.policy import get_policy
 from supportdesk.replies.acknowledgment import missing_items
+from supportdesk.replies.canned import UnknownPlaceholder, braced, canned_render, canned_visible
 from supportdesk.replies.mailer import send_ticket_mail, ticket_mail_context
+from supportdesk.replies.models import CannedResponse
+from supportdesk.replies.placeholders import display_name, unfilled_placeholders
 from supportdesk.replies.rendering import mail_language, render_mail
+from supportdesk.replies.signatures import mail_signatures
 from supportdesk.replies.timefmt import MomentText, format_day, moment_text
-from supportdesk.tickets.models import CannedResponse, Message, Status, Ticket
+from supportdesk.tickets.models import Message, Status, Ticket
 from supportdesk.tickets.services import AttachmentData, InvalidAction, ticket_add_message, ticket_set_status
 
 HISTORY_DEPTH = 3
-_PLACEHOLDER = re.compile(r"\{(customer_name|ticket_number|agent_name|support_phone)\}")
 
 
 @dataclass(frozen=True)
@@ -40,13 +42,6 @@ class HistoryEntry:
 def _require_agent(user: User) -> None:
     if not is_agent(user):
         raise PermissionDenied("only agents write on tickets")
-
-
-def _display_name(user: User | None) -> str:
-    if user is None:
-        return ""
-    full = getattr(user, "get_full_name", lambda: "")()
-    return str(full or user.get_username())
 
 
 def customer_zone(ticket: Ticket) -> str:
@@ -67,7 +62,7 @@ def history(ticket: Ticket, *, language: str, depth: int = HISTORY_DEPTH) -> lis
     for m in rows:
         text = m.body_text[: m.quoted_start].strip() if m.quoted_start is not None else m.body_text.strip()
         if m.kind == Message.Kind.OUTGOING:
-            who = _display_name(m.author_user) or get_policy().support.name
+            who = display_name(m.author_user) or get_policy().support.name
         else:
             who = (m.author_customer.name if m.author_customer else "") or m.from_addr or ticket.contact_email
         entries.append(HistoryEntry(when=moment_text(m.created_at, zone, language), who=who, text=text,
@@ -83,22 +78,30 @@ def _new_text_end(mail_text: str, text: str) -> int | None:
     return at + len(body) if body and at >= 0 else None
 
 
-def canned_render(*, canned: CannedResponse, ticket: Ticket, author: User) -> str:
-    """A canned answer's text with its placeholders filled ({customer_name}, {ticket_number},
-    {agent_name}, {support_phone}); anything else in braces is left as written."""
-    values = {
-        "customer_name": ticket.customer.name,
-        "ticket_number": str(ticket.pk),
-        "agent_name": _display_name(author),
-        "support_phone": get_policy().main_phone.number,
-    }
-    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], canned.body)
+def canned_text(*, canned: CannedResponse, ticket: Ticket, author: User) -> str:
+    """A canned answer's text for ``ticket``, ready to send: refused (naming them) when it has
+    placeholders we do not know or the ticket has no value for; never sent with braces in."""
+    rendered = canned_render(canned=canned, ticket=ticket, author=author)
+    if rendered.unknown:
+        raise UnknownPlaceholder(gettext("The canned answer “%(title)s” has an unknown placeholder %(names)s: "
+                                         "fix the answer first.") % {
+            "title": canned.title, "names": rendered.unknown_text})
+    return rendered.text
+
+
+def check_no_placeholders(text: str) -> None:
+    """A reply still holding a placeholder (the ticket had no value for it) is not sent."""
+    left = unfilled_placeholders(text)
+    if left:
+        raise InvalidAction(gettext("Replace %(names)s in the reply with the real value: this ticket has none "
+                                    "to fill it with.") % {"names": braced(left)})
 
 
 def _reply_context(ticket: Ticket, author: User, text: str, language: str) -> dict[str, Any]:
     return {
-        **ticket_mail_context(ticket, language, automatic=False), "text": text.strip(), "agent_name": _display_name(author),
+        **ticket_mail_context(ticket, language, automatic=False), "text": text.strip(), "agent_name": display_name(author),
         "history": history(ticket, language=language),
+        **mail_signatures(ticket=ticket, author=author, language=language, automatic=False),
     }
 
 
@@ -121,10 +124,13 @@ def ticket_reply(
     NoEmailAddress when the ticket has no address.
     """
     _require_agent(author)
+    if canned is not None and not canned_visible(user=author).filter(pk=canned.pk).exists():
+        raise PermissionDenied("another agent's personal answer")
     if not text.strip() and canned is not None:
-        text = canned_render(canned=canned, ticket=ticket, author=author)
+        text = canned_text(canned=canned, ticket=ticket, author=author)
     if not text.strip():
         raise InvalidAction(gettext("An empty reply cannot be sent."))
+    check_no_placeholders(text)
     language = mail_language(ticket.language)
     with transaction.atomic():
         mail = render_mail("reply", language=language,

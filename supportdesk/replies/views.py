@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from supportdesk.accounts.decorators import AgentRequest, agent_required
 from supportdesk.replies import services
+from supportdesk.replies.forms import ReplyForm
 from supportdesk.tickets import forms as f
 from supportdesk.tickets.views import act_on_ticket, compose_on_ticket
 
@@ -19,7 +20,7 @@ def ticket_reply(request: AgentRequest, pk: int) -> HttpResponse:
     return compose_on_ticket(request, pk, "reply", lambda t, d: services.ticket_reply(
         ticket=t, author=request.user, text=d["text"], canned=d.get("canned"), time_spent=d.get("minutes")),
         _("Reply sent."),
-        form_class=f.ReplyForm)
+        form_class=ReplyForm)
 
 
 @agent_required

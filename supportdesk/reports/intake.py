@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -57,8 +58,11 @@ def intake_report(query: ReportQuery) -> Report:
     g = grouper(query)
     path = group_path(query, MESSAGE) or "ticket_id"
     requests = arrivals(query, path)
-    robots = list(_messages(query, kind=Message.Kind.INCOMING, is_robot=True).order_by().values_list(path, "created_at"))
-    bounces = list(_messages(query, kind=Message.Kind.EVENT, event="bounced").order_by().values_list(path, "created_at"))
+    robots: list[tuple[Any, Any]] = []
+    bounces: list[tuple[Any, Any]] = []
+    robot_mail = Q(kind=Message.Kind.INCOMING, is_robot=True) | Q(kind=Message.Kind.EVENT, event="bounced")
+    for value, at, kind in _messages(query).filter(robot_mail).order_by().values_list(path, "created_at", "kind"):
+        (robots if kind == Message.Kind.INCOMING else bounces).append((value, at))
     table = Table("intake", _("Completeness on arrival, knowledge-base suggestions and robots' mail"), [
         str(g.dimension.label), _("requests acknowledged"), _("complete on arrival"), _("complete on arrival, %"),
         _("items asked for"), _("supplied after being asked"), _("supplied after being asked, %"),

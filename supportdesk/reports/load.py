@@ -8,10 +8,10 @@ so the figure for a day is what the queue held at its end, without storing snaps
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from django.utils.translation import pgettext
 from supportdesk.policy import get_policy
 from supportdesk.reports import charts
 from supportdesk.reports.common import group_path, grouped, grouper
-from supportdesk.reports.dimensions import CHANGE, MESSAGE, TICKET
+from supportdesk.reports.dimensions import CHANGE, DIMENSIONS, MESSAGE, TICKET
 from supportdesk.reports.query import ReportQuery, scoped
 from supportdesk.reports.tables import Chart, Report, Section, Table
 from supportdesk.tickets.models import OPEN_STATUSES, Message, Status, StatusChange, Ticket
@@ -40,23 +40,36 @@ def _incoming(query: ReportQuery):  # type: ignore[no-untyped-def]
                                          kind=Message.Kind.INCOMING, is_robot=False), query, MESSAGE)
 
 
-def heatmap_counts(query: ReportQuery) -> list[list[int]]:
+def open_counts(query: ReportQuery) -> list[tuple[int | None, str, int]]:
+    """(assignee, status, tickets) of the open tickets now; merged tickets are closed, and saying so
+    lets the database read the queue's partial index instead of the whole table."""
+    return list(scoped(Ticket.objects.filter(status__in=OPEN_STATUSES, merged_into__isnull=True), query, TICKET)
+                .order_by().values_list("assignee_id", "status").annotate(n=Count("id")))
+
+
+def incoming_rows(query: ReportQuery) -> list[tuple[object, datetime]]:
+    """(group value, arrival) of the customer messages in the range, read once for two tables."""
+    path = group_path(query, MESSAGE)
+    return list(_incoming(query).order_by().values_list(path or "ticket_id", "created_at"))
+
+
+def heatmap_counts(query: ReportQuery, rows: list[tuple[object, datetime]] | None = None) -> list[list[int]]:
     zone = get_policy().office.zone
     grid = [[0] * 24 for _ in range(7)]
-    for at in _incoming(query).order_by().values_list("created_at", flat=True):
+    for _value, at in rows if rows is not None else incoming_rows(query):
         local = at.astimezone(zone)
         grid[local.weekday()][local.hour] += 1
     return grid
 
 
-def backlog(query: ReportQuery) -> list[tuple[date, dict[str, int]]]:
+def backlog(query: ReportQuery, now_open: list[tuple[int | None, str, int]] | None = None,
+            ) -> list[tuple[date, dict[str, int]]]:
     """(day, {line: tickets}) at the end of each day of the range up to today."""
     zone = get_policy().office.zone
     today = timezone.localdate(timezone=zone)
     state: dict[str, int] = {str(status): 0 for status in OPEN_STATUSES}
-    for status, n in (scoped(Ticket.objects.filter(status__in=OPEN_STATUSES), query, TICKET).order_by()
-                      .values_list("status").annotate(n=Count("id"))):
-        state[status] = n
+    for _agent, status, n in now_open if now_open is not None else open_counts(query):
+        state[status] += n
     deltas: dict[date, dict[str, int]] = {}
     changes = (scoped(StatusChange.objects.filter(at__gte=query.since, at__lte=timezone.now()), query, CHANGE)
                .annotate(day=TruncDate("at", tzinfo=zone)).order_by()
@@ -87,17 +100,17 @@ def _without_agent(query: ReportQuery) -> ReportQuery:
     return replace(query, filters={k: v for k, v in query.filters.items() if k != "agent"})
 
 
-def per_agent(query: ReportQuery) -> Table:
+def per_agent(query: ReportQuery, now_open: list[tuple[int | None, str, int]] | None = None) -> Table:
     names = _agent_names()
     table = Table("agents", _("Per agent: open now and handled in the period"), [
-        _("agent"), _("open now"), _("waiting now"), _("replies sent"), _("tickets answered"), _("tickets solved")])
-    figures: dict[int | None, list[int]] = {}
+        _("agent"), _("open now"), _("waiting now"), _("replies sent"), _("tickets answered"), _("tickets solved"),
+        _("time spent, hours")])
+    figures: dict[int | None, list[float]] = {}
 
-    def add(agent: int | None, column: int, n: int) -> None:
-        figures.setdefault(agent, [0, 0, 0, 0, 0])[column] += n
+    def add(agent: int | None, column: int, n: float) -> None:
+        figures.setdefault(agent, [0, 0, 0, 0, 0, 0.0])[column] += n
 
-    open_now = scoped(Ticket.objects.filter(status__in=OPEN_STATUSES), query, TICKET).order_by()
-    for agent, status, n in open_now.values_list("assignee_id", "status").annotate(n=Count("id")):
+    for agent, status, n in now_open if now_open is not None else open_counts(query):
         add(agent, 1 if status in (Status.WAITING_CUSTOMER, Status.WAITING_RELEASE) else 0, n)
     replies = Message.objects.filter(created_at__gte=query.since, created_at__lt=query.until,
                                      kind__in=(Message.Kind.OUTGOING, Message.Kind.CALL), answers_customer=True)
@@ -114,34 +127,56 @@ def per_agent(query: ReportQuery) -> Table:
     solved = scoped(solved, _without_agent(query), CHANGE)
     for agent, n in solved.order_by().values_list("by_user_id").annotate(n=Count("id")):
         add(agent, 4, n)
+    for agent, minutes in _time_spent(query).order_by().values_list("author_user_id").annotate(m=Sum("time_spent")):
+        add(agent, 5, round(minutes / 60, 2))
     ordered = sorted(figures.items(), key=lambda item: (item[0] is None, names.get(item[0] or 0, "").lower()))
     for agent, values in ordered:
         table.rows.append([names.get(agent, "—") if agent else _("nobody"), *values])
-    table.total = [_("Total"), *[sum(v[i] for v in figures.values()) for i in range(5)]]
+    table.total = [_("Total"), *[sum(v[i] for v in figures.values()) for i in range(5)],
+                   round(sum(v[5] for v in figures.values()), 2)]
     return table
 
 
-def incoming_by_group(query: ReportQuery) -> Table:
+def _time_spent(query: ReportQuery):  # type: ignore[no-untyped-def]
+    """Messages that carry an agent's time in the range; the agent filter is the author."""
+    spent = Message.objects.filter(created_at__gte=query.since, created_at__lt=query.until, time_spent__isnull=False)
+    if "agent" in query.filters:
+        spent = spent.filter(author_user_id=int(query.filters["agent"]))
+    return scoped(spent, _without_agent(query), MESSAGE)
+
+
+def incoming_by_group(query: ReportQuery, rows: list[tuple[object, datetime]] | None = None) -> Table:
     g = grouper(query)
     path = group_path(query, MESSAGE)
-    rows = list(_incoming(query).order_by().values_list(path or "ticket_id", "created_at", "ticket_id"))
+    rows = rows if rows is not None else incoming_rows(query)
     new = scoped(Ticket.objects.filter(created_at__gte=query.since, created_at__lt=query.until), query, TICKET)
     new_rows = list(new.order_by().values_list(group_path(query, TICKET) or "id", "created_at"))
-    table = Table("incoming", _("Incoming requests and customer messages"),
-                  [str(g.dimension.label), _("new tickets"), _("customer messages")])
+    table = Table("incoming", _("Incoming requests, customer messages and time spent"),
+                  [str(g.dimension.label), _("new tickets"), _("customer messages"), _("time spent, hours")])
+    spent_path = DIMENSIONS[query.group].own_paths.get(MESSAGE) if not g.dimension.is_time else None
+    if g.dimension.key == "agent":
+        spent_path = "author_user_id"  # time belongs to whoever spent it
+    spent: dict[object, float] = {}
+    for value, at, minutes in _time_spent(query).order_by().values_list(spent_path or path or "ticket_id",
+                                                                       "created_at", "time_spent"):
+        key = g.key(value, at)
+        spent[key] = spent.get(key, 0) + minutes
     new_counts: dict[object, int] = {}
     for value, at in new_rows:
         key = g.key(value, at)
         new_counts[key] = new_counts.get(key, 0) + 1
     messages = dict(grouped(rows, lambda r: g.key(r[0], r[1]), g))
-    for key in sorted(set(messages) | set(new_counts), key=g.sort_key):
-        table.rows.append([g.label(key), new_counts.get(key, 0), len(messages.get(key, []))])
-    table.total = [_("Total"), len(new_rows), len(rows)]
+    for key in sorted(set(messages) | set(new_counts) | set(spent), key=g.sort_key):
+        table.rows.append([g.label(key), new_counts.get(key, 0), len(messages.get(key, [])),
+                           round(spent.get(key, 0) / 60, 2)])
+    table.total = [_("Total"), len(new_rows), len(rows), round(sum(spent.values()) / 60, 2)]
     return table
 
 
 def load_report(query: ReportQuery) -> Report:
-    grid = heatmap_counts(query)
+    incoming = incoming_rows(query)
+    now_open = open_counts(query)
+    grid = heatmap_counts(query, incoming)
     days = weekday_names()
     hours_ = [f"{h:02d}" for h in range(24)]
     heat = Table("heatmap", _("Customer messages by weekday and hour (office time)"),
@@ -150,7 +185,7 @@ def load_report(query: ReportQuery) -> Report:
     heat_chart = Chart(heat.title, charts.heatmap(heat.title, days, hours_, grid))
     line_names = {"open": _("open"), "waiting_customer": _("waiting for the customer"),
                   "waiting_release": _("waiting for a release")}
-    points = backlog(query)
+    points = backlog(query, now_open)
     backlog_table = Table("backlog", _("Backlog at the end of each day"),
                           [_("day"), *[line_names[n] for n, _s in BACKLOG]],
                           [[dateformat.format(day, "d.m.Y"), *[v[n] for n, _s in BACKLOG]] for day, v in points])
@@ -160,5 +195,5 @@ def load_report(query: ReportQuery) -> Report:
     return Report("load", _("Load"), [
         Section(_("When requests arrive"), [heat], [heat_chart]),
         Section(_("Backlog"), [backlog_table], [backlog_chart]),
-        Section(_("Incoming and handled"), [incoming_by_group(query), per_agent(query)]),
+        Section(_("Incoming and handled"), [incoming_by_group(query, incoming), per_agent(query, now_open)]),
     ])

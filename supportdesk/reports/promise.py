@@ -18,7 +18,7 @@ from supportdesk.reports.query import ReportQuery, scoped
 from supportdesk.reports.stats import PERCENTILES, histogram, hours, mean, percentile, share
 from supportdesk.reports.tables import Cell, Chart, Report, Section, Table
 from supportdesk.tickets.clocks import office_calendar
-from supportdesk.tickets.models import ReplyFigure, Status, Ticket
+from supportdesk.tickets.models import OPEN_STATUSES, ReplyFigure, Status, Ticket
 
 BREACH_LIST_LIMIT = 500
 
@@ -31,9 +31,10 @@ def histogram_edges() -> list[float]:
 
 def _edge_labels(edges: list[float]) -> list[str]:
     labels = []
+    unit = _("h")  # hours
     for i, edge in enumerate(edges):
         low = f"{edge / 3600:g}"
-        labels.append(f"{low}–{edges[i + 1] / 3600:g} {_('h')}" if i + 1 < len(edges) else f"≥ {low} {_('h')}")
+        labels.append(f"{low}–{edges[i + 1] / 3600:g} {unit}" if i + 1 < len(edges) else f"≥ {low} {unit}")
     return labels
 
 
@@ -100,8 +101,10 @@ def breaches(query: ReportQuery) -> Table:
         table.rows.append([ticket_link(f.ticket_id), f.ticket.subject, office_time(f.received_at),
                            office_time(f.replied_at), hours(f.business_seconds), agent])
     now = timezone.now()
-    overdue = (scoped(Ticket.objects.filter(reply_pending_since__gte=query.since, reply_pending_since__lt=query.until,
-                                            reply_due_at__lt=now, status__in=(Status.NEW, Status.OPEN)), query, TICKET)
+    # Stated as the queue's partial index is (open, not merged, by due time), so it is used.
+    overdue = (scoped(Ticket.objects.filter(reply_due_at__lt=now, status__in=OPEN_STATUSES, merged_into__isnull=True,
+                                            reply_pending_since__gte=query.since, reply_pending_since__lt=query.until)
+                      .filter(status__in=(Status.NEW, Status.OPEN)), query, TICKET)
                .select_related("assignee").order_by("reply_pending_since", "id")[:BREACH_LIST_LIMIT])
 
     cal = office_calendar()

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from supportdesk.tickets.models import Attachment, CannedResponse, Message, StatusChange, Ticket
+from supportdesk.tickets.models import Attachment, Message, StatusChange, Ticket
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -38,7 +38,3 @@ class AttachmentAdmin(admin.ModelAdmin):
     list_display = ("filename", "content_type", "size", "message")
     readonly_fields = [f.name for f in Attachment._meta.fields]
 
-
-@admin.register(CannedResponse)
-class CannedResponseAdmin(admin.ModelAdmin):
-    list_display = ("title", "language")

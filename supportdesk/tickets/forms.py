@@ -15,7 +15,7 @@ from supportdesk.accounts.roles import AGENTS, SUPERVISORS
 from supportdesk.catalog.models import Product, Release
 from supportdesk.lib.params import parse_positive_int
 from supportdesk.tickets.bulk import ACTIONS, BULK_STATUSES, MAX_ROWS
-from supportdesk.tickets.models import CHECKLIST_ITEMS, CannedResponse, Channel, Priority, Status
+from supportdesk.tickets.models import CHECKLIST_ITEMS, Channel, Priority, Status
 from supportdesk.tickets.selectors import SORTS, TAGS_LIMIT, VIEWS, QueueFilters
 from supportdesk.tickets.tags import TAG_MAX, BadTag, normalize_tag, split_tags
 
@@ -66,10 +66,13 @@ class QueueFilterForm(forms.Form):
 
 
 def filter_query(data: QueryDict) -> str:
-    """The queue's filter and sort as a normalised query string (known keys, no empty values)."""
+    """The queue's filter and sort as a normalised query string (known keys, no empty values,
+    tags in their stored spelling)."""
     kept = QueryDict(mutable=True)
     for key in FILTER_KEYS:
         values = [v for v in data.getlist(key) if v.strip()]
+        if key == "tag":
+            values = list(QueueFilterForm(data).tags())
         if key == "view" and values == ["open"] or key == "sort" and values == ["due"]:
             continue  # the defaults
         if values:
@@ -146,10 +149,6 @@ class TextForm(forms.Form):
     minutes = forms.IntegerField(required=False, min_value=1, max_value=1440, label=_("Time spent, minutes"))
 
 
-class ReplyForm(TextForm):
-    canned = forms.ModelChoiceField(CannedResponse.objects.all(), required=False)
-
-
 def agents(*, team: Team | None = None) -> QuerySet:
     """Active agents; with ``team``, those who can see its tickets (its members, supervisors)."""
     users = get_user_model()
@@ -220,7 +219,8 @@ class BulkForm(forms.Form):
                                label=_("Status"))
     priority = forms.ChoiceField(choices=[("", "—")] + list(Priority.choices), required=False, label=_("Priority"))
     reason = forms.CharField(required=False, max_length=200, label=_("Reason"))
-    confirm = forms.BooleanField(required=False)
+    # Not "confirm": that is the merge's confirmation step (lib/confirm), which this must not skip.
+    unanswered = forms.BooleanField(required=False, label=_("also unanswered"))
     tag = forms.CharField(required=False, max_length=500, label=_("Tags"))
     target = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1, label=_("Merge into ticket number"))
 

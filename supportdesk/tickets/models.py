@@ -267,20 +267,6 @@ class ReplyFigure(models.Model):
         return f"reply to message #{self.message_id}: {self.business_seconds:.0f} s"
 
 
-class CannedResponse(models.Model):
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("text"))
-    language = models.CharField(_("language"), max_length=8, default="ru")
-
-    class Meta:
-        ordering = ["title"]
-        verbose_name = _("canned answer")
-        verbose_name_plural = _("canned answers")
-
-    def __str__(self) -> str:
-        return self.title
-
-
 class Tag(models.Model):
     """A free tag; names are stored normalised (see ``tags.normalize_tag``), so one spelling each."""
 

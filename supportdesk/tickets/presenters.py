@@ -103,6 +103,8 @@ def event_text(event: str, data: dict) -> str:
     if event == "assigned":
         who = data.get("assignee")
         return _("assigned to %(user)s") % {"user": who} if who else _("assignment removed")
+    if event == "macro":
+        return _("macro “%(title)s” applied") % {"title": data.get("title") or "—"}
     if event == "priority":
         return _("priority changed from “%(from)s” to “%(to)s”") % {
             "from": _priority_label(data.get("from")), "to": _priority_label(data.get("to"))}

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from supportdesk.accounts.decorators import AgentRequest, agent_required
 from supportdesk.catalog.models import Product
-from supportdesk.lib.blobstore import blob_path
+from supportdesk.lib.blobstore import blob_open
 from supportdesk.lib.confirm import confirm_page, is_confirmed
 from supportdesk.lib.params import parse_positive_int
 from supportdesk.policy import get_policy
@@ -158,8 +158,9 @@ def act_on_ticket(request: AgentRequest, pk: int, form_class: type[forms.Form],
 
 
 def compose_on_ticket(request: AgentRequest, pk: int, box: str, action: Callable[[Ticket, dict[str, Any]], Any],
-             done: str, *, form_class: type[forms.Form] = f.TextForm) -> HttpResponse:
-    """Send from one of the reply boxes; a refusal is shown in that box with the text kept."""
+             done: str, *, form_class: type[forms.Form] = f.TextForm, confirm_button: str = "") -> HttpResponse:
+    """Send from one of the reply boxes; a refusal is shown in that box with the text kept. A
+    service asking for confirmation gets its confirmation page (``confirm_button``)."""
     ticket = visible_ticket_or_404(request, pk)
     form = form_class(request.POST)
     text = request.POST.get("text", "")
@@ -168,6 +169,11 @@ def compose_on_ticket(request: AgentRequest, pk: int, box: str, action: Callable
     else:
         try:
             action(ticket, form.cleaned_data)
+        except ConfirmationRequired as exc:
+            return confirm_page(request, question=exc.question, needs_reason=exc.needs_reason,
+                                button=confirm_button or _("Confirm"),
+                                cancel_url=reverse("tickets:detail", args=[pk]) + "#composer",
+                                error=_("A reason is required.") if is_confirmed(request) else "")
         except (ValueError, Ticket.DoesNotExist) as exc:
             error = _error_text(exc)
         else:
@@ -271,7 +277,11 @@ def attachment_download(request: AgentRequest, pk: int) -> FileResponse:
     inline = attachment.content_type in INLINE_SAFE_TYPES and request.GET.get("download") != "1"
     # HTML and SVG from mail are never served inline: they could run script on our origin.
     content_type = attachment.content_type if inline else "application/octet-stream"
-    response = FileResponse(blob_path(attachment.sha256).open("rb"), as_attachment=not inline,
+    try:
+        content = blob_open(attachment.sha256)
+    except FileNotFoundError:
+        raise Http404("the attachment's file is missing from the store") from None
+    response = FileResponse(content, as_attachment=not inline,
                             filename=attachment.filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -79,7 +79,7 @@ def queue_bulk(request: AgentRequest) -> HttpResponse:
         outcome = bulk.tickets_bulk_assign(user=user, pks=pks, assignee=data.get("assignee"))
     elif action == "status":
         outcome = bulk.tickets_bulk_status(user=user, pks=pks, status=data["status"], reason=data["reason"],
-                                           confirmed=bool(data.get("confirm")))
+                                           confirmed=bool(data.get("unanswered")))
     elif action == "priority":
         outcome = bulk.tickets_bulk_priority(user=user, pks=pks, priority=data["priority"])
     elif action in ("tag", "untag"):

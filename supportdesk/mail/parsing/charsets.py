@@ -168,14 +168,26 @@ def _try_utf8(data: bytes) -> str | None:
         return None
 
 
+# What charset-normalizer may answer: charsets mail is written in. On a short sample it also
+# offers EBCDIC, UTF-16 or Urdu code pages, whose reading of a few bytes is pure garbage.
+_MAIL_CHARSETS = frozenset({
+    "windows-1251", "koi8-r", "koi8-u", "cp866", "iso8859-5", "mac-cyrillic", "latin-1", "cp1252",
+    "iso8859-15", "iso8859-2", "cp1250", "iso8859-7", "cp1253", "iso8859-9", "cp1254", "iso8859-13", "cp1257",
+    "iso8859-4", "iso8859-8", "cp1255", "iso8859-6", "cp1256", "cp874", "cp1258", "gb18030", "gbk", "gb2312",
+    "big5", "big5hkscs", "cp932", "shift_jis", "euc_jp", "cp949", "euc_kr", "utf-8",
+})
+
+
 def _normalizer_guess(data: bytes) -> str | None:
     try:
-        match = from_bytes(data[:20000]).best()
+        matches = list(from_bytes(data[:20000]))
     except Exception:  # noqa: BLE001 - a detector failure must not lose the mail
         return None
-    if match is None:
-        return None
-    return normalize_charset(match.encoding) or None
+    for match in matches:
+        name = normalize_charset(match.encoding)
+        if name in _MAIL_CHARSETS:
+            return name
+    return None
 
 
 # JIS X 0208 (and the NEC/IBM rows Microsoft adds) or JIS X 0201 kana between ISO-2022-JP escapes.
@@ -224,6 +236,17 @@ def _decode_7bit(data: bytes, cs: str | None) -> tuple[str, str, str | None]:
 _JIS_VARIANTS = ("iso2022_jp_2004", "iso2022_jp_2", "iso2022_jp_ext")
 
 
+def _cut_utf8(data: bytes) -> str | None:
+    """UTF-8 whose only fault is a character cut at the very end (a name or text cut to a
+    length): the whole characters, without the cut one."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
+            return data[: exc.start].decode("utf-8", "replace")
+    return None
+
+
 def _mostly_utf8(data: bytes) -> str | None:
     """UTF-8 with a few broken sequences (a name cut mid-character): decoded with U+FFFD for
     them, rather than read as a single-byte charset that would turn every letter into mojibake."""
@@ -245,6 +268,9 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str, st
         if cs in (None, "", "utf-8", "ascii") or cs in _CYRILLIC_SINGLE_BYTE or cs in _WESTERN:
             return utf8, "utf-8", defect
     if cs in (None, "", "utf-8"):
+        cut = _cut_utf8(data)
+        if cut is not None:
+            return cut, "utf-8", "utf-8 cut inside a character"
         nearly = _mostly_utf8(data)
         if nearly is not None:
             return nearly, "utf-8", "invalid utf-8 sequences replaced"
@@ -275,8 +301,9 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str, st
             return data.decode(east, "replace"), east, f"undeclared charset, guessed {east}"
     if cs in _WESTERN:
         return _decode_western(data, cs)
-    if not cs and _accented_latin(data[:8000]):
-        return data.decode("cp1252", "replace"), "cp1252", "undeclared charset, guessed cp1252"
+    if cs in (None, "", "utf-8") and _accented_latin(data[:8000]):
+        defect = "undeclared charset, guessed cp1252" if not cs else "charset utf-8 is really cp1252"
+        return data.decode("cp1252", "replace"), "cp1252", defect
     guess = _normalizer_guess(data)
     if guess:
         try:

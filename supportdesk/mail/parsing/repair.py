@@ -14,7 +14,7 @@ import re
 _FIELD = re.compile(rb"^[A-Za-z0-9][A-Za-z0-9_-]*[ \t]*:")
 _MBOX_FROM = re.compile(rb"^From [^\s:]")
 # "Subject : text" (RFC 822's obsolete syntax): Python's parser takes it for the body's start.
-_SPACE_BEFORE_COLON = re.compile(rb"^([A-Za-z0-9][A-Za-z0-9_-]*)[ \t]+:")
+_ANY_SPACE_BEFORE_COLON = re.compile(rb"^([A-Za-z0-9][A-Za-z0-9_-]*)[ \t]+:", re.MULTILINE)
 _BOM = b"\xef\xbb\xbf"
 _BLANK = re.compile(rb"\r?\n[ \t]*\r?\n")
 # A stray line is only dropped when real header fields follow it at once.
@@ -67,11 +67,8 @@ def repair_header_block(raw: bytes) -> tuple[bytes, list[str]]:
             repaired = True
     if repaired:
         defects.append("header: unfolded continuation lines rejoined")
-    spaced = False
-    for i in range(first, last_field + 1):
-        fixed = _SPACE_BEFORE_COLON.sub(rb"\1:", lines[i], count=1)
-        if fixed != lines[i]:
-            lines[i], spaced = fixed, True
-    if spaced:
+    head = b"".join(lines)
+    if _ANY_SPACE_BEFORE_COLON.search(head):
+        head = _ANY_SPACE_BEFORE_COLON.sub(rb"\1:", head)
         defects.append("header: white space before a field's colon removed")
-    return b"".join(lines) + rest, defects
+    return head + rest, defects

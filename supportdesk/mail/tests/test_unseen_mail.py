@@ -105,6 +105,21 @@ def test_undeclared_single_byte_text_is_not_taken_for_double_byte() -> None:
         assert decode_bytes(text.encode(charset), None)[0] == text, charset
 
 
+def test_utf8_cut_inside_its_last_character_keeps_the_whole_ones() -> None:
+    for text in ("Erklärung", "Přehled zapůjček", "Отчёт"):
+        data = text.encode()
+        cut = data[: len(data) - 1] if data[-1] >= 0x80 else data + "ě".encode()[:1]
+        for declared in (None, "utf-8"):
+            decoded = decode_bytes(cut, declared)[0]
+            assert decoded in (text[:-1], text), (text, declared, decoded)
+
+
+def test_a_utf8_label_on_latin1_bytes_is_not_read_as_a_far_charset() -> None:
+    # a short name under a wrong UTF-8 label: Windows-1252, never EBCDIC, UTF-16 or an Urdu code page
+    assert decode_bytes("Café.pdf".encode("cp1252"), "utf-8")[0] == "Café.pdf"
+    assert decode_bytes("Grüße aus Köln".encode("cp1252"), "utf-8")[0] == "Grüße aus Köln"
+
+
 def test_undeclared_cut_utf8_is_not_read_as_a_single_byte_charset() -> None:
     data = "Отчёт о сбое эфира".encode()[:-1]
     text, charset, _defect = decode_bytes(data, None)

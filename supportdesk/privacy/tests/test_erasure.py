@@ -13,7 +13,7 @@ from django.db import connection
 
 from supportdesk.audit.models import AuditEntry
 from supportdesk.customers.models import Customer
-from supportdesk.lib.blobstore import blob_path
+from supportdesk.lib.blobstore import blob_exists
 from supportdesk.mail.ingest import ingest_raw
 from supportdesk.phone.services import CallLog, call_log
 from supportdesk.portal.services import access_link_issue
@@ -117,7 +117,7 @@ class ErasureTests(BaseTestCase):
         # The other customer's ticket mentions an unrelated "Ольга": outside the erased customer's data.
         left = [v for v in left if not (v[0] in {"tickets_message", "search_searchdocument"} and "соседнего" in v[2])]
         self.assertEqual(left, [])
-        self.assertTrue(all(not blob_path(sha).exists() for sha in shas))
+        self.assertTrue(all(not blob_exists(sha) for sha in shas))
         self.assertEqual(summary.tickets, 2)
         self.assertEqual(summary.attachments_removed, 2)
         # The record stays for the company: tickets and messages, redacted.

@@ -118,11 +118,15 @@ class ReportsExactTests(BaseTestCase):
         self.assertEqual({d: by_day[d] for d in expected}, expected)
         agents = report.table("agents")
         assert agents is not None
-        self.assertEqual(agents.rows, [["Алиса", 1, 0, 3, 2, 2], ["Семён", 0, 0, 1, 1, 1]])
+        self.assertEqual(agents.rows, [["Алиса", 1, 0, 3, 2, 2, 1.5], ["Семён", 0, 0, 1, 1, 1, 0.75]])
+        self.assertEqual(agents.total, ["Total", 1, 0, 4, 3, 3, 2.25])
         incoming = report.table("incoming")
         assert incoming is not None
-        self.assertEqual(incoming.rows, [["Алиса", 2, 4], ["Семён", 1, 1]])
-        self.assertEqual(incoming.total, ["Total", 3, 5])
+        self.assertEqual(incoming.rows, [["Алиса", 2, 4, 1.5], ["Семён", 1, 1, 0.75]])
+        self.assertEqual(incoming.total, ["Total", 3, 5, 2.25])
+        by_product = load_report(self.q("product")).table("incoming")
+        assert by_product is not None
+        self.assertEqual(by_product.rows, [[self.P1, 2, 4, 1.5], [self.P2, 1, 1, 0.75]])
 
     def test_intake(self) -> None:
         report = intake_report(self.q("product"))

@@ -47,7 +47,7 @@ class BulkTests(BaseTestCase):
         assert f"#{self.c.pk} не изменено: Обращение нельзя перевести из статуса «закрыто» в «решено»." in body
         assert "#999999 не изменено: Такого обращения нет." in body
         # confirmed with a reason, the unanswered one ends too (the ticket page's rule)
-        self.post(ticket=[self.a.pk], action="status", status="solved", confirm="1", reason="дубль звонка")
+        self.post(ticket=[self.a.pk], action="status", status="solved", unanswered="1", reason="дубль звонка")
         assert Ticket.objects.get(pk=self.a.pk).status == Status.SOLVED
 
     def test_merge_asks_first_then_merges_into_the_oldest(self):
@@ -58,6 +58,9 @@ class BulkTests(BaseTestCase):
         assert f"#{self.b.pk}, #{self.c.pk}" not in first.content.decode()  # kept in the order ticked
         assert f"в #{self.a.pk}" in first.content.decode()
         assert Ticket.objects.filter(merged_into__isnull=False).count() == 0
+        # the status box's "also unanswered" tick is no confirmation of a merge
+        again = self.client.post(self.url, {"ticket": [self.a.pk, self.b.pk], "action": "merge", "unanswered": "1"})
+        assert 'id="confirm-yes"' in again.content.decode()
         body = self.post(ticket=[self.c.pk, self.b.pk, self.a.pk, foreign.pk], action="merge",
                          confirm="1").content.decode()
         assert set(Ticket.objects.filter(merged_into=self.a).values_list("pk", flat=True)) == {self.b.pk, self.c.pk}

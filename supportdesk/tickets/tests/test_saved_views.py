@@ -19,7 +19,7 @@ class SavedViewTests(BaseTestCase):
     def test_filter_query_keeps_filters_and_sort_only(self):
         from django.http import QueryDict
 
-        q = QueryDict("view=open&tag=sdi&tag=ndi&sort=newest&after=x_1&p=3&sv=4&q=&product=")
+        q = QueryDict("view=open&tag=SDI&tag=ndi&tag=%20sdi&sort=newest&after=x_1&p=3&sv=4&q=&product=")
         assert forms.filter_query(q) == "tag=sdi&tag=ndi&sort=newest"
         filters = forms.filters_from_query("view=mine&tag=SDI&sort=oldest&incomplete=on")
         assert (filters.view, filters.tags, filters.sort, filters.checklist_incomplete) == ("mine", ("sdi",), "oldest", True)
