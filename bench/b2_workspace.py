@@ -56,6 +56,8 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--reuse", action="store_true", help="PostgreSQL: keep an already loaded database")
     ap.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432")
+    ap.add_argument("--pg-db", default="", help="PostgreSQL database name (default sd_bench_b2 / sd_bench_b2_1m); "
+                    "engineers sharing a server each use their own")
     return ap.parse_args()
 
 
@@ -78,7 +80,7 @@ def configure(args: argparse.Namespace) -> str:
         path = Path(tempfile.mkdtemp(prefix="b2-sqlite-")) / "b2.sqlite3"
         os.environ["DATABASE_URL"] = f"sqlite:///{path}"
         return str(path)
-    name = "sd_bench_b2" if args.tickets < 1_000_000 else "sd_bench_b2_1m"
+    name = args.pg_db or ("sd_bench_b2" if args.tickets < 1_000_000 else "sd_bench_b2_1m")
     os.environ["DATABASE_URL"] = f"{args.pg_url}/{name}"
     os.environ["SUPPORTDESK_CONN_MAX_AGE"] = "600"
     return name
