@@ -114,6 +114,23 @@ MATRIX["tickets:tag_merge"] = (AGENT_405, SUPERVISORS)
 # Reports: GET only; an agent's figures are their own (the reports scope them), supervisors see all.
 for name in ("reports:index", "reports:monthly", "reports:report", "reports:export_csv", "reports:export_xlsx"):
     MATRIX[name] = (AGENTS_OK, NOBODY)
+# Personal data (152-FZ): supervisors only.
+MATRIX["privacy:customer"] = (_with(SUPERVISORS, anonymous=LOGIN), NOBODY)
+MATRIX["privacy:export"] = (NOBODY, SUPERVISORS)
+# Erasing without its confirmation fields is a bad request for those allowed, 403 for agents.
+MATRIX["privacy:erase"] = (NOBODY, _with(SUPERVISORS, supervisor=400, administrator=400))
+# Canned answers and macros: the picker and a macro act on one ticket (team A's is 404 for B).
+MATRIX["replies:canned_pick"] = (TEAM_A, AGENT_405)
+MATRIX["replies:macro"] = (AGENT_405, TEAM_A)
+MATRIX["replies:canned_list"] = (AGENTS_OK, AGENT_405)
+MATRIX["replies:canned_new"] = (AGENTS_OK, AGENTS_OK)
+NOT_FOUND = _with(dict.fromkeys(PERSONAS, 404), anonymous=LOGIN)  # no such canned answer
+MATRIX["replies:canned_edit"] = (NOT_FOUND, NOT_FOUND)
+MATRIX["replies:canned_delete"] = (AGENT_405, NOT_FOUND)
+MATRIX["replies:signatures"] = (AGENTS_OK, AGENT_405)
+MATRIX["replies:signature_mine"] = (AGENT_405, AGENTS_OK)
+MATRIX["replies:signature_default"] = (AGENT_405, SUPERVISORS)
+MATRIX["replies:signature_brand"] = (AGENT_405, SUPERVISORS)
 # The supervisors' team actions: POST only, 403 for agents.
 for name in ("tickets:team_create", "tickets:team_update", "tickets:team_members", "tickets:team_rule_add",
              "tickets:team_delete", "tickets:team_rule_delete"):
@@ -178,6 +195,12 @@ class PermissionMatrixTests(BaseTestCase):
         if name.startswith("reports:") and name not in ("reports:index", "reports:monthly"):
             kwargs = {"kind": "load"} if name == "reports:report" else {"kind": "load", "table": "incoming"}
             return reverse(name, kwargs=kwargs)
+        if name in ("privacy:customer", "privacy:export", "privacy:erase"):
+            return reverse(name, args=[self.customer.pk])
+        if name in ("replies:canned_edit", "replies:canned_delete"):
+            return reverse(name, args=[999_999])
+        if name == "replies:signature_brand":
+            return reverse(name, args=[self.products["forward-ts"].brand_id])
         ints = {"tickets:tag_rename": self.tag.pk, "tickets:tag_merge": self.tag.pk,
                 "tickets:view_delete": self.saved_view.pk, "tickets:attachment": self.attachment.pk, "mail:raw": self.inbound.pk, "mail:reprocess": self.inbound.pk,
                 "mail:not_spam": self.inbound.pk, "releases:publish": self.release.pk,
