@@ -8,8 +8,11 @@
 The dataset is ../shared/bench/gen_ticket_dataset.py (seed 1), generated into --data-dir
 if missing, loaded with bulk_create (SQLite) or COPY (PostgreSQL) into a database of its
 own (a temp SQLite file / PostgreSQL ``sd_bench_b2`` or ``sd_bench_b2_1m``), then timed with
-Django's test Client logged in as agent01 (not a superuser): 3 warm-up requests, then
---requests timed sequential requests per endpoint; p50/p95 as in ../shared/bench/benchstats.py.
+Django's test Client logged in as agent01 (an agent of one team, not a superuser) and as
+supervisor01 (sees every team): 3 warm-up requests, then --requests timed sequential requests
+per endpoint; p50/p95 as in ../shared/bench/benchstats.py. Teams: TEAMS teams of 5 agents each,
+every ticket routed to one of them by its id except one in five, which stays unrouted (every
+agent sees those too).
 Tags are spread over the tickets (one on every 5th ticket, one on every 50th, one on every
 1000th, and a handful of others), agent01 has three saved views and a supervisor shares a fourth,
 so every queue page also counts four saved views; the queue is timed also filtered by a common
@@ -105,6 +108,13 @@ def machine(db_version: str) -> dict:
 # --- loading -------------------------------------------------------------------------------
 
 STATUS_MAP = {3: "solved", 4: "closed", 5: "closed"}  # 1 open and 2 reopened are decided per ticket
+TEAMS = ("Вещание L1", "Вещание L2", "Платы SL Video", "Титры")
+
+
+def team_of(ticket_id: int, team_ids: list[int]) -> int | None:
+    """Four in five tickets belong to a team, in turn; the fifth stays unrouted."""
+    slot = ticket_id % (len(team_ids) + 1)
+    return team_ids[slot] if slot < len(team_ids) else None
 BATCH = 5000
 
 
@@ -188,6 +198,7 @@ def load_dataset(data: Path, *, vendor: str) -> None:
     from django.contrib.auth.hashers import make_password
     from django.db import connection, transaction
 
+    from supportdesk.accounts.models import Team
     from supportdesk.accounts.roles import ensure_groups
     from supportdesk.catalog.services import catalog_sync_from_policy
     from supportdesk.customers.domains import domain_key, is_public_mail_domain
@@ -197,16 +208,22 @@ def load_dataset(data: Path, *, vendor: str) -> None:
     from supportdesk.tickets.models import Message, Ticket
 
     meta = json.loads((data / "dataset.json").read_text())
-    agents_group, _ = ensure_groups()
+    agents_group, supervisors_group = ensure_groups()
     users = get_user_model()
     agent_ids: dict[str, int] = {}
     password = make_password("bench-password")  # hashed once: 20 agents need no 20 PBKDF2 rounds
-    for a in meta["agents"]:
+    teams = [Team.objects.create(name=name) for name in TEAMS]
+    team_ids = [t.pk for t in teams]
+    for index, a in enumerate(meta["agents"]):
         user = users.objects.create(username=a["username"], email=a["email"], password=password,
                                     first_name=a["first_name"], last_name=a["last_name"])
         user.groups.add(agents_group)
+        teams[index % len(teams)].members.add(user)
         agent_ids[a["username"]] = user.pk
+    supervisor = users.objects.create(username="supervisor01", email="supervisor01@example.com", password=password)
+    supervisor.groups.add(supervisors_group)
     product_ids = [p.pk for p in catalog_sync_from_policy(get_policy()).values()] or [None]
+    member_ids = {t.pk: set(t.members.values_list("pk", flat=True)) for t in teams}
     last = _last_followups(data / "followups.jsonl")
     customers: dict[str, int] = {}
     companies: dict[str, int] = {}  # a company per organisation domain: the ticket page shows it
@@ -245,8 +262,12 @@ def load_dataset(data: Path, *, vendor: str) -> None:
                     clock = {"reply_pending_since": pending, "reply_target_at": target, "reply_due_at": due}
                 else:
                     status = "waiting_customer"
+            team_id = team_of(tk["id"], team_ids)
+            assignee_id = agent_ids.get(tk["assigned_to"] or "")
+            if assignee_id is not None and team_id is not None and assignee_id not in member_ids[team_id]:
+                assignee_id = None  # an assignee sees the ticket: only its team's members are assigned
             ticket_w.add(id=tk["id"], subject=tk["title"][:300], customer_id=cid, contact_email=addr,
-                         channel="email", status=status, assignee_id=agent_ids.get(tk["assigned_to"] or ""),
+                         channel="email", status=status, assignee_id=assignee_id, team_id=team_id,
                          language="ru", product_id=product_ids[tk["id"] % len(product_ids)],
                          checklist={}, checklist_complete=tk["id"] % 3 == 0, created_at=created,
                          updated_at=_parse_ts(tk["modified"]), last_customer_message_at=created,
@@ -344,16 +365,18 @@ def _time(client, urls: list[str], requests: int, warmup: int) -> dict:
     return {**summarize(samples), "queries": len(ctx.captured_queries), "bytes": size}
 
 
-def run_endpoints(*, requests: int, warmup: int) -> dict:
+def run_endpoints(*, username: str, requests: int, warmup: int) -> dict:
     from django.contrib.auth import get_user_model
     from django.db.models import Count
     from django.test import Client
 
     from supportdesk.customers.models import Company, CustomerEmail
-    from supportdesk.tickets.models import OPEN_STATUSES, Ticket
+    from supportdesk.tickets.models import OPEN_STATUSES
+    from supportdesk.tickets.selectors import visible_tickets
 
+    user = get_user_model().objects.get(username=username)
     client = Client()
-    client.force_login(get_user_model().objects.get(username="agent01"))
+    client.force_login(user)
     queue = "/agent/"
     url, page = queue, 1
     while page < 50:
@@ -363,7 +386,8 @@ def run_endpoints(*, requests: int, warmup: int) -> dict:
             break
         url = queue + unescape(href.group(1))
         page += 1
-    open_ids = list(Ticket.objects.filter(status__in=OPEN_STATUSES).order_by("id")
+    # Tickets this user may open (an agent: their team's and the unrouted ones).
+    open_ids = list(visible_tickets(user=user).filter(status__in=OPEN_STATUSES).order_by("id")
                     .values_list("id", flat=True)[:: max(1, 1000)][:requests])
     email = CustomerEmail.objects.order_by("id").values_list("address", flat=True)[150]
     sidebar = client.get(f"/agent/tickets/{open_ids[0]}/").content.decode()
@@ -372,7 +396,8 @@ def run_endpoints(*, requests: int, warmup: int) -> dict:
                      .values_list("id", flat=True)[:5])
     from supportdesk.tickets.models import SavedView
 
-    saved = SavedView.objects.get(name="SDI")
+    # agent01's own view; the supervisor opens the one they share.
+    saved = SavedView.objects.filter(owner=user, name="SDI").first() or SavedView.objects.get(shared=True)
     return {
         "company_page": _time(client, [f"/agent/companies/{pk}/" for pk in companies], requests, warmup),
         "queue_first_page": _time(client, [queue], requests, warmup),
@@ -418,10 +443,11 @@ def main() -> None:
         db_version = cur.fetchone()[0].split(" on ")[0]
     info = machine(db_version)
     print(f"machine: {info['cpu']}, {info['cores']} cores, Python {info['python']}, {info['database']}")
-    figures = run_endpoints(requests=args.requests, warmup=args.warmup)
+    figures = run_endpoints(username="agent01", requests=args.requests, warmup=args.warmup)
+    supervisor = run_endpoints(username="supervisor01", requests=args.requests, warmup=args.warmup)
     peer = json.loads(PEER_SUMMARY.read_text())["endpoints"] if PEER_SUMMARY.exists() else None
     result: dict = {"benchmark": "B2", "db": args.db, "tickets": args.tickets, "machine": info,
-                    "load_s": load_s, "endpoints": figures}
+                    "load_s": load_s, "teams": len(TEAMS), "endpoints": figures, "endpoints_supervisor": supervisor}
     if peer:
         # The peer's list needs its HTML shell and its DataTables JSON before an agent sees rows.
         peer_p50 = peer["html"]["p50_ms_median"] + peer["json"]["p50_ms_median"]
@@ -431,9 +457,11 @@ def main() -> None:
                           "list_p95_ms": peer_p95,
                           "ratio_p50": round(peer_p50 / ours["p50_ms"], 1),
                           "ratio_p95": round(peer_p95 / ours["p95_ms"], 1)}
-    for name, fig in figures.items():
-        print(f"{name:22s} p50 {fig['p50_ms']:7.2f} ms   p95 {fig['p95_ms']:7.2f} ms   "
-              f"queries {fig['queries']}   {fig['bytes']} bytes")
+    for who, figs in (("agent of one team", figures), ("supervisor", supervisor)):
+        print(f"as {who}:")
+        for name, fig in figs.items():
+            print(f"  {name:22s} p50 {fig['p50_ms']:7.2f} ms   p95 {fig['p95_ms']:7.2f} ms   "
+                  f"queries {fig['queries']}   {fig['bytes']} bytes")
     if peer:
         print(f"peer list (html+json) p50 {result['peer']['list_p50_ms']} ms: "
               f"ours is {result['peer']['ratio_p50']}x faster (p95: {result['peer']['ratio_p95']}x)")

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from supportdesk.accounts.roles import is_agent
 from supportdesk.mail.models import InboundMail
+from supportdesk.tickets.selectors import visible_tickets
 
 LISTS = {"quarantined": InboundMail.State.QUARANTINED, "spam": InboundMail.State.SPAM}
 
@@ -29,5 +30,10 @@ def held_counts(*, user: User | AnonymousUser) -> dict[str, int]:
 
 
 def inbound_raw(*, user: User | AnonymousUser, pk: int) -> InboundMail:
+    """The raw mail, unless it went onto a ticket of a team the agent is not in
+    (InboundMail.DoesNotExist then, as for a missing one)."""
     _require_agent(user)
-    return InboundMail.objects.get(pk=pk)
+    mail = InboundMail.objects.get(pk=pk)
+    if mail.ticket_id is not None and not visible_tickets(user=user).filter(pk=mail.ticket_id).exists():
+        raise InboundMail.DoesNotExist("not visible to this agent")
+    return mail

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.models import AnonymousUser, User
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.catalog.models import Product
@@ -12,6 +13,7 @@ from supportdesk.lib.phones import BadPhoneNumber, normalize_phone
 from supportdesk.phone.models import Call
 from supportdesk.phone.services import CallLog
 from supportdesk.tickets.models import CHECKLIST_ITEMS, Ticket
+from supportdesk.tickets.selectors import visible_tickets
 
 
 class CallForm(forms.Form):
@@ -29,8 +31,9 @@ class CallForm(forms.Form):
     answered = forms.BooleanField(required=False, label=_("The customer got an answer during the call"))
     call = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | AnonymousUser | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
         for item in CHECKLIST_ITEMS:
             self.fields[f"check_{item}"] = forms.BooleanField(required=False, label=item)
 
@@ -46,7 +49,9 @@ class CallForm(forms.Form):
         pk = self.cleaned_data.get("ticket")
         if not pk:
             return None
-        ticket = Ticket.objects.select_related("customer").filter(pk=pk).first()
+        # Another team's ticket is answered as a missing one: the agent may not learn it exists.
+        visible = visible_tickets(user=self.user) if self.user is not None else Ticket.objects.none()
+        ticket = visible.select_related("customer").filter(pk=pk).first()
         if ticket is None:
             raise forms.ValidationError(_("There is no ticket #%(n)s.") % {"n": pk})
         return ticket

@@ -27,8 +27,8 @@ from supportdesk.phone.events import BadEvent, parse_body, parse_event
 from supportdesk.phone.forms import CallForm
 from supportdesk.phone.models import Call
 from supportdesk.policy import get_policy
-from supportdesk.tickets.models import CHECKLIST_ITEMS, Ticket
-from supportdesk.tickets.selectors import open_tickets_of_customer
+from supportdesk.tickets.models import CHECKLIST_ITEMS
+from supportdesk.tickets.selectors import open_tickets_of_customer, visible_tickets
 
 # A call older than this no longer pops up, whatever the PBX failed to tell us.
 POPUP_WINDOW = timedelta(minutes=30)
@@ -55,7 +55,7 @@ def cti_events(request: HttpRequest, name: str) -> HttpResponse:
 def popup(request: AgentRequest) -> HttpResponse:
     calls = selectors.calls_ringing(user=request.user, since=timezone.now() - POPUP_WINDOW)
     rows = [(c, format_phone(c.number) if c.number else c.caller,
-             open_tickets_of_customer(customer_id=c.customer_id) if c.customer_id else []) for c in calls]
+             open_tickets_of_customer(user=request.user, customer_id=c.customer_id) if c.customer_id else []) for c in calls]
     return render(request, "phone/_popup.html", {"rows": rows})
 
 
@@ -73,7 +73,7 @@ def call_new(request: AgentRequest) -> HttpResponse:
         if call is None:
             raise Http404(_("No such call."))
     if request.method == "POST":
-        form = CallForm(request.POST)
+        form = CallForm(request.POST, user=request.user)
         if form.is_valid():
             try:
                 logged = services.call_log(agent=request.user, log=form.call_log(),
@@ -88,7 +88,7 @@ def call_new(request: AgentRequest) -> HttpResponse:
         if call is not None:
             initial.update(number=call.number or call.caller, direction=call.direction, call=call.pk,
                            name=call.customer.name if call.customer else "")
-        form = CallForm(initial=initial)
+        form = CallForm(initial=initial, user=request.user)
     items = [(item, form[f"check_{item.key}"]) for item in get_policy().request_items if item.key in CHECKLIST_ITEMS]
     return render(request, "phone/call_form.html", {"form": form, "call": call, "check_fields": items})
 
@@ -98,7 +98,7 @@ def call_new(request: AgentRequest) -> HttpResponse:
 def call_to_ticket(request: AgentRequest, call_pk: int, ticket_pk: int) -> HttpResponseRedirect:
     """One click in the pop-up: the ringing call becomes a customer message on that ticket."""
     call = get_object_or_404(Call, pk=call_pk)
-    ticket = get_object_or_404(Ticket.objects.select_related("customer"), pk=ticket_pk)
+    ticket = get_object_or_404(visible_tickets(user=request.user).select_related("customer"), pk=ticket_pk)
     try:
         services.call_log(agent=request.user, ticket=ticket, call=call,
                           log=services.CallLog(direction=call.direction, number=call.number or call.caller,

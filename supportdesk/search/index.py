@@ -37,16 +37,16 @@ def register(kind: str, source: Source) -> None:
 
 
 def document(*, kind: str, object_id: int, product_id: int | None, language: str, is_public: bool,
-             title: str, text: str) -> SearchDocument:
+             title: str, text: str, team_id: int | None = None) -> SearchDocument:
     """A document with its terms computed (the text is cut at MAX_TEXT characters)."""
     text = text[:MAX_TEXT]
     return SearchDocument(
-        kind=kind, object_id=object_id, product_id=product_id, language=language, is_public=is_public,
-        title=title[:300], text=text, title_terms=index_text(title), body_terms=index_text(text),
+        kind=kind, object_id=object_id, product_id=product_id, team_id=team_id, language=language,
+        is_public=is_public, title=title[:300], text=text, title_terms=index_text(title), body_terms=index_text(text),
     )
 
 
-_DOC_FIELDS = ("product_id", "language", "is_public", "title", "text", "title_terms", "body_terms")
+_DOC_FIELDS = ("product_id", "team_id", "language", "is_public", "title", "text", "title_terms", "body_terms")
 
 
 def index_objects(kind: str, object_ids: Iterable[int], *, using: str = DEFAULT_DB_ALIAS) -> None:

@@ -20,6 +20,8 @@ class SearchDocument(models.Model):
     object_id = models.BigIntegerField(_("object id"))
     # Filters applied after matching; a draft article is indexed but never public.
     product_id = models.BigIntegerField(_("product id"), null=True, blank=True)
+    # A ticket's team: an agent's search finds the tickets of their teams and the unrouted ones.
+    team_id = models.BigIntegerField(_("team id"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=8, blank=True)
     is_public = models.BooleanField(_("public"), default=False)
     title = models.CharField(_("title"), max_length=300)

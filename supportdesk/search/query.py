@@ -38,8 +38,8 @@ class SearchResult:
     hits: list[Hit]
 
 
-def _filters(*, public_only: bool, language: str | None, product_ids: list[int | None] | None
-             ) -> tuple[str, list[object]]:
+def _filters(*, public_only: bool, language: str | None, product_ids: list[int | None] | None,
+             team_ids: list[int] | None = None) -> tuple[str, list[object]]:
     clauses: list[str] = []
     params: list[object] = []
     if public_only:
@@ -55,6 +55,11 @@ def _filters(*, public_only: bool, language: str | None, product_ids: list[int |
             parts.append("d.product_id IN (" + ", ".join(["%s"] * len(ids)) + ")")
             params.extend(ids)
         clauses.append("(" + (" OR ".join(parts) or "1 = 0") + ")")
+    if team_ids is not None:
+        # The tickets of these teams and the unrouted ones.
+        marks = ", ".join(["%s"] * len(team_ids))
+        clauses.append(f"(d.team_id IS NULL OR d.team_id IN ({marks}))" if team_ids else "d.team_id IS NULL")
+        params.extend(team_ids)
     return " AND ".join(clauses), params
 
 
@@ -79,17 +84,18 @@ def _load(doc_ids: list[int]) -> dict[int, _Doc]:
 def search(query: str, *, kind: str, mode: str = "all", limit: int = 25, offset: int = 0,
            public_only: bool = False, language: str | None = None,
            product_ids: list[int | None] | None = None, min_matched: int = 1,
-           with_snippets: bool = True) -> SearchResult:
+           with_snippets: bool = True, team_ids: list[int] | None = None) -> SearchResult:
     """Ranked documents of ``kind`` for ``query``.
 
     ``mode`` "all": every query term must occur (the agent's and visitor's search box);
     "any": at least ``min_matched`` of them (suggestions for a whole request text).
     Tickets are ranked by how many query words their subject holds, then newest first
     (every hit holds all the words; an agent looks for the recent case). Articles are
-    ranked by BM25F over title and body.
+    ranked by BM25F over title and body. ``team_ids``: only documents of these teams or of none.
     """
     terms = query_terms(query)
-    where, params = _filters(public_only=public_only, language=language, product_ids=product_ids)
+    where, params = _filters(public_only=public_only, language=language, product_ids=product_ids,
+                             team_ids=team_ids)
     found = match_ids(terms, mode=mode, kind=kind, extra_where=where, params=params)
     if kind == "ticket" and mode == "all":
         ranked_pairs = _rank_by_subject(found, terms)

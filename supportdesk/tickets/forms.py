@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from supportdesk.accounts.models import Team
 from supportdesk.accounts.roles import AGENTS, SUPERVISORS
 from supportdesk.catalog.models import Product, Release
 from supportdesk.lib.params import parse_positive_int
@@ -33,6 +34,8 @@ class QueueFilterForm(forms.Form):
                                 label=_("Channel"))
     priority = forms.ChoiceField(choices=[("", _("any priority"))] + list(Priority.choices), required=False,
                                  label=_("Priority"))
+    # A team's id, or "none" for the unrouted tickets.
+    team = forms.CharField(required=False, max_length=20, label=_("Team"))
     incomplete = forms.BooleanField(required=False, label=_("checklist incomplete"))
     unreachable = forms.BooleanField(required=False, label=_("unreachable by e-mail"))
     sort = forms.ChoiceField(choices=[(s, s) for s in SORTS], required=False, label=_("Order"))
@@ -42,7 +45,7 @@ class QueueFilterForm(forms.Form):
         product = data.get("product")
         return QueueFilters(view=data.get("view") or "open", product=product.pk if product else None,
                             status=data.get("status") or "", channel=data.get("channel") or "",
-                            priority=data.get("priority") or "",
+                            priority=data.get("priority") or "", team=_team_filter(data.get("team") or ""),
                             checklist_incomplete=bool(data.get("incomplete")),
                             unreachable=bool(data.get("unreachable")), q=(data.get("q") or "").strip(),
                             tags=self.tags(), sort=data.get("sort") or "due")
@@ -138,6 +141,13 @@ class SeenMixin(forms.Form):
     seen = forms.IntegerField(required=False, min_value=0, max_value=2**62, widget=forms.HiddenInput)
 
 
+def _team_filter(raw: str) -> int | None:
+    """None: any team; 0: unrouted; else a team id (anything else reads as "any team")."""
+    if raw == "none":
+        return 0
+    return int(raw) if raw.isdigit() and 0 < len(raw) < 10 else None
+
+
 class TextForm(forms.Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=100_000, strip=True)
     # Time spent on this reply or note; a day of work at most in one entry.
@@ -165,11 +175,17 @@ class ForwardForm(AttachForm):
     with_files = forms.BooleanField(required=False, label=_("with its files"))
 
 
-def agents() -> QuerySet:
+def agents(*, team: Team | None = None) -> QuerySet:
+    """Active agents; with ``team``, those who can see its tickets (its members, supervisors)."""
     users = get_user_model()
-    return (users.objects.filter(is_active=True)
-            .filter(Q(groups__name__in=(AGENTS, SUPERVISORS)) | Q(is_superuser=True))
-            .distinct().order_by("username"))
+    qs = users.objects.filter(is_active=True).filter(Q(groups__name__in=(AGENTS, SUPERVISORS)) | Q(is_superuser=True))
+    if team is not None:
+        qs = qs.filter(Q(support_teams=team) | Q(groups__name=SUPERVISORS) | Q(is_superuser=True))
+    return qs.distinct().order_by("username")
+
+
+class TeamForm(forms.Form):
+    team = forms.ModelChoiceField(Team.objects.all(), required=False, label=_("Team"), empty_label=_("unrouted"))
 
 
 class AssignForm(forms.Form):

@@ -28,7 +28,7 @@ def _message_text(body: str, quoted_start: int | None) -> str:
 def ticket_document(ticket: Ticket, messages: Iterable[tuple[str, int | None]]) -> SearchDocument:
     text = "\n\n".join(t for t in (_message_text(b, q) for b, q in messages) if t)
     return index.document(kind=KIND, object_id=ticket.pk, product_id=ticket.product_id, language=ticket.language,
-                          is_public=False, title=ticket.subject, text=text)
+                          is_public=False, title=ticket.subject, text=text, team_id=ticket.team_id)
 
 
 def ticket_documents(ids: list[int], using: str) -> list[SearchDocument]:
@@ -37,13 +37,13 @@ def ticket_documents(ids: list[int], using: str) -> list[SearchDocument]:
     rows = (Ticket.objects.using(using).filter(pk__in=ids)
             .annotate(text_message=FilteredRelation("messages", condition=Q(messages__kind__in=TEXT_KINDS)))
             .order_by("pk", "text_message__created_at", "text_message__id")
-            .values_list("pk", "subject", "product_id", "language", "text_message__body_text",
+            .values_list("pk", "subject", "product_id", "language", "team_id", "text_message__body_text",
                          "text_message__quoted_start"))
     tickets: dict[int, Ticket] = {}
     messages: dict[int, list[tuple[str, int | None]]] = {}
-    for pk, subject, product_id, language, body, quoted in rows:
+    for pk, subject, product_id, language, team_id, body, quoted in rows:
         if pk not in tickets:
-            tickets[pk] = Ticket(pk=pk, subject=subject, product_id=product_id, language=language)
+            tickets[pk] = Ticket(pk=pk, subject=subject, product_id=product_id, language=language, team_id=team_id)
             messages[pk] = []
         if body is not None:
             messages[pk].append((body, quoted))
@@ -65,8 +65,9 @@ def _using(instance: Ticket | Message, kwargs: dict[str, Any]) -> str:
 
 
 def _ticket_saved(sender: type, instance: Ticket, created: bool, update_fields: Any = None, **kwargs: Any) -> None:
-    # Status and clock updates name their fields; only a subject change alters the text.
-    if created or update_fields is None or "subject" in update_fields:
+    # Status and clock updates name their fields; only a subject change alters the text, and a
+    # team change who finds it.
+    if created or update_fields is None or "subject" in update_fields or "team" in update_fields:
         index.changed(KIND, instance.pk, using=_using(instance, kwargs))
 
 

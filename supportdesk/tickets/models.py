@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from supportdesk.accounts.models import Team
 from supportdesk.catalog.models import Product, Release
 from supportdesk.customers.models import Customer
 
@@ -56,6 +57,10 @@ class Ticket(models.Model):
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assignee"), null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="assigned_tickets")
     language = models.CharField(_("language"), max_length=8, default="ru")
+    # The team (queue) that works the ticket: set by the routing rules at intake or by hand;
+    # empty: unrouted, visible to every agent.
+    team = models.ForeignKey(Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="tickets")
     priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL)
     # The company's contract tier when the ticket was opened: with the priority it picks the
     # ticket's SLA policy (a later change of the company's contract leaves running clocks alone).

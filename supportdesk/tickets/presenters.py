@@ -267,7 +267,7 @@ def queue_rows(tickets: list[Ticket], now: datetime, office_zone: str, detail_ur
             "customer": customer, "status": t.get_status_display(), "phone": t.channel == "phone",
             "channel": t.get_channel_display(), "state": state, "state_label": labels[state],
             "due": t.reply_due_at.astimezone(zone).strftime("%d.%m.%Y %H:%M") if t.reply_due_at else "",
-            "assignee": assignee, "priority": t.priority,
+            "assignee": assignee, "priority": t.priority, "team": t.team.name if t.team_id and t.team else "",
             "priority_label": "" if t.priority == Priority.NORMAL else t.get_priority_display(),
         })
     return rows

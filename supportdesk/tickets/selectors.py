@@ -21,7 +21,9 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from supportdesk.accounts.models import Team
 from supportdesk.accounts.roles import is_agent
+from supportdesk.accounts.teams import ticket_scope
 from supportdesk.catalog.models import Release
 from supportdesk.customers.models import CustomerEmail, CustomerPhone
 from supportdesk.lib.params import parse_positive_int
@@ -60,6 +62,20 @@ def _require_agent(user: User | AnonymousUser) -> None:
         raise PermissionDenied("agents only")
 
 
+def visible_filter(user: User | AnonymousUser) -> Q:
+    """The tickets ``user`` may see: every one for supervisors and administrators; for an agent
+    those of their teams and the unrouted ones. Every ticket read of an agent page applies it."""
+    _require_agent(user)
+    scope = ticket_scope(user)
+    if scope is None:
+        return Q()
+    return Q(team__isnull=True) | Q(team_id__in=sorted(scope)) if scope else Q(team__isnull=True)
+
+
+def visible_tickets(*, user: User | AnonymousUser) -> QuerySet[Ticket]:
+    return Ticket.objects.filter(visible_filter(user))
+
+
 @dataclass(frozen=True)
 class QueueFilters:
     view: str = "open"
@@ -67,6 +83,7 @@ class QueueFilters:
     status: str = ""
     channel: str = ""
     priority: str = ""
+    team: int | None = None  # a team's id; 0: unrouted tickets
     checklist_incomplete: bool = False
     unreachable: bool = False
     q: str = ""
@@ -181,7 +198,7 @@ def _base(user: User, filters: QueueFilters, now: datetime) -> QuerySet[Ticket]:
         statuses = (filters.status,)
     elif filters.q:
         statuses = tuple(Status.values)
-    qs = Ticket.objects.filter(_view_filter(filters.view, user, now, statuses=statuses))
+    qs = Ticket.objects.filter(_view_filter(filters.view, user, now, statuses=statuses), visible_filter(user))
     if not (filters.q and _NUMBER.match(filters.q)):
         qs = qs.filter(merged_into__isnull=True)  # a merged ticket is found by its number only
     if filters.product:
@@ -190,6 +207,8 @@ def _base(user: User, filters: QueueFilters, now: datetime) -> QuerySet[Ticket]:
         qs = qs.filter(channel=filters.channel)
     if filters.priority:
         qs = qs.filter(priority=filters.priority)
+    if filters.team is not None:
+        qs = qs.filter(team__isnull=True) if filters.team == 0 else qs.filter(team_id=filters.team)
     if filters.checklist_incomplete:
         qs = qs.filter(checklist_complete=False)
     if filters.unreachable:
@@ -271,7 +290,7 @@ def queue_page(*, user: User | AnonymousUser, filters: QueueFilters, after: Curs
         keys += list(untimed.order_by("id").values_list("id", "reply_due_at")[: size + 1 - len(keys)])
     has_more = len(keys) > size
     keys = keys[:size]
-    by_id = Ticket.objects.select_related("customer", "product", "assignee").in_bulk([pk for pk, _ in keys])
+    by_id = Ticket.objects.select_related("customer", "product", "assignee", "team").in_bulk([pk for pk, _ in keys])
     nxt = Cursor(keys[-1][1], keys[-1][0]) if has_more and keys else None
     return QueuePage(tickets=[by_id[pk] for pk, _ in keys if pk in by_id], next_cursor=nxt)
 
@@ -299,18 +318,19 @@ def _search_keys(base: QuerySet[Ticket], after: Cursor | None, size: int,
 
 def queue_tickets(*, user: User | AnonymousUser) -> QuerySet[Ticket]:
     """Open tickets, the most urgent reply deadline first; tickets without a running clock last."""
-    _require_agent(user)
-    return (Ticket.objects.filter(status__in=OPEN_STATUSES, merged_into__isnull=True)
-            .select_related("customer", "product", "assignee")
+    return (Ticket.objects.filter(visible_filter(user), status__in=OPEN_STATUSES, merged_into__isnull=True)
+            .select_related("customer", "product", "assignee", "team")
             .order_by(F("reply_due_at").asc(nulls_last=True), "id"))
 
 
 def ticket_for_agent(*, user: User | AnonymousUser, pk: int) -> Ticket:
-    _require_agent(user)
+    """The ticket, if ``user`` may see it; Ticket.DoesNotExist otherwise, so that another team's
+    ticket answers 404 exactly like a missing one (its existence is not confirmed)."""
     # merged_into and follows_up are shown by number only: two more self-joins cost more to plan
     # than the rest of the query.
-    return Ticket.objects.select_related("customer__company", "product", "assignee",
-                                         "waiting_release__product").get(pk=pk)
+    return (Ticket.objects.filter(visible_filter(user))
+            .select_related("customer__company", "product", "assignee", "team", "waiting_release__product")
+            .get(pk=pk))
 
 
 def visible_ticket_ids(*, user: User | AnonymousUser, ids: Collection[int]) -> set[int]:
@@ -318,7 +338,7 @@ def visible_ticket_ids(*, user: User | AnonymousUser, ids: Collection[int]) -> s
     lists of tickets gathered elsewhere ask here before naming a ticket."""
     if not ids or not is_agent(user):
         return set()
-    return set(Ticket.objects.filter(pk__in=list(ids)).values_list("pk", flat=True))
+    return set(Ticket.objects.filter(visible_filter(user), pk__in=list(ids)).values_list("pk", flat=True))
 
 
 def ticket_conversation(*, user: User | AnonymousUser, ticket: Ticket) -> QuerySet[Message]:
@@ -330,8 +350,7 @@ def ticket_conversation(*, user: User | AnonymousUser, ticket: Ticket) -> QueryS
 def customer_other_tickets(*, user: User | AnonymousUser, ticket: Ticket,
                            limit: int = 10) -> list[Ticket]:
     """The customer's latest other tickets, open ones listed first: merge candidates and context."""
-    _require_agent(user)
-    latest = list(Ticket.objects.filter(customer_id=ticket.customer_id).exclude(pk=ticket.pk)
+    latest = list(Ticket.objects.filter(visible_filter(user), customer_id=ticket.customer_id).exclude(pk=ticket.pk)
                   .only("id", "subject", "status").order_by("-id")[:limit])
     return sorted(latest, key=lambda t: t.status not in OPEN_STATUSES)
 
@@ -352,8 +371,8 @@ def planned_releases(*, ticket: Ticket) -> QuerySet[Release]:
     return qs.order_by("product__name", "version_key")
 
 
-def open_tickets_of_customer(*, customer_id: int, limit: int = 5) -> list[Ticket]:
-    return list(Ticket.objects.filter(customer_id=customer_id, status__in=OPEN_STATUSES,
+def open_tickets_of_customer(*, user: User | AnonymousUser, customer_id: int, limit: int = 5) -> list[Ticket]:
+    return list(Ticket.objects.filter(visible_filter(user), customer_id=customer_id, status__in=OPEN_STATUSES,
                                       merged_into__isnull=True).order_by("-id")[:limit])
 
 
@@ -378,6 +397,12 @@ def ticket_changes_since(*, ticket: Ticket, seen: int, user: User | AnonymousUse
 def ticket_latest_entry(*, ticket: Ticket) -> int:
     """The id of the newest conversation entry: the marker a page posts back with its forms."""
     return Message.objects.filter(ticket_id=ticket.pk).order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def teams(*, user: User | AnonymousUser) -> list[Team]:
+    """The teams an agent may route a ticket to or filter the queue by: every team."""
+    _require_agent(user)
+    return list(Team.objects.order_by("name"))
 
 
 STATUS_FILTER_CHOICES = Status.choices

@@ -12,13 +12,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from supportdesk.accounts.models import Team
+from supportdesk.accounts.teams import may_see_team
 from supportdesk.audit.models import AuditEntry
 from supportdesk.audit.services import audit_record
 from supportdesk.catalog.models import Product, Release
@@ -29,6 +32,7 @@ from supportdesk.lib.phones import BadPhoneNumber, normalize_phone
 from supportdesk.policy import get_policy
 from supportdesk.search import index as search_index
 from supportdesk.tickets import clocks
+from supportdesk.tickets.deadline_sql import postgresql_deadlines, sqlite_deadlines
 from supportdesk.tickets.lifecycle import check_transition
 from supportdesk.tickets.models import (
     CHECKLIST_ITEMS,
@@ -46,6 +50,7 @@ from supportdesk.tickets.models import (
     TicketTag,
 )
 from supportdesk.tickets.priority import contract_tier, higher, initial_priority, priority_from_words
+from supportdesk.tickets.routing_rules import first_matching_team, ticket_facts
 from supportdesk.tickets.selectors import ticket_changes_since
 from supportdesk.tickets.signals import message_added
 from supportdesk.tickets.tags import normalize_tag
@@ -307,7 +312,7 @@ def ticket_add_message(
             agent_answers = answers_customer and kind in (Message.Kind.OUTGOING, Message.Kind.CALL)
             if agent_answers and ticket.reply_pending_since is not None:
                 _record_reply_figures(ticket, reply=message, at=at, by_user=author_user)
-            fields = _priority_from_request(ticket, body_text) if customer_speaks else []
+            fields = _triage_new_request(ticket, body_text, to_addrs) if customer_speaks else []
             fields += _message_effects(ticket, at=at, customer_speaks=customer_speaks,
                                        agent_answers=agent_answers, by_user=author_user)
             if fields:
@@ -342,16 +347,54 @@ def _record_reply_figures(ticket: Ticket, *, reply: Message, at: datetime, by_us
     ReplyFigure.objects.bulk_create(figures)
 
 
-def _priority_from_request(ticket: Ticket, text: str) -> list[str]:
-    """Intake's word rules, on a new ticket's first customer message (before its clock starts):
-    later messages and agents' choices are left alone."""
+def _triage_new_request(ticket: Ticket, text: str, to_addrs: str) -> list[str]:
+    """Intake's rules on a new ticket's first customer message, before its clock starts: the
+    priority words, then the team routing rules. Later messages and agents' choices are left alone."""
     if ticket.status != Status.NEW or ticket.reply_pending_since is not None or ticket.last_customer_message_at:
         return []
+    fields = []
     found = priority_from_words(get_policy().priority, f"{ticket.subject}\n{text}")
-    if found is None or higher(ticket.priority, found) == ticket.priority:
+    if found is not None and higher(ticket.priority, found) != ticket.priority:
+        ticket.priority = found
+        fields.append("priority")
+    return fields + _route_by_rules(ticket, to_addrs)
+
+
+def _route_by_rules(ticket: Ticket, to_addrs: str = "") -> list[str]:
+    """An unrouted ticket goes to the team of the first routing rule it matches."""
+    if ticket.team_id is not None:
         return []
-    ticket.priority = found
-    return ["priority"]
+    team_id = first_matching_team(ticket_facts(ticket, to_addrs))
+    if team_id is None:
+        return []
+    ticket.team_id = team_id
+    ticket_add_event(ticket=ticket, event="team", data={"team": Team.objects.get(pk=team_id).name, "rule": True})
+    return ["team"]
+
+
+def ticket_set_team(*, ticket: Ticket, team: Team | None, by_user: User | None) -> Ticket:
+    """Route by hand (None: unrouted). An assignee who cannot see the new team's tickets is
+    unassigned, as the ticket leaves their queue."""
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        _require_scope(by_user, ticket)
+        if ticket.team_id == (team.pk if team else None):
+            return ticket
+        ticket.team = team
+        fields = ["team", "updated_at"]
+        if ticket.assignee is not None and not may_see_team(ticket.assignee, team.pk if team else None):
+            ticket.assignee = None
+            fields.append("assignee")
+            ticket_add_event(ticket=ticket, event="assigned", by_user=by_user, data={"assignee": None})
+        ticket.save(update_fields=fields)
+        ticket_add_event(ticket=ticket, event="team", by_user=by_user, data={"team": team.name if team else None})
+    return ticket
+
+
+def _require_scope(user: User | AnonymousUser | None, ticket: Ticket) -> None:
+    """An agent acts only on the tickets of their teams and the unrouted ones (None: the system)."""
+    if user is not None and not may_see_team(user, ticket.team_id):
+        raise PermissionDenied("this ticket belongs to another team")
 
 
 def ticket_set_priority(*, ticket: Ticket, priority: str, by_user: User | None,
@@ -363,6 +406,7 @@ def ticket_set_priority(*, ticket: Ticket, priority: str, by_user: User | None,
     now = _now(at)
     with transaction.atomic():
         ticket = _locked(ticket)
+        _require_scope(by_user, ticket)
         before = ticket.priority
         if before == priority:
             return ticket
@@ -443,6 +487,7 @@ def ticket_set_status(
     when = _now(at)
     with transaction.atomic():
         ticket = _locked(ticket)
+        _require_scope(by_user, ticket)
         check_transition(ticket.status, status)
         unanswered_end = status_needs_confirmation(ticket, status)
         changes = ticket_changes_since(ticket=ticket, seen=seen, user=by_user) if seen is not None else []
@@ -496,6 +541,7 @@ def ticket_reopen(*, ticket: Ticket, by_user: User, reason: str = "", at: dateti
     when = _now(at)
     with transaction.atomic():
         ticket = _locked(ticket)
+        _require_scope(by_user, ticket)
         if ticket.merged_into_id is not None:
             raise InvalidAction(gettext("Ticket #%(n)s was merged into #%(into)s; reopen that one.")
                                 % {"n": ticket.pk, "into": ticket.merged_into_id})
@@ -560,8 +606,13 @@ def ticket_check_fresh(*, ticket: Ticket, seen: int | None, by_user: User | None
 
 
 def ticket_assign(*, ticket: Ticket, assignee: User | None, by_user: User | None) -> Ticket:
+    """Assign to an agent who can see the ticket (a member of its team, or a supervisor)."""
     with transaction.atomic():
         ticket = _locked(ticket)
+        _require_scope(by_user, ticket)
+        if assignee is not None and not may_see_team(assignee, ticket.team_id):
+            raise InvalidAction(gettext("%(user)s is not in the team “%(team)s” and cannot see this ticket.") % {
+                "user": assignee.get_full_name() or assignee.get_username(), "team": ticket.team})
         ticket.assignee = assignee  # type: ignore[assignment]
         ticket.save(update_fields=["assignee", "updated_at"])
         ticket_add_event(ticket=ticket, event="assigned", by_user=by_user,
@@ -573,6 +624,7 @@ def ticket_set_product(*, ticket: Ticket, product: Product | None, version: str,
                        by_user: User | None) -> Ticket:
     with transaction.atomic():
         ticket = _locked(ticket)
+        _require_scope(by_user, ticket)
         ticket.product = product
         ticket.reported_version = version.strip()[:40]
         if ticket.reported_version:
@@ -609,6 +661,7 @@ def ticket_set_checklist(*, ticket: Ticket, items: dict[str, tuple[bool, str]], 
     """Set checklist items: ``{"steps": (True, "evidence")}`` (see ``_set_items`` for "auto")."""
     with transaction.atomic():
         ticket = _locked(ticket)
+        _require_scope(by_user, ticket)
         _set_items(ticket, items, source=source)
         ticket.save(update_fields=["checklist", "checklist_complete", "updated_at"])
         if by_user is not None:
@@ -646,6 +699,8 @@ def ticket_apply_auto_check(*, ticket: Ticket, items: dict[str, tuple[bool, str]
         if changed:
             ticket_add_event(ticket=ticket, event="product", data={
                 "product": ticket.product.name if ticket.product else None, "version": ticket.reported_version})
+            if _route_by_rules(ticket):  # the product (and brand) just became known
+                ticket.save(update_fields=["team"])
     return ticket
 
 
@@ -673,6 +728,8 @@ def ticket_merge(*, source: Ticket, target: Ticket, by_user: User | None, confir
         first, second = sorted((source.pk, target.pk))
         locked = {t.pk: t for t in Ticket.objects.select_for_update().filter(pk__in=(first, second)).order_by("pk")}
         source, target = locked[source.pk], locked[target.pk]
+        _require_scope(by_user, source)
+        _require_scope(by_user, target)
         if source.customer_id != target.customer_id:
             raise InvalidAction(gettext("only tickets of the same customer can be merged"))
         if Status.CLOSED in (source.status, target.status):
@@ -812,6 +869,7 @@ def ticket_set_contacts(*, ticket: Ticket, email: str, phone: str, phone_id: int
         raise InvalidAction(gettext("%(phone)s is not a phone number.") % {"phone": phone.strip()}) from exc
     with transaction.atomic():
         ticket = _locked(ticket)
+        _require_scope(by_user, ticket)
         changes: dict[str, str] = {}
         if email and email != ticket.contact_email:
             owner = CustomerEmail.objects.filter(address=email).values_list("customer_id", flat=True).first()
@@ -976,28 +1034,6 @@ def ticket_claim_reminder(*, pk: int, since: datetime, now: datetime) -> bool:
     ).update(reminder_sent_at=now) == 1
 
 
-def _postgresql_deadlines(table: str) -> str:
-    # Four arrays rather than a VALUES list: one statement of constant size, whatever the batch.
-    return (
-        f"UPDATE {table} AS t SET reply_target_at = to_timestamp(v.target), "  # noqa: S608
-        "reply_due_at = to_timestamp(v.due), "
-        "reply_warned_at = CASE WHEN v.target > %s THEN NULL ELSE t.reply_warned_at END, "
-        "reply_breached_at = CASE WHEN v.due > %s THEN NULL ELSE t.reply_breached_at END "
-        "FROM unnest(%s::bigint[], %s::text[], %s::float8[], %s::float8[]) AS v(id, pending, target, due) "
-        "WHERE t.id = v.id AND t.reply_pending_since = v.pending::timestamptz"
-    )
-
-
-def _sqlite_deadlines(table: str) -> str:
-    # One prepared statement run per row: SQLite has no network round trip to save.
-    return (
-        f"UPDATE {table} SET reply_target_at = %s, reply_due_at = %s, "  # noqa: S608
-        "reply_warned_at = CASE WHEN %s > %s THEN NULL ELSE reply_warned_at END, "
-        "reply_breached_at = CASE WHEN %s > %s THEN NULL ELSE reply_breached_at END "
-        "WHERE id = %s AND reply_pending_since = %s"
-    )
-
-
 def tickets_set_reply_deadlines(*, rows: Sequence[tuple[int, object, float, float]], now: datetime) -> int:
     """New reply target and limit for running clocks, as (pk, reply_pending_since exactly as read,
     target, due in epoch seconds); returns how many rows were written.
@@ -1014,7 +1050,7 @@ def tickets_set_reply_deadlines(*, rows: Sequence[tuple[int, object, float, floa
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             ids, pendings, targets, dues = (list(column) for column in zip(*rows, strict=True))
-            cursor.execute(_postgresql_deadlines(table), [now.timestamp(), now.timestamp(), ids, pendings, targets, dues])
+            cursor.execute(postgresql_deadlines(table), [now.timestamp(), now.timestamp(), ids, pendings, targets, dues])
         else:
             adapt = connection.ops.adapt_datetimefield_value
             now_text = adapt(now)
@@ -1023,7 +1059,7 @@ def tickets_set_reply_deadlines(*, rows: Sequence[tuple[int, object, float, floa
                 target_text = adapt(datetime.fromtimestamp(target, UTC))
                 due_text = adapt(datetime.fromtimestamp(due, UTC))
                 params.append((target_text, due_text, target_text, now_text, due_text, now_text, pk, str(pending)))
-            cursor.executemany(_sqlite_deadlines(table), params)
+            cursor.executemany(sqlite_deadlines(table), params)
         return int(cursor.rowcount)
 
 

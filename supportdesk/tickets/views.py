@@ -77,6 +77,7 @@ def queue(request: AgentRequest) -> HttpResponse:
         "product_choices": list(Product.objects.order_by("name").values_list("pk", "name")),
         "status_choices": Status.choices, "channel_choices": Channel.choices,
         "priority_choices": Priority.choices,
+        "team_choices": [(t.pk, t.name) for t in selectors.teams(user=request.user)],
         "incomplete_label": _("checklist incomplete"), "unreachable_label": _("unreachable by e-mail"),
     })
 
@@ -87,13 +88,18 @@ def ticket_detail(request: AgentRequest, pk: int) -> HttpResponse:
     return ticket_page(request, pk)
 
 
+def visible_ticket_or_404(request: AgentRequest, pk: int) -> Ticket:
+    """The ticket if this agent may see it; 404 for a missing one and for another team's alike."""
+    try:
+        return selectors.ticket_for_agent(user=request.user, pk=pk)
+    except Ticket.DoesNotExist as exc:
+        raise Http404 from exc
+
+
 def ticket_page(request: AgentRequest, pk: int, *, stale: list[Message] | None = None, **composer: str) -> HttpResponse:
     """The ticket page; ``composer`` refills a reply box with the text and error of a failed send,
     ``stale`` lists what others changed since the page the agent sent it from."""
-    try:
-        ticket = selectors.ticket_for_agent(user=request.user, pk=pk)
-    except Ticket.DoesNotExist as exc:
-        raise Http404 from exc
+    ticket = visible_ticket_or_404(request, pk)
     now = timezone.now()
     conversation = list(selectors.ticket_conversation(user=request.user, ticket=ticket))
     annotate_conversation(conversation)
@@ -120,7 +126,8 @@ def ticket_page(request: AgentRequest, pk: int, *, stale: list[Message] | None =
         "other_tickets": selectors.customer_other_tickets(user=request.user, ticket=ticket),
         "company_open": selectors.company_open_count(company_id=customer.company_id),
         "customer_label": customer.name or ticket.contact_email or f"#{customer.pk}",
-        "agent_choices": [(u.pk, u.get_full_name() or u.get_username()) for u in f.agents()],
+        "agent_choices": [(u.pk, u.get_full_name() or u.get_username()) for u in f.agents(team=ticket.team)],
+        "team_choices": [(t.pk, t.name) for t in selectors.teams(user=request.user)],
         "product_choices": list(Product.objects.order_by("name").values_list("pk", "name")),
         "releases": selectors.planned_releases(ticket=ticket),
         "unanswered": ticket.first_response_at is None,
@@ -141,8 +148,7 @@ def act_on_ticket(request: AgentRequest, pk: int, form_class: type[forms.Form],
          confirm_button: str = "") -> HttpResponse:
     """Run one service on a ticket from a POSTed form; errors become messages, never 500s.
     A service asking for confirmation gets its confirmation page (``confirm_button``)."""
-    ticket = get_object_or_404(Ticket, pk=pk)
-    selectors.ticket_for_agent(user=request.user, pk=pk)
+    ticket = visible_ticket_or_404(request, pk)
     form = form_class(request.POST)
     back = reverse("tickets:detail", args=[pk])
     if not form.is_valid():
@@ -167,8 +173,7 @@ def compose_on_ticket(request: AgentRequest, pk: int, box: str, action: Callable
              done: str, *, form_class: type[forms.Form] = f.TextForm, confirm_button: str = "") -> HttpResponse:
     """Send from one of the reply boxes; a refusal is shown in that box with the text kept. A
     service asking for confirmation gets its confirmation page (``confirm_button``)."""
-    ticket = get_object_or_404(Ticket, pk=pk)
-    selectors.ticket_for_agent(user=request.user, pk=pk)
+    ticket = visible_ticket_or_404(request, pk)
     form = form_class(request.POST, request.FILES)
     text = request.POST.get("text", "")
     if not form.is_valid():
@@ -243,6 +248,20 @@ def ticket_priority(request: AgentRequest, pk: int) -> HttpResponse:
 
 @agent_required
 @require_POST
+def ticket_team(request: AgentRequest, pk: int) -> HttpResponse:
+    """Route by hand: any agent may hand a ticket to another team (L1 to L2, say), after which
+    it leaves their queue unless they are in that team too."""
+    response = act_on_ticket(request, pk, f.TeamForm, lambda t, d: services.ticket_set_team(
+        ticket=t, team=d["team"], by_user=request.user), _("Team changed."))
+    try:
+        selectors.ticket_for_agent(user=request.user, pk=pk)
+    except Ticket.DoesNotExist:
+        return redirect("tickets:queue")  # handed to a team this agent is not in
+    return response
+
+
+@agent_required
+@require_POST
 def ticket_product(request: AgentRequest, pk: int) -> HttpResponse:
     return act_on_ticket(request, pk, f.ProductForm, lambda t, d: services.ticket_set_product(
         ticket=t, product=d["product"], version=d["version"], by_user=request.user), _("Product changed."))
@@ -252,7 +271,7 @@ def ticket_product(request: AgentRequest, pk: int) -> HttpResponse:
 @require_POST
 def ticket_merge(request: AgentRequest, pk: int) -> HttpResponse:
     def merge(ticket: Ticket, data: dict[str, Any]) -> None:
-        target = Ticket.objects.filter(pk=data["target"]).first()
+        target = selectors.visible_tickets(user=request.user).filter(pk=data["target"]).first()
         if target is None:
             raise ValueError(_("There is no ticket #%(n)s.") % {"n": data["target"]})
         services.ticket_merge(source=ticket, target=target, by_user=request.user, confirmed=is_confirmed(request))
@@ -272,8 +291,8 @@ def ticket_checklist(request: AgentRequest, pk: int) -> HttpResponse:
 
 @agent_required
 def attachment_download(request: AgentRequest, pk: int) -> FileResponse:
-    attachment = get_object_or_404(Attachment.objects.select_related("message__ticket"), pk=pk)
-    selectors.ticket_for_agent(user=request.user, pk=attachment.message.ticket_id)
+    attachment = get_object_or_404(Attachment.objects.select_related("message"), pk=pk)
+    visible_ticket_or_404(request, attachment.message.ticket_id)
     inline = attachment.content_type in INLINE_SAFE_TYPES and request.GET.get("download") != "1"
     # HTML and SVG from mail are never served inline: they could run script on our origin.
     content_type = attachment.content_type if inline else "application/octet-stream"

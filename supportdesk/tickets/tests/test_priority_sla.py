@@ -58,7 +58,7 @@ class SlaTierTests(BaseTestCase):
 
     def company_customer(self, address: str, *, tier: str) -> Customer:
         customer = customer_for_email(address=address, name="Дежурный инженер")
-        customer.company = Company.objects.create(name=address.partition("@")[2], contract_tier=tier)
+        customer.company = Company.objects.create(name=f"Телеканал {address}", contract_tier=tier)
         customer.save(update_fields=["company"])
         return customer
 
@@ -172,7 +172,7 @@ class PriorityRuleTests(BaseTestCase):
     def test_a_contract_tier_sets_a_floor(self) -> None:
         with policy_with("[priority.tiers]\n", '[priority.tiers]\npremium = "high"\n'):
             customer = customer_for_email(address="ops@premium-tv.ru")
-            customer.company = Company.objects.create(name="Premium TV", contract_tier="premium")
+            customer.company = Company.objects.create(name="Премиум ТВ", contract_tier="premium")
             customer.save(update_fields=["company"])
             ticket = self.make_ticket(subject="Вопрос", body="Вопрос о лицензии.", customer=customer)
             self.assertEqual((ticket.priority, ticket.sla_tier), ("high", "premium"))
