@@ -21,6 +21,7 @@ from supportdesk.replies.files import check_file_size, ticket_files
 from supportdesk.replies.forms import ReplyForm
 from supportdesk.replies.recipients import check_recipients
 from supportdesk.tickets import forms as f
+from supportdesk.tickets import selectors
 from supportdesk.tickets.models import Message, Ticket
 from supportdesk.tickets.services import AttachmentData, InvalidAction
 from supportdesk.tickets.views import act_on_ticket, compose_on_ticket
@@ -105,7 +106,9 @@ def ticket_wait_release(request: AgentRequest, pk: int) -> HttpResponse:
 @agent_required
 @require_POST
 def message_split(request: AgentRequest, pk: int) -> HttpResponse:
-    message = get_object_or_404(Message.objects.select_related("ticket"), pk=pk)
+    # Another team's message is 404, like a missing one.
+    visible = Message.objects.filter(ticket__in=selectors.visible_tickets(user=request.user))
+    message = get_object_or_404(visible.select_related("ticket"), pk=pk)
     back = reverse("tickets:detail", args=[message.ticket_id]) + f"#m{message.pk}"
     form = rf.SplitForm(request.POST)
     if not form.is_valid():

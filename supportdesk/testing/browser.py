@@ -56,6 +56,14 @@ class ChromiumPerClass:
         cls.playwright = sync_playwright().start()
         cls.browser = cls.playwright.chromium.launch(**chromium_launch_args())
 
+    def _fixture_teardown(self) -> None:
+        # Close the test's pages before the database is emptied: a page left open keeps polling
+        # (presence, the notification bell) and its requests would hold SQLite's tables locked
+        # while the flush runs.
+        for context in list(self.browser.contexts):
+            context.close()
+        super()._fixture_teardown()  # type: ignore[misc]
+
     @classmethod
     def tearDownClass(cls) -> None:
         cls.browser.close()

@@ -131,6 +131,29 @@ MATRIX["replies:signatures"] = (AGENTS_OK, AGENT_405)
 MATRIX["replies:signature_mine"] = (AGENT_405, AGENTS_OK)
 MATRIX["replies:signature_default"] = (AGENT_405, SUPERVISORS)
 MATRIX["replies:signature_brand"] = (AGENT_405, SUPERVISORS)
+# Companies (issue 16 item 3): every agent reads and edits them; merging is the supervisors'.
+MATRIX["companies:list"] = (AGENTS_OK, AGENT_405)
+MATRIX["companies:new"] = (AGENTS_OK, AGENTS_OK)
+MATRIX["companies:detail"] = (AGENTS_OK, AGENT_405)
+MATRIX["companies:edit"] = (AGENTS_OK, AGENTS_OK)
+MATRIX["companies:add_contact"] = (AGENT_405, AGENTS_OK)
+MATRIX["companies:remove_contact"] = (AGENT_405, AGENTS_OK)
+MATRIX["companies:merge"] = (AGENT_405, SUPERVISORS)
+MATRIX["companies:customer_company"] = (AGENT_405, AGENTS_OK)
+# Outbound mail, forward and split (issue 16 items 6-8): forward and split act on team A's ticket.
+MATRIX["replies:outbound"] = (AGENTS_OK, AGENTS_OK)
+MATRIX["replies:forward"] = (AGENT_405, TEAM_A)
+MATRIX["replies:split"] = (AGENT_405, TEAM_A)
+# Notifications and presence (issue 17 items 2-3): one's own; presence on team A's ticket only.
+MATRIX["notifications:list"] = (AGENTS_OK, AGENT_405)
+MATRIX["notifications:badge"] = (AGENTS_OK, AGENT_405)
+MATRIX["notifications:mark_read"] = (AGENT_405, AGENTS_OK)
+MATRIX["notifications:open"] = (AGENT_405, NOT_FOUND)
+MATRIX["notifications:settings"] = (AGENTS_OK, AGENTS_OK)
+MATRIX["notifications:follow"] = (AGENT_405, TEAM_A)
+MATRIX["presence:beat"] = (AGENT_405, TEAM_A)
+MATRIX["presence:leave"] = (AGENT_405, TEAM_A)
+MATRIX["tickets:view_counts"] = (AGENTS_OK, AGENT_405)
 # The supervisors' team actions: POST only, 403 for agents.
 for name in ("tickets:team_create", "tickets:team_update", "tickets:team_members", "tickets:team_rule_add",
              "tickets:team_delete", "tickets:team_rule_delete"):
@@ -176,6 +199,9 @@ class PermissionMatrixTests(BaseTestCase):
         self.tag = Tag.objects.get(name="эфир")
         self.saved_view = SavedView.objects.create(name="Срочные", owner=self.sam, shared=True, query="priority=urgent")
         Article.objects.create(slug="titry", title="Титры", body="Текст", state="published")
+        from supportdesk.customers.models import Company
+
+        self.company = Company.objects.create(name="ТВ Сибирь")
         self.users = {"anonymous": None, "agent_a": self.alice, "agent_b": self.boris, "supervisor": self.sam,
                       "administrator": self.ada}
 
@@ -197,6 +223,18 @@ class PermissionMatrixTests(BaseTestCase):
             return reverse(name, kwargs=kwargs)
         if name in ("privacy:customer", "privacy:export", "privacy:erase"):
             return reverse(name, args=[self.customer.pk])
+        if name.startswith("companies:"):
+            if name == "companies:customer_company":
+                return reverse(name, args=[self.customer.pk])
+            if name == "companies:remove_contact":
+                return reverse(name, args=[self.company.pk, self.customer.pk])
+            if name in ("companies:list", "companies:new"):
+                return reverse(name)
+            return reverse(name, args=[self.company.pk])
+        if name == "replies:split":
+            return reverse(name, args=[self.ticket.messages.filter(kind="incoming").first().pk])  # type: ignore[union-attr]
+        if name == "notifications:open":
+            return reverse(name, args=[999_999])
         if name in ("replies:canned_edit", "replies:canned_delete"):
             return reverse(name, args=[999_999])
         if name == "replies:signature_brand":

@@ -28,6 +28,10 @@ class AlertAnswerTests(BaseTestCase):
         self.sink = start_sink(self)
         self.ticket = self.make_ticket(at=RECEIVED)
         services.ticket_assign(ticket=self.ticket, assignee=self.alice, by_user=self.sam)
+        # The assignment notifies Alice by mail first (notifications); the SLA alert comes next.
+        assert outbox_flush().sent == 1
+        self.sink.wait_for(1)
+        self.sink.clear()
         assert sla_watch(AT_TARGET).mails == 1
         assert outbox_flush().sent == 1
         [self.alert] = [parsed(m.data) for m in self.sink.wait_for(1)]

@@ -34,7 +34,8 @@ class QueuePlanTests(BaseTestCase):
             cursor.execute("ANALYZE sqlite_schema")  # reload the statistics
 
     def keys_plan(self, filters: selectors.QueueFilters) -> str:
-        base = selectors._base(self.alice, filters, timezone.now())
+        # A supervisor's queue (no team scope); an agent's adds "team IS NULL OR team IN (...)".
+        base = selectors._base(self.sam, filters, timezone.now())
         return base.filter(reply_due_at__isnull=False).order_by("reply_due_at", "id").values_list("id")[:51].explain()
 
     def test_the_open_queue_walks_its_partial_index(self):
