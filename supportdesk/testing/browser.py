@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 import sys
 from pathlib import Path
 from types import TracebackType
@@ -62,7 +63,15 @@ class ChromiumPerClass:
         # while the flush runs.
         for context in list(self.browser.contexts):
             context.close()
-        super()._fixture_teardown()  # type: ignore[misc]
+        # A request the closed page had in flight may still hold a table for a moment.
+        for attempt in range(10):
+            try:
+                super()._fixture_teardown()  # type: ignore[misc]
+                return
+            except Exception:  # SQLite's "table is locked" as OperationalError or flush's CommandError
+                if attempt == 9:
+                    raise
+                time.sleep(0.5)
 
     @classmethod
     def tearDownClass(cls) -> None:

@@ -185,7 +185,8 @@ def compose_on_ticket(request: AgentRequest, pk: int, box: str, action: Callable
             # The page comes back with the newer entries (its marker moves past them) and the text
             # kept: sending again from it is the confirmation.
             return ticket_page(request, pk, stale=exc.changes, composer_box=box, composer_text=text,
-                               composer_error=exc.question, composer_minutes=request.POST.get("minutes", "")[:8])
+                               composer_error=exc.question, composer_minutes=request.POST.get("minutes", "")[:8],
+                               composer_to=request.POST.get("to", ""), composer_cc=request.POST.get("cc", ""))
         except ConfirmationRequired as exc:
             return confirm_page(request, question=exc.question, needs_reason=exc.needs_reason,
                                 button=confirm_button or _("Confirm"),
