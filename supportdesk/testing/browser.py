@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
 import sys
+import time
 from pathlib import Path
 from types import TracebackType
 from typing import Any
