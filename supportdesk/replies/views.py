@@ -52,7 +52,9 @@ def _files(request: HttpRequest, ticket: Ticket, data: dict[str, Any]) -> list[A
 def ticket_reply(request: AgentRequest, pk: int) -> HttpResponse:
     def reply(ticket: Ticket, data: dict[str, Any]) -> Message:
         recipients = None
-        if "to" in request.POST or "cc" in request.POST:  # the page's reply box; API callers get reply-all
+        # The page's reply box sends To and Cc; left both empty (a ticket with no address, as a phone
+        # ticket) the service answers with reply-all, or says the ticket has no e-mail address.
+        if data["to"].strip() or data["cc"].strip():
             recipients = check_recipients(to_text=data["to"], cc_text=data["cc"])
         return services.ticket_reply(ticket=ticket, author=request.user, text=data["text"], canned=data.get("canned"),
                                      attachments=_files(request, ticket, data), recipients=recipients,
