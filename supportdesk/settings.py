@@ -172,6 +172,8 @@ S3_ENDPOINT_URL = env_str("SUPPORTDESK_S3_ENDPOINT_URL", "")
 S3_REGION = env_str("SUPPORTDESK_S3_REGION", "")
 S3_PREFIX = env_str("SUPPORTDESK_S3_PREFIX", "attachments")
 S3_CA_FILE = env_str("SUPPORTDESK_S3_CA_FILE", "")
+# How often an open ticket page tells the server its agent is still there (the presence strip).
+PRESENCE_POLL_SECONDS = env_int("SUPPORTDESK_PRESENCE_POLL_SECONDS", 3)
 # The scheduled backup (supportdesk/backups.py): off unless a folder is named.
 BACKUP_DIR = env_str("SUPPORTDESK_BACKUP_DIR", "")
 BACKUP_KEEP = env_int("SUPPORTDESK_BACKUP_KEEP", 7)

@@ -55,6 +55,8 @@ class TwoAgentsCase(Personas, ChromiumPerClass, StaticLiveServerTestCase):
 
 
 class WhoIsOnItTests(TwoAgentsCase):
+    presence_poll_seconds = 3
+
     def test_b_sees_a_on_the_ticket_and_typing_and_as_stale_reply_asks_first(self):
         ticket = self.make_ticket(subject="Нет звука на выходе", body="После обновления пропал звук на SDI.")
         url = f"{self.live_server_url}/agent/tickets/{ticket.pk}/"

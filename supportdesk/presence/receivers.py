@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.dispatch import receiver
 
 from supportdesk.tickets.signals import ticket_page_panels
@@ -11,4 +12,4 @@ from supportdesk.tickets.signals import ticket_page_panels
 
 @receiver(ticket_page_panels, dispatch_uid="presence.panel")
 def presence_panel(sender: Any, **kwargs: Any) -> list[dict[str, object]]:
-    return [{"template": "presence/_panel.html"}]
+    return [{"template": "presence/_panel.html", "poll_seconds": settings.PRESENCE_POLL_SECONDS}]

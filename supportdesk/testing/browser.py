@@ -48,9 +48,17 @@ class ChromiumPerClass:
 
     playwright: Any
     browser: Any
+    # Presence beats write to the database; on the shared in-memory SQLite of a live-server test a
+    # beat every few seconds can hold a table the test itself writes. Only the presence tests need it fast.
+    presence_poll_seconds = 60
+    _presence_poll: Any
 
     @classmethod
     def setUpClass(cls) -> None:
+        from django.test import override_settings
+
+        cls._presence_poll = override_settings(PRESENCE_POLL_SECONDS=cls.presence_poll_seconds)
+        cls._presence_poll.enable()
         super().setUpClass()  # type: ignore[misc]
         from playwright.sync_api import sync_playwright
 
@@ -78,6 +86,7 @@ class ChromiumPerClass:
         cls.browser.close()
         cls.playwright.stop()
         super().tearDownClass()  # type: ignore[misc]
+        cls._presence_poll.disable()
 
 
 class StaticHttpServer:
