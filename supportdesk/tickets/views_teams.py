@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -122,46 +123,37 @@ def team_create(request: AgentRequest) -> HttpResponse:
     return redirect("tickets:team", created[0].pk) if created else response
 
 
-@agent_required
-@require_POST
-def team_update(request: AgentRequest, pk: int) -> HttpResponse:
+def _on_team(request: AgentRequest, pk: int, form_class: type[forms.Form],
+             action: Callable[[Team, dict[str, Any]], object], done: str) -> HttpResponse:
+    """A supervisor's form about one team: checked, then done through the team services."""
     _manager(request)
     team = get_object_or_404(Team, pk=pk)
-    form = TeamForm(request.POST)
+    form = form_class(request.POST)
     if not form.is_valid():
         messages.error(request, _("Not done: %(errors)s") % {"errors": _form_errors(form)})
         return redirect("tickets:team", pk)
-    return _run(request, lambda: team_services.team_save(by_user=request.user, team=team, name=form.cleaned_data["name"],
-                                                         description=form.cleaned_data["description"]),
-                _("Team saved."), reverse("tickets:team", args=[pk]))
+    return _run(request, lambda: action(team, form.cleaned_data), done, reverse("tickets:team", args=[pk]))
+
+
+@agent_required
+@require_POST
+def team_update(request: AgentRequest, pk: int) -> HttpResponse:
+    return _on_team(request, pk, TeamForm, lambda team, d: team_services.team_save(
+        by_user=request.user, team=team, name=d["name"], description=d["description"]), _("Team saved."))
 
 
 @agent_required
 @require_POST
 def team_members(request: AgentRequest, pk: int) -> HttpResponse:
-    _manager(request)
-    team = get_object_or_404(Team, pk=pk)
-    form = MembersForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Not done: %(errors)s") % {"errors": _form_errors(form)})
-        return redirect("tickets:team", pk)
-    return _run(request, lambda: team_services.team_set_members(by_user=request.user, team=team,
-                                                                members=form.cleaned_data["members"]),
-                _("Members saved."), reverse("tickets:team", args=[pk]))
+    return _on_team(request, pk, MembersForm, lambda team, d: team_services.team_set_members(
+        by_user=request.user, team=team, members=d["members"]), _("Members saved."))
 
 
 @agent_required
 @require_POST
 def team_rule_add(request: AgentRequest, pk: int) -> HttpResponse:
-    _manager(request)
-    team = get_object_or_404(Team, pk=pk)
-    form = RuleForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Not done: %(errors)s") % {"errors": _form_errors(form)})
-        return redirect("tickets:team", pk)
-    return _run(request, lambda: team_services.team_rule_add(by_user=request.user, team=team,
-                                                             kind=form.cleaned_data["kind"], value=form.cleaned_data["value"]),
-                _("Routing rule added."), reverse("tickets:team", args=[pk]))
+    return _on_team(request, pk, RuleForm, lambda team, d: team_services.team_rule_add(
+        by_user=request.user, team=team, kind=d["kind"], value=d["value"]), _("Routing rule added."))
 
 
 @agent_required
