@@ -48,9 +48,11 @@ class ChromiumPerClass:
 
     playwright: Any
     browser: Any
-    # Presence beats write to the database; on the shared in-memory SQLite of a live-server test a
-    # beat every few seconds can hold a table the test itself writes. Only the presence tests need it fast.
-    presence_poll_seconds = 60
+    # Presence beats (on load, on a timer, and the leave beacon when a page is left) write to the
+    # database; on the shared in-memory SQLite of a live-server test such a write, served while the
+    # test itself writes, breaks the test's transaction ("database table is locked"). Presence is
+    # off (0) except in the presence tests, which set a poll interval.
+    presence_poll_seconds = 0
     _presence_poll: Any
 
     @classmethod

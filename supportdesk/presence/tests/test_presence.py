@@ -76,6 +76,13 @@ class PresenceViewTests(BaseTestCase):
         assert f'hx-post="{self.url}"' in page
         assert "X-CSRFToken" in page
 
+    def test_a_poll_interval_of_zero_turns_presence_off(self):
+        self.client.login(username="alice", password=PASSWORD)
+        with self.settings(PRESENCE_POLL_SECONDS=0):
+            page = self.client.get(f"/agent/tickets/{self.ticket.pk}/").content.decode()
+        assert 'id="presence"' not in page
+        assert self.url not in page
+
     def test_odd_input_and_strangers(self):
         self.client.login(username="alice", password=PASSWORD)
         assert self.client.post(self.url, {"typing": "x"}).status_code == 400
