@@ -240,6 +240,9 @@ SMTP_STARTTLS = env_bool("SUPPORTDESK_SMTP_STARTTLS", False)
 # STARTTLS verifies the server certificate: the system CA store, or only this CA file.
 SMTP_CA_FILE = env_str("SUPPORTDESK_SMTP_CA_FILE", "")
 SMTP_TIMEOUT = env_int("SUPPORTDESK_SMTP_TIMEOUT", 20)
+# A mail being sent by a process that died is sent again (same Message-ID) once its claim is this
+# old: keep it well above a slow SMTP conversation (several SMTP_TIMEOUTs).
+OUTBOX_CLAIM_SECONDS = env_int("SUPPORTDESK_OUTBOX_CLAIM_SECONDS", 300)
 DKIM_SELECTOR = env_str("SUPPORTDESK_DKIM_SELECTOR", "")
 DKIM_DOMAIN = env_str("SUPPORTDESK_DKIM_DOMAIN", "")
 DKIM_PRIVATE_KEY_FILE = env_str("SUPPORTDESK_DKIM_KEY_FILE", "")
