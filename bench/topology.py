@@ -470,6 +470,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             memory.append({"t": round(time.monotonic() - started), "mails": len(sent), **{
                 p.name: round(rss_mb(p.proc.pid) + sum(rss_mb(c) for c in children_of(p.proc.pid)), 1)
                 for p in procs if p.name.startswith(("worker", "lmtp")) and p.proc}})
+            if len(memory) % 12 == 1:  # a line a minute: a long run's curve survives an interruption
+                log(f"rss: {memory[-1]}")
             stop.wait(5)
         stop.set()
         load_seconds = time.monotonic() - started
@@ -560,6 +562,8 @@ def main() -> None:
     if args.intake:
         args.agents, args.no_faults = 0, True
     load_before = os.getloadavg()
+    # Stopped from outside (timeout, kill): still stop every process it started, in run()'s finally.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))
     figures = run(args)
     figures["machine"] = {"cpu": cpu_model(), "cores": os.cpu_count(), "python": platform.python_version(),
                           "load_before": [round(x, 2) for x in load_before],
