@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 # (dotted path of a zero-argument callable, seconds between runs), run in this order.
 JOBS: list[tuple[str, float]] = [
     ("supportdesk.outbox.services.outbox_flush", 10.0),
+    ("supportdesk.webhooks.services.webhooks_deliver", 5.0),
     ("supportdesk.mail.tasks.mail_poll_imap", 30.0),
     ("supportdesk.mail.tasks.mail_process_stale", 60.0),
     ("supportdesk.escalation.watcher.sla_watch", 60.0),
