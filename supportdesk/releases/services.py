@@ -10,8 +10,8 @@ from django.utils.translation import ngettext
 
 from supportdesk.catalog.models import Release
 from supportdesk.policy import get_policy
-from supportdesk.replies.mailer import send_ticket_mail, ticket_mail_context
 from supportdesk.releases.signals import release_published
+from supportdesk.replies.mailer import send_ticket_mail, ticket_mail_context
 from supportdesk.replies.rendering import mail_language, render_mail
 from supportdesk.tickets import services as tickets
 from supportdesk.tickets.models import Status, Ticket
