@@ -27,6 +27,7 @@ JOBS: list[tuple[str, float]] = [
     ("supportdesk.replies.reminders.reminders_run", 300.0),
     ("supportdesk.portal.services.access_links_purge", 3600.0),
     ("supportdesk.presence.services.presence_purge", 600.0),
+    ("supportdesk.webhooks.services.webhook_deliveries_purge", 3600.0),
     ("supportdesk.backups.backup_scheduled", 600.0),
     ("supportdesk.privacy.services.privacy_retention_run", 86400.0),
     ("supportdesk.reports.monthly.reports_monthly_mail", 3600.0),

@@ -41,6 +41,7 @@ MAX_ATTEMPTS = 8  # 30 s, 1, 2, 4, 8, 16, 32 min between them: about an hour of 
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_MAX_SECONDS = 3600
 CLAIM_SECONDS = 300
+KEEP_DAYS = 30
 Poster = Callable[..., transport.Response]
 
 State = WebhookDelivery.State
@@ -246,6 +247,15 @@ def delivery_send_one(delivery: WebhookDelivery, *, post: Poster, now: datetime)
     if gone:
         log.warning("webhook subscription %s disabled: its receiver answered 410 Gone", subscription.pk)
     return delivery
+
+
+def webhook_deliveries_purge(*, now: datetime | None = None, keep_days: int = KEEP_DAYS) -> int:
+    """Delete finished deliveries older than ``keep_days`` (the log shows the recent ones; the
+    payloads name tickets and must not outlive their purpose). Returns how many went."""
+    cutoff = (now or timezone.now()) - timedelta(days=keep_days)
+    deleted, _rows = WebhookDelivery.objects.filter(
+        state__in=[State.DELIVERED, State.FAILED], created_at__lt=cutoff).delete()
+    return deleted
 
 
 @dataclass

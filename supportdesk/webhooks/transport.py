@@ -156,7 +156,8 @@ def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float) -> R
                 continue
             conn.request("POST", target.path, body=body, headers=headers)
             answer = conn.getresponse()
-            excerpt = answer.read(EXCERPT_BYTES).decode("utf-8", "replace")
+            # PostgreSQL text holds no NUL character: a binary answer must not break the save.
+            excerpt = answer.read(EXCERPT_BYTES).decode("utf-8", "replace").replace("\x00", "\ufffd")
             return Response(answer.status, excerpt)
         finally:
             conn.close()

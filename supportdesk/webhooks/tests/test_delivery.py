@@ -227,3 +227,25 @@ class TargetTests(BaseTestCase):
         finally:
             server.shutdown()
             server.server_close()
+
+
+class PurgeTests(BaseTestCase):
+    def test_finished_deliveries_older_than_the_retention_go_pending_ones_stay(self):
+        sub = services.subscription_create(by_user=self.sam, name="CRM", url="https://crm.example.ru/h",
+                                           events=[events.TICKET_CREATED])
+        for _ in range(3):
+            self.make_ticket()
+        now = timezone.now()
+        old = now - timedelta(days=services.KEEP_DAYS + 1)
+        first, second, third = WebhookDelivery.objects.filter(subscription=sub).order_by("pk")
+        WebhookDelivery.objects.filter(pk=first.pk).update(state=State.DELIVERED, created_at=old)
+        WebhookDelivery.objects.filter(pk=second.pk).update(state=State.PENDING, created_at=old)
+        WebhookDelivery.objects.filter(pk=third.pk).update(state=State.FAILED)
+        assert services.webhook_deliveries_purge(now=now) == 1
+        assert set(WebhookDelivery.objects.values_list("pk", flat=True)) == {second.pk, third.pk}
+
+    def test_a_binary_answer_is_kept_without_nul_characters(self):
+        with Receiver() as receiver, override_settings(WEBHOOK_ALLOWED_NETWORKS=LOOPBACK), \
+                mock.patch("http.client.HTTPResponse.read", return_value=b"ok\x00\xff"):
+            answer = transport.post(receiver.url, b"{}", {}, timeout=5)
+        assert answer.excerpt == "ok\ufffd\ufffd"
