@@ -179,9 +179,11 @@ def _stale(now: datetime) -> Q:
 
 def _claim(pk: int, now: datetime) -> WebhookDelivery | None:
     """Conditional UPDATE: exactly one runner wins a row, on every database."""
+    # Counted from the claim itself, not from the start of the run: a run held up by slow receivers
+    # must not hand out claims that are about to expire.
+    until = max(now, timezone.now()) + timedelta(seconds=CLAIM_SECONDS)
     won = WebhookDelivery.objects.filter(_due(now) | _stale(now), pk=pk).update(
-        state=State.SENDING, claimed_until=now + timedelta(seconds=CLAIM_SECONDS), attempts=F("attempts") + 1,
-        last_attempt_at=now)
+        state=State.SENDING, claimed_until=until, attempts=F("attempts") + 1, last_attempt_at=max(now, timezone.now()))
     if won != 1:
         return None
     return WebhookDelivery.objects.select_related("subscription").get(pk=pk)
