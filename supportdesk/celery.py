@@ -89,4 +89,5 @@ def heartbeat() -> str:
     return timezone.now().isoformat()
 
 
-app.autodiscover_tasks(["supportdesk.outbox", "supportdesk.escalation", "supportdesk.mail", "supportdesk.releases"])
+app.autodiscover_tasks(["supportdesk.outbox", "supportdesk.escalation", "supportdesk.mail", "supportdesk.releases",
+                        "supportdesk.webhooks"])

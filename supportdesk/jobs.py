@@ -20,12 +20,14 @@ log = logging.getLogger(__name__)
 # (dotted path of a zero-argument callable, seconds between runs), run in this order.
 JOBS: list[tuple[str, float]] = [
     ("supportdesk.outbox.services.outbox_flush", 10.0),
+    ("supportdesk.webhooks.services.webhooks_deliver", 5.0),
     ("supportdesk.mail.tasks.mail_poll_imap", 30.0),
     ("supportdesk.mail.tasks.mail_process_stale", 60.0),
     ("supportdesk.escalation.watcher.sla_watch", 60.0),
     ("supportdesk.replies.reminders.reminders_run", 300.0),
     ("supportdesk.portal.services.access_links_purge", 3600.0),
     ("supportdesk.presence.services.presence_purge", 600.0),
+    ("supportdesk.webhooks.services.webhook_deliveries_purge", 3600.0),
     ("supportdesk.backups.backup_scheduled", 600.0),
     ("supportdesk.privacy.services.privacy_retention_run", 86400.0),
     ("supportdesk.reports.monthly.reports_monthly_mail", 3600.0),

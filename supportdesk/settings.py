@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "supportdesk.companies",
     "supportdesk.privacy",
     "supportdesk.reports",
+    "supportdesk.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -259,6 +260,13 @@ CELERY_FS_DIR = DATA_DIR / "celery"
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+
+# Outgoing webhooks: targets in private, loopback or link-local networks are refused (SSRF)
+# unless one of these networks holds them (e.g. "10.0.5.0/24" for an integration on the LAN).
+WEBHOOK_ALLOWED_NETWORKS = parse_networks(env_list("SUPPORTDESK_WEBHOOK_ALLOWED_NETWORKS", []),
+                                          setting="SUPPORTDESK_WEBHOOK_ALLOWED_NETWORKS")
+WEBHOOK_TIMEOUT = env_int("SUPPORTDESK_WEBHOOK_TIMEOUT", 10)  # seconds per connect/read
+WEBHOOK_CA_FILE = env_str("SUPPORTDESK_WEBHOOK_CA_FILE", "")  # empty: the system's CA store
 
 # ---- Client addresses, login lockout, rate limits (issue 19) ----------------------------------
 # Behind a reverse proxy: the proxies' addresses or networks. A request from one of them is

@@ -18,6 +18,7 @@ urlpatterns = [
     path("agent/companies/", include("supportdesk.companies.urls")),
     path("agent/privacy/", include("supportdesk.privacy.urls")),
     path("agent/reports/", include("supportdesk.reports.urls")),
+    path("agent/webhooks/", include("supportdesk.webhooks.urls")),
     path("cti/", include("supportdesk.phone.cti_urls")),
     path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
     path("", include("supportdesk.accounts.urls")),

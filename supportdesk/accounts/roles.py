@@ -27,6 +27,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "tickets.all_teams": frozenset({SUPERVISOR, ADMINISTRATOR}),  # see every team's tickets
     "teams.manage": frozenset({SUPERVISOR, ADMINISTRATOR}),  # teams, members, routing rules
     "releases.publish": frozenset({SUPERVISOR, ADMINISTRATOR}),
+    "webhooks.manage": frozenset({SUPERVISOR, ADMINISTRATOR}),  # outgoing webhooks, their secrets and log
     "audit.read": frozenset({ADMINISTRATOR}),
 }
 

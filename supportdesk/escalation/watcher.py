@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from supportdesk.escalation.notify import BREACH, WARNING, enqueue_notice, recipients
 from supportdesk.escalation.recompute import sla_sync_calendar
+from supportdesk.escalation.signals import reply_clock_marked
 from supportdesk.policy import get_policy
 from supportdesk.tickets.models import Ticket
 from supportdesk.tickets.services import reply_mark_due, ticket_add_event, ticket_claim_reply_mark
@@ -72,6 +73,7 @@ def sla_mark(kind: str, pk: int, now: datetime) -> Mark | None:
             "notified": to,
             "mail": mail_id,
         })
+        reply_clock_marked.send(sender=Ticket, ticket=ticket, kind=kind, at=now)
     if not to:
         log.warning("ticket #%s: %s marked, but no agent has an e-mail address to notify", pk, kind)
     return Mark(pk, kind, mail_id)

@@ -13,14 +13,14 @@ from django.http import HttpRequest
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
-def parse_networks(values: Iterable[str]) -> list[Network]:
+def parse_networks(values: Iterable[str], *, setting: str = "SUPPORTDESK_TRUSTED_PROXIES") -> list[Network]:
     """``["10.0.0.0/8", "127.0.0.1"]`` -> networks; raises ValueError naming a bad entry."""
     networks: list[Network] = []
     for value in values:
         try:
             networks.append(ipaddress.ip_network(value.strip(), strict=False))
         except ValueError as exc:
-            raise ValueError(f"SUPPORTDESK_TRUSTED_PROXIES: {value!r} is not an address or network") from exc
+            raise ValueError(f"{setting}: {value!r} is not an address or network") from exc
     return networks
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 
 from supportdesk.catalog.models import Release
 from supportdesk.policy import get_policy
+from supportdesk.releases.signals import release_published
 from supportdesk.replies.mailer import send_ticket_mail, ticket_mail_context
 from supportdesk.replies.rendering import mail_language, render_mail
 from supportdesk.tickets import services as tickets
@@ -73,4 +74,5 @@ def release_publish(*, release: Release, by_user: User | None, confirmed: bool =
             if _mailed(ticket):
                 _notify(ticket, release)
             reopened.append(ticket)
+        release_published.send(sender=Release, release=release, reopened=reopened, by_user=by_user)
     return reopened

@@ -52,7 +52,7 @@ from supportdesk.tickets.models import (
 from supportdesk.tickets.priority import contract_tier, higher, initial_priority, priority_from_words
 from supportdesk.tickets.routing_rules import first_matching_team, ticket_facts
 from supportdesk.tickets.selectors import ticket_changes_since
-from supportdesk.tickets.signals import message_added
+from supportdesk.tickets.signals import message_added, status_changed, ticket_created
 from supportdesk.tickets.tags import normalize_tag
 
 
@@ -161,8 +161,11 @@ def ticket_forget(ticket: Ticket) -> Ticket:
 
 def _record_status(ticket: Ticket, to_status: str, *, at: datetime, by_user: User | None,
                    reason: str) -> None:
-    StatusChange.objects.create(ticket=ticket, from_status=ticket.status if ticket.pk else "",
+    from_status = ticket.status if ticket.pk else ""
+    StatusChange.objects.create(ticket=ticket, from_status=from_status,
                                 to_status=to_status, at=at, by_user=by_user, reason=reason[:200])
+    status_changed.send(sender=Ticket, ticket=ticket, from_status=from_status, to_status=to_status, at=at,
+                        by_user=by_user, reason=reason[:200])
 
 
 def _clear_reply_clock(ticket: Ticket) -> list[str]:
@@ -224,6 +227,7 @@ def ticket_create(
         ticket.save()
         StatusChange.objects.create(ticket=ticket, from_status="", to_status=Status.NEW, at=at,
                                     by_user=by_user, reason="created")
+        ticket_created.send(sender=Ticket, ticket=ticket, by_user=by_user)
     return ticket
 
 

@@ -18,3 +18,11 @@ message_added = Signal()
 # tickets (presence, notifications) add to the page without tickets importing them.
 # kwargs: request, ticket.
 ticket_page_panels = Signal()
+
+# A ticket was created (``tickets.services.ticket_create``), inside its transaction; its first
+# message is added after this, in the same transaction. kwargs: ticket, by_user (User | None).
+ticket_created = Signal()
+
+# A ticket's status changed (every row of its status history after the first), inside the
+# writer's transaction. kwargs: ticket, from_status, to_status, at, by_user, reason.
+status_changed = Signal()

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from supportdesk.accounts.models import Team, TeamRule
 from supportdesk.accounts.roles import ensure_groups
@@ -30,6 +31,7 @@ from supportdesk.portal.services import access_link_issue
 from supportdesk.test import PASSWORD, BaseTestCase
 from supportdesk.tickets import services
 from supportdesk.tickets.models import Attachment, SavedView, Tag, Ticket
+from supportdesk.webhooks.models import WebhookDelivery, WebhookSubscription
 
 PERSONAS = ("anonymous", "agent_a", "agent_b", "supervisor", "administrator")
 OK = "ok"  # 2xx, or a redirect that is not to the login page
@@ -154,6 +156,15 @@ MATRIX["notifications:follow"] = (AGENT_405, TEAM_A)
 MATRIX["presence:beat"] = (AGENT_405, TEAM_A)
 MATRIX["presence:leave"] = (AGENT_405, TEAM_A)
 MATRIX["tickets:view_counts"] = (AGENTS_OK, AGENT_405)
+# Outgoing webhooks (issue 21 item 3): supervisors and administrators; an empty form is a bad request.
+BAD_FORM = _with(SUPERVISORS, supervisor=400, administrator=400)
+MATRIX["webhooks:list"] = (SUPERVISORS, NOBODY)
+MATRIX["webhooks:detail"] = (SUPERVISORS, NOBODY)
+MATRIX["webhooks:create"] = (NOBODY, BAD_FORM)
+MATRIX["webhooks:edit"] = (NOBODY, BAD_FORM)
+MATRIX["webhooks:active"] = (NOBODY, BAD_FORM)
+for name in ("webhooks:ping", "webhooks:rotate", "webhooks:redeliver"):
+    MATRIX[name] = (NOBODY, SUPERVISORS)
 # The supervisors' team actions: POST only, 403 for agents.
 for name in ("tickets:team_create", "tickets:team_update", "tickets:team_members", "tickets:team_rule_add",
              "tickets:team_delete", "tickets:team_rule_delete"):
@@ -202,6 +213,12 @@ class PermissionMatrixTests(BaseTestCase):
         from supportdesk.customers.models import Company
 
         self.company = Company.objects.create(name="ТВ Сибирь")
+        self.webhook = WebhookSubscription.objects.create(name="CRM", url="https://crm.example.ru/h", secret="s",
+                                                          events=["ticket.created"], created_at=timezone.now(),
+                                                          updated_at=timezone.now())
+        self.webhook_delivery = WebhookDelivery.objects.create(
+            subscription=self.webhook, event="ticket.created", state=WebhookDelivery.State.FAILED, attempts=8,
+            attempt_limit=8, next_attempt_at=timezone.now(), created_at=timezone.now())
         self.users = {"anonymous": None, "agent_a": self.alice, "agent_b": self.boris, "supervisor": self.sam,
                       "administrator": self.ada}
 
@@ -231,6 +248,9 @@ class PermissionMatrixTests(BaseTestCase):
             if name in ("companies:list", "companies:new"):
                 return reverse(name)
             return reverse(name, args=[self.company.pk])
+        if name.startswith("webhooks:") and name not in ("webhooks:list", "webhooks:create"):
+            pk = self.webhook_delivery.pk if name == "webhooks:redeliver" else self.webhook.pk
+            return reverse(name, args=[pk])
         if name == "replies:split":
             return reverse(name, args=[self.ticket.messages.filter(kind="incoming").first().pk])  # type: ignore[union-attr]
         if name == "notifications:open":
