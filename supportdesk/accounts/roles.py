@@ -28,6 +28,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "teams.manage": frozenset({SUPERVISOR, ADMINISTRATOR}),  # teams, members, routing rules
     "releases.publish": frozenset({SUPERVISOR, ADMINISTRATOR}),
     "audit.read": frozenset({ADMINISTRATOR}),
+    "api.tokens": frozenset({ADMINISTRATOR}),  # issue and revoke API tokens
 }
 
 
