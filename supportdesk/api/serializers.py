@@ -15,7 +15,7 @@ from supportdesk.customers.models import Company, Customer
 from supportdesk.kb.models import Article
 from supportdesk.phone.models import Call
 from supportdesk.reports.dimensions import DIMENSIONS
-from supportdesk.tickets.models import CHECKLIST_ITEMS, Attachment, Channel, Message, Priority, Status, Ticket
+from supportdesk.tickets.models import Attachment, Channel, Message, Priority, Status, Ticket
 from supportdesk.tickets.selectors import SORTS, TAGS_LIMIT, VIEWS
 
 MAX_PAGE_SIZE = 100
@@ -186,8 +186,8 @@ class CallLogSerializer(serializers.Serializer):
     summary = serializers.CharField(max_length=100_000, required=False, allow_blank=True, default="")
     answered = serializers.BooleanField(required=False, default=False)
     checklist = serializers.DictField(child=serializers.BooleanField(), required=False, default=dict,
-                                      help_text=_("Which of the four request items the caller gave: ")
-                                      + ", ".join(CHECKLIST_ITEMS))
+                                      help_text=_("Which of the four request items the caller gave: "
+                                                  "description, steps, version, settings."))
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs.get("ticket") and not (attrs.get("subject") or attrs.get("summary")):

@@ -41,10 +41,11 @@ class ByTitle(NewestFirst):
     ordering = ("title", "id")
 
 
-def _get(qs: QuerySet[Any], pk: int, what: str) -> Any:
+def _get(qs: QuerySet[Any], pk: int, missing: str) -> Any:
+    """The row, or NotFound with ``missing`` (a message with %(n)s)."""
     found = qs.filter(pk=pk).first() if 1 <= pk <= MAX_ID else None
     if found is None:
-        raise exceptions.NotFound(_("There is no %(what)s #%(n)s.") % {"what": what, "n": pk})
+        raise exceptions.NotFound(missing % {"n": pk})
     return found
 
 
@@ -102,7 +103,7 @@ class CustomerDetailView(ApiView):
     @extend_schema(operation_id="customers_read", responses={200: s.CustomerSerializer})
     def get(self, request: Request, pk: int) -> Response:
         qs = Customer.objects.select_related("company").prefetch_related("emails", "phones")
-        return Response(s.CustomerSerializer(_get(qs, pk, _("customer"))).data)
+        return Response(s.CustomerSerializer(_get(qs, pk, _("There is no customer #%(n)s."))).data)
 
 
 class CompanyListView(ApiView):
@@ -122,7 +123,7 @@ class CompanyDetailView(ApiView):
     @extend_schema(operation_id="companies_read", responses={200: s.CompanySerializer})
     def get(self, request: Request, pk: int) -> Response:
         return Response(s.CompanySerializer(_get(Company.objects.prefetch_related("domains"), pk,
-                                                 _("company"))).data)
+                                                 _("There is no company #%(n)s."))).data)
 
 
 # --- knowledge base ----------------------------------------------------------------------------
@@ -211,7 +212,7 @@ class ReleasePublishView(ApiView):
     def post(self, request: Request, pk: int) -> Response:
         if not has_perm(request.user, "releases.publish"):
             raise exceptions.PermissionDenied(_("Only supervisors publish releases."))
-        release = _get(Release.objects.select_related("product"), pk, _("release"))
+        release = _get(Release.objects.select_related("product"), pk, _("There is no release #%(n)s."))
         body = s.ReleasePublishSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         reopened = release_publish(release=release, by_user=request.user,
