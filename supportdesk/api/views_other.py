@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
@@ -61,12 +61,17 @@ class CallListView(ApiView):
         visible = visible_tickets(user=self.request.user).values("pk")
         return Call.objects.filter(Q(ticket__isnull=True) | Q(ticket__in=visible)).select_related("agent")
 
-    @extend_schema(operation_id="calls_list", summary="Calls, newest first")
+    @extend_schema(operation_id="calls_list", responses={200: s.CallSerializer(many=True)}, summary="Calls, newest first")
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(s.CallSerializer(page, many=True).data)
 
-    @extend_schema(operation_id="calls_log", request=s.CallLogSerializer, responses={201: s.CallSerializer},
+    @extend_schema(operation_id="calls_log", request=s.CallLogSerializer, examples=[
+        OpenApiExample("A new phone request", request_only=True, value={
+            "direction": "in", "number": "+7 913 123-45-67", "name": "Пётр Сидоров", "subject": "Нет звука на выходе",
+            "summary": "С утра нет звука на выходе микшера", "answered": False,
+            "checklist": {"description": True, "steps": False, "version": True, "settings": False}}),
+    ], responses={201: s.CallSerializer},
                    summary="Log a call: on a ticket, or on a new phone ticket for the caller")
     def post(self, request: Request) -> Response:
         body = s.CallLogSerializer(data=request.data)
@@ -86,7 +91,7 @@ class CustomerListView(ApiView):
     pagination_class = NewestFirst
     serializer_class = s.CustomerSerializer
 
-    @extend_schema(operation_id="customers_list", summary="Customers, newest first; ?email= finds one",
+    @extend_schema(operation_id="customers_list", responses={200: s.CustomerSerializer(many=True)}, summary="Customers, newest first; ?email= finds one",
                    parameters=[OpenApiParameter("email", str, required=False)])
     def get(self, request: Request) -> Response:
         qs = Customer.objects.select_related("company").prefetch_related("emails", "phones")
@@ -111,7 +116,7 @@ class CompanyListView(ApiView):
     pagination_class = NewestFirst
     serializer_class = s.CompanySerializer
 
-    @extend_schema(operation_id="companies_list", summary="Companies, newest first")
+    @extend_schema(operation_id="companies_list", responses={200: s.CompanySerializer(many=True)}, summary="Companies, newest first")
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(Company.objects.prefetch_related("domains"))
         return self.get_paginated_response(s.CompanySerializer(page, many=True).data)
@@ -133,7 +138,7 @@ class ArticleListView(ApiView):
     pagination_class = ByTitle
     serializer_class = s.ArticleSerializer
 
-    @extend_schema(operation_id="kb_articles_list", summary="Published articles")
+    @extend_schema(operation_id="kb_articles_list", responses={200: s.ArticleSerializer(many=True)}, summary="Published articles")
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(published_articles().order_by())
         return self.get_paginated_response(s.ArticleSerializer(page, many=True).data)
@@ -183,7 +188,7 @@ class ReleaseListView(ApiView):
     pagination_class = NewestFirst
     serializer_class = s.ReleaseSerializer
 
-    @extend_schema(operation_id="releases_list", summary="Releases, newest first")
+    @extend_schema(operation_id="releases_list", responses={200: s.ReleaseSerializer(many=True)}, summary="Releases, newest first")
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(Release.objects.select_related("product"))
         return self.get_paginated_response(s.ReleaseSerializer(page, many=True).data)

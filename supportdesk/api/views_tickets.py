@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
@@ -93,7 +93,14 @@ class TicketListView(ApiView):
         return Response({"results": s.TicketSummarySerializer(page.tickets, many=True, context={"tags": tags}).data,
                          "next_cursor": nxt, "next": next_url})
 
-    @extend_schema(operation_id="tickets_create", request=s.TicketCreateSerializer,
+    @extend_schema(operation_id="tickets_create", request=s.TicketCreateSerializer, examples=[
+        OpenApiExample("E-mail request", request_only=True, value={
+            "channel": "email", "email": "ivanov@tv-sibir.ru", "name": "Иван Иванов", "subject": "Не выводятся титры",
+            "text": "После обновления до 5.2 титры не выводятся на SDI 2. Шаги: ...", "language": "ru"}),
+        OpenApiExample("Refused channel", request_only=True, value={
+            "channel": "telegram", "email": "ivanov@tv-sibir.ru", "subject": "Вопрос", "text": "..."},
+            description="Answered 422 channel_not_accepted, naming the official channels."),
+    ],
                    responses={201: s.TicketDetailSerializer},
                    summary="Register a request (only from an official channel: e-mail or phone)")
     def post(self, request: Request) -> Response:
@@ -134,7 +141,11 @@ class TicketDetailView(ApiView):
 class TicketStatusView(ApiView):
     api_resource = "tickets"
 
-    @extend_schema(operation_id="tickets_set_status", request=s.StatusChangeSerializer,
+    @extend_schema(operation_id="tickets_set_status", request=s.StatusChangeSerializer, examples=[
+        OpenApiExample("Wait for the customer", request_only=True, value={"status": "waiting_customer"}),
+        OpenApiExample("Close unanswered", request_only=True,
+                       value={"status": "closed", "confirmed": True, "reason": "duplicate of #123"}),
+    ],
                    responses={200: s.TicketDetailSerializer},
                    summary="Change the status through the lifecycle (refused: 409 with the reason)")
     def post(self, request: Request, pk: int) -> Response:
@@ -187,7 +198,8 @@ class TicketPriorityView(ApiView):
 class TicketTagsView(ApiView):
     api_resource = "tickets"
 
-    @extend_schema(operation_id="tickets_tag", request=s.TagsSerializer, responses={200: s.TagsResultSerializer},
+    @extend_schema(operation_id="tickets_tag", request=s.TagsSerializer, examples=[
+        OpenApiExample("Tag", request_only=True, value={"add": ["sdi", "титры"], "remove": ["new"]})], responses={200: s.TagsResultSerializer},
                    summary="Add and remove tags")
     def post(self, request: Request, pk: int) -> Response:
         ticket = visible_ticket(request, pk)
