@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import translation
+from django.utils.translation.trans_real import parse_accept_lang_header
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,7 +22,7 @@ def client_language(request: HttpRequest) -> str:
     """The first of the client's Accept-Language ranges we speak (ru, en); Russian otherwise."""
     known = {code for code, _ in settings.LANGUAGES}
     header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
-    for lang, _q in translation.trans_real.parse_accept_lang_header(header[:500]):
+    for lang, _q in parse_accept_lang_header(header[:500]):
         base = lang.split("-")[0].lower()
         if base in known:
             return base

@@ -23,7 +23,7 @@ from supportdesk.api.models import DEFAULT_RATE_PER_MINUTE, SCOPES, ApiToken
 from supportdesk.audit.models import AuditEntry
 from supportdesk.audit.services import audit_record
 
-TOKEN_PREFIX = "sdk_"
+TOKEN_PREFIX = "sdk_"  # noqa: S105 - the public marker of our tokens, not a secret
 MAX_RATE_PER_MINUTE = 100_000
 
 

@@ -31,7 +31,7 @@ from supportdesk.tickets.selectors import visible_tickets
 
 
 class NewestFirst(CursorPagination):
-    ordering = "-id"
+    ordering: str | tuple[str, ...] = "-id"
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 100

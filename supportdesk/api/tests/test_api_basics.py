@@ -99,8 +99,9 @@ class TokenTests(ApiTestCase):
         self.assertEqual(self.api(clear).get("/api/v1/tickets/").status_code, 401)
 
     def test_admin_page_issues_shows_once_and_revokes(self) -> None:
-        from supportdesk.test import PASSWORD
         from django.contrib.auth import get_user_model
+
+        from supportdesk.test import PASSWORD
         get_user_model().objects.create_superuser("root", "root@softlab.tv", PASSWORD)
         page = self.client
         page.login(username="alice", password=PASSWORD)

@@ -88,10 +88,10 @@ class SchemathesisTests(ApiPersonas, TestCase):
                 try:
                     case.validate_response(response, checks=CHECKS, headers=headers)
                 except Exception as exc:  # noqa: BLE001 - collected and reported together
-                    failures.append(f"{operation.label} {case.path_parameters} {case.query} {case.body!r:.200}: "
+                    failures.append(f"{case.operation.label} {case.path_parameters} {case.query} {case.body!r:.200}: "
                                     f"{exc}"[:2500])
                 if self._leaks(response):
-                    failures.append(f"{operation.label}: team A's ticket in the response to {case.path_parameters}")
+                    failures.append(f"{case.operation.label}: team A's ticket in the response to {case.path_parameters}")
 
             run()
         print(f"schemathesis: {len(operations)} operations, responses by status: {dict(sorted(statuses.items()))}")
