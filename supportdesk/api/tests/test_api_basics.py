@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import os
+
+import pytest
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.test import TestCase
+from django.test import TestCase, override_settings
 
 from supportdesk.api.models import ApiToken
 from supportdesk.api.tests.base import ApiPersonas
 from supportdesk.api.tokens import token_issue, token_revoke
 from supportdesk.audit.models import AuditEntry
+from supportdesk.testing.servers import redis_available, redis_test_url
 from supportdesk.tickets.models import Message, Ticket
 
 
@@ -244,3 +249,26 @@ class TicketOperationTests(ApiTestCase):
             url = page["next"]
         self.assertEqual(len(seen), len(set(seen)))
         self.assertEqual(len(seen), Ticket.objects.count())
+
+
+class SharedCacheRateLimitTests(ApiTestCase):
+    """The per-token counter lives in Django's configured cache: with Redis (scaled out), every web
+    process counts the same token together."""
+
+    @pytest.mark.skipif(not redis_available(), reason="needs Redis on 127.0.0.1:6379")
+    def test_redis_cache_counts_the_token_across_processes(self) -> None:
+        url = redis_test_url(os.environ.get("PYTEST_XDIST_WORKER", "master"))
+        token = token_issue(name="Busy", user=self.bea, scopes="tickets:read", by_user=None, rate_per_minute=2)
+        redis_cache = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+        with override_settings(CACHES=redis_cache):
+            from django.core.cache import cache as shared
+            shared.delete(f"sd:api:throttle:token:{token.token.pk}")
+            try:
+                self.assertEqual(self.api(token.clear).get("/api/v1/tickets/").status_code, 200)
+                # Another "process": a cache client of its own on the same Redis database.
+                other = RedisCache(url, {})
+                self.assertEqual(len(other.get(f"sd:api:throttle:token:{token.token.pk}", version=1)), 1)
+                self.assertEqual(self.api(token.clear).get("/api/v1/tickets/").status_code, 200)
+                self.assert_error(self.api(token.clear).get("/api/v1/tickets/"), 429, "rate_limited")
+            finally:
+                shared.delete(f"sd:api:throttle:token:{token.token.pk}")
