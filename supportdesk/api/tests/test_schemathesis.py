@@ -12,8 +12,8 @@ import hypothesis
 import schemathesis
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import TestCase
 from hypothesis import HealthCheck, strategies
 from schemathesis.checks import not_a_server_error
