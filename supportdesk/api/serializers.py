@@ -69,7 +69,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
 class MessageSerializer(serializers.ModelSerializer):
     # Empty on an event (a status change, an assignment): not a choice of the model's.
-    channel = serializers.CharField(read_only=True, help_text="email, phone, web, or empty (an event)")
+    channel = serializers.CharField(read_only=True, help_text=_("email, phone, web, or empty (an event)."))
     author_user = UserRefSerializer(read_only=True, allow_null=True)
     author_customer = NamedRefSerializer(read_only=True, allow_null=True)
     attachments = AttachmentSerializer(many=True, read_only=True)

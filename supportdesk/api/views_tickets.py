@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.parsers import JSONParser, MultiPartParser
@@ -223,8 +224,9 @@ def uploaded(files: list[Any]) -> list[AttachmentData]:
 
 class ReplySerializer(s.ComposeSerializer):
     to = s.serializers.CharField(max_length=2000, required=False, allow_blank=True, default="",
-                                 help_text="To addresses, comma-separated; To and Cc empty: reply-all.")
-    cc = s.serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+                                 help_text=gettext_lazy("To addresses, comma-separated; To and Cc both empty: reply-all."))
+    cc = s.serializers.CharField(max_length=2000, required=False, allow_blank=True, default="",
+                                 help_text=gettext_lazy("Cc addresses, comma-separated."))
 
 
 class TicketReplyView(ApiView):
