@@ -12,6 +12,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 # Resources a scope names; each has a read and a write scope ("tickets:read", "tickets:write").
+# A new resource (the webhook subscriptions of supportdesk/webhooks, say) adds its name here, a view
+# with ``api_resource`` set to it, and its path in urls.py; tokens then grant it like the others.
 RESOURCES = ("tickets", "customers", "calls", "kb", "releases", "reports")
 ACTIONS = ("read", "write")
 SCOPES = tuple(f"{resource}:{action}" for resource in RESOURCES for action in ACTIONS)
