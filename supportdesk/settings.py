@@ -70,6 +70,10 @@ INSTALLED_APPS = [
     "supportdesk.privacy",
     "supportdesk.reports",
     "supportdesk.webhooks",
+    "supportdesk.api",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -307,3 +311,41 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("SUPPORTDESK_LOG_LEVEL", "WARNING")},
 }
 
+
+# ---- REST API (issue 21): /api/v1/, tokens per integration, one JSON error shape -------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "supportdesk.api.auth.TokenAuthentication",
+        # The docs page's "Try it out" for a signed-in agent; DRF enforces CSRF on it.
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["supportdesk.api.auth.ScopePermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["supportdesk.api.auth.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "supportdesk.api.errors.api_exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "SupportDesk API",
+    "DESCRIPTION": "Tickets, replies and notes, calls, customers and companies, the knowledge base, releases and "
+                   "reports. Authenticate with `Authorization: Bearer sdk_…` (a token an administrator issued); "
+                   "errors are `{\"error\": {\"code\", \"message\", \"fields\"}}`, the message in the "
+                   "Accept-Language (ru by default, en).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "supportdesk.api.schema.add_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "TicketStatusEnum": "supportdesk.tickets.models.Status",
+        "TicketPriorityEnum": "supportdesk.tickets.models.Priority",
+        "ReleaseStatusEnum": "supportdesk.catalog.models.Release.Status",
+    },
+}

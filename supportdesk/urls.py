@@ -19,6 +19,8 @@ urlpatterns = [
     path("agent/privacy/", include("supportdesk.privacy.urls")),
     path("agent/reports/", include("supportdesk.reports.urls")),
     path("agent/webhooks/", include("supportdesk.webhooks.urls")),
+    path("agent/api-tokens/", include("supportdesk.api.admin_urls")),
+    path("api/v1/", include("supportdesk.api.urls")),
     path("cti/", include("supportdesk.phone.cti_urls")),
     path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
     path("", include("supportdesk.accounts.urls")),

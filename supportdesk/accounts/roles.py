@@ -29,6 +29,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "releases.publish": frozenset({SUPERVISOR, ADMINISTRATOR}),
     "webhooks.manage": frozenset({SUPERVISOR, ADMINISTRATOR}),  # outgoing webhooks, their secrets and log
     "audit.read": frozenset({ADMINISTRATOR}),
+    "api.tokens": frozenset({ADMINISTRATOR}),  # issue and revoke API tokens
 }
 
 

@@ -45,6 +45,8 @@ class AuditEntry(models.Model):
         EXPORT = "export", _("Export")
         POLICY_CHANGE = "policy_change", _("Policy or calendar changed")
         ERASURE = "erasure", _("Personal data erased")
+        API_CALL = "api_call", _("API call")
+        API_TOKEN = "api_token", _("API token issued or revoked")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     # No foreign key: removing a user must not rewrite (or cascade into) the log.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
 
@@ -30,6 +30,9 @@ class RejectNulMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if has_nul(request):
-            return HttpResponseBadRequest(_("The request contains a NUL character."),
-                                          content_type="text/plain; charset=utf-8")
+            message = _("The request contains a NUL character.")
+            if request.path.startswith("/api/"):  # the API's one error shape (api/errors.py)
+                return JsonResponse({"error": {"code": "malformed_request", "message": message, "fields": {}}},
+                                    status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

@@ -3,12 +3,16 @@ it reopens and its customer gets the news with the free download link."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
-from supportdesk.catalog.models import Release
+from supportdesk.accounts.roles import has_perm
+from supportdesk.catalog.models import Product, Release
 from supportdesk.policy import get_policy
 from supportdesk.releases.signals import release_published
 from supportdesk.replies.mailer import send_ticket_mail, ticket_mail_context
@@ -20,6 +24,27 @@ from supportdesk.tickets.services import ConfirmationRequired
 
 class ReleaseAlreadyPublished(ValueError):
     pass
+
+
+class ReleaseExists(ValueError):
+    pass
+
+
+def release_create(*, product: Product, version: str, by_user: User, planned_for: date | None = None,
+                   notes: str = "", notes_en: str = "", download_url: str = "") -> Release:
+    """A planned release of ``product`` (supervisors and administrators); published later by
+    ``release_publish``. ReleaseExists for a version the product already has."""
+    if not has_perm(by_user, "releases.publish"):
+        raise PermissionDenied("supervisors only")
+    version = version.strip()[:40]
+    if not version:
+        raise ValueError(gettext("A release needs a version."))
+    with transaction.atomic():
+        if Release.objects.filter(product=product, version=version).exists():
+            raise ReleaseExists(gettext("%(product)s %(version)s already exists.")
+                                % {"product": product.name, "version": version})
+        return Release.objects.create(product=product, version=version, planned_for=planned_for, notes=notes,
+                                      notes_en=notes_en, download_url=download_url)
 
 
 def release_download_url(release: Release) -> str:

@@ -170,6 +170,33 @@ for name in ("tickets:team_create", "tickets:team_update", "tickets:team_members
              "tickets:team_delete", "tickets:team_rule_delete"):
     MATRIX[name] = (AGENT_405, SUPERVISORS)
 
+# The REST API (issue 21): a session of an agent works too (the docs page); no login page, but 401.
+# An empty POST is refused for its missing fields (400; 422 for an empty reply or note; 409 for an
+# unconfirmed release) once the caller may see the object: team A's ticket is 404 for team B first.
+API_401 = {"anonymous": 401}
+API_OK = {**AGENTS_OK, **API_401}
+API_405 = {**dict.fromkeys(PERSONAS, 405), **API_401}
+API_400 = {**dict.fromkeys(PERSONAS, 400), **API_401}
+API_TEAM_A = {**TEAM_A, **API_401}
+for name in ("api:tickets", "api:calls", "api:releases"):
+    MATRIX[name] = (API_OK, API_400)
+MATRIX["api:ticket"] = (API_TEAM_A, API_405)
+for name in ("api:ticket-status", "api:ticket-assign", "api:ticket-priority"):
+    MATRIX[name] = (API_405, _with(API_TEAM_A, agent_a=400, supervisor=400, administrator=400))
+MATRIX["api:ticket-tags"] = (API_405, API_TEAM_A)  # nothing to add or remove: the tags as they are
+for name in ("api:ticket-replies", "api:ticket-notes"):
+    MATRIX[name] = (API_405, _with(API_TEAM_A, agent_a=422, supervisor=422, administrator=422))
+for name in ("api:customers", "api:customer", "api:companies", "api:company", "api:kb-articles", "api:kb-article",
+             "api:report"):
+    MATRIX[name] = (API_OK, API_405)
+MATRIX["api:kb-search"] = (API_400, API_405)
+MATRIX["api:kb-suggest"] = (API_405, API_400)
+MATRIX["api:release-publish"] = (API_405, _with(API_405, agent_a=403, agent_b=403, supervisor=409, administrator=409))
+MATRIX["api:unknown"] = (dict.fromkeys(PERSONAS, 404), dict.fromkeys(PERSONAS, 404))
+# Tokens are the administrators' (an empty form is a bad request); the others are told 403.
+MATRIX["api_admin:tokens"] = (ADMINISTRATORS, _with(ADMINISTRATORS, administrator=400))
+MATRIX["api_admin:revoke"] = (AGENT_405, _with(ADMINISTRATORS, administrator=404))  # no such token
+
 
 def url_names(patterns: list[URLPattern | URLResolver], namespace: str | None = None) -> Iterator[str]:
     for pattern in patterns:
@@ -235,6 +262,11 @@ class PermissionMatrixTests(BaseTestCase):
             "portal:access": self.token, "kb:article": "titry", "mail:held_list": "quarantined",
             "cti:events": "asterisk",
         }
+        api = {"api:customer": [self.customer.pk], "api:company": [self.company.pk],
+               "api:release-publish": [self.release.pk], "api:report": ["load"], "api:kb-article": ["titry"],
+               "api:unknown": ["no/such/thing"], "api_admin:revoke": [999_999]}
+        if name in api:
+            return reverse(name, args=api[name])
         if name.startswith("reports:") and name not in ("reports:index", "reports:monthly"):
             kwargs = {"kind": "load"} if name == "reports:report" else {"kind": "load", "table": "incoming"}
             return reverse(name, kwargs=kwargs)
