@@ -17,12 +17,14 @@ from .language import detect_language
 from .model import ParsedAttachment, ParsedMail
 from .parts import (
     attachment_from_part,
-    clean_filename,
     disposition,
     forwarded_text,
     is_body_part,
     message_bytes,
+    split_uuencoded,
+    subject_filename,
     unique_generated_names,
+    uuencoded_attachment,
 )
 from .repair import repair_header_block
 from .robots import detect_auto_reply, detect_bounce, detect_spam
@@ -165,6 +167,10 @@ def _walk(part: Message, walk: _Walk, depth: int, in_report: bool) -> None:
             if not walk.want_text:
                 return
             text = html_to_text(text)
+        else:
+            # uuencoded files become attachments; the text keeps the block as it was sent.
+            _rest, files = split_uuencoded(text)
+            walk.attachments.extend(uuencoded_attachment(name, data) for name, data in files)
         if text.strip():
             walk.texts.append(text)
         return
@@ -195,9 +201,10 @@ def _walk_alternative(children: list[Message], walk: _Walk, depth: int, in_repor
 
 
 def _walk_forward(inner: Message, outer: Message, walk: _Walk, depth: int, in_report: bool) -> None:
-    subject = clean_filename(decode_header_text(inner.get("subject")))  # clients name it after its subject
+    # clients name an attached message after its subject
+    name = subject_filename(decode_header_text(inner.get("subject"), keep_spaces=True))
     walk.attachments.append(attachment_from_part(outer, walk.defects, content=message_bytes(inner),
-                                                 default_name=f"{subject}.eml" if subject else "message.eml"))
+                                                 default_name=name or None))
     if in_report:
         headers = "\n".join(f"{k}: {v}" for k, v in inner.raw_items())
         walk.original_headers.append(headers)
