@@ -196,7 +196,7 @@ def subject_filename(subject: str) -> str:
 
 # The stem of a made-up name says what the part is; reports and other text keep their own
 # kind ("delivery-status.txt", "calendar.ics").
-_STEMS = {"image": "image", "video": "video", "audio": "audio", "application": "attachment",
+_STEMS = {"message/rfc822": "message", "image": "image", "video": "video", "audio": "audio", "application": "attachment",
           "text/plain": "document", "text/html": "document"}
 
 
