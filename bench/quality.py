@@ -104,9 +104,10 @@ def run(cmd: list[str], env: dict[str, str], label: str, show_misses: bool = Tru
 #   report.txt" from a part's Content-Description, "video1.mov", "document.html", "file";
 #   django-helpdesk's "part-1.asc" and the HTML body it files as "email_html_body.html"): the
 #   name occurs nowhere in the mail as a filename, a name parameter, a uuencoded file's name or
-#   a Content-ID, and it either has the shape of a generic name or is made of what describes
-#   an unnamed part (an attached message's subject, a Content-Description) with an extension
-#   and maybe a number that tells repeats apart. A lost, garbled or renamed real filename is
+#   a Content-ID that names a file ("image001.jpg@01D..."), and it either has the shape of a
+#   generic name or is made of what describes an unnamed part (an attached message's subject,
+#   a Content-Description, a Content-ID such as Thunderbird's "part1.0609...@host") with an
+#   extension and maybe a number that tells repeats apart. A lost, garbled or renamed real filename is
 #   never excepted.
 _GENERIC_NAME = re.compile(r"^(?:(?:document|video|image|audio|file|attachment|calendar|message|unknown|noname|"
                            r"delivery report|delivery-status|part)[-_ ]?\d*(?:\.[a-z0-9]{1,5})?"
@@ -114,6 +115,7 @@ _GENERIC_NAME = re.compile(r"^(?:(?:document|video|image|audio|file|attachment|c
 _PARSING_KEYS = ("from_addr", "subject", "subject_startswith", "body_contains", "body_empty")
 _UU_BEGIN = re.compile(rb"^begin[ \t]+[0-7]{3,4}[ \t]+(\S[^\r\n]*?)[ \t]*\r?$", re.MULTILINE)
 _MADE_UP_TAIL = re.compile(r"\d*(?:\.[A-Za-z0-9]{1,5})?$")
+_FILE_LIKE = re.compile(r"\.[A-Za-z][A-Za-z0-9]{1,4}$")
 
 
 def _names(path: Path) -> tuple[set[str], set[str]]:
@@ -130,15 +132,19 @@ def _names(path: Path) -> tuple[set[str], set[str]]:
     for part in msg.walk():
         try:
             named = False
-            for value in (part.get_filename(), part.get_param("name"), str(part.get("content-id", ""))):
+            for value in (part.get_filename(), part.get_param("name")):
                 if isinstance(value, tuple):
                     value = email.utils.collapse_rfc2231_value(value)
                 if value:
                     names.add(str(value).strip("<> ").split("@")[0])
                     named = True
+            cid = str(part.get("content-id", "")).strip("<> ").split("@")[0]
+            if cid and _FILE_LIKE.search(cid):
+                names.add(cid)  # Outlook's "image001.jpg@01D...": the file's own name
+                named = True
             if named:
                 continue
-            described.add(str(part.get("content-description", "")).strip())
+            described.update((cid, str(part.get("content-description", "")).strip()))
             if part.get_content_type() == "message/rfc822":
                 inner = part.get_payload()
                 inner = inner[0] if isinstance(inner, list) and inner else inner
@@ -156,8 +162,8 @@ def _made_up(name: str, real: set[str], described: set[str]) -> bool:
         return False
     if _GENERIC_NAME.match(name):
         return True
-    stem = _MADE_UP_TAIL.sub("", name, count=1)
-    return bool(stem) and (stem in described or name.rsplit(".", 1)[0] in described)
+    forms = {name, _MADE_UP_TAIL.sub("", name, count=1), name.rsplit(".", 1)[0]}
+    return bool(forms & described)
 
 
 def excepted(corpora: Path, parity: int, misses: list[str]) -> dict[str, int]:

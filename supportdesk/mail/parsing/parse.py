@@ -23,6 +23,7 @@ from .parts import (
     forwarded_text,
     is_body_part,
     message_bytes,
+    payload_bytes,
     split_uuencoded,
     subject_filename,
     unique_generated_names,
@@ -71,7 +72,7 @@ def _headers_of(msg: Message) -> dict[str, list[str]]:
 
 def _decode_part_text(part: Message, walk: _Walk) -> str:
     try:
-        payload = part.get_payload(decode=True)
+        payload = payload_bytes(part)
     except Exception:  # noqa: BLE001 - broken transfer encoding is the sender's fault
         walk.defects.append("body: undecodable transfer encoding")
         payload = b""
@@ -94,7 +95,7 @@ _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27)) + b"\x7f"
 def _is_binary(part: Message, walk: _Walk) -> bool:
     """A 'text' part full of control bytes is data (or garbage): keep it as a file."""
     try:
-        payload = part.get_payload(decode=True)
+        payload = payload_bytes(part)
     except Exception:  # noqa: BLE001
         return False
     if not isinstance(payload, bytes) or len(payload) < 64:

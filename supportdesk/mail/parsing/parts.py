@@ -129,16 +129,52 @@ def message_bytes(msg: Message) -> bytes:
     return buf.getvalue()
 
 
+_B64_LINE = re.compile(r"^[A-Za-z0-9+/]+={0,2}$")
+
+
+def split_base64(body: str) -> tuple[str, str] | None:
+    """(the base64 lines, the text after them) when a base64 body is followed by lines of
+    words (a footer a list server or virus scanner appended); None when it is not."""
+    lines = body.split("\n")
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped and not _B64_LINE.match(stripped):
+            rest = "\n".join(lines[i:])
+            if i and any(c.isspace() for c in rest.strip()):
+                return "\n".join(lines[:i]), rest
+            return None
+    return None
+
+
+def payload_bytes(part: Message) -> bytes:
+    """The decoded body of a leaf part; raises what the parser's decoding raises. Text after
+    the end of base64 data is not decoded as base64: a text part keeps it as text, a file
+    does not get garbage appended."""
+    raw = part.get_payload()
+    if isinstance(raw, str) and str(part.get("content-transfer-encoding", "")).strip().lower() == "base64":
+        split = split_base64(raw)
+        if split is not None:
+            data, rest = split
+            clean = re.sub(r"[^A-Za-z0-9+/]", "", data)
+            clean = clean[: len(clean) - len(clean) % 4] if len(clean) % 4 == 1 else clean
+            decoded = binascii.a2b_base64(clean + "=" * (-len(clean) % 4))
+            if part.get_content_maintype() == "text":
+                decoded += b"\n" + to_bytes(rest.strip("\r\n")) + b"\n"
+            return decoded
+    data = part.get_payload(decode=True)
+    return data if isinstance(data, bytes) else b""
+
+
 def _payload(part: Message) -> bytes:
     if part.is_multipart():
         # message/delivery-status and similar: the body as it was, without the part headers.
         blocks = [c for c in part.get_payload() if isinstance(c, Message)]  # type: ignore[union-attr]
         return b"\n".join(message_bytes(b) for b in blocks)
     try:
-        data = part.get_payload(decode=True)
+        data: bytes | None = payload_bytes(part)
     except Exception:  # noqa: BLE001
         data = None
-    if isinstance(data, bytes):
+    if data is not None:
         return data
     raw = part.get_payload()
     return to_bytes(raw) if isinstance(raw, str) else b""

@@ -1,5 +1,6 @@
 """Attachment names from every place a mailer puts them, one minimal .eml per class of failure
-(tests/names/, written for these tests): kept exactly, never garbled, never lost."""
+(tests/cases/, written for these tests): kept exactly, never garbled, never lost; and bodies
+that real servers damage (a footer after base64 data)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from supportdesk.mail.parsing import ParsedMail, parse_mail
 from supportdesk.mail.parsing.headers import decode_header_text
 from supportdesk.mail.parsing.parts import described_name, split_uuencoded, subject_filename
 
-NAMES = Path(__file__).parent / "names"
+NAMES = Path(__file__).parent / "cases"
 
 
 def parsed(name: str) -> ParsedMail:
@@ -55,7 +56,7 @@ def test_attachment_names(eml: str, expected: list[str]) -> None:
 def test_every_name_file_is_tested() -> None:
     tested = {"rfc2231_continuations", "rfc2231_koi8r_name_only", "rfc2047_in_name", "question_mark_placeholder",
               "truncated_utf8", "content_description", "attached_message_subject", "attached_message_base64",
-              "uuencoded_body", "alternative_image", "folded_quoted_name"}
+              "uuencoded_body", "alternative_image", "folded_quoted_name", "base64_footer"}
     assert {p.stem for p in NAMES.glob("*.eml")} == tested
 
 
@@ -97,3 +98,11 @@ def test_subject_filename_keeps_the_subject() -> None:
     assert subject_filename("Re:  A/B\ttest") == "Re:  A/B test.eml"
     assert subject_filename("  ") == ""
     assert decode_header_text("a\r\n  b", keep_spaces=True) == "a  b"
+
+
+def test_text_after_base64_data_is_text_and_no_garbage_in_files() -> None:
+    p = parsed("base64_footer")
+    assert p.text.startswith("Здравствуйте, после обновления пропал звук.")
+    assert "This message was scanned for viruses by MailGate." in p.text
+    (pdf,) = p.attachments
+    assert (pdf.filename, pdf.content) == ("log.pdf", b"%PDF-1.4 minimal")
