@@ -22,10 +22,12 @@ from .parts import (
     disposition,
     forwarded_text,
     is_body_part,
+    is_tnef,
     message_bytes,
     payload_bytes,
     split_uuencoded,
     subject_filename,
+    tnef_files,
     unique_generated_names,
     uuencoded_attachment,
 )
@@ -177,7 +179,10 @@ def _walk(part: Message, walk: _Walk, depth: int, in_report: bool) -> None:
         if text.strip():
             walk.texts.append(text)
         return
-    walk.attachments.append(attachment_from_part(part, walk.defects))
+    attachment = attachment_from_part(part, walk.defects)
+    walk.attachments.append(attachment)
+    if is_tnef(attachment):
+        walk.attachments.extend(tnef_files(attachment.content, walk.defects))
 
 
 def _walk_alternative(children: list[Message], walk: _Walk, depth: int, in_report: bool) -> None:

@@ -154,15 +154,15 @@ def payload_bytes(part: Message) -> bytes:
     if isinstance(raw, str) and str(part.get("content-transfer-encoding", "")).strip().lower() == "base64":
         split = split_base64(raw)
         if split is not None:
-            data, rest = split
-            clean = re.sub(r"[^A-Za-z0-9+/]", "", data)
+            lines, rest = split
+            clean = re.sub(r"[^A-Za-z0-9+/]", "", lines)
             clean = clean[: len(clean) - len(clean) % 4] if len(clean) % 4 == 1 else clean
             decoded = binascii.a2b_base64(clean + "=" * (-len(clean) % 4))
             if part.get_content_maintype() == "text":
                 decoded += b"\n" + to_bytes(rest.strip("\r\n")) + b"\n"
             return decoded
-    data = part.get_payload(decode=True)
-    return data if isinstance(data, bytes) else b""
+    decoded_payload = part.get_payload(decode=True)
+    return decoded_payload if isinstance(decoded_payload, bytes) else b""
 
 
 def _payload(part: Message) -> bytes:
@@ -358,3 +358,46 @@ def split_uuencoded(text: str) -> tuple[str, list[tuple[str, bytes]]]:
 def uuencoded_attachment(name: str, content: bytes) -> ParsedAttachment:
     ctype = mimetypes.guess_type(name, strict=False)[0] or "application/octet-stream"
     return ParsedAttachment(filename=name, content_type=ctype, content=content)
+
+
+# Outlook's "winmail.dat" (application/ms-tnef): the files inside it, which no other client
+# can open, become attachments of their own; winmail.dat itself is kept as it was sent.
+_TNEF_TYPES = frozenset({"application/ms-tnef", "application/vnd.ms-tnef"})
+
+
+def is_tnef(attachment: ParsedAttachment) -> bool:
+    return attachment.content_type in _TNEF_TYPES or attachment.filename.lower() == "winmail.dat"
+
+
+def _tnef_text(value: object, codepage: str | None) -> str:
+    if isinstance(value, str):
+        return clean_filename(value.strip("\x00"))
+    if isinstance(value, bytes):
+        text, _cs, _defect = decode_bytes(value.strip(b"\x00"), codepage)
+        return clean_filename(text)
+    return ""
+
+
+def tnef_files(data: bytes, defects: list[str]) -> list[ParsedAttachment]:
+    """The files inside a TNEF stream (empty when it is not one or holds none)."""
+    from tnefparse import TNEF  # noqa: PLC0415 - imported only for the rare winmail.dat
+    from tnefparse.properties import MAPI_ATTACH_LONG_FILENAME  # noqa: PLC0415
+
+    try:
+        tnef = TNEF(data, do_checksum=False)
+    except Exception:  # noqa: BLE001 - a broken winmail.dat stays a file as it is
+        defects.append("attachment: unreadable winmail.dat")
+        return []
+    files = []
+    for att in tnef.attachments:
+        codepage = att.codepage if isinstance(att.codepage, str) else None  # "cp1251", from attOemCodepage
+        long_names = [a.data for a in att.mapi_attrs if a.name == MAPI_ATTACH_LONG_FILENAME]
+        name = _tnef_text(long_names[0], codepage) if long_names else ""
+        name = name or _tnef_text(att._name, codepage)  # noqa: SLF001 - raw bytes: the library decodes them as UTF-8
+        content = att.data if isinstance(att.data, bytes) else b""
+        if not name and not content:
+            continue
+        name = name or "attachment.bin"
+        ctype = mimetypes.guess_type(name, strict=False)[0] or "application/octet-stream"
+        files.append(ParsedAttachment(filename=name, content_type=ctype, content=content))
+    return files

@@ -11,7 +11,7 @@ import pytest
 
 from supportdesk.mail.parsing import ParsedMail, parse_mail
 from supportdesk.mail.parsing.headers import decode_header_text
-from supportdesk.mail.parsing.parts import described_name, split_uuencoded, subject_filename
+from supportdesk.mail.parsing.parts import described_name, split_uuencoded, subject_filename, tnef_files
 
 NAMES = Path(__file__).parent / "cases"
 
@@ -46,6 +46,8 @@ def names(name: str) -> list[str]:
     ("uuencoded_body", ["log  2026-03-05.bin"]),
     # The inline image of the HTML alternative that is not the one shown.
     ("alternative_image", ["shot.png"]),
+    # Outlook's winmail.dat (TNEF): kept, and the file inside it (a cp1251 name) added.
+    ("tnef_winmail", ["winmail.dat", "Отчет за май.xlsx"]),
     # A quoted name folded at a space: unfolding removes the line break only.
     ("folded_quoted_name", ["Contract  2026 with Forward TV.pdf"]),
 ])
@@ -56,7 +58,8 @@ def test_attachment_names(eml: str, expected: list[str]) -> None:
 def test_every_name_file_is_tested() -> None:
     tested = {"rfc2231_continuations", "rfc2231_koi8r_name_only", "rfc2047_in_name", "question_mark_placeholder",
               "truncated_utf8", "content_description", "attached_message_subject", "attached_message_base64",
-              "uuencoded_body", "alternative_image", "folded_quoted_name", "base64_footer"}
+              "uuencoded_body", "alternative_image", "folded_quoted_name", "base64_footer",
+              "tnef_winmail"}
     assert {p.stem for p in NAMES.glob("*.eml")} == tested
 
 
@@ -106,3 +109,10 @@ def test_text_after_base64_data_is_text_and_no_garbage_in_files() -> None:
     assert "This message was scanned for viruses by MailGate." in p.text
     (pdf,) = p.attachments
     assert (pdf.filename, pdf.content) == ("log.pdf", b"%PDF-1.4 minimal")
+
+
+def test_tnef_file_content_and_a_broken_winmail_dat() -> None:
+    files = parsed("tnef_winmail").attachments
+    assert files[1].content == b"PK\x03\x04 xlsx data"
+    defects: list[str] = []
+    assert tnef_files(b"not a TNEF stream", defects) == [] and defects == ["attachment: unreadable winmail.dat"]
