@@ -96,7 +96,8 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]+")
 
 def clean_filename(name: str) -> str:
     """Last path component, no control characters or U+FFFD, never '.' or '..'."""
-    name = _FOLD.sub("", name).replace("\ufffd", "")
+    # A tab is a fold's white space (mailers fold a long quoted name with "\n\t"): a space.
+    name = _FOLD.sub("", name).replace("\ufffd", "").replace("\t", " ")
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = _CONTROL_CHARS.sub("_", name).strip()
     if name.strip(".") == "":

@@ -11,7 +11,13 @@ import pytest
 
 from supportdesk.mail.parsing import ParsedMail, parse_mail
 from supportdesk.mail.parsing.headers import decode_header_text
-from supportdesk.mail.parsing.parts import described_name, split_uuencoded, subject_filename, tnef_files
+from supportdesk.mail.parsing.parts import (
+    clean_filename,
+    described_name,
+    split_uuencoded,
+    subject_filename,
+    tnef_files,
+)
 
 NAMES = Path(__file__).parent / "cases"
 
@@ -95,6 +101,10 @@ def test_split_uuencoded_leaves_broken_blocks_alone() -> None:
 ])
 def test_described_name(description: str | None, ctype: str, expected: tuple[str, bool]) -> None:
     assert described_name(description, ctype) == expected
+
+
+def test_a_name_folded_with_a_tab_keeps_a_space() -> None:
+    assert clean_filename("Very long name of the\n\tfile.pdf") == "Very long name of the file.pdf"
 
 
 def test_subject_filename_keeps_the_subject() -> None:
