@@ -34,7 +34,7 @@ def _word_bytes(enc: str, payload: str) -> bytes:
 
 def decode_header_text(value: str | None, defects: list[str] | None = None, *, keep_spaces: bool = False) -> str:
     """Decode RFC 2047 words leniently and normalise whitespace (keep_spaces: only unfold
-    lines, as file names need). Never raises.
+    lines, as file names and names made from a subject need). Never raises.
 
     Adjacent encoded words are joined as bytes before decoding, which repairs
     multi-byte characters split across words; raw 8-bit text is charset-guessed.
@@ -68,7 +68,8 @@ def decode_header_text(value: str | None, defects: list[str] | None = None, *, k
             defects.append("header: raw 8-bit text")
         parts.append(text)
     if keep_spaces:
-        return re.sub(r"\r?\n[ \t]?", "", "".join(parts))
+        # RFC 5322 §2.2.3: unfolding removes the line break only, the white space stays.
+        return re.sub(r"\r?\n(?=[ \t])", "", "".join(parts))
     return _WS.sub(" ", _CONTROLS.sub("", "".join(parts))).strip()
 
 

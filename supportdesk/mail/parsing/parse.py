@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import binascii
+import quopri
 import re
 from dataclasses import dataclass, field
 from email.message import Message
@@ -11,18 +13,23 @@ from email.policy import Compat32
 from supportdesk.lib.html import html_to_text, sanitize_html
 
 from .body import find_quoted_start, find_signature_start
-from .charsets import decode_bytes, html_meta_charset
+from .charsets import decode_bytes, html_meta_charset, to_bytes
 from .headers import all_ids, decode_header_text, first_id, parse_addresses, parse_date, pick_sender
 from .language import detect_language
 from .model import ParsedAttachment, ParsedMail
 from .parts import (
     attachment_from_part,
-    clean_filename,
     disposition,
     forwarded_text,
     is_body_part,
+    is_tnef,
     message_bytes,
+    payload_bytes,
+    split_uuencoded,
+    subject_filename,
+    tnef_files,
     unique_generated_names,
+    uuencoded_attachment,
 )
 from .repair import repair_header_block
 from .robots import detect_auto_reply, detect_bounce, detect_spam
@@ -67,7 +74,7 @@ def _headers_of(msg: Message) -> dict[str, list[str]]:
 
 def _decode_part_text(part: Message, walk: _Walk) -> str:
     try:
-        payload = part.get_payload(decode=True)
+        payload = payload_bytes(part)
     except Exception:  # noqa: BLE001 - broken transfer encoding is the sender's fault
         walk.defects.append("body: undecodable transfer encoding")
         payload = b""
@@ -90,7 +97,7 @@ _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27)) + b"\x7f"
 def _is_binary(part: Message, walk: _Walk) -> bool:
     """A 'text' part full of control bytes is data (or garbage): keep it as a file."""
     try:
-        payload = part.get_payload(decode=True)
+        payload = payload_bytes(part)
     except Exception:  # noqa: BLE001
         return False
     if not isinstance(payload, bytes) or len(payload) < 64:
@@ -165,10 +172,17 @@ def _walk(part: Message, walk: _Walk, depth: int, in_report: bool) -> None:
             if not walk.want_text:
                 return
             text = html_to_text(text)
+        else:
+            # uuencoded files become attachments; the text keeps the block as it was sent.
+            _rest, files = split_uuencoded(text)
+            walk.attachments.extend(uuencoded_attachment(name, data) for name, data in files)
         if text.strip():
             walk.texts.append(text)
         return
-    walk.attachments.append(attachment_from_part(part, walk.defects))
+    attachment = attachment_from_part(part, walk.defects)
+    walk.attachments.append(attachment)
+    if is_tnef(attachment):
+        walk.attachments.extend(tnef_files(attachment.content, walk.defects))
 
 
 def _walk_alternative(children: list[Message], walk: _Walk, depth: int, in_report: bool) -> None:
@@ -186,18 +200,48 @@ def _walk_alternative(children: list[Message], walk: _Walk, depth: int, in_repor
             walk.attachments.extend(sub.attachments)
             walk.defects.extend(sub.defects)
             return
-    # No usable plain text: the richest alternative (the last one) carries the text.
-    for child in reversed(children):
+    # No usable plain text: the richest alternative (the last one) carries the text; the files
+    # of the others (an inline image of an HTML version not shown) are kept all the same.
+    chosen = None
+    for i in range(len(children) - 1, -1, -1):
         before = len(walk.texts)
-        _walk(child, walk, depth + 1, in_report)
+        _walk(children[i], walk, depth + 1, in_report)
         if len(walk.texts) > before:
+            chosen = i
             break
+    for child in children[:chosen] if chosen is not None else ():
+        sub = _Walk(charset=walk.charset)
+        _walk(child, sub, depth + 1, in_report)
+        walk.attachments.extend(sub.attachments)
+
+
+def _encoded_message(inner: Message, outer: Message, walk: _Walk) -> Message:
+    """An attached message sent base64 or quoted-printable encoded (RFC 2046 §5.2.1 forbids
+    it; Exchange and some webmails do it): the parser took the encoded text for a message
+    without headers, so decode it and parse that."""
+    cte = str(outer.get("content-transfer-encoding", "")).strip().lower()
+    if cte not in ("base64", "quoted-printable") or inner.keys():
+        return inner
+    body = inner.get_payload()
+    if not isinstance(body, str):
+        return inner
+    try:
+        if cte == "base64":
+            data = binascii.a2b_base64(re.sub(r"[^A-Za-z0-9+/=]", "", body).encode("ascii"))
+        else:
+            data = quopri.decodestring(to_bytes(body))
+    except (binascii.Error, ValueError):
+        return inner
+    walk.defects.append(f"structure: attached message in {cte}")
+    return _PARSER.parsebytes(data)
 
 
 def _walk_forward(inner: Message, outer: Message, walk: _Walk, depth: int, in_report: bool) -> None:
-    subject = clean_filename(decode_header_text(inner.get("subject")))  # clients name it after its subject
+    inner = _encoded_message(inner, outer, walk)
+    # clients name an attached message after its subject
+    name = subject_filename(decode_header_text(inner.get("subject"), keep_spaces=True))
     walk.attachments.append(attachment_from_part(outer, walk.defects, content=message_bytes(inner),
-                                                 default_name=f"{subject}.eml" if subject else "message.eml"))
+                                                 default_name=name or None))
     if in_report:
         headers = "\n".join(f"{k}: {v}" for k, v in inner.raw_items())
         walk.original_headers.append(headers)

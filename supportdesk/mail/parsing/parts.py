@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import binascii
 import mimetypes
 import re
 from collections.abc import Mapping, Sequence
@@ -60,19 +61,30 @@ def _decode_name(value: str | tuple[str, str, str], defects: list[str]) -> str:
 def decode_filename(part: Message, defects: list[str] | None = None) -> str | None:
     """The attachment name from RFC 2231, RFC 2047 (even quoted) or raw 8-bit parameters:
     Content-Disposition's filename first, then Content-Type's name; a candidate that decodes
-    without a defect beats one that needed guessing."""
+    without a defect beats one that needed guessing, and a name whose letters a mailer
+    replaced by '?' (it could not encode them) gives way to a candidate that kept them."""
     fallback = None
+    placeholder = None
     for name, header in (("filename", "content-disposition"), ("name", "content-type")):
         for value in _name_values(part, name, header):
             found: list[str] = []
             cleaned = _decode_name(value, found)
-            if cleaned and not found:
+            if cleaned and not found and not _PLACEHOLDER.search(cleaned):
                 return cleaned
-            if cleaned and fallback is None:
+            if cleaned and not found:
+                placeholder = placeholder or cleaned
+            elif cleaned and fallback is None:
                 fallback = cleaned
                 if defects is not None:
                     defects.extend(found)
+    if placeholder is not None and (fallback is None or _PLACEHOLDER.search(fallback)):
+        return placeholder
     return fallback
+
+
+# "??????.pdf", "Отчет ?? май.doc": letters a mailer could not write in its charset. A '?'
+# is not allowed in a Windows file name, so a real name rarely holds one.
+_PLACEHOLDER = re.compile(r"\?")
 
 
 # Folded header lines inside a quoted name, control characters and path separators go; the
@@ -84,7 +96,8 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]+")
 
 def clean_filename(name: str) -> str:
     """Last path component, no control characters or U+FFFD, never '.' or '..'."""
-    name = _FOLD.sub("", name).replace("\ufffd", "")
+    # A tab is a fold's white space (mailers fold a long quoted name with "\n\t"): a space.
+    name = _FOLD.sub("", name).replace("\ufffd", "").replace("\t", " ")
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = _CONTROL_CHARS.sub("_", name).strip()
     if name.strip(".") == "":
@@ -117,16 +130,52 @@ def message_bytes(msg: Message) -> bytes:
     return buf.getvalue()
 
 
+_B64_LINE = re.compile(r"^[A-Za-z0-9+/]+={0,2}$")
+
+
+def split_base64(body: str) -> tuple[str, str] | None:
+    """(the base64 lines, the text after them) when a base64 body is followed by lines of
+    words (a footer a list server or virus scanner appended); None when it is not."""
+    lines = body.split("\n")
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped and not _B64_LINE.match(stripped):
+            rest = "\n".join(lines[i:])
+            if i and any(c.isspace() for c in rest.strip()):
+                return "\n".join(lines[:i]), rest
+            return None
+    return None
+
+
+def payload_bytes(part: Message) -> bytes:
+    """The decoded body of a leaf part; raises what the parser's decoding raises. Text after
+    the end of base64 data is not decoded as base64: a text part keeps it as text, a file
+    does not get garbage appended."""
+    raw = part.get_payload()
+    if isinstance(raw, str) and str(part.get("content-transfer-encoding", "")).strip().lower() == "base64":
+        split = split_base64(raw)
+        if split is not None:
+            lines, rest = split
+            clean = re.sub(r"[^A-Za-z0-9+/]", "", lines)
+            clean = clean[: len(clean) - len(clean) % 4] if len(clean) % 4 == 1 else clean
+            decoded = binascii.a2b_base64(clean + "=" * (-len(clean) % 4))
+            if part.get_content_maintype() == "text":
+                decoded += b"\n" + to_bytes(rest.strip("\r\n")) + b"\n"
+            return decoded
+    decoded_payload = part.get_payload(decode=True)
+    return decoded_payload if isinstance(decoded_payload, bytes) else b""
+
+
 def _payload(part: Message) -> bytes:
     if part.is_multipart():
         # message/delivery-status and similar: the body as it was, without the part headers.
         blocks = [c for c in part.get_payload() if isinstance(c, Message)]  # type: ignore[union-attr]
         return b"\n".join(message_bytes(b) for b in blocks)
     try:
-        data = part.get_payload(decode=True)
+        data: bytes | None = payload_bytes(part)
     except Exception:  # noqa: BLE001
         data = None
-    if isinstance(data, bytes):
+    if data is not None:
         return data
     raw = part.get_payload()
     return to_bytes(raw) if isinstance(raw, str) else b""
@@ -139,19 +188,52 @@ def attachment_from_part(
     content: bytes | None = None,
     default_name: str | None = None,
 ) -> ParsedAttachment:
+    """A part as a file. A part without a name of its own is named, in this order, after the
+    file its Content-ID names (Outlook's inline images), default_name (an attached message's
+    subject), its Content-Description (RFC 2045 §8: old mailers put the file name there,
+    MTAs a title such as "Delivery report"), or its type ("image.png")."""
     ctype = part.get_content_type()
     name = decode_filename(part, defects)
     generated = False
     if name is None:
         cid = _CID_FILENAME.match(str(part.get("content-id", "")).strip().strip("<>"))
-        generated = not cid and not default_name
-        name = cid.group(1) if cid else default_name or generated_name(ctype)
+        if cid:
+            name = cid.group(1)
+        elif default_name:
+            name = default_name
+        else:
+            name, generated = described_name(part.get("content-description"), ctype)
     return _attachment(part, name, ctype, content, generated)
+
+
+_HAS_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}$")
+_MAX_DESCRIPTION = 120
+
+
+def described_name(description: str | None, ctype: str) -> tuple[str, bool]:
+    """(name, made up?) for an unnamed part from its Content-Description: the description
+    itself when it is a file name, else the description with the type's extension; the
+    type's generic name when there is no usable description."""
+    text = clean_filename(decode_header_text(str(description))) if description else ""
+    if not text or len(text) > _MAX_DESCRIPTION:
+        return generated_name(ctype), True
+    if _HAS_EXTENSION.search(text) and " " not in text.rsplit(".", 1)[-1]:
+        return text, False
+    return text + _extension(ctype), True
+
+
+def subject_filename(subject: str) -> str:
+    """The name clients give an attached message: its subject (exactly, path separators
+    and repeated spaces included: the name is only shown) and ".eml"."""
+    name = _CONTROL_CHARS.sub(" ", subject.replace("\ufffd", "")).strip()
+    if len(name) > 200:
+        name = name[:200]
+    return name + ".eml" if name.strip(". ") else ""
 
 
 # The stem of a made-up name says what the part is; reports and other text keep their own
 # kind ("delivery-status.txt", "calendar.ics").
-_STEMS = {"image": "image", "video": "video", "audio": "audio", "application": "attachment",
+_STEMS = {"message/rfc822": "message", "image": "image", "video": "video", "audio": "audio", "application": "attachment",
           "text/plain": "document", "text/html": "document"}
 
 
@@ -159,7 +241,11 @@ def generated_name(ctype: str) -> str:
     """A name for a part that has none: its kind and its type's real extension."""
     major, _slash, minor = ctype.partition("/")
     stem = _STEMS.get(ctype) or _STEMS.get(major) or minor or "attachment"
-    return stem + (_EXTENSIONS.get(ctype) or mimetypes.guess_extension(ctype) or ".bin")
+    return stem + _extension(ctype)
+
+
+def _extension(ctype: str) -> str:
+    return _EXTENSIONS.get(ctype) or mimetypes.guess_extension(ctype) or ".bin"
 
 
 def unique_generated_names(attachments: Sequence[ParsedAttachment]) -> list[ParsedAttachment]:
@@ -214,3 +300,105 @@ def forwarded_text(headers: Mapping[str, Sequence[str]], body: str) -> str:
     if subject:
         lines.append("Subject: " + decode_header_text(subject[0]))
     return "\n".join(lines) + "\n\n" + body.strip("\n")
+
+
+# uuencode (POSIX uuencode(1)) pasted into a plain-text body, as old mailers, scripts and
+# mail-to-news gateways send files: "begin 644 name", lines of 4-character groups, "`", "end".
+_UU_BEGIN = re.compile(r"^begin[ \t]+[0-7]{3,4}[ \t]+(\S[^\r\n]*?)[ \t]*\r?$", re.MULTILINE)
+_UU_END = re.compile(r"^end[ \t]*\r?$", re.MULTILINE)
+_UU_LINE = re.compile(r"^[\x20-\x60]{1,100}$")
+
+
+def _uudecode(lines: list[str]) -> bytes | None:
+    out = bytearray()
+    for line in lines:
+        line = line.rstrip("\r\n")
+        if not line:
+            continue
+        if not _UU_LINE.match(line):
+            return None
+        try:
+            out += binascii.a2b_uu(line)
+        except binascii.Error:
+            # Trailing garbage (padding some encoders add): decode the bytes the count allows.
+            count = (((ord(line[0]) - 32) & 63) * 4 + 5) // 3
+            try:
+                out += binascii.a2b_uu(line[:count])
+            except binascii.Error:
+                return None
+    return bytes(out)
+
+
+def split_uuencoded(text: str) -> tuple[str, list[tuple[str, bytes]]]:
+    """The text without its uuencoded blocks, and each block's (file name, content). A block
+    that does not decode stays in the text."""
+    if "begin" not in text:
+        return text, []
+    files: list[tuple[str, bytes]] = []
+    kept: list[str] = []
+    pos = 0
+    for begin in _UU_BEGIN.finditer(text):
+        if begin.start() < pos:
+            continue
+        end = _UU_END.search(text, begin.end())
+        if end is None:
+            break
+        data = _uudecode(text[begin.end() : end.start()].split("\n"))
+        name = clean_filename(begin.group(1))
+        if data is None or not name:
+            continue
+        files.append((name, data))
+        kept.append(text[pos : begin.start()])
+        pos = end.end()
+    if not files:
+        return text, []
+    kept.append(text[pos:])
+    return "".join(kept), files
+
+
+def uuencoded_attachment(name: str, content: bytes) -> ParsedAttachment:
+    ctype = mimetypes.guess_type(name, strict=False)[0] or "application/octet-stream"
+    return ParsedAttachment(filename=name, content_type=ctype, content=content)
+
+
+# Outlook's "winmail.dat" (application/ms-tnef): the files inside it, which no other client
+# can open, become attachments of their own; winmail.dat itself is kept as it was sent.
+_TNEF_TYPES = frozenset({"application/ms-tnef", "application/vnd.ms-tnef"})
+
+
+def is_tnef(attachment: ParsedAttachment) -> bool:
+    return attachment.content_type in _TNEF_TYPES or attachment.filename.lower() == "winmail.dat"
+
+
+def _tnef_text(value: object, codepage: str | None) -> str:
+    if isinstance(value, str):
+        return clean_filename(value.strip("\x00"))
+    if isinstance(value, bytes):
+        text, _cs, _defect = decode_bytes(value.strip(b"\x00"), codepage)
+        return clean_filename(text)
+    return ""
+
+
+def tnef_files(data: bytes, defects: list[str]) -> list[ParsedAttachment]:
+    """The files inside a TNEF stream (empty when it is not one or holds none)."""
+    from tnefparse import TNEF  # noqa: PLC0415 - imported only for the rare winmail.dat
+    from tnefparse.properties import MAPI_ATTACH_LONG_FILENAME  # noqa: PLC0415
+
+    try:
+        tnef = TNEF(data, do_checksum=False)
+    except Exception:  # noqa: BLE001 - a broken winmail.dat stays a file as it is
+        defects.append("attachment: unreadable winmail.dat")
+        return []
+    files = []
+    for att in tnef.attachments:
+        codepage = att.codepage if isinstance(att.codepage, str) else None  # "cp1251", from attOemCodepage
+        long_names = [a.data for a in att.mapi_attrs if a.name == MAPI_ATTACH_LONG_FILENAME]
+        name = _tnef_text(long_names[0], codepage) if long_names else ""
+        name = name or _tnef_text(att._name, codepage)  # noqa: SLF001 - raw bytes: the library decodes them as UTF-8
+        content = att.data if isinstance(att.data, bytes) else b""
+        if not name and not content:
+            continue
+        name = name or "attachment.bin"
+        ctype = mimetypes.guess_type(name, strict=False)[0] or "application/octet-stream"
+        files.append(ParsedAttachment(filename=name, content_type=ctype, content=content))
+    return files

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 from pathlib import Path
 
 import pytest
@@ -159,15 +158,8 @@ def test_command_unreadable_file_exits_2(tmp_path: Path) -> None:
     assert err.value.returncode == 2
 
 
-def test_parse_speed_over_corpus() -> None:
-    raws = [p.read_bytes() for p in sorted(CORPUS.glob("*.eml"))]
-    for raw in raws:
-        parse_mail(raw)  # warm regex caches
-    rounds = 5
-    start = time.perf_counter()
-    for _ in range(rounds):
-        for raw in raws:
-            parse_mail(raw)
-    per_mail_ms = (time.perf_counter() - start) / (rounds * len(raws)) * 1000
-    # The corpus is the ugly end (HTML, bounces, guessed charsets); typical mail is ~0.6 ms.
-    assert per_mail_ms < 5, per_mail_ms
+def test_every_corpus_mail_parses_without_a_parser_error() -> None:
+    # Speed over this corpus is measured by bench/parse_speed.py (no timing in unit tests).
+    for path in sorted(CORPUS.glob("*.eml")):
+        parsed = parse_mail(path.read_bytes())
+        assert not any(d.startswith("parser error") for d in parsed.defects), (path.name, parsed.defects)

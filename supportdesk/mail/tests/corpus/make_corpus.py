@@ -574,7 +574,7 @@ h = [("Return-Path", "<>"), ("From", "MAILER-DAEMON@mail.forwardtv.example (Mail
      ("Content-Type", 'multipart/report; report-type=delivery-status;\n\tboundary="4A1B2C3D.1709600000/mail.forwardtv.example"')]
 add(f"{n:02d}_dsn_postfix", mail(h, body), from_addr="mailer-daemon@mail.forwardtv.example", subject="Undelivered Mail Returned to Sender",
     probe="could not\nbe delivered", is_bounce=True, bounced_message_id=ORIG_ID, bounced_recipient="ivan@tv-kazan.ru",
-    attachments=["delivery-status.txt", "rfc822-headers.txt"], utc_offset=420, language="en")
+    attachments=["Delivery report.txt", "Undelivered Message Headers.txt"], utc_offset=420, language="en")
 
 n += 1
 body = f"""This message was created automatically by mail delivery software.
@@ -715,7 +715,7 @@ h = [("Return-Path", "<>"), ("From", "MAILER-DAEMON@mail.forwardtv.example (Mail
      ("Message-Id", "<delay.1@mail.forwardtv.example>"), ("Auto-Submitted", "auto-replied"), ("MIME-Version", "1.0"),
      ("Content-Type", 'multipart/report; report-type=delivery-status; boundary="delay_b"')]
 add(f"{n:02d}_dsn_delay_warning", mail(h, body), from_addr="mailer-daemon@mail.forwardtv.example",
-    subject="Delayed Mail (still being retried)", probe="THIS IS A WARNING ONLY.", is_auto_reply=True,
+    subject="Delayed Mail (still being retried)", probe="THIS IS A WARNING ONLY.", is_auto_reply=True, is_bounce=True,
     bounced_message_id=ORIG_ID, attachments=["delivery-status.txt", "rfc822-headers.txt"], utc_offset=420, language="en")
 
 # ------------------------------------------------------------ auto-replies ----
