@@ -13,8 +13,8 @@ register = template.Library()
 
 
 @register.simple_tag
-def reply_all_for(ticket: Ticket) -> Recipients:
-    return reply_all(ticket)
+def reply_all_for(ticket: Ticket, conversation: list[Message] | None = None) -> Recipients:
+    return reply_all(ticket, conversation if isinstance(conversation, list) else None)
 
 
 @register.simple_tag
