@@ -9,10 +9,10 @@ two halves are read separately so each one walks an index in order (a single
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import EmptyResultSet, PermissionDenied
@@ -258,7 +258,7 @@ def bounded_counts(querysets: dict[K, QuerySet[Ticket]], limit: int = COUNT_LIMI
     """``bounded_count`` of several querysets in one statement (one round trip instead of one
     per count: on a busy PostgreSQL server each round trip waits for the backend's turn)."""
     parts: list[str] = []
-    params: list[object] = []
+    params: list[Any] = []
     found: dict[K, int] = {}
     for key, qs in querysets.items():
         try:
@@ -312,14 +312,18 @@ def _team_parts(user: User | AnonymousUser, filters: QueueFilters) -> list[Q] | 
     return [Q(team__isnull=True)] + [Q(team_id=pk) for pk in sorted(scope)]
 
 
-def _walk(base: QuerySet[Ticket], parts: list[Q] | None, fetch, key) -> list[tuple[int, datetime | None]]:  # type: ignore[no-untyped-def]
+Key = tuple[int, datetime | None]  # (id, reply_due_at) of a queue row
+
+
+def _walk(base: QuerySet[Ticket], parts: list[Q] | None, fetch: Callable[[QuerySet[Ticket]], QuerySet[Any]],
+          key: Callable[[Key], Any]) -> list[Key]:
     """``fetch`` (a sliced, ordered queryset of keys) over ``base``, or over each part, merged in
     order: one UNION ALL of the ordered parts where the database allows it (PostgreSQL: one
     round trip), else a query per part (SQLite, in-process: no round trip to save)."""
     if parts is None:
         return list(fetch(base))
     walks = [fetch(base.filter(part)) for part in parts]
-    found: list[tuple[int, datetime | None]] = []
+    found: list[Key] = []
     if len(walks) > 1 and connection.features.supports_slicing_ordering_in_compound:
         found = list(walks[0].union(*walks[1:], all=True))
     else:
