@@ -14,4 +14,8 @@ class Migration(migrations.Migration):
             model_name='ticket',
             index=models.Index(condition=models.Q(('merged_into__isnull', True), ('status__in', ('new', 'open', 'waiting_customer', 'waiting_release'))), fields=['team', 'reply_due_at', 'id'], name='ticket_open_team_idx'),
         ),
+        migrations.AddIndex(
+            model_name='ticket',
+            index=models.Index(condition=models.Q(('merged_into__isnull', True), ('status__in', ('new', 'open', 'waiting_customer', 'waiting_release')), ('team__isnull', True)), fields=['reply_due_at', 'id'], name='ticket_open_unrouted_idx'),
+        ),
     ]
