@@ -352,17 +352,24 @@ def _time(client, urls: list[str], requests: int, warmup: int) -> dict:
     for i in range(warmup):
         client.get(urls[i % len(urls)])
     samples = []
+    cpu = []  # this process's CPU time per request: the Python side (and SQLite's, in-process)
     size = 0
     for i in range(requests):
         url = urls[i % len(urls)]
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         response = client.get(url)
         samples.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
         assert response.status_code == 200, (url, response.status_code)
         size = len(response.content)
     with CaptureQueriesContext(connection) as ctx:
         client.get(urls[0])
-    return {**summarize(samples), "queries": len(ctx.captured_queries), "bytes": size}
+    cpu.sort()
+    # On a loaded machine the wall time is mostly waiting for a core; these two say what a
+    # request itself costs: CPU here (median) and the database's time as the client saw it.
+    return {**summarize(samples), "queries": len(ctx.captured_queries), "bytes": size,
+            "cpu_p50_ms": round(cpu[len(cpu) // 2] * 1000, 2),
+            "query_ms": round(sum(float(q["time"]) for q in ctx.captured_queries) * 1000, 2)}
 
 
 def run_endpoints(*, username: str, requests: int, warmup: int) -> dict:
@@ -443,11 +450,12 @@ def main() -> None:
         db_version = cur.fetchone()[0].split(" on ")[0]
     info = machine(db_version)
     print(f"machine: {info['cpu']}, {info['cores']} cores, Python {info['python']}, {info['database']}")
+    load_start = [round(x, 2) for x in os.getloadavg()]  # the machine is shared: say how busy it was
     figures = run_endpoints(username="agent01", requests=args.requests, warmup=args.warmup)
     supervisor = run_endpoints(username="supervisor01", requests=args.requests, warmup=args.warmup)
     peer = json.loads(PEER_SUMMARY.read_text())["endpoints"] if PEER_SUMMARY.exists() else None
     result: dict = {"benchmark": "B2", "db": args.db, "tickets": args.tickets, "machine": info,
-                    "load_s": load_s, "teams": len(TEAMS), "endpoints": figures, "endpoints_supervisor": supervisor}
+                    "load_s": load_s, "loadavg_start": load_start, "teams": len(TEAMS), "endpoints": figures, "endpoints_supervisor": supervisor}
     if peer:
         # The peer's list needs its HTML shell and its DataTables JSON before an agent sees rows.
         peer_p50 = peer["html"]["p50_ms_median"] + peer["json"]["p50_ms_median"]
@@ -461,7 +469,11 @@ def main() -> None:
         print(f"as {who}:")
         for name, fig in figs.items():
             print(f"  {name:22s} p50 {fig['p50_ms']:7.2f} ms   p95 {fig['p95_ms']:7.2f} ms   "
-                  f"queries {fig['queries']}   {fig['bytes']} bytes")
+                  f"queries {fig['queries']} ({fig['query_ms']:.0f} ms)   cpu p50 {fig['cpu_p50_ms']:6.2f} ms   "
+                  f"{fig['bytes']} bytes")
+    print(f"load average: {' '.join(f'{x:.2f}' for x in load_start)} at the start, "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())} at the end")
+    result["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
     if peer:
         print(f"peer list (html+json) p50 {result['peer']['list_p50_ms']} ms: "
               f"ours is {result['peer']['ratio_p50']}x faster (p95: {result['peer']['ratio_p95']}x)")

@@ -34,12 +34,17 @@ def answered_message(ticket: Ticket) -> Message | None:
             .order_by("-created_at", "-id").first())
 
 
-def reply_all(ticket: Ticket) -> Recipients:
+def reply_all(ticket: Ticket, conversation: list[Message] | None = None) -> Recipients:
     """Reply-all, as a mail client proposes it and a help desk should: To the sender of the
     message answered (else the ticket's reply address); Cc the ticket's reply address, everyone
     else that message was sent or copied to, and the ticket's other contacts. Never one of our
-    own addresses, never a robot (noreply@, mailer-daemon@), no address twice."""
-    message = answered_message(ticket)
+    own addresses, never a robot (noreply@, mailer-daemon@), no address twice. ``conversation``
+    (every entry of the ticket in order, as the ticket page has it) spares the message's query."""
+    if conversation is not None:
+        message = next((m for m in reversed(conversation)
+                        if m.kind == Message.Kind.INCOMING and not m.is_robot), None)
+    else:
+        message = answered_message(ticket)
     sender = (message.from_addr if message is not None and message.channel == "email" else "").strip().lower()
     to = [sender] if _person(sender) else []
     if not to and ticket.contact_email:

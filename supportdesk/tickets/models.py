@@ -117,6 +117,14 @@ class Ticket(models.Model):
                          condition=models.Q(status__in=OPEN_STATUSES, merged_into__isnull=True)),
             models.Index(fields=["assignee", "reply_due_at", "id"], name="ticket_open_mine_idx",
                          condition=models.Q(status__in=OPEN_STATUSES, merged_into__isnull=True)),
+            # An agent's queue: their teams' tickets and the unrouted ones (team NULL), each walked
+            # in due order and merged (selectors.queue_page).
+            models.Index(fields=["team", "reply_due_at", "id"], name="ticket_open_team_idx",
+                         condition=models.Q(status__in=OPEN_STATUSES, merged_into__isnull=True)),
+            # The unrouted part of it: PostgreSQL does not walk "team IS NULL" in index order (an
+            # IS NULL is no equality to its planner), it would sort every unrouted open ticket.
+            models.Index(fields=["reply_due_at", "id"], name="ticket_open_unrouted_idx",
+                         condition=models.Q(status__in=OPEN_STATUSES, merged_into__isnull=True, team__isnull=True)),
             models.Index(fields=["solved_at"], name="ticket_solved_idx"),  # the resolution report
         ]
         verbose_name = _("ticket")

@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from supportdesk.policy import get_policy
 from supportdesk.policy.model import DEFAULT_SLA_KEY, SlaPolicy
 from supportdesk.sla.clock import PAUSED, reply_clock_state
-from supportdesk.tickets.models import Message, Priority, Status, Ticket
+from supportdesk.tickets.models import Channel, Message, Priority, Status, Ticket
 
 NO_CLOCK = "none"
 
@@ -253,6 +253,11 @@ def queue_rows(tickets: list[Ticket], now: datetime, office_zone: str, detail_ur
 
     zone = ZoneInfo(office_zone)
     labels: dict[str, str] = {}
+    # Choice labels resolved once per page: get_FOO_display() rebuilds the field's choice map on
+    # every call, and a lazy label is translated again wherever the template prints it.
+    statuses = {value: str(label) for value, label in Status.choices}
+    channels = {value: str(label) for value, label in Channel.choices}
+    priorities = {value: str(label) for value, label in Priority.choices}
     rows = []
     for t in tickets:
         state = sla_state(t, now)
@@ -264,11 +269,11 @@ def queue_rows(tickets: list[Ticket], now: datetime, office_zone: str, detail_ur
             "pk": t.pk, "url": detail_url.replace("0", str(t.pk)), "subject": t.subject,
             "product": f"{t.product.name} {t.reported_version}".strip() if t.product else "",
             "incomplete": not t.checklist_complete, "unreachable": t.unreachable_by_email,
-            "customer": customer, "status": t.get_status_display(), "phone": t.channel == "phone",
-            "channel": t.get_channel_display(), "state": state, "state_label": labels[state],
+            "customer": customer, "status": statuses.get(t.status, t.status), "phone": t.channel == "phone",
+            "channel": channels.get(t.channel, t.channel), "state": state, "state_label": labels[state],
             "due": t.reply_due_at.astimezone(zone).strftime("%d.%m.%Y %H:%M") if t.reply_due_at else "",
             "assignee": assignee, "priority": t.priority, "team": t.team.name if t.team_id and t.team else "",
-            "priority_label": "" if t.priority == Priority.NORMAL else t.get_priority_display(),
+            "priority_label": "" if t.priority == Priority.NORMAL else priorities.get(t.priority, t.priority),
         })
     return rows
 

@@ -9,12 +9,13 @@ two halves are read separately so each one walks an index in order (a single
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.db import connection
 from django.db.models import BooleanField, Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
@@ -50,6 +51,7 @@ TAGS_LIMIT = 5
 # Counting stops here ("99+", as badges do): an exact count of 250,000 open tickets, five times
 # per page view, would cost more than the page itself.
 COUNT_LIMIT = 99
+K = TypeVar("K")
 # A ticket number has at most 9 digits; ten or more digits are a phone number.
 _NUMBER = re.compile(r"^\s*(?:\[?#)?\s*(\d{1,9})\]?\s*$")
 _PHONEISH = re.compile(r"^\+?[\d\s()\-.]{10,}$")
@@ -190,7 +192,9 @@ def subject_contains(q: str) -> Q:
     return found
 
 
-def _base(user: User, filters: QueueFilters, now: datetime) -> QuerySet[Ticket]:
+def _base(user: User, filters: QueueFilters, now: datetime, *, visibility: Q | None = None) -> QuerySet[Ticket]:
+    """The filtered tickets; ``visibility`` replaces the user's visible_filter (a part of it:
+    queue_page walks an agent's teams one by one)."""
     # The status filter and a search look past the open statuses: solved and closed tickets
     # are found by their number, customer or subject, and listed when asked for.
     statuses: tuple[str, ...] | None = None
@@ -198,7 +202,8 @@ def _base(user: User, filters: QueueFilters, now: datetime) -> QuerySet[Ticket]:
         statuses = (filters.status,)
     elif filters.q:
         statuses = tuple(Status.values)
-    qs = Ticket.objects.filter(_view_filter(filters.view, user, now, statuses=statuses), visible_filter(user))
+    qs = Ticket.objects.filter(_view_filter(filters.view, user, now, statuses=statuses),
+                               visible_filter(user) if visibility is None else visibility)
     if not (filters.q and _NUMBER.match(filters.q)):
         qs = qs.filter(merged_into__isnull=True)  # a merged ticket is found by its number only
     if filters.product:
@@ -249,11 +254,83 @@ def bounded_count(qs: QuerySet[Ticket], limit: int = COUNT_LIMIT) -> int:
     return qs.order_by()[: limit + 1].count()
 
 
+def bounded_counts(querysets: dict[K, QuerySet[Ticket]], limit: int = COUNT_LIMIT) -> dict[K, int]:
+    """``bounded_count`` of several querysets in one statement (one round trip instead of one
+    per count: on a busy PostgreSQL server each round trip waits for the backend's turn)."""
+    parts: list[str] = []
+    params: list[Any] = []
+    found: dict[K, int] = {}
+    for key, qs in querysets.items():
+        try:
+            sql, qparams = qs.order_by().values("pk")[: limit + 1].query.sql_with_params()
+        except EmptyResultSet:  # a filter nothing can match (an unknown tag): no query at all
+            found[key] = 0
+            continue
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) bounded)")  # noqa: S608 - the ORM's own SQL
+        params.extend(qparams)
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(parts), params)
+            row = cursor.fetchone()
+        counted = iter(row)
+        for key in querysets:
+            if key not in found:
+                found[key] = int(next(counted))
+    return {key: found[key] for key in querysets}
+
+
 def queue_counts(*, user: User | AnonymousUser, now: datetime | None = None) -> dict[str, int]:
     _require_agent(user)
     now = now or timezone.now()
-    return {view: bounded_count(_base(user, QueueFilters(view=view), now))  # type: ignore[arg-type]
-            for view in VIEWS}
+    return bounded_counts({view: _base(user, QueueFilters(view=view), now)  # type: ignore[arg-type]
+                           for view in VIEWS})
+
+
+# What a queue row shows (presenters.queue_rows): the rest of a ticket (its checklist JSON, a
+# dozen dates, the related rows' other columns) is not read for fifty rows per page.
+QUEUE_ROW_FIELDS = (
+    "subject", "customer_id", "contact_email", "channel", "status", "assignee_id", "team_id", "priority",
+    "product_id", "reported_version", "checklist_complete", "reply_target_at", "reply_due_at",
+    "unreachable_by_email", "customer__name", "product__name", "assignee__first_name", "assignee__last_name",
+    "assignee__username", "team__name",
+)
+# An agent in more teams than this is walked with one OR-ed query instead of one walk per team.
+TEAM_WALKS_LIMIT = 6
+
+
+def _team_parts(user: User | AnonymousUser, filters: QueueFilters) -> list[Q] | None:
+    """An agent's visible tickets as disjoint parts, each walked in due order through
+    ``ticket_open_team_idx`` (the unrouted tickets, then each of their teams); None when one
+    query serves (a supervisor, a team filter, an agent in many teams). With
+    ``team IS NULL OR team IN (...)`` SQLite's planner may leave the due-date index and sort
+    every open ticket, and PostgreSQL filters the walk row by row."""
+    if filters.team is not None:
+        return None
+    scope = ticket_scope(user)
+    if scope is None or len(scope) > TEAM_WALKS_LIMIT:
+        return None
+    return [Q(team__isnull=True)] + [Q(team_id=pk) for pk in sorted(scope)]
+
+
+Key = tuple[int, datetime | None]  # (id, reply_due_at) of a queue row
+
+
+def _walk(base: QuerySet[Ticket], parts: list[Q] | None, fetch: Callable[[QuerySet[Ticket]], QuerySet[Any]],
+          key: Callable[[Key], Any]) -> list[Key]:
+    """``fetch`` (a sliced, ordered queryset of keys) over ``base``, or over each part, merged in
+    order: one UNION ALL of the ordered parts where the database allows it (PostgreSQL: one
+    round trip), else a query per part (SQLite, in-process: no round trip to save)."""
+    if parts is None:
+        return list(fetch(base))
+    walks = [fetch(base.filter(part)) for part in parts]
+    found: list[Key] = []
+    if len(walks) > 1 and connection.features.supports_slicing_ordering_in_compound:
+        found = list(walks[0].union(*walks[1:], all=True))
+    else:
+        for walk in walks:
+            found += walk
+    found.sort(key=key)
+    return found
 
 
 def queue_page(*, user: User | AnonymousUser, filters: QueueFilters, after: Cursor | None = None,
@@ -261,11 +338,13 @@ def queue_page(*, user: User | AnonymousUser, filters: QueueFilters, after: Curs
     """One page of the queue: the nearest reply limit first, tickets without a clock last."""
     _require_agent(user)
     now = now or timezone.now()
-    base = _base(user, filters, now)  # type: ignore[arg-type]
+    few = None if filters.q else _rare_tag_tickets(filters)
+    parts = _team_parts(user, filters) if few is None and not filters.q and filters.sort == "due" else None
+    # With parts, visibility is what the parts add (each a part of the agent's visible tickets).
+    base = _base(user, filters, now, visibility=Q() if parts else None)  # type: ignore[arg-type]
     # Keys first, without joins: joined, SQLite's planner may drive the query from the small
     # customer table and sort every open ticket instead of walking the due-date index.
     keys: list[tuple[int, datetime | None]] = []
-    few = None if filters.q else _rare_tag_tickets(filters)
     if few is not None:
         keys = _search_keys(base.filter(pk__in=few), after, size, filters.sort)
     elif filters.q:
@@ -282,15 +361,19 @@ def queue_page(*, user: User | AnonymousUser, filters: QueueFilters, after: Curs
             # The redundant ">=" gives the index a lower bound; an OR alone makes SQLite scan from the start.
             timed = timed.filter(Q(reply_due_at__gte=after.due),
                                  Q(reply_due_at__gt=after.due) | Q(reply_due_at=after.due, pk__gt=after.pk))
-        keys = list(timed.order_by("reply_due_at", "id").values_list("id", "reply_due_at")[: size + 1])
+        keys = _walk(timed, parts, lambda qs: qs.order_by("reply_due_at", "id").values_list("id", "reply_due_at")
+                     [: size + 1], lambda k: (k[1], k[0]))[: size + 1]
     if len(keys) <= size and not filters.q and few is None and filters.sort not in ("newest", "oldest"):
         untimed = base.filter(reply_due_at__isnull=True)
         if after is not None and after.due is None:
             untimed = untimed.filter(pk__gt=after.pk)
-        keys += list(untimed.order_by("id").values_list("id", "reply_due_at")[: size + 1 - len(keys)])
+        rest = size + 1 - len(keys)
+        keys += _walk(untimed, parts, lambda qs: qs.order_by("id").values_list("id", "reply_due_at")[:rest],
+                      lambda k: k[0])[:rest]
     has_more = len(keys) > size
     keys = keys[:size]
-    by_id = Ticket.objects.select_related("customer", "product", "assignee", "team").in_bulk([pk for pk, _ in keys])
+    by_id = (Ticket.objects.select_related("customer", "product", "assignee", "team").only(*QUEUE_ROW_FIELDS)
+             .in_bulk([pk for pk, _ in keys]))
     nxt = Cursor(keys[-1][1], keys[-1][0]) if has_more and keys else None
     return QueuePage(tickets=[by_id[pk] for pk, _ in keys if pk in by_id], next_cursor=nxt)
 
@@ -495,7 +578,7 @@ def saved_view_counts(*, user: User | AnonymousUser, views: list[tuple[int, Queu
     """The bounded count of each saved view's tickets (as the built-in views count: up to 99+)."""
     _require_agent(user)
     now = now or timezone.now()
-    return {pk: bounded_count(_base(user, filters, now)) for pk, filters in views}  # type: ignore[arg-type]
+    return bounded_counts({pk: _base(user, filters, now) for pk, filters in views})  # type: ignore[arg-type]
 
 
 def saved_view_for(*, user: User | AnonymousUser, pk: int) -> SavedView:

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from supportdesk.accounts.models import Team
 from supportdesk.test import BaseTestCase
 from supportdesk.testing.skips import database_only
 from supportdesk.tickets import selectors, services
@@ -27,7 +28,8 @@ class QueuePlanTests(BaseTestCase):
             names = [row[0] for row in cursor.fetchall()]
             cursor.execute("DELETE FROM sqlite_stat1 WHERE tbl = 'tickets_ticket'")
             for name in names:
-                stat = {"ticket_open_due_idx": "24662 6 1", "ticket_open_mine_idx": "24662 1175 3 1"}.get(
+                stat = {"ticket_open_due_idx": "24662 6 1", "ticket_open_mine_idx": "24662 1175 3 1",
+                        "ticket_open_team_idx": "24662 4932 3 1", "ticket_open_unrouted_idx": "4844 3 1"}.get(
                     name, "100000 100000" if "merged_into" in name or "follows_up" in name else "100000 300")
                 cursor.execute("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('tickets_ticket', %s, %s)", [name, stat])
             cursor.execute("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('tickets_ticket', NULL, '100000')")
@@ -45,6 +47,20 @@ class QueuePlanTests(BaseTestCase):
         plan = self.keys_plan(selectors.QueueFilters())
         assert "ticket_open_due_idx" in plan and "TEMP B-TREE" not in plan
         assert "ticket_open_mine_idx" in self.keys_plan(selectors.QueueFilters(view="unassigned"))
+
+    def test_an_agents_queue_walks_the_team_index_per_team(self):
+        # "team IS NULL OR team IN (...)" made SQLite leave the due-date index and sort every open
+        # ticket: an agent's queue is walked per team (and once for the unrouted tickets).
+        team = Team.objects.create(name="L1")
+        team.members.add(self.alice)
+        self.statistics_of_100k()
+        parts = selectors._team_parts(self.alice, selectors.QueueFilters())
+        assert parts is not None and len(parts) == 2
+        for part in parts:
+            base = selectors._base(self.alice, selectors.QueueFilters(), timezone.now(), visibility=part)
+            plan = base.filter(reply_due_at__isnull=False).order_by("reply_due_at", "id").values_list("id")[:51].explain()
+            assert ("ticket_open_team_idx" in plan or "ticket_open_unrouted_idx" in plan) and "TEMP B-TREE" not in plan, plan
+        assert selectors._team_parts(self.sam, selectors.QueueFilters()) is None  # a supervisor: one walk
 
     def test_a_common_tag_is_probed_a_rare_one_drives(self):
         common = Tag.objects.create(name="common")

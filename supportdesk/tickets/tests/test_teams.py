@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -16,9 +18,9 @@ from supportdesk.mail.ingest import ingest_raw
 from supportdesk.mail.models import InboundMail
 from supportdesk.mail.tests.factory import make_mail
 from supportdesk.search.selectors import agent_search
-from supportdesk.test import PASSWORD, BaseTestCase
+from supportdesk.test import PASSWORD, BaseTestCase, office_time
 from supportdesk.tickets import selectors, services
-from supportdesk.tickets.models import Message, Ticket
+from supportdesk.tickets.models import Message, Status, Ticket
 from supportdesk.tickets.selectors import QueueFilters
 
 
@@ -125,6 +127,28 @@ class VisibilityTests(TeamsTestCase):
         self.assertEqual(selectors.queue_counts(user=self.alice)["open"], 2)
         self.assertEqual(self.queue_ids(self.sam, team=self.boards.pk), {self.theirs.pk})
         self.assertEqual(self.queue_ids(self.sam, team=0), {self.unrouted.pk})
+
+    def test_an_agents_teams_are_merged_in_due_order_page_by_page(self) -> None:
+        # The agent's queue is walked per team and for the unrouted tickets, then merged: the
+        # pages must still follow the reply limit across both, and cover every ticket once.
+        base = office_time(2026, 3, 2, 10)
+        made = [self.make_ticket(subject=f"t{i}", at=base + timedelta(minutes=7 * i % 11)) for i in range(8)]
+        for ticket in made[::2]:
+            services.ticket_set_team(ticket=ticket, team=self.broadcast, by_user=None)
+        services.ticket_set_team(ticket=made[1], team=self.boards, by_user=None)  # not alice's
+        services.ticket_set_status(ticket=made[3], status=Status.WAITING_CUSTOMER)  # no clock: last
+        expected = [t.pk for t in sorted((Ticket.objects.get(pk=t.pk) for t in [*made, self.mine, self.unrouted]
+                                          if t.pk != made[1].pk),
+                                         key=lambda t: (t.reply_due_at is None, t.reply_due_at or base, t.pk))]
+        seen, after = [], None
+        while True:
+            page = selectors.queue_page(user=self.alice, filters=QueueFilters(), after=after, size=3)
+            seen += [t.pk for t in page.tickets]
+            if page.next_cursor is None:
+                break
+            after = selectors.Cursor.decode(page.next_cursor.encode())
+        self.assertEqual(seen, expected)
+        self.assertEqual(selectors.queue_counts(user=self.alice)["open"], len(expected))
 
     def test_a_search_finds_only_visible_tickets(self) -> None:
         for user, expected in ((self.alice, {self.mine.pk, self.unrouted.pk}),
