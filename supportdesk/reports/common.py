@@ -1,11 +1,19 @@
-"""Helpers the four reports share: grouping rows, formatting instants, links to tickets."""
+"""Helpers the four reports share: grouping rows (in SQL), formatting instants, links to tickets.
+
+The reports never fetch a row's instant only to bucket it: a time dimension's buckets (weeks,
+months) and the backlog's days are numbered in SQL by a balanced tree of comparisons against the
+buckets' first instants (office midnights), so the database counts per bucket and Python reads
+small integers instead of decoding tens of thousands of datetimes.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from datetime import datetime
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
+from django.db.models import Case, F, Func, IntegerField, Value, When
+from django.db.models.expressions import Expression
 from django.urls import reverse
 from django.utils import dateformat
 
@@ -19,6 +27,67 @@ T = TypeVar("T")
 
 def grouper(query: ReportQuery) -> Grouper:
     return Grouper(DIMENSIONS[query.group], get_policy().office.zone)
+
+
+def midnight(day: date) -> datetime:
+    """The instant a day starts in office time."""
+    return datetime.combine(day, time(0), tzinfo=get_policy().office.zone)
+
+
+def bucket_number(field: str, edges: Sequence[datetime]) -> Expression:
+    """How many of ``edges`` (ascending instants) are at or before ``field``: bucket 0 before the
+    first edge, bucket i from edge i-1 on. A balanced tree of CASEs: log2(len(edges)) comparisons a
+    row, on any database, without a per-row time-zone conversion."""
+
+    def node(low: int, high: int) -> Expression:
+        if low == high:
+            return Value(low, output_field=IntegerField())
+        middle = (low + high + 1) // 2  # buckets >= middle start at edges[middle - 1]
+        return Case(When(**{f"{field}__lt": edges[middle - 1]}, then=node(low, middle - 1)),
+                    default=node(middle, high), output_field=IntegerField())
+
+    return node(0, len(edges))
+
+
+def days_between(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+class GroupBy:
+    """The breakdown of one report over one base: ``expression`` for ``annotate(g=...)``, and
+    ``key`` turning the value read back into the group key (a bucket's first day, for a time
+    dimension, as ``Grouper.key`` gives it)."""
+
+    def __init__(self, query: ReportQuery, base: str, time_field: str, path: str | None = None) -> None:
+        self.grouper = grouper(query)
+        dimension = self.grouper.dimension
+        if dimension.bucket is None:
+            self.starts: list[date] = []
+            self.expression: Expression = F(path or dimension.path(base))
+        else:
+            self.starts = sorted({dimension.bucket(day) for day in days_between(query.start, query.end)})
+            self.expression = bucket_number(time_field, [midnight(start) for start in self.starts[1:]])
+
+    def key(self, value: Any) -> Any:
+        return self.starts[value] if self.starts else value
+
+
+class Epoch(Func):
+    """A timestamp as whole seconds since 1970 (UTC): an integer to read instead of a datetime."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # pragma: no cover - per backend
+        raise NotImplementedError(f"Epoch on {connection.vendor}")
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(compiler, connection, template="FLOOR(EXTRACT(EPOCH FROM %(expressions)s))::bigint",
+                              **extra)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # Django keeps SQLite datetimes as UTC text, 'YYYY-MM-DD HH:MM:SS[.ffffff]'.
+        return super().as_sql(compiler, connection, template="CAST(strftime('%%%%s', %(expressions)s) AS INTEGER)",
+                              **extra)
 
 
 def group_path(query: ReportQuery, base: str) -> str | None:
