@@ -8,11 +8,12 @@ small integers instead of decoding tens of thousands of datetimes.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
-from django.db.models import Case, F, Func, IntegerField, Value, When
+from django.db.models import BooleanField, Case, F, Func, IntegerField, Value, When
 from django.db.models.expressions import Expression
 from django.urls import reverse
 from django.utils import dateformat
@@ -113,3 +114,59 @@ def office_time(moment: datetime | None) -> str:
 
 def ticket_link(pk: int) -> Link:
     return Link(f"#{pk}", reverse("tickets:detail", args=[pk]))
+
+
+class _JSONTest(Func):
+    """A boolean test on a JSON document, written for each of the two databases we run on."""
+
+    output_field = BooleanField()
+
+    def __init__(self, document: str, *keys: str, value: str = "") -> None:
+        super().__init__(F(document))
+        self.keys, self.value = keys, value
+
+    def _document(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return sql, list(params)
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # pragma: no cover - per backend
+        raise NotImplementedError(f"{type(self).__name__} on {connection.vendor}")
+
+
+class JSONListHas(_JSONTest):
+    """``document[key]`` is a list holding the string ``value``."""
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = self._document(compiler, connection)
+        return f"COALESCE(({sql} -> %s) @> %s::jsonb, false)", [*params, self.keys[0], json.dumps([self.value])]
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = self._document(compiler, connection)
+        # ``sql`` is the compiled column; every value is a parameter.
+        return (f"(json_type({sql}, %s) = 'array' AND EXISTS (SELECT 1 FROM json_each({sql}, %s) "  # noqa: S608
+                "WHERE json_each.value = %s))"), [*params, f"$.{self.keys[0]}", *params, f"$.{self.keys[0]}", self.value]
+
+
+class JSONIsTrue(_JSONTest):
+    """``document[key][key]...`` is JSON true."""
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = self._document(compiler, connection)
+        return f"COALESCE(({sql} #> %s) = 'true'::jsonb, false)", [*params, list(self.keys)]
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = self._document(compiler, connection)
+        return f"COALESCE(json_type({sql}, %s) = 'true', 0)", [*params, "$." + ".".join(self.keys)]
+
+
+class JSONListFilled(_JSONTest):
+    """``document[key]`` is a list holding something."""
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = self._document(compiler, connection)
+        return (f"COALESCE(jsonb_typeof({sql} -> %s) = 'array' AND ({sql} -> %s) <> '[]'::jsonb, false)",
+                [*params, self.keys[0], *params, self.keys[0]])
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = self._document(compiler, connection)
+        return f"COALESCE(json_array_length({sql}, %s) > 0, 0)", [*params, f"$.{self.keys[0]}"]

@@ -12,13 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
-from django.db.models.fields.json import KeyTransform
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from supportdesk.catalog.models import Product
 from supportdesk.policy import get_policy
-from supportdesk.reports.common import GroupBy, grouped
+from supportdesk.reports.common import GroupBy, JSONIsTrue, JSONListFilled, JSONListHas, grouped
 from supportdesk.reports.dimensions import MESSAGE
 from supportdesk.reports.query import ReportQuery, scoped
 from supportdesk.reports.stats import share
@@ -40,25 +39,26 @@ def _messages(query: ReportQuery, **where: Any):  # type: ignore[no-untyped-def]
 def arrivals(query: ReportQuery, by: GroupBy) -> list[dict[str, Any]]:
     """One entry per acknowledged request: its group key, missing and supplied items.
 
-    Reads only the parts of the JSON it needs (the acknowledgment's lists, each item's "present"
-    flag), extracted by the database, and no instant."""
+    The database answers the JSON questions (is the item in the acknowledgment's list, is it
+    present in the checklist now, were articles suggested), so each row is a few booleans."""
     seen: set[int] = set()
     result = []
-    present = {f"present_{k}": KeyTransform("present", KeyTransform(k, "ticket__checklist")) for k in CHECKLIST_ITEMS}
+    tests = {**{f"missing_{k}": JSONListHas("event_data", "missing", value=k) for k in CHECKLIST_ITEMS},
+             **{f"present_{k}": JSONIsTrue("ticket__checklist", k, "present") for k in CHECKLIST_ITEMS}}
     rows = (_messages(query, kind=Message.Kind.EVENT, event="ack_sent").order_by("created_at", "id")
-            .annotate(g=by.expression, missing=KeyTransform("missing", "event_data"),
-                      articles=KeyTransform("articles", "event_data"),
+            .annotate(g=by.expression, suggested=JSONListFilled("event_data", "articles"),
                       answered=ExpressionWrapper(Q(ticket__first_response_at__isnull=False),
-                                                 output_field=BooleanField()), **present)
-            .values_list("g", "ticket_id", "missing", "articles", "ticket__product_id", "answered", *present))
-    for value, ticket_id, asked, articles, product, answered, *flags in rows:
+                                                 output_field=BooleanField()), **tests)
+            .values_list("g", "ticket_id", "ticket__product_id", "suggested", "answered", *tests))
+    items = len(CHECKLIST_ITEMS)
+    for value, ticket_id, product, suggested, answered, *flags in rows:
         if ticket_id in seen:
             continue  # the first acknowledgment tells the state on arrival
         seen.add(ticket_id)
-        here = {k for k, flag in zip(CHECKLIST_ITEMS, flags, strict=True) if flag}
-        missing = [k for k in asked if k in CHECKLIST_ITEMS] if isinstance(asked, list) else []
+        missing = [k for k, flag in zip(CHECKLIST_ITEMS, flags[:items], strict=True) if flag]
+        here = {k for k, flag in zip(CHECKLIST_ITEMS, flags[items:], strict=True) if flag}
         result.append({"key": by.key(value), "missing": missing, "supplied": [k for k in missing if k in here],
-                       "product": product, "suggested": bool(articles), "answered": bool(answered)})
+                       "product": product, "suggested": bool(suggested), "answered": bool(answered)})
     return result
 
 
