@@ -16,7 +16,7 @@ from supportdesk.reports.query import ReportQuery, query_from_params
 from supportdesk.reports.resolution import resolution_report
 from supportdesk.reports.tables import Link
 from supportdesk.reports.tests.scenario import build_scenario
-from supportdesk.test import BaseTestCase
+from supportdesk.test import BaseTestCase, office_time
 from supportdesk.tickets import services
 from supportdesk.tickets.models import ReplyFigure
 
@@ -178,6 +178,14 @@ class ReportsExactTests(BaseTestCase):
         self.assertEqual(table.total, ["Total", 3, 1, 33.3, 3, 1, 33.3, 2, 2, 100.0, 1, 1])
         self.assertEqual(missing.rows[0][:10], [self.P1, 2, 0, 0, 1, 0, 1, 1, 1, 0])
         self.assertEqual(missing.rows[1][1:], [1, 0, 0, 0, 0, 0, 0, 0, 0, "—"])
+
+    def test_intake_counts_each_request_once(self) -> None:
+        # A second acknowledgment of A (all items there by then) changes nothing: the first tells the arrival.
+        services.ticket_add_event(ticket=self.a, event="ack_sent", at=office_time(2026, 11, 9, 11, 0),
+                                  data={"missing": [], "articles": []})
+        table = intake_report(self.q("product")).table("intake")
+        assert table is not None
+        self.assertEqual(table.total, ["Total", 3, 1, 33.3, 3, 1, 33.3, 2, 2, 100.0, 1, 1])
 
     def test_filters(self) -> None:
         table = promise_report(self.q("week", product=str(self.p2.pk))).table("promise")
