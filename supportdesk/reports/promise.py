@@ -96,7 +96,9 @@ def breaches(query: ReportQuery) -> Table:
         _("ticket"), _("subject"), _("received"), _("replied"), _("reply time, business hours"), _("agent")])
     late = (scoped(ReplyFigure.objects.filter(received_at__gte=query.since, received_at__lt=query.until,
                                               within_limit=False), query, FIGURE)
-            .select_related("ticket", "agent").order_by("received_at", "id")[:BREACH_LIST_LIMIT])
+            .select_related("ticket", "agent").order_by("received_at", "id")
+            .only("ticket_id", "received_at", "replied_at", "business_seconds", "ticket__subject", "agent__username",
+                  "agent__first_name", "agent__last_name")[:BREACH_LIST_LIMIT])
     for f in late:
         agent = f.agent.get_full_name() or f.agent.get_username() if f.agent else ""
         table.rows.append([ticket_link(f.ticket_id), f.ticket.subject, office_time(f.received_at),
@@ -106,7 +108,9 @@ def breaches(query: ReportQuery) -> Table:
     overdue = (scoped(Ticket.objects.filter(reply_due_at__lt=now, status__in=OPEN_STATUSES, merged_into__isnull=True,
                                             reply_pending_since__gte=query.since, reply_pending_since__lt=query.until)
                       .filter(status__in=(Status.NEW, Status.OPEN)), query, TICKET)
-               .select_related("assignee").order_by("reply_pending_since", "id")[:BREACH_LIST_LIMIT])
+               .select_related("assignee").order_by("reply_pending_since", "id")
+               .only("subject", "reply_pending_since", "assignee__username", "assignee__first_name",
+                     "assignee__last_name")[:BREACH_LIST_LIMIT])
 
     cal = office_calendar()
     for t in overdue:

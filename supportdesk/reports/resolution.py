@@ -57,7 +57,9 @@ def resolution_report(query: ReportQuery) -> Report:
 
     reopened = Table("reopened", _("Tickets reopened after being solved"),
                      [_("ticket"), _("subject"), _("reopened"), _("from status"), _("why")])
-    for change in _reopens(query).select_related("ticket").order_by("at", "id")[:REOPEN_LIST_LIMIT]:
+    changes = (_reopens(query).select_related("ticket").order_by("at", "id")
+               .only("ticket_id", "at", "from_status", "reason", "ticket__subject")[:REOPEN_LIST_LIMIT])
+    for change in changes:
         reopened.rows.append([ticket_link(change.ticket_id), change.ticket.subject, office_time(change.at),
                               change.get_from_status_display(), change.reason])
     return Report("resolution", _("Resolution"), [

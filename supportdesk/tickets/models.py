@@ -118,6 +118,9 @@ class Ticket(models.Model):
             models.Index(fields=["assignee", "reply_due_at", "id"], name="ticket_open_mine_idx",
                          condition=models.Q(status__in=OPEN_STATUSES, merged_into__isnull=True)),
             models.Index(fields=["solved_at"], name="ticket_solved_idx"),  # the resolution report
+            # The load report counts open tickets per status and assignee from this index alone
+            # (SQLite cannot use the partial ones above with bound parameters).
+            models.Index(fields=["status", "assignee", "merged_into"], name="ticket_status_idx"),
         ]
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")
@@ -186,6 +189,9 @@ class Message(models.Model):
             # Reports sum time per agent and period: only the few messages that carry time.
             models.Index(fields=["author_user", "created_at"], name="message_time_idx",
                          condition=models.Q(time_spent__isnull=False)),
+            # The intake report reads one kind of event over a period (acknowledgments), and
+            # each ticket's earliest of them, from the index.
+            models.Index(fields=["kind", "event", "created_at", "ticket"], name="message_kind_event_idx"),
         ]
         verbose_name = _("message")
         verbose_name_plural = _("messages")
