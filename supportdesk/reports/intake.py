@@ -101,7 +101,7 @@ def intake_report(query: ReportQuery) -> Report:
     robot_counts: dict[Any, int] = {}
     bounce_counts: dict[Any, int] = {}
     for value, kind, n in (_messages(query).filter(robot_mail).order_by().annotate(g=by.expression)
-                           .values_list("g", "kind").annotate(n=Count("id"))):
+                           .values_list("g", "kind").annotate(n=Count("*"))):
         counts = robot_counts if kind == Message.Kind.INCOMING else bounce_counts
         key = by.key(value)
         counts[key] = counts.get(key, 0) + n

@@ -34,7 +34,7 @@ def resolution_report(query: ReportQuery) -> Report:
         "g", "resolution_business_seconds", "waiting_customer_business_seconds", "waiting_release_business_seconds"))
     reopen_by = GroupBy(query, CHANGE, "at")
     reopen_counts: dict[object, int] = {}
-    for value, n in _reopens(query).order_by().annotate(g=reopen_by.expression).values_list("g").annotate(n=Count("id")):
+    for value, n in _reopens(query).order_by().annotate(g=reopen_by.expression).values_list("g").annotate(n=Count("*")):
         key = reopen_by.key(value)
         reopen_counts[key] = reopen_counts.get(key, 0) + n
     table = Table("resolution", _("Resolution time net of waiting, business hours"), [
