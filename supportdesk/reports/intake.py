@@ -71,24 +71,23 @@ def arrivals(query: ReportQuery, by: GroupBy) -> dict[tuple[Any, Any], Tally]:
         Q(created_at__lt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), id__lt=OuterRef("id")))
     tests = {**{f"missing_{k}": JSONListHas("event_data", "missing", value=k) for k in CHECKLIST_ITEMS},
              **{f"present_{k}": JSONIsTrue("ticket__checklist", k, "present") for k in CHECKLIST_ITEMS}}
-    counts = {
-        "requests": Count("id"),
-        "complete": Count("id", filter=Q(*[Q(**{f"missing_{k}": False}) for k in CHECKLIST_ITEMS])),
-        "suggested": Count("id", filter=Q(has_articles=True)),
-        "needed": Count("id", filter=Q(has_articles=True, answered=True)),
-        **{f"m_{k}": Count("id", filter=Q(**{f"missing_{k}": True})) for k in CHECKLIST_ITEMS},
-        **{f"s_{k}": Count("id", filter=Q(**{f"missing_{k}": True, f"present_{k}": True})) for k in CHECKLIST_ITEMS},
-    }
+    # Grouped by the answers themselves: the database sorts or hashes a few booleans a row, not
+    # the JSON documents, and returns one count per combination.
     rows = (acks.filter(~Exists(earlier)).order_by()
             .annotate(g=by.expression, has_articles=JSONListFilled("event_data", "articles"),
                       answered=ExpressionWrapper(Q(ticket__first_response_at__isnull=False),
                                                  output_field=BooleanField()), **tests)
-            .values("g", "ticket__product_id").annotate(**counts))
+            .values_list("g", "ticket__product_id", "has_articles", "answered", *tests).annotate(n=Count("*")))
     result: dict[tuple[Any, Any], Tally] = {}
-    for row in rows:
-        tally = Tally(row["requests"], row["complete"], row["suggested"], row["needed"],
-                      {k: row[f"m_{k}"] for k in CHECKLIST_ITEMS}, {k: row[f"s_{k}"] for k in CHECKLIST_ITEMS})
-        key = (by.key(row["g"]), row["ticket__product_id"])
+    items = len(CHECKLIST_ITEMS)
+    for value, product, suggested, answered, *flags_and_n in rows:
+        *flags, n = flags_and_n
+        missing = [k for k, flag in zip(CHECKLIST_ITEMS, flags[:items], strict=True) if flag]
+        present = {k for k, flag in zip(CHECKLIST_ITEMS, flags[items:], strict=True) if flag}
+        tally = Tally(n, 0 if missing else n, n if suggested else 0, n if suggested and answered else 0,
+                      {k: n if k in missing else 0 for k in CHECKLIST_ITEMS},
+                      {k: n if k in missing and k in present else 0 for k in CHECKLIST_ITEMS})
+        key = (by.key(value), product)
         result[key] = result[key].add(tally) if key in result else tally
     return result
 
