@@ -18,7 +18,15 @@ from django.utils.translation import pgettext
 
 from supportdesk.policy import get_policy
 from supportdesk.reports import charts
-from supportdesk.reports.common import Epoch, GroupBy, bucket_number, days_between, grouper, midnight
+from supportdesk.reports.common import (
+    Epoch,
+    GroupBy,
+    bucket_number,
+    days_between,
+    grouper,
+    midnight,
+    narrow_rows,
+)
 from supportdesk.reports.dimensions import CHANGE, MESSAGE, TICKET
 from supportdesk.reports.query import ReportQuery, scoped
 from supportdesk.reports.tables import Chart, Report, Section, Table
@@ -50,8 +58,7 @@ def incoming_rows(query: ReportQuery) -> list[tuple[object, int]]:
     """(group key, arrival as epoch seconds) of the customer messages in the range, read once for
     two tables."""
     by = GroupBy(query, MESSAGE, "created_at")
-    rows = _incoming(query).order_by().annotate(g=by.expression, ts=Epoch("created_at")).values_list("g", "ts")
-    return [(by.key(value), ts) for value, ts in rows]
+    return [(by.key(value), ts) for value, ts in narrow_rows(_incoming(query), g=by.expression, ts=Epoch("created_at"))]
 
 
 def heatmap_counts(query: ReportQuery, rows: list[tuple[object, int]] | None = None) -> list[list[int]]:

@@ -7,12 +7,13 @@ their limit come from the tickets' running reply clocks.
 
 from __future__ import annotations
 
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supportdesk.policy import get_policy
 from supportdesk.reports import charts
-from supportdesk.reports.common import GroupBy, grouped, office_time, ticket_link
+from supportdesk.reports.common import GroupBy, grouped, narrow_rows, office_time, ticket_link
 from supportdesk.reports.dimensions import FIGURE, TICKET
 from supportdesk.reports.query import ReportQuery, scoped
 from supportdesk.reports.stats import PERCENTILES, histogram, hours, mean, percentile, share
@@ -44,8 +45,8 @@ def promise_report(query: ReportQuery) -> Report:
     figures = scoped(ReplyFigure.objects.filter(received_at__gte=query.since, received_at__lt=query.until),
                      query, FIGURE)
     # Narrow rows, the group numbered in SQL: no instant is read back.
-    rows = list(figures.order_by().annotate(g=by.expression)
-                .values_list("g", "business_seconds", "within_target", "within_limit", "is_first"))
+    rows = narrow_rows(figures, g=by.expression, seconds=F("business_seconds"), target=F("within_target"),
+                       limit=F("within_limit"), first=F("is_first"))
     summary = Table("promise", _("Customer messages answered within the target and the limit"), [
         str(g.dimension.label), _("answered"), _("within the target"), _("within the target, %"),
         _("within the limit"), _("within the limit, %"), _("median reply, business hours"),
