@@ -31,6 +31,7 @@ from supportdesk.reports.dimensions import CHANGE, MESSAGE, TICKET
 from supportdesk.reports.query import ReportQuery, scoped
 from supportdesk.reports.tables import Chart, Report, Section, Table
 from supportdesk.tickets.models import OPEN_STATUSES, Message, Status, StatusChange, Ticket
+from supportdesk.tickets.selectors import open_status_filter
 
 # The backlog's three lines: the statuses each one counts.
 BACKLOG = (("open", (Status.NEW, Status.OPEN)), ("waiting_customer", (Status.WAITING_CUSTOMER,)),
@@ -50,7 +51,7 @@ def _incoming(query: ReportQuery):  # type: ignore[no-untyped-def]
 def open_counts(query: ReportQuery) -> list[tuple[int | None, str, int]]:
     """(assignee, status, tickets) of the open tickets now; merged tickets are closed, and saying so
     lets the database read the queue's partial index instead of the whole table."""
-    return list(scoped(Ticket.objects.filter(status__in=OPEN_STATUSES, merged_into__isnull=True), query, TICKET)
+    return list(scoped(Ticket.objects.filter(open_status_filter(), merged_into__isnull=True), query, TICKET)
                 .order_by().values_list("assignee_id", "status").annotate(n=Count("*")))
 
 

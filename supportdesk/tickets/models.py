@@ -118,9 +118,6 @@ class Ticket(models.Model):
             models.Index(fields=["assignee", "reply_due_at", "id"], name="ticket_open_mine_idx",
                          condition=models.Q(status__in=OPEN_STATUSES, merged_into__isnull=True)),
             models.Index(fields=["solved_at"], name="ticket_solved_idx"),  # the resolution report
-            # The load report counts open tickets per status and assignee from this index alone
-            # (SQLite cannot use the partial ones above with bound parameters).
-            models.Index(fields=["status", "assignee", "merged_into"], name="ticket_status_idx"),
         ]
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")

@@ -26,8 +26,4 @@ class Migration(migrations.Migration):
             model_name='statuschange',
             index=models.Index(condition=models.Q(('from_status__in', ('solved', 'closed')), ('to_status', 'open')), fields=['at'], name='status_reopen_idx'),
         ),
-        migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['status', 'assignee', 'merged_into'], name='ticket_status_idx'),
-        ),
     ]
