@@ -1,11 +1,11 @@
 """B5: the monthly report over a large history.
 
 Run from the repository root: `.venv/bin/python bench/b5_reports.py [--db sqlite|postgres|both]
-[--tickets N]` (defaults: 100,000 tickets on SQLite, 1,000,000 on PostgreSQL). Prints each figure,
+[--tickets N] [--pg-db NAME]` (defaults: 100,000 tickets on SQLite, 1,000,000 on PostgreSQL). Prints each figure,
 the machine, and ends with one line of JSON holding every figure.
 
 Each database runs in a child process of this script on a throwaway database (a temporary SQLite
-file, or `sd_bench_b5` on 127.0.0.1:5432, user postgres, dropped afterwards). The history is
+file, or `--pg-db` (default `sd_bench_b5`) on 127.0.0.1:5432, user postgres, dropped afterwards). The history is
 bulk-loaded (PostgreSQL COPY, SQLite executemany), not through the services: N tickets spread
 over the 24 months before December 2026, each with three messages (the customer's request, its
 acknowledgment event, the agent's reply), the reply figure the reply service stores, and three
@@ -23,6 +23,7 @@ import json
 import os
 import platform
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -41,7 +42,7 @@ HISTORY_START = datetime(2024, 12, 1, tzinfo=OFFICE)
 HISTORY_END = datetime(2026, 12, 1, tzinfo=OFFICE)
 MONTH = date(2026, 11, 1)
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
-PG_BENCH_DB = "sd_bench_b5"
+PG_BENCH_DB = "sd_bench_b5"  # the default of --pg-db
 CUSTOMERS = 10_000
 AGENTS = 20
 BATCH = 5_000
@@ -200,16 +201,17 @@ def _populate(count: int) -> dict[str, object]:
             "analyze_s": round(clock.perf_counter() - started, 1)}
 
 
-def db_worker(db: str, count: int, keep: bool = False, reuse: bool = False) -> dict[str, object]:
+def db_worker(db: str, count: int, keep: bool = False, reuse: bool = False,
+              pg_db: str = PG_BENCH_DB) -> dict[str, object]:
     """``keep``: leave the PostgreSQL database in place afterwards; ``reuse``: time the reports on
     the database a ``keep`` run left (migrated again, not reloaded)."""
     folder = Path(tempfile.mkdtemp(prefix="sd-bench-b5-"))
     os.environ.update({"DJANGO_SETTINGS_MODULE": "supportdesk.settings", "SUPPORTDESK_DEV": "1",
                        "SUPPORTDESK_DATA_DIR": str(folder),
-                       "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{PG_BENCH_DB}" if db == "postgres" else ""})
+                       "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{pg_db}" if db == "postgres" else ""})
     if db == "postgres" and not reuse:
-        _pg_admin(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
-        _pg_admin(f"CREATE DATABASE {PG_BENCH_DB}")
+        _pg_admin(f"DROP DATABASE IF EXISTS {pg_db} WITH (FORCE)")
+        _pg_admin(f"CREATE DATABASE {pg_db}")
     try:
         import django
 
@@ -251,7 +253,7 @@ def db_worker(db: str, count: int, keep: bool = False, reuse: bool = False) -> d
         connection.close()
     finally:
         if db == "postgres" and not keep:
-            _pg_admin(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
+            _pg_admin(f"DROP DATABASE IF EXISTS {pg_db} WITH (FORCE)")
     return figures
 
 
@@ -267,10 +269,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tickets", type=int, help="tickets (default: 100,000 on SQLite, 1,000,000 on PostgreSQL)")
     parser.add_argument("--keep", action="store_true", help="PostgreSQL: keep the loaded database afterwards")
     parser.add_argument("--reuse", action="store_true", help="PostgreSQL: time the reports on the kept database")
+    parser.add_argument("--pg-db", default=PG_BENCH_DB,
+                        help=f"PostgreSQL: the throwaway database's name (default {PG_BENCH_DB}); give each run its own")
     parser.add_argument("--db-worker", choices=("sqlite", "postgres"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", args.pg_db):
+        parser.error("--pg-db: a lower-case PostgreSQL name (letters, digits, underscores)")
     if args.db_worker:
-        print(json.dumps(db_worker(args.db_worker, args.tickets, keep=args.keep, reuse=args.reuse)))
+        print(json.dumps(db_worker(args.db_worker, args.tickets, keep=args.keep, reuse=args.reuse,
+                                   pg_db=args.pg_db)))
         return 0
     info = machine()
     print(f"machine: {info['platform']}; {info['cpu']}; {info['cores']} cores; Python {info['python']}; "
@@ -279,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     for db in {"both": ["sqlite", "postgres"]}.get(args.db, [args.db]):
         count = args.tickets or (100_000 if db == "sqlite" else 1_000_000)
         proc = subprocess.run(  # noqa: S603 - this very script, with our own arguments
-            [sys.executable, __file__, "--db-worker", db, "--tickets", str(count),
+            [sys.executable, __file__, "--db-worker", db, "--tickets", str(count), "--pg-db", args.pg_db,
              *(["--keep"] if args.keep else []), *(["--reuse"] if args.reuse else [])],
             capture_output=True, text=True, check=False)
         if proc.returncode != 0:

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
 
+from supportdesk.accounts.models import Team
 from supportdesk.accounts.roles import AGENTS, SUPERVISORS
 from supportdesk.catalog.models import Brand, Product
 from supportdesk.customers.models import Company
@@ -43,6 +44,10 @@ def _agents() -> list[tuple[str, str]]:
     users = (get_user_model().objects.filter(Q(groups__name__in=(AGENTS, SUPERVISORS)) | Q(is_superuser=True))
              .distinct().order_by("username"))
     return [(str(u.pk), u.get_full_name() or u.get_username()) for u in users]
+
+
+def _teams() -> list[tuple[str, str]]:
+    return [(str(pk), name) for pk, name in Team.objects.order_by("name").values_list("pk", "name")]
 
 
 def _channels() -> list[tuple[str, str]]:
@@ -103,6 +108,7 @@ DIMENSIONS: dict[str, Dimension] = {d.key: d for d in (
     Dimension("month", _("month"), bucket=_month, bucket_label=_month_label),
     Dimension("product", _("product"), "product_id", _products),
     Dimension("brand", _("brand"), "product__brand_id", _brands),
+    Dimension("team", _("team"), "team_id", _teams),  # the team working the ticket now
     Dimension("agent", _("agent"), "assignee_id", _agents,
               own_paths={FIGURE: "agent_id"}),
     Dimension("channel", _("channel"), "channel", _channels),

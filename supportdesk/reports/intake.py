@@ -9,15 +9,16 @@ ticket's checklist now.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from supportdesk.catalog.models import Product
 from supportdesk.policy import get_policy
-from supportdesk.reports.common import group_path, grouped, grouper
+from supportdesk.reports.common import GroupBy, JSONIsTrue, JSONListFilled, JSONListHas
 from supportdesk.reports.dimensions import MESSAGE
 from supportdesk.reports.query import ReportQuery, scoped
 from supportdesk.reports.stats import share
@@ -36,68 +37,101 @@ def _messages(query: ReportQuery, **where: Any):  # type: ignore[no-untyped-def]
                   query, MESSAGE)
 
 
-def arrivals(query: ReportQuery, path: str) -> list[dict[str, Any]]:
-    """One entry per acknowledged request: its group value, arrival, missing and supplied items."""
-    seen: set[int] = set()
-    result = []
-    rows = (_messages(query, kind=Message.Kind.EVENT, event="ack_sent").order_by("created_at", "id")
-            .values_list(path, "created_at", "ticket_id", "event_data", "ticket__checklist",
-                         "ticket__product_id", "ticket__first_response_at"))
-    for value, at, ticket_id, data, checklist, product, answered in rows:
-        if ticket_id in seen:
-            continue  # the first acknowledgment tells the state on arrival
-        seen.add(ticket_id)
-        missing = [k for k in (data or {}).get("missing", []) if k in CHECKLIST_ITEMS]
-        supplied = [k for k in missing if ((checklist or {}).get(k) or {}).get("present")]
-        result.append({"value": value, "at": at, "missing": missing, "supplied": supplied, "product": product,
-                       "suggested": bool((data or {}).get("articles")), "answered": answered is not None})
+@dataclass
+class Tally:
+    """Counts over acknowledged requests (each ticket's first acknowledgment in the range)."""
+
+    requests: int = 0
+    complete: int = 0
+    suggested: int = 0
+    needed: int = 0  # suggested articles, and an agent answered all the same
+    missing: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CHECKLIST_ITEMS, 0))
+    supplied: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CHECKLIST_ITEMS, 0))
+
+    def add(self, other: Tally) -> Tally:
+        self.requests += other.requests
+        self.complete += other.complete
+        self.suggested += other.suggested
+        self.needed += other.needed
+        for k in CHECKLIST_ITEMS:
+            self.missing[k] += other.missing[k]
+            self.supplied[k] += other.supplied[k]
+        return self
+
+
+def arrivals(query: ReportQuery, by: GroupBy) -> dict[tuple[Any, Any], Tally]:
+    """(group key, product) -> tally of the requests acknowledged in the range.
+
+    Counted by the database: it answers the JSON questions (is the item in the acknowledgment's
+    list, present in the checklist now, were articles suggested) and keeps each ticket's first
+    acknowledgment only."""
+    acks = _messages(query, kind=Message.Kind.EVENT, event="ack_sent")
+    earlier = Message.objects.filter(ticket_id=OuterRef("ticket_id"), kind=Message.Kind.EVENT, event="ack_sent",
+                                     created_at__gte=query.since).filter(
+        Q(created_at__lt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), id__lt=OuterRef("id")))
+    tests = {**{f"missing_{k}": JSONListHas("event_data", "missing", value=k) for k in CHECKLIST_ITEMS},
+             **{f"present_{k}": JSONIsTrue("ticket__checklist", k, "present") for k in CHECKLIST_ITEMS}}
+    # Grouped by the answers themselves: the database sorts or hashes a few booleans a row, not
+    # the JSON documents, and returns one count per combination.
+    rows = (acks.filter(~Exists(earlier)).order_by()
+            .annotate(g=by.expression, has_articles=JSONListFilled("event_data", "articles"),
+                      answered=ExpressionWrapper(Q(ticket__first_response_at__isnull=False),
+                                                 output_field=BooleanField()), **tests)
+            .values_list("g", "ticket__product_id", "has_articles", "answered", *tests).annotate(n=Count("*")))
+    result: dict[tuple[Any, Any], Tally] = {}
+    items = len(CHECKLIST_ITEMS)
+    for value, product, suggested, answered, *flags_and_n in rows:
+        *flags, n = flags_and_n
+        missing = [k for k, flag in zip(CHECKLIST_ITEMS, flags[:items], strict=True) if flag]
+        present = {k for k, flag in zip(CHECKLIST_ITEMS, flags[items:], strict=True) if flag}
+        tally = Tally(n, 0 if missing else n, n if suggested else 0, n if suggested and answered else 0,
+                      {k: n if k in missing else 0 for k in CHECKLIST_ITEMS},
+                      {k: n if k in missing and k in present else 0 for k in CHECKLIST_ITEMS})
+        key = (by.key(value), product)
+        result[key] = result[key].add(tally) if key in result else tally
     return result
 
 
 def intake_report(query: ReportQuery) -> Report:
-    g = grouper(query)
-    path = group_path(query, MESSAGE) or "ticket_id"
-    requests = arrivals(query, path)
-    robots: list[tuple[Any, Any]] = []
-    bounces: list[tuple[Any, Any]] = []
+    by = GroupBy(query, MESSAGE, "created_at")
+    g = by.grouper
+    tallies = arrivals(query, by)
     robot_mail = Q(kind=Message.Kind.INCOMING, is_robot=True) | Q(kind=Message.Kind.EVENT, event="bounced")
-    for value, at, kind in _messages(query).filter(robot_mail).order_by().values_list(path, "created_at", "kind"):
-        (robots if kind == Message.Kind.INCOMING else bounces).append((value, at))
+    robot_counts: dict[Any, int] = {}
+    bounce_counts: dict[Any, int] = {}
+    for value, kind, n in (_messages(query).filter(robot_mail).order_by().annotate(g=by.expression)
+                           .values_list("g", "kind").annotate(n=Count("*"))):
+        counts = robot_counts if kind == Message.Kind.INCOMING else bounce_counts
+        key = by.key(value)
+        counts[key] = counts.get(key, 0) + n
     table = Table("intake", _("Completeness on arrival, knowledge-base suggestions and robots' mail"), [
         str(g.dimension.label), _("requests acknowledged"), _("complete on arrival"), _("complete on arrival, %"),
         _("items asked for"), _("supplied after being asked"), _("supplied after being asked, %"),
         _("articles suggested"), _("still needed an agent"), _("still needed an agent, %"),
         _("auto-replies"), _("bounces")])
 
-    def count(rows: list[tuple[Any, Any]]) -> dict[Any, int]:
-        counts: dict[Any, int] = {}
-        for value, at in rows:
-            key = g.key(value, at)
-            counts[key] = counts.get(key, 0) + 1
-        return counts
+    def line(label: str, t: Tally, robots_n: int, bounces_n: int) -> list[Cell]:
+        asked, supplied = sum(t.missing.values()), sum(t.supplied.values())
+        return [label, t.requests, t.complete, share(t.complete, t.requests), asked, supplied, share(supplied, asked),
+                t.suggested, t.needed, share(t.needed, t.suggested), robots_n, bounces_n]
 
-    robot_counts, bounce_counts = count(robots), count(bounces)
-
-    def line(label: str, bucket: list[dict[str, Any]], robots_n: int, bounces_n: int) -> list[Cell]:
-        complete = sum(1 for r in bucket if not r["missing"])
-        asked = sum(len(r["missing"]) for r in bucket)
-        supplied = sum(len(r["supplied"]) for r in bucket)
-        suggested = [r for r in bucket if r["suggested"]]
-        needed = sum(1 for r in suggested if r["answered"])
-        return [label, len(bucket), complete, share(complete, len(bucket)), asked, supplied, share(supplied, asked),
-                len(suggested), needed, share(needed, len(suggested)), robots_n, bounces_n]
-
-    groups = dict(grouped(requests, lambda r: g.key(r["value"], r["at"]), g))
+    groups: dict[Any, Tally] = {}
+    for (key, _product), tally in tallies.items():
+        groups.setdefault(key, Tally()).add(tally)
     for key in sorted(set(groups) | set(robot_counts) | set(bounce_counts), key=g.sort_key):
-        table.rows.append(line(g.label(key), groups.get(key, []), robot_counts.get(key, 0), bounce_counts.get(key, 0)))
-    table.total = line(_("Total"), requests, len(robots), len(bounces))
+        table.rows.append(line(g.label(key), groups.get(key, Tally()), robot_counts.get(key, 0),
+                               bounce_counts.get(key, 0)))
+    total = Tally()
+    for tally in groups.values():
+        total.add(tally)
+    table.total = line(_("Total"), total, sum(robot_counts.values()), sum(bounce_counts.values()))
     return Report("intake", _("Quality of intake"), [
         Section(_("Complete on arrival"), [table]),
-        Section(_("Missing items per product"), [missing_per_product(requests)]),
+        Section(_("Missing items per product"), [missing_per_product(tallies)]),
     ])
 
 
-def missing_per_product(requests: list[dict[str, Any]]) -> Table:
+def missing_per_product(tallies: dict[tuple[Any, Any], Tally]) -> Table:
     titles = item_titles()
     names = dict(Product.objects.values_list("pk", "name"))
     table = Table("missing", _("Items missing on arrival, per product (supplied after being asked)"), [
@@ -105,14 +139,12 @@ def missing_per_product(requests: list[dict[str, Any]]) -> Table:
         *[label % {"item": titles[k]} for k in CHECKLIST_ITEMS for label in (_("%(item)s: missing"),
                                                                              _("%(item)s: supplied"))],
         _("most often missing")])
-    per: dict[Any, list[dict[str, Any]]] = {}
-    for r in requests:
-        per.setdefault(r["product"], []).append(r)
-    for product, bucket in sorted(per.items(), key=lambda item: (item[0] is None, names.get(item[0], ""))):
-        missing = {k: sum(1 for r in bucket if k in r["missing"]) for k in CHECKLIST_ITEMS}
-        supplied = {k: sum(1 for r in bucket if k in r["supplied"]) for k in CHECKLIST_ITEMS}
-        top = max(CHECKLIST_ITEMS, key=lambda k: missing[k])
-        table.rows.append([names.get(product, "—"), len(bucket),
-                           *[n for k in CHECKLIST_ITEMS for n in (missing[k], supplied[k])],
-                           titles[top] if missing[top] else "—"])
+    per: dict[Any, Tally] = {}
+    for (_key, product), tally in tallies.items():
+        per.setdefault(product, Tally()).add(tally)
+    for product, t in sorted(per.items(), key=lambda item: (item[0] is None, names.get(item[0], ""))):
+        top = max(CHECKLIST_ITEMS, key=lambda k: t.missing[k])
+        table.rows.append([names.get(product, "—"), t.requests,
+                           *[n for k in CHECKLIST_ITEMS for n in (t.missing[k], t.supplied[k])],
+                           titles[top] if t.missing[top] else "—"])
     return table

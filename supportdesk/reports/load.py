@@ -12,18 +12,26 @@ from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Sum
-from django.db.models.functions import TruncDate
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from supportdesk.policy import get_policy
 from supportdesk.reports import charts
-from supportdesk.reports.common import group_path, grouped, grouper
-from supportdesk.reports.dimensions import CHANGE, DIMENSIONS, MESSAGE, TICKET
+from supportdesk.reports.common import (
+    Epoch,
+    GroupBy,
+    bucket_number,
+    days_between,
+    grouper,
+    midnight,
+    narrow_rows,
+)
+from supportdesk.reports.dimensions import CHANGE, MESSAGE, TICKET
 from supportdesk.reports.query import ReportQuery, scoped
 from supportdesk.reports.tables import Chart, Report, Section, Table
 from supportdesk.tickets.models import OPEN_STATUSES, Message, Status, StatusChange, Ticket
+from supportdesk.tickets.selectors import open_status_filter
 
 # The backlog's three lines: the statuses each one counts.
 BACKLOG = (("open", (Status.NEW, Status.OPEN)), ("waiting_customer", (Status.WAITING_CUSTOMER,)),
@@ -43,21 +51,22 @@ def _incoming(query: ReportQuery):  # type: ignore[no-untyped-def]
 def open_counts(query: ReportQuery) -> list[tuple[int | None, str, int]]:
     """(assignee, status, tickets) of the open tickets now; merged tickets are closed, and saying so
     lets the database read the queue's partial index instead of the whole table."""
-    return list(scoped(Ticket.objects.filter(status__in=OPEN_STATUSES, merged_into__isnull=True), query, TICKET)
-                .order_by().values_list("assignee_id", "status").annotate(n=Count("id")))
+    return list(scoped(Ticket.objects.filter(open_status_filter(), merged_into__isnull=True), query, TICKET)
+                .order_by().values_list("assignee_id", "status").annotate(n=Count("*")))
 
 
-def incoming_rows(query: ReportQuery) -> list[tuple[object, datetime]]:
-    """(group value, arrival) of the customer messages in the range, read once for two tables."""
-    path = group_path(query, MESSAGE)
-    return list(_incoming(query).order_by().values_list(path or "ticket_id", "created_at"))
+def incoming_rows(query: ReportQuery) -> list[tuple[object, int]]:
+    """(group key, arrival as epoch seconds) of the customer messages in the range, read once for
+    two tables."""
+    by = GroupBy(query, MESSAGE, "created_at")
+    return [(by.key(value), ts) for value, ts in narrow_rows(_incoming(query), g=by.expression, ts=Epoch("created_at"))]
 
 
-def heatmap_counts(query: ReportQuery, rows: list[tuple[object, datetime]] | None = None) -> list[list[int]]:
+def heatmap_counts(query: ReportQuery, rows: list[tuple[object, int]] | None = None) -> list[list[int]]:
     zone = get_policy().office.zone
     grid = [[0] * 24 for _ in range(7)]
-    for _value, at in rows if rows is not None else incoming_rows(query):
-        local = at.astimezone(zone)
+    for _value, ts in rows if rows is not None else incoming_rows(query):
+        local = datetime.fromtimestamp(ts, zone)
         grid[local.weekday()][local.hour] += 1
     return grid
 
@@ -71,24 +80,25 @@ def backlog(query: ReportQuery, now_open: list[tuple[int | None, str, int]] | No
     for _agent, status, n in now_open if now_open is not None else open_counts(query):
         state[status] += n
     deltas: dict[date, dict[str, int]] = {}
+    # The day of each change in office time, numbered in SQL (see common.bucket_number).
+    days = days_between(query.start, max(today, query.start))
     changes = (scoped(StatusChange.objects.filter(at__gte=query.since, at__lte=timezone.now()), query, CHANGE)
-               .annotate(day=TruncDate("at", tzinfo=zone)).order_by()
-               .values_list("day", "from_status", "to_status").annotate(n=Count("id")))
-    for day, from_status, to_status, n in changes:
-        delta = deltas.setdefault(day, {})
+               .annotate(day=bucket_number("at", [midnight(day) for day in days[1:]])).order_by()
+               .values_list("day", "from_status", "to_status").annotate(n=Count("*")))
+    for number, from_status, to_status, n in changes:
+        delta = deltas.setdefault(days[number], {})
         delta[to_status] = delta.get(to_status, 0) + n
         delta[from_status] = delta.get(from_status, 0) - n
-    days = []
-    last = max(today, max(deltas, default=today))
-    day = last
+    points = []
+    day = max(today, max(deltas, default=today))
     while day >= query.start:
         if day <= query.end and day <= today:
-            days.append((day, {name: sum(state.get(s, 0) for s in statuses) for name, statuses in BACKLOG}))
+            points.append((day, {name: sum(state.get(s, 0) for s in statuses) for name, statuses in BACKLOG}))
         for status, n in deltas.get(day, {}).items():
             if status in state:
                 state[status] -= n
         day -= timedelta(days=1)
-    return days[::-1]
+    return points[::-1]
 
 
 def _agent_names() -> dict[int, str]:
@@ -118,14 +128,14 @@ def per_agent(query: ReportQuery, now_open: list[tuple[int | None, str, int]] | 
         replies = replies.filter(author_user_id=int(query.filters["agent"]))
     replies = scoped(replies, _without_agent(query), MESSAGE)
     for agent, n, tickets in (replies.order_by().values_list("author_user_id")
-                              .annotate(n=Count("id"), t=Count("ticket_id", distinct=True))):
+                              .annotate(n=Count("*"), t=Count("ticket_id", distinct=True))):
         add(agent, 2, n)
         add(agent, 3, tickets)
     solved = StatusChange.objects.filter(at__gte=query.since, at__lt=query.until, to_status=Status.SOLVED)
     if "agent" in query.filters:
         solved = solved.filter(by_user_id=int(query.filters["agent"]))
     solved = scoped(solved, _without_agent(query), CHANGE)
-    for agent, n in solved.order_by().values_list("by_user_id").annotate(n=Count("id")):
+    for agent, n in solved.order_by().values_list("by_user_id").annotate(n=Count("*")):
         add(agent, 4, n)
     for agent, minutes in _time_spent(query).order_by().values_list("author_user_id").annotate(m=Sum("time_spent")):
         add(agent, 5, round(minutes / 60, 2))
@@ -145,31 +155,32 @@ def _time_spent(query: ReportQuery):  # type: ignore[no-untyped-def]
     return scoped(spent, _without_agent(query), MESSAGE)
 
 
-def incoming_by_group(query: ReportQuery, rows: list[tuple[object, datetime]] | None = None) -> Table:
+def incoming_by_group(query: ReportQuery, rows: list[tuple[object, int]] | None = None) -> Table:
     g = grouper(query)
-    path = group_path(query, MESSAGE)
     rows = rows if rows is not None else incoming_rows(query)
-    new = scoped(Ticket.objects.filter(created_at__gte=query.since, created_at__lt=query.until), query, TICKET)
-    new_rows = list(new.order_by().values_list(group_path(query, TICKET) or "id", "created_at"))
     table = Table("incoming", _("Incoming requests, customer messages and time spent"),
                   [str(g.dimension.label), _("new tickets"), _("customer messages"), _("time spent, hours")])
-    spent_path = DIMENSIONS[query.group].own_paths.get(MESSAGE) if not g.dimension.is_time else None
-    if g.dimension.key == "agent":
-        spent_path = "author_user_id"  # time belongs to whoever spent it
-    spent: dict[object, float] = {}
-    for value, at, minutes in _time_spent(query).order_by().values_list(spent_path or path or "ticket_id",
-                                                                       "created_at", "time_spent"):
-        key = g.key(value, at)
-        spent[key] = spent.get(key, 0) + minutes
+    new_by = GroupBy(query, TICKET, "created_at")
+    new = scoped(Ticket.objects.filter(created_at__gte=query.since, created_at__lt=query.until), query, TICKET)
     new_counts: dict[object, int] = {}
-    for value, at in new_rows:
-        key = g.key(value, at)
-        new_counts[key] = new_counts.get(key, 0) + 1
-    messages = dict(grouped(rows, lambda r: g.key(r[0], r[1]), g))
+    for value, n in new.order_by().annotate(g=new_by.expression).values_list("g").annotate(n=Count("*")):
+        key = new_by.key(value)
+        new_counts[key] = new_counts.get(key, 0) + n
+    # Time belongs to whoever spent it, and to the message's own ticket otherwise.
+    spent_path = "author_user_id" if g.dimension.key == "agent" else None
+    spent_by = GroupBy(query, MESSAGE, "created_at", path=spent_path)
+    spent: dict[object, float] = {}
+    for value, minutes in (_time_spent(query).order_by().annotate(g=spent_by.expression).values_list("g")
+                           .annotate(m=Sum("time_spent"))):
+        key = spent_by.key(value)
+        spent[key] = spent.get(key, 0) + minutes
+    messages: dict[object, int] = {}
+    for key, _ts in rows:
+        messages[key] = messages.get(key, 0) + 1
     for key in sorted(set(messages) | set(new_counts) | set(spent), key=g.sort_key):
-        table.rows.append([g.label(key), new_counts.get(key, 0), len(messages.get(key, [])),
+        table.rows.append([g.label(key), new_counts.get(key, 0), messages.get(key, 0),
                            round(spent.get(key, 0) / 60, 2)])
-    table.total = [_("Total"), len(new_rows), len(rows), round(sum(spent.values()) / 60, 2)]
+    table.total = [_("Total"), sum(new_counts.values()), len(rows), round(sum(spent.values()) / 60, 2)]
     return table
 
 

@@ -7,9 +7,10 @@ and recomputed with the due times after a calendar change (``escalation.recomput
 
 from __future__ import annotations
 
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from supportdesk.reports.common import group_path, grouped, grouper, office_time, ticket_link
+from supportdesk.reports.common import GroupBy, grouped, office_time, ticket_link
 from supportdesk.reports.dimensions import CHANGE, TICKET
 from supportdesk.reports.query import ReportQuery, scoped
 from supportdesk.reports.stats import hours, mean, percentile
@@ -25,39 +26,40 @@ def _reopens(query: ReportQuery):  # type: ignore[no-untyped-def]
 
 
 def resolution_report(query: ReportQuery) -> Report:
-    g = grouper(query)
-    path = group_path(query, TICKET)
+    by = GroupBy(query, TICKET, "solved_at")
+    g = by.grouper
     solved = scoped(Ticket.objects.filter(solved_at__gte=query.since, solved_at__lt=query.until,
                                           resolution_business_seconds__isnull=False), query, TICKET)
-    rows = list(solved.order_by().values_list(path or "id", "solved_at", "resolution_business_seconds",
-                                              "waiting_customer_business_seconds", "waiting_release_business_seconds"))
-    reopen_path = group_path(query, CHANGE)
-    reopens = list(_reopens(query).order_by().values_list(reopen_path or "ticket_id", "at"))
+    rows = list(solved.order_by().annotate(g=by.expression).values_list(
+        "g", "resolution_business_seconds", "waiting_customer_business_seconds", "waiting_release_business_seconds"))
+    reopen_by = GroupBy(query, CHANGE, "at")
     reopen_counts: dict[object, int] = {}
-    for value, at in reopens:
-        key = g.key(value, at)
-        reopen_counts[key] = reopen_counts.get(key, 0) + 1
+    for value, n in _reopens(query).order_by().annotate(g=reopen_by.expression).values_list("g").annotate(n=Count("*")):
+        key = reopen_by.key(value)
+        reopen_counts[key] = reopen_counts.get(key, 0) + n
     table = Table("resolution", _("Resolution time net of waiting, business hours"), [
         str(g.dimension.label), _("solved"), _("mean resolution"), _("median resolution"),
         _("90th percentile resolution"), _("waiting for the customer, total"), _("waiting for the customer, mean"),
         _("waiting for a release, total"), _("waiting for a release, mean"), _("reopened after solved")])
 
     def line(label: str, bucket: list[tuple], reopened: int) -> list[Cell]:
-        net = sorted(r[2] for r in bucket)
-        customer = [r[3] or 0.0 for r in bucket]
-        release = [r[4] or 0.0 for r in bucket]
+        net = sorted(r[1] for r in bucket)
+        customer = [r[2] or 0.0 for r in bucket]
+        release = [r[3] or 0.0 for r in bucket]
         return [label, len(bucket), hours(mean(net)), hours(percentile(net, 50)), hours(percentile(net, 90)),
                 hours(sum(customer)), hours(mean(customer)), hours(sum(release)), hours(mean(release)), reopened]
 
-    groups = dict(grouped(rows, lambda r: g.key(r[0], r[1]), g))
+    groups = dict(grouped(rows, lambda r: by.key(r[0]), g))
     keys = sorted(set(groups) | set(reopen_counts), key=g.sort_key)
     for key in keys:
         table.rows.append(line(g.label(key), groups.get(key, []), reopen_counts.get(key, 0)))
-    table.total = line(_("Total"), rows, len(reopens))
+    table.total = line(_("Total"), rows, sum(reopen_counts.values()))
 
     reopened = Table("reopened", _("Tickets reopened after being solved"),
                      [_("ticket"), _("subject"), _("reopened"), _("from status"), _("why")])
-    for change in _reopens(query).select_related("ticket").order_by("at", "id")[:REOPEN_LIST_LIMIT]:
+    changes = (_reopens(query).select_related("ticket").order_by("at", "id")
+               .only("ticket_id", "at", "from_status", "reason", "ticket__subject")[:REOPEN_LIST_LIMIT])
+    for change in changes:
         reopened.rows.append([ticket_link(change.ticket_id), change.ticket.subject, office_time(change.at),
                               change.get_from_status_display(), change.reason])
     return Report("resolution", _("Resolution"), [

@@ -156,6 +156,12 @@ def _open_statuses() -> Q:
     return Q(RawSQL(f"{column} IN ({literals})", (), output_field=BooleanField()))  # noqa: S611
 
 
+def open_status_filter() -> Q:
+    """The open statuses as the queue's partial indexes state them, for other readers of open
+    tickets (the load report counts them by assignee through ``ticket_open_mine_idx``)."""
+    return _open_statuses()
+
+
 def search_filter(q: str) -> Q:
     """Ticket number (#123), customer e-mail, customer phone (normalised) or subject words."""
     q = q.strip()

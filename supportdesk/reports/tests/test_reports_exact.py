@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import QueryDict
 from django.utils import translation
 
+from supportdesk.accounts.models import Team
 from supportdesk.reports.intake import intake_report
 from supportdesk.reports.load import load_report
 from supportdesk.reports.promise import promise_report
@@ -15,7 +16,8 @@ from supportdesk.reports.query import ReportQuery, query_from_params
 from supportdesk.reports.resolution import resolution_report
 from supportdesk.reports.tables import Link
 from supportdesk.reports.tests.scenario import build_scenario
-from supportdesk.test import BaseTestCase
+from supportdesk.test import BaseTestCase, office_time
+from supportdesk.tickets import services
 from supportdesk.tickets.models import ReplyFigure
 
 NOV = {"start": date(2026, 11, 1), "end": date(2026, 11, 30)}
@@ -68,6 +70,43 @@ class ReportsExactTests(BaseTestCase):
         self.assertEqual(rows("channel"), [["e-mail", 3, 2, 66.7, 3, 100.0], ["phone", 1, 0, 0.0, 0, 0.0]])
         self.assertEqual(rows("priority"), [["normal", 4, 2, 50.0, 3, 75.0]])
         self.assertEqual(rows("tier"), [["—", 4, 2, 50.0, 3, 75.0]])  # no company, no contract tier
+
+    def route_to_teams(self) -> None:
+        """A and C (forward-ts, Alice) to the first line, B (slvideo, Sam) to the video team."""
+        first, video = Team.objects.create(name="Линия 1"), Team.objects.create(name="Видео")
+        first.members.add(self.alice)
+        for ticket, team in ((self.a, first), (self.c, first), (self.b, video)):
+            services.ticket_set_team(ticket=ticket, team=team, by_user=self.sam)
+        self.first_line, self.video = first, video
+
+    def test_promise_by_team(self) -> None:
+        self.route_to_teams()
+        report = promise_report(self.q("team"))
+        table = report.table("promise")
+        assert table is not None
+        self.assertEqual(plain(table.rows), [
+            ["Видео", 1, 0, 0.0, 0, 0.0, 21.5, 21.5, 1, 21.5],
+            ["Линия 1", 3, 2, 66.7, 3, 100.0, 4.0, 10.0, 2, 0.25],
+        ])
+        self.assertEqual(table.total, ["Total", 4, 2, 50.0, 3, 75.0, 4.0, 21.5, 3, 10.0])
+        # Filtered to one team: only its figures, its breaches and its overdue messages.
+        first = promise_report(self.q("week", team=str(self.first_line.pk)))
+        table, breaches = first.table("promise"), first.table("breaches")
+        assert table is not None and breaches is not None
+        self.assertEqual(plain(table.rows), [
+            ["02.11.2026–08.11.2026", 2, 1, 50.0, 2, 100.0, 0.25, 10.0, 2, 0.25],
+            ["09.11.2026–15.11.2026", 1, 1, 100.0, 1, 100.0, 4.0, 4.0, 0, None],
+        ])
+        self.assertEqual([r[0].text for r in breaches.rows], [f"#{self.c.pk}"])  # C overdue; B's late reply is video's
+        video = promise_report(self.q("week", team=str(self.video.pk))).table("breaches")
+        assert video is not None
+        self.assertEqual([r[0].text for r in video.rows], [f"#{self.b.pk}"])
+        resolution = resolution_report(self.q("team")).table("resolution")
+        assert resolution is not None
+        self.assertEqual(plain(resolution.rows), [
+            ["Видео", 1, 22.5, 22.5, 22.5, 0.0, 0.0, 12.0, 12.0, 0],
+            ["Линия 1", 1, 15.0, 15.0, 15.0, 19.0, 19.0, 0.0, 0.0, 1],
+        ])
 
     def test_distribution_and_histogram(self) -> None:
         report = promise_report(self.q("week"))
@@ -139,6 +178,14 @@ class ReportsExactTests(BaseTestCase):
         self.assertEqual(table.total, ["Total", 3, 1, 33.3, 3, 1, 33.3, 2, 2, 100.0, 1, 1])
         self.assertEqual(missing.rows[0][:10], [self.P1, 2, 0, 0, 1, 0, 1, 1, 1, 0])
         self.assertEqual(missing.rows[1][1:], [1, 0, 0, 0, 0, 0, 0, 0, 0, "—"])
+
+    def test_intake_counts_each_request_once(self) -> None:
+        # A second acknowledgment of A (all items there by then) changes nothing: the first tells the arrival.
+        services.ticket_add_event(ticket=self.a, event="ack_sent", at=office_time(2026, 11, 9, 11, 0),
+                                  data={"missing": [], "articles": []})
+        table = intake_report(self.q("product")).table("intake")
+        assert table is not None
+        self.assertEqual(table.total, ["Total", 3, 1, 33.3, 3, 1, 33.3, 2, 2, 100.0, 1, 1])
 
     def test_filters(self) -> None:
         table = promise_report(self.q("week", product=str(self.p2.pk))).table("promise")

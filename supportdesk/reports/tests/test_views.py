@@ -8,10 +8,12 @@ import io
 from django.test import Client
 from openpyxl import load_workbook
 
+from supportdesk.accounts.models import Team
 from supportdesk.escalation.recompute import sla_calendar_changed
 from supportdesk.escalation.tests.db_helpers import edited_calendar
 from supportdesk.reports.tests.scenario import build_scenario
 from supportdesk.test import BaseTestCase, office_time
+from supportdesk.tickets import services
 from supportdesk.tickets.models import ReplyFigure, Ticket
 
 NOV = "from=2026-11-01&to=2026-11-30"
@@ -74,6 +76,22 @@ class ReportViewsTests(BaseTestCase):
         self.assertEqual(values[-1], ["Итого", 2, 18.75, 15, 22.5, 19, 9.5, 12, 6, 1])
         workbook = self.supervisor.get(f"/agent/reports/load/export/all.xlsx?{NOV}")
         self.assertEqual(load_workbook(io.BytesIO(workbook.content)).sheetnames, ["heatmap", "backlog", "incoming", "agents"])
+
+    def test_team_breakdown_in_page_and_exports(self) -> None:
+        team = Team.objects.create(name="Видео")
+        services.ticket_set_team(ticket=self.b, team=team, by_user=self.sam)
+        page = self.supervisor.get(f"/agent/reports/promise/?{NOV}&group=team")
+        self.assertContains(page, '<option value="team" selected>')
+        self.assertContains(page, f'<option value="{team.pk}">Видео</option>')  # the team filter
+        rows = self._csv(f"/agent/reports/promise/export/promise.csv?{NOV}&group=team")
+        self.assertEqual(rows[0][0], "команда")
+        self.assertEqual([r[:6] for r in rows[1:]], [["Видео", "1", "0", "0.0", "0", "0.0"],
+                                                     ["—", "3", "2", "66.7", "3", "100.0"],
+                                                     ["Итого", "4", "2", "50.0", "3", "75.0"]])
+        response = self.supervisor.get(f"/agent/reports/promise/export/promise.xlsx?{NOV}&group=team&team={team.pk}")
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        values = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
+        self.assertEqual([v[:6] for v in values], [["Видео", 1, 0, 0, 0, 0], ["Итого", 1, 0, 0, 0, 0]])
 
     def test_an_agent_sees_only_their_own_figures(self) -> None:
         rows = self._csv(f"/agent/reports/promise/export/promise.csv?{NOV}&agent={self.sam.pk}", self.agent)
