@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0011_team'),
+        ('tickets', '0012_team_queue_index'),
     ]
 
     operations = [
