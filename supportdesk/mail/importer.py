@@ -22,6 +22,7 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils import timezone
 
+from supportdesk.lib.optimistic import Redo, broken, savepoints_off
 from supportdesk.mail.backends.base import MailSource
 from supportdesk.mail.backends.maildir import EmlDirectorySource, MaildirSource, is_maildir
 from supportdesk.mail.backends.mbox import MboxSource, is_mbox
@@ -214,10 +215,18 @@ def process_in_order(todo: list[_Todo], *, summary: ImportSummary, progress: Pro
         nonlocal done
         if not batch:
             return
-        # One search-index rebuild per ticket per batch, committed with the batch.
-        with transaction.atomic(), search_index.batched():
-            _check_constraints_now()
-            outcomes = [_process_fresh(item, parsed, received_at) for item, parsed in batch]
+        # One search-index rebuild per ticket per batch, committed with the batch. First
+        # without any savepoint (lib.optimistic): if anything in the batch fails, it is rolled
+        # back whole and done again the careful way, a savepoint per mail, as it always was.
+        try:
+            with transaction.atomic(), savepoints_off(), search_index.batched():
+                outcomes = [_process_fresh(item, parsed, received_at) for item, parsed in batch]
+                if broken():
+                    raise Redo
+        except Exception:  # noqa: BLE001 - the careful pass handles and reports each mail
+            with transaction.atomic(), search_index.batched():
+                _check_constraints_now()
+                outcomes = [_process_fresh(item, parsed, received_at) for item, parsed in batch]
         for outcome in outcomes:  # counted once committed
             summary.add(outcome)
         done += len(batch)

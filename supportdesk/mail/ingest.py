@@ -25,7 +25,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from supportdesk.mail.handlers import Outcome, SenderError, place
+from supportdesk.lib.optimistic import Redo, broken, savepoints_off
+from supportdesk.lib.optimistic import active as optimistic_active
+from supportdesk.mail import threadlocks
+from supportdesk.mail.handlers import Outcome, Placement, SenderError, place
 from supportdesk.mail.models import FINAL_STATES, InboundMail, Mailbox, delivery_q
 from supportdesk.mail.parsing import ParsedMail, parse_mail
 from supportdesk.mail.parsing.headers import first_id
@@ -175,19 +178,87 @@ def process_claimed(inbound: InboundMail, parsed: ParsedMail | None = None) -> I
 def _process(inbound: InboundMail, parsed: ParsedMail | None = None) -> IngestResult:
     try:
         parsed = storable(parsed if parsed is not None else parse_mail(bytes(inbound.raw)))
-        # One search-index rebuild for the ticket and all its new rows, committed with them.
-        with transaction.atomic(), search_index.batched():
-            placement = place(parsed=parsed, inbound_id=inbound.pk, received_at=inbound.received_at,
-                              not_spam=inbound.not_spam)
-            done = InboundMail.objects.filter(pk=inbound.pk, state=State.PENDING).update(
-                state=placement.state, ticket_id=placement.ticket_id, route=placement.route,
-                opened_ticket=placement.opened_ticket, from_addr=(parsed.from_addr or "")[:254],
-                subject=parsed.subject[:300], processed_at=timezone.now(), error="",
-            )
-            if done != 1:
-                raise _AlreadyDone
+    except Exception as exc:  # any bug must keep the mail, not lose it
+        log.exception("inbound mail #%s quarantined", inbound.pk)
+        return _quarantine(inbound, _bug_text(exc), None)
+    if optimistic_active():
+        # Inside the caller's optimistic transaction (a bulk import's batch): whatever fails
+        # here raises, and the caller redoes its whole batch the careful way.
+        placement = _place_and_finish(inbound, parsed, optimistic=True)
+        return IngestResult(inbound_id=inbound.pk, outcome=placement.outcome, state=placement.state,
+                            ticket_id=placement.ticket_id, opened_ticket=placement.opened_ticket)
+    # The usual path: one transaction without savepoints (lib.optimistic). Anything that
+    # fails in it, even if caught inside, sends the mail down the careful path below, which
+    # is the whole placement again with every savepoint and every fallback.
+    try:
+        with transaction.atomic(), savepoints_off():
+            placement = _place_and_finish(inbound, parsed, optimistic=True)
     except _AlreadyDone:
         return _result(InboundMail.objects.defer("raw").get(pk=inbound.pk))
+    except _Registered as done:
+        return done.result
+    except Exception:  # noqa: BLE001 - redone the careful way, which reports what fails
+        return _process_carefully(inbound, parsed)
+    return IngestResult(inbound_id=inbound.pk, outcome=placement.outcome, state=placement.state,
+                        ticket_id=placement.ticket_id, opened_ticket=placement.opened_ticket)
+
+
+class _Registered(Exception):  # noqa: N818 - an outcome, not an error
+    """Another delivery of this message was committed while this one waited for its thread."""
+
+    def __init__(self, result: IngestResult) -> None:
+        super().__init__(result.inbound_id)
+        self.result = result
+
+
+def _place_and_finish(inbound: InboundMail, parsed: ParsedMail, *, optimistic: bool) -> Placement:
+    """Inside the caller's transaction: lock the mail's thread, place it, mark the row done.
+    One search-index rebuild for the ticket and all its new rows, committed with them."""
+    keys = threadlocks.thread_keys(parsed)
+    if optimistic:
+        if not threadlocks.try_lock(keys):
+            raise Redo  # a mail of the same thread is being placed: wait for it carefully
+    elif threadlocks.applies():
+        threadlocks.lock(keys)
+        _raise_if_registered(inbound)
+    with search_index.batched():
+        placement = place(parsed=parsed, inbound_id=inbound.pk, received_at=inbound.received_at,
+                          not_spam=inbound.not_spam)
+        if optimistic and broken():
+            raise Redo
+        done = InboundMail.objects.filter(pk=inbound.pk, state=State.PENDING).update(
+            state=placement.state, ticket_id=placement.ticket_id, route=placement.route,
+            opened_ticket=placement.opened_ticket, from_addr=(parsed.from_addr or "")[:254],
+            subject=parsed.subject[:300], processed_at=timezone.now(), error="",
+        )
+        if done != 1:
+            raise _AlreadyDone
+    if optimistic and broken():
+        raise Redo
+    return placement
+
+
+def _raise_if_registered(inbound: InboundMail) -> None:
+    """After waiting for the thread's locks: a delivery of the same message committed meanwhile
+    makes this one a duplicate, before it builds anything."""
+    owner = (InboundMail.objects.filter(dedupe_key=inbound.dedupe_key, state__in=FINAL_STATES)
+             .exclude(pk=inbound.pk).values_list("pk", "ticket_id").first())
+    if owner is None:
+        return
+    InboundMail.objects.filter(pk=inbound.pk, state=State.PENDING).update(
+        state=State.DUPLICATE, ticket_id=owner[1], error=f"duplicate of inbound mail #{owner[0]}",
+        processed_at=timezone.now())
+    raise _Registered(_result(InboundMail.objects.defer("raw").get(pk=inbound.pk), Outcome.DUPLICATE))
+
+
+def _process_carefully(inbound: InboundMail, parsed: ParsedMail) -> IngestResult:
+    try:
+        with transaction.atomic():
+            placement = _place_and_finish(inbound, parsed, optimistic=False)
+    except _AlreadyDone:
+        return _result(InboundMail.objects.defer("raw").get(pk=inbound.pk))
+    except _Registered as done:
+        return done.result
     except IntegrityError as exc:
         owner = (InboundMail.objects.filter(dedupe_key=inbound.dedupe_key, state__in=FINAL_STATES)
                  .exclude(pk=inbound.pk).defer("raw").first())
