@@ -17,7 +17,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 
@@ -31,7 +33,7 @@ from supportdesk.mail import threadlocks
 from supportdesk.mail.handlers import Outcome, Placement, SenderError, place
 from supportdesk.mail.models import FINAL_STATES, InboundMail, Mailbox, delivery_q
 from supportdesk.mail.parsing import ParsedMail, parse_mail
-from supportdesk.mail.parsing.headers import first_id
+from supportdesk.mail.parsing.headers import all_ids, first_id
 from supportdesk.search import index as search_index
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,10 @@ MAX_ATTEMPTS = 5
 # Pending this long means the process that stored it died before finishing.
 STALE_AFTER = timedelta(minutes=5)
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
+_REFERENCE_HEADERS = re.compile(rb"^(?:in-reply-to|references):[ \t]*((?:.*)(?:\r?\n[ \t].*)*)",
+                                re.IGNORECASE | re.MULTILINE)
+# How long a delivery waits for a related one placed at the same moment (its parent).
+RELATED_WAIT = 10.0
 _MESSAGE_ID = re.compile(rb"^message-id:[ \t]*((?:.*)(?:\r?\n[ \t].*)*)", re.IGNORECASE | re.MULTILINE)
 
 
@@ -113,26 +119,50 @@ def _result(row: InboundMail, outcome: str | None = None) -> IngestResult:
                         opened_ticket=row.opened_ticket)
 
 
+def header_reference_ids(raw: bytes) -> list[str]:
+    """In-Reply-To and References ids, read from the header block only (cheap, before parsing)."""
+    end = _HEADER_END.search(raw)
+    head = raw[: end.start()] if end else raw[:65536]
+    ids: list[str] = []
+    for match in _REFERENCE_HEADERS.finditer(head):
+        ids.extend(all_ids(match.group(1).decode("latin-1")))
+    return [i[:255] for i in dict.fromkeys(ids)][:100]
+
+
 def store_raw(raw: bytes, *, source: str, source_uid: str = "", mailbox: Mailbox | None = None,
               received_at: datetime | None = None) -> tuple[InboundMail, bool]:
     """Commit the raw bytes. Returns (row, created); an already known (source, source_uid) is not stored again."""
+    row, created, _related = _store(raw, source=source, source_uid=source_uid, mailbox=mailbox,
+                                    received_at=received_at)
+    return row, created
+
+
+def _store(raw: bytes, *, source: str, source_uid: str, mailbox: Mailbox | None,
+           received_at: datetime | None) -> tuple[InboundMail, bool, list[InboundMail]]:
+    """``store_raw``, plus the related deliveries being placed right now by someone else
+    (concurrent deliveries): another delivery of this message, or of a message it answers.
+    Found by the same query that looks for a known delivery: no extra round trip."""
     raw = bytes(raw)
     content_hash = hashlib.sha256(raw).hexdigest()
     message_id, key = dedupe_key_for(raw, content_hash)
     source_uid = source_uid[:300]
+    now = timezone.now()
+    refs = header_reference_ids(raw)
     known = Q(dedupe_key=key, state__in=FINAL_STATES)
     if source_uid:
         known |= delivery_q(source, [source_uid])
-    rows = list(InboundMail.objects.filter(known).defer("raw")[:5])
+    known |= Q(state=State.PENDING, received_at__gte=now - STALE_AFTER) & (Q(dedupe_key=key) | Q(message_id__in=refs))
+    rows = list(InboundMail.objects.filter(known).defer("raw")[:20])
     for row in rows:
         if source_uid and row.source == source and row.source_uid == source_uid:
-            return row, False
+            return row, False, []
     owner = next((r for r in rows if r.state in FINAL_STATES), None)
+    related = [r for r in rows if r.state == State.PENDING]
     try:
         row = InboundMail.objects.create(
             mailbox=mailbox, source=source[:20], source_uid=source_uid, raw=raw, size=len(raw),
             content_hash=content_hash, message_id=message_id, dedupe_key=key,
-            received_at=received_at or timezone.now(),
+            received_at=received_at or now,
             state=State.DUPLICATE if owner else State.PENDING, attempts=0 if owner else 1,
             ticket_id=owner.ticket_id if owner else None,
             error=f"duplicate of inbound mail #{owner.pk}" if owner else "",
@@ -140,21 +170,45 @@ def store_raw(raw: bytes, *, source: str, source_uid: str = "", mailbox: Mailbox
     except IntegrityError:
         if not source_uid:
             raise
-        return InboundMail.objects.defer("raw").get(delivery_q(source, [source_uid])), False
-    return row, True
+        return InboundMail.objects.defer("raw").get(delivery_q(source, [source_uid])), False, []
+    return row, True, related
 
 
 def ingest_raw(raw: bytes, *, source: str, source_uid: str = "", mailbox: Mailbox | None = None,
-               received_at: datetime | None = None) -> IngestResult:
-    """Store then process one delivery. Safe to call again for the same (source, source_uid)."""
-    row, created = store_raw(raw, source=source, source_uid=source_uid, mailbox=mailbox, received_at=received_at)
+               received_at: datetime | None = None, on_stored: Callable[[], None] | None = None) -> IngestResult:
+    """Store then process one delivery. Safe to call again for the same (source, source_uid).
+    ``on_stored`` is called once the raw bytes are committed (the LMTP server stores
+    concurrent deliveries in the order they were handed over, see ``backends.lmtp``)."""
+    try:
+        row, created, related = _store(raw, source=source, source_uid=source_uid, mailbox=mailbox,
+                                       received_at=received_at)
+    finally:
+        if on_stored is not None:
+            on_stored()
     if not created:
         if row.state == State.PENDING:  # stored before a crash, never finished
             return process_inbound(InboundMail.objects.get(pk=row.pk))
         return _result(row, Outcome.DUPLICATE)
     if row.state == State.DUPLICATE:
         return _result(row, Outcome.DUPLICATE)
+    if related:
+        # Delivered together with the mail it answers (or with another copy of itself): that
+        # one is placed first, as if it had arrived first, then this one the careful way
+        # (which sees a copy registered meanwhile as a duplicate).
+        _wait_until_placed([r.pk for r in related])
+        return _process(row, careful=True)
     return _process(row)
+
+
+def _wait_until_placed(pks: list[int]) -> None:
+    """Until none of these rows is pending (their deliveries are being processed right now,
+    without waiting for this one), at most RELATED_WAIT seconds."""
+    deadline = time.monotonic() + RELATED_WAIT
+    while InboundMail.objects.filter(pk__in=pks, state=State.PENDING).exists():
+        if time.monotonic() >= deadline:
+            log.warning("inbound mails %s still pending after %s s; placing the next one anyway", pks, RELATED_WAIT)
+            return
+        time.sleep(0.01)
 
 
 def process_inbound(inbound: InboundMail) -> IngestResult:
@@ -175,12 +229,14 @@ def process_claimed(inbound: InboundMail, parsed: ParsedMail | None = None) -> I
     return _process(inbound, parsed)
 
 
-def _process(inbound: InboundMail, parsed: ParsedMail | None = None) -> IngestResult:
+def _process(inbound: InboundMail, parsed: ParsedMail | None = None, *, careful: bool = False) -> IngestResult:
     try:
         parsed = storable(parsed if parsed is not None else parse_mail(bytes(inbound.raw)))
     except Exception as exc:  # any bug must keep the mail, not lose it
         log.exception("inbound mail #%s quarantined", inbound.pk)
         return _quarantine(inbound, _bug_text(exc), None)
+    if careful:
+        return _process_carefully(inbound, parsed)
     if optimistic_active():
         # Inside the caller's optimistic transaction (a bulk import's batch): whatever fails
         # here raises, and the caller redoes its whole batch the careful way.
