@@ -252,7 +252,7 @@ def _process(inbound: InboundMail, parsed: ParsedMail | None = None, *, careful:
     except _AlreadyDone:
         return _result(InboundMail.objects.defer("raw").get(pk=inbound.pk))
     except _Registered as done:
-        return done.result
+        return _as_duplicate(inbound, done)
     except Exception:  # noqa: BLE001 - redone the careful way, which reports what fails
         return _process_carefully(inbound, parsed)
     return IngestResult(inbound_id=inbound.pk, outcome=placement.outcome, state=placement.state,
@@ -262,9 +262,18 @@ def _process(inbound: InboundMail, parsed: ParsedMail | None = None, *, careful:
 class _Registered(Exception):  # noqa: N818 - an outcome, not an error
     """Another delivery of this message was committed while this one waited for its thread."""
 
-    def __init__(self, result: IngestResult) -> None:
-        super().__init__(result.inbound_id)
-        self.result = result
+    def __init__(self, owner_pk: int, ticket_id: int | None) -> None:
+        super().__init__(owner_pk)
+        self.owner_pk = owner_pk
+        self.ticket_id = ticket_id
+
+
+def _as_duplicate(inbound: InboundMail, done: _Registered) -> IngestResult:
+    """After the transaction that found the owner was rolled back: this delivery is a duplicate."""
+    InboundMail.objects.filter(pk=inbound.pk, state=State.PENDING).update(
+        state=State.DUPLICATE, ticket_id=done.ticket_id, error=f"duplicate of inbound mail #{done.owner_pk}",
+        processed_at=timezone.now())
+    return _result(InboundMail.objects.defer("raw").get(pk=inbound.pk), Outcome.DUPLICATE)
 
 
 def _place_and_finish(inbound: InboundMail, parsed: ParsedMail, *, optimistic: bool) -> Placement:
@@ -299,12 +308,8 @@ def _raise_if_registered(inbound: InboundMail) -> None:
     makes this one a duplicate, before it builds anything."""
     owner = (InboundMail.objects.filter(dedupe_key=inbound.dedupe_key, state__in=FINAL_STATES)
              .exclude(pk=inbound.pk).values_list("pk", "ticket_id").first())
-    if owner is None:
-        return
-    InboundMail.objects.filter(pk=inbound.pk, state=State.PENDING).update(
-        state=State.DUPLICATE, ticket_id=owner[1], error=f"duplicate of inbound mail #{owner[0]}",
-        processed_at=timezone.now())
-    raise _Registered(_result(InboundMail.objects.defer("raw").get(pk=inbound.pk), Outcome.DUPLICATE))
+    if owner is not None:
+        raise _Registered(owner[0], owner[1])
 
 
 def _process_carefully(inbound: InboundMail, parsed: ParsedMail) -> IngestResult:
@@ -314,7 +319,7 @@ def _process_carefully(inbound: InboundMail, parsed: ParsedMail) -> IngestResult
     except _AlreadyDone:
         return _result(InboundMail.objects.defer("raw").get(pk=inbound.pk))
     except _Registered as done:
-        return done.result
+        return _as_duplicate(inbound, done)
     except IntegrityError as exc:
         owner = (InboundMail.objects.filter(dedupe_key=inbound.dedupe_key, state__in=FINAL_STATES)
                  .exclude(pk=inbound.pk).defer("raw").first())
