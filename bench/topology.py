@@ -112,6 +112,46 @@ class Postgres:
             pass
 
 
+class AttachmentDisk:
+    """The attachment folder on a small tmpfs of its own (as root), so that it can be filled up."""
+
+    def __init__(self, path: Path, megabytes: int) -> None:
+        self.path, self.megabytes, self.mounted = path, megabytes, False
+        self.filler = path / ".filler"
+
+    def mount(self) -> None:
+        self.path.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() != 0:
+            return
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={self.megabytes}m", "tmpfs", str(self.path)],  # noqa: S603
+                              capture_output=True, check=False)
+        self.mounted = done.returncode == 0
+
+    def fill_for(self, seconds: float) -> int:
+        """Fill the disk to the last byte, hold it full, free it. Returns the bytes written."""
+        written = 0
+        chunk = b"\0" * (1 << 20)
+        with self.filler.open("wb", buffering=0) as fh:
+            try:
+                while True:
+                    written += fh.write(chunk) or 0
+            except OSError:  # ENOSPC: full
+                pass
+            try:
+                while True:  # the last partial megabyte
+                    written += fh.write(b"\0" * 4096) or 0
+            except OSError:
+                pass
+        time.sleep(seconds)
+        self.filler.unlink()
+        return written
+
+    def unmount(self) -> None:
+        if self.mounted:
+            subprocess.run(["umount", "-l", str(self.path)], check=False)  # noqa: S603, S607
+            self.mounted = False
+
+
 class Proc:
     """A named child process that the harness can kill and start again."""
 
@@ -238,23 +278,34 @@ def agent_session(base_urls: list[str], username: str, stop: threading.Event, st
 
 MAIL = ("From: Customer {n} <customer{n}@channel{c}.example.ru>\r\nTo: support@softlab.tv\r\n"
         "Subject: Forward TS: no sound on output {n}\r\nMessage-ID: <topology-{n}@channel{c}.example.ru>\r\n"
-        "Date: {date}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+        "Date: {date}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b{n}\"\r\n\r\n"
+        "--b{n}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
         "Forward TS 6.2.1 ({n}): after the update there is no sound on SDI output 2. Steps: start, switch "
-        "to output 2. Settings attached.\r\n")
+        "to output 2. Settings attached.\r\n"
+        "--b{n}\r\nContent-Type: text/xml; name=\"settings-{n}.xml\"\r\n"
+        "Content-Disposition: attachment; filename=\"settings-{n}.xml\"\r\n\r\n"
+        "<settings mail=\"{n}\">{filler}</settings>\r\n--b{n}--\r\n")
+# Every mail's attachment is different (the store keeps equal bytes once), about 4 KB.
+FILLER = "<output id=\"2\" audio=\"embedded\" level=\"-20\"/>\r\n" * 80  # SMTP lines stay short
 
 
-def mail_sender(port: int, rate: float, stop: threading.Event, sent: list[str], refused: Counter[str]) -> None:
-    """An MTA's side: deliver at the rate, keep a message queued and retry while the intake refuses."""
+def mail_sender(port: int, rate: float, stop: threading.Event, sent: list[str], refused: Counter[str],
+                total: int = 0) -> None:
+    """An MTA's side: deliver at the rate (0: as fast as the intake takes them; ``total`` mails at
+    most if given), keep a message queued and retry while the intake refuses."""
     n = 0
     queued: list[tuple[str, bytes]] = []
     next_at = time.monotonic()
     while not stop.is_set() or queued:
-        if not stop.is_set() and time.monotonic() >= next_at:
+        if total and n >= total and not queued:
+            stop.set()
+            break
+        if not stop.is_set() and time.monotonic() >= next_at and not (total and n >= total):
             n += 1
             msgid = f"<topology-{n}@channel{n % 50}.example.ru>"
-            raw = MAIL.format(n=n, c=n % 50, date=email.utils.formatdate(localtime=True)).encode()
+            raw = MAIL.format(n=n, c=n % 50, date=email.utils.formatdate(localtime=True), filler=FILLER).encode()
             queued.append((msgid, raw))
-            next_at += 1.0 / rate
+            next_at += 1.0 / rate if rate else 0.0
         while queued:
             msgid, raw = queued[0]
             try:
@@ -292,7 +343,8 @@ from collections import Counter
 from django.db.models import Count
 from supportdesk.mail.models import InboundMail
 from supportdesk.outbox.models import OutgoingMail
-from supportdesk.tickets.models import Message
+from supportdesk.lib.blobstore import blob_exists
+from supportdesk.tickets.models import Attachment, Message
 mails = InboundMail.objects.filter(message_id__startswith="topology-")
 # A redelivery the dedupe caught is stored as state "duplicate" and never ticketed: not a second registration.
 dupes = list(mails.exclude(state="duplicate").values("message_id").annotate(n=Count("id")).filter(n__gt=1)
@@ -305,8 +357,21 @@ print(json.dumps({
     "customer_messages": Message.objects.filter(kind="incoming", message_id__startswith="topology-").count(),
     "outbox": dict(Counter(OutgoingMail.objects.values_list("state", flat=True))),
     "acks_in_outbox": OutgoingMail.objects.filter(kind="ack").count(),
+    "customer_messages_without_attachment": Message.objects.filter(
+        kind="incoming", message_id__startswith="topology-", attachments__isnull=True).count(),
+    "attachments_missing_blob": sum(1 for sha in Attachment.objects.filter(
+        message__message_id__startswith="topology-").values_list("sha256", flat=True) if not blob_exists(sha)),
 }))
 """
+
+
+def rss_growth(memory: list[dict[str, float]]) -> dict[str, float]:
+    """Per process: RSS at the end minus RSS once warm (after the first tenth of the samples)."""
+    if len(memory) < 4:
+        return {}
+    warm = memory[max(1, len(memory) // 10)]
+    last = memory[-1]
+    return {k: round(last[k] - warm[k], 1) for k in last if k not in ("t", "mails") and k in warm}
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -319,7 +384,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     procs: list[Proc] = []
     figures: dict[str, Any] = {"minutes": args.minutes, "rate_per_s": args.rate, "agents": args.agents}
     redis = None
+    disk = AttachmentDisk(root / "attachments", args.disk_mb)
     try:
+        disk.mount()
         pg.start()
         pg.create_database()
         redis_argv = ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
@@ -332,7 +399,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                    SUPPORTDESK_REDIS_CACHE=f"redis://127.0.0.1:{redis_port}/1",
                    SUPPORTDESK_DATA_DIR=str(root / "data"), SUPPORTDESK_SECRET_KEY="topology-" + "k" * 50,
                    SUPPORTDESK_DEV="1", SUPPORTDESK_SMTP_HOST="127.0.0.1", SUPPORTDESK_SMTP_PORT=str(sink.port),
-                   SUPPORTDESK_PUBLIC_URL="https://support.example.com")
+                   SUPPORTDESK_PUBLIC_URL="https://support.example.com", SUPPORTDESK_ATTACHMENT_DIR=str(disk.path),
+                   SUPPORTDESK_INBOUND_RETRY_SECONDS=str(args.retry_seconds),
+                   # A send claimed by a worker that was killed is retried after this (production: 300 s).
+                   SUPPORTDESK_SMTP_TIMEOUT="10", SUPPORTDESK_OUTBOX_CLAIM_SECONDS=str(args.retry_seconds))
         subprocess.run([PY, "-m", "supportdesk.cli", "migrate", "-v0"], env=env, cwd=REPO, check=True)  # noqa: S603
         subprocess.run([PY, "-m", "supportdesk.cli", "demo"], env=env, cwd=REPO, check=True,  # noqa: S603
                        stdout=subprocess.DEVNULL)
@@ -361,7 +431,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         threads = [threading.Thread(target=agent_session, args=([f"http://127.0.0.1:{p}" for p in web_ports],
                                                                 f"agent{i}", stop, stats, started), daemon=True)
                    for i in range(args.agents)]
-        sender = threading.Thread(target=mail_sender, args=(lmtp_port, args.rate, stop, sent, refused), daemon=True)
+        sender = threading.Thread(target=mail_sender, args=(lmtp_port, 0.0 if args.intake else args.rate, stop, sent,
+                                                            refused, args.intake), daemon=True)
         for thread in [*threads, sender]:
             thread.start()
         duration = args.minutes * 60
@@ -383,26 +454,35 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             (0.55, "restart PostgreSQL", pg.restart),
             (0.70, f"SMTP server down for {smtp_gap:.0f} s", lambda: (sink.stop(), time.sleep(smtp_gap), sink.start())),
         ]
+        disk_gap = min(60.0, duration * 0.1)
+        if disk.mounted and plan:
+            plan.append((0.85, f"attachment disk full for {disk_gap:.0f} s",
+                         lambda: figures.update(disk_filled_mb=round(disk.fill_for(disk_gap) / 2**20, 1))))
+        elif plan:
+            figures["disk_fault"] = "skipped: mounting a tmpfs needs root"
         faults = threading.Thread(target=lambda: [fault(*step) for step in plan], daemon=True)
         faults.start()
         unplanned: list[tuple[float, str, int]] = []
         watch_stop = threading.Event()
         threading.Thread(target=watchdog, args=(procs, watch_stop, unplanned, started), daemon=True).start()
-        while time.monotonic() - started < duration:
-            memory.append({"t": round(time.monotonic() - started), **{
+        # The load runs for the given minutes; an intake run (--intake N) until N mails are in.
+        while (not stop.is_set()) if args.intake else (time.monotonic() - started < duration):
+            memory.append({"t": round(time.monotonic() - started), "mails": len(sent), **{
                 p.name: round(rss_mb(p.proc.pid) + sum(rss_mb(c) for c in children_of(p.proc.pid)), 1)
-                for p in procs if p.name.startswith("worker") and p.proc}})
-            time.sleep(5)
+                for p in procs if p.name.startswith(("worker", "lmtp")) and p.proc}})
+            stop.wait(5)
         stop.set()
+        load_seconds = time.monotonic() - started
         faults.join(timeout=smtp_gap + 60)
         sender.join(timeout=120)
         for thread in threads:
             thread.join(timeout=40)
         log(f"load over: {len(sent)} mails delivered; waiting for the queues to drain")
         drain_started = time.monotonic()
-        # A mail left pending by a process that died mid-way is finished by the stale-mail job once
-        # it is older than STALE_AFTER (5 minutes), at its next run: wait that long at most.
-        drain_seconds = 420
+        # A mail left pending (by a process that died mid-way, or deferred when the disk or the
+        # database failed) is finished by the stale-mail job once it is older than the retry delay.
+        # The same delay frees a mail whose sender was killed mid-send (the outbox claim).
+        drain_seconds = args.retry_seconds + 180
         deadline = time.monotonic() + drain_seconds
         check: dict[str, Any] = {}
         while time.monotonic() < deadline:
@@ -429,11 +509,18 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "agent_errors": len(stats.errors), "agent_error_list": stats.errors[:50],
             "drain_seconds": round(time.monotonic() - drain_started),
             "faults": faults_done, "unplanned_restarts": unplanned, "worker_rss_mb": memory,
+            "customer_messages_without_attachment": check.get("customer_messages_without_attachment"),
+            "attachments_missing_blob": check.get("attachments_missing_blob"),
         })
+        if args.intake:
+            figures["intake_seconds"] = round(load_seconds)
+            figures["intake_mails_per_s"] = round(len(sent) / load_seconds, 1) if load_seconds else None
+            figures["rss_growth_mb"] = rss_growth(memory)
         figures["ok"] = bool(
-            figures["registered_once"] == len(sent) and not figures["duplicate_registrations"]
+            sent and figures["registered_once"] == len(sent) and not figures["duplicate_registrations"]
             and not figures["inbound_not_done"] and figures["mails_with_several_acks"] == 0
             and figures["acks_sent"] == len(sent)
+            and not figures["customer_messages_without_attachment"] and not figures["attachments_missing_blob"]
             and not any(s in (figures["outbox_states"] or {}) for s in ("pending", "sending")))
         return figures
     finally:
@@ -445,6 +532,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             redis.stop()
         sink.stop()
         pg.stop()
+        disk.unmount()
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
         else:
@@ -457,8 +545,20 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=10.0, help="mails per second over LMTP")
     parser.add_argument("--agents", type=int, default=30)
     parser.add_argument("--no-faults", action="store_true")
+    parser.add_argument("--intake", type=int, default=0,
+                        help="memory run: deliver this many mails as fast as they are taken, no agents, no faults")
+    parser.add_argument("--retry-seconds", type=int, default=60,
+                        help="the installation's SUPPORTDESK_INBOUND_RETRY_SECONDS and SUPPORTDESK_OUTBOX_CLAIM_SECONDS "
+                             "(production default 300 each)")
+    parser.add_argument("--disk-mb", type=int, default=256, help="size of the attachment tmpfs")
+    parser.add_argument("--short", action="store_true",
+                        help="CI's form: 1 minute, 10 agents, 5 mails/s, every fault once")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, databases)")
     args = parser.parse_args()
+    if args.short:
+        args.minutes, args.agents, args.rate = 1.0, 10, 5.0
+    if args.intake:
+        args.agents, args.no_faults = 0, True
     load_before = os.getloadavg()
     figures = run(args)
     figures["machine"] = {"cpu": cpu_model(), "cores": os.cpu_count(), "python": platform.python_version(),

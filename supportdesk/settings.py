@@ -174,6 +174,9 @@ S3_PREFIX = env_str("SUPPORTDESK_S3_PREFIX", "attachments")
 S3_CA_FILE = env_str("SUPPORTDESK_S3_CA_FILE", "")
 # How often an open ticket page tells the server its agent is still there (the presence strip).
 PRESENCE_POLL_SECONDS = env_int("SUPPORTDESK_PRESENCE_POLL_SECONDS", 3)
+# A mail whose processing failed for a moment (disk full, database restarting) is tried again
+# this long after it arrived, by the stale-mail job (also the wait for one a dead process left).
+INBOUND_RETRY_SECONDS = env_int("SUPPORTDESK_INBOUND_RETRY_SECONDS", 300)
 # The scheduled backup (supportdesk/backups.py): off unless a folder is named.
 BACKUP_DIR = env_str("SUPPORTDESK_BACKUP_DIR", "")
 BACKUP_KEEP = env_int("SUPPORTDESK_BACKUP_KEEP", 7)
@@ -237,6 +240,9 @@ SMTP_STARTTLS = env_bool("SUPPORTDESK_SMTP_STARTTLS", False)
 # STARTTLS verifies the server certificate: the system CA store, or only this CA file.
 SMTP_CA_FILE = env_str("SUPPORTDESK_SMTP_CA_FILE", "")
 SMTP_TIMEOUT = env_int("SUPPORTDESK_SMTP_TIMEOUT", 20)
+# A mail being sent by a process that died is sent again (same Message-ID) once its claim is this
+# old: keep it well above a slow SMTP conversation (several SMTP_TIMEOUTs).
+OUTBOX_CLAIM_SECONDS = env_int("SUPPORTDESK_OUTBOX_CLAIM_SECONDS", 300)
 DKIM_SELECTOR = env_str("SUPPORTDESK_DKIM_SELECTOR", "")
 DKIM_DOMAIN = env_str("SUPPORTDESK_DKIM_DOMAIN", "")
 DKIM_PRIVATE_KEY_FILE = env_str("SUPPORTDESK_DKIM_KEY_FILE", "")

@@ -66,6 +66,7 @@ class Outcome:
     SPAM = "spam"
     DUPLICATE = "duplicate"
     QUARANTINED = "quarantined"
+    DEFERRED = "deferred"  # kept pending: the disk or the database failed for a moment; retried later
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,7 @@ class ImportSummary:
 
     def as_dict(self) -> dict[str, int]:
         keys = (Outcome.TICKETED, Outcome.THREADED, Outcome.ROBOT, Outcome.SPAM, Outcome.DUPLICATE,
-                Outcome.QUARANTINED)
+                Outcome.QUARANTINED, Outcome.DEFERRED)
         return {k: self.counts.get(k, 0) for k in keys}
 
 

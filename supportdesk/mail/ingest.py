@@ -23,7 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -41,13 +42,17 @@ log = logging.getLogger(__name__)
 State = InboundMail.State
 # A mail whose processing crashed the process this many times is quarantined, not retried.
 MAX_ATTEMPTS = 5
-# Pending this long means the process that stored it died before finishing.
-STALE_AFTER = timedelta(minutes=5)
+# Failures of the machinery rather than of the mail (the attachment disk full, the database
+# connection lost in a restart): the mail stays pending and the stale-mail job tries it again,
+# instead of a quarantine that would wait for an agent.
+_TRANSIENT = (OSError, OperationalError, InterfaceError)
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
 _REFERENCE_HEADERS = re.compile(rb"^(?:in-reply-to|references):[ \t]*((?:.*)(?:\r?\n[ \t].*)*)",
                                 re.IGNORECASE | re.MULTILINE)
-# How long a delivery waits for a related one placed at the same moment (its parent).
+# How long a delivery waits for a related one placed at the same moment (its parent), and how
+# recent a pending delivery must be to count as being placed right now (older: a process died).
 RELATED_WAIT = 10.0
+RELATED_WINDOW = timedelta(minutes=5)
 _MESSAGE_ID = re.compile(rb"^message-id:[ \t]*((?:.*)(?:\r?\n[ \t].*)*)", re.IGNORECASE | re.MULTILINE)
 
 
@@ -151,7 +156,7 @@ def _store(raw: bytes, *, source: str, source_uid: str, mailbox: Mailbox | None,
     known = Q(dedupe_key=key, state__in=FINAL_STATES)
     if source_uid:
         known |= delivery_q(source, [source_uid])
-    known |= Q(state=State.PENDING, received_at__gte=now - STALE_AFTER) & (Q(dedupe_key=key) | Q(message_id__in=refs))
+    known |= Q(state=State.PENDING, received_at__gte=now - RELATED_WINDOW) & (Q(dedupe_key=key) | Q(message_id__in=refs))
     rows = list(InboundMail.objects.filter(known).defer("raw")[:20])
     for row in rows:
         if source_uid and row.source == source and row.source_uid == source_uid:
@@ -331,6 +336,8 @@ def _process_carefully(inbound: InboundMail, parsed: ParsedMail) -> IngestResult
         return _quarantine(inbound, _bug_text(exc), parsed)
     except SenderError as exc:
         return _quarantine(inbound, f"sender: {exc}", parsed)
+    except _TRANSIENT as exc:
+        return _defer(inbound, exc)
     except Exception as exc:  # any bug must keep the mail, not lose it
         log.exception("inbound mail #%s quarantined", inbound.pk)
         return _quarantine(inbound, _bug_text(exc), parsed)
@@ -340,6 +347,16 @@ def _process_carefully(inbound: InboundMail, parsed: ParsedMail) -> IngestResult
 
 def _bug_text(exc: BaseException) -> str:
     return "error: " + "".join(traceback.format_exception(exc))[-8000:]
+
+
+def _defer(inbound: InboundMail, exc: BaseException) -> IngestResult:
+    log.warning("inbound mail #%s kept pending for a retry: %s", inbound.pk, exc)
+    try:
+        InboundMail.objects.filter(pk=inbound.pk, state=State.PENDING).update(
+            error=_storable_text(f"will retry: {type(exc).__name__}: {exc}")[:10000])
+    except _TRANSIENT:  # the database itself is what failed: the row is pending all the same
+        log.warning("inbound mail #%s: could not note the retry", inbound.pk)
+    return IngestResult(inbound_id=inbound.pk, outcome=Outcome.DEFERRED, state=State.PENDING)
 
 
 def _quarantine(inbound: InboundMail, error: str, parsed: ParsedMail | None = None) -> IngestResult:
@@ -381,8 +398,11 @@ def inbound_mark_not_spam(*, inbound_id: int) -> IngestResult:
     return process_inbound(row)
 
 
-def inbound_process_stale(*, older_than: timedelta = STALE_AFTER, limit: int = 200) -> int:
-    """Periodic job: finish mails left ``pending`` by a process that died. Returns how many."""
+def inbound_process_stale(*, older_than: timedelta | None = None, limit: int = 200) -> int:
+    """Periodic job: finish mails left ``pending`` by a process that died or by a failure of the
+    disk or the database (``INBOUND_RETRY_SECONDS`` after they arrived). Returns how many."""
+    if older_than is None:
+        older_than = timedelta(seconds=settings.INBOUND_RETRY_SECONDS)
     cutoff = timezone.now() - older_than
     ids = list(InboundMail.objects.filter(state=State.PENDING, received_at__lt=cutoff)
                .order_by("received_at", "id").values_list("pk", flat=True)[:limit])

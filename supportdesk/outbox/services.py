@@ -34,7 +34,6 @@ log = logging.getLogger(__name__)
 # Sent with the OutgoingMail as ``mail`` once it has failed permanently (after the commit).
 mail_failed_permanently = Signal()
 
-CLAIM_SECONDS = 300
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_MAX_SECONDS = 3600
 # Temporary failures are retried for as long as an MTA keeps a message queued
@@ -208,7 +207,7 @@ def _claim(pk: int, now: datetime) -> OutgoingMail | None:
 
     A stale claim is taken over with a note, so the resend is recorded on the row.
     """
-    claim = {"state": OutgoingMail.State.SENDING, "claimed_until": now + timedelta(seconds=CLAIM_SECONDS),
+    claim = {"state": OutgoingMail.State.SENDING, "claimed_until": now + timedelta(seconds=settings.OUTBOX_CLAIM_SECONDS),
              "attempts": F("attempts") + 1}
     won = OutgoingMail.objects.filter(_stale(now), pk=pk).update(**claim, last_error=INTERRUPTED_NOTE)
     if not won:

@@ -3,8 +3,11 @@ duplicates, quarantine and the request_received signal."""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from datetime import timedelta
 from email.utils import format_datetime
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
@@ -258,6 +261,29 @@ class ExactlyOnceTests(IngestTestCase):
         InboundMail.objects.update(received_at=timezone.now() - timedelta(hours=1))
         self.assertEqual(inbound_process_stale(), 1)
         self.assertEqual(InboundMail.objects.get().state, "ticketed")
+
+    def test_a_full_attachment_disk_defers_the_mail_and_the_stale_job_finishes_it_once(self) -> None:
+        # The attachment folder cannot be written (its path is a file): a failure of the disk, not
+        # of the mail. The mail stays pending with the reason, not quarantined for an agent.
+        folder = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, folder)
+        blocked = Path(folder) / "not-a-folder"
+        blocked.write_bytes(b"x")
+        raw = make_mail(message_id="disk-full@tv-sibir.ru", attachments=(("log.txt", "text/plain", b"log " * 500),))
+        with override_settings(ATTACHMENT_ROOT=blocked):
+            result = self.ingest(raw, source="lmtp")
+        self.assertEqual((result.outcome, result.state), (Outcome.DEFERRED, "pending"))
+        row = InboundMail.objects.get()
+        self.assertIn("will retry", row.error)
+        self.assertFalse(Ticket.objects.exists())
+        self.assertEqual(inbound_process_stale(), 0)  # not yet: it arrived a moment ago
+        with override_settings(INBOUND_RETRY_SECONDS=0):
+            self.assertEqual(inbound_process_stale(), 1)
+            self.assertEqual(inbound_process_stale(), 0)
+        row.refresh_from_db()
+        self.assertEqual((row.state, row.error), ("ticketed", ""))
+        self.assertEqual(Ticket.objects.count(), 1)
+        self.assertEqual(Message.objects.get(inbound_id=row.pk).attachments.get().filename, "log.txt")
 
 
 class RobotTests(IngestTestCase):
