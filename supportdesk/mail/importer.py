@@ -321,8 +321,8 @@ def _process_in_parallel(todo: list[_Todo], *, workers: int, summary: ImportSumm
     finally:
         barrier = threading.Barrier(workers)
         closing = [pool.submit(_close_connection, barrier) for _ in range(workers)]
-        for future in closing:
-            future.result()
+        for closer in closing:
+            closer.result()
         pool.shutdown(wait=True)
 
 
