@@ -11,6 +11,11 @@ file copy, PostgreSQL ``CREATE DATABASE … TEMPLATE``); only the ingest is time
 - arrival: the files are delivered one at a time in corpus order and each is ingested
   (store, parse, route, commit) before the next one: ``ingest_raw`` per message.
 - warm: bulk into a copy of the 100k-ticket B2 database (PostgreSQL only).
+- arrival with ``--concurrency N`` (N > 1): as an MTA delivers, N concurrent LMTP clients (a
+  separate process, one persistent connection each, taking the next corpus file in corpus
+  order) deliver to our LMTP server (``IntakeServer``, N ingest workers, each with its own
+  database connection) running in the measured process; each 250 is answered only after the
+  mail is committed. Timed from the first connection to the last 250.
 
 Full processing is on: the app's ``request_received`` receivers (acknowledgment into the
 outbox, completeness check) run exactly as in production. The outcomes JSONL is scored by
@@ -28,13 +33,16 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 from machine import cpu_model  # bench/machine.py (the script's folder is on sys.path)
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = (ROOT / ".." / "shared" / "bench").resolve()
+# ../shared/bench next to the checkout (a git worktree may sit deeper: the nearest one up).
+SHARED = next((p / "shared" / "bench" for p in ROOT.parents if (p / "shared" / "bench").is_dir()),
+              (ROOT / ".." / "shared" / "bench").resolve())
 PEER_RESULTS = SHARED / "peer" / "results" / "b1_summary.json"  # as published with the harness
 # Written by ../shared/bench/peer/run_b1.sh on this machine: preferred, so the ratio compares
 # runs made back to back on one machine (the published figures are from another day).
@@ -133,7 +141,8 @@ def db_versions() -> dict[str, str]:
 
 # ------------------------------------------------------------------- a run ----
 
-def run_once(*, db: str, mode: str, corpus_dir: Path, template: str, run: int) -> dict[str, object]:
+def run_once(*, db: str, mode: str, corpus_dir: Path, template: str, run: int,
+             concurrency: int = 1) -> dict[str, object]:
     data = WORK / f"run_{db}_{mode}_{run}"
     shutil.rmtree(data, ignore_errors=True)
     data.mkdir(parents=True)
@@ -149,7 +158,7 @@ def run_once(*, db: str, mode: str, corpus_dir: Path, template: str, run: int) -
     load_before = os.getloadavg()  # other people's benchmarks share this machine
     with (data / "intake.log").open("w") as log:
         subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", "--mode", mode, "--corpus",
-                        str(corpus_dir), "--out", str(out)],
+                        str(corpus_dir), "--out", str(out), "--concurrency", str(concurrency)],
                        env=_env(SUPPORTDESK_DATA_DIR=str(data), DATABASE_URL=url), cwd=ROOT, check=True,
                        stderr=log)
     result: dict[str, object] = json.loads(out.read_text())
@@ -160,7 +169,7 @@ def run_once(*, db: str, mode: str, corpus_dir: Path, template: str, run: int) -
     return result
 
 
-def child(mode: str, corpus_dir: Path, out: Path) -> None:
+def child(mode: str, corpus_dir: Path, out: Path, concurrency: int = 1) -> None:
     """One timed ingest in this process, then outcomes, score and figures into ``out``."""
     import django
 
@@ -174,16 +183,22 @@ def child(mode: str, corpus_dir: Path, out: Path) -> None:
 
     # Notifications per message: outbox rows written while that message was placed. Our
     # receiver is connected last, so it runs after the app's own (acknowledgment) receivers.
-    written: list[int] = []
+    # Per thread: concurrent deliveries are ingested in several threads at once.
+    local = threading.local()
     per_message: dict[int, int] = {}
+
+    def written() -> list[int]:
+        if not hasattr(local, "written"):
+            local.written = []
+        return local.written  # type: ignore[no-any-return]
 
     def on_outbox(sender: object, instance: OutgoingMail, created: bool, **kw: object) -> None:
         if created:
-            written.append(instance.pk)
+            written().append(instance.pk)
 
     def on_request(sender: object, message: object, **kw: object) -> None:
-        per_message[message.pk] = len(written)  # type: ignore[attr-defined]
-        written.clear()
+        per_message[message.pk] = len(written())  # type: ignore[attr-defined]
+        written().clear()
 
     if os.environ.get("B1_INTAKE_ONLY") == "1":
         # Diagnostic only: the intake alone, without other modules' receivers (ack, checklist,
@@ -200,9 +215,13 @@ def child(mode: str, corpus_dir: Path, out: Path) -> None:
     manifest = [json.loads(line) for line in (corpus_dir / "manifest.jsonl").read_text().splitlines() if line]
     source = open_local_source(corpus_dir)
     queries_before = _query_count(connection)
-    t0 = time.perf_counter()
-    summary = import_source(source) if mode in ("bulk", "warm") else ingest_one_by_one(source)
-    wall = time.perf_counter() - t0
+    extra: dict[str, object] = {}
+    if mode == "arrival" and concurrency > 1:
+        summary, wall, extra = deliver_over_lmtp(corpus_dir, concurrency)
+    else:
+        t0 = time.perf_counter()
+        summary = import_source(source) if mode in ("bulk", "warm") else ingest_one_by_one(source)
+        wall = time.perf_counter() - t0
     outcomes = dump_outcomes(per_message)
     (out.parent / "outcomes.jsonl").write_text("".join(json.dumps(o, ensure_ascii=False) + "\n" for o in outcomes))
     sys.path.insert(0, str(SHARED))
@@ -211,8 +230,64 @@ def child(mode: str, corpus_dir: Path, out: Path) -> None:
     res = score(manifest, outcomes)
     res.update(wall_s=round(wall, 3), messages_per_s=round(len(manifest) / wall, 1), summary=summary.as_dict(),
                queries=_query_count(connection) - queries_before, outbox_rows=OutgoingMail.objects.count(),
-               db_vendor=connection.vendor)
+               db_vendor=connection.vendor, concurrency=concurrency, **extra)
     out.write_text(json.dumps(res, ensure_ascii=False))
+
+
+def deliver_over_lmtp(corpus_dir: Path, concurrency: int) -> tuple[object, float, dict[str, object]]:
+    """Our LMTP server in this process, ``concurrency`` LMTP clients in another one."""
+    from supportdesk.mail.backends.lmtp import IntakeHandler, IntakeServer
+    from supportdesk.mail.importer import ImportSummary
+    from supportdesk.mail.models import InboundMail
+    from supportdesk.testing.servers import free_port
+
+    handler = IntakeHandler(source="lmtp", workers=concurrency)
+    with IntakeServer(port=free_port(), handler=handler) as server:
+        done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--lmtp-client", "--port",
+                               str(server.port), "--corpus", str(corpus_dir), "--concurrency", str(concurrency)],
+                              check=True, capture_output=True, text=True)
+    client = json.loads(done.stdout.strip().splitlines()[-1])
+    summary = ImportSummary()
+    for state, opened in InboundMail.objects.values_list("state", "opened_ticket"):
+        summary.add("threaded" if state == "ticketed" and not opened else str(state))
+    return summary, float(client["wall_s"]), {"delivery": f"{concurrency} concurrent LMTP clients",
+                                              "lmtp_replies": client["replies"]}
+
+
+def lmtp_client(port: int, corpus_dir: Path, concurrency: int) -> None:
+    """The MTA's side: ``concurrency`` connections, each delivering the next file in corpus order."""
+    import smtplib
+
+    files = iter(sorted(p for p in corpus_dir.glob("*.eml")))
+    take = threading.Lock()
+    replies: dict[str, int] = {}
+
+    def deliver() -> None:
+        client = smtplib.LMTP("127.0.0.1", port, timeout=120)
+        try:
+            while True:
+                with take:
+                    path = next(files, None)
+                if path is None:
+                    break
+                raw = path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+                try:
+                    client.sendmail("mta@b1.example", ["support@b1.example"], raw)
+                    code = 250
+                except smtplib.SMTPException as exc:
+                    code = int(getattr(exc, "smtp_code", 0) or 0)
+                with take:
+                    replies[str(code)] = replies.get(str(code), 0) + 1
+        finally:
+            client.quit()
+
+    threads = [threading.Thread(target=deliver) for _ in range(concurrency)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    print(json.dumps({"wall_s": time.perf_counter() - t0, "replies": replies}))
 
 
 def _query_count(connection: object) -> int:
@@ -262,6 +337,10 @@ def main() -> None:
     ap.add_argument("--mode", nargs="+", default=["bulk", "arrival"], choices=["bulk", "arrival", "warm"])
     ap.add_argument("--messages", nargs="+", type=int, default=[2000])
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--concurrency", type=int, default=1,
+                    help="arrival: this many concurrent LMTP deliveries (1: ingest_raw per file, in turn)")
+    ap.add_argument("--lmtp-client", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--port", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--intake-only", action="store_true",
                     help="diagnostic: disconnect other modules' receivers (not the B1 workload)")
     ap.add_argument("--peer-results", help="the peer's b1 summary.json (default: this machine's run of "
@@ -270,8 +349,11 @@ def main() -> None:
     ap.add_argument("--corpus", help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.lmtp_client:
+        lmtp_client(args.port, Path(args.corpus), args.concurrency)
+        return
     if args.child:
-        child(args.mode[0], Path(args.corpus), Path(args.out))
+        child(args.mode[0], Path(args.corpus), Path(args.out), args.concurrency)
         return
     WORK.mkdir(parents=True, exist_ok=True)
     if args.intake_only:
@@ -291,9 +373,12 @@ def main() -> None:
                 if mode == "warm" and db != "pg":
                     continue
                 source = warm_template() if mode == "warm" else template
-                results = [run_once(db=db, mode=mode, corpus_dir=corpus_dir, template=source, run=r)
+                conc = args.concurrency if mode == "arrival" else 1
+                results = [run_once(db=db, mode=mode, corpus_dir=corpus_dir, template=source, run=r,
+                                    concurrency=conc)
                            for r in range(args.runs)]
-                figures[f"{db}_{mode}_{messages}"] = report(db, mode, messages, results, peer)
+                key = f"{db}_{mode}_c{conc}_{messages}" if conc > 1 else f"{db}_{mode}_{messages}"
+                figures[key] = report(db, mode, messages, results, peer)
     print(json.dumps(figures, ensure_ascii=False, sort_keys=True))
 
 
@@ -327,7 +412,11 @@ def report(db: str, mode: str, messages: int, results: list[dict], peer: dict) -
         "peer_msg_per_s": peer_rate,
         "ratio_vs_peer": round(statistics.median(rates) / peer_rate, 1) if peer_rate else None,
     }
-    print(f"{db:6} {mode:7} n={messages:<6} {fig['msg_per_s_median']:8.1f} msg/s (runs {rates}) "
+    conc = results[0].get("concurrency", 1)
+    if conc != 1:
+        fig["concurrency"] = conc
+        fig["delivery"] = results[0].get("delivery")
+    print(f"{db:6} {mode:7} c={conc} n={messages:<6} {fig['msg_per_s_median']:8.1f} msg/s (runs {rates}) "
           f"peer {peer_rate} → ×{fig['ratio_vs_peer']} | threaded {fig['replies_threaded_ok']}/{fig['replies']} "
           f"{fig['threading']} | autoreplies ticketed {fig['autoreplies_ticketed']} | probe {fig['probe_ok']} "
           f"garbled {fig['garbled']} | attachments {fig['attachments']} | not stored {fig['not_stored']} "

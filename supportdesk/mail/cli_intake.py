@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 from django.core.management.base import CommandError
 
-from supportdesk.mail.backends.lmtp import IntakeServer, max_mail_bytes
+from supportdesk.mail.backends.lmtp import IntakeHandler, IntakeServer, max_mail_bytes
 from supportdesk.mail.importer import ImportSummary, import_source, open_local_source
 from supportdesk.mail.polling import poll_all, poll_forever
 
@@ -68,6 +68,8 @@ def add_intake_subcommands(sub: argparse._SubParsersAction, handlers: dict[str, 
     lmtp.add_argument("--host", default="127.0.0.1")
     lmtp.add_argument("--port", type=int, required=True)
     lmtp.add_argument("--smtp", action="store_true", help="speak SMTP instead of LMTP")
+    lmtp.add_argument("--workers", type=int, default=4,
+                      help="deliveries ingested at once, each with its own database connection (default 4)")
     lmtp.set_defaults(handler=handlers["lmtp"])
 
 
@@ -97,12 +99,15 @@ def run_poll(options: dict[str, Any], out: TextIO) -> None:
 
 
 def run_lmtp(options: dict[str, Any], out: TextIO) -> None:
-    server = IntakeServer(host=options["host"], port=options["port"], smtp=options.get("smtp", False))
+    smtp = options.get("smtp", False)
+    handler = IntakeHandler(source="smtp" if smtp else "lmtp", workers=max(1, int(options.get("workers") or 4)))
+    server = IntakeServer(host=options["host"], port=options["port"], smtp=smtp, handler=handler)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     proto = "SMTP" if server.smtp else "LMTP"
-    out.write(f"{proto} intake on {server.host}:{server.port} (size limit {max_mail_bytes()} bytes)\n")
+    out.write(f"{proto} intake on {server.host}:{server.port} (size limit {max_mail_bytes()} bytes, "
+              f"{handler.workers} deliveries at once)\n")
     out.flush()
     server.serve_forever(stop)
 

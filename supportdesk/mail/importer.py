@@ -12,8 +12,10 @@ import hashlib
 import multiprocessing
 import os
 import re
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sized
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -22,6 +24,8 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils import timezone
 
+from supportdesk.lib.optimistic import Redo, broken, savepoints_off
+from supportdesk.mail import threadlocks
 from supportdesk.mail.backends.base import MailSource
 from supportdesk.mail.backends.maildir import EmlDirectorySource, MaildirSource, is_maildir
 from supportdesk.mail.backends.mbox import MboxSource, is_mbox
@@ -38,6 +42,8 @@ STORE_BATCH = 200
 # transaction per mail.
 COMMIT_EVERY = 25
 PARALLEL_MIN = 64  # below this a worker process costs more than it saves
+# PostgreSQL: mails placed at once by a large import, each on its own connection.
+IMPORT_WORKERS = int(os.environ.get("SUPPORTDESK_IMPORT_WORKERS", "4"))
 _DATE = re.compile(rb"^date:[ \t]*(.*)$", re.IGNORECASE | re.MULTILINE)
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -207,6 +213,10 @@ def process_in_order(todo: list[_Todo], *, summary: ImportSummary, progress: Pro
     and processed alone, as before, so its attempt is committed before it runs (a mail that
     kills the process ends in quarantine after MAX_ATTEMPTS)."""
     todo = sorted(todo, key=lambda t: (t.date, t.pk))
+    workers = parallel_workers(len(todo))
+    if workers > 1:
+        _process_in_parallel(todo, workers=workers, summary=summary, progress=progress, received_at=received_at)
+        return
     done = 0
     batch: list[tuple[_Todo, ParsedMail]] = []
 
@@ -214,10 +224,18 @@ def process_in_order(todo: list[_Todo], *, summary: ImportSummary, progress: Pro
         nonlocal done
         if not batch:
             return
-        # One search-index rebuild per ticket per batch, committed with the batch.
-        with transaction.atomic(), search_index.batched():
-            _check_constraints_now()
-            outcomes = [_process_fresh(item, parsed, received_at) for item, parsed in batch]
+        # One search-index rebuild per ticket per batch, committed with the batch. First
+        # without any savepoint (lib.optimistic): if anything in the batch fails, it is rolled
+        # back whole and done again the careful way, a savepoint per mail, as it always was.
+        try:
+            with transaction.atomic(), savepoints_off(), search_index.batched():
+                outcomes = [_process_fresh(item, parsed, received_at) for item, parsed in batch]
+                if broken():
+                    raise Redo
+        except Exception:  # noqa: BLE001 - the careful pass handles and reports each mail
+            with transaction.atomic(), search_index.batched():
+                _check_constraints_now()
+                outcomes = [_process_fresh(item, parsed, received_at) for item, parsed in batch]
         for outcome in outcomes:  # counted once committed
             summary.add(outcome)
         done += len(batch)
@@ -238,6 +256,82 @@ def process_in_order(todo: list[_Todo], *, summary: ImportSummary, progress: Pro
         if progress:
             progress("process", done, len(todo))
     commit_batch()
+
+
+def parallel_workers(count: int) -> int:
+    """Database connections placing mails at once: PostgreSQL only (SQLite has one writer),
+    only for an import of some size, and never inside the caller's transaction (the workers'
+    connections could not see its rows)."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block or count < PARALLEL_MIN:
+        return 1
+    return max(1, IMPORT_WORKERS)
+
+
+def _scheduling_keys(parsed: ParsedMail) -> set[str]:
+    """What orders two mails of an import: one conversation (its Message-IDs) or one company
+    (a colleague's "Re:" on the subject of a ticket opened by someone at the same domain)."""
+    keys = {f"lock:{k}" for k in threadlocks.thread_keys(parsed)}
+    address = (parsed.from_addr or "").strip().lower()
+    if "@" in address:
+        keys.add("domain:" + address.rpartition("@")[2])
+    return keys
+
+
+def _process_in_parallel(todo: list[_Todo], *, workers: int, summary: ImportSummary, progress: Progress | None,
+                         received_at: datetime | None) -> None:
+    """Oldest first, ``workers`` mails at once, each in its own transaction on its own
+    connection (PostgreSQL: while one waits for the database, another is placed). A mail
+    starts only after every earlier mail it may depend on is committed: same conversation
+    (Message-ID, In-Reply-To, References), same sender, same company domain. So every reply
+    still finds the request it answers, exactly as in one pass; unrelated mails overlap."""
+    latest: dict[str, Future[str]] = {}
+    futures: list[Future[str]] = []
+    done = 0
+    lock = threading.Lock()
+
+    def run(item: _Todo, parsed: ParsedMail, after: list[Future[str]]) -> str:
+        for future in after:  # submitted earlier: already running or done (FIFO pool)
+            try:
+                future.result()
+            except Exception:  # noqa: BLE001, S110 - that mail's failure is reported by its own future
+                pass
+        try:
+            if item.fresh:
+                return _process_fresh(item, parsed, received_at)
+            leftover = InboundMail.objects.filter(pk=item.pk, state=State.PENDING).first()
+            return process_inbound(leftover).outcome if leftover else Outcome.DUPLICATE
+        finally:
+            nonlocal done
+            with lock:
+                done += 1
+                if progress:
+                    progress("process", done, len(todo))
+
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="import")
+    try:
+        for item, parsed in zip(todo, _parsed_in_order(todo), strict=True):
+            keys = _scheduling_keys(parsed)
+            after = list({id(f): f for f in (latest[k] for k in keys if k in latest)}.values())
+            future = pool.submit(run, item, parsed, after)
+            for key in keys:
+                latest[key] = future
+            futures.append(future)
+        for future in futures:
+            summary.add(future.result())
+    finally:
+        barrier = threading.Barrier(workers)
+        closing = [pool.submit(_close_connection, barrier) for _ in range(workers)]
+        for closer in closing:
+            closer.result()
+        pool.shutdown(wait=True)
+
+
+def _close_connection(barrier: threading.Barrier) -> None:
+    try:
+        barrier.wait(timeout=30)  # every worker thread takes exactly one of these tasks
+    except threading.BrokenBarrierError:
+        pass
+    connection.close()
 
 
 def _check_constraints_now() -> None:

@@ -17,7 +17,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 
@@ -26,10 +28,13 @@ from django.db import IntegrityError, InterfaceError, OperationalError, transact
 from django.db.models import F, Q
 from django.utils import timezone
 
-from supportdesk.mail.handlers import Outcome, SenderError, place
+from supportdesk.lib.optimistic import Redo, broken, savepoints_off
+from supportdesk.lib.optimistic import active as optimistic_active
+from supportdesk.mail import threadlocks
+from supportdesk.mail.handlers import Outcome, Placement, SenderError, place
 from supportdesk.mail.models import FINAL_STATES, InboundMail, Mailbox, delivery_q
 from supportdesk.mail.parsing import ParsedMail, parse_mail
-from supportdesk.mail.parsing.headers import first_id
+from supportdesk.mail.parsing.headers import all_ids, first_id
 from supportdesk.search import index as search_index
 
 log = logging.getLogger(__name__)
@@ -42,6 +47,12 @@ MAX_ATTEMPTS = 5
 # instead of a quarantine that would wait for an agent.
 _TRANSIENT = (OSError, OperationalError, InterfaceError)
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
+_REFERENCE_HEADERS = re.compile(rb"^(?:in-reply-to|references):[ \t]*((?:.*)(?:\r?\n[ \t].*)*)",
+                                re.IGNORECASE | re.MULTILINE)
+# How long a delivery waits for a related one placed at the same moment (its parent), and how
+# recent a pending delivery must be to count as being placed right now (older: a process died).
+RELATED_WAIT = 10.0
+RELATED_WINDOW = timedelta(minutes=5)
 _MESSAGE_ID = re.compile(rb"^message-id:[ \t]*((?:.*)(?:\r?\n[ \t].*)*)", re.IGNORECASE | re.MULTILINE)
 
 
@@ -113,26 +124,50 @@ def _result(row: InboundMail, outcome: str | None = None) -> IngestResult:
                         opened_ticket=row.opened_ticket)
 
 
+def header_reference_ids(raw: bytes) -> list[str]:
+    """In-Reply-To and References ids, read from the header block only (cheap, before parsing)."""
+    end = _HEADER_END.search(raw)
+    head = raw[: end.start()] if end else raw[:65536]
+    ids: list[str] = []
+    for match in _REFERENCE_HEADERS.finditer(head):
+        ids.extend(all_ids(match.group(1).decode("latin-1")))
+    return [i[:255] for i in dict.fromkeys(ids)][:100]
+
+
 def store_raw(raw: bytes, *, source: str, source_uid: str = "", mailbox: Mailbox | None = None,
               received_at: datetime | None = None) -> tuple[InboundMail, bool]:
     """Commit the raw bytes. Returns (row, created); an already known (source, source_uid) is not stored again."""
+    row, created, _related = _store(raw, source=source, source_uid=source_uid, mailbox=mailbox,
+                                    received_at=received_at)
+    return row, created
+
+
+def _store(raw: bytes, *, source: str, source_uid: str, mailbox: Mailbox | None,
+           received_at: datetime | None) -> tuple[InboundMail, bool, list[InboundMail]]:
+    """``store_raw``, plus the related deliveries being placed right now by someone else
+    (concurrent deliveries): another delivery of this message, or of a message it answers.
+    Found by the same query that looks for a known delivery: no extra round trip."""
     raw = bytes(raw)
     content_hash = hashlib.sha256(raw).hexdigest()
     message_id, key = dedupe_key_for(raw, content_hash)
     source_uid = source_uid[:300]
+    now = timezone.now()
+    refs = header_reference_ids(raw)
     known = Q(dedupe_key=key, state__in=FINAL_STATES)
     if source_uid:
         known |= delivery_q(source, [source_uid])
-    rows = list(InboundMail.objects.filter(known).defer("raw")[:5])
+    known |= Q(state=State.PENDING, received_at__gte=now - RELATED_WINDOW) & (Q(dedupe_key=key) | Q(message_id__in=refs))
+    rows = list(InboundMail.objects.filter(known).defer("raw")[:20])
     for row in rows:
         if source_uid and row.source == source and row.source_uid == source_uid:
-            return row, False
+            return row, False, []
     owner = next((r for r in rows if r.state in FINAL_STATES), None)
+    related = [r for r in rows if r.state == State.PENDING]
     try:
         row = InboundMail.objects.create(
             mailbox=mailbox, source=source[:20], source_uid=source_uid, raw=raw, size=len(raw),
             content_hash=content_hash, message_id=message_id, dedupe_key=key,
-            received_at=received_at or timezone.now(),
+            received_at=received_at or now,
             state=State.DUPLICATE if owner else State.PENDING, attempts=0 if owner else 1,
             ticket_id=owner.ticket_id if owner else None,
             error=f"duplicate of inbound mail #{owner.pk}" if owner else "",
@@ -140,21 +175,45 @@ def store_raw(raw: bytes, *, source: str, source_uid: str = "", mailbox: Mailbox
     except IntegrityError:
         if not source_uid:
             raise
-        return InboundMail.objects.defer("raw").get(delivery_q(source, [source_uid])), False
-    return row, True
+        return InboundMail.objects.defer("raw").get(delivery_q(source, [source_uid])), False, []
+    return row, True, related
 
 
 def ingest_raw(raw: bytes, *, source: str, source_uid: str = "", mailbox: Mailbox | None = None,
-               received_at: datetime | None = None) -> IngestResult:
-    """Store then process one delivery. Safe to call again for the same (source, source_uid)."""
-    row, created = store_raw(raw, source=source, source_uid=source_uid, mailbox=mailbox, received_at=received_at)
+               received_at: datetime | None = None, on_stored: Callable[[], None] | None = None) -> IngestResult:
+    """Store then process one delivery. Safe to call again for the same (source, source_uid).
+    ``on_stored`` is called once the raw bytes are committed (the LMTP server stores
+    concurrent deliveries in the order they were handed over, see ``backends.lmtp``)."""
+    try:
+        row, created, related = _store(raw, source=source, source_uid=source_uid, mailbox=mailbox,
+                                       received_at=received_at)
+    finally:
+        if on_stored is not None:
+            on_stored()
     if not created:
         if row.state == State.PENDING:  # stored before a crash, never finished
             return process_inbound(InboundMail.objects.get(pk=row.pk))
         return _result(row, Outcome.DUPLICATE)
     if row.state == State.DUPLICATE:
         return _result(row, Outcome.DUPLICATE)
+    if related:
+        # Delivered together with the mail it answers (or with another copy of itself): that
+        # one is placed first, as if it had arrived first, then this one the careful way
+        # (which sees a copy registered meanwhile as a duplicate).
+        _wait_until_placed([r.pk for r in related])
+        return _process(row, careful=True)
     return _process(row)
+
+
+def _wait_until_placed(pks: list[int]) -> None:
+    """Until none of these rows is pending (their deliveries are being processed right now,
+    without waiting for this one), at most RELATED_WAIT seconds."""
+    deadline = time.monotonic() + RELATED_WAIT
+    while InboundMail.objects.filter(pk__in=pks, state=State.PENDING).exists():
+        if time.monotonic() >= deadline:
+            log.warning("inbound mails %s still pending after %s s; placing the next one anyway", pks, RELATED_WAIT)
+            return
+        time.sleep(0.01)
 
 
 def process_inbound(inbound: InboundMail) -> IngestResult:
@@ -175,22 +234,97 @@ def process_claimed(inbound: InboundMail, parsed: ParsedMail | None = None) -> I
     return _process(inbound, parsed)
 
 
-def _process(inbound: InboundMail, parsed: ParsedMail | None = None) -> IngestResult:
+def _process(inbound: InboundMail, parsed: ParsedMail | None = None, *, careful: bool = False) -> IngestResult:
     try:
         parsed = storable(parsed if parsed is not None else parse_mail(bytes(inbound.raw)))
-        # One search-index rebuild for the ticket and all its new rows, committed with them.
-        with transaction.atomic(), search_index.batched():
-            placement = place(parsed=parsed, inbound_id=inbound.pk, received_at=inbound.received_at,
-                              not_spam=inbound.not_spam)
-            done = InboundMail.objects.filter(pk=inbound.pk, state=State.PENDING).update(
-                state=placement.state, ticket_id=placement.ticket_id, route=placement.route,
-                opened_ticket=placement.opened_ticket, from_addr=(parsed.from_addr or "")[:254],
-                subject=parsed.subject[:300], processed_at=timezone.now(), error="",
-            )
-            if done != 1:
-                raise _AlreadyDone
+    except Exception as exc:  # any bug must keep the mail, not lose it
+        log.exception("inbound mail #%s quarantined", inbound.pk)
+        return _quarantine(inbound, _bug_text(exc), None)
+    if careful:
+        return _process_carefully(inbound, parsed)
+    if optimistic_active():
+        # Inside the caller's optimistic transaction (a bulk import's batch): whatever fails
+        # here raises, and the caller redoes its whole batch the careful way.
+        placement = _place_and_finish(inbound, parsed, optimistic=True)
+        return IngestResult(inbound_id=inbound.pk, outcome=placement.outcome, state=placement.state,
+                            ticket_id=placement.ticket_id, opened_ticket=placement.opened_ticket)
+    # The usual path: one transaction without savepoints (lib.optimistic). Anything that
+    # fails in it, even if caught inside, sends the mail down the careful path below, which
+    # is the whole placement again with every savepoint and every fallback.
+    try:
+        with transaction.atomic(), savepoints_off():
+            placement = _place_and_finish(inbound, parsed, optimistic=True)
     except _AlreadyDone:
         return _result(InboundMail.objects.defer("raw").get(pk=inbound.pk))
+    except _Registered as done:
+        return _as_duplicate(inbound, done)
+    except Exception:  # noqa: BLE001 - redone the careful way, which reports what fails
+        return _process_carefully(inbound, parsed)
+    return IngestResult(inbound_id=inbound.pk, outcome=placement.outcome, state=placement.state,
+                        ticket_id=placement.ticket_id, opened_ticket=placement.opened_ticket)
+
+
+class _Registered(Exception):  # noqa: N818 - an outcome, not an error
+    """Another delivery of this message was committed while this one waited for its thread."""
+
+    def __init__(self, owner_pk: int, ticket_id: int | None) -> None:
+        super().__init__(owner_pk)
+        self.owner_pk = owner_pk
+        self.ticket_id = ticket_id
+
+
+def _as_duplicate(inbound: InboundMail, done: _Registered) -> IngestResult:
+    """After the transaction that found the owner was rolled back: this delivery is a duplicate."""
+    InboundMail.objects.filter(pk=inbound.pk, state=State.PENDING).update(
+        state=State.DUPLICATE, ticket_id=done.ticket_id, error=f"duplicate of inbound mail #{done.owner_pk}",
+        processed_at=timezone.now())
+    return _result(InboundMail.objects.defer("raw").get(pk=inbound.pk), Outcome.DUPLICATE)
+
+
+def _place_and_finish(inbound: InboundMail, parsed: ParsedMail, *, optimistic: bool) -> Placement:
+    """Inside the caller's transaction: lock the mail's thread, place it, mark the row done.
+    One search-index rebuild for the ticket and all its new rows, committed with them."""
+    keys = threadlocks.thread_keys(parsed)
+    if optimistic:
+        if not threadlocks.try_lock(keys):
+            raise Redo  # a mail of the same thread is being placed: wait for it carefully
+    elif threadlocks.applies():
+        threadlocks.lock(keys)
+        _raise_if_registered(inbound)
+    with search_index.batched():
+        placement = place(parsed=parsed, inbound_id=inbound.pk, received_at=inbound.received_at,
+                          not_spam=inbound.not_spam)
+        if optimistic and broken():
+            raise Redo
+        done = InboundMail.objects.filter(pk=inbound.pk, state=State.PENDING).update(
+            state=placement.state, ticket_id=placement.ticket_id, route=placement.route,
+            opened_ticket=placement.opened_ticket, from_addr=(parsed.from_addr or "")[:254],
+            subject=parsed.subject[:300], processed_at=timezone.now(), error="",
+        )
+        if done != 1:
+            raise _AlreadyDone
+    if optimistic and broken():
+        raise Redo
+    return placement
+
+
+def _raise_if_registered(inbound: InboundMail) -> None:
+    """After waiting for the thread's locks: a delivery of the same message committed meanwhile
+    makes this one a duplicate, before it builds anything."""
+    owner = (InboundMail.objects.filter(dedupe_key=inbound.dedupe_key, state__in=FINAL_STATES)
+             .exclude(pk=inbound.pk).values_list("pk", "ticket_id").first())
+    if owner is not None:
+        raise _Registered(owner[0], owner[1])
+
+
+def _process_carefully(inbound: InboundMail, parsed: ParsedMail) -> IngestResult:
+    try:
+        with transaction.atomic():
+            placement = _place_and_finish(inbound, parsed, optimistic=False)
+    except _AlreadyDone:
+        return _result(InboundMail.objects.defer("raw").get(pk=inbound.pk))
+    except _Registered as done:
+        return _as_duplicate(inbound, done)
     except IntegrityError as exc:
         owner = (InboundMail.objects.filter(dedupe_key=inbound.dedupe_key, state__in=FINAL_STATES)
                  .exclude(pk=inbound.pk).defer("raw").first())

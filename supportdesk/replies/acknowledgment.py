@@ -18,6 +18,7 @@ from supportdesk.replies.mailer import (
     is_own_address,
     is_own_message_id,
     send_ticket_mail,
+    sender_auth_memo,
     ticket_mail_context,
 )
 from supportdesk.replies.rendering import mail_language, render_mail
@@ -135,6 +136,11 @@ def send_acknowledgment(*, ticket: Ticket, message: Message, language: str | Non
 
     ``ticket`` is the row as the caller's transaction holds it (the ticket services return it
     so, and a caller whose savepoint rolled back reads it again with ``ticket_forget``)."""
+    with sender_auth_memo():
+        return _send_acknowledgment(ticket=ticket, message=message, language=language)
+
+
+def _send_acknowledgment(*, ticket: Ticket, message: Message, language: str | None) -> SentMail | None:
     reason = should_acknowledge(ticket, message)
     if reason:
         ticket_add_event(ticket=ticket, event="ack_skipped", data={"reason": reason})

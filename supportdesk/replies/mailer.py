@@ -4,7 +4,9 @@ ticket message written in one transaction."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -63,12 +65,32 @@ def ticket_subject(ticket: Ticket, *, reply: bool = True) -> str:
     return f"{'Re: ' if reply else ''}[#{ticket.pk}] {bare_subject(ticket)}"
 
 
+_SENDER_AUTH_MEMO: ContextVar[dict[int, dict[str, str]] | None] = ContextVar("sender_auth_memo", default=None)
+
+
+@contextmanager
+def sender_auth_memo() -> Iterator[None]:
+    """Within the block ``sender_auth_of`` reads each ticket's verdict once (one mail being
+    rendered and sent asks three times; no customer mail is added meanwhile)."""
+    token = _SENDER_AUTH_MEMO.set({})
+    try:
+        yield
+    finally:
+        _SENDER_AUTH_MEMO.reset(token)
+
+
 def sender_auth_of(ticket: Ticket) -> dict[str, str]:
     """The verdict on the sender of the ticket's latest e-mail ({"verdict", "detail"}); {} for a
     ticket that never had one (phone, portal form)."""
+    memo = _SENDER_AUTH_MEMO.get()
+    if memo is not None and ticket.pk in memo:
+        return dict(memo[ticket.pk])
     data = (ticket.messages.filter(kind=Message.Kind.INCOMING, channel="email", is_robot=False)
             .order_by("-created_at", "-id").values_list("event_data", flat=True).first())
-    return dict((data or {}).get("sender_auth") or {})
+    auth = dict((data or {}).get("sender_auth") or {})
+    if memo is not None:
+        memo[ticket.pk] = auth
+    return dict(auth)
 
 
 def sender_unproven(ticket: Ticket) -> bool:

@@ -931,8 +931,13 @@ def ticket_add_contacts(*, ticket: Ticket, addresses: Sequence[str], source: str
 def _join_company(customer: Customer, ticket: Ticket, address: str) -> None:
     """A colleague at one of the ticket's company's mail domains becomes that company's contact
     (someone copied from elsewhere, a dealer's engineer, stays outside it)."""
-    company_id = Customer.objects.filter(pk=ticket.customer_id).values_list("company_id", flat=True).first()
-    if customer.company_id is not None or company_id is None or customer.pk == ticket.customer_id:
+    if customer.company_id is not None or customer.pk == ticket.customer_id:
+        return
+    if Ticket.customer.is_cached(ticket) and ticket.customer is not None:  # the intake holds it
+        company_id = ticket.customer.company_id
+    else:
+        company_id = Customer.objects.filter(pk=ticket.customer_id).values_list("company_id", flat=True).first()
+    if company_id is None:
         return
     domain = address.rpartition("@")[2]
     if CompanyDomain.objects.filter(company_id=company_id, domain=domain).exists():
