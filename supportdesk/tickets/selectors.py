@@ -299,6 +299,8 @@ QUEUE_ROW_FIELDS = (
     "product_id", "reported_version", "checklist_complete", "reply_target_at", "reply_due_at",
     "unreachable_by_email", "customer__name", "product__name", "assignee__first_name", "assignee__last_name",
     "assignee__username", "team__name",
+    # The API's ticket summaries show these too (deferred, each would cost a query per row).
+    "created_at", "updated_at", "product__key",
 )
 # An agent in more teams than this is walked with one OR-ed query instead of one walk per team.
 TEAM_WALKS_LIMIT = 6

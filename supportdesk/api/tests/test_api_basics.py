@@ -9,7 +9,9 @@ from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
 from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from supportdesk.api.models import ApiToken
 from supportdesk.api.tests.base import ApiPersonas
@@ -148,6 +150,23 @@ class ErrorShapeTests(ApiTestCase):
         self.assert_error(client.get("/api/v1/no/such/thing/"), 404, "not_found")
         self.assert_error(client.get("/api/v1/tickets/?q=a%00b"), 400, "malformed_request")
         self.assert_error(client.get("/api/v1/tickets/99999999999999999999/"), 404, "not_found")
+
+
+class ListQueryTests(ApiTestCase):
+    def test_the_list_costs_the_same_queries_for_two_rows_as_for_eight(self) -> None:
+        client = self.api(self.sam_token)
+
+        def queries() -> tuple[int, int]:
+            with CaptureQueriesContext(connection) as captured:
+                rows = client.get("/api/v1/tickets/?page_size=50&sort=newest").json()["results"]
+            return len(rows), len(captured)
+
+        rows, few = queries()
+        for n in range(6):
+            self.make_ticket(subject=f"Ещё обращение {n}")
+        more_rows, many = queries()
+        self.assertEqual((rows, more_rows), (2, 8))
+        self.assertEqual(few, many)  # no query per row (a deferred field read per ticket)
 
 
 class TeamScopeTests(ApiTestCase):
