@@ -21,7 +21,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = (ROOT / ".." / "shared" / "bench").resolve()
+# ../shared/bench next to the checkout (a git worktree may sit deeper: the nearest one up).
+SHARED = next((p / "shared" / "bench" for p in ROOT.parents if (p / "shared" / "bench").is_dir()),
+              (ROOT / ".." / "shared" / "bench").resolve())
 TEMPLATE = "sd_b1_warm_template"
 TICKETS = 100_000
 SEED = 1

@@ -27,7 +27,9 @@ from pathlib import Path
 from machine import cpu_model  # bench/machine.py (the script's folder is on sys.path)
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "bench"
+# ../shared/bench next to the checkout (a git worktree may sit deeper: the nearest one up).
+SHARED = next((p / "shared" / "bench" for p in ROOT.parents if (p / "shared" / "bench").is_dir()),
+              (ROOT / ".." / "shared" / "bench").resolve())
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(SHARED))
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
