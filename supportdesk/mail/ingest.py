@@ -225,7 +225,9 @@ def process_inbound(inbound: InboundMail) -> IngestResult:
         return _result(InboundMail.objects.defer("raw").get(pk=inbound.pk))
     inbound.attempts = attempts + 1
     if attempts >= MAX_ATTEMPTS:
-        return _quarantine(inbound, f"processing did not finish after {attempts} attempts (the process died)")
+        # A deferred mail carries its last failure ("will retry: ..."); otherwise the process died.
+        cause = inbound.error or "the process died"
+        return _quarantine(inbound, f"processing did not finish after {attempts} attempts ({cause})")
     return _process(inbound)
 
 

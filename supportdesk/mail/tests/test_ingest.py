@@ -285,6 +285,15 @@ class ExactlyOnceTests(IngestTestCase):
         self.assertEqual(Ticket.objects.count(), 1)
         self.assertEqual(Message.objects.get(inbound_id=row.pk).attachments.get().filename, "log.txt")
 
+    def test_a_mail_deferred_too_often_is_quarantined_with_its_last_failure(self) -> None:
+        self.ingest(make_mail(message_id="always-full@tv-sibir.ru"))
+        InboundMail.objects.update(state="pending", attempts=5, error="will retry: OSError: [Errno 28] No space left",
+                                   received_at=timezone.now() - timedelta(hours=1))
+        self.assertEqual(inbound_process_stale(), 1)
+        row = InboundMail.objects.get()
+        self.assertEqual(row.state, "quarantined")
+        self.assertIn("after 5 attempts (will retry: OSError: [Errno 28] No space left)", row.error)
+
 
 class RobotTests(IngestTestCase):
     def test_auto_reply_is_stored_on_its_ticket_and_never_opens_one(self) -> None:
