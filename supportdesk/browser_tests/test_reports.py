@@ -92,6 +92,8 @@ class ReportsInBrowserTests(Personas, ChromiumPerClass, StaticLiveServerTestCase
                 saved = [[norm(c.value) for c in row] for row in sheet.iter_rows(min_row=3)]
             assert saved == shown, (kind, saved, shown)
         self.page.click("#report-promise")
+        self.page.wait_for_selector("#report-promise.current")  # the click navigates; read the new page
+        self.page.wait_for_selector("#table-promise tfoot tr")
         promise_total = self.table("promise")[-1]
         assert promise_total[:6] == ["Итого", 4.0, 2.0, 50.0, 3.0, 75.0]
         assert self.page.locator("svg.chart").count() == 2  # readable without any script: inline SVG
