@@ -137,6 +137,7 @@ class SignatureTests(BrowserCase):
         page.click("#save-mine")
         assert "{agent_nmae}" in page.wait_for_selector("#error-mine-text").inner_text()
         page.click("#logout")
+        page.wait_for_url("**/login/")  # logged out before the next log-in's page is asked for
         # the agent writes her own, then replies
         self.login()
         page.click("#nav-signatures")

@@ -8,6 +8,7 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 from django.test import override_settings
+from playwright.sync_api import expect
 
 from supportdesk.audit.models import AuditEntry
 from supportdesk.browser_tests.test_workspace import BrowserCase
@@ -47,8 +48,10 @@ class ConversationToolsTests(BrowserCase):
             outbox_flush()
         self.sink.clear()
 
-    def notice(self) -> str:
-        self.page.wait_for_selector(".messages li")
+    def notice(self, text: str) -> str:
+        """The messages at the top of the page once they say ``text``: the page being left may
+        show a message of the previous action in the same place."""
+        expect(self.page.locator(".messages")).to_contain_text(text)
         return self.page.locator(".messages").inner_text()
 
     def test_companies_create_contacts_search_and_merge(self):
@@ -65,7 +68,7 @@ class ConversationToolsTests(BrowserCase):
         page.fill("#id_contract_tier", "premium")
         page.fill("#id_notes", "Круглосуточный эфир, договор до 2027 года")
         page.click("#company-save")
-        assert "Компания сохранена" in self.notice()
+        self.notice("Компания сохранена")
         company = Company.objects.get(name="ТК Сибирь")
         # the existing sender from the company's domain joined it, with their open ticket
         assert "ivanov@tv-sibir.ru" in page.locator("#contacts").inner_text()
@@ -75,7 +78,7 @@ class ConversationToolsTests(BrowserCase):
         page.fill("#contact-value", "chief@gmail.com")
         page.fill("#contact-name", "Главный инженер")
         page.click("#add-contact")
-        assert "Главный инженер" in page.locator("#contacts").inner_text()
+        expect(page.locator("#contacts")).to_contain_text("Главный инженер")  # the page being left has #contacts too
         # a new sender from the domain joins by itself; one from a public domain never
         ingest_raw(make_mail(sender="petrov@tv-sibir.ru", subject="Звук отстаёт"), source="lmtp", source_uid="p")
         ingest_raw(make_mail(sender="stranger@gmail.com", subject="Вопрос"), source="lmtp", source_uid="s")
@@ -87,7 +90,7 @@ class ConversationToolsTests(BrowserCase):
         page.fill("#id_name", "Сибирь ТВ (дубль)")
         page.fill("#id_domains", "sibir-tv.ru")
         page.click("#company-save")
-        self.notice()
+        self.notice("Компания сохранена")
         page.goto(self.live_server_url + "/agent/companies/")
         page.fill("#company-q", "сибирь")
         page.keyboard.press("Enter")
@@ -99,7 +102,7 @@ class ConversationToolsTests(BrowserCase):
         page.wait_for_selector("text=отменить это нельзя")
         self.shot("17-company-merge-confirm")
         page.click("button[type=submit]:has-text('Объединить')")
-        assert "Компании объединены" in self.notice()
+        self.notice("Компании объединены")
         assert page.locator("#company-name").inner_text() == "ТК Сибирь"
         assert "sibir-tv.ru" in page.locator("#company-domains").inner_text()
         assert Company.objects.count() == 1
@@ -119,7 +122,7 @@ class ConversationToolsTests(BrowserCase):
         page.fill("#id_name", "ТК Сибирь")
         page.fill("#id_domains", "tv-sibir.ru")
         page.click("#company-save")
-        self.notice()
+        self.notice("Компания сохранена")
         page.click("#company-write")
         page.fill("#id_to", "chief@tv-sibir.ru")
         page.fill("#id_name", "Главный инженер")
@@ -127,7 +130,7 @@ class ConversationToolsTests(BrowserCase):
         page.fill("#id_text", "Здравствуйте! Предлагаем обновить Forward TS до 5.1 в эту среду ночью.")
         self.shot("18-outbound")
         page.click("#outbound-send")
-        assert "Письмо отправлено" in self.notice()
+        self.notice("Письмо отправлено")
         ticket = Ticket.objects.get(subject="Плановое обновление Forward TS 5.1")
         assert page.url.endswith(f"/agent/tickets/{ticket.pk}/")
         assert page.locator("#ticket-status").inner_text() == "ждёт клиента"
@@ -151,7 +154,7 @@ class ConversationToolsTests(BrowserCase):
         self.drain()
         page.fill("#reply-text", "Отлично, ждём вас на связи.")
         page.click("#send-reply")
-        self.notice()
+        self.notice("Ответ отправлен")
         [reply] = self.flush(1)
         assert reply["In-Reply-To"].strip("<>") == "answer.1@tv-sibir.ru"
         assert ours in reply["References"] and "answer.1@tv-sibir.ru" in reply["References"]
@@ -171,7 +174,7 @@ class ConversationToolsTests(BrowserCase):
         page.fill("#id_text", "Как договорились по телефону, высылаем инструкцию.")
         page.select_option("#id_after", "open")
         page.click("#outbound-send")
-        self.notice()
+        self.notice("Письмо отправлено")
         new = Ticket.objects.get(subject="Инструкция по настройке звука")
         assert new.status == Status.OPEN and new.reply_due_at is None
         assert f"#{phone_ticket.pk}" in page.locator("#conversation .event-ticket").inner_text()
@@ -198,7 +201,7 @@ class ConversationToolsTests(BrowserCase):
         box.locator("input[name=subject]").fill("Не сохраняется плейлист")
         self.shot("19-split")
         box.locator("button[type=submit]").click()
-        assert "Сообщение выделено в обращение" in self.notice()
+        self.notice("Сообщение выделено в обращение")
         new = Ticket.objects.get(subject="Не сохраняется плейлист")
         assert page.url.endswith(f"/agent/tickets/{new.pk}/")
         conversation = page.locator("#conversation").inner_text()
@@ -209,13 +212,13 @@ class ConversationToolsTests(BrowserCase):
         # the only customer message of the new ticket cannot be split off again
         page.locator(f"#split-{second.pk} summary").click()
         page.locator(f"#split-{second.pk} button[type=submit]").click()
-        assert "единственное сообщение клиента" in self.notice()
+        self.notice("единственное сообщение клиента")
         assert Ticket.objects.count() == 2 and Message.objects.get(pk=second.pk).ticket_id == new.pk
 
         self.drain()
         page.fill("#reply-text", "Исправлено в 5.0.4, обновитесь, пожалуйста.")
         page.click("#send-reply")
-        self.notice()
+        self.notice("Ответ отправлен")
         [reply] = self.flush(1)
         assert reply["In-Reply-To"].strip("<>") == "q2@tv-sibir.ru"
         assert reply["Subject"] == f"Re: [#{new.pk}] Не сохраняется плейлист"

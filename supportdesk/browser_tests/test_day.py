@@ -25,6 +25,7 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from supportdesk.browser_tests import day_mails as mails
 from supportdesk.browser_tests.day_outbox import Sent, mail_problems, read, thread_problems
@@ -41,6 +42,7 @@ from supportdesk.outbox.tests.dkimkeys import dns_answer, make_dkim_key
 from supportdesk.policy import get_policy, public_url
 from supportdesk.replies import reminders
 from supportdesk.test import PASSWORD
+from supportdesk.testing.browser import click_to_load
 from supportdesk.testing.servers import DovecotServer, SmtpSink, dovecot_available
 from supportdesk.tickets.clocks import office_calendar
 from supportdesk.tickets.models import Message, Status, Ticket
@@ -172,8 +174,9 @@ class WorkingDayTests(BrowserCase):
         question = page.locator("#confirm-question").inner_text()
         if reason:
             page.fill("#confirm-reason", reason)
-        page.click("#confirm-yes")
-        page.wait_for_load_state()
+        # The checks after it read the database: the page the answer loads must be there. (A
+        # wait_for_load_state here returned at once: the confirmation page had loaded.)
+        click_to_load(page, "#confirm-yes")
         return str(question)
 
     def close_unanswered(self, ticket: Ticket, reason: str) -> None:
@@ -260,7 +263,7 @@ class WorkingDayTests(BrowserCase):
         assert "Ответ отправлен" in self.flash()
         self.open_ticket(self.ticket_of("kuznetsov"))
         self.ask("Пришлите, пожалуйста, пошаговое описание и файл настроек FDConfig2.")
-        assert page.locator("#ticket-status").inner_text() == "ждёт клиента"
+        expect(page.locator("#ticket-status")).to_have_text("ждёт клиента")
         self.open_ticket(self.ticket_of("john"))
         self.ask("Please send the FDOnAir log of the night it stopped.")
         # Nobody has answered Olga yet: waiting for the release must tell her which and when.
@@ -328,8 +331,7 @@ class WorkingDayTests(BrowserCase):
         assert self.phone_ticket.channel == "phone" and not self.phone_ticket.contact_email
         typed = "Сергей, переустановите драйвер платы с сайта, ссылка ниже."
         page.fill("#reply-text", typed)
-        page.click("#send-reply")
-        page.wait_for_load_state()
+        click_to_load(page, "#send-reply")  # the page refusing it (or, wrongly, sending it)
         shown = page.locator("body").inner_text()
         self.expect("has no e-mail address" not in shown and "call the customer" not in shown,
                     "item 4: the phone-only reply error is English")
@@ -399,7 +401,7 @@ class WorkingDayTests(BrowserCase):
                                   "input[type=text]")
             if reason.count():
                 reason.first.fill("Клиент написал снова")
-            reopen.click()
+            click_to_load(page, reopen)  # the closed page has no #confirm-form and a #conversation
             if page.locator("#confirm-form").count():
                 self.confirm(page, "", reason="Клиент написал снова")
             page.wait_for_selector("#conversation")
@@ -535,7 +537,8 @@ class WorkingDayTests(BrowserCase):
                     f"item 14: portal times are not office time with a zone: {times[:200]!r}")
         page.fill("#add-text", "Драйвер обновили до 4.2, титры на SDI 2 появились. Спасибо!")
         page.click("#add-form button[type=submit]")
-        page.wait_for_selector("#conversation")
+        # The page being left has a #conversation too: wait for the text in the new one.
+        expect(page.locator("#conversation")).to_contain_text("титры на SDI 2 появились")
         assert target.messages.filter(body_text__contains="титры на SDI 2 появились").exists()
         page.goto(self.live_server_url + "/portal/downloads/")
         released = page.locator(".download", has_text="Forward T 5.3.2").inner_text()
@@ -587,7 +590,7 @@ class WorkingDayTests(BrowserCase):
         sidorov = self.ticket_of("sidorov")
         self.open_ticket(sidorov)
         self.page.click("#solve")
-        self.page.wait_for_selector("#conversation")
+        expect(self.page.locator("#ticket-status")).to_have_text("решено")  # the page being left has #conversation
         assert Ticket.objects.get(pk=sidorov.pk).status == Status.SOLVED
         self.page.goto(f"{self.live_server_url}/agent/?status=solved")
         self.page.wait_for_selector("#queue")

@@ -122,6 +122,8 @@ class HostileMailTests(Personas, ChromiumPerClass, StaticLiveServerTestCase):
         page.fill("#id_username", username)
         page.fill("#id_password", PASSWORD)
         page.click("#login-submit")
+        # The next goto would cancel a log-in still in flight (and look at the login page).
+        page.wait_for_url(lambda url: "/login/" not in url)
         page.wait_for_load_state("networkidle")
 
     def look(self, page: Any, path: str) -> None:

@@ -22,7 +22,7 @@ class BulkActionTests(BrowserCase):
         self.login()
         page = self.page
         rows = page.locator("#queue tbody tr[data-href]")
-        assert rows.count() == 5
+        expect(rows).to_have_count(5)
         order = [int(rows.nth(i).get_attribute("id")[1:]) for i in range(5)]
         # keyboard: j moves the cursor, x ticks the row under it
         page.keyboard.press("j")
@@ -48,7 +48,8 @@ class BulkActionTests(BrowserCase):
         assert page.locator("#bulk-count").inner_text() == "5"
         page.select_option("#bulk-status", "solved")
         page.click("#bulk-set-status")
-        page.wait_for_selector(".messages li")
+        # The page being left shows the assignment's "Выполнено для 4" in the same place.
+        expect(page.locator(".messages")).to_contain_text(f"Выполнено для 1: #{answered.pk}.")
         text = page.locator(".messages").inner_text()
         assert f"Выполнено для 1: #{answered.pk}." in text
         assert text.count("не изменено: По обращению") == 4
@@ -78,6 +79,7 @@ class SavedViewTests(BrowserCase):
         page.select_option("#id_sort", "newest")
         page.click("#filters button[type=submit]")
         page.wait_for_selector("#active-tags")
+        expect(page.locator("#queue tbody tr[data-href]")).to_have_count(2)  # the rows come after the tags
         ids = [r.get_attribute("id") for r in page.locator("#queue tbody tr[data-href]").all()]
         assert ids == [f"t{new.pk}", f"t{old.pk}"]
         page.click("#save-view-box summary")
@@ -97,6 +99,7 @@ class SavedViewTests(BrowserCase):
         expect(page.locator(f"#svc-{view.pk}")).to_have_text("3")
         page.click(f"#sv-{view.pk}")
         page.wait_for_selector("#active-tags")
+        expect(page.locator("#queue tbody tr[data-href]")).to_have_count(3)
         ids = [r.get_attribute("id") for r in page.locator("#queue tbody tr[data-href]").all()]
         assert ids == [f"t{other.pk}", f"t{new.pk}", f"t{old.pk}"]
         assert page.locator("#id_sort").input_value() == "newest"
@@ -125,5 +128,5 @@ class TagTests(BrowserCase):
         page.goto(f"{self.live_server_url}/agent/")
         page.locator(f"#t{ticket.pk} a.tag", has_text="срочно").click()
         page.wait_for_selector("#active-tags")
-        assert page.locator(f"#t{ticket.pk}").count() == 1
+        expect(page.locator(f"#t{ticket.pk}")).to_have_count(1)
         assert page.locator(f"#t{other.pk}").count() == 0

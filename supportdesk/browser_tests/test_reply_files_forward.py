@@ -11,6 +11,7 @@ from email.utils import getaddresses
 from pathlib import Path
 
 from django.test import override_settings
+from playwright.sync_api import expect
 
 from supportdesk.browser_tests.test_workspace import BrowserCase
 from supportdesk.mail.ingest import ingest_raw
@@ -111,8 +112,9 @@ class ConversationToolsTests(BrowserCase):
         page.evaluate("""() => { const box = document.querySelector('#reply-form .attach');
             box.dataset.maxFile = box.dataset.maxTotal = '1000000000000'; }""")
         page.click("#send-reply")
-        page.wait_for_function("() => document.querySelector('#reply-attach-error').textContent.includes('«capture.ts»')",
-                               timeout=60_000)
+        # The page's own refusal, still shown while the upload runs, names the file too: wait for the
+        # server's wording ("«capture.ts» весит 20,0 МБ, а ...").
+        expect(error).to_contain_text("«capture.ts» весит", timeout=60_000)
         assert "20,0" in error.inner_text()
         assert not OutgoingMail.objects.filter(kind="reply").exists()
         assert not Message.objects.filter(ticket=self.ticket, kind=Message.Kind.OUTGOING, is_automatic=False).exists()

@@ -7,12 +7,14 @@ One scenario per test keeps the screenshots of the main screens in artifacts/scr
 from __future__ import annotations
 
 import json
+import re
 import urllib.request
 from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.test import override_settings
+from playwright.sync_api import expect
 
 from supportdesk.outbox.services import outbox_flush
 from supportdesk.phone.models import Call
@@ -87,20 +89,21 @@ class AgentDayTests(BrowserCase):
 
         page.fill("#ask-text", "Пришлите, пожалуйста, файл настроек FDConfig2.")
         page.click("#send-ask")
-        page.wait_for_selector(".messages li")
-        assert page.locator("#ticket-status").inner_text() == "ждёт клиента"
+        # The page being left shows "Reply sent." in the same place.
+        expect(page.locator(".messages")).to_contain_text("Вопрос отправлен")
+        expect(page.locator("#ticket-status")).to_have_text("ждёт клиента")
         assert Ticket.objects.get(pk=urgent.pk).status == Status.WAITING_CUSTOMER
         self.shot("03-ticket-after-ask")
 
         page.click("#lang-en")
         page.wait_for_selector("#lang-ru")
-        assert page.locator("#ticket-status").inner_text() == "waiting for the customer"
+        expect(page.locator("#ticket-status")).to_have_text("waiting for the customer")
         page.goto(self.live_server_url + "/agent/")
         assert page.locator("#view-open").inner_text().startswith("All open")
         self.shot("04-queue-en")
         page.click("#lang-ru")
         page.wait_for_selector("#lang-en")
-        assert page.locator("#view-open").inner_text().startswith("Все открытые")
+        expect(page.locator("#view-open")).to_have_text(re.compile(r"^Все открытые"))
 
 
 class CtiPopupTests(BrowserCase):

@@ -30,6 +30,29 @@ CHROMIUM_ARGS = (
 )
 
 
+# Set on the document shown before an action; the document the action loads has no such mark.
+_MARK_OLD_DOCUMENT = "() => document.documentElement.setAttribute('data-test-old-document', '')"
+_NEW_DOCUMENT = "html:not([data-test-old-document])"
+
+
+def click_to_load(page: Any, target: Any, **click_options: Any) -> None:
+    """Click a link or a form's button that loads a new document (``target``: a selector or a
+    Playwright locator) and return once that document has loaded.
+
+    Playwright's click waits for the navigation it starts only when Chromium reports the
+    navigation before the click returns; when it does not (a loaded machine), the next read
+    sees the page being left. ``wait_for_url`` does not help when the new document has the
+    address already shown (a form posted back to its own page, a report shown again with the
+    range its address already carries): it returns at once. This waits for a document without
+    the mark set on the old one, then for its load event. Not for an action that swaps part of
+    the page (htmx) or writes the document from a script: wait for what they put there instead.
+    """
+    page.evaluate(_MARK_OLD_DOCUMENT)
+    (page.locator(target) if isinstance(target, str) else target).click(**click_options)
+    page.wait_for_selector(_NEW_DOCUMENT, state="attached")
+    page.wait_for_load_state()
+
+
 def chromium_available() -> bool:
     return os.access(CHROMIUM_PATH, os.X_OK)
 
