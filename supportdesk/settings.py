@@ -77,6 +77,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that it sees every other middleware's response: a GET whose database connection
+    # was lost (a restart) runs once more; a database outage is a 503 "retry", never a 500.
+    "supportdesk.lib.db_outage.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files answered before sessions, CSP and the rest: compressed, cache-busted names.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -136,7 +139,8 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 else:
     _db["CONN_MAX_AGE"] = env_int("SUPPORTDESK_CONN_MAX_AGE", 60)
     # A kept connection is checked before a request uses it: after a database restart the first
-    # request reconnects instead of failing with 500 (found by bench/topology.py).
+    # request reconnects instead of failing with 500 (found by bench/topology.py). A connection
+    # lost during a request: supportdesk.lib.db_outage.
     _db["CONN_HEALTH_CHECKS"] = True
 DATABASES: dict[str, dict[str, Any]] = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
