@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.dispatch import Signal
 from django.utils import timezone
@@ -220,11 +220,37 @@ def _due_ids(now: datetime, limit: int) -> list[int]:
     return list(rows.values_list("id", flat=True)[:limit])
 
 
-def _record(mail: OutgoingMail, fields: list[str]) -> None:
-    with transaction.atomic():
-        mail.save(update_fields=fields)
-        if mail.state == OutgoingMail.State.FAILED:
-            transaction.on_commit(lambda: mail_failed_permanently.send(sender=OutgoingMail, mail=mail))
+# How long before its claim expires a worker gives up recording a send (another worker may then
+# take the row over), and the longest pause between two tries.
+RECORD_MARGIN_SECONDS = 5.0
+RECORD_PAUSE_MAX_SECONDS = 5.0
+
+
+def _record(mail: OutgoingMail, fields: list[str], *, retry_until: datetime | None = None) -> None:
+    """Write the outcome of an attempt.
+
+    The SMTP server may already hold the mail when the database goes away (a restart, a
+    failover): giving up here would leave the claim to expire and the mail to be sent again.
+    So a lost connection is retried on a new one until ``retry_until`` (shortly before the
+    claim expires, when another worker could take the row over). Outside a transaction
+    only: inside one, the caller's work is lost with the connection anyway.
+    """
+    pause = 0.2
+    while True:
+        try:
+            with transaction.atomic():
+                mail.save(update_fields=fields)
+                if mail.state == OutgoingMail.State.FAILED:
+                    transaction.on_commit(lambda: mail_failed_permanently.send(sender=OutgoingMail, mail=mail))
+            return
+        except (OperationalError, InterfaceError) as exc:
+            if retry_until is None or connection.in_atomic_block or timezone.now() + timedelta(seconds=pause) >= retry_until:
+                raise
+            log.warning("outbox %s: could not record the attempt (%s); retrying on a new connection in %.1f s",
+                        mail.message_id, exc, pause)
+            connection.close()
+            time.sleep(pause)
+            pause = min(pause * 2, RECORD_PAUSE_MAX_SECONDS)
 
 
 def outbox_send_one(mail: OutgoingMail, transport: Transport, now: datetime) -> TemporaryFailure | None:
@@ -233,6 +259,7 @@ def outbox_send_one(mail: OutgoingMail, transport: Transport, now: datetime) -> 
     Returns the temporary failure, if any, so the caller can tell "server down" apart.
     """
     resent = mail.last_error == INTERRUPTED_NOTE
+    claim_ends = mail.claimed_until
     failure: TemporaryFailure | None = None
     try:
         transport(mail)
@@ -253,7 +280,9 @@ def outbox_send_one(mail: OutgoingMail, transport: Transport, now: datetime) -> 
         else:
             mail.state, mail.next_attempt_at = OutgoingMail.State.PENDING, now + backoff(mail.attempts)
     mail.claimed_until = None
-    _record(mail, ["state", "smtp_code", "last_error", "next_attempt_at", "sent_at", "claimed_until"])
+    retry_until = claim_ends - timedelta(seconds=RECORD_MARGIN_SECONDS) if claim_ends else None
+    _record(mail, ["state", "smtp_code", "last_error", "next_attempt_at", "sent_at", "claimed_until"],
+            retry_until=retry_until)
     return failure
 
 

@@ -5,20 +5,16 @@ POST, and a database that does not come back, get the 503 page that says to retr
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, TransactionTestCase, override_settings
 from django.urls import path
 
 from supportdesk.lib import db_outage
 from supportdesk.test import Personas
-from supportdesk.testing.net import free_port
+from supportdesk.testing.outage import database_refusing, end_backend_of_this_connection
 from supportdesk.testing.skips import database_only
 from supportdesk.tickets.models import Message
 from supportdesk.urls import urlpatterns as project_urls
@@ -36,41 +32,6 @@ def slow_query(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [path("test-slow-query/", slow_query), *project_urls]
-
-
-def end_backend_of_this_connection() -> None:
-    """End the backend of this thread's connection from another connection, and wait until it is gone."""
-    connection.ensure_connection()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    other = connections.create_connection(DEFAULT_DB_ALIAS)
-    try:
-        with other.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(%s, 10000)", [pid])  # waits for the backend to exit
-            assert cursor.fetchone()[0] is True
-    finally:
-        other.close()
-
-
-@contextmanager
-def database_refusing(*, for_seconds: float | None = None) -> Iterator[None]:
-    """Point the default database at a closed port (real refused connections); back after
-    ``for_seconds`` if given (the connection settings are one dict shared by every thread)."""
-    settings_dict = connection.settings_dict
-    port = settings_dict["PORT"]
-    settings_dict["PORT"] = str(free_port())
-    connection.close()
-    timer = threading.Timer(for_seconds, settings_dict.__setitem__, ("PORT", port)) if for_seconds else None
-    if timer:
-        timer.start()
-    try:
-        yield
-    finally:
-        if timer:
-            timer.join()
-        settings_dict["PORT"] = port
-        connection.close()
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql",

@@ -1,0 +1,81 @@
+"""The database goes away after the SMTP server took a mail (bench/topology.py's PostgreSQL restart
+sent one acknowledgment twice): the worker records the send on a new connection instead of leaving
+its claim to expire, so the mail is sent once. On a real PostgreSQL and a real SMTP server."""
+
+from __future__ import annotations
+
+import email
+from datetime import timedelta
+
+import pytest
+from django.db import OperationalError, connection
+from django.test import TransactionTestCase, override_settings
+from django.utils import timezone
+
+from supportdesk.outbox import services
+from supportdesk.outbox.compose import build_message
+from supportdesk.outbox.models import OutgoingMail
+from supportdesk.testing.outage import database_refusing, end_backend_of_this_connection
+from supportdesk.testing.servers import SmtpSink
+from supportdesk.testing.skips import database_only
+
+
+def enqueue() -> OutgoingMail:
+    mid, raw = build_message(from_addr="forward@softlab.tv", to=["ivanov@tv-sibir.ru"], subject="[#1] Проверка",
+                             text="Текст", html="<p>Текст</p>", automatic=True)
+    return services.outbox_enqueue(kind="ack", ref="ticket:1", from_addr="forward@softlab.tv",
+                                   to_addrs=["ivanov@tv-sibir.ru"], subject="[#1] Проверка", raw=raw,
+                                   message_id=mid, is_automatic=True)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason=database_only("postgresql", "ends a server backend, refuses connections"))
+class SendRecordedThroughDatabaseRestartTests(TransactionTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.sink = SmtpSink().start()
+        self.addCleanup(self.sink.stop)
+        smtp = override_settings(SMTP_HOST=self.sink.host, SMTP_PORT=self.sink.port, SMTP_TIMEOUT=5)
+        smtp.enable()
+        self.addCleanup(smtp.disable)
+
+    def test_a_send_whose_connection_is_lost_is_recorded_on_a_new_one_and_sent_once(self) -> None:
+        mail = enqueue()
+
+        def smtp_then_restart(claimed: OutgoingMail) -> None:
+            services.smtp_transport(claimed)  # the SMTP server says 250 ...
+            end_backend_of_this_connection()  # ... and the database restarts before we record it
+
+        with self.assertLogs("supportdesk.outbox.services", "WARNING") as logs:
+            result = services.outbox_flush(transport=smtp_then_restart)
+        assert result.sent == 1
+        assert any("could not record the attempt" in line for line in logs.output)
+        mail.refresh_from_db()
+        assert mail.state == OutgoingMail.State.SENT and mail.claimed_until is None and mail.attempts == 1
+        # Long after the claim would have expired, nothing is due: no second copy.
+        with override_settings(OUTBOX_CLAIM_SECONDS=0):
+            assert services.outbox_flush().handled == 0
+        [received] = self.sink.wait_for(1)
+        assert email.message_from_bytes(received.data)["Message-ID"] == f"<{mail.message_id}>"
+        assert len(self.sink.messages) == 1
+
+    def test_a_database_that_stays_away_past_the_claim_is_given_up_and_the_claim_expires(self) -> None:
+        mail = enqueue()
+
+        def smtp_then_outage(claimed: OutgoingMail) -> None:
+            services.smtp_transport(claimed)
+            self.outage.__enter__()
+
+        self.outage = database_refusing()
+        # A short claim: the worker stops trying shortly before it ends, so no two workers both hold the row.
+        with override_settings(OUTBOX_CLAIM_SECONDS=int(services.RECORD_MARGIN_SECONDS) + 2), \
+                self.assertRaises(OperationalError):
+            services.outbox_flush(transport=smtp_then_outage)
+        gave_up = timezone.now()
+        self.outage.__exit__(None, None, None)
+        mail.refresh_from_db()
+        # The claim stands (a later worker sends it again, same Message-ID) and the worker gave up
+        # trying before it expired, after having tried for a while.
+        assert mail.state == OutgoingMail.State.SENDING and mail.claimed_until is not None
+        assert gave_up < mail.claimed_until
+        assert gave_up >= mail.claimed_until - timedelta(seconds=services.RECORD_MARGIN_SECONDS + 2)

@@ -1,0 +1,48 @@
+"""A database that goes away under running code, on a real PostgreSQL: the backend of this
+thread's connection ended from another connection (as a restart ends it), or the server refusing
+connections for a while."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+
+from supportdesk.testing.net import free_port
+
+
+def end_backend_of_this_connection() -> None:
+    """End the backend of this thread's connection from another connection, and wait until it is gone."""
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    other = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s, 10000)", [pid])  # waits for the backend to exit
+            assert cursor.fetchone()[0] is True
+    finally:
+        other.close()
+
+
+@contextmanager
+def database_refusing(*, for_seconds: float | None = None) -> Iterator[None]:
+    """Point the default database at a closed port (real refused connections); back after
+    ``for_seconds`` if given (the connection settings are one dict shared by every thread)."""
+    settings_dict = connection.settings_dict
+    port = settings_dict["PORT"]
+    settings_dict["PORT"] = str(free_port())
+    connection.close()
+    timer = threading.Timer(for_seconds, settings_dict.__setitem__, ("PORT", port)) if for_seconds else None
+    if timer:
+        timer.start()
+    try:
+        yield
+    finally:
+        if timer:
+            timer.join()
+        settings_dict["PORT"] = port
+        connection.close()
