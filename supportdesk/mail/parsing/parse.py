@@ -12,7 +12,7 @@ from email.policy import Compat32
 
 from supportdesk.lib.html import html_to_text, sanitize_html
 
-from .body import find_quoted_start, find_signature_start
+from .body import find_quoted_start, find_signature_start, unflow
 from .charsets import decode_bytes, html_meta_charset, to_bytes
 from .headers import all_ids, decode_header_text, first_id, parse_addresses, parse_date, pick_sender
 from .language import detect_language
@@ -88,7 +88,10 @@ def _decode_part_text(part: Message, walk: _Walk) -> str:
         walk.defects.append("body: " + defect)
     if walk.charset is None and not payload.isascii():
         walk.charset = used
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if part.get_content_type() == "text/plain" and _safe_param(part, "format") == "flowed":
+        text = unflow(text, delsp=_safe_param(part, "delsp") == "yes")
+    return text
 
 
 _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27)) + b"\x7f"  # 27: ISO-2022 escapes
