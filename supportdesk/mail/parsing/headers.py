@@ -32,12 +32,31 @@ def _word_bytes(enc: str, payload: str) -> bytes:
     return _QP_HEX.sub(lambda m: bytes([int(m.group(1), 16)]), raw)
 
 
-def decode_header_text(value: str | None, defects: list[str] | None = None, *, keep_spaces: bool = False) -> str:
+# Labels that say nothing about raw 8-bit header bytes.
+_NO_FALLBACK = frozenset({"ascii", "us-ascii", "utf-8", "utf8"})
+
+
+def raw_header_bytes(data: bytes, fallback: str | None) -> tuple[str, str, str | None]:
+    """Raw (unencoded) header bytes as text: ASCII and valid UTF-8 as they are, other bytes in
+    the fallback charset when there is one (a mailer writes raw headers in the charset of its
+    text: Outlook Express, old Chinese and Japanese clients), else guessed."""
+    if data.isascii() or not fallback or fallback.strip().lower() in _NO_FALLBACK:
+        return decode_bytes(data, None)
+    try:
+        return data.decode("utf-8"), "utf-8", None
+    except UnicodeDecodeError:
+        return decode_bytes(data, fallback)
+
+
+def decode_header_text(value: str | None, defects: list[str] | None = None, *, keep_spaces: bool = False,
+                       fallback: str | None = None) -> str:
     """Decode RFC 2047 words leniently and normalise whitespace (keep_spaces: only unfold
     lines, as file names and names made from a subject need). Never raises.
 
     Adjacent encoded words are joined as bytes before decoding, which repairs
-    multi-byte characters split across words; raw 8-bit text is charset-guessed.
+    multi-byte characters split across words; raw 8-bit text is UTF-8 when it decodes as
+    such (RFC 6532), else read in `fallback` (the charset the message's text declares, as
+    mail clients do), else charset-guessed.
     """
     if not value:
         return ""
@@ -59,12 +78,14 @@ def decode_header_text(value: str | None, defects: list[str] | None = None, *, k
     if pos < len(value):
         runs.append((None, to_bytes(value[pos:])))
     hint = next((cs for cs, _ in runs if cs), None)
+    if not fallback or fallback.strip().lower() in _NO_FALLBACK:
+        fallback = hint  # raw text beside encoded words is in the words' charset
     parts = []
     for charset, data in runs:
-        text, _used, defect = decode_bytes(data, charset)
+        text, _used, defect = decode_bytes(data, charset) if charset else raw_header_bytes(data, fallback)
         if defect and defects is not None:
             defects.append(f"header: {defect}")
-        if charset is None and not data.isascii() and defects is not None and hint is None:
+        if charset is None and not data.isascii() and defects is not None and hint is None and not fallback:
             defects.append("header: raw 8-bit text")
         parts.append(text)
     if keep_spaces:
@@ -98,7 +119,8 @@ def _clean_addr(addr: str) -> str:
     return addr.rstrip(".").lower()
 
 
-def _one_value(value: str, defects: list[str] | None, local_part_ok: bool) -> list[tuple[str, str]]:
+def _one_value(value: str, defects: list[str] | None, local_part_ok: bool,
+               fallback: str | None = None) -> list[tuple[str, str]]:
     doubled = _NAME_WITH_ANGLE.match(value)
     if doubled:
         # 'Ivan <ivan@home.ru> <ivan@work.ru>': an unquoted name holding an address; the mailbox
@@ -107,7 +129,7 @@ def _one_value(value: str, defects: list[str] | None, local_part_ok: bool) -> li
         if _LOOSE_ADDR.match(addr):
             if defects is not None:
                 defects.append("header: malformed address")
-            return [(decode_header_text(doubled.group("name")).strip(_NAME_QUOTES), addr)]
+            return [(decode_header_text(doubled.group("name"), fallback=fallback).strip(_NAME_QUOTES), addr)]
     simple = _SIMPLE_ADDR.match(value) or _ONE_ANGLE.match(value)
     if simple:
         groups = simple.groupdict() if simple.re is _ONE_ANGLE else {
@@ -117,7 +139,7 @@ def _one_value(value: str, defects: list[str] | None, local_part_ok: bool) -> li
             name = groups["name"].strip()
             if name.startswith('"') and name.endswith('"'):
                 name = _QUOTED_PAIR.sub(r"\1", name[1:-1])  # '"Ivan \\"Vanya\\""' -> 'Ivan "Vanya"'
-            return [(decode_header_text(name).strip(_NAME_QUOTES), addr)]
+            return [(decode_header_text(name, fallback=fallback).strip(_NAME_QUOTES), addr)]
     try:
         pairs = getaddresses([value])
     except Exception:  # noqa: BLE001 - a malformed header is the sender's fault
@@ -126,24 +148,24 @@ def _one_value(value: str, defects: list[str] | None, local_part_ok: bool) -> li
     for name, raw_addr in pairs:
         addr = _clean_addr(raw_addr)
         if _VALID_ADDR.match(addr) or _QUOTED_LOCAL.match(addr):
-            out.append((decode_header_text(name).strip(_NAME_QUOTES), addr))
+            out.append((decode_header_text(name, fallback=fallback).strip(_NAME_QUOTES), addr))
             continue
         bare = _BARE_ADDR.search(raw_addr)
         if bare:
             # "Ivan ivan@example.ru": the words around a lone address are its name.
             rest = (raw_addr[: bare.start()] + raw_addr[bare.end() :]).strip(" <>\"'")
-            out.append((decode_header_text(name or rest).strip(_NAME_QUOTES), bare.group(0).rstrip(".").lower()))
+            out.append((decode_header_text(name or rest, fallback=fallback).strip(_NAME_QUOTES), bare.group(0).rstrip(".").lower()))
         elif local_part_ok and _LOCAL_ONLY.match(addr) and "@" not in value:
-            out.append((decode_header_text(name).strip(_NAME_QUOTES), addr))  # From: MAILER-DAEMON
+            out.append((decode_header_text(name, fallback=fallback).strip(_NAME_QUOTES), addr))  # From: MAILER-DAEMON
         else:
             continue
         if defects is not None:
             defects.append("header: malformed address")
     if not out and "=?" in value:
         # The whole field (address included) inside encoded words: decode it, then parse it.
-        decoded = decode_header_text(value)
+        decoded = decode_header_text(value, fallback=fallback)
         if "=?" not in decoded and decoded.strip() != value.strip():
-            out = _one_value(decoded, defects, local_part_ok)
+            out = _one_value(decoded, defects, local_part_ok, fallback)
             if out and defects is not None:
                 defects.append("header: address inside an encoded word")
             return out
@@ -156,41 +178,41 @@ def _one_value(value: str, defects: list[str] | None, local_part_ok: bool) -> li
 
 
 def parse_addresses(values: list[str], defects: list[str] | None = None, *,
-                    local_part_ok: bool = False) -> list[tuple[str, str]]:
+                    local_part_ok: bool = False, fallback: str | None = None) -> list[tuple[str, str]]:
     """(display name, lower-cased address) pairs from address header values.
 
     local_part_ok keeps an address without a domain (From: MAILER-DAEMON) when the value
     holds no address at all."""
     out: list[tuple[str, str]] = []
     for value in values:
-        out.extend(_one_value(value, defects, local_part_ok))
+        out.extend(_one_value(value, defects, local_part_ok, fallback))
     return out
 
 
 def pick_sender(from_values: list[str], sender_values: list[str], reply_to_values: list[str],
-                defects: list[str]) -> tuple[str, str | None]:
+                defects: list[str], fallback: str | None = None) -> tuple[str, str | None]:
     """(display name, address) of whoever wrote the mail: From; when From holds no usable
     address (`<>`, garbage) the Sender, then the Reply-To; a From that is a bare local part
     (MAILER-DAEMON) only when neither gives an address."""
-    found = parse_addresses(from_values, defects, local_part_ok=True)
+    found = parse_addresses(from_values, defects, local_part_ok=True, fallback=fallback)
     full = next(((n, a) for n, a in found if "@" in a), None)
     if full is not None:
         return full
-    name = found[0][0] if found else _display_name(from_values)
+    name = found[0][0] if found else _display_name(from_values, fallback)
     for values in (sender_values, reply_to_values):
-        other = parse_addresses(values, defects)
+        other = parse_addresses(values, defects, fallback=fallback)
         if other:
             defects.append("header: From has no address, the sender is taken from Sender/Reply-To")
             return name or other[0][0], other[0][1]
     return (name, found[0][1]) if found else (name, None)
 
 
-def _display_name(values: list[str]) -> str:
+def _display_name(values: list[str], fallback: str | None = None) -> str:
     try:
         pairs = getaddresses(values[:1])
     except Exception:  # noqa: BLE001
         return ""
-    return decode_header_text(pairs[0][0]).strip(_NAME_QUOTES) if pairs else ""
+    return decode_header_text(pairs[0][0], fallback=fallback).strip(_NAME_QUOTES) if pairs else ""
 
 
 def first_id(value: str | None) -> str | None:

@@ -63,6 +63,8 @@ class _Walk:
     report_type: str | None = None
     # False while walking HTML alternatives of a plain part: keep the HTML, skip its text.
     want_text: bool = True
+    # The charset the message's text declares: raw 8-bit file names are read in it.
+    fallback: str | None = None
 
 
 def _headers_of(msg: Message) -> dict[str, list[str]]:
@@ -123,6 +125,19 @@ def _safe_param(part: Message, name: str) -> str | None:
     return str(value).strip().lower() if value else None
 
 
+def text_charset(msg: Message) -> str | None:
+    """The charset the message's text declares (its first text part's, or the top part's
+    label): what mail clients read raw 8-bit header text and file names in."""
+    for i, part in enumerate(msg.walk()):
+        if i > 20 or part.get_content_type() == "message/rfc822":
+            break
+        if part.get_content_maintype() in ("text", "multipart"):
+            label = _safe_param(part, "charset")
+            if label:
+                return label
+    return None
+
+
 def _walk(part: Message, walk: _Walk, depth: int, in_report: bool) -> None:
     walk.defects.extend(type(d).__name__ for d in part.defects)
     if depth > _MAX_DEPTH:
@@ -141,7 +156,7 @@ def _walk(part: Message, walk: _Walk, depth: int, in_report: bool) -> None:
             # delivery-status, disposition-notification, feedback-report: field blocks.
             if ctype == "message/delivery-status":
                 walk.dsn_fields.extend(_dsn_blocks(part))
-            walk.attachments.append(attachment_from_part(part, walk.defects))
+            walk.attachments.append(attachment_from_part(part, walk.defects, fallback=walk.fallback))
             return
         for child in children:
             if ctype == "message/rfc822":
@@ -165,9 +180,10 @@ def _walk(part: Message, walk: _Walk, depth: int, in_report: bool) -> None:
     if body or broken or (depth == 0 and ctype in ("text/plain", "text/html")):
         if not body and not broken and disposition(part) == "attachment":
             # the sender attached the mail's only part: a file, and the text an agent reads
-            walk.attachments.append(attachment_from_part(part, walk.defects))
+            walk.attachments.append(attachment_from_part(part, walk.defects, fallback=walk.fallback))
         if _is_binary(part, walk):
-            walk.attachments.append(attachment_from_part(part, walk.defects, default_name="body.bin"))
+            walk.attachments.append(attachment_from_part(part, walk.defects, default_name="body.bin",
+                                                         fallback=walk.fallback))
             return
         text = _decode_part_text(part, walk)
         if ctype == "text/html":
@@ -182,7 +198,7 @@ def _walk(part: Message, walk: _Walk, depth: int, in_report: bool) -> None:
         if text.strip():
             walk.texts.append(text)
         return
-    attachment = attachment_from_part(part, walk.defects)
+    attachment = attachment_from_part(part, walk.defects, fallback=walk.fallback)
     walk.attachments.append(attachment)
     if is_tnef(attachment):
         walk.attachments.extend(tnef_files(attachment.content, walk.defects))
@@ -195,7 +211,7 @@ def _walk_alternative(children: list[Message], walk: _Walk, depth: int, in_repor
     if plain is not None:
         text = _decode_part_text(plain, walk)
         if text.strip():
-            sub = _Walk(charset=walk.charset, want_text=False)
+            sub = _Walk(charset=walk.charset, want_text=False, fallback=walk.fallback)
             for child in html_like:
                 _walk(child, sub, depth + 1, in_report)
             walk.texts.append(text)
@@ -213,7 +229,7 @@ def _walk_alternative(children: list[Message], walk: _Walk, depth: int, in_repor
             chosen = i
             break
     for child in children[:chosen] if chosen is not None else ():
-        sub = _Walk(charset=walk.charset)
+        sub = _Walk(charset=walk.charset, fallback=walk.fallback)
         _walk(child, sub, depth + 1, in_report)
         walk.attachments.extend(sub.attachments)
 
@@ -242,14 +258,15 @@ def _encoded_message(inner: Message, outer: Message, walk: _Walk) -> Message:
 def _walk_forward(inner: Message, outer: Message, walk: _Walk, depth: int, in_report: bool) -> None:
     inner = _encoded_message(inner, outer, walk)
     # clients name an attached message after its subject
-    name = subject_filename(decode_header_text(inner.get("subject"), keep_spaces=True))
+    inner_charset = text_charset(inner) or walk.fallback
+    name = subject_filename(decode_header_text(inner.get("subject"), keep_spaces=True, fallback=inner_charset))
     walk.attachments.append(attachment_from_part(outer, walk.defects, content=message_bytes(inner),
-                                                 default_name=name or None))
+                                                 default_name=name or None, fallback=walk.fallback))
     if in_report:
         headers = "\n".join(f"{k}: {v}" for k, v in inner.raw_items())
         walk.original_headers.append(headers)
         return
-    sub = _Walk()
+    sub = _Walk(fallback=inner_charset)
     _walk(inner, sub, depth + 1, False)
     if walk.forward_at is None:
         walk.forward_at = len(walk.texts)
@@ -287,11 +304,12 @@ def _parse(raw: bytes) -> ParsedMail:
             defects.append(f"header: repeated {name}")
         return values[0] if values else None
 
+    fallback = text_charset(msg)
     from_name, from_addr = pick_sender(headers.get("from", []), headers.get("sender", []),
-                                       headers.get("reply-to", []), defects)
-    subject = decode_header_text(one("subject"), defects)
+                                       headers.get("reply-to", []), defects, fallback)
+    subject = decode_header_text(one("subject"), defects, fallback=fallback)
     date, utc_offset = parse_date(one("date"), defects)
-    walk = _Walk()
+    walk = _Walk(fallback=fallback)
     _walk(msg, walk, 0, False)
     defects.extend(walk.defects)
     text = "\n\n".join(t.strip("\n") for t in walk.texts)

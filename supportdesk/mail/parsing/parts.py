@@ -13,7 +13,7 @@ from email.policy import compat32
 from io import BytesIO
 
 from .charsets import decode_bytes, to_bytes
-from .headers import decode_header_text, parse_addresses, parse_date
+from .headers import decode_header_text, parse_addresses, parse_date, raw_header_bytes
 from .model import ParsedAttachment
 
 _EXTENSIONS = {
@@ -43,43 +43,54 @@ def _name_values(part: Message, name: str, header: str) -> list[str | tuple[str,
     return sorted(values, key=lambda v: not isinstance(v, tuple))
 
 
-def _decode_name(value: str | tuple[str, str, str], defects: list[str]) -> str:
+def _decode_name(value: str | tuple[str, str, str], defects: list[str], fallback: str | None = None) -> str:
     if isinstance(value, tuple):  # RFC 2231: (charset, language, percent-decoded latin-1)
         charset, _lang, text = value
-        decoded, _cs, defect = decode_bytes(to_bytes(str(text)), charset or None)
+        data = to_bytes(str(text))
+        decoded, _cs, defect = decode_bytes(data, charset) if charset else raw_header_bytes(data, fallback)
     else:
         text = str(value).strip().strip('"')
         if "=?" in text:
-            decoded, defect = decode_header_text(text, defects, keep_spaces=True), None
+            decoded, defect = decode_header_text(text, defects, keep_spaces=True, fallback=fallback), None
         else:
-            decoded, _cs, defect = decode_bytes(to_bytes(text), None)
+            decoded, _cs, defect = raw_header_bytes(to_bytes(text), fallback)
     if defect:
         defects.append("filename: " + defect)
     return clean_filename(decoded)
 
 
-def decode_filename(part: Message, defects: list[str] | None = None) -> str | None:
+def decode_filename(part: Message, defects: list[str] | None = None, fallback: str | None = None) -> str | None:
     """The attachment name from RFC 2231, RFC 2047 (even quoted) or raw 8-bit parameters:
     Content-Disposition's filename first, then Content-Type's name; a candidate that decodes
     without a defect beats one that needed guessing, and a name whose letters a mailer
-    replaced by '?' (it could not encode them) gives way to a candidate that kept them."""
-    fallback = None
+    replaced by '?' (it could not encode them) gives way to a candidate that kept them. Raw
+    8-bit names are read in the part's own charset label, else `fallback` (the message's)."""
+    guessed = None
     placeholder = None
+    charset = _part_charset(part) or fallback
     for name, header in (("filename", "content-disposition"), ("name", "content-type")):
         for value in _name_values(part, name, header):
             found: list[str] = []
-            cleaned = _decode_name(value, found)
+            cleaned = _decode_name(value, found, charset)
             if cleaned and not found and not _PLACEHOLDER.search(cleaned):
                 return cleaned
             if cleaned and not found:
                 placeholder = placeholder or cleaned
-            elif cleaned and fallback is None:
-                fallback = cleaned
+            elif cleaned and guessed is None:
+                guessed = cleaned
                 if defects is not None:
                     defects.extend(found)
-    if placeholder is not None and (fallback is None or _PLACEHOLDER.search(fallback)):
+    if placeholder is not None and (guessed is None or _PLACEHOLDER.search(guessed)):
         return placeholder
-    return fallback
+    return guessed
+
+
+def _part_charset(part: Message) -> str | None:
+    try:
+        label = part.get_param("charset")
+    except Exception:  # noqa: BLE001
+        return None
+    return label if isinstance(label, str) and label.strip() else None
 
 
 # "??????.pdf", "Отчет ?? май.doc": letters a mailer could not write in its charset. A '?'
@@ -187,13 +198,14 @@ def attachment_from_part(
     *,
     content: bytes | None = None,
     default_name: str | None = None,
+    fallback: str | None = None,
 ) -> ParsedAttachment:
     """A part as a file. A part without a name of its own is named, in this order, after the
     file its Content-ID names (Outlook's inline images), default_name (an attached message's
     subject), its Content-Description (RFC 2045 §8: old mailers put the file name there,
     MTAs a title such as "Delivery report"), or its type ("image.png")."""
     ctype = part.get_content_type()
-    name = decode_filename(part, defects)
+    name = decode_filename(part, defects, fallback)
     generated = False
     if name is None:
         cid = _CID_FILENAME.match(str(part.get("content-id", "")).strip().strip("<>"))
@@ -202,7 +214,7 @@ def attachment_from_part(
         elif default_name:
             name = default_name
         else:
-            name, generated = described_name(part.get("content-description"), ctype)
+            name, generated = described_name(part.get("content-description"), ctype, fallback)
     return _attachment(part, name, ctype, content, generated)
 
 
@@ -210,11 +222,11 @@ _HAS_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}$")
 _MAX_DESCRIPTION = 120
 
 
-def described_name(description: str | None, ctype: str) -> tuple[str, bool]:
+def described_name(description: str | None, ctype: str, fallback: str | None = None) -> tuple[str, bool]:
     """(name, made up?) for an unnamed part from its Content-Description: the description
     itself when it is a file name, else the description with the type's extension; the
     type's generic name when there is no usable description."""
-    text = clean_filename(decode_header_text(str(description))) if description else ""
+    text = clean_filename(decode_header_text(str(description), fallback=fallback)) if description else ""
     if not text or len(text) > _MAX_DESCRIPTION:
         return generated_name(ctype), True
     if _HAS_EXTENSION.search(text) and " " not in text.rsplit(".", 1)[-1]:

@@ -29,3 +29,40 @@ def test_a_flowed_body_reads_as_whole_lines() -> None:
     assert parse_mail(raw).text == "Видео пропадает через час."
     fixed = raw.replace(b"; format=flowed; delsp=yes", b"")
     assert parse_mail(fixed).text == "Видео пропадает  \nчерез час."  # a fixed body keeps its lines
+
+
+# --- raw 8-bit header text in the charset the message's text declares -----------------------
+
+def _raw_mail(subject: bytes, charset: bytes, sender: bytes = b"ivan@example.ru") -> bytes:
+    return (b"From: " + sender + b"\nTo: support@example.com\nSubject: " + subject
+            + b"\nMIME-Version: 1.0\nContent-Type: text/plain; charset=" + charset + b"\n\nHello\n")
+
+
+def test_a_raw_subject_is_read_in_the_body_charset() -> None:
+    # Two Big5 characters: too short to guess (they read as Latin-1 accents), declared by the body.
+    assert parse_mail(_raw_mail("你好".encode("big5"), b"big5")).subject == "你好"
+    assert parse_mail(_raw_mail("会議".encode("cp932"), b"shift_jis")).subject == "会議"
+
+
+def test_a_raw_utf8_subject_stays_utf8_whatever_the_body_says() -> None:
+    assert parse_mail(_raw_mail("Ошибка №5".encode(), b"big5")).subject == "Ошибка №5"
+
+
+def test_a_raw_display_name_is_read_in_the_body_charset() -> None:
+    p = parse_mail(_raw_mail(b"Test", b"big5", sender="王小明 <wang@example.tw>".encode("big5")))
+    assert (p.from_name, p.from_addr) == ("王小明", "wang@example.tw")
+
+
+def test_raw_text_beside_encoded_words_is_in_their_charset() -> None:
+    subject = b"=?big5?B?" + __import__("base64").b64encode("報告".encode("big5")) + b"?= " + "你好".encode("big5")
+    assert parse_mail(_raw_mail(subject, b"us-ascii")).subject == "報告 你好"
+
+
+def test_a_raw_file_name_is_read_in_its_part_charset_or_the_message_charset() -> None:
+    raw = (b"From: ivan@example.ru\nSubject: Files\nMIME-Version: 1.0\n"
+           b"Content-Type: multipart/mixed; boundary=B\n\n"
+           b"--B\nContent-Type: text/plain; charset=big5\n\nHello\n"
+           b"--B\nContent-Type: application/pdf; name=\"" + "報告.pdf".encode("big5") + b"\"\n\n%PDF\n"
+           b"--B\nContent-Type: text/plain; charset=gb2312; name=\"" + "说明.txt".encode("gb2312") + b"\"\n\nx\n"
+           b"--B--\n")
+    assert [a.filename for a in parse_mail(raw).attachments] == ["報告.pdf", "说明.txt"]
