@@ -105,11 +105,18 @@ _FOLD = re.compile(r"\r?\n(?=[ \t])")
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]+")
 
 
+# A path a mailer sent with the name (RFC 2183 §2.3: a recipient does not honour it): a
+# backslash (never inside a Windows file name), a drive, a leading slash or home, a '.' or '..'
+# component. A slash between words ("Rechnung 01/2014.pdf", "Q1/Q2 plan.xlsx") is the name's own.
+_PATH = re.compile(r"\\|^(?:[A-Za-z]:|~)?/|(?:^|/)\.{1,2}(?:/|$)")
+
+
 def clean_filename(name: str) -> str:
-    """Last path component, no control characters or U+FFFD, never '.' or '..'."""
+    """No directory of a path, no control characters or U+FFFD, never '.' or '..'."""
     # A tab is a fold's white space (mailers fold a long quoted name with "\n\t"): a space.
     name = _FOLD.sub("", name).replace("\ufffd", "").replace("\t", " ")
-    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    if _PATH.search(name):
+        name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = _CONTROL_CHARS.sub("_", name).strip()
     if name.strip(".") == "":
         return ""

@@ -66,3 +66,19 @@ def test_a_raw_file_name_is_read_in_its_part_charset_or_the_message_charset() ->
            b"--B\nContent-Type: text/plain; charset=gb2312; name=\"" + "说明.txt".encode("gb2312") + b"\"\n\nx\n"
            b"--B--\n")
     assert [a.filename for a in parse_mail(raw).attachments] == ["報告.pdf", "说明.txt"]
+
+
+# --- a slash inside a name is the name's own; a sent path is not kept ------------------------
+
+def test_a_slash_between_words_stays_in_the_name_and_a_path_goes() -> None:
+    from supportdesk.mail.parsing.parts import clean_filename
+
+    assert clean_filename("Rechnung 01/2014.pdf") == "Rechnung 01/2014.pdf"
+    assert clean_filename("Q1/Q2 план.xlsx") == "Q1/Q2 план.xlsx"
+    for path in ("C:\\Users\\ivan\\Отчет.doc", "/home/ivan/Отчет.doc", "../../Отчет.doc", "\\\\srv\\d\\Отчет.doc",
+                 "~/Отчет.doc", "a/./Отчет.doc"):
+        assert clean_filename(path) == "Отчет.doc", path
+    assert clean_filename("a/..") == ""
+    raw = (HEAD + b"Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nHi\n"
+           b"--B\nContent-Type: application/pdf; name=\"Invoice 03/2026.pdf\"\n\n%PDF\n--B--\n")
+    assert [a.filename for a in parse_mail(raw).attachments] == ["Invoice 03/2026.pdf"]
