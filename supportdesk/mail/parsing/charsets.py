@@ -261,6 +261,8 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str, st
     cs = normalize_charset(declared)
     if data.isascii():
         return _decode_7bit(data, cs)
+    if cs == "ascii":
+        cs = ""  # 8-bit bytes under a US-ASCII label: the label says nothing about them
     utf8 = _try_utf8(data)
     if utf8 is not None:
         # Valid UTF-8 with 8-bit content is practically never an accident.

@@ -14,6 +14,7 @@ _WS = re.compile(r"\s+")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # kept out of subjects and names; tabs and line ends are white space
 _BETWEEN_WORDS = re.compile(r"\s*")
 _QP_HEX = re.compile(rb"=([0-9A-Fa-f]{2})")
+_B64_CHUNK = re.compile(r"[A-Za-z0-9+/]+=*")
 _ANGLE_ID = re.compile(r"<([^<>\s]+)>")
 _BARE_ADDR = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 _NAME_QUOTES = "\"' "
@@ -22,12 +23,17 @@ _VALID_ADDR = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 def _word_bytes(enc: str, payload: str) -> bytes:
     if enc in "bB":
-        cleaned = re.sub(r"[^A-Za-z0-9+/]", "", payload)
-        cleaned = cleaned[: len(cleaned) - len(cleaned) % 4 if len(cleaned) % 4 == 1 else None]
-        try:
-            return binascii.a2b_base64(cleaned + "=" * (-len(cleaned) % 4))
-        except (binascii.Error, ValueError):
-            return b""
+        # Padding inside the text: a mailer glued two encoded chunks into one word; each is
+        # decoded on its own (one decoding would shift every later byte).
+        out = b""
+        for chunk in _B64_CHUNK.findall(re.sub(r"[^A-Za-z0-9+/=]", "", payload)):
+            cleaned = chunk.rstrip("=")
+            cleaned = cleaned[: len(cleaned) - len(cleaned) % 4 if len(cleaned) % 4 == 1 else None]
+            try:
+                out += binascii.a2b_base64(cleaned + "=" * (-len(cleaned) % 4))
+            except (binascii.Error, ValueError):
+                return out
+        return out
     raw = to_bytes(payload.replace("_", " "))
     return _QP_HEX.sub(lambda m: bytes([int(m.group(1), 16)]), raw)
 

@@ -31,7 +31,7 @@ from .parts import (
     unique_generated_names,
     uuencoded_attachment,
 )
-from .repair import repair_header_block
+from .repair import normalize_cte, repair_header_block, repair_part_headers
 from .robots import detect_auto_reply, detect_bounce, detect_spam
 
 
@@ -238,7 +238,7 @@ def _encoded_message(inner: Message, outer: Message, walk: _Walk) -> Message:
     """An attached message sent base64 or quoted-printable encoded (RFC 2046 §5.2.1 forbids
     it; Exchange and some webmails do it): the parser took the encoded text for a message
     without headers, so decode it and parse that."""
-    cte = str(outer.get("content-transfer-encoding", "")).strip().lower()
+    cte = normalize_cte(str(outer.get("content-transfer-encoding", "")))
     if cte not in ("base64", "quoted-printable") or inner.keys():
         return inner
     body = inner.get_payload()
@@ -296,6 +296,7 @@ def _parse(raw: bytes) -> ParsedMail:
         raise TypeError("parse_mail needs bytes")
     repaired, defects = repair_header_block(bytes(raw))
     msg = _PARSER.parsebytes(repaired)
+    defects.extend(repair_part_headers(msg))
     headers = _headers_of(msg)
 
     def one(name: str) -> str | None:

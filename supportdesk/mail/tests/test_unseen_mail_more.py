@@ -82,3 +82,38 @@ def test_a_slash_between_words_stays_in_the_name_and_a_path_goes() -> None:
     raw = (HEAD + b"Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nHi\n"
            b"--B\nContent-Type: application/pdf; name=\"Invoice 03/2026.pdf\"\n\n%PDF\n--B--\n")
     assert [a.filename for a in parse_mail(raw).attachments] == ["Invoice 03/2026.pdf"]
+
+
+# --- MIME header values as mailers write them -------------------------------------------------
+
+def test_a_transfer_encoding_with_junk_around_its_name_still_decodes() -> None:
+    import base64
+
+    body = base64.b64encode("Звук пропадает".encode())
+    for cte in (b"base64;", b" BASE64 ", b'"base64"', b"base-64", b"base64 (by webmail)"):
+        raw = HEAD + b"Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: " + cte + b"\n\n" + body
+        assert parse_mail(raw).text == "Звук пропадает", cte
+    raw = HEAD + b"Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: Quoted-Printable;\n\n=D0=97=D0=B2"
+    assert parse_mail(raw).text == "Зв"
+
+
+def test_a_content_type_parameter_without_its_semicolon_is_a_parameter() -> None:
+    raw = HEAD + b"Content-Type: text/plain charset=windows-1251\n\n" + "Звук пропадает".encode("cp1251")
+    p = parse_mail(raw)
+    assert (p.text, p.attachments) == ("Звук пропадает", ())
+    raw = (HEAD + b"Content-Type: multipart/mixed boundary=B\n\n--B\nContent-Type: text/plain\n\nHi\n"
+           b"--B\nContent-Type: application/pdf; name=a.pdf\n\n%PDF\n--B--\n")
+    p = parse_mail(raw)
+    assert (p.text, [a.filename for a in p.attachments]) == ("Hi", ["a.pdf"])
+
+
+def test_8bit_text_under_a_us_ascii_label_is_read_as_undeclared() -> None:
+    raw = HEAD + b"Content-Type: text/plain; charset=us-ascii\n\nVielen Dank f\xfcr die schnelle Antwort.\n"
+    assert parse_mail(raw).text == "Vielen Dank für die schnelle Antwort."
+
+
+def test_an_encoded_word_holding_two_base64_chunks_decodes_both() -> None:
+    import base64
+
+    word = b"=?UTF-8?B?" + base64.b64encode("Отчет".encode()) + base64.b64encode(" за май".encode()) + b"?="
+    assert parse_mail(b"From: ivan@example.ru\nSubject: " + word + b"\n\nHi\n").subject == "Отчет за май"
