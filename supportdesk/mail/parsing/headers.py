@@ -9,7 +9,13 @@ from email.utils import getaddresses, parsedate_tz
 
 from .charsets import decode_bytes, to_bytes
 
-_ENCODED_WORD = re.compile(r"=\?([^?\s]{1,64})\?([bBqQ])\?([^?]*?)\?=")
+# An encoded word; the last one of a value may have lost its "?=" (a header cut to a length).
+# A Q word whose text holds a literal '?' (mailers that did not encode it: "Warum??="): taken
+# up to a "?=" that ends a word, when the strict form does not match.
+_ENCODED_WORD = re.compile(r"=\?([^?\s]{1,64})\?([bBqQ])\?([^?]*?)(?:\?=|(?=\s*$))"
+                           r"|=\?([^?\s]{1,64})\?([qQ])\?([^\s?][^\s]*?)\?=(?=\s|$)")
+_CLEAN_CUT = (None, "utf-8 cut inside a character")
+_FOLD_IN_WORD = re.compile(r"\r?\n[ \t]*")
 _WS = re.compile(r"\s+")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # kept out of subjects and names; tabs and line ends are white space
 _BETWEEN_WORDS = re.compile(r"\s*")
@@ -34,7 +40,8 @@ def _word_bytes(enc: str, payload: str) -> bytes:
             except (binascii.Error, ValueError):
                 return out
         return out
-    raw = to_bytes(payload.replace("_", " "))
+    # A line fold inside a Q word is the mailer's, not the text's (a space the text means is "_").
+    raw = to_bytes(_FOLD_IN_WORD.sub("", payload).replace("_", " "))
     return _QP_HEX.sub(lambda m: bytes([int(m.group(1), 16)]), raw)
 
 
@@ -73,8 +80,11 @@ def decode_header_text(value: str | None, defects: list[str] | None = None, *, k
         literal = value[pos : m.start()]
         if literal and not (last_was_word and not literal.strip()):
             runs.append((None, to_bytes(literal)))
-        charset = m.group(1).split("*", 1)[0]
-        data = _word_bytes(m.group(2), m.group(3))
+        label, enc, text = m.group(1, 2, 3) if m.group(1) is not None else m.group(4, 5, 6)
+        charset = label.split("*", 1)[0]
+        data = _word_bytes(enc, text)
+        if not m.group(0).endswith("?=") and (not data or decode_bytes(data, charset)[2] not in _CLEAN_CUT):
+            break  # a cut word is decoded only when its bytes read cleanly: else it is kept as sent
         if runs and runs[-1][0] is not None and runs[-1][0].lower() == charset.lower() and last_was_word:
             runs[-1] = (runs[-1][0], runs[-1][1] + data)
         else:

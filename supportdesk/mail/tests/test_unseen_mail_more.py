@@ -117,3 +117,25 @@ def test_an_encoded_word_holding_two_base64_chunks_decodes_both() -> None:
 
     word = b"=?UTF-8?B?" + base64.b64encode("Отчет".encode()) + base64.b64encode(" за май".encode()) + b"?="
     assert parse_mail(b"From: ivan@example.ru\nSubject: " + word + b"\n\nHi\n").subject == "Отчет за май"
+
+
+# --- encoded words as mailers damage them ----------------------------------------------------
+
+def _subject(value: bytes) -> str:
+    return parse_mail(b"From: ivan@example.ru\nSubject: " + value + b"\n\nHi\n").subject
+
+
+def test_an_encoded_word_cut_before_its_end_still_decodes() -> None:
+    assert _subject(b"Re: =?utf-8?B?0J/RgNC40LLQtdGC") == "Re: Привет"
+    assert _subject(b"=?utf-8?B?0J/RgNC40LLQtd") == "Приве"  # cut inside the last character
+    assert _subject(b"=?utf-8?B?broken") == "=?utf-8?B?broken"  # bytes that read as nothing: kept
+
+
+def test_a_fold_inside_a_q_word_is_no_space() -> None:
+    assert _subject(b"=?utf-8?Q?=D0=9F=D1=80=D0=B8\n =D0=B2=D0=B5=D1=82?=") == "Привет"
+    assert _subject(b"=?iso-8859-1?Q?Gr=FC=DFe aus K=F6ln?=") == "Grüße aus Köln"  # a literal space stays
+
+
+def test_a_literal_question_mark_in_a_q_word() -> None:
+    assert _subject(b"=?iso-8859-1?Q?Wer_hat_die_Gr=F6=DFe??=") == "Wer hat die Größe?"
+    assert _subject(b"=?utf-8?Q?Is_it_ok?_Yes?= =?utf-8?Q?_really?=") == "Is it ok? Yes really"
