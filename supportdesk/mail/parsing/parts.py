@@ -11,6 +11,7 @@ from email.generator import BytesGenerator
 from email.message import Message
 from email.policy import compat32
 from io import BytesIO
+from urllib.parse import unquote
 
 from .charsets import decode_bytes, to_bytes
 from .headers import decode_header_text, parse_addresses, parse_date, raw_header_bytes
@@ -216,7 +217,10 @@ def attachment_from_part(
     generated = False
     if name is None:
         cid = _CID_FILENAME.match(str(part.get("content-id", "")).strip().strip("<>"))
-        if cid:
+        location = location_filename(part.get("content-location"))
+        if location:
+            name = location
+        elif cid:
             name = cid.group(1)
         elif default_name:
             name = default_name
@@ -226,6 +230,25 @@ def attachment_from_part(
 
 
 _HAS_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}$")
+_LOCATION_FILE = re.compile(r"([^/\\?#]{1,200}\.[A-Za-z][A-Za-z0-9]{1,4})(?:[?#][^/]*)?$")
+
+
+def location_filename(location: str | None) -> str | None:
+    """The file a Content-Location names (RFC 2557: MHTML and Apple Mail's inline parts carry
+    their name there, "image.png" or a URL ending in one), percent-decoded; None when the
+    location names no file."""
+    if not location:
+        return None
+    text = "".join(str(location).split())  # RFC 2557 §4.4: folded, white space removed
+    m = _LOCATION_FILE.search(text)
+    if not m:
+        return None
+    raw = m.group(1)
+    try:
+        raw = unquote(raw, errors="strict")
+    except UnicodeDecodeError:
+        pass  # not UTF-8 percent-escapes: the name as written
+    return clean_filename(raw) or None
 _MAX_DESCRIPTION = 120
 
 

@@ -139,3 +139,16 @@ def test_a_fold_inside_a_q_word_is_no_space() -> None:
 def test_a_literal_question_mark_in_a_q_word() -> None:
     assert _subject(b"=?iso-8859-1?Q?Wer_hat_die_Gr=F6=DFe??=") == "Wer hat die Größe?"
     assert _subject(b"=?utf-8?Q?Is_it_ok?_Yes?= =?utf-8?Q?_really?=") == "Is it ok? Yes really"
+
+
+# --- a part named only by its Content-Location (RFC 2557) --------------------------------------
+
+def test_an_unnamed_part_takes_the_file_its_content_location_names() -> None:
+    raw = (HEAD + b"Content-Type: multipart/related; boundary=B\n\n--B\nContent-Type: text/html\n\n<img src=x>\n"
+           b"--B\nContent-Type: image/png\nContent-ID: <part1.123@example.ru>\n"
+           b"Content-Location: http://intranet.example.ru/img/%D0%A1%D1%85%D0%B5%D0%BC%D0%B0.png?v=2\n\nPNG\n"
+           b"--B\nContent-Type: image/gif\nContent-Location: logo.gif\n\nGIF\n"
+           b"--B\nContent-Type: image/gif\nContent-Location: http://example.com/\n\nGIF\n--B--\n")
+    p = parse_mail(raw)
+    assert [(a.filename, a.name_generated) for a in p.attachments] == [
+        ("Схема.png", False), ("logo.gif", False), ("image.gif", True)]
