@@ -44,13 +44,18 @@ def _name_values(part: Message, name: str, header: str) -> list[str | tuple[str,
     return sorted(values, key=lambda v: not isinstance(v, tuple))
 
 
+_RUNAWAY_PARAMS = re.compile(r'"?[ \t]*;[ \t\r\n]*(?:size|(?:creation|modification|read)-date|filename|name|charset|'
+                             r'format|x-[a-z-]+)\*?[0-9]*\*?[ \t]*=.*$', re.IGNORECASE | re.DOTALL)
+
+
 def _decode_name(value: str | tuple[str, str, str], defects: list[str], fallback: str | None = None) -> str:
     if isinstance(value, tuple):  # RFC 2231: (charset, language, percent-decoded latin-1)
         charset, _lang, text = value
         data = to_bytes(str(text))
         decoded, _cs, defect = decode_bytes(data, charset) if charset else raw_header_bytes(data, fallback)
     else:
-        text = str(value).strip().strip('"')
+        # A quote never closed ('filename="a.pdf; size=1234'): the parameters after it are no name.
+        text = _RUNAWAY_PARAMS.sub("", str(value)).strip().strip('"')
         if "=?" in text:
             decoded, defect = decode_header_text(text, defects, keep_spaces=True, fallback=fallback), None
         else:

@@ -152,3 +152,10 @@ def test_an_unnamed_part_takes_the_file_its_content_location_names() -> None:
     p = parse_mail(raw)
     assert [(a.filename, a.name_generated) for a in p.attachments] == [
         ("Схема.png", False), ("logo.gif", False), ("image.gif", True)]
+
+
+def test_a_name_whose_quote_never_closes_ends_before_the_next_parameter() -> None:
+    raw = (HEAD + b"Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nHi\n"
+           b"--B\nContent-Type: application/pdf\n"
+           b"Content-Disposition: attachment; filename=\"Schet 15.pdf; size=1234;\n creation-date=\"Mon, 2 Mar 2026\"\n\n%PDF\n--B--\n")
+    assert [a.filename for a in parse_mail(raw).attachments] == ["Schet 15.pdf"]
