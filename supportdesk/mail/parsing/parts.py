@@ -351,8 +351,11 @@ def forwarded_text(headers: Mapping[str, Sequence[str]], body: str) -> str:
 
 # uuencode (POSIX uuencode(1)) pasted into a plain-text body, as old mailers, scripts and
 # mail-to-news gateways send files: "begin 644 name", lines of 4-character groups, "`", "end".
-_UU_BEGIN = re.compile(r"^begin[ \t]+[0-7]{3,4}[ \t]+(\S[^\r\n]*?)[ \t]*\r?$", re.MULTILINE)
+# "begin-base64 644 name" … "====" is `uuencode -m` (POSIX): the same block in base64.
+_UU_BEGIN = re.compile(r"^begin(-base64)?[ \t]+[0-7]{3,4}[ \t]+(\S[^\r\n]*?)[ \t]*\r?$", re.MULTILINE)
 _UU_END = re.compile(r"^end[ \t]*\r?$", re.MULTILINE)
+_UU_B64_END = re.compile(r"^====[ \t]*\r?$", re.MULTILINE)
+_UU_B64_BODY = re.compile(r"^[A-Za-z0-9+/=\s]*$")
 _UU_LINE = re.compile(r"^[\x20-\x60]{1,100}$")
 
 
@@ -376,6 +379,15 @@ def _uudecode(lines: list[str]) -> bytes | None:
     return bytes(out)
 
 
+def _b64_block(block: str) -> bytes | None:
+    if not _UU_B64_BODY.match(block):
+        return None
+    try:
+        return binascii.a2b_base64("".join(block.split()))
+    except binascii.Error:
+        return None
+
+
 def split_uuencoded(text: str) -> tuple[str, list[tuple[str, bytes]]]:
     """The text without its uuencoded blocks, and each block's (file name, content). A block
     that does not decode stays in the text."""
@@ -387,11 +399,12 @@ def split_uuencoded(text: str) -> tuple[str, list[tuple[str, bytes]]]:
     for begin in _UU_BEGIN.finditer(text):
         if begin.start() < pos:
             continue
-        end = _UU_END.search(text, begin.end())
+        end = (_UU_B64_END if begin.group(1) else _UU_END).search(text, begin.end())
         if end is None:
-            break
-        data = _uudecode(text[begin.end() : end.start()].split("\n"))
-        name = clean_filename(begin.group(1))
+            continue
+        block = text[begin.end() : end.start()]
+        data = _uudecode(block.split("\n")) if not begin.group(1) else _b64_block(block)
+        name = clean_filename(begin.group(2))
         if data is None or not name:
             continue
         files.append((name, data))

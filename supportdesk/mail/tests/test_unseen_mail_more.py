@@ -159,3 +159,14 @@ def test_a_name_whose_quote_never_closes_ends_before_the_next_parameter() -> Non
            b"--B\nContent-Type: application/pdf\n"
            b"Content-Disposition: attachment; filename=\"Schet 15.pdf; size=1234;\n creation-date=\"Mon, 2 Mar 2026\"\n\n%PDF\n--B--\n")
     assert [a.filename for a in parse_mail(raw).attachments] == ["Schet 15.pdf"]
+
+
+def test_a_uuencode_m_block_in_the_text_is_a_file() -> None:
+    import base64
+
+    data = bytes(range(256)) * 2
+    raw = HEAD + b"\nThe log:\n\nbegin-base64 644 " + "Журнал ошибок.log".encode() + b"\n"
+    raw += base64.encodebytes(data) + b"====\n\nThanks\n"
+    p = parse_mail(raw)
+    assert [(a.filename, a.content) for a in p.attachments] == [("Журнал ошибок.log", data)]
+    assert "Thanks" in p.text
