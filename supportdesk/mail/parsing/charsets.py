@@ -69,6 +69,8 @@ _ALIASES = {
     "default": "", "charset": "", "8bit": "", "binary": "",
     "windows-874": "cp874", "x-sjis": "cp932", "ms932": "cp932", "windows-31j": "cp932",
     "x-gbk": "gbk", "ks_c_5601": "cp949", "x-euc-jp": "euc_jp",
+    "mac-roman": "mac-roman", "mac-ce": "mac-latin2", "gb_2312-80": "gb2312", "windows-949": "cp949",
+    "koi8-ru": "koi8-u", "ucs-2": "utf-16-be", "iso-10646-ucs-2": "utf-16-be",
 }
 # Labels that mailers put on text written in a larger charset: the superset decodes what
 # the label's own charset refuses (Windows and the WHATWG Encoding Standard do the same).
@@ -93,13 +95,34 @@ def normalize_charset(label: str | None) -> str | None:
         return ""
     if key in _ALIASES:
         return _ALIASES[key]
-    try:
-        name = codecs.lookup(key).name
-    except (LookupError, ValueError):
-        return ""
-    return {"cp1251": "windows-1251", "iso8859-1": "latin-1", "utf-8": "utf-8"}.get(
-        name, name
-    )
+    for candidate in (key, *_label_variants(key)):
+        if candidate in _ALIASES:
+            return _ALIASES[candidate]
+        try:
+            name = codecs.lookup(candidate).name
+        except (LookupError, ValueError):
+            continue
+        return {"cp1251": "windows-1251", "iso8859-1": "latin-1", "utf-8": "utf-8"}.get(name, name)
+    return ""
+
+
+# Spellings of known labels that Python's registry refuses: a quoted-printable "3D" left
+# before the value, "x-" prefixes (x-cp1250, x-mac-roman, x-x-big5), "win-"/"ansi-" for
+# windows-, "cp-850", "8859-1", and the WHATWG Encoding Standard's visual/logical Hebrew and
+# Arabic labels (iso-8859-8-i reads as iso-8859-8).
+_LABEL_FIXES = ((re.compile(r"^3d"), ""), (re.compile(r"^(?:x-)+"), ""), (re.compile(r"^(?:win|ansi)-?(?=12)"), "windows-"),
+                (re.compile(r"^cp-"), "cp"), (re.compile(r"^8859"), "iso-8859"),
+                (re.compile(r"^(iso-?8859-[68])-[ie]$"), r"\1"), (re.compile(r"^cn-"), ""))
+
+
+def _label_variants(key: str) -> list[str]:
+    out = []
+    for pattern, repl in _LABEL_FIXES:
+        fixed = pattern.sub(repl, key).strip("\"'; ")
+        if fixed != key and fixed:
+            out.append(fixed)
+            key = fixed
+    return out
 
 
 def cyrillic_score(sample: str) -> float:

@@ -170,3 +170,17 @@ def test_a_uuencode_m_block_in_the_text_is_a_file() -> None:
     p = parse_mail(raw)
     assert [(a.filename, a.content) for a in p.attachments] == [("Журнал ошибок.log", data)]
     assert "Thanks" in p.text
+
+
+# --- charset labels Python's registry does not know --------------------------------------------
+
+def test_charset_labels_as_mailers_spell_them() -> None:
+    from supportdesk.mail.parsing.charsets import normalize_charset
+
+    assert [normalize_charset(label) for label in (
+        "iso-8859-8-i", "x-mac-roman", "x-cp1250", "win-1251", "ansi-1251", "cp-866", "8859-1", "x-x-big5",
+        '3D"utf-8"', "koi8-ru")] == [
+        "iso8859-8", "mac-roman", "cp1250", "windows-1251", "windows-1251", "cp866", "latin-1", "big5", "utf-8", "koi8-u"]
+    assert normalize_charset("x-unknown") == "" and normalize_charset("bogus") == ""
+    raw = HEAD + b"Content-Type: text/plain; charset=iso-8859-8-i\n\n\xf9\xec\xe5\xed\n"
+    assert parse_mail(raw).text == "שלום"
