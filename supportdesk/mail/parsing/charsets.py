@@ -74,7 +74,7 @@ _ALIASES = {
 }
 # Labels that mailers put on text written in a larger charset: the superset decodes what
 # the label's own charset refuses (Windows and the WHATWG Encoding Standard do the same).
-_SUPERSETS = {
+SUPERSETS = {
     "gb2312": "gb18030", "gbk": "gb18030", "shift_jis": "cp932", "euc_kr": "cp949",
     "big5": "big5hkscs", "iso8859-9": "cp1254", "tis-620": "cp874", "iso8859-11": "cp874",
     "iso2022_jp": "cp932",  # 8-bit Shift_JIS behind an ISO-2022-JP label
@@ -309,7 +309,7 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str, st
             return data.decode(best, "replace"), best, f"charset {declared} is really {best}"
         return data.decode(cs, "replace"), cs, None
     if cs and cs not in _WESTERN and cs != "utf-8":
-        for candidate in (cs, _SUPERSETS.get(cs)):
+        for candidate in (cs, SUPERSETS.get(cs)):
             try:
                 return data.decode(candidate or ""), candidate or cs, None
             except (UnicodeDecodeError, LookupError):

@@ -7,7 +7,7 @@ import re
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import getaddresses, parsedate_tz
 
-from .charsets import decode_bytes, to_bytes
+from .charsets import CYRILLIC_CANDIDATES, SUPERSETS, decode_bytes, normalize_charset, to_bytes
 
 # An encoded word; the last one of a value may have lost its "?=" (a header cut to a length).
 # A Q word whose text holds a literal '?' (mailers that did not encode it: "Warum??="): taken
@@ -50,15 +50,31 @@ _NO_FALLBACK = frozenset({"ascii", "us-ascii", "utf-8", "utf8"})
 
 
 def raw_header_bytes(data: bytes, fallback: str | None) -> tuple[str, str, str | None]:
-    """Raw (unencoded) header bytes as text: ASCII and valid UTF-8 as they are, other bytes in
-    the fallback charset when there is one (a mailer writes raw headers in the charset of its
-    text: Outlook Express, old Chinese and Japanese clients), else guessed."""
+    """Raw (unencoded) header bytes as text: ASCII and valid UTF-8 as they are; a confident
+    guess (Russian letter statistics, a double-byte script's common characters) next; and when
+    the guess is only a weak one (Latin accents, a detector's last resort), the fallback
+    charset when the bytes decode in it (a mailer writes raw headers in the charset of its
+    text, and a charset label is often wrong about them: the message's text may be declared
+    in another charset than its headers were written in)."""
+    guess = decode_bytes(data, None)
     if data.isascii() or not fallback or fallback.strip().lower() in _NO_FALLBACK:
-        return decode_bytes(data, None)
-    try:
-        return data.decode("utf-8"), "utf-8", None
-    except UnicodeDecodeError:
-        return decode_bytes(data, fallback)
+        return guess
+    if guess[1] == "utf-8" or (guess[1] in _CONFIDENT_GUESSES and not (guess[2] or "").startswith("undecodable")):
+        return guess
+    cs = normalize_charset(fallback)
+    if cs == "latin-1":
+        return decode_bytes(data, fallback)  # its 0x80-0x9f bytes are windows-1252's in real mail
+    for candidate in (cs, SUPERSETS.get(cs or "")):
+        if candidate:
+            try:
+                return data.decode(candidate), candidate, None
+            except (UnicodeDecodeError, LookupError):
+                continue
+    return guess
+
+
+# Guesses made on evidence (letter statistics, strict double-byte decoding with common characters).
+_CONFIDENT_GUESSES = frozenset(CYRILLIC_CANDIDATES) | {"gb18030", "cp932", "big5", "cp949"}
 
 
 def decode_header_text(value: str | None, defects: list[str] | None = None, *, keep_spaces: bool = False,
