@@ -31,7 +31,7 @@ from .parts import (
     unique_generated_names,
     uuencoded_attachment,
 )
-from .repair import normalize_cte, repair_header_block, repair_part_headers
+from .repair import normalize_cte, repair_boundary, repair_header_block, repair_part_headers
 from .robots import detect_auto_reply, detect_bounce, detect_spam
 
 
@@ -296,6 +296,11 @@ def _parse(raw: bytes) -> ParsedMail:
         raise TypeError("parse_mail needs bytes")
     repaired, defects = repair_header_block(bytes(raw))
     msg = _PARSER.parsebytes(repaired)
+    boundary = msg.get_boundary() if msg.get_content_maintype() == "multipart" and not msg.is_multipart() else None
+    fixed = repair_boundary(repaired, boundary) if boundary else None
+    if fixed is not None:
+        msg = _PARSER.parsebytes(fixed)
+        defects.append("structure: boundary spelt in another letter case in the body")
     defects.extend(repair_part_headers(msg))
     headers = _headers_of(msg)
 

@@ -53,6 +53,9 @@ def repair_header_block(raw: bytes) -> tuple[bytes, list[str]]:
     if raw.startswith(_BOM):
         raw = raw[len(_BOM):]
         defects.append("header: byte order mark before the header fields removed")
+    if b"\n" not in raw and b"\r" in raw:
+        raw = raw.replace(b"\r", b"\n")  # classic Mac OS line ends: the parser knows none
+        defects.append("structure: CR line ends read as line ends")
     lines, rest = _split_head(raw)
     if not lines:
         return raw, defects
@@ -63,6 +66,16 @@ def repair_header_block(raw: bytes) -> tuple[bytes, list[str]]:
             return raw, defects  # no header block at all: the parser's own reading is the best there is
         defects.append(f"header: {skip - first} stray line(s) before the header fields skipped")
         lines = lines[:first] + lines[skip:]
+    # A "--" line in the header block (a MIME boundary, a signature) is where the body begins:
+    # a mailer left out the empty line. It is never a header field's lost fold.
+    dashes = next((i for i in range(first + 1, len(lines)) if lines[i].startswith(b"--")), None)
+    if dashes is not None:
+        eol = b"\r\n" if lines[dashes - 1].endswith(b"\r\n") else b"\n"
+        rest = eol + b"".join(lines[dashes:]) + rest
+        lines = lines[:dashes]
+        if not lines[-1].endswith(b"\n"):
+            lines[-1] += eol
+        defects.append("header: no empty line before the body")
     last_field = max((i for i, line in enumerate(lines) if _FIELD.match(line)), default=-1)
     repaired = False
     for i in range(first, last_field):
@@ -120,3 +133,22 @@ def repair_part_headers(msg: Message) -> list[str]:
                 defects.append("structure: Content-Type parameter without ';'")
                 part.replace_header("content-type", fixed)
     return defects
+
+
+def repair_boundary(raw: bytes, boundary: str) -> bytes | None:
+    """The message with its top boundary parameter spelt as its body spells it, when the two
+    differ only in letter case (RFC 2046 makes them case-sensitive; some mailers do not); None
+    when there is nothing to repair."""
+    try:
+        wanted = boundary.encode("ascii")
+    except UnicodeEncodeError:
+        return None
+    found = re.search(rb"^--(" + re.escape(wanted) + rb")[ \t]*\r?$", raw, re.MULTILINE | re.IGNORECASE)
+    if found is None or found.group(1) == wanted:
+        return None
+    head_end = raw.find(b"\n\n")
+    head_end = min(x for x in (head_end, raw.find(b"\r\n\r\n"), found.start()) if x >= 0)
+    head, body = raw[:head_end], raw[head_end:]
+    fixed = re.sub(rb"(boundary[ \t]*=[ \t]*\"?)" + re.escape(wanted), lambda m: m.group(1) + found.group(1), head,
+                   count=1, flags=re.IGNORECASE)
+    return fixed + body if fixed != head else None

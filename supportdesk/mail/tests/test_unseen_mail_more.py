@@ -184,3 +184,27 @@ def test_charset_labels_as_mailers_spell_them() -> None:
     assert normalize_charset("x-unknown") == "" and normalize_charset("bogus") == ""
     raw = HEAD + b"Content-Type: text/plain; charset=iso-8859-8-i\n\n\xf9\xec\xe5\xed\n"
     assert parse_mail(raw).text == "שלום"
+
+
+# --- message structure as broken mailers write it -----------------------------------------------
+
+_PARTS = (b"--Part\nContent-Type: text/plain\n\nbody text\n--Part\nContent-Type: application/pdf; name=a.pdf\n\n%PDF\n"
+          b"--Part--\n")
+
+
+def test_a_body_that_starts_right_after_the_headers_keeps_its_parts() -> None:
+    p = parse_mail(HEAD + b"Content-Type: multipart/mixed; boundary=Part\n" + _PARTS)
+    assert (p.text, [a.filename for a in p.attachments], p.subject) == ("body text", ["a.pdf"], "Test")
+    p = parse_mail(HEAD + b"-- \nIvan\n")  # a signature straight after the headers is body too
+    assert (p.text, p.subject) == ("-- \nIvan", "Test")
+
+
+def test_a_boundary_spelt_in_another_case_in_the_body_still_splits_it() -> None:
+    p = parse_mail(HEAD + b"Content-Type: multipart/mixed; boundary=\"PART\"\n\n" + _PARTS)
+    assert (p.text, [a.filename for a in p.attachments]) == ("body text", ["a.pdf"])
+
+
+def test_classic_mac_line_ends() -> None:
+    raw = (HEAD + b"Content-Type: multipart/mixed; boundary=Part\n\n" + _PARTS).replace(b"\n", b"\r")
+    p = parse_mail(raw)
+    assert (p.from_addr, p.text, [a.filename for a in p.attachments]) == ("ivan@example.ru", "body text", ["a.pdf"])
