@@ -186,8 +186,15 @@ def payload_bytes(part: Message) -> bytes:
             if part.get_content_maintype() == "text":
                 decoded += b"\n" + to_bytes(rest.strip("\r\n")) + b"\n"
             return decoded
+    if isinstance(raw, str) and "=" in raw and str(part.get("content-transfer-encoding", "")).strip().lower() == (
+            "quoted-printable") and _QP_PADDED_BREAK.search(raw):
+        # RFC 2045 §6.7: white space a transport added after a soft line break's '=' is no text.
+        return binascii.a2b_qp(_QP_PADDED_BREAK.sub("=\\1", raw).encode("ascii", "surrogateescape"))
     decoded_payload = part.get_payload(decode=True)
     return decoded_payload if isinstance(decoded_payload, bytes) else b""
+
+
+_QP_PADDED_BREAK = re.compile(r"=[ \t]+(\r?\n)")
 
 
 def _payload(part: Message) -> bytes:

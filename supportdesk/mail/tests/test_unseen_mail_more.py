@@ -208,3 +208,9 @@ def test_classic_mac_line_ends() -> None:
     raw = (HEAD + b"Content-Type: multipart/mixed; boundary=Part\n\n" + _PARTS).replace(b"\n", b"\r")
     p = parse_mail(raw)
     assert (p.from_addr, p.text, [a.filename for a in p.attachments]) == ("ivan@example.ru", "body text", ["a.pdf"])
+
+
+def test_white_space_after_a_soft_line_break_is_transport_padding() -> None:
+    raw = (HEAD + b"Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n"
+           b"=D0=97=D0=B2=D1=83=D0=BA =  \n=D0=BF=D1=80=D0=BE=D0=BF=D0=B0=D0=B4=D0=B0=D0=B5=D1=82=\t\n.\n")
+    assert parse_mail(raw).text == "Звук пропадает."
