@@ -91,7 +91,8 @@ def _decode_part_text(part: Message, walk: _Walk) -> str:
     if walk.charset is None and not payload.isascii():
         walk.charset = used
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if part.get_content_type() == "text/plain" and _safe_param(part, "format") == "flowed":
+    if ("flowed" in str(part.get("content-type", "")).lower() and part.get_content_type() == "text/plain"
+            and _safe_param(part, "format") == "flowed"):
         text = unflow(text, delsp=_safe_param(part, "delsp") == "yes")
     return text
 
@@ -310,7 +311,7 @@ def _parse(raw: bytes) -> ParsedMail:
             defects.append(f"header: repeated {name}")
         return values[0] if values else None
 
-    fallback = text_charset(msg)
+    fallback = None if repaired.isascii() else text_charset(msg)  # only raw 8-bit text needs it
     from_name, from_addr = pick_sender(headers.get("from", []), headers.get("sender", []),
                                        headers.get("reply-to", []), defects, fallback)
     subject = decode_header_text(one("subject"), defects, fallback=fallback)

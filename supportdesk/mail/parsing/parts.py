@@ -73,7 +73,7 @@ def decode_filename(part: Message, defects: list[str] | None = None, fallback: s
     8-bit names are read in the part's own charset label, else `fallback` (the message's)."""
     guessed = None
     placeholder = None
-    charset = _part_charset(part) or fallback
+    charset = (_part_charset(part) or fallback) if fallback else None  # no fallback: an all-ASCII message
     for name, header in (("filename", "content-disposition"), ("name", "content-type")):
         for value in _name_values(part, name, header):
             found: list[str] = []
