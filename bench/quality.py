@@ -108,12 +108,14 @@ def run(cmd: list[str], env: dict[str, str], label: str, show_misses: bool = Tru
 #   generic name or is made of what describes an unnamed part (an attached message's subject,
 #   a Content-Description, a Content-ID such as Thunderbird's "part1.0609...@host") with an
 #   extension and maybe a number that tells repeats apart; Zammad's "Mail.eml" for an attached
-#   message without a subject; Zammad's number on a repeated name ("scan1.pdf" for the second
+#   message without a subject and "-no name-" for a body part of another type; a part's whole
+#   Content-Location taken as its name (a URL: the parser keeps the file it names); Zammad's
+#   number on a repeated name ("scan1.pdf" for the second
 #   "scan.pdf", which the parser keeps exactly as sent, twice). A lost, garbled or renamed real
 #   filename is never excepted.
 _GENERIC_NAME = re.compile(r"^(?:(?:document|video|image|audio|file|attachment|calendar|message|mail|unknown|noname|"
                            r"delivery report|delivery-status|part)[-_ ]?\d*(?:\.[a-z0-9]{1,5})?"
-                           r"|email_html_body\.html)$", re.IGNORECASE)
+                           r"|email_html_body\.html|-no name-)$", re.IGNORECASE)
 _PARSING_KEYS = ("from_addr", "subject", "subject_startswith", "body_contains", "body_empty")
 _UU_BEGIN = re.compile(rb"^begin[ \t]+[0-7]{3,4}[ \t]+(\S[^\r\n]*?)[ \t]*\r?$", re.MULTILINE)
 _MADE_UP_TAIL = re.compile(r"\d*(?:\.[A-Za-z0-9]{1,5})?$")
@@ -146,7 +148,8 @@ def _names(path: Path) -> tuple[set[str], set[str]]:
                 named = True
             if named:
                 continue
-            described.update((cid, str(part.get("content-description", "")).strip()))
+            described.update((cid, str(part.get("content-description", "")).strip(),
+                              "".join(str(part.get("content-location", "")).split())))
             if part.get_content_type() == "message/rfc822":
                 inner = part.get_payload()
                 inner = inner[0] if isinstance(inner, list) and inner else inner
