@@ -136,6 +136,9 @@ _SIMPLE_ADDR = re.compile(
 # One angle-bracketed address: whatever stands before it is the display name, even when that
 # name is itself an address ("ivan@example.ru <ivan@example.ru>") or unquoted.
 _ONE_ANGLE = re.compile(r'^(?P<name>(?:"[^"]*"|[^<>,;"])*?)\s*<\s*(?P<addr>[^<>\s]+@[^<>\s]+?)\s*>\s*$')
+# "Petrov, Ivan <ivan@example.ru>": Outlook's "Last, First" left unquoted by a gateway. With one
+# address in the value, the comma is the name's own, not a list separator.
+_COMMA_NAME = re.compile(r'^(?P<name>[^<>;"@]*,[^<>;"@]*?)\s*<\s*(?P<addr>[^<>\s@]+@[^<>\s@]+?)\s*>\s*$')
 _NAME_WITH_ANGLE = re.compile(r'^(?P<name>[^,;"<>]*<[^<>,;"]+@[^<>,;"]+>[^,;"<>]*?)\s*<\s*(?P<addr>[^<>\s]+@[^<>\s]+?)\s*>\s*$')
 _QUOTED_LOCAL = re.compile(r'^"[^"\\]*"@[^@\s<>"]+\.[^@\s<>"]+$')
 _LOOSE_ADDR = re.compile(r"^[^@\s<>]+@[^@\s<>.][^@\s<>]*$")  # "user@intranet" too
@@ -162,13 +165,13 @@ def _one_value(value: str, defects: list[str] | None, local_part_ok: bool,
             if defects is not None:
                 defects.append("header: malformed address")
             return [(decode_header_text(doubled.group("name"), fallback=fallback).strip(_NAME_QUOTES), addr)]
-    simple = _SIMPLE_ADDR.match(value) or _ONE_ANGLE.match(value)
+    simple = _SIMPLE_ADDR.match(value) or _ONE_ANGLE.match(value) or _COMMA_NAME.match(value)
     if simple:
-        groups = simple.groupdict() if simple.re is _ONE_ANGLE else {
+        groups = simple.groupdict() if simple.re is not _SIMPLE_ADDR else {
             "name": simple.group(1) or simple.group(2) or "", "addr": simple.group(3) or simple.group(4)}
         addr = _clean_addr(groups["addr"])
         if _LOOSE_ADDR.match(addr):
-            name = groups["name"].strip()
+            name = groups["name"].strip().strip(",").strip()
             if name.startswith('"') and name.endswith('"'):
                 name = _QUOTED_PAIR.sub(r"\1", name[1:-1])  # '"Ivan \\"Vanya\\""' -> 'Ivan "Vanya"'
             return [(decode_header_text(name, fallback=fallback).strip(_NAME_QUOTES), addr)]

@@ -214,3 +214,11 @@ def test_white_space_after_a_soft_line_break_is_transport_padding() -> None:
     raw = (HEAD + b"Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n"
            b"=D0=97=D0=B2=D1=83=D0=BA =  \n=D0=BF=D1=80=D0=BE=D0=BF=D0=B0=D0=B4=D0=B0=D0=B5=D1=82=\t\n.\n")
     assert parse_mail(raw).text == "Звук пропадает."
+
+
+def test_an_unquoted_last_first_display_name_keeps_its_comma() -> None:
+    from supportdesk.mail.parsing.headers import parse_addresses
+
+    assert parse_addresses(["Petrov, Ivan <ivan@example.ru>"]) == [("Petrov, Ivan", "ivan@example.ru")]
+    assert parse_addresses(["Ivan <i@example.ru>, Olga <o@example.ru>"]) == [("Ivan", "i@example.ru"),
+                                                                            ("Olga", "o@example.ru")]
