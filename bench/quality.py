@@ -107,11 +107,15 @@ def run(cmd: list[str], env: dict[str, str], label: str, show_misses: bool = Tru
 #   a Content-ID that names a file ("image001.jpg@01D..."), and it either has the shape of a
 #   generic name or is made of what describes an unnamed part (an attached message's subject,
 #   a Content-Description, a Content-ID such as Thunderbird's "part1.0609...@host") with an
-#   extension and maybe a number that tells repeats apart. A lost, garbled or renamed real filename is
-#   never excepted.
-_GENERIC_NAME = re.compile(r"^(?:(?:document|video|image|audio|file|attachment|calendar|message|unknown|noname|"
+#   extension and maybe a number that tells repeats apart; Zammad's "Mail.eml" for an attached
+#   message without a subject and "-no name-" for a body part of another type; a part's whole
+#   Content-Location taken as its name (a URL: the parser keeps the file it names); Zammad's
+#   number on a repeated name ("scan1.pdf" for the second
+#   "scan.pdf", which the parser keeps exactly as sent, twice). A lost, garbled or renamed real
+#   filename is never excepted.
+_GENERIC_NAME = re.compile(r"^(?:(?:document|video|image|audio|file|attachment|calendar|message|mail|unknown|noname|"
                            r"delivery report|delivery-status|part)[-_ ]?\d*(?:\.[a-z0-9]{1,5})?"
-                           r"|email_html_body\.html)$", re.IGNORECASE)
+                           r"|email_html_body\.html|-no name-)$", re.IGNORECASE)
 _PARSING_KEYS = ("from_addr", "subject", "subject_startswith", "body_contains", "body_empty")
 _UU_BEGIN = re.compile(rb"^begin[ \t]+[0-7]{3,4}[ \t]+(\S[^\r\n]*?)[ \t]*\r?$", re.MULTILINE)
 _MADE_UP_TAIL = re.compile(r"\d*(?:\.[A-Za-z0-9]{1,5})?$")
@@ -144,7 +148,8 @@ def _names(path: Path) -> tuple[set[str], set[str]]:
                 named = True
             if named:
                 continue
-            described.update((cid, str(part.get("content-description", "")).strip()))
+            described.update((cid, str(part.get("content-description", "")).strip(),
+                              "".join(str(part.get("content-location", "")).split())))
             if part.get_content_type() == "message/rfc822":
                 inner = part.get_payload()
                 inner = inner[0] if isinstance(inner, list) and inner else inner
@@ -166,6 +171,20 @@ def _made_up(name: str, real: set[str], described: set[str]) -> bool:
     return bool(forms & described)
 
 
+# Zammad numbers a name that repeats one already taken, real names too ("scan.pdf", "scan1.pdf"; a
+# name split at its first dot: "a.tar.gz" -> "a1.tar.gz"), as it does made-up ones ("video1.mov").
+_REPEAT = re.compile(r"^(?P<stem>[^.]*?)(?P<n>[1-9][0-9]*)(?P<ext>\..*)?$")
+
+
+def _numbered_repeat(name: str, got: list[str]) -> bool:
+    """Another system's number on the n-th repeat of a name the parser kept exactly (n+1 times)."""
+    m = _REPEAT.match(name)
+    if not m:
+        return False
+    original = m.group("stem") + (m.group("ext") or "")
+    return bool(m.group("stem")) and got.count(original) > int(m.group("n"))
+
+
 def excepted(corpora: Path, parity: int, misses: list[str]) -> dict[str, int]:
     """Counts of the misses the corpus README excepts (see above), for the figures' second form."""
     import ast
@@ -182,7 +201,7 @@ def excepted(corpora: Path, parity: int, misses: list[str]) -> dict[str, int]:
         want, got = ast.literal_eval(m.group(2)), ast.literal_eval(m.group(3))
         real, described = _names(corpora / "mail" / m.group(1))
         lost = [n for n in want if n not in got]
-        if all(_made_up(n, real, described) for n in lost):
+        if all(_made_up(n, real, described) or _numbered_repeat(n, got) for n in lost):
             other_names += 1
     return {"caveat_scorable": len(caveat), "caveat_missed": len(caveat & missed),
             "attachments_other_systems_names": other_names}

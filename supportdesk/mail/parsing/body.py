@@ -164,3 +164,43 @@ def find_signature_start(text: str, end: int | None = None) -> int | None:
         if i in tail and _CLOSING.match(line):
             return starts[i]
     return None
+
+
+# RFC 3676 (format=flowed): Thunderbird, Apple Mail, K-9 and others wrap long lines and mark
+# each soft break with a trailing space; quoted lines carry their depth as leading '>'s.
+_FLOW_QUOTE = re.compile(r"^>+")
+
+
+def unflow(text: str, delsp: bool = False) -> str:
+    """Plain text of a format=flowed body: soft line breaks joined within the same quote depth,
+    space-stuffing removed; with DelSp=yes the space a generator added at each soft break
+    (text without spaces: Japanese, Chinese, a long URL) is dropped. "-- " stays a line."""
+    out: list[str] = []
+    para: list[str] = []
+    para_depth = -1
+    for raw in text.split("\n"):
+        raw = raw.rstrip("\r")
+        quote = _FLOW_QUOTE.match(raw)
+        depth = len(quote.group(0)) if quote else 0
+        line = raw[depth:]
+        if line.startswith(" "):
+            line = line[1:]  # space-stuffing (or the space after the quote marks)
+        if para and depth != para_depth:
+            out.append(_flowed_line(para, para_depth))  # a flowed line never joins another depth
+            para = []
+        flowed = line.endswith(" ") and line != "-- "
+        if flowed and delsp:
+            line = line[:-1]
+        para.append(line)
+        para_depth = depth
+        if not flowed:
+            out.append(_flowed_line(para, depth))
+            para = []
+    if para:
+        out.append(_flowed_line(para, para_depth))
+    return "\n".join(out)
+
+
+def _flowed_line(pieces: list[str], depth: int) -> str:
+    joined = "".join(pieces)
+    return (">" * depth + (" " if joined else "") + joined) if depth else joined

@@ -69,10 +69,12 @@ _ALIASES = {
     "default": "", "charset": "", "8bit": "", "binary": "",
     "windows-874": "cp874", "x-sjis": "cp932", "ms932": "cp932", "windows-31j": "cp932",
     "x-gbk": "gbk", "ks_c_5601": "cp949", "x-euc-jp": "euc_jp",
+    "mac-roman": "mac-roman", "mac-ce": "mac-latin2", "gb_2312-80": "gb2312", "windows-949": "cp949",
+    "koi8-ru": "koi8-u", "ucs-2": "utf-16-be", "iso-10646-ucs-2": "utf-16-be",
 }
 # Labels that mailers put on text written in a larger charset: the superset decodes what
 # the label's own charset refuses (Windows and the WHATWG Encoding Standard do the same).
-_SUPERSETS = {
+SUPERSETS = {
     "gb2312": "gb18030", "gbk": "gb18030", "shift_jis": "cp932", "euc_kr": "cp949",
     "big5": "big5hkscs", "iso8859-9": "cp1254", "tis-620": "cp874", "iso8859-11": "cp874",
     "iso2022_jp": "cp932",  # 8-bit Shift_JIS behind an ISO-2022-JP label
@@ -93,13 +95,34 @@ def normalize_charset(label: str | None) -> str | None:
         return ""
     if key in _ALIASES:
         return _ALIASES[key]
-    try:
-        name = codecs.lookup(key).name
-    except (LookupError, ValueError):
-        return ""
-    return {"cp1251": "windows-1251", "iso8859-1": "latin-1", "utf-8": "utf-8"}.get(
-        name, name
-    )
+    for candidate in (key, *_label_variants(key)):
+        if candidate in _ALIASES:
+            return _ALIASES[candidate]
+        try:
+            name = codecs.lookup(candidate).name
+        except (LookupError, ValueError):
+            continue
+        return {"cp1251": "windows-1251", "iso8859-1": "latin-1", "utf-8": "utf-8"}.get(name, name)
+    return ""
+
+
+# Spellings of known labels that Python's registry refuses: a quoted-printable "3D" left
+# before the value, "x-" prefixes (x-cp1250, x-mac-roman, x-x-big5), "win-"/"ansi-" for
+# windows-, "cp-850", "8859-1", and the WHATWG Encoding Standard's visual/logical Hebrew and
+# Arabic labels (iso-8859-8-i reads as iso-8859-8).
+_LABEL_FIXES = ((re.compile(r"^3d"), ""), (re.compile(r"^(?:x-)+"), ""), (re.compile(r"^(?:win|ansi)-?(?=12)"), "windows-"),
+                (re.compile(r"^cp-"), "cp"), (re.compile(r"^8859"), "iso-8859"),
+                (re.compile(r"^(iso-?8859-[68])-[ie]$"), r"\1"), (re.compile(r"^cn-"), ""))
+
+
+def _label_variants(key: str) -> list[str]:
+    out = []
+    for pattern, repl in _LABEL_FIXES:
+        fixed = pattern.sub(repl, key).strip("\"'; ")
+        if fixed != key and fixed:
+            out.append(fixed)
+            key = fixed
+    return out
 
 
 def cyrillic_score(sample: str) -> float:
@@ -261,6 +284,8 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str, st
     cs = normalize_charset(declared)
     if data.isascii():
         return _decode_7bit(data, cs)
+    if cs == "ascii":
+        cs = ""  # 8-bit bytes under a US-ASCII label: the label says nothing about them
     utf8 = _try_utf8(data)
     if utf8 is not None:
         # Valid UTF-8 with 8-bit content is practically never an accident.
@@ -284,7 +309,7 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str, st
             return data.decode(best, "replace"), best, f"charset {declared} is really {best}"
         return data.decode(cs, "replace"), cs, None
     if cs and cs not in _WESTERN and cs != "utf-8":
-        for candidate in (cs, _SUPERSETS.get(cs)):
+        for candidate in (cs, SUPERSETS.get(cs)):
             try:
                 return data.decode(candidate or ""), candidate or cs, None
             except (UnicodeDecodeError, LookupError):

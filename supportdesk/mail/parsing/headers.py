@@ -7,13 +7,20 @@ import re
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import getaddresses, parsedate_tz
 
-from .charsets import decode_bytes, to_bytes
+from .charsets import CYRILLIC_CANDIDATES, SUPERSETS, decode_bytes, normalize_charset, to_bytes
 
-_ENCODED_WORD = re.compile(r"=\?([^?\s]{1,64})\?([bBqQ])\?([^?]*?)\?=")
+# An encoded word; the last one of a value may have lost its "?=" (a header cut to a length).
+# A Q word whose text holds a literal '?' (mailers that did not encode it: "Warum??="): taken
+# up to a "?=" that ends a word, when the strict form does not match.
+_ENCODED_WORD = re.compile(r"=\?([^?\s]{1,64})\?([bBqQ])\?([^?]*?)(?:\?=|(?=\s*$))"
+                           r"|=\?([^?\s]{1,64})\?([qQ])\?([^\s?][^\s]*?)\?=(?=\s|$)")
+_CLEAN_CUT = (None, "utf-8 cut inside a character")
+_FOLD_IN_WORD = re.compile(r"\r?\n[ \t]*")
 _WS = re.compile(r"\s+")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # kept out of subjects and names; tabs and line ends are white space
 _BETWEEN_WORDS = re.compile(r"\s*")
 _QP_HEX = re.compile(rb"=([0-9A-Fa-f]{2})")
+_B64_CHUNK = re.compile(r"[A-Za-z0-9+/]+=*")
 _ANGLE_ID = re.compile(r"<([^<>\s]+)>")
 _BARE_ADDR = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 _NAME_QUOTES = "\"' "
@@ -22,22 +29,63 @@ _VALID_ADDR = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 def _word_bytes(enc: str, payload: str) -> bytes:
     if enc in "bB":
-        cleaned = re.sub(r"[^A-Za-z0-9+/]", "", payload)
-        cleaned = cleaned[: len(cleaned) - len(cleaned) % 4 if len(cleaned) % 4 == 1 else None]
-        try:
-            return binascii.a2b_base64(cleaned + "=" * (-len(cleaned) % 4))
-        except (binascii.Error, ValueError):
-            return b""
-    raw = to_bytes(payload.replace("_", " "))
+        # Padding inside the text: a mailer glued two encoded chunks into one word; each is
+        # decoded on its own (one decoding would shift every later byte).
+        out = b""
+        for chunk in _B64_CHUNK.findall(re.sub(r"[^A-Za-z0-9+/=]", "", payload)):
+            cleaned = chunk.rstrip("=")
+            cleaned = cleaned[: len(cleaned) - len(cleaned) % 4 if len(cleaned) % 4 == 1 else None]
+            try:
+                out += binascii.a2b_base64(cleaned + "=" * (-len(cleaned) % 4))
+            except (binascii.Error, ValueError):
+                return out
+        return out
+    # A line fold inside a Q word is the mailer's, not the text's (a space the text means is "_").
+    raw = to_bytes(_FOLD_IN_WORD.sub("", payload).replace("_", " "))
     return _QP_HEX.sub(lambda m: bytes([int(m.group(1), 16)]), raw)
 
 
-def decode_header_text(value: str | None, defects: list[str] | None = None, *, keep_spaces: bool = False) -> str:
+# Labels that say nothing about raw 8-bit header bytes.
+_NO_FALLBACK = frozenset({"ascii", "us-ascii", "utf-8", "utf8"})
+
+
+def raw_header_bytes(data: bytes, fallback: str | None) -> tuple[str, str, str | None]:
+    """Raw (unencoded) header bytes as text: ASCII and valid UTF-8 as they are; a confident
+    guess (Russian letter statistics, a double-byte script's common characters) next; and when
+    the guess is only a weak one (Latin accents, a detector's last resort), the fallback
+    charset when the bytes decode in it (a mailer writes raw headers in the charset of its
+    text, and a charset label is often wrong about them: the message's text may be declared
+    in another charset than its headers were written in)."""
+    guess = decode_bytes(data, None)
+    if data.isascii() or not fallback or fallback.strip().lower() in _NO_FALLBACK:
+        return guess
+    if guess[1] == "utf-8" or (guess[1] in _CONFIDENT_GUESSES and not (guess[2] or "").startswith("undecodable")):
+        return guess
+    cs = normalize_charset(fallback)
+    if cs == "latin-1":
+        return decode_bytes(data, fallback)  # its 0x80-0x9f bytes are windows-1252's in real mail
+    for candidate in (cs, SUPERSETS.get(cs or "")):
+        if candidate:
+            try:
+                return data.decode(candidate), candidate, None
+            except (UnicodeDecodeError, LookupError):
+                continue
+    return guess
+
+
+# Guesses made on evidence (letter statistics, strict double-byte decoding with common characters).
+_CONFIDENT_GUESSES = frozenset(CYRILLIC_CANDIDATES) | {"gb18030", "cp932", "big5", "cp949"}
+
+
+def decode_header_text(value: str | None, defects: list[str] | None = None, *, keep_spaces: bool = False,
+                       fallback: str | None = None) -> str:
     """Decode RFC 2047 words leniently and normalise whitespace (keep_spaces: only unfold
     lines, as file names and names made from a subject need). Never raises.
 
     Adjacent encoded words are joined as bytes before decoding, which repairs
-    multi-byte characters split across words; raw 8-bit text is charset-guessed.
+    multi-byte characters split across words; raw 8-bit text is UTF-8 when it decodes as
+    such (RFC 6532), else read in `fallback` (the charset the message's text declares, as
+    mail clients do), else charset-guessed.
     """
     if not value:
         return ""
@@ -48,8 +96,11 @@ def decode_header_text(value: str | None, defects: list[str] | None = None, *, k
         literal = value[pos : m.start()]
         if literal and not (last_was_word and not literal.strip()):
             runs.append((None, to_bytes(literal)))
-        charset = m.group(1).split("*", 1)[0]
-        data = _word_bytes(m.group(2), m.group(3))
+        label, enc, text = m.group(1, 2, 3) if m.group(1) is not None else m.group(4, 5, 6)
+        charset = label.split("*", 1)[0]
+        data = _word_bytes(enc, text)
+        if not m.group(0).endswith("?=") and (not data or decode_bytes(data, charset)[2] not in _CLEAN_CUT):
+            break  # a cut word is decoded only when its bytes read cleanly: else it is kept as sent
         if runs and runs[-1][0] is not None and runs[-1][0].lower() == charset.lower() and last_was_word:
             runs[-1] = (runs[-1][0], runs[-1][1] + data)
         else:
@@ -59,12 +110,14 @@ def decode_header_text(value: str | None, defects: list[str] | None = None, *, k
     if pos < len(value):
         runs.append((None, to_bytes(value[pos:])))
     hint = next((cs for cs, _ in runs if cs), None)
+    if not fallback or fallback.strip().lower() in _NO_FALLBACK:
+        fallback = hint  # raw text beside encoded words is in the words' charset
     parts = []
     for charset, data in runs:
-        text, _used, defect = decode_bytes(data, charset)
+        text, _used, defect = decode_bytes(data, charset) if charset else raw_header_bytes(data, fallback)
         if defect and defects is not None:
             defects.append(f"header: {defect}")
-        if charset is None and not data.isascii() and defects is not None and hint is None:
+        if charset is None and not data.isascii() and defects is not None and hint is None and not fallback:
             defects.append("header: raw 8-bit text")
         parts.append(text)
     if keep_spaces:
@@ -83,6 +136,9 @@ _SIMPLE_ADDR = re.compile(
 # One angle-bracketed address: whatever stands before it is the display name, even when that
 # name is itself an address ("ivan@example.ru <ivan@example.ru>") or unquoted.
 _ONE_ANGLE = re.compile(r'^(?P<name>(?:"[^"]*"|[^<>,;"])*?)\s*<\s*(?P<addr>[^<>\s]+@[^<>\s]+?)\s*>\s*$')
+# "Petrov, Ivan <ivan@example.ru>": Outlook's "Last, First" left unquoted by a gateway. With one
+# address in the value, the comma is the name's own, not a list separator.
+_COMMA_NAME = re.compile(r'^(?P<name>[^<>;"@]*,[^<>;"@]*?)\s*<\s*(?P<addr>[^<>\s@]+@[^<>\s@]+?)\s*>\s*$')
 _NAME_WITH_ANGLE = re.compile(r'^(?P<name>[^,;"<>]*<[^<>,;"]+@[^<>,;"]+>[^,;"<>]*?)\s*<\s*(?P<addr>[^<>\s]+@[^<>\s]+?)\s*>\s*$')
 _QUOTED_LOCAL = re.compile(r'^"[^"\\]*"@[^@\s<>"]+\.[^@\s<>"]+$')
 _LOOSE_ADDR = re.compile(r"^[^@\s<>]+@[^@\s<>.][^@\s<>]*$")  # "user@intranet" too
@@ -98,7 +154,8 @@ def _clean_addr(addr: str) -> str:
     return addr.rstrip(".").lower()
 
 
-def _one_value(value: str, defects: list[str] | None, local_part_ok: bool) -> list[tuple[str, str]]:
+def _one_value(value: str, defects: list[str] | None, local_part_ok: bool,
+               fallback: str | None = None) -> list[tuple[str, str]]:
     doubled = _NAME_WITH_ANGLE.match(value)
     if doubled:
         # 'Ivan <ivan@home.ru> <ivan@work.ru>': an unquoted name holding an address; the mailbox
@@ -107,17 +164,17 @@ def _one_value(value: str, defects: list[str] | None, local_part_ok: bool) -> li
         if _LOOSE_ADDR.match(addr):
             if defects is not None:
                 defects.append("header: malformed address")
-            return [(decode_header_text(doubled.group("name")).strip(_NAME_QUOTES), addr)]
-    simple = _SIMPLE_ADDR.match(value) or _ONE_ANGLE.match(value)
+            return [(decode_header_text(doubled.group("name"), fallback=fallback).strip(_NAME_QUOTES), addr)]
+    simple = _SIMPLE_ADDR.match(value) or _ONE_ANGLE.match(value) or _COMMA_NAME.match(value)
     if simple:
-        groups = simple.groupdict() if simple.re is _ONE_ANGLE else {
+        groups = simple.groupdict() if simple.re is not _SIMPLE_ADDR else {
             "name": simple.group(1) or simple.group(2) or "", "addr": simple.group(3) or simple.group(4)}
         addr = _clean_addr(groups["addr"])
         if _LOOSE_ADDR.match(addr):
-            name = groups["name"].strip()
+            name = groups["name"].strip().strip(",").strip()
             if name.startswith('"') and name.endswith('"'):
                 name = _QUOTED_PAIR.sub(r"\1", name[1:-1])  # '"Ivan \\"Vanya\\""' -> 'Ivan "Vanya"'
-            return [(decode_header_text(name).strip(_NAME_QUOTES), addr)]
+            return [(decode_header_text(name, fallback=fallback).strip(_NAME_QUOTES), addr)]
     try:
         pairs = getaddresses([value])
     except Exception:  # noqa: BLE001 - a malformed header is the sender's fault
@@ -126,24 +183,24 @@ def _one_value(value: str, defects: list[str] | None, local_part_ok: bool) -> li
     for name, raw_addr in pairs:
         addr = _clean_addr(raw_addr)
         if _VALID_ADDR.match(addr) or _QUOTED_LOCAL.match(addr):
-            out.append((decode_header_text(name).strip(_NAME_QUOTES), addr))
+            out.append((decode_header_text(name, fallback=fallback).strip(_NAME_QUOTES), addr))
             continue
         bare = _BARE_ADDR.search(raw_addr)
         if bare:
             # "Ivan ivan@example.ru": the words around a lone address are its name.
             rest = (raw_addr[: bare.start()] + raw_addr[bare.end() :]).strip(" <>\"'")
-            out.append((decode_header_text(name or rest).strip(_NAME_QUOTES), bare.group(0).rstrip(".").lower()))
+            out.append((decode_header_text(name or rest, fallback=fallback).strip(_NAME_QUOTES), bare.group(0).rstrip(".").lower()))
         elif local_part_ok and _LOCAL_ONLY.match(addr) and "@" not in value:
-            out.append((decode_header_text(name).strip(_NAME_QUOTES), addr))  # From: MAILER-DAEMON
+            out.append((decode_header_text(name, fallback=fallback).strip(_NAME_QUOTES), addr))  # From: MAILER-DAEMON
         else:
             continue
         if defects is not None:
             defects.append("header: malformed address")
     if not out and "=?" in value:
         # The whole field (address included) inside encoded words: decode it, then parse it.
-        decoded = decode_header_text(value)
+        decoded = decode_header_text(value, fallback=fallback)
         if "=?" not in decoded and decoded.strip() != value.strip():
-            out = _one_value(decoded, defects, local_part_ok)
+            out = _one_value(decoded, defects, local_part_ok, fallback)
             if out and defects is not None:
                 defects.append("header: address inside an encoded word")
             return out
@@ -156,41 +213,41 @@ def _one_value(value: str, defects: list[str] | None, local_part_ok: bool) -> li
 
 
 def parse_addresses(values: list[str], defects: list[str] | None = None, *,
-                    local_part_ok: bool = False) -> list[tuple[str, str]]:
+                    local_part_ok: bool = False, fallback: str | None = None) -> list[tuple[str, str]]:
     """(display name, lower-cased address) pairs from address header values.
 
     local_part_ok keeps an address without a domain (From: MAILER-DAEMON) when the value
     holds no address at all."""
     out: list[tuple[str, str]] = []
     for value in values:
-        out.extend(_one_value(value, defects, local_part_ok))
+        out.extend(_one_value(value, defects, local_part_ok, fallback))
     return out
 
 
 def pick_sender(from_values: list[str], sender_values: list[str], reply_to_values: list[str],
-                defects: list[str]) -> tuple[str, str | None]:
+                defects: list[str], fallback: str | None = None) -> tuple[str, str | None]:
     """(display name, address) of whoever wrote the mail: From; when From holds no usable
     address (`<>`, garbage) the Sender, then the Reply-To; a From that is a bare local part
     (MAILER-DAEMON) only when neither gives an address."""
-    found = parse_addresses(from_values, defects, local_part_ok=True)
+    found = parse_addresses(from_values, defects, local_part_ok=True, fallback=fallback)
     full = next(((n, a) for n, a in found if "@" in a), None)
     if full is not None:
         return full
-    name = found[0][0] if found else _display_name(from_values)
+    name = found[0][0] if found else _display_name(from_values, fallback)
     for values in (sender_values, reply_to_values):
-        other = parse_addresses(values, defects)
+        other = parse_addresses(values, defects, fallback=fallback)
         if other:
             defects.append("header: From has no address, the sender is taken from Sender/Reply-To")
             return name or other[0][0], other[0][1]
     return (name, found[0][1]) if found else (name, None)
 
 
-def _display_name(values: list[str]) -> str:
+def _display_name(values: list[str], fallback: str | None = None) -> str:
     try:
         pairs = getaddresses(values[:1])
     except Exception:  # noqa: BLE001
         return ""
-    return decode_header_text(pairs[0][0]).strip(_NAME_QUOTES) if pairs else ""
+    return decode_header_text(pairs[0][0], fallback=fallback).strip(_NAME_QUOTES) if pairs else ""
 
 
 def first_id(value: str | None) -> str | None:

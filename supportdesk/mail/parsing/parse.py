@@ -12,7 +12,7 @@ from email.policy import Compat32
 
 from supportdesk.lib.html import html_to_text, sanitize_html
 
-from .body import find_quoted_start, find_signature_start
+from .body import find_quoted_start, find_signature_start, unflow
 from .charsets import decode_bytes, html_meta_charset, to_bytes
 from .headers import all_ids, decode_header_text, first_id, parse_addresses, parse_date, pick_sender
 from .language import detect_language
@@ -31,7 +31,7 @@ from .parts import (
     unique_generated_names,
     uuencoded_attachment,
 )
-from .repair import repair_header_block
+from .repair import normalize_cte, repair_boundary, repair_header_block, repair_part_headers
 from .robots import detect_auto_reply, detect_bounce, detect_spam
 
 
@@ -63,6 +63,8 @@ class _Walk:
     report_type: str | None = None
     # False while walking HTML alternatives of a plain part: keep the HTML, skip its text.
     want_text: bool = True
+    # The charset the message's text declares: raw 8-bit file names are read in it.
+    fallback: str | None = None
 
 
 def _headers_of(msg: Message) -> dict[str, list[str]]:
@@ -88,7 +90,11 @@ def _decode_part_text(part: Message, walk: _Walk) -> str:
         walk.defects.append("body: " + defect)
     if walk.charset is None and not payload.isascii():
         walk.charset = used
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if ("flowed" in str(part.get("content-type", "")).lower() and part.get_content_type() == "text/plain"
+            and _safe_param(part, "format") == "flowed"):
+        text = unflow(text, delsp=_safe_param(part, "delsp") == "yes")
+    return text
 
 
 _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27)) + b"\x7f"  # 27: ISO-2022 escapes
@@ -120,6 +126,19 @@ def _safe_param(part: Message, name: str) -> str | None:
     return str(value).strip().lower() if value else None
 
 
+def text_charset(msg: Message) -> str | None:
+    """The charset the message's text declares (its first text part's, or the top part's
+    label): what mail clients read raw 8-bit header text and file names in."""
+    for i, part in enumerate(msg.walk()):
+        if i > 20 or part.get_content_type() == "message/rfc822":
+            break
+        if part.get_content_maintype() in ("text", "multipart"):
+            label = _safe_param(part, "charset")
+            if label:
+                return label
+    return None
+
+
 def _walk(part: Message, walk: _Walk, depth: int, in_report: bool) -> None:
     walk.defects.extend(type(d).__name__ for d in part.defects)
     if depth > _MAX_DEPTH:
@@ -138,7 +157,7 @@ def _walk(part: Message, walk: _Walk, depth: int, in_report: bool) -> None:
             # delivery-status, disposition-notification, feedback-report: field blocks.
             if ctype == "message/delivery-status":
                 walk.dsn_fields.extend(_dsn_blocks(part))
-            walk.attachments.append(attachment_from_part(part, walk.defects))
+            walk.attachments.append(attachment_from_part(part, walk.defects, fallback=walk.fallback))
             return
         for child in children:
             if ctype == "message/rfc822":
@@ -162,9 +181,10 @@ def _walk(part: Message, walk: _Walk, depth: int, in_report: bool) -> None:
     if body or broken or (depth == 0 and ctype in ("text/plain", "text/html")):
         if not body and not broken and disposition(part) == "attachment":
             # the sender attached the mail's only part: a file, and the text an agent reads
-            walk.attachments.append(attachment_from_part(part, walk.defects))
+            walk.attachments.append(attachment_from_part(part, walk.defects, fallback=walk.fallback))
         if _is_binary(part, walk):
-            walk.attachments.append(attachment_from_part(part, walk.defects, default_name="body.bin"))
+            walk.attachments.append(attachment_from_part(part, walk.defects, default_name="body.bin",
+                                                         fallback=walk.fallback))
             return
         text = _decode_part_text(part, walk)
         if ctype == "text/html":
@@ -179,7 +199,7 @@ def _walk(part: Message, walk: _Walk, depth: int, in_report: bool) -> None:
         if text.strip():
             walk.texts.append(text)
         return
-    attachment = attachment_from_part(part, walk.defects)
+    attachment = attachment_from_part(part, walk.defects, fallback=walk.fallback)
     walk.attachments.append(attachment)
     if is_tnef(attachment):
         walk.attachments.extend(tnef_files(attachment.content, walk.defects))
@@ -192,7 +212,7 @@ def _walk_alternative(children: list[Message], walk: _Walk, depth: int, in_repor
     if plain is not None:
         text = _decode_part_text(plain, walk)
         if text.strip():
-            sub = _Walk(charset=walk.charset, want_text=False)
+            sub = _Walk(charset=walk.charset, want_text=False, fallback=walk.fallback)
             for child in html_like:
                 _walk(child, sub, depth + 1, in_report)
             walk.texts.append(text)
@@ -210,7 +230,7 @@ def _walk_alternative(children: list[Message], walk: _Walk, depth: int, in_repor
             chosen = i
             break
     for child in children[:chosen] if chosen is not None else ():
-        sub = _Walk(charset=walk.charset)
+        sub = _Walk(charset=walk.charset, fallback=walk.fallback)
         _walk(child, sub, depth + 1, in_report)
         walk.attachments.extend(sub.attachments)
 
@@ -219,7 +239,7 @@ def _encoded_message(inner: Message, outer: Message, walk: _Walk) -> Message:
     """An attached message sent base64 or quoted-printable encoded (RFC 2046 §5.2.1 forbids
     it; Exchange and some webmails do it): the parser took the encoded text for a message
     without headers, so decode it and parse that."""
-    cte = str(outer.get("content-transfer-encoding", "")).strip().lower()
+    cte = normalize_cte(str(outer.get("content-transfer-encoding", "")))
     if cte not in ("base64", "quoted-printable") or inner.keys():
         return inner
     body = inner.get_payload()
@@ -239,14 +259,15 @@ def _encoded_message(inner: Message, outer: Message, walk: _Walk) -> Message:
 def _walk_forward(inner: Message, outer: Message, walk: _Walk, depth: int, in_report: bool) -> None:
     inner = _encoded_message(inner, outer, walk)
     # clients name an attached message after its subject
-    name = subject_filename(decode_header_text(inner.get("subject"), keep_spaces=True))
+    inner_charset = text_charset(inner) or walk.fallback
+    name = subject_filename(decode_header_text(inner.get("subject"), keep_spaces=True, fallback=inner_charset))
     walk.attachments.append(attachment_from_part(outer, walk.defects, content=message_bytes(inner),
-                                                 default_name=name or None))
+                                                 default_name=name or None, fallback=walk.fallback))
     if in_report:
         headers = "\n".join(f"{k}: {v}" for k, v in inner.raw_items())
         walk.original_headers.append(headers)
         return
-    sub = _Walk()
+    sub = _Walk(fallback=inner_charset)
     _walk(inner, sub, depth + 1, False)
     if walk.forward_at is None:
         walk.forward_at = len(walk.texts)
@@ -276,6 +297,12 @@ def _parse(raw: bytes) -> ParsedMail:
         raise TypeError("parse_mail needs bytes")
     repaired, defects = repair_header_block(bytes(raw))
     msg = _PARSER.parsebytes(repaired)
+    boundary = msg.get_boundary() if msg.get_content_maintype() == "multipart" and not msg.is_multipart() else None
+    fixed = repair_boundary(repaired, boundary) if boundary else None
+    if fixed is not None:
+        msg = _PARSER.parsebytes(fixed)
+        defects.append("structure: boundary spelt in another letter case in the body")
+    defects.extend(repair_part_headers(msg))
     headers = _headers_of(msg)
 
     def one(name: str) -> str | None:
@@ -284,11 +311,12 @@ def _parse(raw: bytes) -> ParsedMail:
             defects.append(f"header: repeated {name}")
         return values[0] if values else None
 
+    fallback = None if repaired.isascii() else text_charset(msg)  # only raw 8-bit text needs it
     from_name, from_addr = pick_sender(headers.get("from", []), headers.get("sender", []),
-                                       headers.get("reply-to", []), defects)
-    subject = decode_header_text(one("subject"), defects)
+                                       headers.get("reply-to", []), defects, fallback)
+    subject = decode_header_text(one("subject"), defects, fallback=fallback)
     date, utc_offset = parse_date(one("date"), defects)
-    walk = _Walk()
+    walk = _Walk(fallback=fallback)
     _walk(msg, walk, 0, False)
     defects.extend(walk.defects)
     text = "\n\n".join(t.strip("\n") for t in walk.texts)

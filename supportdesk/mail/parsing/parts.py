@@ -11,9 +11,10 @@ from email.generator import BytesGenerator
 from email.message import Message
 from email.policy import compat32
 from io import BytesIO
+from urllib.parse import unquote
 
 from .charsets import decode_bytes, to_bytes
-from .headers import decode_header_text, parse_addresses, parse_date
+from .headers import decode_header_text, parse_addresses, parse_date, raw_header_bytes
 from .model import ParsedAttachment
 
 _EXTENSIONS = {
@@ -43,43 +44,59 @@ def _name_values(part: Message, name: str, header: str) -> list[str | tuple[str,
     return sorted(values, key=lambda v: not isinstance(v, tuple))
 
 
-def _decode_name(value: str | tuple[str, str, str], defects: list[str]) -> str:
+_RUNAWAY_PARAMS = re.compile(r'"?[ \t]*;[ \t\r\n]*(?:size|(?:creation|modification|read)-date|filename|name|charset|'
+                             r'format|x-[a-z-]+)\*?[0-9]*\*?[ \t]*=.*$', re.IGNORECASE | re.DOTALL)
+
+
+def _decode_name(value: str | tuple[str, str, str], defects: list[str], fallback: str | None = None) -> str:
     if isinstance(value, tuple):  # RFC 2231: (charset, language, percent-decoded latin-1)
         charset, _lang, text = value
-        decoded, _cs, defect = decode_bytes(to_bytes(str(text)), charset or None)
+        data = to_bytes(str(text))
+        decoded, _cs, defect = decode_bytes(data, charset) if charset else raw_header_bytes(data, fallback)
     else:
-        text = str(value).strip().strip('"')
+        # A quote never closed ('filename="a.pdf; size=1234'): the parameters after it are no name.
+        text = _RUNAWAY_PARAMS.sub("", str(value)).strip().strip('"')
         if "=?" in text:
-            decoded, defect = decode_header_text(text, defects, keep_spaces=True), None
+            decoded, defect = decode_header_text(text, defects, keep_spaces=True, fallback=fallback), None
         else:
-            decoded, _cs, defect = decode_bytes(to_bytes(text), None)
+            decoded, _cs, defect = raw_header_bytes(to_bytes(text), fallback)
     if defect:
         defects.append("filename: " + defect)
     return clean_filename(decoded)
 
 
-def decode_filename(part: Message, defects: list[str] | None = None) -> str | None:
+def decode_filename(part: Message, defects: list[str] | None = None, fallback: str | None = None) -> str | None:
     """The attachment name from RFC 2231, RFC 2047 (even quoted) or raw 8-bit parameters:
     Content-Disposition's filename first, then Content-Type's name; a candidate that decodes
     without a defect beats one that needed guessing, and a name whose letters a mailer
-    replaced by '?' (it could not encode them) gives way to a candidate that kept them."""
-    fallback = None
+    replaced by '?' (it could not encode them) gives way to a candidate that kept them. Raw
+    8-bit names are read in the part's own charset label, else `fallback` (the message's)."""
+    guessed = None
     placeholder = None
+    charset = (_part_charset(part) or fallback) if fallback else None  # no fallback: an all-ASCII message
     for name, header in (("filename", "content-disposition"), ("name", "content-type")):
         for value in _name_values(part, name, header):
             found: list[str] = []
-            cleaned = _decode_name(value, found)
+            cleaned = _decode_name(value, found, charset)
             if cleaned and not found and not _PLACEHOLDER.search(cleaned):
                 return cleaned
             if cleaned and not found:
                 placeholder = placeholder or cleaned
-            elif cleaned and fallback is None:
-                fallback = cleaned
+            elif cleaned and guessed is None:
+                guessed = cleaned
                 if defects is not None:
                     defects.extend(found)
-    if placeholder is not None and (fallback is None or _PLACEHOLDER.search(fallback)):
+    if placeholder is not None and (guessed is None or _PLACEHOLDER.search(guessed)):
         return placeholder
-    return fallback
+    return guessed
+
+
+def _part_charset(part: Message) -> str | None:
+    try:
+        label = part.get_param("charset")
+    except Exception:  # noqa: BLE001
+        return None
+    return label if isinstance(label, str) and label.strip() else None
 
 
 # "??????.pdf", "Отчет ?? май.doc": letters a mailer could not write in its charset. A '?'
@@ -94,11 +111,18 @@ _FOLD = re.compile(r"\r?\n(?=[ \t])")
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]+")
 
 
+# A path a mailer sent with the name (RFC 2183 §2.3: a recipient does not honour it): a
+# backslash (never inside a Windows file name), a drive, a leading slash or home, a '.' or '..'
+# component. A slash between words ("Rechnung 01/2014.pdf", "Q1/Q2 plan.xlsx") is the name's own.
+_PATH = re.compile(r"\\|^(?:[A-Za-z]:|~)?/|(?:^|/)\.{1,2}(?:/|$)")
+
+
 def clean_filename(name: str) -> str:
-    """Last path component, no control characters or U+FFFD, never '.' or '..'."""
+    """No directory of a path, no control characters or U+FFFD, never '.' or '..'."""
     # A tab is a fold's white space (mailers fold a long quoted name with "\n\t"): a space.
     name = _FOLD.sub("", name).replace("\ufffd", "").replace("\t", " ")
-    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    if _PATH.search(name):
+        name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = _CONTROL_CHARS.sub("_", name).strip()
     if name.strip(".") == "":
         return ""
@@ -162,8 +186,15 @@ def payload_bytes(part: Message) -> bytes:
             if part.get_content_maintype() == "text":
                 decoded += b"\n" + to_bytes(rest.strip("\r\n")) + b"\n"
             return decoded
+    if isinstance(raw, str) and "=" in raw and str(part.get("content-transfer-encoding", "")).strip().lower() == (
+            "quoted-printable") and _QP_PADDED_BREAK.search(raw):
+        # RFC 2045 §6.7: white space a transport added after a soft line break's '=' is no text.
+        return binascii.a2b_qp(_QP_PADDED_BREAK.sub("=\\1", raw).encode("ascii", "surrogateescape"))
     decoded_payload = part.get_payload(decode=True)
     return decoded_payload if isinstance(decoded_payload, bytes) else b""
+
+
+_QP_PADDED_BREAK = re.compile(r"=[ \t]+(\r?\n)")
 
 
 def _payload(part: Message) -> bytes:
@@ -187,34 +218,57 @@ def attachment_from_part(
     *,
     content: bytes | None = None,
     default_name: str | None = None,
+    fallback: str | None = None,
 ) -> ParsedAttachment:
     """A part as a file. A part without a name of its own is named, in this order, after the
     file its Content-ID names (Outlook's inline images), default_name (an attached message's
     subject), its Content-Description (RFC 2045 §8: old mailers put the file name there,
     MTAs a title such as "Delivery report"), or its type ("image.png")."""
     ctype = part.get_content_type()
-    name = decode_filename(part, defects)
+    name = decode_filename(part, defects, fallback)
     generated = False
     if name is None:
         cid = _CID_FILENAME.match(str(part.get("content-id", "")).strip().strip("<>"))
-        if cid:
+        location = location_filename(part.get("content-location"))
+        if location:
+            name = location
+        elif cid:
             name = cid.group(1)
         elif default_name:
             name = default_name
         else:
-            name, generated = described_name(part.get("content-description"), ctype)
+            name, generated = described_name(part.get("content-description"), ctype, fallback)
     return _attachment(part, name, ctype, content, generated)
 
 
 _HAS_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}$")
+_LOCATION_FILE = re.compile(r"([^/\\?#]{1,200}\.[A-Za-z][A-Za-z0-9]{1,4})(?:[?#][^/]*)?$")
+
+
+def location_filename(location: str | None) -> str | None:
+    """The file a Content-Location names (RFC 2557: MHTML and Apple Mail's inline parts carry
+    their name there, "image.png" or a URL ending in one), percent-decoded; None when the
+    location names no file."""
+    if not location:
+        return None
+    text = "".join(str(location).split())  # RFC 2557 §4.4: folded, white space removed
+    m = _LOCATION_FILE.search(text)
+    if not m:
+        return None
+    raw = m.group(1)
+    try:
+        raw = unquote(raw, errors="strict")
+    except UnicodeDecodeError:
+        pass  # not UTF-8 percent-escapes: the name as written
+    return clean_filename(raw) or None
 _MAX_DESCRIPTION = 120
 
 
-def described_name(description: str | None, ctype: str) -> tuple[str, bool]:
+def described_name(description: str | None, ctype: str, fallback: str | None = None) -> tuple[str, bool]:
     """(name, made up?) for an unnamed part from its Content-Description: the description
     itself when it is a file name, else the description with the type's extension; the
     type's generic name when there is no usable description."""
-    text = clean_filename(decode_header_text(str(description))) if description else ""
+    text = clean_filename(decode_header_text(str(description), fallback=fallback)) if description else ""
     if not text or len(text) > _MAX_DESCRIPTION:
         return generated_name(ctype), True
     if _HAS_EXTENSION.search(text) and " " not in text.rsplit(".", 1)[-1]:
@@ -304,8 +358,11 @@ def forwarded_text(headers: Mapping[str, Sequence[str]], body: str) -> str:
 
 # uuencode (POSIX uuencode(1)) pasted into a plain-text body, as old mailers, scripts and
 # mail-to-news gateways send files: "begin 644 name", lines of 4-character groups, "`", "end".
-_UU_BEGIN = re.compile(r"^begin[ \t]+[0-7]{3,4}[ \t]+(\S[^\r\n]*?)[ \t]*\r?$", re.MULTILINE)
+# "begin-base64 644 name" … "====" is `uuencode -m` (POSIX): the same block in base64.
+_UU_BEGIN = re.compile(r"^begin(-base64)?[ \t]+[0-7]{3,4}[ \t]+(\S[^\r\n]*?)[ \t]*\r?$", re.MULTILINE)
 _UU_END = re.compile(r"^end[ \t]*\r?$", re.MULTILINE)
+_UU_B64_END = re.compile(r"^====[ \t]*\r?$", re.MULTILINE)
+_UU_B64_BODY = re.compile(r"^[A-Za-z0-9+/=\s]*$")
 _UU_LINE = re.compile(r"^[\x20-\x60]{1,100}$")
 
 
@@ -329,6 +386,15 @@ def _uudecode(lines: list[str]) -> bytes | None:
     return bytes(out)
 
 
+def _b64_block(block: str) -> bytes | None:
+    if not _UU_B64_BODY.match(block):
+        return None
+    try:
+        return binascii.a2b_base64("".join(block.split()))
+    except binascii.Error:
+        return None
+
+
 def split_uuencoded(text: str) -> tuple[str, list[tuple[str, bytes]]]:
     """The text without its uuencoded blocks, and each block's (file name, content). A block
     that does not decode stays in the text."""
@@ -340,11 +406,12 @@ def split_uuencoded(text: str) -> tuple[str, list[tuple[str, bytes]]]:
     for begin in _UU_BEGIN.finditer(text):
         if begin.start() < pos:
             continue
-        end = _UU_END.search(text, begin.end())
+        end = (_UU_B64_END if begin.group(1) else _UU_END).search(text, begin.end())
         if end is None:
-            break
-        data = _uudecode(text[begin.end() : end.start()].split("\n"))
-        name = clean_filename(begin.group(1))
+            continue
+        block = text[begin.end() : end.start()]
+        data = _uudecode(block.split("\n")) if not begin.group(1) else _b64_block(block)
+        name = clean_filename(begin.group(2))
         if data is None or not name:
             continue
         files.append((name, data))

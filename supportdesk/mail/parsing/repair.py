@@ -10,12 +10,17 @@ first empty line on is passed through untouched.
 from __future__ import annotations
 
 import re
+from email.message import Message
 
 _FIELD = re.compile(rb"^[A-Za-z0-9][A-Za-z0-9_-]*[ \t]*:")
 _MBOX_FROM = re.compile(rb"^From [^\s:]")
 # "Subject : text" (RFC 822's obsolete syntax): Python's parser takes it for the body's start.
 _ANY_SPACE_BEFORE_COLON = re.compile(rb"^([A-Za-z0-9][A-Za-z0-9_-]*)[ \t]+:", re.MULTILINE)
 _BOM = b"\xef\xbb\xbf"
+# "Content-Type: multipart/mixed boundary=..." (the ';' lost): no boundary, no parts.
+_HEAD_TYPE_THEN_PARAM = re.compile(
+    rb"^(Content-Type:[ \t]*[A-Za-z0-9.+_-]+/[A-Za-z0-9.+_-]+)[ \t]+(?=[A-Za-z0-9_*-]+[ \t]*=)",
+    re.MULTILINE | re.IGNORECASE)
 _BLANK = re.compile(rb"\r?\n[ \t]*\r?\n")
 # A stray line is only dropped when real header fields follow it at once.
 _MAX_GARBAGE_LINES = 2
@@ -48,6 +53,9 @@ def repair_header_block(raw: bytes) -> tuple[bytes, list[str]]:
     if raw.startswith(_BOM):
         raw = raw[len(_BOM):]
         defects.append("header: byte order mark before the header fields removed")
+    if b"\n" not in raw and b"\r" in raw:
+        raw = raw.replace(b"\r", b"\n")  # classic Mac OS line ends: the parser knows none
+        defects.append("structure: CR line ends read as line ends")
     lines, rest = _split_head(raw)
     if not lines:
         return raw, defects
@@ -58,6 +66,16 @@ def repair_header_block(raw: bytes) -> tuple[bytes, list[str]]:
             return raw, defects  # no header block at all: the parser's own reading is the best there is
         defects.append(f"header: {skip - first} stray line(s) before the header fields skipped")
         lines = lines[:first] + lines[skip:]
+    # A "--" line in the header block (a MIME boundary, a signature) is where the body begins:
+    # a mailer left out the empty line. It is never a header field's lost fold.
+    dashes = next((i for i in range(first + 1, len(lines)) if lines[i].startswith(b"--")), None)
+    if dashes is not None:
+        eol = b"\r\n" if lines[dashes - 1].endswith(b"\r\n") else b"\n"
+        rest = eol + b"".join(lines[dashes:]) + rest
+        lines = lines[:dashes]
+        if not lines[-1].endswith(b"\n"):
+            lines[-1] += eol
+        defects.append("header: no empty line before the body")
     last_field = max((i for i, line in enumerate(lines) if _FIELD.match(line)), default=-1)
     repaired = False
     for i in range(first, last_field):
@@ -68,7 +86,69 @@ def repair_header_block(raw: bytes) -> tuple[bytes, list[str]]:
     if repaired:
         defects.append("header: unfolded continuation lines rejoined")
     head = b"".join(lines)
+    if _HEAD_TYPE_THEN_PARAM.search(head):
+        head = _HEAD_TYPE_THEN_PARAM.sub(rb"\1; ", head)
+        defects.append("structure: Content-Type parameter without ';'")
     if _ANY_SPACE_BEFORE_COLON.search(head):
         head = _ANY_SPACE_BEFORE_COLON.sub(rb"\1:", head)
         defects.append("header: white space before a field's colon removed")
     return head + rest, defects
+
+
+# Content-Transfer-Encoding values as mailers write them besides the standard ones: trailing
+# white space or ';', quotes, a comment, "base-64". Python's decoder compares the exact token,
+# and a body left base64 or quoted-printable is unreadable.
+_CTE_TOKEN = re.compile(r"[A-Za-z0-9_-]+")
+_CTE_NAMES = {"base64": "base64", "base-64": "base64", "base_64": "base64",
+              "quoted-printable": "quoted-printable", "quoted_printable": "quoted-printable",
+              "quotedprintable": "quoted-printable", "7bit": "7bit", "8bit": "8bit", "binary": "binary",
+              "x-uuencode": "x-uuencode", "uuencode": "x-uuencode", "x-uue": "x-uuencode", "uue": "x-uuencode"}
+# "text/plain charset=utf-8": a parameter without its ';' (the type then reads as "plain charset=...").
+_TYPE_THEN_PARAM = re.compile(r"^\s*([A-Za-z0-9.+_-]+/[A-Za-z0-9.+_-]+)[ \t]+(?=[A-Za-z0-9_*-]+[ \t]*=)")
+
+
+def normalize_cte(value: str) -> str:
+    """The transfer encoding a Content-Transfer-Encoding value means ("" when it names none)."""
+    token = _CTE_TOKEN.search(value.strip().strip("\"'").lower())
+    return _CTE_NAMES.get(token.group(0), token.group(0)) if token else ""
+
+
+def repair_part_headers(msg: Message) -> list[str]:
+    """Every leaf part's Content-Transfer-Encoding reduced to its token and a Content-Type
+    parameter that lost its ';' reattached, in place; returns what was done."""
+    defects: list[str] = []
+    for part in msg.walk():
+        cte = part.get("content-transfer-encoding")
+        if cte is not None and not part.is_multipart():
+            value = str(cte)
+            norm = normalize_cte(value)
+            if norm and norm != value:
+                if norm != value.strip().lower():
+                    defects.append(f"structure: Content-Transfer-Encoding {value.strip()[:40]!r} read as {norm}")
+                part.replace_header("content-transfer-encoding", norm)
+        ctype = part.get("content-type")
+        if ctype is not None and not part.is_multipart():
+            fixed = _TYPE_THEN_PARAM.sub(r"\1; ", str(ctype), count=1)
+            if fixed != str(ctype):
+                defects.append("structure: Content-Type parameter without ';'")
+                part.replace_header("content-type", fixed)
+    return defects
+
+
+def repair_boundary(raw: bytes, boundary: str) -> bytes | None:
+    """The message with its top boundary parameter spelt as its body spells it, when the two
+    differ only in letter case (RFC 2046 makes them case-sensitive; some mailers do not); None
+    when there is nothing to repair."""
+    try:
+        wanted = boundary.encode("ascii")
+    except UnicodeEncodeError:
+        return None
+    found = re.search(rb"^--(" + re.escape(wanted) + rb")[ \t]*\r?$", raw, re.MULTILINE | re.IGNORECASE)
+    if found is None or found.group(1) == wanted:
+        return None
+    head_end = raw.find(b"\n\n")
+    head_end = min(x for x in (head_end, raw.find(b"\r\n\r\n"), found.start()) if x >= 0)
+    head, body = raw[:head_end], raw[head_end:]
+    fixed = re.sub(rb"(boundary[ \t]*=[ \t]*\"?)" + re.escape(wanted), lambda m: m.group(1) + found.group(1), head,
+                   count=1, flags=re.IGNORECASE)
+    return fixed + body if fixed != head else None

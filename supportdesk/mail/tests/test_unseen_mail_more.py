@@ -1,0 +1,224 @@
+"""More classes of mail nobody here wrote (issue 15): format=flowed bodies, raw 8-bit headers and
+names in the message's own charset, names with a slash that is no path; each pinned by a
+minimal example written for the test."""
+
+from __future__ import annotations
+
+from supportdesk.mail.parsing import parse_mail
+from supportdesk.mail.parsing.body import unflow
+
+HEAD = b"From: Ivan <ivan@example.ru>\nTo: support@example.com\nSubject: Test\nMIME-Version: 1.0\n"
+
+
+# --- RFC 3676 format=flowed ----------------------------------------------------------------
+
+def test_flowed_soft_breaks_are_joined_within_one_quote_depth() -> None:
+    text = "Please check the \nlicence.\n> It stops after \n> an hour\n>> older \n> back\n From here\n-- \nIvan\n"
+    assert unflow(text) == ("Please check the licence.\n> It stops after an hour\n>> older \n> back\n"
+                            "From here\n-- \nIvan\n")
+
+
+def test_flowed_delsp_drops_the_space_the_generator_added() -> None:
+    assert unflow("日本語の \n文章です。\nhttps://example.com/a/very/long/ \npath\n", delsp=True) == (
+        "日本語の文章です。\nhttps://example.com/a/very/long/path\n")
+
+
+def test_a_flowed_body_reads_as_whole_lines() -> None:
+    raw = (HEAD + b"Content-Type: text/plain; charset=utf-8; format=flowed; delsp=yes\n\n"
+           + "Видео пропадает  \nчерез час.\n".encode())  # DelSp: the word's space and the added one
+    assert parse_mail(raw).text == "Видео пропадает через час."
+    fixed = raw.replace(b"; format=flowed; delsp=yes", b"")
+    assert parse_mail(fixed).text == "Видео пропадает  \nчерез час."  # a fixed body keeps its lines
+
+
+# --- raw 8-bit header text in the charset the message's text declares -----------------------
+
+def _raw_mail(subject: bytes, charset: bytes, sender: bytes = b"ivan@example.ru") -> bytes:
+    return (b"From: " + sender + b"\nTo: support@example.com\nSubject: " + subject
+            + b"\nMIME-Version: 1.0\nContent-Type: text/plain; charset=" + charset + b"\n\nHello\n")
+
+
+def test_a_raw_subject_is_read_in_the_body_charset() -> None:
+    # Two Big5 characters: too short to guess (they read as Latin-1 accents), declared by the body.
+    assert parse_mail(_raw_mail("你好".encode("big5"), b"big5")).subject == "你好"
+    assert parse_mail(_raw_mail("会議".encode("cp932"), b"shift_jis")).subject == "会議"
+
+
+def test_a_raw_utf8_subject_stays_utf8_whatever_the_body_says() -> None:
+    assert parse_mail(_raw_mail("Ошибка №5".encode(), b"big5")).subject == "Ошибка №5"
+
+
+def test_a_raw_display_name_is_read_in_the_body_charset() -> None:
+    p = parse_mail(_raw_mail(b"Test", b"big5", sender="王小明 <wang@example.tw>".encode("big5")))
+    assert (p.from_name, p.from_addr) == ("王小明", "wang@example.tw")
+
+
+def test_raw_text_beside_encoded_words_is_in_their_charset() -> None:
+    subject = b"=?big5?B?" + __import__("base64").b64encode("報告".encode("big5")) + b"?= " + "你好".encode("big5")
+    assert parse_mail(_raw_mail(subject, b"us-ascii")).subject == "報告 你好"
+
+
+def test_a_raw_file_name_is_read_in_its_part_charset_or_the_message_charset() -> None:
+    raw = (b"From: ivan@example.ru\nSubject: Files\nMIME-Version: 1.0\n"
+           b"Content-Type: multipart/mixed; boundary=B\n\n"
+           b"--B\nContent-Type: text/plain; charset=big5\n\nHello\n"
+           b"--B\nContent-Type: application/pdf; name=\"" + "報告.pdf".encode("big5") + b"\"\n\n%PDF\n"
+           b"--B\nContent-Type: text/plain; charset=gb2312; name=\"" + "说明.txt".encode("gb2312") + b"\"\n\nx\n"
+           b"--B--\n")
+    assert [a.filename for a in parse_mail(raw).attachments] == ["報告.pdf", "说明.txt"]
+
+
+# --- a slash inside a name is the name's own; a sent path is not kept ------------------------
+
+def test_a_slash_between_words_stays_in_the_name_and_a_path_goes() -> None:
+    from supportdesk.mail.parsing.parts import clean_filename
+
+    assert clean_filename("Rechnung 01/2014.pdf") == "Rechnung 01/2014.pdf"
+    assert clean_filename("Q1/Q2 план.xlsx") == "Q1/Q2 план.xlsx"
+    for path in ("C:\\Users\\ivan\\Отчет.doc", "/home/ivan/Отчет.doc", "../../Отчет.doc", "\\\\srv\\d\\Отчет.doc",
+                 "~/Отчет.doc", "a/./Отчет.doc"):
+        assert clean_filename(path) == "Отчет.doc", path
+    assert clean_filename("a/..") == ""
+    raw = (HEAD + b"Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nHi\n"
+           b"--B\nContent-Type: application/pdf; name=\"Invoice 03/2026.pdf\"\n\n%PDF\n--B--\n")
+    assert [a.filename for a in parse_mail(raw).attachments] == ["Invoice 03/2026.pdf"]
+
+
+# --- MIME header values as mailers write them -------------------------------------------------
+
+def test_a_transfer_encoding_with_junk_around_its_name_still_decodes() -> None:
+    import base64
+
+    body = base64.b64encode("Звук пропадает".encode())
+    for cte in (b"base64;", b" BASE64 ", b'"base64"', b"base-64", b"base64 (by webmail)"):
+        raw = HEAD + b"Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: " + cte + b"\n\n" + body
+        assert parse_mail(raw).text == "Звук пропадает", cte
+    raw = HEAD + b"Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: Quoted-Printable;\n\n=D0=97=D0=B2"
+    assert parse_mail(raw).text == "Зв"
+
+
+def test_a_content_type_parameter_without_its_semicolon_is_a_parameter() -> None:
+    raw = HEAD + b"Content-Type: text/plain charset=windows-1251\n\n" + "Звук пропадает".encode("cp1251")
+    p = parse_mail(raw)
+    assert (p.text, p.attachments) == ("Звук пропадает", ())
+    raw = (HEAD + b"Content-Type: multipart/mixed boundary=B\n\n--B\nContent-Type: text/plain\n\nHi\n"
+           b"--B\nContent-Type: application/pdf; name=a.pdf\n\n%PDF\n--B--\n")
+    p = parse_mail(raw)
+    assert (p.text, [a.filename for a in p.attachments]) == ("Hi", ["a.pdf"])
+
+
+def test_8bit_text_under_a_us_ascii_label_is_read_as_undeclared() -> None:
+    raw = HEAD + b"Content-Type: text/plain; charset=us-ascii\n\nVielen Dank f\xfcr die schnelle Antwort.\n"
+    assert parse_mail(raw).text == "Vielen Dank für die schnelle Antwort."
+
+
+def test_an_encoded_word_holding_two_base64_chunks_decodes_both() -> None:
+    import base64
+
+    word = b"=?UTF-8?B?" + base64.b64encode("Отчет".encode()) + base64.b64encode(" за май".encode()) + b"?="
+    assert parse_mail(b"From: ivan@example.ru\nSubject: " + word + b"\n\nHi\n").subject == "Отчет за май"
+
+
+# --- encoded words as mailers damage them ----------------------------------------------------
+
+def _subject(value: bytes) -> str:
+    return parse_mail(b"From: ivan@example.ru\nSubject: " + value + b"\n\nHi\n").subject
+
+
+def test_an_encoded_word_cut_before_its_end_still_decodes() -> None:
+    assert _subject(b"Re: =?utf-8?B?0J/RgNC40LLQtdGC") == "Re: Привет"
+    assert _subject(b"=?utf-8?B?0J/RgNC40LLQtd") == "Приве"  # cut inside the last character
+    assert _subject(b"=?utf-8?B?broken") == "=?utf-8?B?broken"  # bytes that read as nothing: kept
+
+
+def test_a_fold_inside_a_q_word_is_no_space() -> None:
+    assert _subject(b"=?utf-8?Q?=D0=9F=D1=80=D0=B8\n =D0=B2=D0=B5=D1=82?=") == "Привет"
+    assert _subject(b"=?iso-8859-1?Q?Gr=FC=DFe aus K=F6ln?=") == "Grüße aus Köln"  # a literal space stays
+
+
+def test_a_literal_question_mark_in_a_q_word() -> None:
+    assert _subject(b"=?iso-8859-1?Q?Wer_hat_die_Gr=F6=DFe??=") == "Wer hat die Größe?"
+    assert _subject(b"=?utf-8?Q?Is_it_ok?_Yes?= =?utf-8?Q?_really?=") == "Is it ok? Yes really"
+
+
+# --- a part named only by its Content-Location (RFC 2557) --------------------------------------
+
+def test_an_unnamed_part_takes_the_file_its_content_location_names() -> None:
+    raw = (HEAD + b"Content-Type: multipart/related; boundary=B\n\n--B\nContent-Type: text/html\n\n<img src=x>\n"
+           b"--B\nContent-Type: image/png\nContent-ID: <part1.123@example.ru>\n"
+           b"Content-Location: http://intranet.example.ru/img/%D0%A1%D1%85%D0%B5%D0%BC%D0%B0.png?v=2\n\nPNG\n"
+           b"--B\nContent-Type: image/gif\nContent-Location: logo.gif\n\nGIF\n"
+           b"--B\nContent-Type: image/gif\nContent-Location: http://example.com/\n\nGIF\n--B--\n")
+    p = parse_mail(raw)
+    assert [(a.filename, a.name_generated) for a in p.attachments] == [
+        ("Схема.png", False), ("logo.gif", False), ("image.gif", True)]
+
+
+def test_a_name_whose_quote_never_closes_ends_before_the_next_parameter() -> None:
+    raw = (HEAD + b"Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nHi\n"
+           b"--B\nContent-Type: application/pdf\n"
+           b"Content-Disposition: attachment; filename=\"Schet 15.pdf; size=1234;\n creation-date=\"Mon, 2 Mar 2026\"\n\n%PDF\n--B--\n")
+    assert [a.filename for a in parse_mail(raw).attachments] == ["Schet 15.pdf"]
+
+
+def test_a_uuencode_m_block_in_the_text_is_a_file() -> None:
+    import base64
+
+    data = bytes(range(256)) * 2
+    raw = HEAD + b"\nThe log:\n\nbegin-base64 644 " + "Журнал ошибок.log".encode() + b"\n"
+    raw += base64.encodebytes(data) + b"====\n\nThanks\n"
+    p = parse_mail(raw)
+    assert [(a.filename, a.content) for a in p.attachments] == [("Журнал ошибок.log", data)]
+    assert "Thanks" in p.text
+
+
+# --- charset labels Python's registry does not know --------------------------------------------
+
+def test_charset_labels_as_mailers_spell_them() -> None:
+    from supportdesk.mail.parsing.charsets import normalize_charset
+
+    assert [normalize_charset(label) for label in (
+        "iso-8859-8-i", "x-mac-roman", "x-cp1250", "win-1251", "ansi-1251", "cp-866", "8859-1", "x-x-big5",
+        '3D"utf-8"', "koi8-ru")] == [
+        "iso8859-8", "mac-roman", "cp1250", "windows-1251", "windows-1251", "cp866", "latin-1", "big5", "utf-8", "koi8-u"]
+    assert normalize_charset("x-unknown") == "" and normalize_charset("bogus") == ""
+    raw = HEAD + b"Content-Type: text/plain; charset=iso-8859-8-i\n\n\xf9\xec\xe5\xed\n"
+    assert parse_mail(raw).text == "שלום"
+
+
+# --- message structure as broken mailers write it -----------------------------------------------
+
+_PARTS = (b"--Part\nContent-Type: text/plain\n\nbody text\n--Part\nContent-Type: application/pdf; name=a.pdf\n\n%PDF\n"
+          b"--Part--\n")
+
+
+def test_a_body_that_starts_right_after_the_headers_keeps_its_parts() -> None:
+    p = parse_mail(HEAD + b"Content-Type: multipart/mixed; boundary=Part\n" + _PARTS)
+    assert (p.text, [a.filename for a in p.attachments], p.subject) == ("body text", ["a.pdf"], "Test")
+    p = parse_mail(HEAD + b"-- \nIvan\n")  # a signature straight after the headers is body too
+    assert (p.text, p.subject) == ("-- \nIvan", "Test")
+
+
+def test_a_boundary_spelt_in_another_case_in_the_body_still_splits_it() -> None:
+    p = parse_mail(HEAD + b"Content-Type: multipart/mixed; boundary=\"PART\"\n\n" + _PARTS)
+    assert (p.text, [a.filename for a in p.attachments]) == ("body text", ["a.pdf"])
+
+
+def test_classic_mac_line_ends() -> None:
+    raw = (HEAD + b"Content-Type: multipart/mixed; boundary=Part\n\n" + _PARTS).replace(b"\n", b"\r")
+    p = parse_mail(raw)
+    assert (p.from_addr, p.text, [a.filename for a in p.attachments]) == ("ivan@example.ru", "body text", ["a.pdf"])
+
+
+def test_white_space_after_a_soft_line_break_is_transport_padding() -> None:
+    raw = (HEAD + b"Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n"
+           b"=D0=97=D0=B2=D1=83=D0=BA =  \n=D0=BF=D1=80=D0=BE=D0=BF=D0=B0=D0=B4=D0=B0=D0=B5=D1=82=\t\n.\n")
+    assert parse_mail(raw).text == "Звук пропадает."
+
+
+def test_an_unquoted_last_first_display_name_keeps_its_comma() -> None:
+    from supportdesk.mail.parsing.headers import parse_addresses
+
+    assert parse_addresses(["Petrov, Ivan <ivan@example.ru>"]) == [("Petrov, Ivan", "ivan@example.ru")]
+    assert parse_addresses(["Ivan <i@example.ru>, Olga <o@example.ru>"]) == [("Ivan", "i@example.ru"),
+                                                                            ("Olga", "o@example.ru")]
