@@ -34,6 +34,7 @@ from supportdesk.accounts.roles import has_perm
 from supportdesk.webhooks import transport
 from supportdesk.webhooks.events import EVENTS, PING
 from supportdesk.webhooks.models import WebhookDelivery, WebhookSubscription
+from supportdesk.webhooks.subscribed import subscribed_events, subscribed_events_check, subscriptions_changed
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +139,8 @@ def webhook_enqueue(*, event: str, data: dict[str, Any], at: datetime | None = N
     """One delivery row per active subscriber of ``event``. Call inside the event's transaction."""
     if event not in EVENTS:
         raise ValueError(f"unknown webhook event {event!r}")
+    if event not in subscribed_events():  # no query when nobody subscribes (see subscribed.py)
+        return []
     subscribers = [s for s in WebhookSubscription.objects.filter(is_active=True) if event in (s.events or [])]
     if not subscribers:
         return []
@@ -246,6 +249,7 @@ def delivery_send_one(delivery: WebhookDelivery, *, post: Poster, now: datetime)
         if gone and subscription.is_active:
             WebhookSubscription.objects.filter(pk=subscription.pk).update(
                 is_active=False, disabled_reason=_("the receiver answered 410 Gone"), updated_at=timezone.now())
+            subscriptions_changed()  # an UPDATE sends no post_save
     if gone:
         log.warning("webhook subscription %s disabled: its receiver answered 410 Gone", subscription.pk)
     return delivery
@@ -271,6 +275,8 @@ def webhooks_deliver(*, now: datetime | None = None, limit: int = 100, post: Pos
     """Send every due delivery once (the periodic job). Safe to run from several workers at once."""
     moment = now or timezone.now()
     send = post or transport.post
+    if subscribed_events_check():
+        log.warning("the cached set of subscribed webhook events was out of date; rewritten")
     result = DeliverResult()
     due = (WebhookDelivery.objects.filter(_due(moment) | _stale(moment))
            .order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
