@@ -163,6 +163,7 @@ MATRIX["webhooks:detail"] = (SUPERVISORS, NOBODY)
 MATRIX["webhooks:create"] = (NOBODY, BAD_FORM)
 MATRIX["webhooks:edit"] = (NOBODY, BAD_FORM)
 MATRIX["webhooks:active"] = (NOBODY, BAD_FORM)
+MATRIX["webhooks:delete"] = (NOBODY, BAD_FORM)  # without the confirmation box ticked
 for name in ("webhooks:ping", "webhooks:rotate", "webhooks:redeliver"):
     MATRIX[name] = (NOBODY, SUPERVISORS)
 # The supervisors' team actions: POST only, 403 for agents.
