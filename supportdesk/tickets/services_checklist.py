@@ -1,4 +1,4 @@
-"""The request checklist (SPEC rule 3: the four items a request must contain) and the product
+"""The request checklist (rule 5: the four items a request must contain) and the product
 and version a ticket is about: set by an agent, or filled by the automatic check of a
 customer message, which never overrides an agent's decision.
 """

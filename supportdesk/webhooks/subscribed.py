@@ -16,6 +16,7 @@ undoes.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.cache import cache
@@ -24,6 +25,7 @@ from django.db import transaction
 from supportdesk.webhooks.models import WebhookSubscription
 
 CACHE_KEY = "webhooks:subscribed-events:1"
+log = logging.getLogger(__name__)
 
 
 def _from_table() -> frozenset[str]:
@@ -49,12 +51,16 @@ def subscribed_events() -> frozenset[str]:
     """The events at least one active subscription chose."""
     if _changed_here():
         return _from_table()
-    cached = cache.get(CACHE_KEY)
+    try:
+        cached = cache.get(CACHE_KEY)
+    except Exception:  # Redis down: the event (a mail being taken in) must not fail for it
+        log.warning("the shared cache cannot be read; webhook subscriptions read from the table", exc_info=True)
+        return _from_table()
     if cached is not None:
         return frozenset(cached)
     found = _from_table()
     # add, not set: a change committed since this read has stored the newer set already.
-    transaction.on_commit(lambda: cache.add(CACHE_KEY, sorted(found), timeout=None))
+    transaction.on_commit(lambda: cache.add(CACHE_KEY, sorted(found), timeout=None), robust=True)
     return found
 
 
@@ -62,7 +68,9 @@ def subscriptions_changed(**_kwargs: Any) -> None:
     """A subscription was saved, deleted or updated in bulk: store the set again after the commit
     (once per transaction)."""
     if not _changed_here():
-        transaction.on_commit(_store)
+        # robust: a cache that cannot be written must not fail a change already committed (the
+        # delivery job's check rewrites the set once the cache is back).
+        transaction.on_commit(_store, robust=True)
 
 
 def subscribed_events_check() -> bool:

@@ -15,7 +15,7 @@ from django.test import TransactionTestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from supportdesk.test import Personas
-from supportdesk.testing.servers import flush_redis_db, redis_available, redis_test_url
+from supportdesk.testing.servers import flush_redis_db, free_port, redis_available, redis_test_url
 from supportdesk.webhooks import events, services
 from supportdesk.webhooks.models import WebhookDelivery, WebhookSubscription
 from supportdesk.webhooks.subscribed import CACHE_KEY, subscribed_events
@@ -103,3 +103,14 @@ class RedisCacheTests(SubscribedEventsCases, TransactionTestCase):
         self.addCleanup(settings.disable)
         self.addCleanup(flush_redis_db, url)
         super().setUp()
+
+
+class CacheDownTests(Personas, TransactionTestCase):
+    def test_an_unreachable_cache_falls_back_to_the_table(self) -> None:
+        self.make_personas()
+        down = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                            "LOCATION": f"redis://127.0.0.1:{free_port()}/1"}}  # nothing listens there
+        with override_settings(CACHES=down):
+            self.assertEqual(len(services.webhook_enqueue(event=EVENT, data=DATA)), 0)
+            services.subscription_create(by_user=self.sam, name="CRM", url="https://crm.example.ru/h", events=[EVENT])
+            self.assertEqual(len(services.webhook_enqueue(event=EVENT, data=DATA)), 1)
