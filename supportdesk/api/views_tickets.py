@@ -25,7 +25,7 @@ from supportdesk.policy import get_policy
 from supportdesk.replies import services as replies
 from supportdesk.replies.files import check_file_size
 from supportdesk.replies.recipients import check_recipients
-from supportdesk.tickets import selectors
+from supportdesk.tickets import selectors, services_tags
 from supportdesk.tickets import services as tickets
 from supportdesk.tickets.models import Message, Ticket
 from supportdesk.tickets.selectors import Cursor, QueueFilters
@@ -206,8 +206,8 @@ class TicketTagsView(ApiView):
         ticket = visible_ticket(request, pk)
         body = s.TagsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        names = tickets.ticket_tag(ticket=ticket, add=body.validated_data["add"],
-                                   remove=body.validated_data["remove"], by_user=request.user)
+        names = services_tags.ticket_tag(ticket=ticket, add=body.validated_data["add"],
+                                         remove=body.validated_data["remove"], by_user=request.user)
         return Response({"tags": names})
 
 

@@ -47,6 +47,7 @@ class AuditEntry(models.Model):
         ERASURE = "erasure", _("Personal data erased")
         API_CALL = "api_call", _("API call")
         API_TOKEN = "api_token", _("API token issued or revoked")
+        WEBHOOK_CHANGE = "webhook_change", _("Webhook subscription changed")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     # No foreign key: removing a user must not rewrite (or cascade into) the log.

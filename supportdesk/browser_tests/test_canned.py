@@ -12,7 +12,7 @@ from supportdesk.outbox.services import outbox_flush
 from supportdesk.replies.models import CannedResponse, Signature
 from supportdesk.replies.tests.helpers import html_part, parsed, text_part
 from supportdesk.testing.servers import SmtpSink
-from supportdesk.tickets import services as tickets
+from supportdesk.tickets import services_checklist
 from supportdesk.tickets.models import Status, Ticket
 
 
@@ -35,7 +35,7 @@ class CannedAnswerTests(BrowserCase):
 
     def test_keyboard_picker_filters_and_inserts_the_filled_answer_which_is_sent(self):
         ticket = self.make_ticket(subject="Титры пропадают")
-        tickets.ticket_set_product(ticket=ticket, product=self.product, version="6.2", by_user=self.alice)
+        services_checklist.ticket_set_product(ticket=ticket, product=self.product, version="6.2", by_user=self.alice)
         CannedResponse.objects.create(title="Обновите до текущей версии", body=(
             "{customer_name}, обновите {product} {version} до {current_release}: {download_link}"))
         CannedResponse.objects.create(title="Пришлите логи", body="Пришлите, пожалуйста, логи.")
@@ -118,7 +118,7 @@ class SignatureTests(BrowserCase):
         self.addCleanup(sink.stop)
         product = self.products["forward-ts"]
         ticket = self.make_ticket(subject="Нет сигнала")
-        tickets.ticket_set_product(ticket=ticket, product=product, version="6.2", by_user=self.alice)
+        services_checklist.ticket_set_product(ticket=ticket, product=product, version="6.2", by_user=self.alice)
         page = self.page
         # the supervisor writes the brand's signature
         page.goto(self.live_server_url + "/login/")

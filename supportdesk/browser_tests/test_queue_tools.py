@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from supportdesk.browser_tests.test_workspace import BrowserCase
 from supportdesk.testing.servers import chromium_available
-from supportdesk.tickets import selectors, services
+from supportdesk.tickets import selectors, services, services_tags
 from supportdesk.tickets.models import Message, SavedView, Status, Tag, Ticket
 
 pytestmark = pytest.mark.skipif(not chromium_available(), reason="needs /usr/bin/chromium")
@@ -72,7 +72,7 @@ class SavedViewTests(BrowserCase):
     def test_save_the_filter_and_sort_and_open_it_from_the_navigation(self):
         old, new, other = (self.make_ticket(subject=s) for s in ("SDI старое", "SDI новое", "лицензия"))
         for t in (old, new):
-            services.ticket_tag(ticket=t, add=["sdi"], by_user=self.alice)
+            services_tags.ticket_tag(ticket=t, add=["sdi"], by_user=self.alice)
         self.login()
         page = self.page
         page.fill("#id_tag", "SDI")
@@ -94,7 +94,7 @@ class SavedViewTests(BrowserCase):
         self.shot("views-01-saved")
         page.goto(f"{self.live_server_url}/agent/")
         page.wait_for_selector(f"#t{other.pk}")
-        services.ticket_tag(ticket=other, add=["sdi"], by_user=self.alice)
+        services_tags.ticket_tag(ticket=other, add=["sdi"], by_user=self.alice)
         page.reload()
         expect(page.locator(f"#svc-{view.pk}")).to_have_text("3")
         page.click(f"#sv-{view.pk}")

@@ -46,7 +46,7 @@ from supportdesk.tickets.clocks import (
     ticket_resolution,
 )
 from supportdesk.tickets.models import OPEN_STATUSES, ReplyFigure, StatusChange, Ticket
-from supportdesk.tickets.services import (
+from supportdesk.tickets.services_bulk import (
     reply_figures_set,
     tickets_set_reply_deadlines,
     tickets_set_resolution_figures,
@@ -172,7 +172,7 @@ def sla_recompute_open_tickets(*, batch_size: int = DEFAULT_BATCH_SIZE, now: dat
     Returns how many tickets changed. Reads windows of ids (epoch seconds, not datetimes), computes
     on the calendar's epoch-second fast path, each ticket on its own SLA policy (by priority and
     contract tier), and writes only the rows whose due times moved, one guarded UPDATE per window
-    (``tickets.services.tickets_set_reply_deadlines``). ``calendar`` replaces the office calendar.
+    (``tickets.services_bulk.tickets_set_reply_deadlines``). ``calendar`` replaces the office calendar.
     """
     policy = get_policy()
     office = calendar or calendar_for(policy)

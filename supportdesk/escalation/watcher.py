@@ -1,6 +1,6 @@
 """The escalation watcher: marks reply clocks at target (warning) and at limit (breach).
 
-Each mark is claimed with a conditional UPDATE (``tickets.services.ticket_claim_reply_mark``:
+Each mark is claimed with a conditional UPDATE (``tickets.services_bulk.ticket_claim_reply_mark``:
 ``... WHERE reply_warned_at IS NULL AND reply_target_at <= now``) and only the run whose UPDATE changed the row writes the event and
 the mail, in the same transaction. Two watchers at once (beat and an embedded loop, or two
 workers) therefore notify exactly once: on PostgreSQL the second UPDATE waits for the first
@@ -25,7 +25,8 @@ from supportdesk.escalation.recompute import sla_sync_calendar
 from supportdesk.escalation.signals import reply_clock_marked
 from supportdesk.policy import get_policy
 from supportdesk.tickets.models import Ticket
-from supportdesk.tickets.services import reply_mark_due, ticket_add_event, ticket_claim_reply_mark
+from supportdesk.tickets.services import ticket_add_event
+from supportdesk.tickets.services_bulk import reply_mark_due, ticket_claim_reply_mark
 
 log = logging.getLogger(__name__)
 

@@ -39,13 +39,13 @@ from supportdesk.policy import get_policy
 from supportdesk.tickets.models import OPEN_STATUSES, Message, Status, Ticket
 from supportdesk.tickets.services import (
     AttachmentData,
-    ticket_add_contacts,
     ticket_add_event,
     ticket_add_message,
     ticket_lock,
     ticket_mark_unreachable,
     ticket_open,
 )
+from supportdesk.tickets.services_contacts import ticket_add_contacts
 from supportdesk.tickets.signals import request_received
 
 log = logging.getLogger(__name__)

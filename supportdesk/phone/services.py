@@ -25,7 +25,8 @@ from supportdesk.phone.events import CtiEvent
 from supportdesk.phone.models import Call, CtiIntegration
 from supportdesk.tickets.clocks import office_calendar
 from supportdesk.tickets.models import CHECKLIST_ITEMS, Channel, Message, Ticket
-from supportdesk.tickets.services import ticket_add_message, ticket_create, ticket_set_checklist
+from supportdesk.tickets.services import ticket_add_message, ticket_create
+from supportdesk.tickets.services_checklist import ticket_set_checklist
 from supportdesk.tickets.signals import request_received
 
 _STATE_ORDER = {Call.State.RINGING: 0, Call.State.ANSWERED: 1, Call.State.ENDED: 2}

@@ -43,7 +43,7 @@ from supportdesk.policy import get_policy
 from supportdesk.portal.models import AccessLink
 from supportdesk.privacy.redact import MARKER, Identity, redact_json, redact_text
 from supportdesk.tickets.models import OPEN_STATUSES, Attachment, Message, Ticket
-from supportdesk.tickets.services import tickets_erase_personal_data
+from supportdesk.tickets.services_bulk import tickets_erase_personal_data
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from supportdesk.checklist import AttachmentInfo, ChecklistResult, ProductSpec, 
 from supportdesk.policy import get_policy
 from supportdesk.policy.model import Product as PolicyProduct
 from supportdesk.tickets.models import Message, Ticket
-from supportdesk.tickets.services import ticket_apply_auto_check
+from supportdesk.tickets.services_checklist import ticket_apply_auto_check
 
 
 @lru_cache(maxsize=2)

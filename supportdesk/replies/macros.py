@@ -25,9 +25,9 @@ from supportdesk.tickets.services import (
     ticket_add_event,
     ticket_assign,
     ticket_lock,
-    ticket_set_product,
     ticket_set_status,
 )
+from supportdesk.tickets.services_checklist import ticket_set_product
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 A ticket in ``waiting_customer`` gets one reminder after the policy's business days
 (counted on the office calendar from the status change), and is closed with a closing
 mail after the second period. The reminder is claimed with a conditional UPDATE of
-``Ticket.reminder_sent_at`` (``tickets.services.ticket_claim_reminder``) in the transaction
+``Ticket.reminder_sent_at`` (``tickets.services_bulk.ticket_claim_reminder``) in the transaction
 that enqueues the mail, so two workers
 never remind twice and a crash never loses the claim without the mail.
 """
@@ -24,12 +24,8 @@ from supportdesk.replies.timefmt import moment_text
 from supportdesk.tickets.clocks import office_calendar
 from supportdesk.tickets.models import Status as TicketStatus
 from supportdesk.tickets.models import StatusChange, Ticket
-from supportdesk.tickets.services import (
-    ticket_add_event,
-    ticket_claim_reminder,
-    ticket_lock,
-    ticket_set_status,
-)
+from supportdesk.tickets.services import ticket_add_event, ticket_lock, ticket_set_status
+from supportdesk.tickets.services_bulk import ticket_claim_reminder
 
 
 @dataclass

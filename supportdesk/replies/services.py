@@ -31,11 +31,11 @@ from supportdesk.tickets.models import Message, Status, Ticket
 from supportdesk.tickets.services import (
     AttachmentData,
     InvalidAction,
-    ticket_add_contacts,
     ticket_add_message,
     ticket_check_fresh,
     ticket_set_status,
 )
+from supportdesk.tickets.services_contacts import ticket_add_contacts
 
 HISTORY_DEPTH = 3
 

@@ -1,5 +1,5 @@
 """Split a customer message out of its ticket (the customer wrote two problems in one mail):
-the move itself is ``tickets.services.ticket_split``; here the new ticket's request checklist
+the move itself is ``tickets.services_merge.ticket_split``; here the new ticket's request checklist
 is evaluated on the moved message, in the same transaction."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from supportdesk.replies.completeness import apply_check, check_message
 from supportdesk.replies.services import _require_agent
 from supportdesk.tickets.models import Message, Ticket
 from supportdesk.tickets.selectors import visible_ticket_ids
-from supportdesk.tickets.services import ticket_split
+from supportdesk.tickets.services_merge import ticket_split
 
 # Small text attachments (logs, configs) are read by the check, as at intake.
 _TEXT_MAX = 256 * 1024

@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 
 from supportdesk.audit.models import AuditEntry
 from supportdesk.audit.services import audit_record
-from supportdesk.tickets import selectors, services
+from supportdesk.tickets import selectors, services, services_merge, services_tags
 from supportdesk.tickets.lifecycle import IllegalTransition
 from supportdesk.tickets.models import Status, Ticket
 from supportdesk.tickets.services import ConfirmationRequired
@@ -93,7 +93,7 @@ def tickets_bulk_priority(*, user: User, pks: Sequence[int], priority: str) -> B
 
 def tickets_bulk_tag(*, user: User, pks: Sequence[int], add: Sequence[str] = (),
                      remove: Sequence[str] = ()) -> BulkOutcome:
-    outcome = _each(user, pks, lambda t: services.ticket_tag(ticket=t, add=add, remove=remove, by_user=user))
+    outcome = _each(user, pks, lambda t: services_tags.ticket_tag(ticket=t, add=add, remove=remove, by_user=user))
     _audit(user, "untag" if remove else "tag", outcome, tags=list(add or remove))
     return outcome
 
@@ -109,7 +109,7 @@ def tickets_bulk_merge(*, user: User, pks: Sequence[int], target_pk: int | None 
         outcome = BulkOutcome(refused=[(pk, gettext("There is no ticket #%(n)s to merge into.") % {"n": target_pk})
                                        for pk in pks])
     else:
-        outcome = _each(user, [pk for pk in pks if pk != target.pk], lambda t: services.ticket_merge(
+        outcome = _each(user, [pk for pk in pks if pk != target.pk], lambda t: services_merge.ticket_merge(
             source=t, target=target, by_user=user, confirmed=True))
         if outcome.done or target.pk in pks:
             outcome.done.insert(0, target.pk)

@@ -21,7 +21,14 @@ from supportdesk.lib.blobstore import blob_open
 from supportdesk.lib.confirm import confirm_page, is_confirmed
 from supportdesk.lib.params import parse_positive_int
 from supportdesk.policy import get_policy
-from supportdesk.tickets import clocks, selectors, services
+from supportdesk.tickets import (
+    clocks,
+    selectors,
+    services,
+    services_checklist,
+    services_contacts,
+    services_merge,
+)
 from supportdesk.tickets import forms as f
 from supportdesk.tickets.bulk import refusal_text as _error_text
 from supportdesk.tickets.models import Attachment, Channel, Message, Priority, Status, Ticket
@@ -221,7 +228,7 @@ def ticket_reopen(request: AgentRequest, pk: int) -> HttpResponse:
 @agent_required
 @require_POST
 def ticket_contacts(request: AgentRequest, pk: int) -> HttpResponse:
-    return act_on_ticket(request, pk, f.ContactsForm, lambda t, d: services.ticket_set_contacts(
+    return act_on_ticket(request, pk, f.ContactsForm, lambda t, d: services_contacts.ticket_set_contacts(
         ticket=t, email=d["email"], phone=d["phone"], phone_id=d["phone_id"], by_user=request.user),
         _("Contacts saved."), anchor="customer-card")
 
@@ -264,7 +271,7 @@ def ticket_team(request: AgentRequest, pk: int) -> HttpResponse:
 @agent_required
 @require_POST
 def ticket_product(request: AgentRequest, pk: int) -> HttpResponse:
-    return act_on_ticket(request, pk, f.ProductForm, lambda t, d: services.ticket_set_product(
+    return act_on_ticket(request, pk, f.ProductForm, lambda t, d: services_checklist.ticket_set_product(
         ticket=t, product=d["product"], version=d["version"], by_user=request.user), _("Product changed."))
 
 
@@ -275,7 +282,7 @@ def ticket_merge(request: AgentRequest, pk: int) -> HttpResponse:
         target = selectors.visible_tickets(user=request.user).filter(pk=data["target"]).first()
         if target is None:
             raise ValueError(_("There is no ticket #%(n)s.") % {"n": data["target"]})
-        services.ticket_merge(source=ticket, target=target, by_user=request.user, confirmed=is_confirmed(request))
+        services_merge.ticket_merge(source=ticket, target=target, by_user=request.user, confirmed=is_confirmed(request))
 
     response = act_on_ticket(request, pk, f.MergeForm, merge, _("Tickets merged."), confirm_button=_("Merge"))
     merged = Ticket.objects.filter(pk=pk).values_list("merged_into_id", flat=True).first()
@@ -285,7 +292,7 @@ def ticket_merge(request: AgentRequest, pk: int) -> HttpResponse:
 @agent_required
 @require_POST
 def ticket_checklist(request: AgentRequest, pk: int) -> HttpResponse:
-    return act_on_ticket(request, pk, f.ChecklistForm, lambda t, d: services.ticket_set_checklist(
+    return act_on_ticket(request, pk, f.ChecklistForm, lambda t, d: services_checklist.ticket_set_checklist(
         ticket=t, items={d["item"]: (d["present"], "")}, source="agent", by_user=request.user),
         _("Checklist updated."))
 

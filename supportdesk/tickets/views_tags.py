@@ -15,7 +15,7 @@ from supportdesk.accounts.decorators import AgentRequest, agent_required
 from supportdesk.accounts.roles import is_supervisor
 from supportdesk.lib.params import parse_positive_int
 from supportdesk.tickets import forms as f
-from supportdesk.tickets import selectors, services
+from supportdesk.tickets import selectors, services_tags
 from supportdesk.tickets.models import Tag, Ticket
 from supportdesk.tickets.views import act_on_ticket
 
@@ -23,7 +23,7 @@ from supportdesk.tickets.views import act_on_ticket
 @agent_required
 @require_POST
 def ticket_tags_add(request: AgentRequest, pk: int) -> HttpResponse:
-    return act_on_ticket(request, pk, f.TagForm, lambda t, d: services.ticket_tag(
+    return act_on_ticket(request, pk, f.TagForm, lambda t, d: services_tags.ticket_tag(
         ticket=t, add=d["names"], by_user=request.user), _("Tags saved."), anchor="tags")
 
 
@@ -34,7 +34,7 @@ class _RemoveForm(forms.Form):
 @agent_required
 @require_POST
 def ticket_tags_remove(request: AgentRequest, pk: int) -> HttpResponse:
-    return act_on_ticket(request, pk, _RemoveForm, lambda t, d: services.ticket_tag(
+    return act_on_ticket(request, pk, _RemoveForm, lambda t, d: services_tags.ticket_tag(
         ticket=t, remove=[d["name"]], by_user=request.user), _("Tag removed."), anchor="tags")
 
 
@@ -75,7 +75,7 @@ def tag_rename(request: AgentRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Not renamed: %(errors)s") % {"errors": "; ".join(f.field_errors(form))})
     else:
         try:
-            services.tag_rename(tag=tag, name=form.cleaned_data["name"], by_user=request.user)
+            services_tags.tag_rename(tag=tag, name=form.cleaned_data["name"], by_user=request.user)
         except ValueError as exc:
             messages.error(request, _("Not renamed: %(errors)s") % {"errors": exc})
         else:
@@ -97,7 +97,7 @@ def tag_merge(request: AgentRequest, pk: int) -> HttpResponse:
             "field": _("Merge into tag"), "name": form.cleaned_data["into"]})
         return redirect("tickets:tags")
     try:
-        count = services.tag_merge(source=tag, target=target, by_user=request.user)
+        count = services_tags.tag_merge(source=tag, target=target, by_user=request.user)
     except (ValueError, Tag.DoesNotExist) as exc:
         messages.error(request, _("Not merged: %(errors)s") % {"errors": exc})
     else:

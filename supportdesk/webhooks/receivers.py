@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models.signals import post_delete, post_save
+
 from supportdesk.escalation.notify import BREACH, WARNING
 from supportdesk.escalation.signals import reply_clock_marked
 from supportdesk.releases.signals import release_published
 from supportdesk.tickets.models import Message
 from supportdesk.tickets.signals import message_added, status_changed, ticket_created
 from supportdesk.webhooks import events
+from supportdesk.webhooks.models import WebhookSubscription
 from supportdesk.webhooks.services import webhook_enqueue
+from supportdesk.webhooks.subscribed import subscriptions_changed
 
 # Kinds that make a conversation: a customer message after one of these is a reply, the first
 # one is the request that opened the ticket (ticket.created covers it).
@@ -64,3 +68,5 @@ def connect() -> None:
     status_changed.connect(on_status_changed, dispatch_uid=f"{uid}.status_changed")
     reply_clock_marked.connect(on_reply_clock_marked, dispatch_uid=f"{uid}.reply_clock_marked")
     release_published.connect(on_release_published, dispatch_uid=f"{uid}.release_published")
+    post_save.connect(subscriptions_changed, sender=WebhookSubscription, dispatch_uid=f"{uid}.subscription_saved")
+    post_delete.connect(subscriptions_changed, sender=WebhookSubscription, dispatch_uid=f"{uid}.subscription_deleted")

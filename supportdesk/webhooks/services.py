@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -31,9 +32,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supportdesk.accounts.roles import has_perm
+from supportdesk.audit.models import AuditEntry
+from supportdesk.audit.services import audit_record
 from supportdesk.webhooks import transport
 from supportdesk.webhooks.events import EVENTS, PING
 from supportdesk.webhooks.models import WebhookDelivery, WebhookSubscription
+from supportdesk.webhooks.subscribed import subscribed_events, subscribed_events_check, subscriptions_changed
 
 log = logging.getLogger(__name__)
 
@@ -87,18 +91,35 @@ def _clean(*, name: str, url: str, events: Sequence[str]) -> tuple[str, str, lis
     return name, url, [e for e in EVENTS if e in events]  # the canonical order, no repeats
 
 
+def _host(url: str) -> str:
+    # The audit log names the receiver by its host only: a path or query may carry a token.
+    return urlsplit(url).hostname or ""
+
+
+def _audit(by_user: User, subscription: WebhookSubscription, change: str, **details: Any) -> None:
+    """One audit entry per change, never the secret (nor the full URL, see ``_host``)."""
+    audit_record(actor=by_user, action=AuditEntry.Action.WEBHOOK_CHANGE,
+                 target=f"{WebhookSubscription._meta.label} #{subscription.pk}: {subscription.name}",
+                 details={"change": change, **details})
+
+
 def subscription_create(*, by_user: User, name: str, url: str, events: Sequence[str]) -> WebhookSubscription:
     _require_manager(by_user)
     name, url, chosen = _clean(name=name, url=url, events=events)
     now = timezone.now()
-    return WebhookSubscription.objects.create(
-        name=name, url=url, events=chosen, secret=secrets.token_urlsafe(32), is_active=True,
-        created_by=by_user if by_user.is_authenticated else None, created_at=now, updated_at=now)  # type: ignore[misc]
+    with transaction.atomic():
+        subscription = WebhookSubscription.objects.create(
+            name=name, url=url, events=chosen, secret=secrets.token_urlsafe(32), is_active=True,
+            created_by=by_user if by_user.is_authenticated else None, created_at=now, updated_at=now)  # type: ignore[misc]
+        _audit(by_user, subscription, "created", host=_host(url), events=chosen)
+    return subscription
 
 
 def subscription_update(*, subscription: WebhookSubscription, by_user: User, name: str, url: str,
                         events: Sequence[str], is_active: bool) -> WebhookSubscription:
     _require_manager(by_user)
+    before = {"name": subscription.name, "url": subscription.url, "events": list(subscription.events or []),
+              "is_active": subscription.is_active}
     subscription.name, subscription.url, subscription.events = _clean(name=name, url=url, events=events)
     if is_active and not subscription.is_active:
         subscription.disabled_reason = ""
@@ -106,16 +127,28 @@ def subscription_update(*, subscription: WebhookSubscription, by_user: User, nam
         subscription.disabled_reason = _("disabled by %(user)s") % {"user": by_user.get_username()}
     subscription.is_active = is_active
     subscription.updated_at = timezone.now()
-    subscription.save(update_fields=["name", "url", "events", "is_active", "disabled_reason", "updated_at"])
+    after = {"name": subscription.name, "url": subscription.url, "events": subscription.events,
+             "is_active": subscription.is_active}
+    changed = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
+    if "url" in changed:
+        changed["url"] = [_host(before["url"]), _host(subscription.url)]  # type: ignore[arg-type]
+    with transaction.atomic():
+        subscription.save(update_fields=["name", "url", "events", "is_active", "disabled_reason", "updated_at"])
+        if changed:
+            _audit(by_user, subscription, "updated", fields=changed)
     return subscription
 
 
 def subscription_set_active(*, subscription: WebhookSubscription, by_user: User, active: bool) -> WebhookSubscription:
     _require_manager(by_user)
+    was_active = subscription.is_active
     subscription.is_active = active
     subscription.disabled_reason = "" if active else _("disabled by %(user)s") % {"user": by_user.get_username()}
     subscription.updated_at = timezone.now()
-    subscription.save(update_fields=["is_active", "disabled_reason", "updated_at"])
+    with transaction.atomic():
+        subscription.save(update_fields=["is_active", "disabled_reason", "updated_at"])
+        if was_active != active:
+            _audit(by_user, subscription, "enabled" if active else "disabled")
     return subscription
 
 
@@ -124,8 +157,21 @@ def subscription_rotate_secret(*, subscription: WebhookSubscription, by_user: Us
     _require_manager(by_user)
     subscription.secret = secrets.token_urlsafe(32)
     subscription.updated_at = timezone.now()
-    subscription.save(update_fields=["secret", "updated_at"])
+    with transaction.atomic():
+        subscription.save(update_fields=["secret", "updated_at"])
+        _audit(by_user, subscription, "secret_rotated")
     return subscription
+
+
+def subscription_delete(*, subscription: WebhookSubscription, by_user: User) -> int:
+    """Delete a subscription with its delivery log (deliveries not yet sent are never sent).
+    Returns how many deliveries went with it."""
+    _require_manager(by_user)
+    with transaction.atomic():
+        _audit(by_user, subscription, "deleted", host=_host(subscription.url), events=subscription.events,
+               deliveries=subscription.deliveries.count())
+        _deleted, rows = subscription.delete()
+    return rows.get(WebhookDelivery._meta.label, 0)
 
 
 def _new_delivery(subscription: WebhookSubscription, event: str, data: dict[str, Any],
@@ -138,6 +184,8 @@ def webhook_enqueue(*, event: str, data: dict[str, Any], at: datetime | None = N
     """One delivery row per active subscriber of ``event``. Call inside the event's transaction."""
     if event not in EVENTS:
         raise ValueError(f"unknown webhook event {event!r}")
+    if event not in subscribed_events():  # no query when nobody subscribes (see subscribed.py)
+        return []
     subscribers = [s for s in WebhookSubscription.objects.filter(is_active=True) if event in (s.events or [])]
     if not subscribers:
         return []
@@ -246,6 +294,7 @@ def delivery_send_one(delivery: WebhookDelivery, *, post: Poster, now: datetime)
         if gone and subscription.is_active:
             WebhookSubscription.objects.filter(pk=subscription.pk).update(
                 is_active=False, disabled_reason=_("the receiver answered 410 Gone"), updated_at=timezone.now())
+            subscriptions_changed()  # an UPDATE sends no post_save
     if gone:
         log.warning("webhook subscription %s disabled: its receiver answered 410 Gone", subscription.pk)
     return delivery
@@ -271,6 +320,8 @@ def webhooks_deliver(*, now: datetime | None = None, limit: int = 100, post: Pos
     """Send every due delivery once (the periodic job). Safe to run from several workers at once."""
     moment = now or timezone.now()
     send = post or transport.post
+    if subscribed_events_check():
+        log.warning("the cached set of subscribed webhook events was out of date; rewritten")
     result = DeliverResult()
     due = (WebhookDelivery.objects.filter(_due(moment) | _stale(moment))
            .order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])

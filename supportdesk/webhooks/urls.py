@@ -11,5 +11,6 @@ urlpatterns = [
     path("<int:pk>/active/", views.subscription_active, name="active"),
     path("<int:pk>/ping/", views.subscription_ping, name="ping"),
     path("<int:pk>/secret/", views.subscription_rotate, name="rotate"),
+    path("<int:pk>/delete/", views.subscription_delete, name="delete"),
     path("deliveries/<int:pk>/redeliver/", views.delivery_redeliver, name="redeliver"),
 ]

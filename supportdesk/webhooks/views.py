@@ -1,5 +1,5 @@
 """Webhook pages for supervisors and administrators: list, create, edit, disable, ping,
-rotate the secret, the delivery log and redelivery. Every change is a POST with CSRF."""
+rotate the secret, delete, the delivery log and redelivery. Every change is a POST with CSRF."""
 
 from __future__ import annotations
 
@@ -107,6 +107,18 @@ def subscription_rotate(request: AgentRequest, pk: int) -> HttpResponse:
     services.subscription_rotate_secret(subscription=subscription, by_user=request.user)
     messages.success(request, _("New secret made. Deliveries from now on are signed with it."))
     return redirect("webhooks:detail", pk=pk)
+
+
+@require_POST
+@agent_required
+def subscription_delete(request: AgentRequest, pk: int) -> HttpResponse:
+    subscription = selectors.subscription_for(request.user, pk)
+    if request.POST.get("confirm") != "1":
+        return _detail_page(request, subscription, status=400,
+                            error=_("Tick the box to confirm: the subscription and its delivery log are deleted."))
+    services.subscription_delete(subscription=subscription, by_user=request.user)
+    messages.success(request, _("Subscription deleted."))
+    return redirect("webhooks:list")
 
 
 @require_POST

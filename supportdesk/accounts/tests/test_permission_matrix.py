@@ -29,7 +29,7 @@ from supportdesk.mail.tests.factory import make_mail
 from supportdesk.phone.services import CallLog, call_log, integration_create
 from supportdesk.portal.services import access_link_issue
 from supportdesk.test import PASSWORD, BaseTestCase
-from supportdesk.tickets import services
+from supportdesk.tickets import services, services_tags
 from supportdesk.tickets.models import Attachment, SavedView, Tag, Ticket
 from supportdesk.webhooks.models import WebhookDelivery, WebhookSubscription
 
@@ -163,6 +163,7 @@ MATRIX["webhooks:detail"] = (SUPERVISORS, NOBODY)
 MATRIX["webhooks:create"] = (NOBODY, BAD_FORM)
 MATRIX["webhooks:edit"] = (NOBODY, BAD_FORM)
 MATRIX["webhooks:active"] = (NOBODY, BAD_FORM)
+MATRIX["webhooks:delete"] = (NOBODY, BAD_FORM)  # without the confirmation box ticked
 for name in ("webhooks:ping", "webhooks:rotate", "webhooks:redeliver"):
     MATRIX[name] = (NOBODY, SUPERVISORS)
 # The supervisors' team actions: POST only, 403 for agents.
@@ -233,7 +234,7 @@ class PermissionMatrixTests(BaseTestCase):
         self.token = access_link_issue(ticket=self.ticket, email="ivanov@tv-sibir.ru")
         self.other = self.make_ticket(subject="Второе обращение")
         services.ticket_set_team(ticket=self.other, team=self.team_a, by_user=None)
-        services.ticket_tag(ticket=self.ticket, add=["эфир"], by_user=self.alice)
+        services_tags.ticket_tag(ticket=self.ticket, add=["эфир"], by_user=self.alice)
         self.tag = Tag.objects.get(name="эфир")
         self.saved_view = SavedView.objects.create(name="Срочные", owner=self.sam, shared=True, query="priority=urgent")
         Article.objects.create(slug="titry", title="Титры", body="Текст", state="published")

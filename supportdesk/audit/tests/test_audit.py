@@ -14,7 +14,8 @@ from supportdesk.audit.services import audit_record
 from supportdesk.mail.models import Mailbox
 from supportdesk.test import PASSWORD, BaseTestCase
 from supportdesk.testing.skips import database_only
-from supportdesk.tickets.services import ConfirmationRequired, ticket_merge
+from supportdesk.tickets.services import ConfirmationRequired
+from supportdesk.tickets.services_merge import ticket_merge
 
 A = AuditEntry.Action
 

@@ -14,7 +14,7 @@ from supportdesk.escalation.recompute import (
 from supportdesk.escalation.tests.db_helpers import edited_calendar
 from supportdesk.escalation.watcher import sla_watch
 from supportdesk.test import BaseTestCase, office_time
-from supportdesk.tickets import services
+from supportdesk.tickets import services, services_bulk
 from supportdesk.tickets.models import Message, Ticket
 
 # An administrator makes Tuesday 2026-05-19 a day off while these tickets wait for replies.
@@ -106,10 +106,10 @@ class RecomputeTests(BaseTestCase):
     def test_a_clock_stopped_meanwhile_is_not_brought_back(self) -> None:
         [(_pk, pending, *_)] = [row for row in _read_batch(0, 10_000) if row[0] == self.monday.pk]
         later = office_time(2026, 5, 20, 10).timestamp(), office_time(2026, 5, 21, 10).timestamp()
-        self.assertEqual(services.tickets_set_reply_deadlines(rows=[(self.monday.pk, pending, *later)], now=NOW), 1)  # the guard matches ...
+        self.assertEqual(services_bulk.tickets_set_reply_deadlines(rows=[(self.monday.pk, pending, *later)], now=NOW), 1)  # the guard matches ...
         services.ticket_add_message(ticket=self.monday, kind=Message.Kind.OUTGOING, body_text="Ответ",
                                     author_user=self.alice, created_at=office_time(2026, 5, 18, 15, 0))
-        self.assertEqual(services.tickets_set_reply_deadlines(rows=[(self.monday.pk, pending, *later)], now=NOW), 0)  # ... until the reply
+        self.assertEqual(services_bulk.tickets_set_reply_deadlines(rows=[(self.monday.pk, pending, *later)], now=NOW), 0)  # ... until the reply
         ticket = Ticket.objects.get(pk=self.monday.pk)
         self.assertIsNone(ticket.reply_target_at)
         self.assertIsNone(ticket.reply_due_at)

@@ -30,7 +30,7 @@ from supportdesk.mail.tests.factory import BOUNCE, make_mail
 from supportdesk.outbox.models import OutgoingMail
 from supportdesk.test import BaseTestCase, office_time
 from supportdesk.testing.skips import database_only
-from supportdesk.tickets import services
+from supportdesk.tickets import services, services_checklist
 from supportdesk.tickets.models import Message, Status, Ticket
 from supportdesk.tickets.signals import request_received
 
@@ -182,10 +182,10 @@ class ThreadingTests(IngestTestCase):
         """Issue 13 item 1: an answer to our acknowledgment of a closed ticket opens a follow-up
         titled as the request was, starting with the checklist items the customer gave."""
         ticket = self.open_ticket(subject="Не выводятся титры на SDI 2")
-        services.ticket_set_checklist(ticket=ticket, items={"description": (True, "титры не выводятся"),
-                                                            "version": (True, "Forward TS 6.2")}, source="auto")
-        services.ticket_set_product(ticket=ticket, product=self.products["forward-ts"], version="6.2",
-                                    by_user=None)
+        services_checklist.ticket_set_checklist(ticket=ticket, items={"description": (True, "титры не выводятся"),
+                                                                      "version": (True, "Forward TS 6.2")}, source="auto")
+        services_checklist.ticket_set_product(ticket=ticket, product=self.products["forward-ts"], version="6.2",
+                                              by_user=None)
         services.ticket_set_status(ticket=ticket, status=Status.CLOSED, by_user=self.alice, confirmed=True,
                                    reason="the customer called: solved")
         before = OutgoingMail.objects.count()

@@ -15,7 +15,7 @@ from supportdesk.mail.handlers import Outcome
 from supportdesk.mail.ingest import IngestResult, ingest_raw
 from supportdesk.mail.tests.factory import BOUNCE, make_mail
 from supportdesk.test import Personas
-from supportdesk.tickets import services
+from supportdesk.tickets import services, services_merge
 from supportdesk.tickets.models import Message, Ticket
 
 
@@ -64,6 +64,6 @@ class IntakeLockTests(Personas, TransactionTestCase):
     def test_a_reply_to_a_merged_ticket_locks_only_the_ticket_it_lands_on(self) -> None:
         duplicate = self.opened(subject="Нет звука", message_id="dup@tv-sibir.ru")
         target = self.opened(subject="Нет звука на выходе")
-        services.ticket_merge(source=duplicate, target=target, by_user=self.alice, confirmed=True)
+        services_merge.ticket_merge(source=duplicate, target=target, by_user=self.alice, confirmed=True)
         result, locks, _ = self.ingest(make_mail(subject=f"Re: Нет звука [#{duplicate.pk}]"))
         self.assertEqual((result.ticket_id, locks), (target.pk, 1))

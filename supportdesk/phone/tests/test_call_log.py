@@ -72,7 +72,7 @@ class CallLogTests(BaseTestCase):
         assert ticket.channel == "phone" and Call.objects.get().ticket == ticket
 
     def test_merging_tickets_moves_their_calls(self):
-        from supportdesk.tickets.services import ticket_merge
+        from supportdesk.tickets.services_merge import ticket_merge
 
         target = self.make_ticket(subject="Нет звука", at=office_time(2026, 3, 2, 10))
         log = CallLog(direction="in", number="+7 913 123-45-67", subject="Нет звука (звонок)",

@@ -14,7 +14,7 @@ from supportdesk.portal.models import AccessLink
 from supportdesk.portal.services import MAILS_PER_ADDRESS, RATE_PER_IP
 from supportdesk.replies.tests.helpers import parsed
 from supportdesk.test import BaseTestCase
-from supportdesk.tickets import services
+from supportdesk.tickets import services, services_merge
 from supportdesk.tickets.models import Message, Status
 
 LOOKUP = "/portal/lookup/"
@@ -58,7 +58,7 @@ class LookupTests(BaseTestCase):
     def test_a_merged_tickets_number_opens_the_ticket_it_was_merged_into(self) -> None:
         # Issue 13, item 5: the acknowledgment gave the customer the duplicate's number.
         duplicate = self.make_ticket(subject="Титры мигают снова", body="Опять мигают титры.")
-        services.ticket_merge(source=duplicate, target=self.ticket, by_user=self.alice, confirmed=True)
+        services_merge.ticket_merge(source=duplicate, target=self.ticket, by_user=self.alice, confirmed=True)
         self.request_link(duplicate.pk, "ivanov@tv-sibir.ru")
         mail = OutgoingMail.objects.get(kind="lookup")
         link = AccessLink.objects.get()

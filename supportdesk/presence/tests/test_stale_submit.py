@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from supportdesk.accounts.roles import ensure_groups
 from supportdesk.replies.services import ticket_reply
 from supportdesk.test import PASSWORD, BaseTestCase
-from supportdesk.tickets import services
+from supportdesk.tickets import services, services_checklist
 from supportdesk.tickets.models import Message, Status
 from supportdesk.tickets.selectors import ticket_changes_since, ticket_latest_entry
 from supportdesk.tickets.services import StaleSubmit
@@ -38,7 +38,7 @@ class StaleSubmitServiceTests(BaseTestCase):
     def test_own_entries_and_bookkeeping_are_no_news(self):
         services.ticket_add_message(ticket=self.ticket, kind=Message.Kind.NOTE, body_text="моя заметка",
                                     author_user=self.alice)
-        services.ticket_set_checklist(ticket=self.ticket, items={"steps": (True, "")}, source="agent", by_user=self.sam)
+        services_checklist.ticket_set_checklist(ticket=self.ticket, items={"steps": (True, "")}, source="agent", by_user=self.sam)
         assert ticket_changes_since(ticket=self.ticket, seen=self.seen, user=self.alice) == []
         ticket_reply(ticket=self.ticket, author=self.alice, text="Ответ.", seen=self.seen)
 

@@ -23,6 +23,7 @@ from supportdesk.replies.placeholders import fill, unfilled_placeholders, unknow
 from supportdesk.replies.services import ticket_reply
 from supportdesk.test import BaseTestCase
 from supportdesk.tickets import services as tickets
+from supportdesk.tickets import services_checklist
 from supportdesk.tickets.models import Message, Status
 from supportdesk.tickets.services import ConfirmationRequired, InvalidAction
 
@@ -48,7 +49,7 @@ class CannedTests(BaseTestCase):
 
     def test_every_placeholder_is_filled_from_the_ticket(self):
         ticket = self.make_ticket()
-        tickets.ticket_set_product(ticket=ticket, product=self.product, version="6.1", by_user=self.alice)
+        services_checklist.ticket_set_product(ticket=ticket, product=self.product, version="6.1", by_user=self.alice)
         canned = CannedResponse.objects.create(title="Обновление", body=(
             "{customer_name}, по обращению {ticket_number}: {product} {version} устарела, текущая — "
             "{current_release}, скачать: {download_link}. {agent_name}, {support_phone}"))

@@ -24,6 +24,7 @@ from supportdesk.replies.services import (
 from supportdesk.replies.tests.helpers import html_part, parsed, text_part
 from supportdesk.test import BaseTestCase, office_time
 from supportdesk.tickets import services as tickets
+from supportdesk.tickets import services_checklist
 from supportdesk.tickets.models import Message, Status
 from supportdesk.tickets.services import AttachmentData, InvalidAction
 from supportdesk.tickets.signals import request_received
@@ -144,8 +145,8 @@ class ChecklistWiringTests(BaseTestCase):
         ticket = self.make_ticket(body="Не выводятся титры на SDI-выход в Forward TS.")
         ticket = receive(ticket, ticket.messages.get())
         assert ticket.checklist["steps"]["present"] is False and ticket.product.key == "forward-ts"
-        tickets.ticket_set_checklist(ticket=ticket, items={"settings": (True, "agent saw them")}, source="agent",
-                                     by_user=self.alice)
+        services_checklist.ticket_set_checklist(ticket=ticket, items={"settings": (True, "agent saw them")},
+                                                source="agent", by_user=self.alice)
         body = "1. Запускаю FDConfig2\n2. Нажимаю «Старт»\n3. Титры пропадают\nВерсия 6.2.1\n\n> версия 5.0"
         reply = incoming(ticket, body, quoted_start=body.index("\n\n>"))
         ticket = receive(ticket, reply)
@@ -163,8 +164,8 @@ class ChecklistWiringTests(BaseTestCase):
 
     def test_an_agent_version_is_kept(self):
         ticket = self.make_ticket(body="Forward TS 6.2.1 падает при запуске.")
-        tickets.ticket_set_product(ticket=ticket, product=self.products["forward-t"], version="5.1",
-                                   by_user=self.alice)
+        services_checklist.ticket_set_product(ticket=ticket, product=self.products["forward-t"], version="5.1",
+                                              by_user=self.alice)
         ticket = receive(ticket, ticket.messages.get(kind=Message.Kind.INCOMING))
         assert ticket.product.key == "forward-t" and ticket.reported_version == "5.1"
 
@@ -297,7 +298,7 @@ class AcknowledgmentVariantTests(BaseTestCase):
                 raise RuntimeError("event store broken")
             return real(**kwargs)
 
-        with mock.patch("supportdesk.tickets.services.ticket_add_event", side_effect=failing):
+        with mock.patch("supportdesk.tickets.services_checklist.ticket_add_event", side_effect=failing):
             mail = self._ack(ticket)
         ticket.refresh_from_db()
         assert ticket.reported_version == "" and ticket.product_id is None

@@ -14,7 +14,7 @@ from supportdesk.replies.signatures import signature_for, signature_save
 from supportdesk.replies.tests.helpers import html_part, parsed, text_part
 from supportdesk.replies.tests.test_services import receive
 from supportdesk.test import BaseTestCase
-from supportdesk.tickets import services as tickets
+from supportdesk.tickets import services_checklist
 from supportdesk.tickets.models import Message
 
 
@@ -41,7 +41,7 @@ class SignatureTests(BaseTestCase):
                        text="Поддержка {product}\nhttps://softlab.tv/support\nверсия: {version}", text_en="",
                        in_automatic=False)
         ticket = self.make_ticket()
-        tickets.ticket_set_product(ticket=ticket, product=self.product, version="", by_user=self.alice)
+        services_checklist.ticket_set_product(ticket=ticket, product=self.product, version="", by_user=self.alice)
         text, html = self._reply(ticket)
         # {version} has no value: its line is dropped, never sent raw
         assert (f"Проверьте кабель.\n\n--\nАлиса\nинженер <L2>\nПоддержка {self.product.name}\n"

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from supportdesk.catalog.models import Release
 from supportdesk.test import office_time
-from supportdesk.tickets import services
+from supportdesk.tickets import services, services_checklist
 from supportdesk.tickets.models import Message, Status, Ticket
 
 
@@ -55,7 +55,7 @@ def build_scenario(case) -> None:  # type: ignore[no-untyped-def]
     services.ticket_add_message(ticket=a, kind=Message.Kind.INCOMING, is_robot=True, body_text="Out of office",
                                 created_at=office_time(2026, 11, 5, 11, 0))
     customer(a, office_time(2026, 11, 9, 11, 0))
-    services.ticket_set_checklist(ticket=a, items={"version": (True, "5.2")}, source="agent", by_user=case.alice)
+    services_checklist.ticket_set_checklist(ticket=a, items={"version": (True, "5.2")}, source="agent", by_user=case.alice)
     reply(a, case.alice, office_time(2026, 11, 9, 15, 0))
     services.ticket_set_status(ticket=a, status=Status.SOLVED, by_user=case.alice, at=office_time(2026, 11, 9, 16, 0))
 

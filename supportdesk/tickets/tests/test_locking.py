@@ -14,7 +14,7 @@ from django.db import transaction
 from django.test import TransactionTestCase
 
 from supportdesk.test import Personas
-from supportdesk.tickets import services
+from supportdesk.tickets import services, services_checklist
 from supportdesk.tickets.models import Message, Ticket
 
 
@@ -30,7 +30,7 @@ class LockContractTests(Personas, TransactionTestCase):
         with self.spy() as locks, transaction.atomic(), services.ticket_lock(pk=self.ticket.pk) as held:
             services.ticket_add_message(ticket=held, kind=Message.Kind.INCOMING, body_text="ещё",
                                         author_customer=self.customer)
-            services.ticket_set_checklist(ticket=held, items={"steps": (True, "шаги")}, source="auto")
+            services_checklist.ticket_set_checklist(ticket=held, items={"steps": (True, "шаги")}, source="auto")
             services.ticket_mark_unreachable(ticket=held, reason="550")
         self.assertEqual(locks.call_count, 1)
         row = Ticket.objects.get(pk=self.ticket.pk)
@@ -42,10 +42,10 @@ class LockContractTests(Personas, TransactionTestCase):
         with services.ticket_lock(pk=self.ticket.pk) as held:
             pass
         # another writer (another request, another process) changes the checklist meanwhile
-        services.ticket_set_checklist(ticket=Ticket.objects.get(pk=self.ticket.pk),
-                                      items={"steps": (True, "шаги")}, source="agent")
+        services_checklist.ticket_set_checklist(ticket=Ticket.objects.get(pk=self.ticket.pk),
+                                                items={"steps": (True, "шаги")}, source="agent")
         with self.spy() as locks:
-            services.ticket_set_checklist(ticket=held, items={"version": (True, "6.1")}, source="agent")
+            services_checklist.ticket_set_checklist(ticket=held, items={"version": (True, "6.1")}, source="agent")
         self.assertEqual(locks.call_count, 1)  # the stale instance was not trusted
         checklist = Ticket.objects.get(pk=self.ticket.pk).checklist
         self.assertTrue(checklist["steps"]["present"] and checklist["version"]["present"], checklist)
@@ -53,7 +53,7 @@ class LockContractTests(Personas, TransactionTestCase):
     def test_a_plain_instance_is_locked_by_every_service_even_inside_a_transaction(self) -> None:
         ticket = Ticket.objects.get(pk=self.ticket.pk)
         with self.spy() as locks, transaction.atomic():
-            services.ticket_set_checklist(ticket=ticket, items={"steps": (True, "")}, source="agent")
+            services_checklist.ticket_set_checklist(ticket=ticket, items={"steps": (True, "")}, source="agent")
             services.ticket_assign(ticket=ticket, assignee=self.alice, by_user=self.alice)
         self.assertEqual(locks.call_count, 2)
 

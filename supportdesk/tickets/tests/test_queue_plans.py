@@ -9,7 +9,7 @@ from django.utils import timezone
 from supportdesk.accounts.models import Team
 from supportdesk.test import BaseTestCase
 from supportdesk.testing.skips import database_only
-from supportdesk.tickets import selectors, services
+from supportdesk.tickets import selectors, services_tags
 from supportdesk.tickets.models import Tag, Ticket, TicketTag
 
 
@@ -65,7 +65,7 @@ class QueuePlanTests(BaseTestCase):
     def test_a_common_tag_is_probed_a_rare_one_drives(self):
         common = Tag.objects.create(name="common")
         ticket = self.make_ticket()
-        services.ticket_tag(ticket=ticket, add=["rare"], by_user=self.alice)
+        services_tags.ticket_tag(ticket=ticket, add=["rare"], by_user=self.alice)
         # A fixture built in bulk (the planner only needs the rows): 1,001 tickets with "common".
         many = Ticket.objects.bulk_create([Ticket(subject="x", customer=self.customer, channel="email",
                                                   created_at=timezone.now()) for _ in range(selectors.SEARCH_LIMIT + 1)])

@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from supportdesk.test import PASSWORD, BaseTestCase
-from supportdesk.tickets import forms, services
+from supportdesk.tickets import forms, services, services_tags
 from supportdesk.tickets.models import SavedView, Status
 
 
@@ -15,7 +15,7 @@ class SavedViewTests(BaseTestCase):
         super().setUp()
         self.tagged = self.make_ticket(subject="SDI")
         self.plain = self.make_ticket(subject="лицензия")
-        services.ticket_tag(ticket=self.tagged, add=["sdi"], by_user=self.alice)
+        services_tags.ticket_tag(ticket=self.tagged, add=["sdi"], by_user=self.alice)
         self.client.login(username="alice", password=PASSWORD)
 
     def test_filter_query_keeps_filters_and_sort_only(self):

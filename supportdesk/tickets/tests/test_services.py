@@ -4,7 +4,7 @@ import pytest
 
 from supportdesk.catalog.models import Release
 from supportdesk.test import BaseTestCase, office_time
-from supportdesk.tickets import services
+from supportdesk.tickets import services, services_checklist
 from supportdesk.tickets.models import Message, Status, Ticket
 
 
@@ -113,14 +113,14 @@ class ResolutionClockTests(BaseTestCase):
 class ChecklistTests(BaseTestCase):
     def test_agent_override_wins_over_automatic_evaluation(self):
         ticket = self.make_ticket()
-        services.ticket_set_checklist(ticket=ticket, items={"steps": (False, "")}, source="auto")
-        services.ticket_set_checklist(ticket=ticket, items={"steps": (True, "по телефону")}, source="agent",
-                                      by_user=self.alice)
-        services.ticket_set_checklist(ticket=ticket, items={"steps": (False, "")}, source="auto")
+        services_checklist.ticket_set_checklist(ticket=ticket, items={"steps": (False, "")}, source="auto")
+        services_checklist.ticket_set_checklist(ticket=ticket, items={"steps": (True, "по телефону")}, source="agent",
+                                                by_user=self.alice)
+        services_checklist.ticket_set_checklist(ticket=ticket, items={"steps": (False, "")}, source="auto")
         ticket.refresh_from_db()
         assert ticket.checklist["steps"] == {"present": True, "source": "agent", "evidence": "по телефону"}
         assert not ticket.checklist_complete
-        services.ticket_set_checklist(ticket=ticket, source="auto", items={
+        services_checklist.ticket_set_checklist(ticket=ticket, source="auto", items={
             "description": (True, ""), "version": (True, "6.2.1"), "settings": (True, "settings.xml")})
         ticket.refresh_from_db()
         assert ticket.checklist_complete

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from supportdesk.audit.models import AuditEntry
 from supportdesk.test import PASSWORD, BaseTestCase
-from supportdesk.tickets import selectors, services
+from supportdesk.tickets import selectors, services, services_tags
 from supportdesk.tickets.models import Message, Status, Tag, TicketTag
 from supportdesk.tickets.tags import BadTag, normalize_tag, split_tags
 
@@ -31,10 +31,10 @@ class TicketTagTests(BaseTestCase):
         self.client.login(username="alice", password=PASSWORD)
 
     def test_add_and_remove_record_one_event_each(self):
-        assert services.ticket_tag(ticket=self.ticket, add=["SDI", "лицензия", "sdi"], by_user=self.alice) == [
+        assert services_tags.ticket_tag(ticket=self.ticket, add=["SDI", "лицензия", "sdi"], by_user=self.alice) == [
             "sdi", "лицензия"]
-        assert services.ticket_tag(ticket=self.ticket, add=["sdi"], by_user=self.alice) == ["sdi", "лицензия"]
-        assert services.ticket_tag(ticket=self.ticket, remove=["Лицензия"], by_user=self.alice) == ["sdi"]
+        assert services_tags.ticket_tag(ticket=self.ticket, add=["sdi"], by_user=self.alice) == ["sdi", "лицензия"]
+        assert services_tags.ticket_tag(ticket=self.ticket, remove=["Лицензия"], by_user=self.alice) == ["sdi"]
         events = list(Message.objects.filter(ticket=self.ticket, event="tags").values_list("event_data", flat=True))
         assert events == [{"added": ["sdi", "лицензия"], "removed": []}, {"added": [], "removed": ["лицензия"]}]
         page = self.client.get(reverse("tickets:detail", args=[self.ticket.pk])).content.decode()
@@ -55,7 +55,7 @@ class TicketTagTests(BaseTestCase):
     def test_suggestions_skip_the_tickets_own_tags(self):
         for name in ("sdi", "sdi выход", "nosdi", "ndi"):
             Tag.objects.create(name=name)
-        services.ticket_tag(ticket=self.ticket, add=["sdi"], by_user=self.alice)
+        services_tags.ticket_tag(ticket=self.ticket, add=["sdi"], by_user=self.alice)
         body = self.client.get(reverse("tickets:tag_suggest"), {"tag": "ndi, SD", "ticket": self.ticket.pk}).content.decode()
         assert 'value="sdi выход"' in body and 'value="nosdi"' in body
         assert 'value="sdi"' not in body and 'value="ndi"' not in body
@@ -64,8 +64,8 @@ class TicketTagTests(BaseTestCase):
 
     def test_queue_shows_and_filters_by_tags(self):
         other = self.make_ticket(subject="Вопрос по лицензии")
-        services.ticket_tag(ticket=self.ticket, add=["sdi", "срочно"], by_user=self.alice)
-        services.ticket_tag(ticket=other, add=["sdi"], by_user=self.alice)
+        services_tags.ticket_tag(ticket=self.ticket, add=["sdi", "срочно"], by_user=self.alice)
+        services_tags.ticket_tag(ticket=other, add=["sdi"], by_user=self.alice)
         queue = reverse("tickets:queue")
         body = self.client.get(queue).content.decode()
         assert 'href="?tag=%D1%81%D1%80%D0%BE%D1%87%D0%BD%D0%BE">срочно</a>' in body
@@ -81,7 +81,7 @@ class TicketTagTests(BaseTestCase):
     def test_rare_and_common_tags_page_the_same_way(self):
         made = [self.make_ticket(subject=f"t{i}") for i in range(5)]
         for t in made:
-            services.ticket_tag(ticket=t, add=["x"], by_user=self.alice)
+            services_tags.ticket_tag(ticket=t, add=["x"], by_user=self.alice)
         services.ticket_set_status(ticket=made[0], status=Status.WAITING_CUSTOMER)
         for sort in ("due", "newest", "oldest"):
             seen, after = [], None
@@ -103,8 +103,8 @@ class TagAdminTests(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.a, self.b = self.make_ticket(), self.make_ticket()
-        services.ticket_tag(ticket=self.a, add=["sdi", "sdi-2"], by_user=self.alice)
-        services.ticket_tag(ticket=self.b, add=["sdi-2"], by_user=self.alice)
+        services_tags.ticket_tag(ticket=self.a, add=["sdi", "sdi-2"], by_user=self.alice)
+        services_tags.ticket_tag(ticket=self.b, add=["sdi-2"], by_user=self.alice)
 
     def test_supervisor_renames_and_merges(self):
         self.client.login(username="sam", password=PASSWORD)
@@ -129,4 +129,4 @@ class TagAdminTests(BaseTestCase):
         assert self.client.get(reverse("tickets:tag_rename", args=[tag.pk])).status_code == 405
         assert Tag.objects.get(pk=tag.pk).name == "sdi"
         with pytest.raises(services.InvalidAction):
-            services.tag_merge(source=tag, target=tag, by_user=self.sam)
+            services_tags.tag_merge(source=tag, target=tag, by_user=self.sam)

@@ -19,7 +19,7 @@ from supportdesk.mail.models import InboundMail
 from supportdesk.mail.tests.factory import make_mail
 from supportdesk.search.selectors import agent_search
 from supportdesk.test import PASSWORD, BaseTestCase, office_time
-from supportdesk.tickets import selectors, services
+from supportdesk.tickets import selectors, services, services_merge
 from supportdesk.tickets.models import Message, Status, Ticket
 from supportdesk.tickets.selectors import QueueFilters
 
@@ -173,7 +173,7 @@ class VisibilityTests(TeamsTestCase):
         self.mine.refresh_from_db()
         self.assertIsNone(self.mine.merged_into_id)
         with self.assertRaises(PermissionDenied):
-            services.ticket_merge(source=self.mine, target=self.theirs, by_user=self.alice, confirmed=True)
+            services_merge.ticket_merge(source=self.mine, target=self.theirs, by_user=self.alice, confirmed=True)
 
     def test_services_refuse_another_teams_ticket(self) -> None:
         for call in (lambda: services.ticket_set_priority(ticket=self.theirs, priority="high", by_user=self.alice),

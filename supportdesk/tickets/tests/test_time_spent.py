@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from supportdesk.replies import services as replies
 from supportdesk.test import PASSWORD, BaseTestCase
-from supportdesk.tickets import selectors, services
+from supportdesk.tickets import selectors, services_merge
 from supportdesk.tickets.models import Message
 
 
@@ -34,7 +34,7 @@ class TimeSpentTests(BaseTestCase):
         other = self.make_ticket(subject="дубль")
         replies.ticket_note(ticket=other, author=self.alice, text="a", time_spent=10)
         replies.ticket_note(ticket=self.ticket, author=self.alice, text="b", time_spent=5)
-        services.ticket_merge(source=other, target=self.ticket, by_user=self.alice, confirmed=True)
+        services_merge.ticket_merge(source=other, target=self.ticket, by_user=self.alice, confirmed=True)
         assert selectors.ticket_time_spent(user=self.alice, ticket=self.ticket).total == 15
         now = timezone.now()
         per_agent = selectors.time_spent_per_agent(user=self.sam, since=now - timedelta(hours=1),

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from supportdesk.customers.services import customer_add_phone, customer_for_email
 from supportdesk.test import PASSWORD, BaseTestCase, office_time
-from supportdesk.tickets import selectors, services
+from supportdesk.tickets import selectors, services, services_checklist, services_merge
 from supportdesk.tickets.models import Status
 
 
@@ -68,9 +68,9 @@ class QueueTests(BaseTestCase):
         by = {"channel": "phone"}
         assert [t.pk for t in self._page(**by)] == [phone.pk]
         assert [t.pk for t in self._page(unreachable=True)] == [mail.pk]
-        services.ticket_set_checklist(ticket=phone, items={k: (True, "") for k in
+        services_checklist.ticket_set_checklist(ticket=phone, items={k: (True, "") for k in
                                                            ("description", "steps", "version", "settings")},
-                                      source="agent")
+                                                source="agent")
         assert [t.pk for t in self._page(checklist_incomplete=True)] == [mail.pk]
         assert [t.pk for t in self._page(status="new")] == [phone.pk, mail.pk][::-1] or True
 
@@ -142,6 +142,6 @@ class FinishedTicketsInTheQueueTests(BaseTestCase):
 
     def test_merged_ticket_is_found_by_its_number(self):
         duplicate = self.make_ticket(subject="Дубль")
-        services.ticket_merge(source=duplicate, target=self.open, by_user=self.alice, confirmed=True)
+        services_merge.ticket_merge(source=duplicate, target=self.open, by_user=self.alice, confirmed=True)
         assert self._ids(q=f"#{duplicate.pk}") == [duplicate.pk]
         assert duplicate.pk not in self._ids(status="closed")

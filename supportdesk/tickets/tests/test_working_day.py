@@ -19,7 +19,7 @@ from supportdesk.replies.services import ticket_reply, ticket_wait_for_release
 from supportdesk.replies.tests.helpers import html_part, parsed, smtp_to, text_part
 from supportdesk.test import PASSWORD, BaseTestCase
 from supportdesk.testing.servers import SmtpSink
-from supportdesk.tickets import services
+from supportdesk.tickets import services, services_checklist, services_merge
 from supportdesk.tickets.models import Message, Status, StatusChange, Ticket
 
 
@@ -88,7 +88,7 @@ class EndingUnansweredTicketsTests(BaseTestCase):
         with pytest.raises(services.InvalidAction):
             services.ticket_reopen(ticket=self.ticket, by_user=self.alice)
         target = self.make_ticket(subject="основное")
-        services.ticket_merge(source=self.ticket, target=target, by_user=self.alice, confirmed=True)
+        services_merge.ticket_merge(source=self.ticket, target=target, by_user=self.alice, confirmed=True)
         self.ticket = services.ticket_forget(self.ticket)  # the test's one transaction holds the old instance
         with pytest.raises(services.InvalidAction, match=f"#{target.pk}"):
             services.ticket_reopen(ticket=self.ticket, by_user=self.alice)
@@ -96,7 +96,7 @@ class EndingUnansweredTicketsTests(BaseTestCase):
     def test_merge_asks_first(self):
         dup = self.make_ticket(subject="Дубль про титры")
         with pytest.raises(services.ConfirmationRequired):
-            services.ticket_merge(source=dup, target=self.ticket, by_user=self.alice)
+            services_merge.ticket_merge(source=dup, target=self.ticket, by_user=self.alice)
         asked = self.client.post(self.url("merge", dup.pk), {"target": self.ticket.pk})
         assert asked.status_code == 200
         page = asked.content.decode()
@@ -205,11 +205,11 @@ class RussianTicketPageTests(BaseTestCase):
 
     def test_evidence_events_and_bounce_banner_in_russian(self):
         ticket = self.make_ticket()
-        services.ticket_set_checklist(ticket=ticket, items={"settings": (True, "attachment: FDConfig2.xml")},
-                                      source="auto")
-        services.ticket_set_checklist(ticket=ticket, items={"steps": (True, "phone call"),
+        services_checklist.ticket_set_checklist(ticket=ticket, items={"settings": (True, "attachment: FDConfig2.xml")},
+                                                source="auto")
+        services_checklist.ticket_set_checklist(ticket=ticket, items={"steps": (True, "phone call"),
                                                             "description": (False, "")},
-                                      source="agent", by_user=self.alice)
+                                                source="agent", by_user=self.alice)
         services.ticket_mark_unreachable(ticket=ticket, reason="ivanov@tv-sibir.ru: Undelivered Mail")
         self.client.login(username="alice", password=PASSWORD)
         page = self.client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()

@@ -9,6 +9,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from supportdesk.audit.models import AuditEntry
 from supportdesk.test import PASSWORD, BaseTestCase
 from supportdesk.webhooks import events, services
 from supportdesk.webhooks.models import WebhookDelivery, WebhookSubscription
@@ -30,7 +31,8 @@ class WebhookViewTests(BaseTestCase):
         return [("get", reverse("webhooks:list")), ("get", reverse("webhooks:detail", args=[pk])),
                 ("post", reverse("webhooks:create")), ("post", reverse("webhooks:edit", args=[pk])),
                 ("post", reverse("webhooks:active", args=[pk])), ("post", reverse("webhooks:ping", args=[pk])),
-                ("post", reverse("webhooks:rotate", args=[pk])), ("post", reverse("webhooks:redeliver", args=[dpk]))]
+                ("post", reverse("webhooks:rotate", args=[pk])), ("post", reverse("webhooks:redeliver", args=[dpk])),
+                ("post", reverse("webhooks:delete", args=[pk]))]
 
     def test_agents_and_non_agents_are_refused_and_strangers_sent_to_log_in(self):
         for user in (self.alice, self.bob):
@@ -138,6 +140,62 @@ class WebhookViewTests(BaseTestCase):
         assert self.client.post(reverse("webhooks:redeliver", args=[self.delivery.pk])).status_code == 302
         self.delivery.refresh_from_db()
         assert self.delivery.state == State.PENDING and self.delivery.attempt_limit == 8 + services.MAX_ATTEMPTS
+
+
+class WebhookAuditTests(BaseTestCase):
+    """Every change of a subscription is in the audit log: who, what; never the secret, and the
+    receiver only by its host (a path or query may hold the receiver's own token)."""
+
+    def entries(self) -> list[AuditEntry]:
+        return list(AuditEntry.objects.filter(action=AuditEntry.Action.WEBHOOK_CHANGE).order_by("at", "id"))
+
+    def test_create_change_disable_enable_rotate_and_delete_are_recorded_without_the_secret(self):
+        self.client.force_login(self.sam)
+        hook = {**VALID, "url": "https://crm.example.ru/hook/T0K3N?key=s3cr3t"}
+        self.client.post(reverse("webhooks:create"), hook)
+        sub = WebhookSubscription.objects.get(name="CRM")
+        secrets = [sub.secret]
+        edit = reverse("webhooks:edit", args=[sub.pk])
+        self.client.post(edit, {**hook, "is_active": "1"})  # nothing changed: no entry
+        self.client.post(edit, {**hook, "name": "CRM-2", "url": "https://crm2.example.ru/h?key=other",
+                                "events": [events.TICKET_CREATED], "is_active": "1"})
+        self.client.post(reverse("webhooks:active", args=[sub.pk]), {"active": "0"})
+        self.client.post(reverse("webhooks:active", args=[sub.pk]), {"active": "1"})
+        self.client.post(reverse("webhooks:rotate", args=[sub.pk]))
+        sub.refresh_from_db()
+        secrets.append(sub.secret)
+        services.subscription_ping(subscription=sub, by_user=self.sam)
+        refused = self.client.post(reverse("webhooks:delete", args=[sub.pk]))  # the box not ticked
+        assert refused.status_code == 400 and "Отметьте" in refused.content.decode()
+        assert WebhookSubscription.objects.filter(pk=sub.pk).exists()
+        response = self.client.post(reverse("webhooks:delete", args=[sub.pk]), {"confirm": "1"})
+        assert response.status_code == 302 and response["Location"] == reverse("webhooks:list")
+        assert not WebhookSubscription.objects.filter(pk=sub.pk).exists()
+        assert not WebhookDelivery.objects.filter(subscription_id=sub.pk).exists()
+
+        entries = self.entries()
+        assert [e.details["change"] for e in entries] == [
+            "created", "updated", "disabled", "enabled", "secret_rotated", "deleted"]
+        assert {(e.actor_id, e.actor_name) for e in entries} == {(self.sam.pk, "sam")}
+        assert all(e.target.startswith(f"webhooks.WebhookSubscription #{sub.pk}: CRM") for e in entries)
+        created, updated, *_rest, deleted = entries
+        assert created.details == {"change": "created", "host": "crm.example.ru",
+                                   "events": [events.TICKET_CREATED, events.SLA_BREACH]}
+        assert updated.details["fields"] == {
+            "name": ["CRM", "CRM-2"], "url": ["crm.example.ru", "crm2.example.ru"],
+            "events": [[events.TICKET_CREATED, events.SLA_BREACH], [events.TICKET_CREATED]]}
+        assert deleted.details == {"change": "deleted", "host": "crm2.example.ru", "events": [events.TICKET_CREATED],
+                                   "deliveries": 1}
+        logged = " ".join(f"{e.target} {e.details_text}" for e in entries)
+        for secret in (*secrets, "T0K3N", "s3cr3t", "key=other"):
+            assert secret not in logged, secret
+
+    def test_a_refused_change_records_nothing(self):
+        self.client.force_login(self.alice)  # an agent
+        assert self.client.post(reverse("webhooks:create"), VALID).status_code == 403
+        self.client.force_login(self.sam)
+        assert self.client.post(reverse("webhooks:create"), {**VALID, "events": []}).status_code == 400
+        assert self.entries() == []
 
 
 @override_settings(WEBHOOK_ALLOWED_NETWORKS=[ipaddress.ip_network("127.0.0.0/8")])
