@@ -35,6 +35,7 @@ from supportdesk.mail.handlers import Outcome, Placement, SenderError, place
 from supportdesk.mail.models import FINAL_STATES, InboundMail, Mailbox, delivery_q
 from supportdesk.mail.parsing import ParsedMail, parse_mail
 from supportdesk.mail.parsing.headers import all_ids, first_id
+from supportdesk.mail.routing import reference_ids
 from supportdesk.search import index as search_index
 
 log = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ def header_message_id(raw: bytes) -> str:
     match = _MESSAGE_ID.search(head)
     if not match:
         return ""
-    return (first_id(match.group(1).decode("latin-1")) or "")[:255]
+    return _storable_text(first_id(match.group(1).decode("latin-1")) or "")[:255]
 
 
 def dedupe_key_for(raw: bytes, content_hash: str) -> tuple[str, str]:
@@ -131,7 +132,8 @@ def header_reference_ids(raw: bytes) -> list[str]:
     ids: list[str] = []
     for match in _REFERENCE_HEADERS.finditer(head):
         ids.extend(all_ids(match.group(1).decode("latin-1")))
-    return [i[:255] for i in dict.fromkeys(ids)][:100]
+    # A NUL in a header (PostgreSQL text cannot hold one) becomes U+FFFD, as when parsed.
+    return [_storable_text(i)[:255] for i in dict.fromkeys(ids)][:100]
 
 
 def store_raw(raw: bytes, *, source: str, source_uid: str = "", mailbox: Mailbox | None = None,
@@ -201,8 +203,8 @@ def ingest_raw(raw: bytes, *, source: str, source_uid: str = "", mailbox: Mailbo
         # one is placed first, as if it had arrived first, then this one the careful way
         # (which sees a copy registered meanwhile as a duplicate).
         _wait_until_placed([r.pk for r in related])
-        return _process(row, careful=True)
-    return _process(row)
+        return _process(row, careful=True, check_parents=True)
+    return _process(row, check_parents=True)
 
 
 def _wait_until_placed(pks: list[int]) -> None:
@@ -236,14 +238,19 @@ def process_claimed(inbound: InboundMail, parsed: ParsedMail | None = None) -> I
     return _process(inbound, parsed)
 
 
-def _process(inbound: InboundMail, parsed: ParsedMail | None = None, *, careful: bool = False) -> IngestResult:
+def _process(inbound: InboundMail, parsed: ParsedMail | None = None, *, careful: bool = False,
+             check_parents: bool = False) -> IngestResult:
+    """``check_parents``: a delivery (not an import, which orders its mails itself) that finds
+    no ticket for the ids it refers to looks whether one of them is a mail stored but not yet
+    placed (``_ParentPending``): handed over after this one by a concurrent delivery, or
+    being placed right now. It then waits for that mail and places this one again."""
     try:
         parsed = storable(parsed if parsed is not None else parse_mail(bytes(inbound.raw)))
     except Exception as exc:  # any bug must keep the mail, not lose it
         log.exception("inbound mail #%s quarantined", inbound.pk)
         return _quarantine(inbound, _bug_text(exc), None)
     if careful:
-        return _process_carefully(inbound, parsed)
+        return _process_carefully(inbound, parsed, check_parents=check_parents)
     if optimistic_active():
         # Inside the caller's optimistic transaction (a bulk import's batch): whatever fails
         # here raises, and the caller redoes its whole batch the careful way.
@@ -255,13 +262,16 @@ def _process(inbound: InboundMail, parsed: ParsedMail | None = None, *, careful:
     # is the whole placement again with every savepoint and every fallback.
     try:
         with transaction.atomic(), savepoints_off():
-            placement = _place_and_finish(inbound, parsed, optimistic=True)
+            placement = _place_and_finish(inbound, parsed, optimistic=True, check_parents=check_parents)
     except _AlreadyDone:
         return _result(InboundMail.objects.defer("raw").get(pk=inbound.pk))
     except _Registered as done:
         return _as_duplicate(inbound, done)
-    except Exception:  # noqa: BLE001 - redone the careful way, which reports what fails
+    except _ParentPending as pending:
+        _wait_until_placed(pending.pks)
         return _process_carefully(inbound, parsed)
+    except Exception:  # noqa: BLE001 - redone the careful way, which reports what fails
+        return _process_carefully(inbound, parsed, check_parents=check_parents)
     return IngestResult(inbound_id=inbound.pk, outcome=placement.outcome, state=placement.state,
                         ticket_id=placement.ticket_id, opened_ticket=placement.opened_ticket)
 
@@ -275,6 +285,28 @@ class _Registered(Exception):  # noqa: N818 - an outcome, not an error
         self.ticket_id = ticket_id
 
 
+class _ParentPending(Exception):  # noqa: N818 - an outcome, not an error
+    """The mail refers to mails stored but not yet placed (by another worker, right now)."""
+
+    def __init__(self, pks: list[int]) -> None:
+        super().__init__(pks)
+        self.pks = pks
+
+
+def _pending_parents(inbound: InboundMail, parsed: ParsedMail, placement: Placement) -> list[int]:
+    """Mails this one refers to that are stored and not yet placed, when it found no ticket
+    by its references (it would open a ticket, or land on none). One query, and only then:
+    a reply whose parent is known costs nothing."""
+    if placement.ticket_id is not None and not placement.opened_ticket:
+        return []
+    ids = [i for i in reference_ids(parsed.in_reply_to, parsed.references) if i != inbound.message_id]
+    if not ids:
+        return []
+    since = timezone.now() - RELATED_WINDOW
+    return list(InboundMail.objects.filter(message_id__in=ids, state=State.PENDING, received_at__gte=since)
+                .exclude(pk=inbound.pk).values_list("pk", flat=True)[:20])
+
+
 def _as_duplicate(inbound: InboundMail, done: _Registered) -> IngestResult:
     """After the transaction that found the owner was rolled back: this delivery is a duplicate."""
     InboundMail.objects.filter(pk=inbound.pk, state=State.PENDING).update(
@@ -283,9 +315,12 @@ def _as_duplicate(inbound: InboundMail, done: _Registered) -> IngestResult:
     return _result(InboundMail.objects.defer("raw").get(pk=inbound.pk), Outcome.DUPLICATE)
 
 
-def _place_and_finish(inbound: InboundMail, parsed: ParsedMail, *, optimistic: bool) -> Placement:
+def _place_and_finish(inbound: InboundMail, parsed: ParsedMail, *, optimistic: bool,
+                      check_parents: bool = False) -> Placement:
     """Inside the caller's transaction: lock the mail's thread, place it, mark the row done.
-    One search-index rebuild for the ticket and all its new rows, committed with them."""
+    One search-index rebuild for the ticket and all its new rows, committed with them.
+    ``check_parents``: raises ``_ParentPending`` (the caller rolls back and waits) rather than
+    commit a mail that found no ticket while a mail it refers to is still being placed."""
     keys = threadlocks.thread_keys(parsed)
     if optimistic:
         if not threadlocks.try_lock(keys):
@@ -298,6 +333,10 @@ def _place_and_finish(inbound: InboundMail, parsed: ParsedMail, *, optimistic: b
                           not_spam=inbound.not_spam)
         if optimistic and broken():
             raise Redo
+        if check_parents:
+            parents = _pending_parents(inbound, parsed, placement)
+            if parents:
+                raise _ParentPending(parents)
         done = InboundMail.objects.filter(pk=inbound.pk, state=State.PENDING).update(
             state=placement.state, ticket_id=placement.ticket_id, route=placement.route,
             opened_ticket=placement.opened_ticket, from_addr=(parsed.from_addr or "")[:254],
@@ -319,14 +358,20 @@ def _raise_if_registered(inbound: InboundMail) -> None:
         raise _Registered(owner[0], owner[1])
 
 
-def _process_carefully(inbound: InboundMail, parsed: ParsedMail) -> IngestResult:
+def _process_carefully(inbound: InboundMail, parsed: ParsedMail, *, check_parents: bool = False) -> IngestResult:
     try:
         with transaction.atomic():
-            placement = _place_and_finish(inbound, parsed, optimistic=False)
+            placement = _place_and_finish(inbound, parsed, optimistic=False, check_parents=check_parents)
     except _AlreadyDone:
         return _result(InboundMail.objects.defer("raw").get(pk=inbound.pk))
     except _Registered as done:
         return _as_duplicate(inbound, done)
+    except _ParentPending as pending:
+        # Rolled back (its thread's locks released, so the parent can be placed): wait for
+        # the parent, then once more, without asking again (a parent that never finishes,
+        # its process dead, must not hold this mail back for longer than RELATED_WAIT).
+        _wait_until_placed(pending.pks)
+        return _process_carefully(inbound, parsed)
     except IntegrityError as exc:
         owner = (InboundMail.objects.filter(dedupe_key=inbound.dedupe_key, state__in=FINAL_STATES)
                  .exclude(pk=inbound.pk).defer("raw").first())
