@@ -10,7 +10,14 @@ from supportdesk.releases.signals import release_published
 from supportdesk.tickets.models import Message
 from supportdesk.tickets.signals import message_added, status_changed, ticket_created
 from supportdesk.webhooks import events
-from supportdesk.webhooks.services import webhook_enqueue
+from supportdesk.webhooks.services import (
+    active_subscriptions,
+    remember_subscriptions,
+    remembered_subscriptions,
+    subscribed,
+    webhook_enqueue,
+    webhook_subscribers,
+)
 
 # Kinds that make a conversation: a customer message after one of these is a reply, the first
 # one is the request that opened the ticket (ticket.created covers it).
@@ -19,17 +26,28 @@ SLA_EVENTS = {WARNING: events.SLA_WARNING, BREACH: events.SLA_BREACH}
 
 
 def on_ticket_created(*, ticket: Any, by_user: Any = None, **_kwargs: Any) -> None:
+    subscriptions = active_subscriptions()
+    # The request that opens the ticket is added next, in this transaction: its receiver asks
+    # these instead of reading them again (one query less for every new ticket).
+    remember_subscriptions(ticket, subscriptions)
     webhook_enqueue(event=events.TICKET_CREATED, data={"ticket": events.ticket_data(ticket)},
-                    at=ticket.created_at)
+                    at=ticket.created_at, subscribers=subscribed(subscriptions, events.TICKET_CREATED))
 
 
 def on_message_added(*, ticket: Any, message: Message, **_kwargs: Any) -> None:
     if message.kind != Message.Kind.INCOMING or message.is_robot:
         return
+    # Who listens first: without a subscriber (the usual case) the question whether this is
+    # a reply costs no query (every customer mail of the intake comes through here).
+    known = remembered_subscriptions(ticket)
+    subscribers = (subscribed(known, events.CUSTOMER_REPLIED) if known is not None
+                   else webhook_subscribers(events.CUSTOMER_REPLIED))
+    if not subscribers:
+        return
     earlier = (Message.objects.filter(ticket_id=ticket.pk, kind__in=_CONVERSATION, pk__lt=message.pk).exists())
     if not earlier:
         return
-    webhook_enqueue(event=events.CUSTOMER_REPLIED, at=message.created_at, data={
+    webhook_enqueue(event=events.CUSTOMER_REPLIED, at=message.created_at, subscribers=subscribers, data={
         "ticket": events.ticket_data(ticket),
         "message": {"id": message.pk, "channel": message.channel, "created_at": message.created_at.isoformat()},
     })

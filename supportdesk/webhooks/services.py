@@ -25,8 +25,9 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -134,11 +135,62 @@ def _new_delivery(subscription: WebhookSubscription, event: str, data: dict[str,
                            attempts=0, attempt_limit=MAX_ATTEMPTS, next_attempt_at=now, created_at=now)
 
 
-def webhook_enqueue(*, event: str, data: dict[str, Any], at: datetime | None = None) -> list[WebhookDelivery]:
-    """One delivery row per active subscriber of ``event``. Call inside the event's transaction."""
+def active_subscriptions() -> list[WebhookSubscription]:
+    return list(WebhookSubscription.objects.filter(is_active=True))
+
+
+def subscribed(subscriptions: list[WebhookSubscription], event: str) -> list[WebhookSubscription]:
     if event not in EVENTS:
         raise ValueError(f"unknown webhook event {event!r}")
-    subscribers = [s for s in WebhookSubscription.objects.filter(is_active=True) if event in (s.events or [])]
+    return [s for s in subscriptions if event in (s.events or [])]
+
+
+def webhook_subscribers(event: str) -> list[WebhookSubscription]:
+    """The active subscriptions to ``event`` (one query): a receiver whose event costs a query
+    to decide asks this first, and hands the answer to ``webhook_enqueue``."""
+    return subscribed(active_subscriptions(), event)
+
+
+# Bumped whenever this process saves or deletes a subscription (signals below): what a ticket
+# remembered before that is read again.
+_generation = [0]
+
+
+def _subscriptions_changed(**_kwargs: Any) -> None:
+    _generation[0] += 1
+
+
+post_save.connect(_subscriptions_changed, sender=WebhookSubscription, dispatch_uid="webhooks.subscriptions_saved")
+post_delete.connect(_subscriptions_changed, sender=WebhookSubscription, dispatch_uid="webhooks.subscriptions_deleted")
+
+
+def remember_subscriptions(ticket: Any, subscriptions: list[WebhookSubscription]) -> None:
+    """Keep the active subscriptions just read on ``ticket`` for the rest of the current
+    transaction (a ticket being created: its first message's event needs them too)."""
+    if connection.in_atomic_block:
+        ticket._sd_webhook_subscriptions = (connection.atomic_blocks[0], _generation[0], subscriptions)
+
+
+def remembered_subscriptions(ticket: Any) -> list[WebhookSubscription] | None:
+    """What ``remember_subscriptions`` kept on this ticket in this same transaction (and no
+    subscription saved since in this process), else None: read them."""
+    kept = getattr(ticket, "_sd_webhook_subscriptions", None)
+    if kept is None or not connection.in_atomic_block:
+        return None
+    outer, generation, subscriptions = kept
+    if outer is not connection.atomic_blocks[0] or generation != _generation[0]:
+        return None
+    return list(subscriptions)
+
+
+def webhook_enqueue(*, event: str, data: dict[str, Any], at: datetime | None = None,
+                    subscribers: list[WebhookSubscription] | None = None) -> list[WebhookDelivery]:
+    """One delivery row per active subscriber of ``event``. Call inside the event's transaction
+    (``subscribers``: ``webhook_subscribers(event)`` read earlier in that transaction)."""
+    if subscribers is None:
+        subscribers = webhook_subscribers(event)
+    elif event not in EVENTS:
+        raise ValueError(f"unknown webhook event {event!r}")
     if not subscribers:
         return []
     now = at or timezone.now()
@@ -246,6 +298,7 @@ def delivery_send_one(delivery: WebhookDelivery, *, post: Poster, now: datetime)
         if gone and subscription.is_active:
             WebhookSubscription.objects.filter(pk=subscription.pk).update(
                 is_active=False, disabled_reason=_("the receiver answered 410 Gone"), updated_at=timezone.now())
+            _subscriptions_changed()
     if gone:
         log.warning("webhook subscription %s disabled: its receiver answered 410 Gone", subscription.pk)
     return delivery
