@@ -22,6 +22,8 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
+from email.header import decode_header, make_header
+from email.utils import getaddresses
 
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
@@ -35,7 +37,7 @@ from supportdesk.mail.handlers import Outcome, Placement, SenderError, place
 from supportdesk.mail.models import FINAL_STATES, InboundMail, Mailbox, delivery_q
 from supportdesk.mail.parsing import ParsedMail, parse_mail
 from supportdesk.mail.parsing.headers import all_ids, first_id
-from supportdesk.mail.routing import reference_ids
+from supportdesk.mail.routing import is_reply_subject, reference_ids
 from supportdesk.search import index as search_index
 
 log = logging.getLogger(__name__)
@@ -55,6 +57,8 @@ _REFERENCE_HEADERS = re.compile(rb"^(?:in-reply-to|references):[ \t]*((?:.*)(?:\
 RELATED_WAIT = 10.0
 RELATED_WINDOW = timedelta(minutes=5)
 _MESSAGE_ID = re.compile(rb"^message-id:[ \t]*((?:.*)(?:\r?\n[ \t].*)*)", re.IGNORECASE | re.MULTILINE)
+_FROM = re.compile(rb"^from:[ \t]*((?:.*)(?:\r?\n[ \t].*)*)", re.IGNORECASE | re.MULTILINE)
+_SUBJECT = re.compile(rb"^subject:[ \t]*((?:.*)(?:\r?\n[ \t].*)*)", re.IGNORECASE | re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,34 @@ def _result(row: InboundMail, outcome: str | None = None) -> IngestResult:
                         opened_ticket=row.opened_ticket)
 
 
+def header_from_addr(raw: bytes) -> str:
+    """The From address, lower case, read from the header block only (cheap, before parsing):
+    kept on a pending row, so a reply by subject can tell that its sender's mail is being placed."""
+    end = _HEADER_END.search(raw)
+    head = raw[: end.start()] if end else raw[:65536]
+    match = _FROM.search(head)
+    if not match:
+        return ""
+    addresses = getaddresses([match.group(1).decode("latin-1")])
+    address = addresses[0][1].strip().lower() if addresses else ""
+    return _storable_text(address)[:254] if "@" in address else ""
+
+
+def header_subject(raw: bytes) -> str:
+    """The Subject, decoded (RFC 2047), read from the header block only; "" when it cannot be."""
+    end = _HEADER_END.search(raw)
+    head = raw[: end.start()] if end else raw[:65536]
+    match = _SUBJECT.search(head)
+    if not match:
+        return ""
+    value = re.sub(r"\r?\n[ \t]", " ", match.group(1).decode("latin-1"))
+    try:
+        text = str(make_header(decode_header(value)))
+    except Exception:  # noqa: BLE001 - only a hint for concurrent deliveries; the parser decides
+        return ""
+    return _storable_text(text)[:300]
+
+
 def header_reference_ids(raw: bytes) -> list[str]:
     """In-Reply-To and References ids, read from the header block only (cheap, before parsing)."""
     end = _HEADER_END.search(raw)
@@ -169,7 +201,7 @@ def _store(raw: bytes, *, source: str, source_uid: str, mailbox: Mailbox | None,
         row = InboundMail.objects.create(
             mailbox=mailbox, source=source[:20], source_uid=source_uid, raw=raw, size=len(raw),
             content_hash=content_hash, message_id=message_id, dedupe_key=key,
-            received_at=received_at or now,
+            received_at=received_at or now, from_addr=header_from_addr(raw), subject=header_subject(raw),
             state=State.DUPLICATE if owner else State.PENDING, attempts=0 if owner else 1,
             ticket_id=owner.ticket_id if owner else None,
             error=f"duplicate of inbound mail #{owner.pk}" if owner else "",
@@ -300,11 +332,20 @@ def _pending_parents(inbound: InboundMail, parsed: ParsedMail, placement: Placem
     if placement.ticket_id is not None and not placement.opened_ticket:
         return []
     ids = [i for i in reference_ids(parsed.in_reply_to, parsed.references) if i != inbound.message_id]
-    if not ids:
+    related = Q(message_id__in=ids) if ids else Q(pk__in=[])
+    sender = (parsed.from_addr or "").strip().lower()
+    by_sender = placement.opened_ticket and bool(sender) and is_reply_subject(parsed.subject)
+    if by_sender:
+        # "Re: ..." with no reference we know (the subject rule): the request it answers may
+        # be a mail of the same sender being placed right now. Only requests are waited for,
+        # never another "Re:" (two of them would wait for each other).
+        related |= Q(from_addr=sender)
+    elif not ids:
         return []
     since = timezone.now() - RELATED_WINDOW
-    return list(InboundMail.objects.filter(message_id__in=ids, state=State.PENDING, received_at__gte=since)
-                .exclude(pk=inbound.pk).values_list("pk", flat=True)[:20])
+    rows = (InboundMail.objects.filter(related, state=State.PENDING, received_at__gte=since).exclude(pk=inbound.pk)
+            .values_list("pk", "message_id", "subject")[:20])
+    return [pk for pk, mid, subject in rows if mid in ids or not is_reply_subject(subject)]
 
 
 def _as_duplicate(inbound: InboundMail, done: _Registered) -> IngestResult:

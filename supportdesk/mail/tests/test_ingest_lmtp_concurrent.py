@@ -163,3 +163,24 @@ class HandedOverOutOfOrderTests(TransactionTestCase):
         self.assertEqual((reply_row.state, reply_row.route, reply_row.opened_ticket), ("ticketed", "reference", False))
         self.assertTrue(InboundMail.objects.get(message_id="first@tv-sibir.ru").opened_ticket)
         self.assertFalse(Message.objects.filter(message_id="second@tv-sibir.ru").exclude(ticket=ticket).exists())
+
+    def test_a_re_subject_reply_handed_over_before_its_request_waits_for_it(self) -> None:
+        request = make_mail(message_id="req@tv-sibir.ru", subject="Пропадает звук в эфире")
+        reply = make_mail(message_id="re@tv-sibir.ru", subject="Re: Пропадает звук в эфире",
+                          body="Забыл написать версию: 6.3.1.")  # no In-Reply-To, no References
+        results: list[Any] = []
+        with slowed_place(0.8, only=lambda parsed: parsed.message_id == "re@tv-sibir.ru"), \
+                IntakeServer(port=free_port()) as server:
+            first = threading.Thread(target=deliver, args=(server.port, reply, results))
+            first.start()
+            time.sleep(0.3)
+            second = threading.Thread(target=deliver, args=(server.port, request, results))
+            second.start()
+            first.join(60)
+            second.join(60)
+        self.assertEqual(results, [{}, {}])
+        self.assertEqual(Ticket.objects.count(), 1)
+        self.assertTrue(InboundMail.objects.get(message_id="req@tv-sibir.ru").opened_ticket)
+        reply_row = InboundMail.objects.get(message_id="re@tv-sibir.ru")
+        self.assertEqual((reply_row.state, reply_row.opened_ticket), ("ticketed", False))
+        self.assertIn(reply_row.route, ("subject", "quote"))
