@@ -49,6 +49,8 @@ PEER_RESULTS = SHARED / "peer" / "results" / "b1_summary.json"  # as published w
 PEER_LOCAL = Path("/tmp/peer/results/b1/summary.json")
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 PG_BASE = "postgres://postgres@127.0.0.1:5432/"
+# Several people benchmarking on one PostgreSQL server: B1_PG_PREFIX keeps their databases apart.
+PG_PREFIX = os.environ.get("B1_PG_PREFIX", "sd_b1")
 WORK = Path(os.environ.get("B1_WORK", tempfile.gettempdir())) / "sd_b1"
 PEER_KEY = {("sqlite", "bulk"): "sqlite_bulk", ("sqlite", "arrival"): "sqlite_arrival",
             ("pg", "bulk"): "pg_bulk", ("pg", "arrival"): "pg_arrival", ("pg", "warm"): "pg_bulk_peer_b2"}
@@ -117,7 +119,7 @@ def sqlite_template() -> Path:
 
 
 def pg_template() -> str:
-    name = "sd_b1_template"
+    name = f"{PG_PREFIX}_template"
     _pg(f'DROP DATABASE IF EXISTS "{name}"')
     _pg(f'CREATE DATABASE "{name}"')
     _migrate(_env(SUPPORTDESK_DATA_DIR=str(WORK / "pg_template"), DATABASE_URL=PG_BASE + name))
@@ -150,7 +152,7 @@ def run_once(*, db: str, mode: str, corpus_dir: Path, template: str, run: int,
         shutil.copy(template, data / "supportdesk.sqlite3")
         url = ""
     else:
-        name = f"sd_b1_{mode}_{run}"
+        name = f"{PG_PREFIX}_{mode}_{run}"
         _pg(f'DROP DATABASE IF EXISTS "{name}"')
         _pg(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
         url = PG_BASE + name
@@ -164,7 +166,7 @@ def run_once(*, db: str, mode: str, corpus_dir: Path, template: str, run: int,
     result: dict[str, object] = json.loads(out.read_text())
     result["load_before"] = [round(x, 2) for x in load_before]
     if db == "pg":
-        _pg(f'DROP DATABASE IF EXISTS "sd_b1_{mode}_{run}"')
+        _pg(f'DROP DATABASE IF EXISTS "{name}"')
     shutil.rmtree(data / "attachments", ignore_errors=True)
     return result
 

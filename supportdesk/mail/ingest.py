@@ -22,6 +22,8 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
+from email.header import decode_header, make_header
+from email.utils import getaddresses
 
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
@@ -35,6 +37,7 @@ from supportdesk.mail.handlers import Outcome, Placement, SenderError, place
 from supportdesk.mail.models import FINAL_STATES, InboundMail, Mailbox, delivery_q
 from supportdesk.mail.parsing import ParsedMail, parse_mail
 from supportdesk.mail.parsing.headers import all_ids, first_id
+from supportdesk.mail.routing import is_reply_subject, reference_ids
 from supportdesk.search import index as search_index
 
 log = logging.getLogger(__name__)
@@ -54,6 +57,8 @@ _REFERENCE_HEADERS = re.compile(rb"^(?:in-reply-to|references):[ \t]*((?:.*)(?:\
 RELATED_WAIT = 10.0
 RELATED_WINDOW = timedelta(minutes=5)
 _MESSAGE_ID = re.compile(rb"^message-id:[ \t]*((?:.*)(?:\r?\n[ \t].*)*)", re.IGNORECASE | re.MULTILINE)
+_FROM = re.compile(rb"^from:[ \t]*((?:.*)(?:\r?\n[ \t].*)*)", re.IGNORECASE | re.MULTILINE)
+_SUBJECT = re.compile(rb"^subject:[ \t]*((?:.*)(?:\r?\n[ \t].*)*)", re.IGNORECASE | re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -76,7 +81,7 @@ def header_message_id(raw: bytes) -> str:
     match = _MESSAGE_ID.search(head)
     if not match:
         return ""
-    return (first_id(match.group(1).decode("latin-1")) or "")[:255]
+    return _storable_text(first_id(match.group(1).decode("latin-1")) or "")[:255]
 
 
 def dedupe_key_for(raw: bytes, content_hash: str) -> tuple[str, str]:
@@ -124,6 +129,34 @@ def _result(row: InboundMail, outcome: str | None = None) -> IngestResult:
                         opened_ticket=row.opened_ticket)
 
 
+def header_from_addr(raw: bytes) -> str:
+    """The From address, lower case, read from the header block only (cheap, before parsing):
+    kept on a pending row, so a reply by subject can tell that its sender's mail is being placed."""
+    end = _HEADER_END.search(raw)
+    head = raw[: end.start()] if end else raw[:65536]
+    match = _FROM.search(head)
+    if not match:
+        return ""
+    addresses = getaddresses([match.group(1).decode("latin-1")])
+    address = addresses[0][1].strip().lower() if addresses else ""
+    return _storable_text(address)[:254] if "@" in address else ""
+
+
+def header_subject(raw: bytes) -> str:
+    """The Subject, decoded (RFC 2047), read from the header block only; "" when it cannot be."""
+    end = _HEADER_END.search(raw)
+    head = raw[: end.start()] if end else raw[:65536]
+    match = _SUBJECT.search(head)
+    if not match:
+        return ""
+    value = re.sub(r"\r?\n[ \t]", " ", match.group(1).decode("latin-1"))
+    try:
+        text = str(make_header(decode_header(value)))
+    except Exception:  # noqa: BLE001 - only a hint for concurrent deliveries; the parser decides
+        return ""
+    return _storable_text(text)[:300]
+
+
 def header_reference_ids(raw: bytes) -> list[str]:
     """In-Reply-To and References ids, read from the header block only (cheap, before parsing)."""
     end = _HEADER_END.search(raw)
@@ -131,7 +164,8 @@ def header_reference_ids(raw: bytes) -> list[str]:
     ids: list[str] = []
     for match in _REFERENCE_HEADERS.finditer(head):
         ids.extend(all_ids(match.group(1).decode("latin-1")))
-    return [i[:255] for i in dict.fromkeys(ids)][:100]
+    # A NUL in a header (PostgreSQL text cannot hold one) becomes U+FFFD, as when parsed.
+    return [_storable_text(i)[:255] for i in dict.fromkeys(ids)][:100]
 
 
 def store_raw(raw: bytes, *, source: str, source_uid: str = "", mailbox: Mailbox | None = None,
@@ -167,7 +201,7 @@ def _store(raw: bytes, *, source: str, source_uid: str, mailbox: Mailbox | None,
         row = InboundMail.objects.create(
             mailbox=mailbox, source=source[:20], source_uid=source_uid, raw=raw, size=len(raw),
             content_hash=content_hash, message_id=message_id, dedupe_key=key,
-            received_at=received_at or now,
+            received_at=received_at or now, from_addr=header_from_addr(raw), subject=header_subject(raw),
             state=State.DUPLICATE if owner else State.PENDING, attempts=0 if owner else 1,
             ticket_id=owner.ticket_id if owner else None,
             error=f"duplicate of inbound mail #{owner.pk}" if owner else "",
@@ -201,8 +235,8 @@ def ingest_raw(raw: bytes, *, source: str, source_uid: str = "", mailbox: Mailbo
         # one is placed first, as if it had arrived first, then this one the careful way
         # (which sees a copy registered meanwhile as a duplicate).
         _wait_until_placed([r.pk for r in related])
-        return _process(row, careful=True)
-    return _process(row)
+        return _process(row, careful=True, check_parents=True)
+    return _process(row, check_parents=True)
 
 
 def _wait_until_placed(pks: list[int]) -> None:
@@ -236,14 +270,19 @@ def process_claimed(inbound: InboundMail, parsed: ParsedMail | None = None) -> I
     return _process(inbound, parsed)
 
 
-def _process(inbound: InboundMail, parsed: ParsedMail | None = None, *, careful: bool = False) -> IngestResult:
+def _process(inbound: InboundMail, parsed: ParsedMail | None = None, *, careful: bool = False,
+             check_parents: bool = False) -> IngestResult:
+    """``check_parents``: a delivery (not an import, which orders its mails itself) that finds
+    no ticket for the ids it refers to looks whether one of them is a mail stored but not yet
+    placed (``_ParentPending``): handed over after this one by a concurrent delivery, or
+    being placed right now. It then waits for that mail and places this one again."""
     try:
         parsed = storable(parsed if parsed is not None else parse_mail(bytes(inbound.raw)))
     except Exception as exc:  # any bug must keep the mail, not lose it
         log.exception("inbound mail #%s quarantined", inbound.pk)
         return _quarantine(inbound, _bug_text(exc), None)
     if careful:
-        return _process_carefully(inbound, parsed)
+        return _process_carefully(inbound, parsed, check_parents=check_parents)
     if optimistic_active():
         # Inside the caller's optimistic transaction (a bulk import's batch): whatever fails
         # here raises, and the caller redoes its whole batch the careful way.
@@ -255,13 +294,16 @@ def _process(inbound: InboundMail, parsed: ParsedMail | None = None, *, careful:
     # is the whole placement again with every savepoint and every fallback.
     try:
         with transaction.atomic(), savepoints_off():
-            placement = _place_and_finish(inbound, parsed, optimistic=True)
+            placement = _place_and_finish(inbound, parsed, optimistic=True, check_parents=check_parents)
     except _AlreadyDone:
         return _result(InboundMail.objects.defer("raw").get(pk=inbound.pk))
     except _Registered as done:
         return _as_duplicate(inbound, done)
-    except Exception:  # noqa: BLE001 - redone the careful way, which reports what fails
+    except _ParentPending as pending:
+        _wait_until_placed(pending.pks)
         return _process_carefully(inbound, parsed)
+    except Exception:  # noqa: BLE001 - redone the careful way, which reports what fails
+        return _process_carefully(inbound, parsed, check_parents=check_parents)
     return IngestResult(inbound_id=inbound.pk, outcome=placement.outcome, state=placement.state,
                         ticket_id=placement.ticket_id, opened_ticket=placement.opened_ticket)
 
@@ -275,6 +317,37 @@ class _Registered(Exception):  # noqa: N818 - an outcome, not an error
         self.ticket_id = ticket_id
 
 
+class _ParentPending(Exception):  # noqa: N818 - an outcome, not an error
+    """The mail refers to mails stored but not yet placed (by another worker, right now)."""
+
+    def __init__(self, pks: list[int]) -> None:
+        super().__init__(pks)
+        self.pks = pks
+
+
+def _pending_parents(inbound: InboundMail, parsed: ParsedMail, placement: Placement) -> list[int]:
+    """Mails this one refers to that are stored and not yet placed, when it found no ticket
+    by its references (it would open a ticket, or land on none). One query, and only then:
+    a reply whose parent is known costs nothing."""
+    if placement.ticket_id is not None and not placement.opened_ticket:
+        return []
+    ids = [i for i in reference_ids(parsed.in_reply_to, parsed.references) if i != inbound.message_id]
+    related = Q(message_id__in=ids) if ids else Q(pk__in=[])
+    sender = (parsed.from_addr or "").strip().lower()
+    by_sender = placement.opened_ticket and bool(sender) and is_reply_subject(parsed.subject)
+    if by_sender:
+        # "Re: ..." with no reference we know (the subject rule): the request it answers may
+        # be a mail of the same sender being placed right now. Only requests are waited for,
+        # never another "Re:" (two of them would wait for each other).
+        related |= Q(from_addr=sender)
+    elif not ids:
+        return []
+    since = timezone.now() - RELATED_WINDOW
+    rows = (InboundMail.objects.filter(related, state=State.PENDING, received_at__gte=since).exclude(pk=inbound.pk)
+            .values_list("pk", "message_id", "subject")[:20])
+    return [pk for pk, mid, subject in rows if mid in ids or not is_reply_subject(subject)]
+
+
 def _as_duplicate(inbound: InboundMail, done: _Registered) -> IngestResult:
     """After the transaction that found the owner was rolled back: this delivery is a duplicate."""
     InboundMail.objects.filter(pk=inbound.pk, state=State.PENDING).update(
@@ -283,9 +356,12 @@ def _as_duplicate(inbound: InboundMail, done: _Registered) -> IngestResult:
     return _result(InboundMail.objects.defer("raw").get(pk=inbound.pk), Outcome.DUPLICATE)
 
 
-def _place_and_finish(inbound: InboundMail, parsed: ParsedMail, *, optimistic: bool) -> Placement:
+def _place_and_finish(inbound: InboundMail, parsed: ParsedMail, *, optimistic: bool,
+                      check_parents: bool = False) -> Placement:
     """Inside the caller's transaction: lock the mail's thread, place it, mark the row done.
-    One search-index rebuild for the ticket and all its new rows, committed with them."""
+    One search-index rebuild for the ticket and all its new rows, committed with them.
+    ``check_parents``: raises ``_ParentPending`` (the caller rolls back and waits) rather than
+    commit a mail that found no ticket while a mail it refers to is still being placed."""
     keys = threadlocks.thread_keys(parsed)
     if optimistic:
         if not threadlocks.try_lock(keys):
@@ -298,6 +374,10 @@ def _place_and_finish(inbound: InboundMail, parsed: ParsedMail, *, optimistic: b
                           not_spam=inbound.not_spam)
         if optimistic and broken():
             raise Redo
+        if check_parents:
+            parents = _pending_parents(inbound, parsed, placement)
+            if parents:
+                raise _ParentPending(parents)
         done = InboundMail.objects.filter(pk=inbound.pk, state=State.PENDING).update(
             state=placement.state, ticket_id=placement.ticket_id, route=placement.route,
             opened_ticket=placement.opened_ticket, from_addr=(parsed.from_addr or "")[:254],
@@ -319,14 +399,20 @@ def _raise_if_registered(inbound: InboundMail) -> None:
         raise _Registered(owner[0], owner[1])
 
 
-def _process_carefully(inbound: InboundMail, parsed: ParsedMail) -> IngestResult:
+def _process_carefully(inbound: InboundMail, parsed: ParsedMail, *, check_parents: bool = False) -> IngestResult:
     try:
         with transaction.atomic():
-            placement = _place_and_finish(inbound, parsed, optimistic=False)
+            placement = _place_and_finish(inbound, parsed, optimistic=False, check_parents=check_parents)
     except _AlreadyDone:
         return _result(InboundMail.objects.defer("raw").get(pk=inbound.pk))
     except _Registered as done:
         return _as_duplicate(inbound, done)
+    except _ParentPending as pending:
+        # Rolled back (its thread's locks released, so the parent can be placed): wait for
+        # the parent, then once more, without asking again (a parent that never finishes,
+        # its process dead, must not hold this mail back for longer than RELATED_WAIT).
+        _wait_until_placed(pending.pks)
+        return _process_carefully(inbound, parsed)
     except IntegrityError as exc:
         owner = (InboundMail.objects.filter(dedupe_key=inbound.dedupe_key, state__in=FINAL_STATES)
                  .exclude(pk=inbound.pk).defer("raw").first())

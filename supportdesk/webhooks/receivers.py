@@ -14,7 +14,12 @@ from supportdesk.tickets.signals import message_added, status_changed, ticket_cr
 from supportdesk.webhooks import events
 from supportdesk.webhooks.models import WebhookSubscription
 from supportdesk.webhooks.services import webhook_enqueue
-from supportdesk.webhooks.subscribed import subscriptions_changed
+from supportdesk.webhooks.subscribed import (
+    remember_on,
+    remembered_on,
+    subscribed_events,
+    subscriptions_changed,
+)
 
 # Kinds that make a conversation: a customer message after one of these is a reply, the first
 # one is the request that opened the ticket (ticket.created covers it).
@@ -23,12 +28,22 @@ SLA_EVENTS = {WARNING: events.SLA_WARNING, BREACH: events.SLA_BREACH}
 
 
 def on_ticket_created(*, ticket: Any, by_user: Any = None, **_kwargs: Any) -> None:
-    webhook_enqueue(event=events.TICKET_CREATED, data={"ticket": events.ticket_data(ticket)},
-                    at=ticket.created_at)
+    chosen = subscribed_events()
+    # The request that opens the ticket is added next, in this transaction: its receiver asks
+    # this set instead of reading it again (one read less for every new ticket).
+    remember_on(ticket, chosen)
+    if events.TICKET_CREATED in chosen:
+        webhook_enqueue(event=events.TICKET_CREATED, data={"ticket": events.ticket_data(ticket)},
+                        at=ticket.created_at)
 
 
 def on_message_added(*, ticket: Any, message: Message, **_kwargs: Any) -> None:
     if message.kind != Message.Kind.INCOMING or message.is_robot:
+        return
+    # Who listens first: without a subscriber (the usual case) the question whether this is a
+    # reply costs no query (every customer mail of the intake comes through here).
+    chosen = remembered_on(ticket)
+    if events.CUSTOMER_REPLIED not in (chosen if chosen is not None else subscribed_events()):
         return
     earlier = (Message.objects.filter(ticket_id=ticket.pk, kind__in=_CONVERSATION, pk__lt=message.pk).exists())
     if not earlier:

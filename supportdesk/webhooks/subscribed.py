@@ -26,6 +26,9 @@ from supportdesk.webhooks.models import WebhookSubscription
 
 CACHE_KEY = "webhooks:subscribed-events:1"
 log = logging.getLogger(__name__)
+# Bumped whenever this process changes a subscription: a set remembered on a ticket before that
+# is asked again (see remember_on).
+_generation = [0]
 
 
 def _from_table() -> frozenset[str]:
@@ -67,6 +70,7 @@ def subscribed_events() -> frozenset[str]:
 def subscriptions_changed(**_kwargs: Any) -> None:
     """A subscription was saved, deleted or updated in bulk: store the set again after the commit
     (once per transaction)."""
+    _generation[0] += 1
     if not _changed_here():
         # robust: a cache that cannot be written must not fail a change already committed (the
         # delivery job's check rewrites the set once the cache is back).
@@ -82,3 +86,25 @@ def subscribed_events_check() -> bool:
         return False
     cache.set(CACHE_KEY, fresh, timeout=None)
     return cached is not None
+
+
+def remember_on(ticket: Any, chosen: frozenset[str]) -> None:
+    """Keep the set just read on ``ticket`` for the rest of the current transaction: a ticket
+    being created adds its first message next, whose event would ask again (the intake's every
+    new ticket)."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        ticket._sd_subscribed_events = (connection.atomic_blocks[0], _generation[0], chosen)
+
+
+def remembered_on(ticket: Any) -> frozenset[str] | None:
+    """What ``remember_on`` kept on this ticket in this same transaction, unless this process has
+    changed a subscription since; else None (ask ``subscribed_events``)."""
+    kept = getattr(ticket, "_sd_subscribed_events", None)
+    connection = transaction.get_connection()
+    if kept is None or not connection.in_atomic_block:
+        return None
+    outer, generation, chosen = kept
+    if outer is not connection.atomic_blocks[0] or generation != _generation[0]:
+        return None
+    return frozenset(chosen)

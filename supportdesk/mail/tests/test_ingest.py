@@ -245,6 +245,16 @@ class ExactlyOnceTests(IngestTestCase):
         self.ingest(raw)
         self.assertEqual(self.ingest(raw).outcome, Outcome.DUPLICATE)
 
+    def test_a_nul_in_the_message_id_or_references_is_stored_and_threaded(self) -> None:
+        # PostgreSQL text holds no NUL: the ids read from the header before parsing (the
+        # duplicate key, the search for related deliveries) use U+FFFD, as the parser does.
+        self.open_ticket(message_id="root\x00x@tv-sibir.ru")
+        raw = make_mail(message_id="next\x00y@tv-sibir.ru", subject="Re: Не выводятся титры",
+                        in_reply_to="root\x00x@tv-sibir.ru", references="<root\x00x@tv-sibir.ru>")
+        self.assertEqual(self.ingest(raw).outcome, Outcome.THREADED)
+        self.assertEqual(InboundMail.objects.get(message_id="next\ufffdy@tv-sibir.ru").state, "ticketed")
+        self.assertEqual(self.ingest(raw).outcome, Outcome.DUPLICATE)
+
     def test_pending_row_left_by_a_crash_is_finished_on_refetch(self) -> None:
         raw = make_mail(message_id="crashed@tv-sibir.ru")
         with mock.patch("supportdesk.mail.ingest._process", side_effect=SystemExit):

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from typing import Any
 from unittest import mock
 
+import pytest
+from django.db import connection
 from django.test import TransactionTestCase
 
 from supportdesk.mail import ingest
@@ -19,6 +21,7 @@ from supportdesk.mail.ingest import IngestResult
 from supportdesk.mail.models import InboundMail
 from supportdesk.mail.tests.factory import make_mail
 from supportdesk.testing.servers import free_port
+from supportdesk.testing.skips import database_only
 from supportdesk.tickets.models import Message, Ticket
 
 
@@ -124,3 +127,60 @@ class ConcurrentLmtpTests(TransactionTestCase):
         self.assertEqual(results, [{}] * 8)
         self.assertEqual(InboundMail.objects.filter(state="ticketed").count(), 8)
         self.assertEqual(Ticket.objects.count(), 8)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason=database_only("postgresql", "SQLite places one delivery at a time"))
+class HandedOverOutOfOrderTests(TransactionTestCase):
+    """An MTA's connections race: a reply may be handed over a moment before the mail it
+    answers (B1 arrival with 4 connections threaded 684 of 686 replies)."""
+
+    def test_a_reply_handed_over_before_its_parent_waits_for_it_and_threads(self) -> None:
+        parent = make_mail(message_id="first@tv-sibir.ru", subject="Нет звука на втором канале")
+        reply = make_mail(message_id="second@tv-sibir.ru", subject="Re: Нет звука на втором канале",
+                          in_reply_to="first@tv-sibir.ru", references="<first@tv-sibir.ru>",
+                          body="Забыл: версия 6.3.1.")
+        results: list[Any] = []
+        # The reply is stored first and is being placed (holding its thread's locks, the
+        # parent's id among them) when the parent is handed over: the parent is stored, then
+        # waits for those locks, so the reply's routing finds no ticket for its In-Reply-To.
+        with slowed_place(0.8, only=lambda parsed: parsed.message_id == "second@tv-sibir.ru"), \
+                IntakeServer(port=free_port()) as server:
+            first = threading.Thread(target=deliver, args=(server.port, reply, results))
+            first.start()
+            time.sleep(0.3)
+            second = threading.Thread(target=deliver, args=(server.port, parent, results))
+            second.start()
+            first.join(60)
+            second.join(60)
+        self.assertEqual(results, [{}, {}])
+        self.assertEqual(Ticket.objects.count(), 1)
+        ticket = Ticket.objects.get()
+        self.assertEqual(list(Message.objects.filter(ticket=ticket, kind=Message.Kind.INCOMING)
+                              .order_by("id").values_list("message_id", flat=True)),
+                         ["first@tv-sibir.ru", "second@tv-sibir.ru"])
+        reply_row = InboundMail.objects.get(message_id="second@tv-sibir.ru")
+        self.assertEqual((reply_row.state, reply_row.route, reply_row.opened_ticket), ("ticketed", "reference", False))
+        self.assertTrue(InboundMail.objects.get(message_id="first@tv-sibir.ru").opened_ticket)
+        self.assertFalse(Message.objects.filter(message_id="second@tv-sibir.ru").exclude(ticket=ticket).exists())
+
+    def test_a_re_subject_reply_handed_over_before_its_request_waits_for_it(self) -> None:
+        request = make_mail(message_id="req@tv-sibir.ru", subject="Пропадает звук в эфире")
+        reply = make_mail(message_id="re@tv-sibir.ru", subject="Re: Пропадает звук в эфире",
+                          body="Забыл написать версию: 6.3.1.")  # no In-Reply-To, no References
+        results: list[Any] = []
+        with slowed_place(0.8, only=lambda parsed: parsed.message_id == "re@tv-sibir.ru"), \
+                IntakeServer(port=free_port()) as server:
+            first = threading.Thread(target=deliver, args=(server.port, reply, results))
+            first.start()
+            time.sleep(0.3)
+            second = threading.Thread(target=deliver, args=(server.port, request, results))
+            second.start()
+            first.join(60)
+            second.join(60)
+        self.assertEqual(results, [{}, {}])
+        self.assertEqual(Ticket.objects.count(), 1)
+        self.assertTrue(InboundMail.objects.get(message_id="req@tv-sibir.ru").opened_ticket)
+        reply_row = InboundMail.objects.get(message_id="re@tv-sibir.ru")
+        self.assertEqual((reply_row.state, reply_row.opened_ticket), ("ticketed", False))
+        self.assertIn(reply_row.route, ("subject", "quote"))

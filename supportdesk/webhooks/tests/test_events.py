@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from supportdesk.catalog.models import Release
 from supportdesk.escalation import watcher
@@ -56,6 +57,29 @@ class EventTests(BaseTestCase):
         payload = WebhookDelivery.objects.filter(event=events.CUSTOMER_REPLIED).first().payload  # type: ignore[union-attr]
         assert payload["message"]["id"] == message.pk and payload["ticket"]["id"] == ticket.pk
         assert "Вот версия" not in str(payload)  # the conversation stays in SupportDesk
+
+    def test_a_new_ticket_s_request_asks_nothing_again_when_nobody_listens_to_replies(self):
+        # Nobody listens to customer.replied: the request that opens the ticket (the intake's
+        # every new ticket) costs no query of its own, neither the subscriptions nor "is it a reply?".
+        self.subs[events.CUSTOMER_REPLIED].delete()
+        self.everything.delete()
+        with transaction.atomic():
+            ticket = tickets.ticket_create(customer=self.customer, subject="Нет звука", channel="email",
+                                           contact_email="ivanov@tv-sibir.ru")
+            with CaptureQueriesContext(connection) as queries:
+                tickets.ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING,
+                                           body_text="Нет звука на выходе", author_customer=self.customer)
+        sqls = [q["sql"] for q in queries.captured_queries]
+        assert not [q for q in sqls if "webhooks_webhooksubscription" in q or "cache" in q.lower()]
+        assert not [q for q in sqls if q.startswith('SELECT 1 AS "a" FROM "tickets_message"')]
+        assert self.deliveries() == Counter({(events.TICKET_CREATED, events.TICKET_CREATED): 1})
+        # A subscription saved since is seen by the next event on that same ticket instance.
+        services.subscription_create(by_user=self.sam, name="late", url="https://late.example.ru/h",
+                                     events=[events.CUSTOMER_REPLIED])
+        with transaction.atomic():
+            tickets.ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, body_text="Ещё одно",
+                                       author_customer=self.customer)
+        assert self.deliveries()[("late", events.CUSTOMER_REPLIED)] == 1
 
     def test_status_changed_names_both_statuses(self):
         ticket = self.make_ticket()
