@@ -54,6 +54,20 @@ def slowed_place(delay: float, only: Callable[[Any], bool] = lambda parsed: True
     return mock.patch.object(ingest, "place", side_effect=place)
 
 
+def deliver_staggered(first: bytes, second: bytes, *, slow: str, gap: float) -> list[Any]:
+    """Two MTA connections: ``first`` is handed over, then ``second`` ``gap`` seconds later, while
+    the placement of the mail whose Message-ID is ``slow`` takes 0.8 s longer. The outcomes."""
+    results: list[Any] = []
+    with slowed_place(0.8, only=lambda parsed: parsed.message_id == slow), IntakeServer(port=free_port()) as server:
+        threads = [threading.Thread(target=deliver, args=(server.port, raw, results)) for raw in (first, second)]
+        threads[0].start()
+        time.sleep(gap)
+        threads[1].start()
+        for thread in threads:
+            thread.join(60)
+    return results
+
+
 class ConcurrentLmtpTests(TransactionTestCase):
     def test_two_connections_are_ingested_at_the_same_time(self) -> None:
         both_inside = threading.Barrier(2, timeout=20)
@@ -94,18 +108,9 @@ class ConcurrentLmtpTests(TransactionTestCase):
         reply = make_mail(message_id="reply@tv-sibir.ru", subject="Re: Не выводятся титры на SDI 2",
                           in_reply_to="parent@tv-sibir.ru", references="<parent@tv-sibir.ru>",
                           body="Дополняю: версия 6.3.0.")
-        results: list[Any] = []
         # The parent's placement takes a while: the reply is handed over on another connection
         # before the parent is committed.
-        with slowed_place(0.8, only=lambda parsed: parsed.message_id == "parent@tv-sibir.ru"), \
-                IntakeServer(port=free_port()) as server:
-            first = threading.Thread(target=deliver, args=(server.port, parent, results))
-            first.start()
-            time.sleep(0.2)
-            second = threading.Thread(target=deliver, args=(server.port, reply, results))
-            second.start()
-            first.join(60)
-            second.join(60)
+        results = deliver_staggered(parent, reply, slow="parent@tv-sibir.ru", gap=0.2)
         self.assertEqual(results, [{}, {}])
         self.assertEqual(Ticket.objects.count(), 1)
         ticket = Ticket.objects.get()
@@ -140,19 +145,10 @@ class HandedOverOutOfOrderTests(TransactionTestCase):
         reply = make_mail(message_id="second@tv-sibir.ru", subject="Re: Нет звука на втором канале",
                           in_reply_to="first@tv-sibir.ru", references="<first@tv-sibir.ru>",
                           body="Забыл: версия 6.3.1.")
-        results: list[Any] = []
         # The reply is stored first and is being placed (holding its thread's locks, the
         # parent's id among them) when the parent is handed over: the parent is stored, then
         # waits for those locks, so the reply's routing finds no ticket for its In-Reply-To.
-        with slowed_place(0.8, only=lambda parsed: parsed.message_id == "second@tv-sibir.ru"), \
-                IntakeServer(port=free_port()) as server:
-            first = threading.Thread(target=deliver, args=(server.port, reply, results))
-            first.start()
-            time.sleep(0.3)
-            second = threading.Thread(target=deliver, args=(server.port, parent, results))
-            second.start()
-            first.join(60)
-            second.join(60)
+        results = deliver_staggered(reply, parent, slow="second@tv-sibir.ru", gap=0.3)
         self.assertEqual(results, [{}, {}])
         self.assertEqual(Ticket.objects.count(), 1)
         ticket = Ticket.objects.get()
@@ -168,16 +164,7 @@ class HandedOverOutOfOrderTests(TransactionTestCase):
         request = make_mail(message_id="req@tv-sibir.ru", subject="Пропадает звук в эфире")
         reply = make_mail(message_id="re@tv-sibir.ru", subject="Re: Пропадает звук в эфире",
                           body="Забыл написать версию: 6.3.1.")  # no In-Reply-To, no References
-        results: list[Any] = []
-        with slowed_place(0.8, only=lambda parsed: parsed.message_id == "re@tv-sibir.ru"), \
-                IntakeServer(port=free_port()) as server:
-            first = threading.Thread(target=deliver, args=(server.port, reply, results))
-            first.start()
-            time.sleep(0.3)
-            second = threading.Thread(target=deliver, args=(server.port, request, results))
-            second.start()
-            first.join(60)
-            second.join(60)
+        results = deliver_staggered(reply, request, slow="re@tv-sibir.ru", gap=0.3)
         self.assertEqual(results, [{}, {}])
         self.assertEqual(Ticket.objects.count(), 1)
         self.assertTrue(InboundMail.objects.get(message_id="req@tv-sibir.ru").opened_ticket)
