@@ -39,6 +39,7 @@ from supportdesk.tickets.presenters import (
     format_business_seconds,
     local_time,
     queue_rows,
+    queue_rows_html,
     sla_policy_label,
     sla_state,
 )
@@ -63,7 +64,7 @@ def queue(request: AgentRequest) -> HttpResponse:
         return HttpResponseBadRequest(_("This page position is not valid: open the queue from its first page."),
                                       content_type="text/plain; charset=utf-8")
     now = timezone.now()
-    page = selectors.queue_page(user=request.user, filters=filters, after=after, size=PAGE_SIZE, now=now)
+    page = selectors.queue_row_page(user=request.user, filters=filters, after=after, size=PAGE_SIZE, now=now)
     params = request.GET.copy()
     params.pop("after", None)
     params.pop("p", None)
@@ -75,9 +76,12 @@ def queue(request: AgentRequest) -> HttpResponse:
         next_url = "?" + params_next.urlencode()
     view_params = params.copy()
     view_params.pop("view", None)
-    rows = queue_rows(page.tickets, now, get_policy().office.timezone, reverse("tickets:detail", args=[0]))
+    rows = queue_rows(page.rows, now, get_policy().office.timezone, reverse("tickets:detail", args=[0]))
+    extras = queue_extras(request, filters, rows, now)  # adds each row's tags
     return render(request, "tickets/queue.html", {
-        "form": form, "filters": filters, "rows": rows, **queue_extras(request, filters, rows, now),
+        "form": form, "filters": filters, "rows": rows, **extras,
+        "rows_html": queue_rows_html(rows, incomplete_label=_("checklist incomplete"),
+                                     unreachable_label=_("unreachable by e-mail")),
         "counts": selectors.queue_counts(user=request.user, now=now), "count_limit": selectors.COUNT_LIMIT,
         "views": selectors.VIEWS, "view_query": view_params.urlencode(), "first_url": "?" + params.urlencode(),
         "next_url": next_url, "page_no": page_no, "now": now,
@@ -85,7 +89,6 @@ def queue(request: AgentRequest) -> HttpResponse:
         "status_choices": Status.choices, "channel_choices": Channel.choices,
         "priority_choices": Priority.choices,
         "team_choices": [(t.pk, t.name) for t in selectors.teams(user=request.user)],
-        "incomplete_label": _("checklist incomplete"), "unreachable_label": _("unreachable by e-mail"),
     })
 
 
