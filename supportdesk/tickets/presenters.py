@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
+from django.db import models
 from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
@@ -71,6 +72,26 @@ def _status_label(code: object) -> str:
         return str(Status(str(code)).label)
     except ValueError:
         return str(code)
+
+
+def _choice_label(choices: type[models.TextChoices], code: str) -> str:
+    """What get_FOO_display() prints, without it rebuilding (and translating) the field's whole
+    choice map on every call."""
+    try:
+        return str(choices(code).label)
+    except ValueError:
+        return code
+
+
+def ticket_labels(ticket: Ticket) -> dict[str, str]:
+    """The ticket's status, priority and channel as the page prints them."""
+    return {"status": _choice_label(Status, ticket.status), "priority": _choice_label(Priority, ticket.priority),
+            "channel": _choice_label(Channel, ticket.channel)}
+
+
+def other_ticket_rows(tickets: list[Ticket]) -> list[dict[str, object]]:
+    """The customer's other tickets as the ticket page lists them."""
+    return [{"pk": t.pk, "subject": t.subject, "status_label": _choice_label(Status, t.status)} for t in tickets]
 
 
 def _priority_label(code: object) -> str:
@@ -358,7 +379,7 @@ def annotate_conversation(messages: list[Message]) -> None:
         setattr(message, "event_line", event_text(message.event, message.event_data) if message.event else "")  # noqa: B010
         linked = (message.event_data or {}).get("ticket") if message.event in LINKED_EVENTS else None
         setattr(message, "event_link", linked if isinstance(linked, int) and linked > 0 else None)  # noqa: B010
-        setattr(message, "title", message_title(message.kind, message.get_kind_display(),  # noqa: B010
+        setattr(message, "title", message_title(message.kind, _choice_label(Message.Kind, message.kind),  # noqa: B010
                                                 message.is_automatic, message.event_data, message.event))
 
 

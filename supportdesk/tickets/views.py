@@ -38,10 +38,12 @@ from supportdesk.tickets.presenters import (
     checklist_rows,
     format_business_seconds,
     local_time,
+    other_ticket_rows,
     queue_rows,
     queue_rows_html,
     sla_policy_label,
     sla_state,
+    ticket_labels,
 )
 from supportdesk.tickets.services import ConfirmationRequired, StaleSubmit
 from supportdesk.tickets.signals import ticket_page_panels
@@ -133,7 +135,8 @@ def ticket_page(request: AgentRequest, pk: int, *, stale: list[Message] | None =
         "customer_now": _customer_clock(local_time(now, customer.timezone or get_policy().office.timezone)),
         "emails": list(customer.emails.all()),
         "phones": phones,
-        "other_tickets": selectors.customer_other_tickets(user=request.user, ticket=ticket),
+        "other_tickets": other_ticket_rows(selectors.customer_other_tickets(user=request.user, ticket=ticket)),
+        "labels": ticket_labels(ticket),
         "company_open": selectors.company_open_count(company_id=customer.company_id),
         "customer_label": customer.name or ticket.contact_email or f"#{customer.pk}",
         "agent_choices": [(u.pk, u.get_full_name() or u.get_username()) for u in f.agents(team=ticket.team)],
