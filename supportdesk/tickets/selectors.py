@@ -204,9 +204,11 @@ def subject_contains(q: str) -> Q:
     return found
 
 
-def _base(user: User, filters: QueueFilters, now: datetime, *, visibility: Q | None = None) -> QuerySet[Ticket]:
+def _base(user: User, filters: QueueFilters, now: datetime, *, visibility: Q | None = None,
+          tags: TagPlan | None = None) -> QuerySet[Ticket]:
     """The filtered tickets; ``visibility`` replaces the user's visible_filter (a part of it:
-    queue_page walks an agent's teams one by one)."""
+    queue_page walks an agent's teams one by one); ``tags`` is the filter's ``_tag_plan`` when
+    the caller has it already."""
     # The status filter and a search look past the open statuses: solved and closed tickets
     # are found by their number, customer or subject, and listed when asked for.
     statuses: tuple[str, ...] | None = None
@@ -232,7 +234,14 @@ def _base(user: User, filters: QueueFilters, now: datetime, *, visibility: Q | N
         qs = qs.filter(unreachable_by_email=True)
     if filters.q:
         qs = qs.filter(search_filter(filters.q))
-    if filters.tags:
+    if filters.tags and tags is not None:
+        for tag_id, few in tags:
+            tagged = TicketTag.objects.filter(tag_id=tag_id)
+            if few is not None:  # as below: the rare tag drives the query
+                qs = qs.filter(pk__in=tagged.values("ticket_id"))
+            else:
+                qs = qs.filter(Exists(tagged.filter(ticket_id=OuterRef("pk"))))
+    elif filters.tags:
         tag_ids = list(Tag.objects.filter(name__in=filters.tags).values_list("id", flat=True))
         if len(tag_ids) < len(set(filters.tags)):
             return qs.none()  # a tag nobody has
@@ -247,16 +256,31 @@ def _base(user: User, filters: QueueFilters, now: datetime, *, visibility: Q | N
     return qs
 
 
-def _rare_tag_tickets(filters: QueueFilters) -> list[int] | None:
+# Each tag of a queue filter: its id, and its tickets when they are few (at most SEARCH_LIMIT).
+TagPlan = list[tuple[int, list[int] | None]]
+
+
+def _tag_plan(names: tuple[str, ...]) -> TagPlan | None:
+    """The filter's tags as ``_base`` and ``_rare_tag_tickets`` both use them, read once per page
+    (each tag's tickets up to SEARCH_LIMIT + 1: that tells few from many); None when one of them
+    does not exist, so no ticket can have them all."""
+    tag_ids = list(Tag.objects.filter(name__in=names).values_list("id", flat=True))
+    if len(tag_ids) < len(set(names)):
+        return None
+    plan: TagPlan = []
+    for tag_id in tag_ids:
+        ids = list(TicketTag.objects.filter(tag_id=tag_id).values_list("ticket_id", flat=True)[: SEARCH_LIMIT + 1])
+        plan.append((tag_id, ids if len(ids) <= SEARCH_LIMIT else None))
+    return plan
+
+
+def _rare_tag_tickets(plan: TagPlan) -> list[int] | None:
     """The tickets of the filter's rarest tag when they are few (at most SEARCH_LIMIT), else None:
     few scattered matches are fetched through the tag index and ordered in Python, where walking
     the queue order would read every open ticket to find them."""
-    if not filters.tags:
-        return None
     rarest: list[int] | None = None
-    for tag_id in Tag.objects.filter(name__in=filters.tags).values_list("id", flat=True):
-        ids = list(TicketTag.objects.filter(tag_id=tag_id).values_list("ticket_id", flat=True)[: SEARCH_LIMIT + 1])
-        if len(ids) <= SEARCH_LIMIT and (rarest is None or len(ids) < len(rarest)):
+    for _tag_id, ids in plan:
+        if ids is not None and (rarest is None or len(ids) < len(rarest)):
             rarest = ids
     return rarest
 
@@ -377,10 +401,13 @@ def queue_row_page(*, user: User | AnonymousUser, filters: QueueFilters, after: 
 def _queue_keys(user: User | AnonymousUser, filters: QueueFilters, after: Cursor | None, size: int,
                 now: datetime) -> tuple[list[Key], Cursor | None]:
     """The (id, reply_due_at) of one page's tickets in queue order, and the cursor of the next page."""
-    few = None if filters.q else _rare_tag_tickets(filters)
+    plan = _tag_plan(filters.tags) if filters.tags else None
+    if filters.tags and plan is None:
+        return [], None  # a tag nobody has
+    few = None if filters.q or plan is None else _rare_tag_tickets(plan)
     parts = _team_parts(user, filters) if few is None and not filters.q and filters.sort == "due" else None
     # With parts, visibility is what the parts add (each a part of the agent's visible tickets).
-    base = _base(user, filters, now, visibility=Q() if parts else None)  # type: ignore[arg-type]
+    base = _base(user, filters, now, visibility=Q() if parts else None, tags=plan)  # type: ignore[arg-type]
     # Keys first, without joins: joined, SQLite's planner may drive the query from the small
     # customer table and sort every open ticket instead of walking the due-date index.
     keys: list[tuple[int, datetime | None]] = []
