@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 
 from supportdesk.policy import get_policy
 from supportdesk.policy.model import DEFAULT_SLA_KEY, SlaPolicy
@@ -89,9 +90,10 @@ def ticket_labels(ticket: Ticket) -> dict[str, str]:
             "channel": _choice_label(Channel, ticket.channel)}
 
 
-def other_ticket_rows(tickets: list[Ticket]) -> list[dict[str, object]]:
-    """The customer's other tickets as the ticket page lists them."""
-    return [{"pk": t.pk, "subject": t.subject, "status_label": _choice_label(Status, t.status)} for t in tickets]
+def other_ticket_rows(tickets: list[Ticket], detail_url: str) -> list[dict[str, object]]:
+    """The customer's other tickets as the ticket page lists them (``detail_url``: ticket 0's page)."""
+    return [{"pk": t.pk, "url": detail_url.replace("0", str(t.pk)), "subject": Truncator(t.subject).chars(40),
+             "status_label": _choice_label(Status, t.status)} for t in tickets]
 
 
 def _priority_label(code: object) -> str:
