@@ -184,6 +184,12 @@ def agents(*, team: Team | None = None) -> QuerySet:
     return qs.distinct().order_by("username")
 
 
+def agent_choices(*, team: Team | None = None) -> list[tuple[int, str]]:
+    """``agents`` as (id, full name or login name) pairs for a select, read as columns."""
+    return [(pk, f"{first} {last}".strip() or username)  # User.get_full_name() or get_username()
+            for pk, first, last, username in agents(team=team).values_list("pk", "first_name", "last_name", "username")]
+
+
 class TeamForm(forms.Form):
     team = forms.ModelChoiceField(Team.objects.all(), required=False, label=_("Team"), empty_label=_("unrouted"))
 

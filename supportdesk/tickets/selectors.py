@@ -632,7 +632,7 @@ def time_spent_per_agent(*, user: User | AnonymousUser, since: datetime, until: 
 def saved_views_for(*, user: User | AnonymousUser) -> list[SavedView]:
     """The user's own views, then the views supervisors shared (by name)."""
     _require_agent(user)
-    views = list(SavedView.objects.filter(Q(owner=user) | Q(shared=True)).select_related("owner"))
+    views = list(SavedView.objects.filter(Q(owner=user) | Q(shared=True)))
     return sorted(views, key=lambda v: (v.owner_id != user.pk, v.name.lower(), v.pk))
 
 

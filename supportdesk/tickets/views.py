@@ -140,7 +140,7 @@ def ticket_page(request: AgentRequest, pk: int, *, stale: list[Message] | None =
         "labels": ticket_labels(ticket),
         "company_open": selectors.company_open_count(company_id=customer.company_id),
         "customer_label": customer.name or ticket.contact_email or f"#{customer.pk}",
-        "agent_choices": [(u.pk, u.get_full_name() or u.get_username()) for u in f.agents(team=ticket.team)],
+        "agent_choices": f.agent_choices(team=ticket.team),
         "team_choices": [(t.pk, t.name) for t in selectors.teams(user=request.user)],
         "product_choices": list(Product.objects.order_by("name").values_list("pk", "name")),
         "releases": selectors.planned_releases(ticket=ticket),

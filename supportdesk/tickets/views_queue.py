@@ -45,7 +45,7 @@ def queue_extras(request: AgentRequest, filters: QueueFilters, rows: list[dict[s
         "active_view": active, "filter_query": query, "can_share": is_supervisor(request.user),
         "bulk_statuses": [(s.value, s.label) for s in bulk.BULK_STATUSES],
         "bulk_priorities": Priority.choices,
-        "agent_choices": [(u.pk, u.get_full_name() or u.get_username()) for u in f.agents()],
+        "agent_choices": f.agent_choices(),
     }
 
 
