@@ -145,3 +145,44 @@ class FinishedTicketsInTheQueueTests(BaseTestCase):
         services_merge.ticket_merge(source=duplicate, target=self.open, by_user=self.alice, confirmed=True)
         assert self._ids(q=f"#{duplicate.pk}") == [duplicate.pk]
         assert duplicate.pk not in self._ids(status="closed")
+
+
+class QueueRowMarkupTests(BaseTestCase):
+    """The rows are printed in Python (presenters.queue_rows_html): every value escaped as the
+    template escaped it, every optional part where the template put it."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.client.login(username="alice", password=PASSWORD)
+
+    def test_a_row_escapes_its_values_and_shows_priority_tags_and_assignee(self):
+        from supportdesk.tickets import services_tags
+
+        ticket = self.make_ticket(subject='<b>"Титры" & \'SDI\'</b>')
+        services.ticket_set_priority(ticket=ticket, priority="high", by_user=self.alice)
+        services.ticket_assign(ticket=ticket, assignee=self.alice, by_user=self.alice)
+        services_tags.ticket_tag(ticket=ticket, add=["звук+свет 1%"], by_user=self.alice)
+        body = self.client.get(reverse("tickets:queue")).content.decode()
+        row = body[body.index(f'<tr data-href="/agent/tickets/{ticket.pk}/" id="t{ticket.pk}">'):]
+        row = row[: row.index("</tr>")]
+        assert "&lt;b&gt;&quot;Титры&quot; &amp; &#x27;SDI&#x27;&lt;/b&gt;</a>" in row
+        assert "<b>" not in row
+        assert '<span class="priority priority-high">высокий</span> <a href=' in row
+        assert '<a class="tag" href="?tag=%D0%B7%D0%B2%D1%83%D0%BA%2B%D1%81%D0%B2%D0%B5%D1%82%201%25">звук+свет 1%</a>' in row
+        assert f'value="{ticket.pk}" form="bulk-form" aria-label="#{ticket.pk}"' in row
+        assert "<td>Алиса</td>" in row
+        assert '<span class="small muted" title="эл. почта">✉</span>' in row
+
+    def test_an_empty_queue_says_so(self):
+        body = self.client.get(reverse("tickets:queue")).content.decode()
+        assert '<tbody>\n\n<tr><td colspan="7" class="muted">' in body
+        assert "<tr data-href" not in body
+
+
+def test_options_escape_and_select_the_current_value():
+    from supportdesk.tickets.templatetags.options import options
+
+    html = options([(1, "A & B"), (2, '<i>"two"</i>')], 2)
+    assert html == ('<option value="1">A &amp; B</option>'
+                    '<option value="2" selected>&lt;i&gt;&quot;two&quot;&lt;/i&gt;</option>')
+    assert options([("normal", "обычный")], None) == '<option value="normal">обычный</option>'
