@@ -322,8 +322,8 @@ def queue_counts(*, user: User | AnonymousUser, now: datetime | None = None) -> 
                            for view in VIEWS})
 
 
-# What a queue row shows (presenters.queue_rows): the rest of a ticket (its checklist JSON, a
-# dozen dates, the related rows' other columns) is not read for fifty rows per page.
+# What queue_page reads of a ticket (the API's summaries): the rest of a ticket (its checklist
+# JSON, a dozen dates, the related rows' other columns) is not read for fifty rows per page.
 QUEUE_ROW_FIELDS = (
     "subject", "customer_id", "contact_email", "channel", "status", "assignee_id", "team_id", "priority",
     "product_id", "reported_version", "checklist_complete", "reply_target_at", "reply_due_at",
@@ -332,7 +332,7 @@ QUEUE_ROW_FIELDS = (
     # The API's ticket summaries show these too (deferred, each would cost a query per row).
     "created_at", "updated_at", "product__key",
 )
-# The same as column values, for the agent's queue page (presenters.queue_rows).
+# What a row of the agent's queue page shows (presenters.queue_rows), as column values.
 QUEUE_ROW_VALUES = (
     "id", "subject", "customer_id", "contact_email", "channel", "status", "priority", "reported_version",
     "checklist_complete", "reply_target_at", "reply_due_at", "unreachable_by_email", "customer__name",
