@@ -346,6 +346,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "supportdesk.api.schema.add_error_responses",
+        "supportdesk.api.schema.add_links",
     ],
     "ENUM_NAME_OVERRIDES": {
         "TicketStatusEnum": "supportdesk.tickets.models.Status",

@@ -85,6 +85,9 @@ class MessageSerializer(serializers.ModelSerializer):
 class TicketDetailSerializer(TicketSummarySerializer):
     # The view sets ``api_messages`` (the conversation, read through the selector) on the ticket.
     messages = MessageSerializer(many=True, read_only=True, source="api_messages")
+    # Blank model fields: an EmailField/URLField would document a format that "" breaks.
+    contact_email = serializers.CharField(read_only=True,
+                                          help_text=_("The address replies go to; empty: none (e.g. a phone ticket)."))
 
     class Meta(TicketSummarySerializer.Meta):
         fields = [*TicketSummarySerializer.Meta.fields, "contact_email", "language", "reported_version",
@@ -160,12 +163,24 @@ class TagsResultSerializer(serializers.Serializer):
     tags = serializers.ListField(child=serializers.CharField())
 
 
-class ComposeSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=100_000, allow_blank=True, required=False, default="")
-    files = serializers.ListField(child=serializers.FileField(allow_empty_file=True), required=False, default=list,
-                                  max_length=20)
+class ComposeJsonSerializer(serializers.Serializer):
+    """A note or a reply sent as JSON: its text (files come only with multipart/form-data)."""
+
+    text = serializers.CharField(max_length=100_000)
     time_spent = serializers.IntegerField(min_value=1, max_value=10_000, required=False,
                                           help_text=_("Minutes spent on it."))
+
+
+def files_field() -> serializers.ListField:
+    return serializers.ListField(child=serializers.FileField(allow_empty_file=True), required=False, default=list,
+                                 max_length=20)
+
+
+class ComposeSerializer(ComposeJsonSerializer):
+    """A note (multipart/form-data, and what the view reads for either type): text, files or both."""
+
+    text = serializers.CharField(max_length=100_000, allow_blank=True, required=False, default="")
+    files = files_field()
 
 
 class CallSerializer(serializers.ModelSerializer):
@@ -226,6 +241,7 @@ class CompanySerializer(serializers.ModelSerializer):
 
 class ArticleSerializer(serializers.ModelSerializer):
     product = ProductRefSerializer(read_only=True, allow_null=True)
+    url = serializers.CharField(read_only=True, help_text=_("An external link; empty: none."))
 
     class Meta:
         model = Article
@@ -254,6 +270,7 @@ class KbSuggestSerializer(serializers.Serializer):
 
 class ReleaseSerializer(serializers.ModelSerializer):
     product = ProductRefSerializer(read_only=True)
+    download_url = serializers.CharField(read_only=True, help_text=_("The download link; empty: none given."))
 
     class Meta:
         model = Release

@@ -47,5 +47,6 @@ urlpatterns = [
     path("releases/", other.ReleaseListView.as_view(), name="releases"),
     path("releases/<int:pk>/publish/", other.ReleasePublishView.as_view(), name="release-publish"),
     path("reports/<str:kind>/", other.ReportView.as_view(), name="report"),
-    re_path(r"^(?P<rest>.*)$", unknown, name="unknown"),
+    # Any character, a newline too: a path no pattern above takes is still answered in JSON.
+    re_path(r"^(?P<rest>[\s\S]*)$", unknown, name="unknown"),
 ]

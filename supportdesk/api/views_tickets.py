@@ -222,11 +222,17 @@ def uploaded(files: list[Any]) -> list[AttachmentData]:
     return out
 
 
-class ReplySerializer(s.ComposeSerializer):
+class ReplyJsonSerializer(s.ComposeJsonSerializer):
     to = s.serializers.CharField(max_length=2000, required=False, allow_blank=True, default="",
                                  help_text=gettext_lazy("To addresses, comma-separated; To and Cc both empty: reply-all."))
     cc = s.serializers.CharField(max_length=2000, required=False, allow_blank=True, default="",
                                  help_text=gettext_lazy("Cc addresses, comma-separated."))
+
+
+class ReplySerializer(ReplyJsonSerializer):
+    # Unlike a note, a reply is never files alone (and the API has no canned answers to fill it):
+    # its text is required in either type.
+    files = s.files_field()
 
 
 class TicketReplyView(ApiView):
@@ -234,7 +240,7 @@ class TicketReplyView(ApiView):
     parser_classes = [MultiPartParser, JSONParser]
 
     @extend_schema(operation_id="tickets_reply", request={"multipart/form-data": ReplySerializer,
-                                                          "application/json": ReplySerializer},
+                                                          "application/json": ReplyJsonSerializer},
                    responses={201: s.MessageSerializer}, summary="E-mail a reply to the customer (files: multipart)")
     def post(self, request: Request, pk: int) -> Response:
         ticket = visible_ticket(request, pk)
@@ -253,7 +259,7 @@ class TicketNoteView(ApiView):
     parser_classes = [MultiPartParser, JSONParser]
 
     @extend_schema(operation_id="tickets_note", request={"multipart/form-data": s.ComposeSerializer,
-                                                         "application/json": s.ComposeSerializer},
+                                                         "application/json": s.ComposeJsonSerializer},
                    responses={201: s.MessageSerializer}, summary="Add an internal note (files: multipart)")
     def post(self, request: Request, pk: int) -> Response:
         ticket = visible_ticket(request, pk)

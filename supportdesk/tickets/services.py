@@ -200,7 +200,9 @@ def ticket_create(
         ticket = Ticket(
             priority=initial_priority(get_policy().priority, tier=tier),
             sla_tier=tier[:50],
-            subject=(subject.strip() or NO_SUBJECT)[:300],
+            # One line: every mail about the ticket carries it in a header, which cannot hold a
+            # line break (a subject through the API, a call's summary, an encoded word may have one).
+            subject=(" ".join(line.strip() for line in subject.splitlines() if line.strip()) or NO_SUBJECT)[:300],
             customer=customer,
             contact_email=contact_email.strip().lower(),
             channel=channel,

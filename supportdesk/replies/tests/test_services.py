@@ -252,6 +252,18 @@ class AcknowledgmentVariantTests(BaseTestCase):
         ack = Message.objects.get(outgoing_id=mail.pk)
         assert ack.in_reply_to == "req-7@tv-sibir.ru"
 
+    def test_a_subject_with_line_breaks_is_acknowledged_and_answered_on_one_line(self):
+        # Found by the API's schemathesis run: such a subject made the acknowledgment fail (and a
+        # reply be refused), since no mail header can carry a line break; the ticket keeps it on one line.
+        ticket = self.make_ticket(subject="Не выводятся\r\nтитры\n\tна SDI 2")
+        mail = self._ack(ticket)
+        assert mail is not None
+        assert parsed(bytes(mail.raw))["Thread-Topic"] == "Не выводятся титры на SDI 2"
+        ticket_reply(ticket=ticket, author=self.alice, text="Проверьте драйвер.")
+        reply = OutgoingMail.objects.get(kind="reply")
+        assert parsed(bytes(reply.raw))["Subject"] == f"Re: [#{ticket.pk}] Не выводятся титры на SDI 2"
+        assert ticket.subject == "Не выводятся титры на SDI 2"
+
     def test_no_acknowledgment_for_our_own_mail_or_robots(self):
         own = self.make_ticket(customer=self.customer)
         own.contact_email = "forward@softlab.tv"
