@@ -36,6 +36,15 @@ class NewestFirst(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
 
+    def decode_cursor(self, request: Request) -> Any:
+        # DRF answers a cursor it cannot read with 404, as if the list were missing; it is bad
+        # input (400), as the ticket queue answers it.
+        try:
+            return super().decode_cursor(request)
+        except exceptions.NotFound as exc:
+            message = _("Not a page position this API gave.")
+            raise exceptions.ValidationError({self.cursor_query_param: [message]}) from exc
+
 
 class ByTitle(NewestFirst):
     ordering = ("title", "id")

@@ -141,6 +141,9 @@ class ErrorShapeTests(ApiTestCase):
         self.assertIn("view", error["fields"])
         self.assertIn("page_size", error["fields"])
         self.assert_error(client.get("/api/v1/tickets/?cursor=garbage"), 400, "invalid")
+        for other in ("calls", "customers", "companies", "kb/articles", "releases"):
+            self.assertIn("cursor", self.assert_error(client.get(f"/api/v1/{other}/?cursor=garbage"),
+                                                      400, "invalid")["fields"], other)
         self.assert_error(client.post("/api/v1/tickets/", "{not json", content_type="application/json"),
                           400, "malformed_request")
         self.assert_error(client.post("/api/v1/tickets/", "a=b", content_type="text/plain"),
