@@ -172,8 +172,8 @@ for name in ("tickets:team_create", "tickets:team_update", "tickets:team_members
     MATRIX[name] = (AGENT_405, SUPERVISORS)
 
 # The REST API (issue 21): a session of an agent works too (the docs page); no login page, but 401.
-# An empty POST is refused for its missing fields (400; 422 for an empty reply or note; 409 for an
-# unconfirmed release) once the caller may see the object: team A's ticket is 404 for team B first.
+# An empty POST is refused for its missing fields (400, an empty reply's missing text included; 422 for
+# an empty note, which may carry text or files; 409 for an unconfirmed release) once the caller may see the object: team A's ticket is 404 for team B first.
 API_401 = {"anonymous": 401}
 API_OK = {**AGENTS_OK, **API_401}
 API_405 = {**dict.fromkeys(PERSONAS, 405), **API_401}
@@ -185,8 +185,8 @@ MATRIX["api:ticket"] = (API_TEAM_A, API_405)
 for name in ("api:ticket-status", "api:ticket-assign", "api:ticket-priority"):
     MATRIX[name] = (API_405, _with(API_TEAM_A, agent_a=400, supervisor=400, administrator=400))
 MATRIX["api:ticket-tags"] = (API_405, API_TEAM_A)  # nothing to add or remove: the tags as they are
-for name in ("api:ticket-replies", "api:ticket-notes"):
-    MATRIX[name] = (API_405, _with(API_TEAM_A, agent_a=422, supervisor=422, administrator=422))
+MATRIX["api:ticket-replies"] = (API_405, _with(API_TEAM_A, agent_a=400, supervisor=400, administrator=400))
+MATRIX["api:ticket-notes"] = (API_405, _with(API_TEAM_A, agent_a=422, supervisor=422, administrator=422))
 for name in ("api:customers", "api:customer", "api:companies", "api:company", "api:kb-articles", "api:kb-article",
              "api:report"):
     MATRIX[name] = (API_OK, API_405)
