@@ -98,6 +98,12 @@ def _on_ticket(pointer: str) -> dict[str, Link]:
     }
 
 
+def _first_of_page(operation: str, what: str, field: str = "id") -> dict[str, Link]:
+    """A list's link to reading its page's first item."""
+    name = "ReadFirst" + what.capitalize()
+    return {name: Link(operation, f"The first {what} of the page.", {field: f"$response.body#/results/0/{field}"})}
+
+
 _READ_CUSTOMER = Link("customers_read", "The ticket's customer.", {"id": "$response.body#/customer/id"})
 _TICKET = {**_on_ticket("/id"), "ReadCustomer": _READ_CUSTOMER}
 
@@ -107,8 +113,7 @@ LINKS: dict[tuple[str, str], dict[str, Link]] = {
     # with the ticket too; a client goes on from there as from a read, so no links of their own.)
     ("tickets_create", "201"): _TICKET,
     ("tickets_read", "200"): _TICKET,
-    ("tickets_list", "200"): {"ReadFirstTicket": Link("tickets_read", "The first ticket of the page.",
-                                                      {"id": "$response.body#/results/0/id"})},
+    ("tickets_list", "200"): _first_of_page("tickets_read", "ticket"),
     # A logged call is on a ticket: the caller's new phone ticket, or the one named.
     ("calls_log", "201"): {**_on_ticket("/ticket"),
                            "ReadCaller": Link("customers_read", "The caller.", {"id": "$response.body#/customer"})},
@@ -116,12 +121,9 @@ LINKS: dict[tuple[str, str], dict[str, Link]] = {
                                                    {"id": "$response.body#/results/0/ticket"})},
     ("customers_read", "200"): {"ReadCompany": Link("companies_read", "The customer's company.",
                                                     {"id": "$response.body#/company/id"})},
-    ("customers_list", "200"): {"ReadFirstCustomer": Link("customers_read", "The first customer of the page.",
-                                                          {"id": "$response.body#/results/0/id"})},
-    ("companies_list", "200"): {"ReadFirstCompany": Link("companies_read", "The first company of the page.",
-                                                         {"id": "$response.body#/results/0/id"})},
-    ("kb_articles_list", "200"): {"ReadFirstArticle": Link("kb_articles_read", "The first article of the page.",
-                                                           {"slug": "$response.body#/results/0/slug"})},
+    ("customers_list", "200"): _first_of_page("customers_read", "customer"),
+    ("companies_list", "200"): _first_of_page("companies_read", "company"),
+    ("kb_articles_list", "200"): _first_of_page("kb_articles_read", "article", "slug"),
     ("kb_search", "200"): {"ReadBestHit": Link("kb_articles_read", "The best-matching article.",
                                                {"slug": "$response.body#/0/slug"})},
     ("kb_suggest", "200"): {"ReadBestSuggestion": Link("kb_articles_read", "The most confident suggestion.",
