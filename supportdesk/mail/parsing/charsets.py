@@ -164,6 +164,22 @@ def _looks_non_latin(data: bytes) -> bool:
     return high / (high + latin) > 0.12 and not _accented_latin(data[:8000])
 
 
+# A Western label (iso-8859-1, windows-1252) is taken for a wrong one only on at least two 8-bit
+# bytes, most of them not the typography windows-1252 puts there (a euro sign, curly quotes
+# and dashes around a short subject are what the label says).
+_WESTERN_OVERRIDE_MIN = 2
+_WESTERN_TYPOGRAPHY = frozenset("‘’“”‚„–—…€•™")
+
+
+def _overrides_western_label(data: bytes) -> bool:
+    """Cyrillic (or other non-Latin) text under a Western label."""
+    high = data.translate(None, _ASCII_BYTES)
+    if len(high) < _WESTERN_OVERRIDE_MIN or not _looks_non_latin(data):
+        return False
+    typography = sum(1 for ch in high[:600].decode("cp1252", "replace") if ch in _WESTERN_TYPOGRAPHY)
+    return typography * 2 < min(len(high), 600)
+
+
 def _accented_latin(data: bytes) -> bool:
     """8-bit bytes glued to ASCII letters: accents inside Latin words, not Cyrillic."""
     high = len(data.translate(None, _ASCII_BYTES))
@@ -314,7 +330,8 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str, st
                 return data.decode(candidate or ""), candidate or cs, None
             except (UnicodeDecodeError, LookupError):
                 pass
-    if (not cs and not _accented_latin(data[:8000])) or _looks_non_latin(data):
+    if (not cs and not _accented_latin(data[:8000])) or (cs not in _WESTERN and _looks_non_latin(data)) or (
+            cs in _WESTERN and _overrides_western_label(data)):
         best, score = best_cyrillic(data)
         if score >= PLAUSIBLE:
             defect = f"undeclared charset, guessed {best}" if not cs else (

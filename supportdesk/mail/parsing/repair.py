@@ -17,13 +17,17 @@ _MBOX_FROM = re.compile(rb"^From [^\s:]")
 # "Subject : text" (RFC 822's obsolete syntax): Python's parser takes it for the body's start.
 _ANY_SPACE_BEFORE_COLON = re.compile(rb"^([A-Za-z0-9][A-Za-z0-9_-]*)[ \t]+:", re.MULTILINE)
 _BOM = b"\xef\xbb\xbf"
+_ENCODED_WORD_LINE = re.compile(rb"^=\?[^?\s]+\?[BbQq]\?[^?\s]*\?=")
 # "Content-Type: multipart/mixed boundary=..." (the ';' lost): no boundary, no parts.
 _HEAD_TYPE_THEN_PARAM = re.compile(
-    rb"^(Content-Type:[ \t]*[A-Za-z0-9.+_-]+/[A-Za-z0-9.+_-]+)[ \t]+(?=[A-Za-z0-9_*-]+[ \t]*=)",
+    rb"^(Content-Type:[ \t]*[A-Za-z0-9.+_-]+/[A-Za-z0-9.+_-]+)(?:[ \t]|\r?\n[ \t])+(?=[A-Za-z0-9_*-]+[ \t]*=)",
     re.MULTILINE | re.IGNORECASE)
 _BLANK = re.compile(rb"\r?\n[ \t]*\r?\n")
-# A stray line is only dropped when real header fields follow it at once.
+# A stray line is only dropped when real header fields follow it at once; more than two only
+# when the fields that follow name a sender (a banner or a pasted fragment above a whole header).
 _MAX_GARBAGE_LINES = 2
+_MAX_GARBAGE_LINES_BEFORE_FROM = 5
+_FROM_FIELD = re.compile(rb"^From[ \t]*:", re.IGNORECASE)
 _MAX_HEAD = 256 * 1024
 
 
@@ -61,7 +65,8 @@ def repair_header_block(raw: bytes) -> tuple[bytes, list[str]]:
         return raw, defects
     first = 1 if _MBOX_FROM.match(lines[0]) else 0
     if not _FIELD.match(lines[first]) and lines[first][:1] not in (b" ", b"\t"):
-        skip = next((k for k in range(first + 1, first + 1 + _MAX_GARBAGE_LINES) if _starts_fields(lines, k)), None)
+        skip = next((k for k in range(first + 1, first + 1 + _MAX_GARBAGE_LINES_BEFORE_FROM) if _starts_fields(lines, k)
+                     and (k - first <= _MAX_GARBAGE_LINES or any(_FROM_FIELD.match(ln) for ln in lines[k:]))), None)
         if skip is None:
             return raw, defects  # no header block at all: the parser's own reading is the best there is
         defects.append(f"header: {skip - first} stray line(s) before the header fields skipped")
@@ -77,8 +82,12 @@ def repair_header_block(raw: bytes) -> tuple[bytes, list[str]]:
             lines[-1] += eol
         defects.append("header: no empty line before the body")
     last_field = max((i for i, line in enumerate(lines) if _FIELD.match(line)), default=-1)
+    # After the last field, a line that opens with an encoded word ("=?utf-8?Q?...?=") is that
+    # field's lost fold, never the first line of a body.
+    while 0 <= last_field < len(lines) - 1 and _ENCODED_WORD_LINE.match(lines[last_field + 1]):
+        last_field += 1
     repaired = False
-    for i in range(first, last_field):
+    for i in range(first, last_field + 1):
         line = lines[i]
         if not _FIELD.match(line) and line[:1] not in (b" ", b"\t"):
             lines[i] = b" " + line
@@ -103,8 +112,10 @@ _CTE_NAMES = {"base64": "base64", "base-64": "base64", "base_64": "base64",
               "quoted-printable": "quoted-printable", "quoted_printable": "quoted-printable",
               "quotedprintable": "quoted-printable", "7bit": "7bit", "8bit": "8bit", "binary": "binary",
               "x-uuencode": "x-uuencode", "uuencode": "x-uuencode", "x-uue": "x-uuencode", "uue": "x-uuencode"}
-# "text/plain charset=utf-8": a parameter without its ';' (the type then reads as "plain charset=...").
-_TYPE_THEN_PARAM = re.compile(r"^\s*([A-Za-z0-9.+_-]+/[A-Za-z0-9.+_-]+)[ \t]+(?=[A-Za-z0-9_*-]+[ \t]*=)")
+# "text/plain charset=utf-8": a parameter without its ';' (the type then reads as "plain charset=..."),
+# on one line or on a folded one ("application/pdf\n\tname=..."); the same for a disposition.
+_TYPE_THEN_PARAM = re.compile(r"^\s*([A-Za-z0-9.+_-]+/[A-Za-z0-9.+_-]+)\s+(?=[A-Za-z0-9_*-]+[ \t]*=)")
+_DISPOSITION_THEN_PARAM = re.compile(r"^\s*(attachment|inline)\s+(?=[A-Za-z0-9_*-]+[ \t]*=)", re.IGNORECASE)
 
 
 def normalize_cte(value: str) -> str:
@@ -126,12 +137,13 @@ def repair_part_headers(msg: Message) -> list[str]:
                 if norm != value.strip().lower():
                     defects.append(f"structure: Content-Transfer-Encoding {value.strip()[:40]!r} read as {norm}")
                 part.replace_header("content-transfer-encoding", norm)
-        ctype = part.get("content-type")
-        if ctype is not None and not part.is_multipart():
-            fixed = _TYPE_THEN_PARAM.sub(r"\1; ", str(ctype), count=1)
-            if fixed != str(ctype):
-                defects.append("structure: Content-Type parameter without ';'")
-                part.replace_header("content-type", fixed)
+        for header, pattern in (("content-type", _TYPE_THEN_PARAM), ("content-disposition", _DISPOSITION_THEN_PARAM)):
+            found = part.get(header)
+            if found is not None and not part.is_multipart():
+                fixed = pattern.sub(r"\1; ", str(found), count=1)
+                if fixed != str(found):
+                    defects.append(f"structure: {header.title()} parameter without ';'")
+                    part.replace_header(header, fixed)
     return defects
 
 

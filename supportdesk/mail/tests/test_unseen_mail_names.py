@@ -1,0 +1,152 @@
+"""Attachment names and header text from every place a mailer puts them (issue 15, third
+round): each class of failure pinned by a minimal example written for the test, the names
+compared byte for byte with what the sender wrote."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+import pytest
+
+from supportdesk.mail.parsing import parse_mail
+from supportdesk.mail.parsing.charsets import decode_bytes
+from supportdesk.mail.parsing.parts import unquote_name
+
+HEAD = b"From: Ivan <ivan@example.ru>\nTo: support@example.com\nSubject: Test\nMIME-Version: 1.0\n"
+
+
+def _b64(text: str, charset: str = "utf-8") -> bytes:
+    return base64.b64encode(text.encode(charset))
+
+
+def _names(part: bytes) -> list[str]:
+    raw = (HEAD + b"Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nhi\n--B\n"
+           + part + b"\n--B--\n")
+    return [a.filename for a in parse_mail(raw).attachments]
+
+
+def _file(headers: bytes) -> bytes:
+    return headers + b"\nContent-Transfer-Encoding: base64\n\nZGF0YQ=="
+
+
+@pytest.mark.parametrize(("headers", "expected"), [
+    # RFC 2231 with a language, continuations mixing encoded and plain sections, any order.
+    (b"Content-Type: application/pdf\nContent-Disposition: attachment;"
+     b" filename*=utf-8'ru'%D0%9E%D1%82%D1%87%D1%91%D1%82.pdf", "Отчёт.pdf"),
+    (b"Content-Type: application/pdf\nContent-Disposition: attachment;\n filename*0*=utf-8'ru'%D0%9E%D1%82;\n"
+     b" filename*1*=%D1%87%D1%91%D1%82;\n filename*2=\" 2026.pdf\"", "Отчёт 2026.pdf"),
+    (b"Content-Type: application/pdf\nContent-Disposition: attachment;\n filename*1=\"part2.pdf\";\n"
+     b" filename*0=\"part1-\"", "part1-part2.pdf"),
+    (b"Content-Type: application/pdf\nContent-Disposition: attachment; filename*=iso-8859-1'en'Gr%FC%DFe.pdf",
+     "Grüße.pdf"),
+    (b"Content-Type: application/msword\nContent-Disposition: attachment;\n"
+     b" filename*0*=windows-1251''%CE%F2%F7;\n filename*1*=%E5%F2.doc", "Отчет.doc"),
+    # An RFC 2047 word inside an RFC 2231 value: both encodings undone.
+    (b"Content-Type: application/pdf\nContent-Disposition: attachment; filename*=utf-8''=?UTF-8?B?"
+     + _b64("Отчёт.pdf") + b"?=", "Отчёт.pdf"),
+    # RFC 2047 in name= and filename=: split over folded words, glued words, unquoted, beside plain text.
+    (b'Content-Type: application/pdf; name="=?UTF-8?B?' + _b64("Отчёт за") + b'?=\n =?UTF-8?B?' + _b64(" май.pdf")
+     + b'?="', "Отчёт за май.pdf"),
+    (b'Content-Type: application/pdf; name="=?UTF-8?B?' + _b64("Отчёт") + b'?==?UTF-8?B?' + _b64(".pdf") + b'?="',
+     "Отчёт.pdf"),
+    (b"Content-Type: application/pdf\nContent-Disposition: attachment; filename==?UTF-8?B?" + _b64("Отчёт.pdf")
+     + b"?=", "Отчёт.pdf"),
+    (b'Content-Type: application/pdf; name="Scan =?UTF-8?B?' + _b64("Отчёт") + b'?= 2026.pdf"', "Scan Отчёт 2026.pdf"),
+    (b'Content-Type: application/pdf; name="=?UTF-8?Q?=D0=9E=D1?= =?UTF-8?Q?=82.pdf?="', "От.pdf"),
+    (b'Content-Type: application/pdf; name="=?gb2312?B?' + _b64("镕喆.pdf", "gbk") + b'?="', "镕喆.pdf"),
+    # Spaces are the name's own: double, leading and trailing ones inside the quotes.
+    (b'Content-Type: application/pdf; name="a  b.pdf"', "a  b.pdf"),
+    (b'Content-Type: application/pdf; name="a b.pdf "', "a b.pdf "),
+    (b'Content-Type: application/pdf; name=" a b.pdf"', " a b.pdf"),
+    (b'Content-Type: application/pdf; name="=?UTF-8?Q?Report_?="', "Report "),
+    # Single quotes around a whole name are quotes; unquoted names with spaces stay whole.
+    (b"Content-Type: application/pdf; name='my file.pdf'", "my file.pdf"),
+    (b"Content-Type: application/pdf\nContent-Disposition: attachment; filename=my file 2.pdf", "my file 2.pdf"),
+    # Apple Mail's x-mac-* and x-unix-mode parameters around the name.
+    (b'Content-Type: application/octet-stream; x-mac-type="50444620"; x-mac-creator="4341524F"; name="Report"\n'
+     b'Content-Disposition: attachment; filename="Report"', "Report"),
+    (b'Content-Type: image/png;\n\tx-mac-hide-extension=yes;\n\tx-unix-mode=0644;\n\tname="Screen Shot 10.00.00.png"\n'
+     b'Content-Disposition: inline;\n\tfilename="Screen Shot 10.00.00.png"', "Screen Shot 10.00.00.png"),
+    # A parameter that lost its ';', on a folded line, in either header.
+    (b'Content-Type: application/pdf\n\tname="a b.pdf"', "a b.pdf"),
+    (b'Content-Type: application/pdf\nContent-Disposition: attachment\n\tfilename="a b.pdf"', "a b.pdf"),
+    # Raw 8-bit names that no header declares: Cyrillic single-byte charsets by their letters.
+    ('Content-Type: application/pdf; name="Отчёт за май.pdf"'.encode("koi8-r"), "Отчёт за май.pdf"),
+    ('Content-Type: application/pdf; name="Отчет за май.pdf"'.encode("cp1251"), "Отчет за май.pdf"),
+    ('Content-Type: application/pdf\nContent-Disposition: attachment; filename="Договор.doc"'.encode("cp1251"),
+     "Договор.doc"),
+    # A UTF-8 name cut inside a Cyrillic letter, however it was sent: whole letters, no mojibake.
+    (b"Content-Type: application/pdf\nContent-Disposition: attachment; filename*=UTF-8''%D0%9E%D1%82%D1%87%D0",
+     "Отч"),
+    (b'Content-Type: application/pdf; name="=?UTF-8?B?' + base64.b64encode("Отчёт".encode()[:-1]) + b'?="', "Отчё"),
+    (b'Content-Type: application/pdf; name="' + "Отчёт о работе".encode()[:-1] + b'"', "Отчёт о работ"),
+])
+def test_a_name_is_kept_as_the_sender_wrote_it(headers: bytes, expected: str) -> None:
+    assert _names(_file(headers)) == [expected]
+
+
+def test_an_x_uuencode_part_is_named_by_its_begin_line() -> None:
+    part = (b"Content-Type: application/octet-stream\nContent-Transfer-Encoding: x-uuencode\n\n"
+            b"begin 644 data file.bin\n" + binascii.b2a_uu(b"hello") + b"`\nend\n")
+    raw = HEAD + b"Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nhi\n--B\n" + part + b"--B--\n"
+    (att,) = parse_mail(raw).attachments
+    assert (att.filename, att.content) == ("data file.bin", b"hello")
+
+
+def test_unquote_name() -> None:
+    assert unquote_name(" a.pdf ") == " a.pdf "
+    assert unquote_name("'a b.pdf'") == "a b.pdf"
+    assert unquote_name("it's.pdf") == "it's.pdf"
+    assert unquote_name('"Schet 15.pdf; size=1234') == "Schet 15.pdf"
+
+
+# --- header text: charset supersets and a Western label's own typography ---------------------
+
+def _subject(value: bytes) -> str:
+    return parse_mail(b"From: a@example.com\nSubject: " + value + b"\n\nhi\n").subject
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (b"=?gb2312?B?" + _b64("测试 镕喆", "gbk") + b"?=", "测试 镕喆"),
+    (b"=?iso-2022-jp?B?" + base64.b64encode(b"\x1b$B-!\x1b(B1 \x1b$B$3$s\x1b(B") + b"?=", "①1 こん"),
+    (b"=?shift_jis?B?" + _b64("①テスト", "cp932") + b"?=", "①テスト"),
+    (b"=?iso-8859-1?Q?Preis_=80_5?=", "Preis € 5"),  # windows-1252's euro, not a Cyrillic letter
+    (b"=?iso-8859-1?Q?=93Angebot=94_=96_5?=", "“Angebot” – 5"),
+    (b"=?iso-8859-1?Q?" + b"".join(b"=%02X" % c for c in "Счет".encode("cp1251")) + b"?=", "Счет"),
+    ("Тест письма о сбое".encode("koi8-r"), "Тест письма о сбое"),
+])
+def test_header_text_in_a_superset_or_under_a_wrong_label(value: bytes, expected: str) -> None:
+    assert _subject(value) == expected
+
+
+def test_a_western_label_keeps_its_typography_and_yields_to_cyrillic_letters() -> None:
+    assert decode_bytes("€ 100".encode("cp1252"), "iso-8859-1")[0] == "€ 100"
+    assert decode_bytes("Вопрос".encode("cp866"), "iso-8859-1")[0] == "Вопрос"
+
+
+# --- header blocks: a lost fold after the last field, more stray lines above a whole header ----
+
+def test_an_encoded_word_on_an_unindented_line_after_the_last_field_is_its_fold() -> None:
+    p = parse_mail(b"From: ivan@example.ru\nSubject: =?utf-8?Q?Test?=\n=?utf-8?Q?_two?=\n\nHello\n")
+    assert (p.subject, p.text) == ("Test two", "Hello")
+
+
+def test_up_to_five_stray_lines_before_a_header_that_names_its_sender() -> None:
+    p = parse_mail(b"x\ny\nz\n" + HEAD + b"\nHello\n")
+    assert (p.from_addr, p.subject, p.text) == ("ivan@example.ru", "Test", "Hello")
+    # without a From among the fields that follow, three lines are not taken for garbage
+    p = parse_mail(b"x\ny\nz\nTo: a@example.com\nSubject: Test\n\nHello\n")
+    assert p.subject == "" and "Hello" in p.text
+
+
+# --- a text part sent as an unnamed attachment ------------------------------------------------
+
+def test_the_only_text_sent_as_an_unnamed_attachment_is_read_and_kept() -> None:
+    head = HEAD + b"Content-Type: multipart/mixed; boundary=B\n\n"
+    p = parse_mail(head + b"--B\nContent-Type: text/plain\nContent-Disposition: attachment\n\nThe body\n"
+                   b"--B\nContent-Type: application/pdf; name=a.pdf\n\nx\n--B--\n")
+    assert (p.text, [a.filename for a in p.attachments]) == ("The body", ["document.txt", "a.pdf"])
+    p = parse_mail(head + b"--B\nContent-Type: text/plain\n\nReal body\n"
+                   b"--B\nContent-Type: text/plain\nContent-Disposition: attachment\n\nlog line\n--B--\n")
+    assert (p.text, [a.filename for a in p.attachments]) == ("Real body", ["document.txt"])
