@@ -7,7 +7,15 @@ import re
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import getaddresses, parsedate_tz
 
-from .charsets import CYRILLIC_CANDIDATES, SUPERSETS, decode_bytes, normalize_charset, to_bytes
+from .charsets import (
+    CYRILLIC_CANDIDATES,
+    CYRILLIC_SINGLE_BYTE,
+    SHORT_SAMPLE,
+    SUPERSETS,
+    decode_bytes,
+    normalize_charset,
+    to_bytes,
+)
 
 # An encoded word; the last one of a value may have lost its "?=" (a header cut to a length).
 # A Q word whose text holds a literal '?' (mailers that did not encode it: "Warum??="): taken
@@ -45,6 +53,7 @@ def _word_bytes(enc: str, payload: str) -> bytes:
     return _QP_HEX.sub(lambda m: bytes([int(m.group(1), 16)]), raw)
 
 
+_ASCII = bytes(range(128))
 # Labels that say nothing about raw 8-bit header bytes.
 _NO_FALLBACK = frozenset({"ascii", "us-ascii", "utf-8", "utf8"})
 
@@ -59,9 +68,13 @@ def raw_header_bytes(data: bytes, fallback: str | None) -> tuple[str, str, str |
     guess = decode_bytes(data, None)
     if data.isascii() or not fallback or fallback.strip().lower() in _NO_FALLBACK:
         return guess
+    cs = normalize_charset(fallback)
+    if guess[1] != "utf-8" and cs in CYRILLIC_SINGLE_BYTE and len(data.translate(None, _ASCII)) <= SHORT_SAMPLE:
+        # A few 8-bit letters ("ТЗ.docx") are too few to guess from: the declared Cyrillic charset
+        # first, kept unless another reads far better.
+        return decode_bytes(data, cs)
     if guess[1] == "utf-8" or (guess[1] in _CONFIDENT_GUESSES and not (guess[2] or "").startswith("undecodable")):
         return guess
-    cs = normalize_charset(fallback)
     if cs == "latin-1":
         return decode_bytes(data, fallback)  # its 0x80-0x9f bytes are windows-1252's in real mail
     for candidate in (cs, SUPERSETS.get(cs or "")):

@@ -150,3 +150,26 @@ def test_the_only_text_sent_as_an_unnamed_attachment_is_read_and_kept() -> None:
     p = parse_mail(head + b"--B\nContent-Type: text/plain\n\nReal body\n"
                    b"--B\nContent-Type: text/plain\nContent-Disposition: attachment\n\nlog line\n--B--\n")
     assert (p.text, [a.filename for a in p.attachments]) == ("Real body", ["document.txt"])
+
+
+# --- a few raw 8-bit letters: the declared charset unless its reading inverts letter case -------
+
+def _raw_name(name: bytes, body_charset: bytes | None) -> list[str]:
+    text = b"Content-Type: text/plain" + (b"; charset=" + body_charset if body_charset else b"")
+    raw = (HEAD + b"Content-Type: multipart/mixed; boundary=B\n\n--B\n" + text + b"\n\nhi\n"
+           b'--B\nContent-Type: application/octet-stream; name="' + name + b'"\n\nxx\n--B--\n')
+    return [a.filename for a in parse_mail(raw).attachments]
+
+
+@pytest.mark.parametrize(("name", "charset", "body_charset"), [
+    ("ТЗ.docx", "cp1251", None),
+    ("ДОГОВОР.doc", "cp1251", None),
+    ("Письмо.txt", "koi8-r", None),
+    ("Ошибка.png", "koi8-r", b"us-ascii"),
+    ("КП.pdf", "koi8-r", b"koi8-r"),
+    ("КП.pdf", "cp1251", b"windows-1251"),
+    ("Счет.pdf", "cp1251", b"koi8-r"),  # the label's reading, "яВЕР", inverts letter case
+    ("Письмо.txt", "koi8-r", b"windows-1251"),
+])
+def test_a_short_raw_cyrillic_name(name: str, charset: str, body_charset: bytes | None) -> None:
+    assert _raw_name(name.encode(charset), body_charset) == [name]
