@@ -387,10 +387,11 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str, st
             defect = f"undeclared charset, guessed {best}" if not cs else (
                 f"charset {declared} is really {best}")
             return data.decode(best, "replace"), best, defect
-    if not cs:
+    if cs in ("", None, "utf-8"):  # undeclared, or a UTF-8 label on what is no UTF-8
         east = east_asian_guess(data)
         if east:
-            return data.decode(east, "replace"), east, f"undeclared charset, guessed {east}"
+            return data.decode(east, "replace"), east, f"undeclared charset, guessed {east}" if not cs else (
+                f"charset {declared} is really {east}")
     if cs in _WESTERN:
         return _decode_western(data, cs)
     if cs in (None, "", "utf-8") and _accented_latin(data[:8000]):

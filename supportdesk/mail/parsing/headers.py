@@ -73,17 +73,33 @@ def raw_header_bytes(data: bytes, fallback: str | None) -> tuple[str, str, str |
         # A few 8-bit letters ("ТЗ.docx") are too few to guess from: the declared Cyrillic charset
         # first, kept unless another reads far better.
         return decode_bytes(data, cs)
+    if guess[1] != "utf-8" and cs and cs not in _GENERIC_LABELS and cs not in CYRILLIC_SINGLE_BYTE:
+        # A label that names a script (euc-jp, euc-kr, iso-8859-7, windows-1250...) is what the
+        # mailer wrote its raw headers in, when the bytes decode in it: a guess on a few bytes
+        # easily takes EUC-JP for GB18030 or Greek for Cyrillic.
+        strict = _strict_decode(data, cs)
+        if strict is not None:
+            return strict
     if guess[1] == "utf-8" or (guess[1] in _CONFIDENT_GUESSES and not (guess[2] or "").startswith("undecodable")):
         return guess
     if cs == "latin-1":
         return decode_bytes(data, fallback)  # its 0x80-0x9f bytes are windows-1252's in real mail
+    return _strict_decode(data, cs) or guess
+
+
+def _strict_decode(data: bytes, cs: str | None) -> tuple[str, str, str | None] | None:
+    """data in the charset or the superset mailers write under its label; None when neither decodes it."""
     for candidate in (cs, SUPERSETS.get(cs or "")):
         if candidate:
             try:
                 return data.decode(candidate), candidate, None
             except (UnicodeDecodeError, LookupError):
                 continue
-    return guess
+    return None
+
+
+# Labels a mailer puts on any text (its default), which say little about raw 8-bit header bytes.
+_GENERIC_LABELS = frozenset({"latin-1", "cp1252", "iso8859-15", "ascii", "utf-8"})
 
 
 # Guesses made on evidence (letter statistics, strict double-byte decoding with common characters).

@@ -317,7 +317,8 @@ def _parse(raw: bytes) -> ParsedMail:
             defects.append(f"header: repeated {name}")
         return values[0] if values else None
 
-    fallback = None if repaired.isascii() else text_charset(msg)  # only raw 8-bit text needs it
+    # Raw 8-bit header text and percent-escaped RFC 2231 names without a charset are read in it.
+    fallback = text_charset(msg)
     from_name, from_addr = pick_sender(headers.get("from", []), headers.get("sender", []),
                                        headers.get("reply-to", []), defects, fallback)
     subject = decode_header_text(one("subject"), defects, fallback=fallback)

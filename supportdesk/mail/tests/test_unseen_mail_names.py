@@ -173,3 +173,42 @@ def _raw_name(name: bytes, body_charset: bytes | None) -> list[str]:
 ])
 def test_a_short_raw_cyrillic_name(name: str, charset: str, body_charset: bytes | None) -> None:
     assert _raw_name(name.encode(charset), body_charset) == [name]
+
+
+# --- raw and charset-less names in a script the message's text declares ------------------------
+
+def _declared_name(part_header: bytes, body_charset: bytes) -> list[str]:
+    raw = (HEAD + b"Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain; charset=" + body_charset
+           + b"\n\nhi\n--B\n" + part_header + b"\n\nxx\n--B--\n")
+    return [a.filename for a in parse_mail(raw).attachments]
+
+
+def _percent(data: bytes) -> bytes:
+    return b"".join(b"%%%02X" % c for c in data)
+
+
+@pytest.mark.parametrize(("name", "charset", "label"), [
+    ("報告書.docx", "euc_jp", b"euc-jp"),  # decodes as GB18030 too: the label decides
+    ("보고서.pdf", "cp949", b"euc-kr"),
+    ("Ελληνικά.pdf", "iso8859-7", b"iso-8859-7"),  # not Cyrillic
+    ("שלום.pdf", "cp1255", b"windows-1255"),
+    ("Żółć.pdf", "iso8859-2", b"iso-8859-2"),
+])
+def test_a_raw_name_in_the_script_the_text_declares(name: str, charset: str, label: bytes) -> None:
+    assert _declared_name(b'Content-Type: application/octet-stream; name="' + name.encode(charset) + b'"', label) == [name]
+
+
+@pytest.mark.parametrize(("name", "charset", "label"), [
+    ("表.xls", "cp932", b"iso-2022-jp"),
+    ("報告.pdf", "big5", b"big5"),
+    ("Příloha.pdf", "cp1250", b"windows-1250"),
+])
+def test_an_rfc2231_name_without_a_charset_is_read_in_the_declared_one(name: str, charset: str, label: bytes) -> None:
+    # An all-ASCII message: the percent escapes are its only 8-bit text.
+    header = b"Content-Type: application/octet-stream\nContent-Disposition: attachment; filename*=''"
+    assert _declared_name(header + _percent(name.encode(charset)), label) == [name]
+
+
+def test_gbk_under_a_utf8_label() -> None:
+    name = b'"=?utf-8?B?' + base64.b64encode("报告书.pdf".encode("gbk")) + b'?="'
+    assert _declared_name(b"Content-Type: application/pdf; name=" + name, b"utf-8") == ["报告书.pdf"]
