@@ -254,10 +254,12 @@ def parse_addresses(values: list[str], defects: list[str] | None = None, *,
 
 
 def pick_sender(from_values: list[str], sender_values: list[str], reply_to_values: list[str],
-                defects: list[str], fallback: str | None = None) -> tuple[str, str | None]:
+                defects: list[str], fallback: str | None = None,
+                return_path_values: list[str] | None = None) -> tuple[str, str | None]:
     """(display name, address) of whoever wrote the mail: From; when From holds no usable
     address (`<>`, garbage) the Sender, then the Reply-To; a From that is a bare local part
-    (MAILER-DAEMON) only when neither gives an address."""
+    (MAILER-DAEMON) only when neither gives an address; when From has no address at all, the
+    envelope sender (Return-Path) as the last resort."""
     found = parse_addresses(from_values, defects, local_part_ok=True, fallback=fallback)
     full = next(((n, a) for n, a in found if "@" in a), None)
     if full is not None:
@@ -268,7 +270,13 @@ def pick_sender(from_values: list[str], sender_values: list[str], reply_to_value
         if other:
             defects.append("header: From has no address, the sender is taken from Sender/Reply-To")
             return name or other[0][0], other[0][1]
-    return (name, found[0][1]) if found else (name, None)
+    if found:
+        return name, found[0][1]
+    envelope = [a for _n, a in parse_addresses(return_path_values or []) if "@" in a]
+    if envelope:
+        defects.append("header: From has no address, the sender is taken from Return-Path")
+        return name, envelope[0]
+    return name, None
 
 
 def _display_name(values: list[str], fallback: str | None = None) -> str:

@@ -320,7 +320,7 @@ def _parse(raw: bytes) -> ParsedMail:
     # Raw 8-bit header text and percent-escaped RFC 2231 names without a charset are read in it.
     fallback = text_charset(msg)
     from_name, from_addr = pick_sender(headers.get("from", []), headers.get("sender", []),
-                                       headers.get("reply-to", []), defects, fallback)
+                                       headers.get("reply-to", []), defects, fallback, headers.get("return-path", []))
     subject = decode_header_text(one("subject"), defects, fallback=fallback)
     date, utc_offset = parse_date(one("date"), defects)
     walk = _Walk(fallback=fallback)

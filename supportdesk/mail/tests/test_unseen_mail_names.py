@@ -212,3 +212,17 @@ def test_an_rfc2231_name_without_a_charset_is_read_in_the_declared_one(name: str
 def test_gbk_under_a_utf8_label() -> None:
     name = b'"=?utf-8?B?' + base64.b64encode("报告书.pdf".encode("gbk")) + b'?="'
     assert _declared_name(b"Content-Type: application/pdf; name=" + name, b"utf-8") == ["报告书.pdf"]
+
+
+# --- a From without any address: the envelope sender ------------------------------------------
+
+@pytest.mark.parametrize(("head", "expected"), [
+    (b"From: Ivan <>\nReturn-Path: <ivan@example.ru>\n", ("ivan@example.ru", "Ivan")),
+    (b"Return-Path: <ivan@example.ru>\n", ("ivan@example.ru", "")),
+    (b"From: <>\nReturn-Path: <>\n", (None, "")),
+    # a bare local part is the sender's own word (a bounce's MAILER-DAEMON): kept
+    (b"From: MAILER-DAEMON\nReturn-Path: <postmaster@example.ru>\n", ("mailer-daemon", "")),
+])
+def test_return_path_when_from_has_no_address(head: bytes, expected: tuple[str | None, str]) -> None:
+    p = parse_mail(head + b"Subject: x\n\nhi\n")
+    assert (p.from_addr, p.from_name) == expected
