@@ -226,3 +226,20 @@ def test_gbk_under_a_utf8_label() -> None:
 def test_return_path_when_from_has_no_address(head: bytes, expected: tuple[str | None, str]) -> None:
     p = parse_mail(head + b"Subject: x\n\nhi\n")
     assert (p.from_addr, p.from_name) == expected
+
+
+# --- Content-Type values as mailers write them -----------------------------------------------
+
+@pytest.mark.parametrize("ctype", [b"text/plain (by webmail); charset=utf-8", b"text / plain; charset=utf-8",
+                                   b"text/x-plain; charset=utf-8", b"text/unknown; charset=utf-8"])
+def test_plain_text_under_a_noisy_or_made_up_type_is_the_body(ctype: bytes) -> None:
+    p = parse_mail(HEAD + b"Content-Type: " + ctype + b"\n\n" + "Звук пропадает".encode() + b"\n")
+    assert (p.text, p.attachments) == ("Звук пропадает", ())
+
+
+def test_a_type_comment_does_not_rename_an_attachment_and_a_calendar_stays_a_file() -> None:
+    raw = (HEAD + b"Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nHi\n"
+           b"--B\nContent-Type: application/pdf (scanned); name=a.pdf\n\n%PDF\n--B--\n")
+    assert [(a.filename, a.content_type) for a in parse_mail(raw).attachments] == [("a.pdf", "application/pdf")]
+    p = parse_mail(HEAD + b"Content-Type: text/calendar; method=REQUEST\n\nBEGIN:VCALENDAR\nEND:VCALENDAR\n")
+    assert [a.content_type for a in p.attachments] == ["text/calendar"]
