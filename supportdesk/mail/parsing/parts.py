@@ -40,7 +40,9 @@ def _name_values(part: Message, name: str, header: str) -> list[str | tuple[str,
         params = part.get_params(header=header) or []
     except Exception:  # noqa: BLE001 - malformed parameters are the sender's fault
         return []
-    values = [v for k, v in params[1:] if k.strip().lower() == name and v]
+    # The first pair is the header's type ("attachment", "application/pdf": no value), or the
+    # name itself when the mailer left the type out ("Content-Disposition: filename=a.pdf").
+    values = [v for k, v in params if k.strip().lower() == name and v]
     return sorted(values, key=lambda v: not isinstance(v, tuple))
 
 
@@ -81,14 +83,15 @@ def unquote_name(value: str) -> str:
 
 def decode_filename(part: Message, defects: list[str] | None = None, fallback: str | None = None) -> str | None:
     """The attachment name from RFC 2231, RFC 2047 (even quoted) or raw 8-bit parameters:
-    Content-Disposition's filename first, then Content-Type's name; a candidate that decodes
+    Content-Disposition's filename first, then Content-Type's name (then each other's, where
+    mailers put them too); a candidate that decodes
     without a defect beats one that needed guessing, and a name whose letters a mailer
     replaced by '?' (it could not encode them) gives way to a candidate that kept them. Raw
     8-bit names are read in the part's own charset label, else `fallback` (the message's)."""
     guessed = None
     placeholder = None
     charset = (_part_charset(part) or fallback) if fallback else None  # no fallback: an all-ASCII message
-    for name, header in (("filename", "content-disposition"), ("name", "content-type")):
+    for name, header in _NAME_PLACES:
         for value in _name_values(part, name, header):
             found: list[str] = []
             cleaned = _decode_name(value, found, charset)
@@ -103,6 +106,12 @@ def decode_filename(part: Message, defects: list[str] | None = None, fallback: s
     if placeholder is not None and (guessed is None or _PLACEHOLDER.search(guessed)):
         return placeholder
     return guessed
+
+
+# Where a name is: the two places RFC 2183 and RFC 2046 give it, then the two a mailer swaps them
+# into ("Content-Type: ...; filename=", "Content-Disposition: ...; name=").
+_NAME_PLACES = (("filename", "content-disposition"), ("name", "content-type"), ("name", "content-disposition"),
+                ("filename", "content-type"))
 
 
 def _part_charset(part: Message) -> str | None:

@@ -243,3 +243,20 @@ def test_a_type_comment_does_not_rename_an_attachment_and_a_calendar_stays_a_fil
     assert [(a.filename, a.content_type) for a in parse_mail(raw).attachments] == [("a.pdf", "application/pdf")]
     p = parse_mail(HEAD + b"Content-Type: text/calendar; method=REQUEST\n\nBEGIN:VCALENDAR\nEND:VCALENDAR\n")
     assert [a.content_type for a in p.attachments] == ["text/calendar"]
+
+
+# --- a name in the other header, or with the header's type left out ---------------------------
+
+@pytest.mark.parametrize("headers", [
+    b'Content-Type: application/pdf; filename="x y.pdf"',
+    b'Content-Type: application/pdf\nContent-Disposition: attachment; name="x y.pdf"',
+    b'Content-Type: application/pdf\nContent-Disposition: filename="x y.pdf"',
+    b'Content-Type: name="x y.pdf"',
+])
+def test_a_name_wherever_the_mailer_put_it(headers: bytes) -> None:
+    assert _names(_file(headers)) == ["x y.pdf"]
+
+
+def test_the_standard_places_come_first() -> None:
+    assert _names(_file(b'Content-Type: application/pdf; name="a.pdf"; filename="c.pdf"\n'
+                        b'Content-Disposition: attachment; name="b.pdf"')) == ["a.pdf"]
