@@ -65,8 +65,8 @@ class _Walk:
     want_text: bool = True
     # The charset the message's text declares: raw 8-bit file names are read in it.
     fallback: str | None = None
-    # Text parts sent as unnamed attachments: shown only when the mail has no other text.
-    unnamed_texts: list[str] = field(default_factory=list)
+    # Text parts sent as unnamed attachments: read only when the mail has no other text.
+    unnamed_texts: list[Message] = field(default_factory=list)
 
 
 def _headers_of(msg: Message) -> dict[str, list[str]]:
@@ -203,12 +203,24 @@ def _walk(part: Message, walk: _Walk, depth: int, in_report: bool) -> None:
         return
     attachment = attachment_from_part(part, walk.defects, fallback=walk.fallback)
     walk.attachments.append(attachment)
-    if attachment.name_generated and ctype in ("text/plain", "text/html") and not _is_binary(part, walk):
+    if attachment.name_generated and ctype in ("text/plain", "text/html"):
         # Text marked "attachment" with no file name: the text to read when the mail has no other.
-        walk.unnamed_texts.append(_decode_part_text(part, walk) if ctype == "text/plain"
-                                  else html_to_text(_decode_part_text(part, walk)))
+        walk.unnamed_texts.append(part)
     if is_tnef(attachment):
         walk.attachments.extend(tnef_files(attachment.content, walk.defects))
+
+
+def _unnamed_texts(walk: _Walk) -> list[str]:
+    """The text of the text parts sent as attachments without a name (none of binary data)."""
+    texts = []
+    for part in walk.unnamed_texts:
+        if _is_binary(part, walk):
+            continue
+        text = _decode_part_text(part, walk)
+        text = html_to_text(text) if part.get_content_type() == "text/html" else text
+        if text.strip():
+            texts.append(text)
+    return texts
 
 
 def _walk_alternative(children: list[Message], walk: _Walk, depth: int, in_report: bool) -> None:
@@ -326,9 +338,10 @@ def _parse(raw: bytes) -> ParsedMail:
     walk = _Walk(fallback=fallback)
     _walk(msg, walk, 0, False)
     defects.extend(walk.defects)
-    if not any(t.strip() for t in walk.texts) and any(t.strip() for t in walk.unnamed_texts):
-        walk.texts = [t for t in walk.unnamed_texts if t.strip()]
-        defects.append("body: the only text is an unnamed attachment")
+    if not any(t.strip() for t in walk.texts) and walk.unnamed_texts:
+        walk.texts = _unnamed_texts(walk)
+        if walk.texts:
+            defects.append("body: the only text is an unnamed attachment")
     text = "\n\n".join(t.strip("\n") for t in walk.texts)
     quoted_start = find_quoted_start(text)
     if walk.forward_at is not None:
