@@ -260,3 +260,14 @@ def test_a_name_wherever_the_mailer_put_it(headers: bytes) -> None:
 def test_the_standard_places_come_first() -> None:
     assert _names(_file(b'Content-Type: application/pdf; name="a.pdf"; filename="c.pdf"\n'
                         b'Content-Disposition: attachment; name="b.pdf"')) == ["a.pdf"]
+
+
+@pytest.mark.parametrize(("name", "charset", "label"), [
+    ("ТЗ.docx", "cp1251", "windows-1251"),
+    ("КП.pdf", "cp1251", "windows-1251"),
+    ("ТЗ.docx", "koi8-r", "koi8-r"),
+])
+def test_an_encoded_word_keeps_its_declared_charset_on_a_few_capitals(name: str, charset: str, label: str) -> None:
+    word = b'"=?' + label.encode() + b"?B?" + base64.b64encode(name.encode(charset)) + b'?="'
+    assert _names(_file(b"Content-Type: application/octet-stream; name=" + word)) == [name]
+    assert decode_bytes(name.encode(charset), label)[0] == name
