@@ -78,6 +78,7 @@ _ALIASES = {
     "x-gbk": "gbk", "ks_c_5601": "cp949", "x-euc-jp": "euc_jp",
     "mac-roman": "mac-roman", "mac-ce": "mac-latin2", "gb_2312-80": "gb2312", "windows-949": "cp949",
     "koi8-ru": "koi8-u", "ucs-2": "utf-16-be", "iso-10646-ucs-2": "utf-16-be",
+    "unicode": "utf-16", "unicodefffe": "utf-16-be",  # Microsoft's names for UTF-16
 }
 # Labels that mailers put on text written in a larger charset: the superset decodes what
 # the label's own charset refuses (Windows and the WHATWG Encoding Standard do the same).
@@ -340,9 +341,39 @@ def _mostly_utf8(data: bytes) -> str | None:
     return text if wide >= 2 and bad <= max(1, wide // 20) else None
 
 
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16 = frozenset({"utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"})
+
+
+def utf16_charset(data: bytes, cs: str | None) -> str | None:
+    """The UTF-16/32 codec to read data in: the declared one, or (label missing, unknown or a
+    single-byte one) the one a byte order mark names, or UTF-16 when every other byte of a
+    text is NUL (Windows tools write UTF-16 without a label); None for any other text."""
+    if cs in _UTF16:
+        return cs
+    if cs not in (None, "", "ascii", "utf-8") and cs not in _WESTERN and cs not in _CYRILLIC_SINGLE_BYTE:
+        return None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) and len(data) % 2 == 0:
+        return "utf-16"
+    sample = data[:2000]
+    if len(sample) >= 8 and len(sample) % 2 == 0:
+        odd, even = sample[1::2], sample[0::2]
+        if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+            return "utf-16-le"
+        if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+            return "utf-16-be"
+    return None
+
+
 def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str, str | None]:
     """Decode mail text; returns (text, charset used, defect or None). Never raises."""
     cs = normalize_charset(declared)
+    wide = utf16_charset(data, cs)
+    if wide:
+        return data.decode(wide, "replace").lstrip("\ufeff"), wide, None if cs == wide else (
+            f"charset {declared or 'missing'}, read as {wide}")
+    if data.startswith(_UTF8_BOM):
+        data = data[len(_UTF8_BOM) :]  # a byte order mark is no text (and says UTF-8 whatever the label)
     if data.isascii():
         return _decode_7bit(data, cs)
     if cs == "ascii":

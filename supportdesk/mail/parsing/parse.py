@@ -13,7 +13,7 @@ from email.policy import Compat32
 from supportdesk.lib.html import html_to_text, sanitize_html
 
 from .body import find_quoted_start, find_signature_start, unflow
-from .charsets import decode_bytes, html_meta_charset, to_bytes
+from .charsets import decode_bytes, html_meta_charset, normalize_charset, to_bytes, utf16_charset
 from .headers import all_ids, decode_header_text, first_id, parse_addresses, parse_date, pick_sender
 from .language import detect_language
 from .model import ParsedAttachment, ParsedMail
@@ -110,6 +110,8 @@ def _is_binary(part: Message, walk: _Walk) -> bool:
         return False
     if not isinstance(payload, bytes) or len(payload) < 64:
         return False
+    if utf16_charset(payload, normalize_charset(_safe_param(part, "charset"))):
+        return False  # UTF-16 text: its NUL bytes are half of every ASCII letter
     sample = payload[:4096]
     controls = len(sample) - len(sample.translate(None, _CONTROL))
     if controls > 0.05 * len(sample):

@@ -271,3 +271,18 @@ def test_an_encoded_word_keeps_its_declared_charset_on_a_few_capitals(name: str,
     word = b'"=?' + label.encode() + b"?B?" + base64.b64encode(name.encode(charset)) + b'?="'
     assert _names(_file(b"Content-Type: application/octet-stream; name=" + word)) == [name]
     assert decode_bytes(name.encode(charset), label)[0] == name
+
+
+# --- UTF-16 text and byte order marks --------------------------------------------------------
+
+@pytest.mark.parametrize(("ctype", "body"), [
+    (b"text/plain; charset=utf-16", "Привет мир, hello".encode("utf-16")),
+    (b"text/plain", "Привет мир, hello".encode("utf-16")),  # no label: the byte order mark says it
+    (b"text/plain; charset=unicode", "Привет мир, hello".encode("utf-16-le")),  # Microsoft's name
+    (b"text/html; charset=utf-16le", "<p>Привет мир, hello</p>".encode("utf-16-le")),  # all bytes < 0x80
+    (b"text/plain", ("No sound on output 2 since the update. " * 3).encode("utf-16-le")),  # NUL every other byte
+    (b"text/plain; charset=windows-1251", "\ufeffПривет мир, hello".encode()),  # a UTF-8 byte order mark
+])
+def test_utf16_text_and_byte_order_marks(ctype: bytes, body: bytes) -> None:
+    p = parse_mail(HEAD + b"Content-Type: " + ctype + b"\nContent-Transfer-Encoding: base64\n\n" + base64.encodebytes(body))
+    assert p.text.startswith(("Привет мир, hello", "No sound on output 2")) and not p.attachments
