@@ -48,9 +48,16 @@ _BIGRAM_WEIGHT = 3.0
 CONFIDENT = -3.4
 # Score above which a guessed (undeclared) Cyrillic decoding is accepted.
 PLAUSIBLE = -4.0
+# A few 8-bit letters (a file name "ТЗ.docx", "КП.pdf", "ИНН.txt") say little about their charset:
+# up to this many, another charset must beat the declared one (or windows-1251, the common one)
+# by a wide margin, and an all-letters reading is accepted on a lower score.
+SHORT_SAMPLE = 8
+_SHORT_MARGIN = 1.2
+_PLAUSIBLE_SHORT = -5.0
 
 CYRILLIC_CANDIDATES = ("windows-1251", "koi8-r", "cp866", "iso8859-5")
-_CYRILLIC_SINGLE_BYTE = frozenset(CYRILLIC_CANDIDATES) | {"koi8-u", "cp1125", "mac-cyrillic"}
+CYRILLIC_SINGLE_BYTE = frozenset(CYRILLIC_CANDIDATES) | {"koi8-u", "cp1125", "mac-cyrillic"}
+_CYRILLIC_SINGLE_BYTE = CYRILLIC_SINGLE_BYTE
 _WESTERN = frozenset({"ascii", "latin-1", "cp1252", "iso8859-15", "iso8859-2", "cp437"})
 _ASCII_BYTES = bytes(range(128))
 _ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -71,6 +78,7 @@ _ALIASES = {
     "x-gbk": "gbk", "ks_c_5601": "cp949", "x-euc-jp": "euc_jp",
     "mac-roman": "mac-roman", "mac-ce": "mac-latin2", "gb_2312-80": "gb2312", "windows-949": "cp949",
     "koi8-ru": "koi8-u", "ucs-2": "utf-16-be", "iso-10646-ucs-2": "utf-16-be",
+    "unicode": "utf-16", "unicodefffe": "utf-16-be",  # Microsoft's names for UTF-16
 }
 # Labels that mailers put on text written in a larger charset: the superset decodes what
 # the label's own charset refuses (Windows and the WHATWG Encoding Standard do the same).
@@ -164,10 +172,64 @@ def _looks_non_latin(data: bytes) -> bool:
     return high / (high + latin) > 0.12 and not _accented_latin(data[:8000])
 
 
+# A Western label (iso-8859-1, windows-1252) is taken for a wrong one only on at least two 8-bit
+# bytes, most of them not the typography windows-1252 puts there (a euro sign, curly quotes
+# and dashes around a short subject are what the label says).
+_WESTERN_OVERRIDE_MIN = 2
+_WESTERN_TYPOGRAPHY = frozenset("‘’“”‚„–—…€•™")
+
+
+def _overrides_western_label(data: bytes) -> bool:
+    """Cyrillic (or other non-Latin) text under a Western label."""
+    high = data.translate(None, _ASCII_BYTES)
+    if len(high) < _WESTERN_OVERRIDE_MIN or not _looks_non_latin(data):
+        return False
+    typography = sum(1 for ch in high[:600].decode("cp1252", "replace") if ch in _WESTERN_TYPOGRAPHY)
+    return typography * 2 < min(len(high), 600)
+
+
 def _accented_latin(data: bytes) -> bool:
     """8-bit bytes glued to ASCII letters: accents inside Latin words, not Cyrillic."""
     high = len(data.translate(None, _ASCII_BYTES))
     return bool(high) and len(_MIXED.findall(data)) > 0.3 * high
+
+
+def _margin(high: bytes, margin: float) -> float:
+    """How much another charset's score must exceed the first one's on these 8-bit bytes."""
+    return _SHORT_MARGIN if len(high) <= SHORT_SAMPLE else margin
+
+
+def _short_cyrillic_word(data: bytes, charset: str) -> bool:
+    """A few 8-bit bytes that all read as Cyrillic letters in one of the two common charsets."""
+    high = _high_bytes(data)
+    return charset in ("windows-1251", "koi8-r") and 0 < len(high) <= SHORT_SAMPLE and all("\u0400" <= ch <= "\u04ff" for ch in high.decode(charset, "replace"))
+
+
+# A lower-case letter followed by a capital ("рЙУШНП", "пЫЙВЛБ"): KOI8-R read as windows-1251 or
+# back inverts letter case, which real text does only at a word glued to a name.
+_CASE_FLIP = re.compile("[а-яёіїєґў][А-ЯЁІЇЄҐЎ]")
+_CASE_FLIP_WEIGHT = 2.0
+
+
+_CYRILLIC_WORD = re.compile("[\u0400-\u04ff]+")
+
+
+def plain_cyrillic_words(text: str) -> bool:
+    """Every 8-bit character a Cyrillic letter, every Cyrillic word in one letter case or
+    capitalised ("ТЗ", "скан", "Отчёт"; not "яВЕР")."""
+    high = [ch for ch in text if ord(ch) > 0x7F]
+    if not high or not all("\u0400" <= ch <= "\u04ff" for ch in high):
+        return False
+    return all(w.isupper() or w.islower() or (w[0].isupper() and w[1:].islower()) for w in _CYRILLIC_WORD.findall(text))
+
+
+def reading_score(data: bytes, charset: str, high: bytes | None = None) -> float:
+    """How much the Cyrillic reading of data in the charset looks like Russian: the letter model
+    on its 8-bit characters, less a share for each case flip inside a word."""
+    high = _high_bytes(data) if high is None else high
+    head = data[:2000].decode(charset, "replace")
+    flips = len(_CASE_FLIP.findall(head))
+    return cyrillic_score(high.decode(charset, "replace")) - _CASE_FLIP_WEIGHT * flips / max(1, len(_high_bytes(data[:2000])))
 
 
 def best_cyrillic(data: bytes, first: str | None = None) -> tuple[str, float]:
@@ -177,9 +239,9 @@ def best_cyrillic(data: bytes, first: str | None = None) -> tuple[str, float]:
     order = [first] if first else []
     order += [c for c in CYRILLIC_CANDIDATES if c != first]
     for cs in order:
-        score = cyrillic_score(high.decode(cs, "replace"))
+        score = reading_score(data, cs, high)
         # A small margin keeps the declared/first charset on near ties.
-        if score > best_score + (0.05 if best else 0):
+        if score > best_score + (_margin(high, 0.05) if best else 0):
             best, best_score = cs, score
     return best, best_score
 
@@ -279,9 +341,39 @@ def _mostly_utf8(data: bytes) -> str | None:
     return text if wide >= 2 and bad <= max(1, wide // 20) else None
 
 
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16 = frozenset({"utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"})
+
+
+def utf16_charset(data: bytes, cs: str | None) -> str | None:
+    """The UTF-16/32 codec to read data in: the declared one, or (label missing, unknown or a
+    single-byte one) the one a byte order mark names, or UTF-16 when every other byte of a
+    text is NUL (Windows tools write UTF-16 without a label); None for any other text."""
+    if cs in _UTF16:
+        return cs
+    if cs not in (None, "", "ascii", "utf-8") and cs not in _WESTERN and cs not in _CYRILLIC_SINGLE_BYTE:
+        return None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) and len(data) % 2 == 0:
+        return "utf-16"
+    sample = data[:2000]
+    if len(sample) >= 8 and len(sample) % 2 == 0:
+        odd, even = sample[1::2], sample[0::2]
+        if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+            return "utf-16-le"
+        if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+            return "utf-16-be"
+    return None
+
+
 def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str, str | None]:
     """Decode mail text; returns (text, charset used, defect or None). Never raises."""
     cs = normalize_charset(declared)
+    wide = utf16_charset(data, cs)
+    if wide:
+        return data.decode(wide, "replace").lstrip("\ufeff"), wide, None if cs == wide else (
+            f"charset {declared or 'missing'}, read as {wide}")
+    if data.startswith(_UTF8_BOM):
+        data = data[len(_UTF8_BOM) :]  # a byte order mark is no text (and says UTF-8 whatever the label)
     if data.isascii():
         return _decode_7bit(data, cs)
     if cs == "ascii":
@@ -301,11 +393,16 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str, st
             return nearly, "utf-8", "invalid utf-8 sequences replaced"
     if cs in _CYRILLIC_SINGLE_BYTE:
         sample = _high_bytes(data)
-        own = cyrillic_score(sample.decode(cs, "replace"))
+        own = reading_score(data, cs, sample)
         if own >= CONFIDENT and len(sample) >= 40:
             return data.decode(cs, "replace"), cs, None
-        best, score = best_cyrillic(data, cs)
-        if best != cs and score > own + 0.2:
+        # A few letters: the label is preferred while it reads as plain words ("КП", "Счет"); a
+        # reading with its letter case inverted ("яВЕР") is no reason to prefer it.
+        plain = len(sample) > SHORT_SAMPLE or plain_cyrillic_words(data.decode(cs, "replace"))
+        best, score = best_cyrillic(data, cs if plain else None)
+        if not plain:
+            own = -1e9
+        if best != cs and score > own + _margin(sample, 0.2):
             return data.decode(best, "replace"), best, f"charset {declared} is really {best}"
         return data.decode(cs, "replace"), cs, None
     if cs and cs not in _WESTERN and cs != "utf-8":
@@ -314,16 +411,18 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str, st
                 return data.decode(candidate or ""), candidate or cs, None
             except (UnicodeDecodeError, LookupError):
                 pass
-    if (not cs and not _accented_latin(data[:8000])) or _looks_non_latin(data):
+    if (not cs and not _accented_latin(data[:8000])) or (cs not in _WESTERN and _looks_non_latin(data)) or (
+            cs in _WESTERN and _overrides_western_label(data)):
         best, score = best_cyrillic(data)
-        if score >= PLAUSIBLE:
+        if score >= PLAUSIBLE or (score >= _PLAUSIBLE_SHORT and _short_cyrillic_word(data, best)):
             defect = f"undeclared charset, guessed {best}" if not cs else (
                 f"charset {declared} is really {best}")
             return data.decode(best, "replace"), best, defect
-    if not cs:
+    if cs in ("", None, "utf-8"):  # undeclared, or a UTF-8 label on what is no UTF-8
         east = east_asian_guess(data)
         if east:
-            return data.decode(east, "replace"), east, f"undeclared charset, guessed {east}"
+            return data.decode(east, "replace"), east, f"undeclared charset, guessed {east}" if not cs else (
+                f"charset {declared} is really {east}")
     if cs in _WESTERN:
         return _decode_western(data, cs)
     if cs in (None, "", "utf-8") and _accented_latin(data[:8000]):

@@ -7,7 +7,15 @@ import re
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import getaddresses, parsedate_tz
 
-from .charsets import CYRILLIC_CANDIDATES, SUPERSETS, decode_bytes, normalize_charset, to_bytes
+from .charsets import (
+    CYRILLIC_CANDIDATES,
+    CYRILLIC_SINGLE_BYTE,
+    SHORT_SAMPLE,
+    SUPERSETS,
+    decode_bytes,
+    normalize_charset,
+    to_bytes,
+)
 
 # An encoded word; the last one of a value may have lost its "?=" (a header cut to a length).
 # A Q word whose text holds a literal '?' (mailers that did not encode it: "Warum??="): taken
@@ -45,6 +53,7 @@ def _word_bytes(enc: str, payload: str) -> bytes:
     return _QP_HEX.sub(lambda m: bytes([int(m.group(1), 16)]), raw)
 
 
+_ASCII = bytes(range(128))
 # Labels that say nothing about raw 8-bit header bytes.
 _NO_FALLBACK = frozenset({"ascii", "us-ascii", "utf-8", "utf8"})
 
@@ -59,18 +68,38 @@ def raw_header_bytes(data: bytes, fallback: str | None) -> tuple[str, str, str |
     guess = decode_bytes(data, None)
     if data.isascii() or not fallback or fallback.strip().lower() in _NO_FALLBACK:
         return guess
+    cs = normalize_charset(fallback)
+    if guess[1] != "utf-8" and cs in CYRILLIC_SINGLE_BYTE and len(data.translate(None, _ASCII)) <= SHORT_SAMPLE:
+        # A few 8-bit letters ("ТЗ.docx") are too few to guess from: the declared Cyrillic charset
+        # first, kept unless another reads far better.
+        return decode_bytes(data, cs)
+    if guess[1] != "utf-8" and cs and cs not in _GENERIC_LABELS and cs not in CYRILLIC_SINGLE_BYTE:
+        # A label that names a script (euc-jp, euc-kr, iso-8859-7, windows-1250...) is what the
+        # mailer wrote its raw headers in, when the bytes decode in it: a guess on a few bytes
+        # easily takes EUC-JP for GB18030 or Greek for Cyrillic.
+        strict = _strict_decode(data, cs)
+        if strict is not None:
+            return strict
     if guess[1] == "utf-8" or (guess[1] in _CONFIDENT_GUESSES and not (guess[2] or "").startswith("undecodable")):
         return guess
-    cs = normalize_charset(fallback)
     if cs == "latin-1":
         return decode_bytes(data, fallback)  # its 0x80-0x9f bytes are windows-1252's in real mail
+    return _strict_decode(data, cs) or guess
+
+
+def _strict_decode(data: bytes, cs: str | None) -> tuple[str, str, str | None] | None:
+    """data in the charset or the superset mailers write under its label; None when neither decodes it."""
     for candidate in (cs, SUPERSETS.get(cs or "")):
         if candidate:
             try:
                 return data.decode(candidate), candidate, None
             except (UnicodeDecodeError, LookupError):
                 continue
-    return guess
+    return None
+
+
+# Labels a mailer puts on any text (its default), which say little about raw 8-bit header bytes.
+_GENERIC_LABELS = frozenset({"latin-1", "cp1252", "iso8859-15", "ascii", "utf-8"})
 
 
 # Guesses made on evidence (letter statistics, strict double-byte decoding with common characters).
@@ -225,10 +254,12 @@ def parse_addresses(values: list[str], defects: list[str] | None = None, *,
 
 
 def pick_sender(from_values: list[str], sender_values: list[str], reply_to_values: list[str],
-                defects: list[str], fallback: str | None = None) -> tuple[str, str | None]:
+                defects: list[str], fallback: str | None = None,
+                return_path_values: list[str] | None = None) -> tuple[str, str | None]:
     """(display name, address) of whoever wrote the mail: From; when From holds no usable
     address (`<>`, garbage) the Sender, then the Reply-To; a From that is a bare local part
-    (MAILER-DAEMON) only when neither gives an address."""
+    (MAILER-DAEMON) only when neither gives an address; when From has no address at all, the
+    envelope sender (Return-Path) as the last resort."""
     found = parse_addresses(from_values, defects, local_part_ok=True, fallback=fallback)
     full = next(((n, a) for n, a in found if "@" in a), None)
     if full is not None:
@@ -239,7 +270,13 @@ def pick_sender(from_values: list[str], sender_values: list[str], reply_to_value
         if other:
             defects.append("header: From has no address, the sender is taken from Sender/Reply-To")
             return name or other[0][0], other[0][1]
-    return (name, found[0][1]) if found else (name, None)
+    if found:
+        return name, found[0][1]
+    envelope = [a for _n, a in parse_addresses(return_path_values or []) if "@" in a]
+    if envelope:
+        defects.append("header: From has no address, the sender is taken from Return-Path")
+        return name, envelope[0]
+    return name, None
 
 
 def _display_name(values: list[str], fallback: str | None = None) -> str:

@@ -13,7 +13,7 @@ from email.policy import Compat32
 from supportdesk.lib.html import html_to_text, sanitize_html
 
 from .body import find_quoted_start, find_signature_start, unflow
-from .charsets import decode_bytes, html_meta_charset, to_bytes
+from .charsets import decode_bytes, html_meta_charset, normalize_charset, to_bytes, utf16_charset
 from .headers import all_ids, decode_header_text, first_id, parse_addresses, parse_date, pick_sender
 from .language import detect_language
 from .model import ParsedAttachment, ParsedMail
@@ -65,6 +65,8 @@ class _Walk:
     want_text: bool = True
     # The charset the message's text declares: raw 8-bit file names are read in it.
     fallback: str | None = None
+    # Text parts sent as unnamed attachments: read only when the mail has no other text.
+    unnamed_texts: list[Message] = field(default_factory=list)
 
 
 def _headers_of(msg: Message) -> dict[str, list[str]]:
@@ -108,6 +110,8 @@ def _is_binary(part: Message, walk: _Walk) -> bool:
         return False
     if not isinstance(payload, bytes) or len(payload) < 64:
         return False
+    if utf16_charset(payload, normalize_charset(_safe_param(part, "charset"))):
+        return False  # UTF-16 text: its NUL bytes are half of every ASCII letter
     sample = payload[:4096]
     controls = len(sample) - len(sample.translate(None, _CONTROL))
     if controls > 0.05 * len(sample):
@@ -201,8 +205,24 @@ def _walk(part: Message, walk: _Walk, depth: int, in_report: bool) -> None:
         return
     attachment = attachment_from_part(part, walk.defects, fallback=walk.fallback)
     walk.attachments.append(attachment)
+    if attachment.name_generated and ctype in ("text/plain", "text/html"):
+        # Text marked "attachment" with no file name: the text to read when the mail has no other.
+        walk.unnamed_texts.append(part)
     if is_tnef(attachment):
         walk.attachments.extend(tnef_files(attachment.content, walk.defects))
+
+
+def _unnamed_texts(walk: _Walk) -> list[str]:
+    """The text of the text parts sent as attachments without a name (none of binary data)."""
+    texts = []
+    for part in walk.unnamed_texts:
+        if _is_binary(part, walk):
+            continue
+        text = _decode_part_text(part, walk)
+        text = html_to_text(text) if part.get_content_type() == "text/html" else text
+        if text.strip():
+            texts.append(text)
+    return texts
 
 
 def _walk_alternative(children: list[Message], walk: _Walk, depth: int, in_report: bool) -> None:
@@ -311,14 +331,19 @@ def _parse(raw: bytes) -> ParsedMail:
             defects.append(f"header: repeated {name}")
         return values[0] if values else None
 
-    fallback = None if repaired.isascii() else text_charset(msg)  # only raw 8-bit text needs it
+    # Raw 8-bit header text and percent-escaped RFC 2231 names without a charset are read in it.
+    fallback = text_charset(msg)
     from_name, from_addr = pick_sender(headers.get("from", []), headers.get("sender", []),
-                                       headers.get("reply-to", []), defects, fallback)
+                                       headers.get("reply-to", []), defects, fallback, headers.get("return-path", []))
     subject = decode_header_text(one("subject"), defects, fallback=fallback)
     date, utc_offset = parse_date(one("date"), defects)
     walk = _Walk(fallback=fallback)
     _walk(msg, walk, 0, False)
     defects.extend(walk.defects)
+    if not any(t.strip() for t in walk.texts) and walk.unnamed_texts:
+        walk.texts = _unnamed_texts(walk)
+        if walk.texts:
+            defects.append("body: the only text is an unnamed attachment")
     text = "\n\n".join(t.strip("\n") for t in walk.texts)
     quoted_start = find_quoted_start(text)
     if walk.forward_at is not None:

@@ -40,7 +40,9 @@ def _name_values(part: Message, name: str, header: str) -> list[str | tuple[str,
         params = part.get_params(header=header) or []
     except Exception:  # noqa: BLE001 - malformed parameters are the sender's fault
         return []
-    values = [v for k, v in params[1:] if k.strip().lower() == name and v]
+    # The first pair is the header's type ("attachment", "application/pdf": no value), or the
+    # name itself when the mailer left the type out ("Content-Disposition: filename=a.pdf").
+    values = [v for k, v in params if k.strip().lower() == name and v]
     return sorted(values, key=lambda v: not isinstance(v, tuple))
 
 
@@ -53,9 +55,10 @@ def _decode_name(value: str | tuple[str, str, str], defects: list[str], fallback
         charset, _lang, text = value
         data = to_bytes(str(text))
         decoded, _cs, defect = decode_bytes(data, charset) if charset else raw_header_bytes(data, fallback)
+        if "=?" in decoded:  # an RFC 2047 word inside the RFC 2231 value: two encodings, both undone
+            decoded = decode_header_text(decoded, defects, keep_spaces=True, fallback=fallback)
     else:
-        # A quote never closed ('filename="a.pdf; size=1234'): the parameters after it are no name.
-        text = _RUNAWAY_PARAMS.sub("", str(value)).strip().strip('"')
+        text = unquote_name(str(value))
         if "=?" in text:
             decoded, defect = decode_header_text(text, defects, keep_spaces=True, fallback=fallback), None
         else:
@@ -65,16 +68,30 @@ def _decode_name(value: str | tuple[str, str, str], defects: list[str], fallback
     return clean_filename(decoded)
 
 
+def unquote_name(value: str) -> str:
+    """A name parameter's text as the sender quoted it: white space inside the quotes kept
+    (" a.pdf " is a name of its own), single quotes around a whole name taken as quotes
+    (name='my file.pdf', which some mailers write), the rest of a quote never closed
+    ('filename="a.pdf; size=1234') cut at the parameters that follow it."""
+    text = _RUNAWAY_PARAMS.sub("", value)
+    if text != value:
+        return text.strip().strip('"')
+    if len(text) > 1 and text[0] == text[-1] == "'" and "'" not in text[1:-1]:
+        return text[1:-1]
+    return text
+
+
 def decode_filename(part: Message, defects: list[str] | None = None, fallback: str | None = None) -> str | None:
     """The attachment name from RFC 2231, RFC 2047 (even quoted) or raw 8-bit parameters:
-    Content-Disposition's filename first, then Content-Type's name; a candidate that decodes
+    Content-Disposition's filename first, then Content-Type's name (then each other's, where
+    mailers put them too); a candidate that decodes
     without a defect beats one that needed guessing, and a name whose letters a mailer
     replaced by '?' (it could not encode them) gives way to a candidate that kept them. Raw
     8-bit names are read in the part's own charset label, else `fallback` (the message's)."""
     guessed = None
     placeholder = None
     charset = (_part_charset(part) or fallback) if fallback else None  # no fallback: an all-ASCII message
-    for name, header in (("filename", "content-disposition"), ("name", "content-type")):
+    for name, header in _NAME_PLACES:
         for value in _name_values(part, name, header):
             found: list[str] = []
             cleaned = _decode_name(value, found, charset)
@@ -89,6 +106,12 @@ def decode_filename(part: Message, defects: list[str] | None = None, fallback: s
     if placeholder is not None and (guessed is None or _PLACEHOLDER.search(guessed)):
         return placeholder
     return guessed
+
+
+# Where a name is: the two places RFC 2183 and RFC 2046 give it, then the two a mailer swaps them
+# into ("Content-Type: ...; filename=", "Content-Disposition: ...; name=").
+_NAME_PLACES = (("filename", "content-disposition"), ("name", "content-type"), ("name", "content-disposition"),
+                ("filename", "content-type"))
 
 
 def _part_charset(part: Message) -> str | None:
@@ -109,6 +132,7 @@ _PLACEHOLDER = re.compile(r"\?")
 # back in a Content-Disposition header, never used as a path.
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]+")
+_EDGE_LINE_ENDS = re.compile(r"^[\r\n]+|[\r\n]+$")
 
 
 # A path a mailer sent with the name (RFC 2183 §2.3: a recipient does not honour it): a
@@ -118,13 +142,15 @@ _PATH = re.compile(r"\\|^(?:[A-Za-z]:|~)?/|(?:^|/)\.{1,2}(?:/|$)")
 
 
 def clean_filename(name: str) -> str:
-    """No directory of a path, no control characters or U+FFFD, never '.' or '..'."""
+    """No directory of a path, no control characters or U+FFFD, never '.' or '..'. Spaces are
+    kept where the sender put them, leading and trailing ones too (a quoted " a.pdf " is that
+    name): callers strip what is only the header's white space."""
     # A tab is a fold's white space (mailers fold a long quoted name with "\n\t"): a space.
     name = _FOLD.sub("", name).replace("\ufffd", "").replace("\t", " ")
     if _PATH.search(name):
         name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = _CONTROL_CHARS.sub("_", name).strip()
-    if name.strip(".") == "":
+    name = _CONTROL_CHARS.sub("_", _EDGE_LINE_ENDS.sub("", name))
+    if name.strip(". ") == "":
         return ""
     if len(name) > 200:
         stem, dot, ext = name.rpartition(".")
@@ -230,7 +256,10 @@ def attachment_from_part(
     if name is None:
         cid = _CID_FILENAME.match(str(part.get("content-id", "")).strip().strip("<>"))
         location = location_filename(part.get("content-location"))
-        if location:
+        uuencoded = uuencoded_part_name(part)
+        if uuencoded:
+            name = uuencoded
+        elif location:
             name = location
         elif cid:
             name = cid.group(1)
@@ -423,6 +452,24 @@ def split_uuencoded(text: str) -> tuple[str, list[tuple[str, bytes]]]:
     return "".join(kept), files
 
 
+_UU_CTE = frozenset({"x-uuencode", "uuencode", "x-uue", "uue"})
+
+
+def uuencoded_part_name(part: Message) -> str | None:
+    """The file name on the "begin 644 name" line of a part sent Content-Transfer-Encoding:
+    x-uuencode (the part's headers often name no file: the name travels inside the data)."""
+    if str(part.get("content-transfer-encoding", "")).strip().lower() not in _UU_CTE:
+        return None
+    raw = part.get_payload()
+    if not isinstance(raw, str):
+        return None
+    begin = _UU_BEGIN.search(raw[:4096])
+    if begin is None or begin.group(1):
+        return None
+    text, _cs, _defect = decode_bytes(to_bytes(begin.group(2)))
+    return clean_filename(text) or None
+
+
 def uuencoded_attachment(name: str, content: bytes) -> ParsedAttachment:
     ctype = mimetypes.guess_type(name, strict=False)[0] or "application/octet-stream"
     return ParsedAttachment(filename=name, content_type=ctype, content=content)
@@ -439,10 +486,10 @@ def is_tnef(attachment: ParsedAttachment) -> bool:
 
 def _tnef_text(value: object, codepage: str | None) -> str:
     if isinstance(value, str):
-        return clean_filename(value.strip("\x00"))
+        return clean_filename(value.strip("\x00")).strip()
     if isinstance(value, bytes):
         text, _cs, _defect = decode_bytes(value.strip(b"\x00"), codepage)
-        return clean_filename(text)
+        return clean_filename(text).strip()
     return ""
 
 
