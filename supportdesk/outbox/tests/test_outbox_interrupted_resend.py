@@ -7,15 +7,25 @@ two different acknowledgments of one mail still fail it. On a real SMTP server."
 from __future__ import annotations
 
 import email
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
+import pytest
+from django.db import connection
 from django.test import TransactionTestCase, override_settings
 
 from supportdesk.outbox import services
 from supportdesk.outbox.compose import build_message
 from supportdesk.outbox.models import OutgoingMail
 from supportdesk.testing.acks import tally_acks
+from supportdesk.testing.skips import database_only
 from supportdesk.testing.smtp import SmtpSink
 
+ROOT = Path(__file__).resolve().parents[3]
 ANSWERED = "topology-7@channel7.example.ru"
 
 
@@ -69,6 +79,30 @@ class InterruptedSendTests(TransactionTestCase):
         tally = tally_acks(received, self.resent_ids())
         assert (tally.acks, tally.mails_with_one_ack, tally.several, tally.unexplained) == (1, 1, {}, {})
         assert tally.resent == {mail.message_id: 2}
+
+    @pytest.mark.skipif(connection.vendor != "postgresql",
+                        reason=database_only("postgresql", "a second process shares the test database"))
+    def test_a_sender_process_killed_after_the_servers_250_leaves_one_acknowledgment_sent_twice(self) -> None:
+        mail = enqueue_ack()
+        db = connection.settings_dict
+        env = dict(os.environ, SUPPORTDESK_DEV="1", DJANGO_SETTINGS_MODULE="supportdesk.settings",
+                   CELERY_BROKER_URL="memory://", PYTHONPATH=str(ROOT),
+                   DATABASE_URL=f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+                   SUPPORTDESK_SMTP_HOST=self.sink.host, SUPPORTDESK_SMTP_PORT=str(self.sink.port),
+                   SUPPORTDESK_OUTBOX_CLAIM_SECONDS="1")
+        sender = subprocess.run([sys.executable, "-m", "supportdesk.outbox.tests.killed_sender"], env=env, cwd=ROOT,
+                                capture_output=True, timeout=120, check=False)
+        assert sender.returncode == -signal.SIGKILL, sender.stderr.decode()[-2000:]
+        mail.refresh_from_db()
+        assert mail.state == OutgoingMail.State.SENDING and len(self.sink.messages) == 1
+        time.sleep(1.5)  # the killed sender's claim runs out
+        assert services.outbox_flush().sent == 1
+        mail.refresh_from_db()
+        assert mail.last_error == services.RESENT_NOTE and mail.attempts == 2
+        received = self.received()
+        assert received == [(f"<{ANSWERED}>", f"<{mail.message_id}>")] * 2
+        tally = tally_acks(received, self.resent_ids())
+        assert (tally.acks, tally.mails_with_one_ack, tally.resent, tally.unexplained) == (1, 1, {mail.message_id: 2}, {})
 
     def test_a_copy_the_outbox_did_not_note_as_resent_is_unexplained(self) -> None:
         mail = enqueue_ack()
