@@ -185,9 +185,12 @@ def child(mode: str, corpus_dir: Path, out: Path, concurrency: int = 1) -> None:
 
     # Notifications per message: outbox rows written while that message was placed. Our
     # receiver is connected last, so it runs after the app's own (acknowledgment) receivers.
-    # Per thread: concurrent deliveries are ingested in several threads at once.
+    # Per thread: concurrent deliveries are ingested in several threads at once; and in several
+    # worker processes (forked: they inherit these receivers), so each count is appended to a
+    # file (one short line per write, O_APPEND) and read back after the run.
     local = threading.local()
-    per_message: dict[int, int] = {}
+    counts_file = out.parent / "notifications.txt"
+    counts_file.write_text("")
 
     def written() -> list[int]:
         if not hasattr(local, "written"):
@@ -199,7 +202,12 @@ def child(mode: str, corpus_dir: Path, out: Path, concurrency: int = 1) -> None:
             written().append(instance.pk)
 
     def on_request(sender: object, message: object, **kw: object) -> None:
-        per_message[message.pk] = len(written())  # type: ignore[attr-defined]
+        line = f"{message.pk} {len(written())}\n".encode()  # type: ignore[attr-defined]
+        fd = os.open(counts_file, os.O_WRONLY | os.O_APPEND)
+        try:
+            os.write(fd, line)
+        finally:
+            os.close(fd)
         written().clear()
 
     if os.environ.get("B1_INTAKE_ONLY") == "1":
@@ -224,6 +232,9 @@ def child(mode: str, corpus_dir: Path, out: Path, concurrency: int = 1) -> None:
         t0 = time.perf_counter()
         summary = import_source(source) if mode in ("bulk", "warm") else ingest_one_by_one(source)
         wall = time.perf_counter() - t0
+    # A mail placed twice (an optimistic attempt redone) counts as its committed message: the
+    # last line of a pk (a rolled-back attempt's pk is never committed, so never looked up).
+    per_message = {int(pk): int(n) for pk, n in (line.split() for line in counts_file.read_text().splitlines())}
     outcomes = dump_outcomes(per_message)
     (out.parent / "outcomes.jsonl").write_text("".join(json.dumps(o, ensure_ascii=False) + "\n" for o in outcomes))
     sys.path.insert(0, str(SHARED))

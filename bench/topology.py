@@ -43,6 +43,7 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from machine import cpu_model  # noqa: E402
 
+from supportdesk.testing.acks import tally_acks  # noqa: E402
 from supportdesk.testing.net import free_port, wait_port  # noqa: E402
 from supportdesk.testing.smtp import SmtpSink  # noqa: E402
 
@@ -343,6 +344,7 @@ from collections import Counter
 from django.db.models import Count
 from supportdesk.mail.models import InboundMail
 from supportdesk.outbox.models import OutgoingMail
+from supportdesk.outbox.services import RESENT_NOTE
 from supportdesk.lib.blobstore import blob_exists
 from supportdesk.tickets.models import Attachment, Message
 mails = InboundMail.objects.filter(message_id__startswith="topology-")
@@ -357,6 +359,10 @@ print(json.dumps({
     "customer_messages": Message.objects.filter(kind="incoming", message_id__startswith="topology-").count(),
     "outbox": dict(Counter(OutgoingMail.objects.values_list("state", flat=True))),
     "acks_in_outbox": OutgoingMail.objects.filter(kind="ack").count(),
+    # Sent again after a worker was interrupted between the SMTP server's 250 and the record.
+    "resent": list(OutgoingMail.objects.filter(last_error=RESENT_NOTE).values_list("message_id", flat=True)),
+    "resent_rows": list(OutgoingMail.objects.filter(attempts__gt=1).exclude(last_error="").values_list(
+        "message_id", "kind", "state", "attempts", "last_error")[:20]),
     "customer_messages_without_attachment": Message.objects.filter(
         kind="incoming", message_id__startswith="topology-", attachments__isnull=True).count(),
     "attachments_missing_blob": sum(1 for sha in Attachment.objects.filter(
@@ -496,15 +502,19 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         else:
             log(f"the queues did not drain in {drain_seconds} s: {check}")
         received = [email.message_from_bytes(m.data) for m in sink.messages]
-        acks_at_sink = Counter(str(m.get("In-Reply-To", "")) for m in received
-                               if str(m.get("In-Reply-To") or "").startswith("<topology-"))
+        acks = tally_acks([(str(m.get("In-Reply-To")), str(m.get("Message-ID", ""))) for m in received
+                           if str(m.get("In-Reply-To") or "").startswith("<topology-")], check.get("resent", []))
         page_latencies = [s for k in ("queue", "ticket") for s in stats.latency[k]]
         figures.update({
             "mails_delivered": len(sent), "lmtp_retries": dict(refused),
             "registered_once": check.get("registered"), "duplicate_registrations": check.get("duplicate_registrations"),
             "inbound_not_done": check.get("inbound_not_done"), "outbox_states": check.get("outbox"),
-            "acks_sent": sum(acks_at_sink.values()), "mails_with_one_ack": sum(1 for n in acks_at_sink.values() if n == 1),
-            "mails_with_several_acks": sum(1 for n in acks_at_sink.values() if n > 1),
+            # Distinct acknowledgments (Message-IDs); a copy of one the outbox resent after an
+            # interrupted attempt (kill -9 between the SMTP 250 and the record) is listed apart.
+            "acks_sent": acks.acks, "mails_with_one_ack": acks.mails_with_one_ack,
+            "mails_with_several_acks": len(acks.several), "several_acks": acks.several,
+            "acks_resent_after_interruption": acks.resent, "acks_copied_unexplained": acks.unexplained,
+            "acks_in_outbox": check.get("acks_in_outbox"), "outbox_resent_rows": check.get("resent_rows"),
             "agent_requests": sum(len(v) for v in stats.latency.values()),
             "agent_page_p95_ms": round(statistics.quantiles(page_latencies, n=20)[18] * 1000) if len(page_latencies) > 20 else None,
             "agent_page_p50_ms": round(statistics.median(page_latencies) * 1000) if page_latencies else None,
@@ -521,7 +531,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         figures["ok"] = bool(
             sent and figures["registered_once"] == len(sent) and not figures["duplicate_registrations"]
             and not figures["inbound_not_done"] and figures["mails_with_several_acks"] == 0
-            and figures["acks_sent"] == len(sent)
+            and not figures["acks_copied_unexplained"] and figures["acks_sent"] == len(sent)
+            and figures["mails_with_one_ack"] == len(sent)
             and not figures["customer_messages_without_attachment"] and not figures["attachments_missing_blob"]
             and not any(s in (figures["outbox_states"] or {}) for s in ("pending", "sending")))
         return figures

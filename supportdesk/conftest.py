@@ -38,3 +38,12 @@ def pytest_make_collect_report(collector: pytest.Collector) -> Generator[None, A
     report = yield
     _fail_forbidden_skip(report)
     return report
+
+
+@pytest.fixture(autouse=True)
+def _fresh_configuration_cache() -> None:
+    """Each test starts with no configuration kept from an earlier one (``lib.configcache``):
+    a TransactionTestCase empties the tables with TRUNCATE, which sends no signal."""
+    from supportdesk.lib import configcache
+
+    configcache.forget()

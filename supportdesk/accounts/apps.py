@@ -3,7 +3,7 @@ from typing import Any
 from django.apps import AppConfig, apps
 from django.contrib.auth.signals import user_logged_in
 from django.core.cache.backends.db import DatabaseCache
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -30,3 +30,11 @@ class AccountsConfig(AppConfig):
         from supportdesk.accounts.sessions import session_expiry_on_login
 
         user_logged_in.connect(session_expiry_on_login, dispatch_uid="supportdesk-session-expiry")
+        from supportdesk.accounts.models import Team, TeamRule
+        from supportdesk.lib.configcache import config_changed
+
+        # The routing rules are kept per process (tickets.routing_rules): any change is seen at once.
+        for model in (Team, TeamRule):
+            name = model.__name__.lower()
+            post_save.connect(config_changed, sender=model, dispatch_uid=f"configcache.{name}.saved")
+            post_delete.connect(config_changed, sender=model, dispatch_uid=f"configcache.{name}.deleted")

@@ -7,3 +7,8 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalog")
     label = "catalog"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from supportdesk.catalog import cached
+
+        cached.connect()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from supportdesk.catalog.cached import products_by_key
 from supportdesk.catalog.models import Product
 from supportdesk.checklist.model import ProductSpec
 from supportdesk.checklist.versions import find_version
@@ -82,7 +83,7 @@ def kb_suggest(text: str, *, language: str, product: Product | None = None, limi
         return []
     specs = _product_specs()
     product_key = product.key if product is not None else request_product(text, specs)
-    product_ids = dict(Product.objects.values_list("key", "pk")) if product_key else {}
+    product_ids = {key: p.pk for key, p in products_by_key().items()} if product_key else {}
     # Two more than asked: the version article may be dropped below.
     ranked = rank_articles(text, language=text_language(text, language), lexicon=lexicon, products=specs,
                            weights=WEIGHTS, product_key=product_key, product_ids=product_ids, limit=limit + 2)

@@ -11,11 +11,13 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import queue
 import re
+import signal
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sized
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Generator, Iterable, Iterator, Sized
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -33,6 +35,7 @@ from supportdesk.mail.handlers import Outcome
 from supportdesk.mail.ingest import IngestResult, dedupe_key_for, ingest_raw, process_claimed, process_inbound
 from supportdesk.mail.models import FINAL_STATES, InboundMail, delivery_q
 from supportdesk.mail.parsing import ParsedMail, parse_mail
+from supportdesk.mail.workers import worker_pool
 from supportdesk.search import index as search_index
 
 State = InboundMail.State
@@ -194,7 +197,7 @@ def _parse(raw: bytes) -> ParsedMail:
     return parse_mail(raw)
 
 
-def _parsed_in_order(todo: list[_Todo]) -> Iterator[ParsedMail]:
+def _parsed_in_order(todo: list[_Todo]) -> Generator[ParsedMail, None, None]:
     """Parse on the other core while this one writes: parsing is pure and half the work."""
     if len(todo) < PARALLEL_MIN or (os.cpu_count() or 1) < 2:
         yield from (parse_mail(t.raw) for t in todo)
@@ -279,59 +282,96 @@ def _scheduling_keys(parsed: ParsedMail) -> set[str]:
 
 def _process_in_parallel(todo: list[_Todo], *, workers: int, summary: ImportSummary, progress: Progress | None,
                          received_at: datetime | None) -> None:
-    """Oldest first, ``workers`` mails at once, each in its own transaction on its own
-    connection (PostgreSQL: while one waits for the database, another is placed). A mail
-    starts only after every earlier mail it may depend on is committed: same conversation
-    (Message-ID, In-Reply-To, References), same sender, same company domain. So every reply
-    still finds the request it answers, exactly as in one pass; unrelated mails overlap."""
-    latest: dict[str, Future[str]] = {}
-    futures: list[Future[str]] = []
-    done = 0
-    lock = threading.Lock()
+    """Oldest first, ``workers`` mails at once, each in its own transaction in a worker PROCESS
+    of its own with its own connection (PostgreSQL): the placing is Python work, and only
+    processes use more than one core. A mail is handed to a worker only after every earlier
+    mail it may depend on is committed: same conversation (Message-ID, In-Reply-To,
+    References), same sender, same company domain. So every reply still finds the request it
+    answers, exactly as in one pass; unrelated mails overlap. The scheduling stays here, in
+    one thread; the workers only place."""
+    latest: dict[str, int] = {}  # scheduling key -> the last mail (index) that has it
+    finished: set[int] = set()
+    waiting: dict[int, tuple[_Todo, ParsedMail, int]] = {}  # index -> (mail, parsed, unfinished before it)
+    dependents: dict[int, list[int]] = {}
+    results: queue.SimpleQueue[tuple[int, Future[str]]] = queue.SimpleQueue()
+    failure: BaseException | None = None
+    window = max(64, workers * 16)  # mails parsed and not yet placed: bounds the memory of a large import
+    done = inflight = 0
 
-    def run(item: _Todo, parsed: ParsedMail, after: list[Future[str]]) -> str:
-        for future in after:  # submitted earlier: already running or done (FIFO pool)
+    def submit(index: int, item: _Todo, parsed: ParsedMail) -> None:
+        future = pool.submit(_place_in_worker, item, parsed, received_at)
+        future.add_done_callback(lambda f: results.put((index, f)))
+
+    # SIGTERM stops an import as Ctrl-C does (the command's default would leave the workers).
+    stop_on_sigterm = threading.current_thread() is threading.main_thread()
+    previous_handler = signal.signal(signal.SIGTERM, _interrupt) if stop_on_sigterm else None
+    parsed_mails = _parsed_in_order(todo)
+    try:
+        pool = worker_pool(workers)  # forked before the parser's process and threads exist
+    except BaseException:
+        if stop_on_sigterm:
+            signal.signal(signal.SIGTERM, previous_handler)
+        raise
+    try:
+        mails = enumerate(zip(todo, parsed_mails, strict=True))
+        more = True
+        while True:
+            while more and inflight < window:
+                nxt = next(mails, None)
+                if nxt is None:
+                    more = False
+                    break
+                index, (item, parsed) = nxt
+                keys = _scheduling_keys(parsed)
+                before = {latest[k] for k in keys if k in latest} - finished
+                for key in keys:
+                    latest[key] = index
+                inflight += 1
+                if before:
+                    waiting[index] = (item, parsed, len(before))
+                    for earlier in before:
+                        dependents.setdefault(earlier, []).append(index)
+                else:
+                    submit(index, item, parsed)
+            if not inflight:
+                break
+            index, future = results.get()
+            inflight -= 1
+            finished.add(index)
             try:
-                future.result()
-            except Exception:  # noqa: BLE001, S110 - that mail's failure is reported by its own future
-                pass
-        try:
-            if item.fresh:
-                return _process_fresh(item, parsed, received_at)
-            leftover = InboundMail.objects.filter(pk=item.pk, state=State.PENDING).first()
-            return process_inbound(leftover).outcome if leftover else Outcome.DUPLICATE
-        finally:
-            nonlocal done
-            with lock:
-                done += 1
-                if progress:
-                    progress("process", done, len(todo))
-
-    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="import")
-    try:
-        for item, parsed in zip(todo, _parsed_in_order(todo), strict=True):
-            keys = _scheduling_keys(parsed)
-            after = list({id(f): f for f in (latest[k] for k in keys if k in latest)}.values())
-            future = pool.submit(run, item, parsed, after)
-            for key in keys:
-                latest[key] = future
-            futures.append(future)
-        for future in futures:
-            summary.add(future.result())
+                summary.add(future.result())
+            except Exception as exc:  # noqa: BLE001 - raised once every other mail is placed
+                failure = failure or exc
+            done += 1
+            if progress:
+                progress("process", done, len(todo))
+            for later in dependents.pop(index, ()):
+                item, parsed, count = waiting[later]
+                if count > 1:
+                    waiting[later] = (item, parsed, count - 1)
+                else:
+                    del waiting[later]
+                    submit(later, item, parsed)
     finally:
-        barrier = threading.Barrier(workers)
-        closing = [pool.submit(_close_connection, barrier) for _ in range(workers)]
-        for closer in closing:
-            closer.result()
-        pool.shutdown(wait=True)
+        # Ctrl-C (or SIGTERM): the workers ignore both, finish the mail they are placing, close
+        # their connections and exit (mail.workers); the mails not started stay pending.
+        parsed_mails.close()
+        pool.shutdown(wait=True, cancel_futures=True)
+        if stop_on_sigterm:
+            signal.signal(signal.SIGTERM, previous_handler)
+    if failure is not None:
+        raise failure
 
 
-def _close_connection(barrier: threading.Barrier) -> None:
-    try:
-        barrier.wait(timeout=30)  # every worker thread takes exactly one of these tasks
-    except threading.BrokenBarrierError:
-        pass
-    connection.close()
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def _place_in_worker(item: _Todo, parsed: ParsedMail, received_at: datetime | None) -> str:
+    if item.fresh:
+        return _process_fresh(item, parsed, received_at)
+    leftover = InboundMail.objects.filter(pk=item.pk, state=State.PENDING).first()
+    return process_inbound(leftover).outcome if leftover else Outcome.DUPLICATE
 
 
 def _check_constraints_now() -> None:

@@ -37,7 +37,7 @@ from supportdesk.mail.handlers import Outcome, Placement, SenderError, place
 from supportdesk.mail.models import FINAL_STATES, InboundMail, Mailbox, delivery_q
 from supportdesk.mail.parsing import ParsedMail, parse_mail
 from supportdesk.mail.parsing.headers import all_ids, first_id
-from supportdesk.mail.routing import is_reply_subject, reference_ids
+from supportdesk.mail.routing import Rule, is_reply_subject, reference_ids
 from supportdesk.search import index as search_index
 
 log = logging.getLogger(__name__)
@@ -317,6 +317,11 @@ class _Registered(Exception):  # noqa: N818 - an outcome, not an error
         self.ticket_id = ticket_id
 
 
+# A reply that found no ticket by its references may land by its subject on an older ticket
+# of the same subject while the request it answers is still being placed.
+_BY_SUBJECT = (Rule.SUBJECT, Rule.QUOTE)
+
+
 class _ParentPending(Exception):  # noqa: N818 - an outcome, not an error
     """The mail refers to mails stored but not yet placed (by another worker, right now)."""
 
@@ -327,9 +332,10 @@ class _ParentPending(Exception):  # noqa: N818 - an outcome, not an error
 
 def _pending_parents(inbound: InboundMail, parsed: ParsedMail, placement: Placement) -> list[int]:
     """Mails this one refers to that are stored and not yet placed, when it found no ticket
-    by its references (it would open a ticket, or land on none). One query, and only then:
-    a reply whose parent is known costs nothing."""
-    if placement.ticket_id is not None and not placement.opened_ticket:
+    by its references (it would open a ticket, land on none, or land by its subject on
+    another open ticket of its sender's). One query, and only then: a reply whose parent is
+    known costs nothing."""
+    if placement.ticket_id is not None and not placement.opened_ticket and placement.route not in _BY_SUBJECT:
         return []
     ids = [i for i in reference_ids(parsed.in_reply_to, parsed.references) if i != inbound.message_id]
     related = Q(message_id__in=ids) if ids else Q(pk__in=[])

@@ -9,4 +9,9 @@ class RepliesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from supportdesk.replies import receivers  # noqa: F401  (connects the signal receivers)
+        from supportdesk.replies import (
+            receivers,  # noqa: F401  (connects the signal receivers)
+            signatures,
+        )
+
+        signatures.connect()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
-from supportdesk.catalog.models import Product
+from supportdesk.catalog.cached import products_by_key
 from supportdesk.checklist import AttachmentInfo, ChecklistResult, ProductSpec, check_request
 from supportdesk.policy import get_policy
 from supportdesk.policy.model import Product as PolicyProduct
@@ -51,5 +51,5 @@ def apply_check(*, ticket: Ticket, result: ChecklistResult) -> Ticket:
              for key in ("description", "steps", "version", "settings")}
     product = None
     if ticket.product_id is None and result.product_key:
-        product = Product.objects.filter(key=result.product_key).first()
+        product = products_by_key().get(result.product_key)
     return ticket_apply_auto_check(ticket=ticket, items=items, product=product, version=result.version or "")

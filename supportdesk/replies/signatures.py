@@ -3,12 +3,16 @@ a supervisor the brand ones and the default)."""
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 
 from supportdesk.accounts.roles import is_agent, is_supervisor
 from supportdesk.catalog.models import Brand
+from supportdesk.lib import configcache
 from supportdesk.replies.canned import placeholder_values
 from supportdesk.replies.models import Signature
 from supportdesk.replies.placeholders import display_name, fill
@@ -26,15 +30,27 @@ def _fill(text: str, values: dict[str, str]) -> str:
     return "\n".join(kept).strip()
 
 
+def _shared_signatures() -> MappingProxyType[int | None, Signature]:
+    """The brands' signatures by brand id, the default one under None."""
+    return MappingProxyType({s.brand_id: s for s in Signature.objects.exclude(scope=Signature.Scope.AGENT)})
+
+
 def brand_signature_of(ticket: Ticket) -> Signature | None:
-    """The signature of the brand of the ticket's product, else the default one."""
+    """The signature of the brand of the ticket's product, else the default one. Read on every
+    automatic mail (each acknowledgment): kept per process until one changes (``lib.configcache``)."""
+    shared = configcache.cached("replies.signatures", _shared_signatures)
     product = ticket.product if ticket.product_id else None
     if product is not None:
-        own = Signature.objects.filter(scope=Signature.Scope.BRAND, brand_id=product.brand_id).first()
+        own = shared.get(product.brand_id)
         if own and own.text_for("ru"):
             return own
-    default = Signature.objects.filter(scope=Signature.Scope.DEFAULT).first()
+    default = shared.get(None)
     return default if default and default.text_for("ru") else None
+
+
+def connect() -> None:
+    post_save.connect(configcache.config_changed, sender=Signature, dispatch_uid="configcache.signature.saved")
+    post_delete.connect(configcache.config_changed, sender=Signature, dispatch_uid="configcache.signature.deleted")
 
 
 def mail_signatures(*, ticket: Ticket, author: User | None, language: str, automatic: bool) -> dict[str, str]:

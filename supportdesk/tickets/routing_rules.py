@@ -1,5 +1,5 @@
 """Which team a new ticket goes to: the supervisors' routing rules, tried in order (pure but
-for the one query that reads the rules)."""
+for reading the rules, kept per process until one changes: ``lib.configcache``)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from email.utils import getaddresses
 
 from supportdesk.accounts.models import TeamRule
 from supportdesk.accounts.services import normalize_rule_value
+from supportdesk.lib import configcache
 from supportdesk.tickets.models import Ticket
 
 
@@ -23,12 +24,15 @@ def ticket_facts(ticket: Ticket, to_addrs: str = "") -> dict[str, set[str]]:
     }
 
 
+def _rules() -> tuple[tuple[int, str, str], ...]:
+    return tuple(TeamRule.objects.order_by("position", "id").values_list("team_id", "kind", "value"))
+
+
 def first_matching_team(facts: dict[str, set[str]]) -> int | None:
     """The team id of the first rule (by position) that one of the facts matches."""
     if not any(facts.values()):
         return None
-    rules = TeamRule.objects.order_by("position", "id").values_list("team_id", "kind", "value")
-    for team_id, kind, value in rules:
+    for team_id, kind, value in configcache.cached("accounts.team_rules", _rules):
         if value in facts.get(kind, ()):
             return int(team_id)
     return None

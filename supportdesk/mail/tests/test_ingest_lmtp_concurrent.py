@@ -160,6 +160,23 @@ class HandedOverOutOfOrderTests(TransactionTestCase):
         self.assertTrue(InboundMail.objects.get(message_id="first@tv-sibir.ru").opened_ticket)
         self.assertFalse(Message.objects.filter(message_id="second@tv-sibir.ru").exclude(ticket=ticket).exists())
 
+    def test_a_reply_handed_over_before_its_parent_threads_there_not_on_an_older_ticket_of_its_subject(
+            self) -> None:
+        older = make_mail(message_id="old@tv-sibir.ru", subject="Нет звука на втором канале")
+        self.assertTrue(ingest.ingest_raw(older, source="lmtp", source_uid="old").opened_ticket)
+        parent = make_mail(message_id="first@tv-sibir.ru", subject="Нет звука на втором канале")
+        reply = make_mail(message_id="second@tv-sibir.ru", subject="Re: Нет звука на втором канале",
+                          in_reply_to="first@tv-sibir.ru", references="<first@tv-sibir.ru>",
+                          body="Забыл: версия 6.3.1.")
+        # Worker processes (B1 arrival with 4 connections: 685 of 686): the reply, stored first,
+        # found its sender's older open ticket of the same subject by the subject rule.
+        results = deliver_staggered(reply, parent, slow="second@tv-sibir.ru", gap=0.3)
+        self.assertEqual(results, [{}, {}])
+        ticket = InboundMail.objects.get(message_id="first@tv-sibir.ru").ticket_id
+        reply_row = InboundMail.objects.get(message_id="second@tv-sibir.ru")
+        self.assertEqual((reply_row.ticket_id, reply_row.route, reply_row.opened_ticket), (ticket, "reference", False))
+        self.assertEqual(Ticket.objects.count(), 2)
+
     def test_a_re_subject_reply_handed_over_before_its_request_waits_for_it(self) -> None:
         request = make_mail(message_id="req@tv-sibir.ru", subject="Пропадает звук в эфире")
         reply = make_mail(message_id="re@tv-sibir.ru", subject="Re: Пропадает звук в эфире",

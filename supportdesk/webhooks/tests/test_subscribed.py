@@ -1,7 +1,7 @@
-"""The cached set of subscribed events: an event nobody subscribes to costs no query of the
-subscriptions (none at all with Redis as the shared cache), and every committed change of a
-subscription is seen by the next event at once. Committing tests (TransactionTestCase): the
-cache is written after the commit."""
+"""The kept set of subscribed events: an event nobody subscribes to costs no query of the
+subscriptions (only the configuration token's read: none at all with Redis as the shared cache),
+and every committed change of a subscription is seen by the next event at once. Committing tests
+(TransactionTestCase): the token is written after the commit."""
 
 from __future__ import annotations
 
@@ -14,11 +14,12 @@ from django.db import connection, transaction
 from django.test import TransactionTestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
+from supportdesk.lib.configcache import GENERATION_KEY
 from supportdesk.test import Personas
 from supportdesk.testing.servers import flush_redis_db, free_port, redis_available, redis_test_url
 from supportdesk.webhooks import events, services
 from supportdesk.webhooks.models import WebhookDelivery, WebhookSubscription
-from supportdesk.webhooks.subscribed import CACHE_KEY, subscribed_events
+from supportdesk.webhooks.subscribed import subscribed_events
 from supportdesk.webhooks.tests.receiver import Receiver
 
 EVENT = events.TICKET_CREATED
@@ -30,7 +31,7 @@ class SubscribedEventsCases(Personas):
 
     def setUp(self) -> None:
         self.make_personas()
-        cache.delete(CACHE_KEY)
+        cache.delete(GENERATION_KEY)
 
     def enqueue(self) -> int:
         return len(services.webhook_enqueue(event=EVENT, data=DATA))
@@ -58,17 +59,20 @@ class SubscribedEventsCases(Personas):
         services.subscription_set_active(subscription=subscription, by_user=self.sam, active=True)
         self.assertEqual(self.enqueue(), 1)
         subscription.delete()
+        self.assertEqual(self.enqueue(), 0)  # read again after the change
         with self.assertNumQueries(self.CACHE_READ_QUERIES):
             self.assertEqual(self.enqueue(), 0)
         self.assertEqual(WebhookDelivery.objects.filter(event=EVENT).count(), 0)  # deleted with the subscription
 
     def test_a_transaction_sees_its_own_change_and_a_rollback_leaves_the_cache_alone(self) -> None:
         self.assertEqual(self.enqueue(), 0)
+        token = cache.get(GENERATION_KEY)
+        self.assertIsNotNone(token)
         with pytest.raises(RuntimeError), transaction.atomic():
             self.subscribe()
             self.assertEqual(self.enqueue(), 1)  # not yet committed, already seen here
             raise RuntimeError("rolled back")
-        self.assertEqual(cache.get(CACHE_KEY), [])
+        self.assertEqual(cache.get(GENERATION_KEY), token)
         self.assertEqual(self.enqueue(), 0)
 
     @override_settings(WEBHOOK_ALLOWED_NETWORKS=[ipaddress.ip_network("127.0.0.0/8")])
@@ -77,9 +81,8 @@ class SubscribedEventsCases(Personas):
             self.subscribe(receiver.url)
             self.assertEqual(self.enqueue(), 1)
             services.webhooks_deliver()
-        self.assertEqual(cache.get(CACHE_KEY), [])  # disabled by an UPDATE, which sends no signal
-        cache.set(CACHE_KEY, [], timeout=None)
-        WebhookSubscription.objects.update(is_active=True)  # a change the cache missed
+        self.assertEqual(subscribed_events(), frozenset())  # disabled by an UPDATE, which sends no signal
+        WebhookSubscription.objects.update(is_active=True)  # a change the kept set missed
         self.assertEqual(subscribed_events(), frozenset())
         services.webhooks_deliver()
         self.assertEqual(subscribed_events(), frozenset({EVENT}))

@@ -1,0 +1,53 @@
+"""Worker processes for the intake on PostgreSQL: placing a mail is Python work (parsing,
+routing, the ORM), and only processes use more than one core.
+
+    pool = worker_pool(4)          # forked now: call before starting any thread of your own
+    pool.submit(func, *args)       # func and args picklable; the result too
+    pool.shutdown(wait=True, cancel_futures=True)
+
+Each worker opens its own database connection (the parent's are closed before the fork, so no
+socket is shared), closes it when it exits, and ignores SIGINT and SIGTERM: a Ctrl-C or the
+service manager's SIGTERM to the whole process group is for the parent, which then shuts the
+pool down in order (each worker finishes the mail it is placing and exits). A worker whose
+parent is gone (kill -9) exits within a second, its open transaction rolled back: the mail
+stays pending (its MTA gets no 250 and delivers it again; the stale-mail job finishes it).
+SQLite has one writer: its intake stays in threads.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.util
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+
+from django.db import connections
+
+
+def _exit_with_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
+
+
+def _worker_started(parent: int, setup: Callable[[], None] | None) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    multiprocessing.util.Finalize(None, connections.close_all, exitpriority=10)
+    threading.Thread(target=_exit_with_parent, args=(parent,), name="parent-watch", daemon=True).start()
+    if setup is not None:
+        setup()
+
+
+def worker_pool(workers: int, setup: Callable[[], None] | None = None) -> ProcessPoolExecutor:
+    """``workers`` forked worker processes, started before this returns; ``setup()`` runs in
+    each (forked: it may close over this process's objects, a multiprocessing lock for one)."""
+    connections.close_all()  # reopened on demand in the parent; none may be shared with a worker
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_worker_started, initargs=(os.getpid(), setup))
+    pool.submit(int).result()  # with fork, every worker starts at the first submit
+    return pool
