@@ -26,6 +26,7 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils import timezone
 
+from supportdesk.lib.db_retry import retry_on_lost_connection
 from supportdesk.lib.optimistic import Redo, broken, savepoints_off
 from supportdesk.mail import threadlocks
 from supportdesk.mail.backends.base import MailSource
@@ -138,7 +139,10 @@ def store_many(items: Iterable[tuple[str, bytes]], *, source: str, received_at: 
 
     def flush() -> None:
         nonlocal known, done
-        rows, skipped = _store_batch(batch, source=source, received_at=at)
+        # A connection lost before the batch's commit is replaced and the batch stored again
+        # (lib.db_retry); one committed after all is found again by its rows' uids (leftovers).
+        rows, skipped = retry_on_lost_connection(lambda: _store_batch(batch, source=source, received_at=at),
+                                                 what="import: storing a batch")
         todo.extend(rows)
         known += skipped
         done += len(batch)

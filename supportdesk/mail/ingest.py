@@ -30,6 +30,7 @@ from django.db import IntegrityError, InterfaceError, OperationalError, transact
 from django.db.models import F, Q
 from django.utils import timezone
 
+from supportdesk.lib.db_retry import retry_on_lost_connection
 from supportdesk.lib.optimistic import Redo, broken, savepoints_off
 from supportdesk.lib.optimistic import active as optimistic_active
 from supportdesk.mail import threadlocks
@@ -217,10 +218,18 @@ def ingest_raw(raw: bytes, *, source: str, source_uid: str = "", mailbox: Mailbo
                received_at: datetime | None = None, on_stored: Callable[[], None] | None = None) -> IngestResult:
     """Store then process one delivery. Safe to call again for the same (source, source_uid).
     ``on_stored`` is called once the raw bytes are committed (the LMTP server stores
-    concurrent deliveries in the order they were handed over, see ``backends.lmtp``)."""
+    concurrent deliveries in the order they were handed over, see ``backends.lmtp``).
+
+    A worker's kept connection found dead (the database restarted) is replaced and the store
+    done again (``lib.db_retry``): nothing was committed yet, or, if the connection died while
+    the row was being committed, the second row is the same message's, and only one of them
+    can reach a final state (the Message-ID dedupe; the first one, left pending, ends as a
+    ``duplicate`` when the stale-mail job finishes it). Once the raw bytes are committed,
+    nothing is redone here: a later failure keeps the mail pending for that job."""
     try:
-        row, created, related = _store(raw, source=source, source_uid=source_uid, mailbox=mailbox,
-                                       received_at=received_at)
+        row, created, related = retry_on_lost_connection(
+            lambda: _store(raw, source=source, source_uid=source_uid, mailbox=mailbox, received_at=received_at),
+            what=f"storing a {source} delivery")
     finally:
         if on_stored is not None:
             on_stored()

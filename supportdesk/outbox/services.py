@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection, transaction
@@ -25,6 +26,7 @@ from django.db.models import F, Q
 from django.dispatch import Signal
 from django.utils import timezone
 
+from supportdesk.lib.db_retry import retry_on_lost_connection
 from supportdesk.lib.tls import TlsConfigError, tls_client_context, tls_failure_text
 from supportdesk.outbox.compose import stamp_date
 from supportdesk.outbox.models import OutgoingMail
@@ -291,8 +293,13 @@ def outbox_flush(*, limit: int = 100, transport: Transport | None = None) -> Flu
     send = transport or smtp_transport
     result = FlushResult()
     now = timezone.now()
-    for pk in _due_ids(now, limit):
-        mail = _claim(pk, now)
+    # A sender's kept connection found dead (the database restarted) is replaced and the query
+    # run again (lib.db_retry). A claim is safe to try twice: if the first one was committed
+    # after all (the connection died during its COMMIT), the second matches nothing, and the
+    # row waits in ``sending`` until its claim expires (then it is sent, once).
+    due = retry_on_lost_connection(lambda: _due_ids(now, limit), what="outbox: the due mails")
+    for pk in due:
+        mail = retry_on_lost_connection(partial(_claim, pk, now), what=f"outbox: claiming #{pk}")
         if mail is None:
             continue
         if mail.last_error == INTERRUPTED_NOTE:

@@ -1,7 +1,9 @@
 """LMTP (or SMTP) delivery with aiosmtpd: an MTA hands us each message directly.
 
 We answer 250 only after ``ingest_raw`` has committed the raw bytes (and usually the whole
-mail); any failure before that is a 451 so the MTA keeps the message and retries. The size
+mail); any failure before that is a 451 so the MTA keeps the message and retries. A worker's
+kept connection found dead (PostgreSQL restarted) is not such a failure: ``ingest_raw`` stores
+again on a new connection, waiting a few seconds for the server (``lib.db_retry``). The size
 limit is answered at DATA with 552. Ingestion runs in worker processes on PostgreSQL (threads
 on SQLite), several deliveries at once.
 """

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import email
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.db import OperationalError, connection
 from django.test import TransactionTestCase, override_settings
 from django.utils import timezone
 
+from supportdesk.lib.db_outage import close_lost_connections
 from supportdesk.outbox import services
 from supportdesk.outbox.compose import build_message
 from supportdesk.outbox.models import OutgoingMail
@@ -79,3 +81,59 @@ class SendRecordedThroughDatabaseRestartTests(TransactionTestCase):
         assert mail.state == OutgoingMail.State.SENDING and mail.claimed_until is not None
         assert gave_up < mail.claimed_until
         assert gave_up >= mail.claimed_until - timedelta(seconds=services.RECORD_MARGIN_SECONDS + 2)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason=database_only("postgresql", "ends a server backend, refuses connections"))
+class FlushThroughDatabaseRestartTests(TransactionTestCase):
+    """The sender's kept connection died while it waited (a restart): its next round finds the due
+    mails and claims them on a new connection instead of failing until the next beat."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.sink = SmtpSink().start()
+        self.addCleanup(self.sink.stop)
+        smtp = override_settings(SMTP_HOST=self.sink.host, SMTP_PORT=self.sink.port, SMTP_TIMEOUT=5)
+        smtp.enable()
+        self.addCleanup(smtp.disable)
+        self.addCleanup(close_lost_connections)  # a failed test must not leave the next one a dead connection
+
+    def test_a_round_on_a_dead_connection_while_the_server_restarts_sends_every_due_mail(self) -> None:
+        mail = enqueue()
+        end_backend_of_this_connection()
+        with database_refusing(for_seconds=1.0), self.assertLogs("supportdesk.lib.db_retry", "WARNING") as logs:
+            result = services.outbox_flush()
+        assert result.sent == 1
+        assert any("outbox: the due mails: done on a new database connection" in line for line in logs.output)
+        mail.refresh_from_db()
+        assert mail.state == OutgoingMail.State.SENT and mail.attempts == 1
+        assert len(self.sink.wait_for(1)) == 1
+
+    def test_a_claim_whose_commit_was_lost_is_not_sent_twice(self) -> None:
+        """The claim's UPDATE is committed, then the connection dies before its answer is read:
+        the claim tried again matches nothing, and the mail goes once its claim expires."""
+        mail = enqueue()
+        lost: list[int] = []
+
+        def commit_then_lose(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+            result = execute(sql, params, many, context)
+            claimed = sql.startswith('UPDATE "outbox_outgoingmail"') and context["cursor"].rowcount == 1
+            if not lost and claimed:  # autocommit: the claim is committed now
+                lost.append(1)
+                end_backend_of_this_connection()
+                raise OperationalError("server closed the connection unexpectedly")
+            return result
+
+        with connection.execute_wrapper(commit_then_lose):
+            result = services.outbox_flush()
+        assert lost and result.handled == 0
+        mail.refresh_from_db()
+        assert mail.state == OutgoingMail.State.SENDING and mail.attempts == 1
+        with override_settings(OUTBOX_CLAIM_SECONDS=0):
+            mail.claimed_until = timezone.now() - timedelta(seconds=1)
+            mail.save(update_fields=["claimed_until"])
+            assert services.outbox_flush().sent == 1
+        assert services.outbox_flush().handled == 0
+        assert len(self.sink.wait_for(1)) == 1
+        mail.refresh_from_db()
+        assert mail.state == OutgoingMail.State.SENT and mail.attempts == 2
