@@ -25,8 +25,9 @@ from django.utils.dateparse import parse_datetime
 from supportdesk.accounts.models import Team
 from supportdesk.accounts.roles import is_agent
 from supportdesk.accounts.teams import ticket_scope
-from supportdesk.catalog.models import Release
+from supportdesk.catalog.models import Product, Release
 from supportdesk.customers.models import CustomerEmail, CustomerPhone
+from supportdesk.lib import configcache
 from supportdesk.lib.params import parse_positive_int
 from supportdesk.lib.phones import BadPhoneNumber, normalize_phone
 from supportdesk.tickets.models import (
@@ -549,6 +550,21 @@ def teams(*, user: User | AnonymousUser) -> list[Team]:
     """The teams an agent may route a ticket to or filter the queue by: every team."""
     _require_agent(user)
     return list(Team.objects.order_by("name"))
+
+
+Choices = tuple[tuple[int, str], ...]
+
+
+def _team_and_product_choices() -> tuple[Choices, Choices]:
+    return (tuple(Team.objects.order_by("name").values_list("pk", "name")),
+            tuple(Product.objects.order_by("name").values_list("pk", "name")))
+
+
+def team_and_product_choices(*, user: User | AnonymousUser) -> tuple[Choices, Choices]:
+    """Every team and every product as (id, name) pairs by name, for the ticket page's selects:
+    configuration, kept per process until a team, product or brand changes (``lib.configcache``)."""
+    _require_agent(user)
+    return configcache.cached("tickets.team_product_choices", _team_and_product_choices)
 
 
 STATUS_FILTER_CHOICES = Status.choices

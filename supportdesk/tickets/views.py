@@ -117,6 +117,7 @@ def ticket_page(request: AgentRequest, pk: int, *, stale: list[Message] | None =
     annotate_conversation(conversation)
     customer = ticket.customer
     phones = list(customer.phones.all())
+    team_choices, product_choices = selectors.team_and_product_choices(user=request.user)
     panels = [panel for _receiver, found in ticket_page_panels.send(sender=Ticket, request=request, ticket=ticket)
               for panel in (found or [])]
     return render(request, "tickets/ticket.html", {
@@ -141,8 +142,8 @@ def ticket_page(request: AgentRequest, pk: int, *, stale: list[Message] | None =
         "company_open": selectors.company_open_count(company_id=customer.company_id),
         "customer_label": customer.name or ticket.contact_email or f"#{customer.pk}",
         "agent_choices": f.agent_choices(team=ticket.team),
-        "team_choices": [(t.pk, t.name) for t in selectors.teams(user=request.user)],
-        "product_choices": list(Product.objects.order_by("name").values_list("pk", "name")),
+        "team_choices": team_choices,
+        "product_choices": product_choices,
         "releases": selectors.planned_releases(ticket=ticket),
         "unanswered": ticket.first_response_at is None,
         "tags": selectors.ticket_tags(user=request.user, ticket=ticket),
