@@ -147,7 +147,7 @@ def ticket_page(request: AgentRequest, pk: int, *, stale: list[Message] | None =
         "releases": selectors.planned_releases(ticket=ticket),
         "unanswered": ticket.first_response_at is None,
         "tags": selectors.ticket_tags(user=request.user, ticket=ticket),
-        "time_spent": selectors.ticket_time_spent(user=request.user, ticket=ticket),
+        "time_spent": selectors.ticket_time_spent(user=request.user, ticket=ticket, conversation=conversation),
         "now": now,
         **composer,
     })
