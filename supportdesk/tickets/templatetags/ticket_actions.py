@@ -1,4 +1,5 @@
-"""``{% ticket_actions %}``: the ticket page's "Actions" card (an open ticket) printed in Python.
+"""``{% ticket_card %}`` and ``{% ticket_actions %}``: the ticket page's "Ticket" card and its
+"Actions" card (an open ticket) printed in Python.
 
 Eight forms with a token, a link and a label each cost more as template tags (``{% url %}``,
 ``{% trans %}``, ``{% csrf_token %}``, ``{% if %}``) than all the queries behind the page. The
@@ -11,13 +12,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.template.defaultfilters import date as date_filter
+from django.templatetags.tz import do_timezone
 from django.urls import reverse
 from django.utils.dateformat import format as date_format
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from supportdesk.tickets.models import Status
+from supportdesk.tickets.presenters import state_label
 from supportdesk.tickets.templatetags.options import options
 
 register = template.Library()
@@ -26,6 +30,64 @@ register = template.Library()
 def _t(text: str) -> str:
     """A label as ``{% trans %}`` prints it: translated, then escaped."""
     return escape(gettext(text))
+
+
+def _e(value: object) -> str:
+    """A value as ``{{ value }}`` prints it (autoescaped; a safe string as it is)."""
+    return str(conditional_escape(value))
+
+
+def _local(moment: object, zone: object) -> str:
+    """``{{ moment|timezone:zone|date:"d.m.Y H:i" }}``."""
+    return _e(date_filter(do_timezone(moment, zone), "d.m.Y H:i"))
+
+
+def _reply_due(ticket: Any, office_zone: str) -> str:
+    due = ticket.reply_due_at
+    if not due:
+        return ""
+    out = f'<br>{_local(due, office_zone)} <span class="muted small">{_t("office")}</span>'
+    customer_zone = ticket.customer.timezone
+    if customer_zone and customer_zone != office_zone:
+        out += f'<br>{_local(due, customer_zone)} <span class="muted small">{_t("customer")}</span>'
+    return out
+
+
+@register.simple_tag(takes_context=True)
+def ticket_card(context: template.Context) -> SafeString:
+    ticket = context["ticket"]
+    labels = context["labels"]
+    state = context["state"]
+    team = ticket.team
+    product = ticket.product
+    assignee = ticket.assignee
+    waiting = ticket.waiting_release
+    # {% blocktrans %}: the msgid translated, the variables escaped.
+    sla = gettext("SLA: %(name)s") % {"name": _e(context["sla_label"])}
+    if ticket.sla_tier:
+        sla += " · " + gettext("contract tier %(tier)s") % {"tier": _e(ticket.sla_tier)}
+    lines = [
+        f'<div class="card"><h2 style="margin-top:0">{_t("Ticket")}</h2>',
+        '<dl class="kv">',
+        f'<dt>{_t("Status")}</dt><dd><span class="status" id="ticket-status">{_e(labels["status"])}</span>'
+        + (f'<br><span class="small">{_e(waiting)}</span>' if waiting else "") + "</dd>",
+        f'<dt>{_t("Priority")}</dt><dd><span class="priority priority-{_e(ticket.priority)}" id="ticket-priority">'
+        f'{_e(labels["priority"])}</span><br><span class="small muted" id="ticket-sla">{sla}</span></dd>',
+        f'<dt>{_t("Team")}</dt><dd id="ticket-team">{_e((team.name if team else "") or gettext("unrouted"))}</dd>',
+        f'<dt>{_t("Channel")}</dt><dd>{_e(labels["channel"])}</dd>',
+        # The badge as tickets/_badge.html prints it, with the newline that ends that file.
+        f'<dt>{_t("Reply due")}</dt><dd><span class="badge {_e(state)}">{_e(state_label(state))}</span>\n'
+        f'{_reply_due(ticket, context["policy"].office.timezone)}</dd>',
+        f'<dt>{_t("Resolution time")}</dt><dd>{_e(context["resolution"])} '
+        f'<span class="muted small">{_t("(business time, net of pauses)")}</span></dd>',
+        f'<dt>{_t("Product")}</dt><dd>{_e((product.name if product else "") or "—")} {_e(ticket.reported_version)}</dd>',
+        f'<dt>{_t("Assignee")}</dt><dd>'
+        f'{_e(assignee.get_full_name() or assignee.username) if assignee else "—"}</dd>',
+        (f'<dt>{_t("Continues")}</dt><dd><a href="{reverse("tickets:detail", args=[ticket.follows_up_id])}">'
+         f'#{ticket.follows_up_id}</a></dd>' if ticket.follows_up_id else ""),
+        "</dl></div>",
+    ]
+    return mark_safe("\n".join(lines))  # noqa: S308 - every value above is escaped
 
 
 def _release_options(releases: list[Any]) -> str:
