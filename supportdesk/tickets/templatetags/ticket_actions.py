@@ -10,6 +10,7 @@ translate them as before), and are escaped as ``{% trans %}`` escapes them.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django import template
@@ -34,12 +35,12 @@ def _escaped(texts: dict[str, str]) -> dict[str, str]:
     return {key: str(conditional_escape(text)) for key, text in texts.items()}
 
 
-def _e(value: object) -> str:
+def _e(value: Any) -> str:
     """A value as ``{{ value }}`` prints it (autoescaped; a safe string as it is)."""
     return str(conditional_escape(value))
 
 
-def _local(moment: object, zone: object) -> str:
+def _local(moment: datetime, zone: str) -> str:
     """``{{ moment|timezone:zone|date:"d.m.Y H:i" }}``."""
     return _e(date_filter(do_timezone(moment, zone), "d.m.Y H:i"))
 
