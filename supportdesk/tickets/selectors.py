@@ -555,16 +555,36 @@ def teams(*, user: User | AnonymousUser) -> list[Team]:
 Choices = tuple[tuple[int, str], ...]
 
 
-def _team_and_product_choices() -> tuple[Choices, Choices]:
-    return (tuple(Team.objects.order_by("name").values_list("pk", "name")),
-            tuple(Product.objects.order_by("name").values_list("pk", "name")))
+@dataclass(frozen=True)
+class PageChoices:
+    """What the ticket page's selects offer, the same for every ticket: configuration."""
+
+    teams: Choices  # every team, (id, name) by name
+    products: Choices  # every product, (id, name) by name
+    planned_releases: tuple[Release, ...]  # every planned release, its product loaded, as planned_releases orders
+
+    def releases_for(self, ticket: Ticket) -> list[Release]:
+        """``planned_releases(ticket=ticket)`` without its query: those of the ticket's product
+        (all when it has none), in the same order."""
+        if not ticket.product_id:
+            return list(self.planned_releases)
+        return [r for r in self.planned_releases if r.product_id == ticket.product_id]
 
 
-def team_and_product_choices(*, user: User | AnonymousUser) -> tuple[Choices, Choices]:
-    """Every team and every product as (id, name) pairs by name, for the ticket page's selects:
-    configuration, kept per process until a team, product or brand changes (``lib.configcache``)."""
+def _page_choices() -> PageChoices:
+    return PageChoices(
+        teams=tuple(Team.objects.order_by("name").values_list("pk", "name")),
+        products=tuple(Product.objects.order_by("name").values_list("pk", "name")),
+        planned_releases=tuple(Release.objects.filter(status=Release.Status.PLANNED).select_related("product")
+                               .order_by("product__name", "version_key")))
+
+
+def ticket_page_choices(*, user: User | AnonymousUser) -> PageChoices:
+    """The ticket page's teams, products and planned releases, kept per process until a team,
+    product, brand or release changes (``lib.configcache``): one token read instead of three
+    queries. Shared by the process's threads: read only."""
     _require_agent(user)
-    return configcache.cached("tickets.team_product_choices", _team_and_product_choices)
+    return configcache.cached("tickets.page_choices", _page_choices)
 
 
 STATUS_FILTER_CHOICES = Status.choices

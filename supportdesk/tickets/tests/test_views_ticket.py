@@ -5,7 +5,7 @@ from django.urls import reverse
 from supportdesk.catalog.models import Brand, Product, Release
 from supportdesk.customers.services import customer_for_email
 from supportdesk.test import PASSWORD, BaseTestCase, office_time
-from supportdesk.tickets import services
+from supportdesk.tickets import selectors, services
 from supportdesk.tickets.models import Message, Status, StatusChange, Ticket
 
 
@@ -134,3 +134,27 @@ class TicketCardsInPythonTests(BaseTestCase):
         en = self.client.get(url).content.decode()
         assert '<button type="submit" name="status" value="solved" id="solve">Solve</button>' in en
         assert "contract tier gold&lt;1&gt;" in en and ">Wait for release</button>" in en
+
+
+class TicketPageChoicesTests(BaseTestCase):
+    """Teams, products and planned releases of the ticket page come from the per-process
+    configuration cache (test_page_choices_cache.py: kept, and read again after a change)."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.client.login(username="alice", password=PASSWORD)
+        self.ticket = self.make_ticket(at=office_time(2026, 3, 2, 10))
+        brand = Brand.objects.create(key="cache", name="Cache")
+        self.one = Product.objects.create(key="p-one", name="Один", brand=brand)
+        self.two = Product.objects.create(key="p-two", name="Два", brand=brand)
+        for product, version in ((self.one, "1.10"), (self.one, "1.9"), (self.two, "2.0")):
+            Release.objects.create(product=product, version=version)
+        Release.objects.create(product=self.two, version="0.1", status=Release.Status.PUBLISHED)
+
+    def test_releases_for_a_ticket_are_those_the_query_finds(self):
+        choices = selectors.ticket_page_choices(user=self.alice)
+        for product in (None, self.one, self.two):
+            self.ticket.product = product
+            assert choices.releases_for(self.ticket) == list(selectors.planned_releases(ticket=self.ticket))
+        assert [str(r) for r in choices.releases_for(self.ticket)] == ["Два 2.0"]
+        assert [str(r) for r in selectors.planned_releases(ticket=Ticket(product=self.one))] == ["Один 1.9", "Один 1.10"]
