@@ -6,7 +6,7 @@ from types import MappingProxyType
 
 from django.db.models.signals import post_delete, post_save
 
-from supportdesk.catalog.models import Brand, Product
+from supportdesk.catalog.models import Brand, Product, Release
 from supportdesk.lib import configcache
 
 
@@ -20,7 +20,8 @@ def products_by_key() -> MappingProxyType[str, Product]:
 
 
 def connect() -> None:
-    for model in (Product, Brand):
+    # Releases too: the ticket page keeps the planned ones (tickets.selectors.ticket_page_choices).
+    for model in (Product, Brand, Release):
         name = model.__name__.lower()
         post_save.connect(configcache.config_changed, sender=model, dispatch_uid=f"configcache.{name}.saved")
         post_delete.connect(configcache.config_changed, sender=model, dispatch_uid=f"configcache.{name}.deleted")

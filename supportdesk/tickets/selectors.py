@@ -25,8 +25,9 @@ from django.utils.dateparse import parse_datetime
 from supportdesk.accounts.models import Team
 from supportdesk.accounts.roles import is_agent
 from supportdesk.accounts.teams import ticket_scope
-from supportdesk.catalog.models import Release
+from supportdesk.catalog.models import Product, Release
 from supportdesk.customers.models import CustomerEmail, CustomerPhone
+from supportdesk.lib import configcache
 from supportdesk.lib.params import parse_positive_int
 from supportdesk.lib.phones import BadPhoneNumber, normalize_phone
 from supportdesk.tickets.models import (
@@ -551,6 +552,41 @@ def teams(*, user: User | AnonymousUser) -> list[Team]:
     return list(Team.objects.order_by("name"))
 
 
+Choices = tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True)
+class PageChoices:
+    """What the ticket page's selects offer, the same for every ticket: configuration."""
+
+    teams: Choices  # every team, (id, name) by name
+    products: Choices  # every product, (id, name) by name
+    planned_releases: tuple[Release, ...]  # every planned release, its product loaded, as planned_releases orders
+
+    def releases_for(self, ticket: Ticket) -> list[Release]:
+        """``planned_releases(ticket=ticket)`` without its query: those of the ticket's product
+        (all when it has none), in the same order."""
+        if not ticket.product_id:
+            return list(self.planned_releases)
+        return [r for r in self.planned_releases if r.product_id == ticket.product_id]
+
+
+def _page_choices() -> PageChoices:
+    return PageChoices(
+        teams=tuple(Team.objects.order_by("name").values_list("pk", "name")),
+        products=tuple(Product.objects.order_by("name").values_list("pk", "name")),
+        planned_releases=tuple(Release.objects.filter(status=Release.Status.PLANNED).select_related("product")
+                               .order_by("product__name", "version_key")))
+
+
+def ticket_page_choices(*, user: User | AnonymousUser) -> PageChoices:
+    """The ticket page's teams, products and planned releases, kept per process until a team,
+    product, brand or release changes (``lib.configcache``): one token read instead of three
+    queries. Shared by the process's threads: read only."""
+    _require_agent(user)
+    return configcache.cached("tickets.page_choices", _page_choices)
+
+
 STATUS_FILTER_CHOICES = Status.choices
 
 
@@ -609,13 +645,43 @@ class TimeSpent:
         return self.total % 60
 
 
-def ticket_time_spent(*, user: User | AnonymousUser, ticket: Ticket) -> TimeSpent:
+def _agent_label(first: str | None, last: str | None, username: str | None) -> str:
+    return f"{first} {last}".strip() or username or "—"
+
+
+def ticket_time_spent(*, user: User | AnonymousUser, ticket: Ticket,
+                      conversation: list[Message] | None = None) -> TimeSpent:
+    """Minutes spent on the ticket, in all and per agent (most first). ``conversation`` (every
+    message of the ticket with its author, as the ticket page has it) spares the query."""
     _require_agent(user)
+    if conversation is not None:
+        return time_spent_of(conversation)
     rows = (Message.objects.filter(ticket=ticket, time_spent__isnull=False).values("author_user")
             .annotate(minutes=Sum("time_spent")).order_by("-minutes")
             .values_list("author_user__first_name", "author_user__last_name", "author_user__username", "minutes"))
-    by_agent = [((f"{first} {last}".strip() or name or "—"), int(minutes)) for first, last, name, minutes in rows]
+    by_agent = [(_agent_label(first, last, name), int(minutes)) for first, last, name, minutes in rows]
     return TimeSpent(total=sum(m for _, m in by_agent), by_agent=by_agent)
+
+
+def time_spent_of(messages: list[Message]) -> TimeSpent:
+    """``ticket_time_spent`` summed from a ticket's messages already loaded (authors selected):
+    per author in order of their first minutes, then most first (a stable sort keeps that order
+    for equal sums)."""
+    minutes: dict[int | None, int] = {}
+    labels: dict[int | None, str] = {}
+    for m in messages:
+        if m.time_spent is None:
+            continue
+        author = m.author_user
+        key = author.pk if author is not None else None
+        if key not in minutes:
+            minutes[key] = 0
+            # As the query labels a row: no author gives NULL names (and "None None", as there).
+            labels[key] = (_agent_label(author.first_name, author.last_name, author.username) if author is not None
+                           else _agent_label(None, None, None))
+        minutes[key] += m.time_spent
+    by_agent = sorted(((labels[k], v) for k, v in minutes.items()), key=lambda row: -row[1])
+    return TimeSpent(total=sum(minutes.values()), by_agent=by_agent)
 
 
 def time_spent_per_agent(*, user: User | AnonymousUser, since: datetime, until: datetime) -> dict[int | None, int]:

@@ -117,6 +117,7 @@ def ticket_page(request: AgentRequest, pk: int, *, stale: list[Message] | None =
     annotate_conversation(conversation)
     customer = ticket.customer
     phones = list(customer.phones.all())
+    choices = selectors.ticket_page_choices(user=request.user)
     panels = [panel for _receiver, found in ticket_page_panels.send(sender=Ticket, request=request, ticket=ticket)
               for panel in (found or [])]
     return render(request, "tickets/ticket.html", {
@@ -141,12 +142,12 @@ def ticket_page(request: AgentRequest, pk: int, *, stale: list[Message] | None =
         "company_open": selectors.company_open_count(company_id=customer.company_id),
         "customer_label": customer.name or ticket.contact_email or f"#{customer.pk}",
         "agent_choices": f.agent_choices(team=ticket.team),
-        "team_choices": [(t.pk, t.name) for t in selectors.teams(user=request.user)],
-        "product_choices": list(Product.objects.order_by("name").values_list("pk", "name")),
-        "releases": selectors.planned_releases(ticket=ticket),
+        "team_choices": choices.teams,
+        "product_choices": choices.products,
+        "releases": choices.releases_for(ticket),
         "unanswered": ticket.first_response_at is None,
         "tags": selectors.ticket_tags(user=request.user, ticket=ticket),
-        "time_spent": selectors.ticket_time_spent(user=request.user, ticket=ticket),
+        "time_spent": selectors.ticket_time_spent(user=request.user, ticket=ticket, conversation=conversation),
         "now": now,
         **composer,
     })

@@ -30,6 +30,18 @@ class TimeSpentTests(BaseTestCase):
         assert '<strong id="time-total">75 мин</strong>' in page
         assert "(1 ч 15 мин)" in page and "⏱ 25 мин" in page
 
+    def test_the_page_sums_its_loaded_conversation_as_the_query_does(self):
+        replies.ticket_note(ticket=self.ticket, author=self.alice, text="a", time_spent=10)
+        replies.ticket_note(ticket=self.ticket, author=self.sam, text="b", time_spent=30)
+        replies.ticket_note(ticket=self.ticket, author=self.alice, text="c", time_spent=15)
+        replies.ticket_note(ticket=self.ticket, author=self.sam, text="d")
+        conversation = list(selectors.ticket_conversation(user=self.alice, ticket=self.ticket))
+        with self.assertNumQueries(0):
+            loaded = selectors.ticket_time_spent(user=self.alice, ticket=self.ticket, conversation=conversation)
+        queried = selectors.ticket_time_spent(user=self.alice, ticket=self.ticket)
+        assert loaded == queried
+        assert (loaded.total, loaded.by_agent) == (55, [("Семён", 30), ("Алиса", 25)])
+
     def test_minutes_follow_a_merge_and_sum_per_agent_and_period(self):
         other = self.make_ticket(subject="дубль")
         replies.ticket_note(ticket=other, author=self.alice, text="a", time_spent=10)

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from supportdesk.catalog.models import Product, Release
+from supportdesk.catalog.models import Brand, Product, Release
 from supportdesk.customers.services import customer_for_email
 from supportdesk.test import PASSWORD, BaseTestCase, office_time
-from supportdesk.tickets import services
+from supportdesk.tickets import selectors, services
 from supportdesk.tickets.models import Message, Status, StatusChange, Ticket
 
 
@@ -105,3 +105,56 @@ class TicketPageTests(BaseTestCase):
         body = self.client.get(self.url("detail"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
         assert "status changed to" in body or "статус" in body
         assert "ticket_status" not in body and "{&#x27;to&#x27;" not in body
+
+
+class TicketCardsInPythonTests(BaseTestCase):
+    """The Ticket and Actions cards are printed by template tags (tickets/templatetags/ticket_actions.py):
+    they escape what a template escaped and speak the page's language."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.client.login(username="alice", password=PASSWORD)
+        self.ticket = self.make_ticket(at=office_time(2026, 3, 2, 10))
+        brand = Brand.objects.create(key="card", name="Card")
+        product = Product.objects.create(key="fd-card", name="FD <Card>", brand=brand)
+        Release.objects.create(product=product, version="2.0&beta", planned_for=office_time(2026, 5, 1, 10).date())
+        Ticket.objects.filter(pk=self.ticket.pk).update(product=product, reported_version='1.0 "<b>"',
+                                                        sla_tier="gold<1>")
+
+    def test_values_are_escaped_and_labels_translated(self):
+        url = reverse("tickets:detail", args=[self.ticket.pk])
+        ru = self.client.get(url).content.decode()
+        assert "FD &lt;Card&gt; 1.0 &quot;&lt;b&gt;&quot;" in ru  # the Ticket card's product line
+        assert 'value="1.0 &quot;&lt;b&gt;&quot;"' in ru  # the product form's version field
+        assert "FD &lt;Card&gt; 2.0&amp;beta (01.05.2026)</option>" in ru
+        assert "уровень договора: gold&lt;1&gt;" in ru
+        assert '<button type="submit" name="status" value="solved" id="solve">Решено</button>' in ru
+        assert "<b>" not in ru.split('id="actions"')[1].split("</div>")[0]
+        self.client.cookies["django_language"] = "en"
+        en = self.client.get(url).content.decode()
+        assert '<button type="submit" name="status" value="solved" id="solve">Solve</button>' in en
+        assert "contract tier gold&lt;1&gt;" in en and ">Wait for release</button>" in en
+
+
+class TicketPageChoicesTests(BaseTestCase):
+    """Teams, products and planned releases of the ticket page come from the per-process
+    configuration cache (test_page_choices_cache.py: kept, and read again after a change)."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.client.login(username="alice", password=PASSWORD)
+        self.ticket = self.make_ticket(at=office_time(2026, 3, 2, 10))
+        brand = Brand.objects.create(key="cache", name="Cache")
+        self.one = Product.objects.create(key="p-one", name="Один", brand=brand)
+        self.two = Product.objects.create(key="p-two", name="Два", brand=brand)
+        for product, version in ((self.one, "1.10"), (self.one, "1.9"), (self.two, "2.0")):
+            Release.objects.create(product=product, version=version)
+        Release.objects.create(product=self.two, version="0.1", status=Release.Status.PUBLISHED)
+
+    def test_releases_for_a_ticket_are_those_the_query_finds(self):
+        choices = selectors.ticket_page_choices(user=self.alice)
+        for product in (None, self.one, self.two):
+            self.ticket.product = product
+            assert choices.releases_for(self.ticket) == list(selectors.planned_releases(ticket=self.ticket))
+        assert [str(r) for r in choices.releases_for(self.ticket)] == ["Два 2.0"]
+        assert [str(r) for r in selectors.planned_releases(ticket=Ticket(product=self.one))] == ["Один 1.9", "Один 1.10"]
