@@ -12,6 +12,7 @@ from supportdesk.outbox.services import outbox_flush
 from supportdesk.replies.models import CannedResponse, Signature
 from supportdesk.replies.tests.helpers import html_part, parsed, text_part
 from supportdesk.testing.servers import SmtpSink
+from supportdesk.testing.smtp import sink_for_test
 from supportdesk.tickets import services_checklist
 from supportdesk.tickets.models import Status, Ticket
 
@@ -19,11 +20,7 @@ from supportdesk.tickets.models import Status, Ticket
 class CannedAnswerTests(BrowserCase):
     def setUp(self) -> None:
         super().setUp()
-        self.sink = SmtpSink().start()
-        self.addCleanup(self.sink.stop)
-        smtp = override_settings(SMTP_HOST=self.sink.host, SMTP_PORT=self.sink.port)
-        smtp.enable()
-        self.addCleanup(smtp.disable)
+        self.sink = sink_for_test(self)
         self.product = self.products["forward-ts"]
         Release.objects.create(product=self.product, version="6.10.0", status=Release.Status.PUBLISHED,
                                download_url="https://softlab.tv/download/6.10.0")

@@ -10,7 +10,6 @@ import tempfile
 from email.utils import getaddresses
 from pathlib import Path
 
-from django.test import override_settings
 from playwright.sync_api import expect
 
 from supportdesk.browser_tests.test_workspace import BrowserCase
@@ -21,7 +20,7 @@ from supportdesk.outbox.services import outbox_flush
 from supportdesk.policy import get_policy
 from supportdesk.replies.tests.helpers import parsed, text_part
 from supportdesk.test import office_time
-from supportdesk.testing.servers import SmtpSink
+from supportdesk.testing.smtp import sink_for_test
 from supportdesk.tickets.models import Attachment, Message, Ticket
 
 LOG = b"09:58:01 SDI2: no signal\r\n" + bytes(range(256))
@@ -41,11 +40,7 @@ def files(message) -> dict[str, bytes]:  # noqa: ANN001 - an email.message.Email
 class ConversationToolsTests(BrowserCase):
     def setUp(self) -> None:
         super().setUp()
-        self.sink = SmtpSink().start()
-        self.addCleanup(self.sink.stop)
-        smtp = override_settings(SMTP_HOST=self.sink.host, SMTP_PORT=self.sink.port, SMTP_TIMEOUT=5)
-        smtp.enable()
-        self.addCleanup(smtp.disable)
+        self.sink = sink_for_test(self)
         raw = make_mail(subject="Нет сигнала на SDI 2", to="forward@softlab.tv, Пётр <petrov@tv-sibir.ru>",
                         headers={"Cc": "Главный инженер <chief@tv-sibir.ru>, noreply@tv-sibir.ru, "
                                        "forward@softlab.tv"},

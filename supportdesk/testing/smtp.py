@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.lmtp import LMTP
@@ -229,3 +229,20 @@ class SmtpSink:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+class _Cleans(Protocol):
+    def addCleanup(self, function: Callable[..., object], /, *args: Any, **kwargs: Any) -> None: ...  # noqa: N802
+
+
+def sink_for_test(case: _Cleans) -> SmtpSink:
+    """A started sink that the outbox sends to for the rest of ``case`` (SMTP_HOST and SMTP_PORT
+    point at it); stopped, and the settings restored, when the test is cleaned up."""
+    from django.test import override_settings
+
+    sink = SmtpSink().start()
+    case.addCleanup(sink.stop)
+    smtp = override_settings(SMTP_HOST=sink.host, SMTP_PORT=sink.port, SMTP_TIMEOUT=5)
+    smtp.enable()
+    case.addCleanup(smtp.disable)
+    return sink

@@ -18,8 +18,8 @@ from supportdesk.outbox import services
 from supportdesk.outbox.compose import build_message
 from supportdesk.outbox.models import OutgoingMail
 from supportdesk.testing.outage import database_refusing, end_backend_of_this_connection
-from supportdesk.testing.servers import SmtpSink
 from supportdesk.testing.skips import database_only
+from supportdesk.testing.smtp import sink_for_test
 
 
 def enqueue() -> OutgoingMail:
@@ -35,11 +35,7 @@ def enqueue() -> OutgoingMail:
 class SendRecordedThroughDatabaseRestartTests(TransactionTestCase):
     def setUp(self) -> None:
         super().setUp()
-        self.sink = SmtpSink().start()
-        self.addCleanup(self.sink.stop)
-        smtp = override_settings(SMTP_HOST=self.sink.host, SMTP_PORT=self.sink.port, SMTP_TIMEOUT=5)
-        smtp.enable()
-        self.addCleanup(smtp.disable)
+        self.sink = sink_for_test(self)
 
     def test_a_send_whose_connection_is_lost_is_recorded_on_a_new_one_and_sent_once(self) -> None:
         mail = enqueue()
@@ -91,11 +87,7 @@ class FlushThroughDatabaseRestartTests(TransactionTestCase):
 
     def setUp(self) -> None:
         super().setUp()
-        self.sink = SmtpSink().start()
-        self.addCleanup(self.sink.stop)
-        smtp = override_settings(SMTP_HOST=self.sink.host, SMTP_PORT=self.sink.port, SMTP_TIMEOUT=5)
-        smtp.enable()
-        self.addCleanup(smtp.disable)
+        self.sink = sink_for_test(self)
         self.addCleanup(close_lost_connections)  # a failed test must not leave the next one a dead connection
 
     def test_a_round_on_a_dead_connection_while_the_server_restarts_sends_every_due_mail(self) -> None:

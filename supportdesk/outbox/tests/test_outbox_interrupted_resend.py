@@ -23,7 +23,7 @@ from supportdesk.outbox.compose import build_message
 from supportdesk.outbox.models import OutgoingMail
 from supportdesk.testing.acks import tally_acks
 from supportdesk.testing.skips import database_only
-from supportdesk.testing.smtp import SmtpSink
+from supportdesk.testing.smtp import sink_for_test
 
 ROOT = Path(__file__).resolve().parents[3]
 ANSWERED = "topology-7@channel7.example.ru"
@@ -45,11 +45,7 @@ def enqueue_ack() -> OutgoingMail:
 class InterruptedSendTests(TransactionTestCase):
     def setUp(self) -> None:
         super().setUp()
-        self.sink = SmtpSink().start()
-        self.addCleanup(self.sink.stop)
-        smtp = override_settings(SMTP_HOST=self.sink.host, SMTP_PORT=self.sink.port, SMTP_TIMEOUT=5)
-        smtp.enable()
-        self.addCleanup(smtp.disable)
+        self.sink = sink_for_test(self)
 
     def received(self) -> list[tuple[str, str]]:
         parsed = [email.message_from_bytes(m.data) for m in self.sink.messages]
