@@ -337,7 +337,7 @@ def _mostly_utf8(data: bytes) -> str | None:
     them, rather than read as a single-byte charset that would turn every letter into mojibake."""
     text = data.decode("utf-8", "replace")
     bad = text.count("\ufffd")
-    wide = sum(1 for ch in text if ord(ch) > 0x7F) - bad
+    wide = len(text) - len(text.encode("ascii", "ignore")) - bad  # non-ASCII characters, counted in C
     return text if wide >= 2 and bad <= max(1, wide // 20) else None
 
 
