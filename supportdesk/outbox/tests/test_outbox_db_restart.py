@@ -44,10 +44,11 @@ class SendRecordedThroughDatabaseRestartTests(TransactionTestCase):
             services.smtp_transport(claimed)  # the SMTP server says 250 ...
             end_backend_of_this_connection()  # ... and the database restarts before we record it
 
-        with self.assertLogs("supportdesk.outbox.services", "WARNING") as logs:
+        with self.assertLogs("supportdesk.lib.db_retry", "WARNING") as logs:
             result = services.outbox_flush(transport=smtp_then_restart)
         assert result.sent == 1
-        assert any("could not record the attempt" in line for line in logs.output)
+        assert any(f"outbox {mail.message_id}: recording the attempt: done on a new database connection" in line
+                   for line in logs.output)
         mail.refresh_from_db()
         assert mail.state == OutgoingMail.State.SENT and mail.claimed_until is None and mail.attempts == 1
         # Long after the claim would have expired, nothing is due: no second copy.
