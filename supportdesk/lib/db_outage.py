@@ -89,7 +89,7 @@ def error_outage(exc: BaseException | None) -> str | None:
     for error in chain:
         code = getattr(error, "sqlite_errorcode", None)
         if code is not None:  # the sqlite3 driver's error: base result code in the low byte
-            return BUSY if code & 0xFF in SQLITE_BUSY_CODES else None
+            return BUSY if (code & 0xFF) in SQLITE_BUSY_CODES else None
         state = getattr(error, "sqlstate", None)  # psycopg's, None for a client-side error
         if state:
             return LOST if state.startswith(LOST_SQLSTATE_CLASSES) or state in LOST_SQLSTATES else None

@@ -233,8 +233,10 @@ def _record(mail: OutgoingMail, fields: list[str], *, retry_until: datetime | No
     The SMTP server may already hold the mail when the database goes away (a restart, a
     failover): giving up here would leave the claim to expire and the mail to be sent again.
     So a lost connection is retried on a new one until ``retry_until`` (shortly before the
-    claim expires, when another worker could take the row over); without it, once. Outside a
-    transaction only: inside one, the caller's work is lost with the connection anyway.
+    claim expires, when another worker could take the row over); without it, once. A SQLite
+    locked past its busy timeout is waited for the same way: a second copy of the mail costs more
+    than the wait. Outside a transaction only: inside one, the caller's work is lost with the
+    connection anyway.
     """
 
     def save() -> None:
@@ -245,7 +247,7 @@ def _record(mail: OutgoingMail, fields: list[str], *, retry_until: datetime | No
 
     left = (retry_until - timezone.now()).total_seconds() if retry_until is not None else 0.0
     retry_on_lost_connection(save, what=f"outbox {mail.message_id}: recording the attempt",
-                             deadline=time.monotonic() + left)
+                             deadline=time.monotonic() + left, busy_too=True)
 
 
 def outbox_send_one(mail: OutgoingMail, transport: Transport, now: datetime) -> TemporaryFailure | None:

@@ -1,10 +1,13 @@
 """The database goes away after the SMTP server took a mail (bench/topology.py's PostgreSQL restart
 sent one acknowledgment twice): the worker records the send on a new connection instead of leaving
-its claim to expire, so the mail is sent once. On a real PostgreSQL and a real SMTP server."""
+its claim to expire, so the mail is sent once. On a real PostgreSQL and a real SMTP server; a SQLite
+whose write lock another connection holds is waited for the same way."""
 
 from __future__ import annotations
 
 import email
+import sqlite3
+import threading
 from datetime import timedelta
 from typing import Any
 
@@ -130,3 +133,38 @@ class FlushThroughDatabaseRestartTests(TransactionTestCase):
         assert len(self.sink.wait_for(1)) == 1
         mail.refresh_from_db()
         assert mail.state == OutgoingMail.State.SENT and mail.attempts == 2
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite",
+                    reason=database_only("sqlite", "a second connection holds SQLite's write lock"))
+class SendRecordedWhileSQLiteIsLockedTests(TransactionTestCase):
+    """Another connection holds SQLite's write lock after the SMTP server took a mail (a long
+    import, a backup): the worker waits to record the send instead of leaving the claim to expire."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.sink = sink_for_test(self)
+
+    def test_a_send_recorded_once_the_database_is_free_is_sent_once(self) -> None:
+        mail = enqueue()
+        name = connection.settings_dict["NAME"]
+        holder = sqlite3.connect(name, uri=str(name).startswith("file:"), isolation_level=None,
+                                 check_same_thread=False)
+        self.addCleanup(holder.close)
+
+        def smtp_then_locked(claimed: OutgoingMail) -> None:
+            services.smtp_transport(claimed)  # the SMTP server says 250 ...
+            holder.execute("BEGIN EXCLUSIVE")  # ... and another connection takes the write lock
+            release = threading.Timer(0.5, holder.execute, ("COMMIT",))
+            release.start()
+            self.addCleanup(release.join)
+
+        with self.assertLogs("supportdesk.lib.db_retry", "WARNING") as logs:
+            result = services.outbox_flush(transport=smtp_then_locked)
+        assert result.sent == 1
+        assert f"outbox {mail.message_id}: recording the attempt: database busy" in logs.output[0]
+        mail.refresh_from_db()
+        assert mail.state == OutgoingMail.State.SENT and mail.claimed_until is None and mail.attempts == 1
+        with override_settings(OUTBOX_CLAIM_SECONDS=0):
+            assert services.outbox_flush().handled == 0
+        assert len(self.sink.wait_for(1)) == 1
