@@ -33,12 +33,17 @@ def enqueue() -> OutgoingMail:
                                    message_id=mid, is_automatic=True)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql",
-                    reason=database_only("postgresql", "ends a server backend, refuses connections"))
-class SendRecordedThroughDatabaseRestartTests(TransactionTestCase):
+class SinkTestCase(TransactionTestCase):
+    """Each test sends to a started SMTP sink of its own."""
+
     def setUp(self) -> None:
         super().setUp()
         self.sink = sink_for_test(self)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason=database_only("postgresql", "ends a server backend, refuses connections"))
+class SendRecordedThroughDatabaseRestartTests(SinkTestCase):
 
     def test_a_send_whose_connection_is_lost_is_recorded_on_a_new_one_and_sent_once(self) -> None:
         mail = enqueue()
@@ -85,13 +90,12 @@ class SendRecordedThroughDatabaseRestartTests(TransactionTestCase):
 
 @pytest.mark.skipif(connection.vendor != "postgresql",
                     reason=database_only("postgresql", "ends a server backend, refuses connections"))
-class FlushThroughDatabaseRestartTests(TransactionTestCase):
+class FlushThroughDatabaseRestartTests(SinkTestCase):
     """The sender's kept connection died while it waited (a restart): its next round finds the due
     mails and claims them on a new connection instead of failing until the next beat."""
 
     def setUp(self) -> None:
         super().setUp()
-        self.sink = sink_for_test(self)
         self.addCleanup(close_lost_connections)  # a failed test must not leave the next one a dead connection
 
     def test_a_round_on_a_dead_connection_while_the_server_restarts_sends_every_due_mail(self) -> None:
@@ -137,13 +141,9 @@ class FlushThroughDatabaseRestartTests(TransactionTestCase):
 
 @pytest.mark.skipif(connection.vendor != "sqlite",
                     reason=database_only("sqlite", "a second connection holds SQLite's write lock"))
-class SendRecordedWhileSQLiteIsLockedTests(TransactionTestCase):
+class SendRecordedWhileSQLiteIsLockedTests(SinkTestCase):
     """Another connection holds SQLite's write lock after the SMTP server took a mail (a long
     import, a backup): the worker waits to record the send instead of leaving the claim to expire."""
-
-    def setUp(self) -> None:
-        super().setUp()
-        self.sink = sink_for_test(self)
 
     def test_a_send_recorded_once_the_database_is_free_is_sent_once(self) -> None:
         mail = enqueue()
