@@ -45,17 +45,71 @@ BUSY = "busy"  # SQLite stayed locked past its busy timeout: nothing to reconnec
 _MARK = "_supportdesk_database_outage"
 
 
-def database_outage(exc: BaseException | None) -> str | None:
-    """:data:`LOST` or :data:`BUSY` when ``exc`` means the database is unavailable for now; None for
-    any other error (a bad query stays a 500: retrying it would not help)."""
+# PostgreSQL's SQLSTATEs of a connection that is gone or cannot be had now, where a new one may
+# work: class 08 (connection exception) and the server ending or refusing sessions (administrator
+# command, another backend's crash, starting up or shutting down, an idle session's timeout).
+LOST_SQLSTATE_CLASSES = ("08",)
+LOST_SQLSTATES = frozenset({"57P01", "57P02", "57P03", "57P05"})
+# The driver's words for a connection that broke or could not be opened, when no server answer
+# (and so no SQLSTATE) came with it: the socket closed under the query, a connection already found
+# dead, a server not listening, no answer in time.
+LOST_WORDS = (
+    "server closed the connection unexpectedly",
+    "the connection is closed",
+    "the connection is lost",
+    "connection already closed",
+    "connection refused",
+    "connection timeout expired",
+)
+# SQLite's result codes of a database another connection holds: SQLITE_BUSY, SQLITE_LOCKED.
+SQLITE_BUSY_CODES = frozenset({5, 6})
+BUSY_WORDS = ("database is locked", "database table is locked")
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """``exc`` and its causes: Django raises its own error ``from`` the driver's, which carries the
+    SQLSTATE and the driver's class."""
+    found: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in found:
+        found.append(current)
+        current = current.__cause__
+    return found
+
+
+def error_outage(exc: BaseException | None) -> str | None:
+    """:data:`LOST` or :data:`BUSY` as the error itself tells (never by asking the connection,
+    which Django may have replaced already, e.g. when an ``atomic()`` block ended); None for any
+    other error, which running the work again would not mend. A SQLSTATE, when the server sent
+    one, decides; the driver's words only when there is none (a statement cancelled by its
+    timeout says "canceling statement" with SQLSTATE 57014: not lost)."""
     if not isinstance(exc, OperationalError | InterfaceError):
         return None
+    chain = _chain(exc)
+    for error in chain:
+        code = getattr(error, "sqlite_errorcode", None)
+        if code is not None:  # the sqlite3 driver's error: base result code in the low byte
+            return BUSY if (code & 0xFF) in SQLITE_BUSY_CODES else None
+        state = getattr(error, "sqlstate", None)  # psycopg's, None for a client-side error
+        if state:
+            return LOST if state.startswith(LOST_SQLSTATE_CLASSES) or state in LOST_SQLSTATES else None
+    text = " ".join(str(error).lower() for error in chain)
+    if any(words in text for words in BUSY_WORDS):
+        return BUSY
+    return LOST if any(words in text for words in LOST_WORDS) else None
+
+
+def database_outage(exc: BaseException | None) -> str | None:
+    """:data:`LOST` or :data:`BUSY` when ``exc`` means the database is unavailable for now; None for
+    any other error (a bad query stays a 500: retrying it would not help). The error decides
+    (:func:`error_outage`); a server connection found unusable after an error whose words are
+    unknown counts as lost too."""
+    if not isinstance(exc, OperationalError | InterfaceError):
+        return None
+    if (outage := error_outage(exc)) is not None:
+        return outage
     for conn in connections.all(initialized_only=True):
-        if conn.vendor == "sqlite":
-            if "database is locked" in str(exc):
-                return BUSY
-            continue
-        if conn.connection is None or not conn.is_usable():
+        if conn.vendor != "sqlite" and (conn.connection is None or not conn.is_usable()):
             return LOST
     return None
 

@@ -27,59 +27,69 @@ from typing import TypeVar
 
 from django.db import InterfaceError, OperationalError, connections
 
-from supportdesk.lib.db_outage import LOST, close_lost_connections, database_outage
+from supportdesk.lib.db_outage import BUSY, LOST, close_lost_connections, error_outage
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-# How long a job waits in all for the database to come back, and its pauses between tries.
+# How long a job waits in all for the database to come back (its tries included), and its pauses
+# between tries.
 RETRY_SECONDS = 15.0
 FIRST_PAUSE = 0.1
 MAX_PAUSE = 2.0
 
 
-def pauses(seconds: float, first: float = FIRST_PAUSE, longest: float = MAX_PAUSE) -> list[float]:
-    """The pauses before each retry: doubling from ``first`` up to ``longest``, ``seconds`` in all."""
-    found: list[float] = []
-    pause, total = first, 0.0
-    while total + pause <= seconds:
-        found.append(pause)
-        total += pause
-        pause = min(pause * 2, longest)
-    return found
+def next_pause(tries: int, remaining: float, first: float = FIRST_PAUSE, longest: float = MAX_PAUSE) -> float | None:
+    """The pause after ``tries`` failed tries: doubling from ``first`` up to ``longest``, cut to the
+    ``remaining`` seconds before the deadline (the last try comes at the deadline); None once the
+    deadline has passed."""
+    if remaining <= 0:
+        return None
+    return min(first * 2 ** (tries - 1), longest, remaining)
 
 
 def in_transaction() -> bool:
     return any(conn.in_atomic_block for conn in connections.all(initialized_only=True))
 
 
-def retry_on_lost_connection(work: Callable[[], T], *, what: str, seconds: float | None = None) -> T:
-    """``work()``; run again on a new connection while it fails because the connection was lost
-    or could not be opened, for up to ``seconds`` (:data:`RETRY_SECONDS`). Any other error, an
-    error inside a transaction, and the last one are raised."""
-    waits = iter(pauses(RETRY_SECONDS if seconds is None else seconds))
-    tries = 1
+def retry_on_lost_connection(work: Callable[[], T], *, what: str, deadline: float | None = None,
+                             busy_too: bool = False) -> T:
+    """``work()``; run again on a new connection while it fails because the connection was lost or
+    could not be opened, until ``deadline`` (a :func:`time.monotonic` instant; by default
+    :data:`RETRY_SECONDS` from now, the tries' own time included). ``busy_too`` also runs it again
+    while SQLite stays locked by another connection (past its busy timeout), for work whose caller
+    would rather wait than fail. Any other error, an error inside a transaction, and the last one
+    are raised.
+
+    The error itself tells a lost connection (:func:`~supportdesk.lib.db_outage.error_outage`):
+    by the time it reaches here the connection may already be a new, usable one (Django opens one
+    when an ``atomic()`` block ends on a dead connection), so asking the connection would call a
+    lost connection a query's own error and give up."""
+    if deadline is None:
+        deadline = time.monotonic() + RETRY_SECONDS
+    tries, reconnected = 1, False
     while True:
         try:
             result = work()
         except (OperationalError, InterfaceError) as exc:
-            if in_transaction() or database_outage(exc) != LOST:
+            outage = error_outage(exc)
+            if in_transaction() or not (outage == LOST or (busy_too and outage == BUSY)):
                 raise
-            pause = next(waits, None)
+            state = "busy" if outage == BUSY else "connection lost"
+            pause = next_pause(tries, deadline - time.monotonic())
             if pause is None:
-                log.warning("%s: database connection still lost after %d tries: %s", what, tries, exc)
+                log.warning("%s: giving up after %d tries, database %s: %s", what, tries, state, exc)
                 raise
-            log.warning(
-                "%s: database connection lost (%s); trying again on a new one in %.1f s",
-                what,
-                " ".join(str(exc).split()),
-                pause,
-            )
-            close_lost_connections()
+            log.warning("%s: database %s (%s); trying again%s in %.1f s", what, state, " ".join(str(exc).split()),
+                        " on a new connection" if outage == LOST else "", pause)
+            if outage == LOST:
+                close_lost_connections()
+                reconnected = True
             time.sleep(pause)
             tries += 1
             continue
         if tries > 1:
-            log.warning("%s: done on a new database connection after %d tries", what, tries)
+            log.warning("%s: done %s after %d tries", what,
+                        "on a new database connection" if reconnected else "once the database was free", tries)
         return result

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.dispatch import Signal
 from django.utils import timezone
@@ -223,9 +223,8 @@ def _due_ids(now: datetime, limit: int) -> list[int]:
 
 
 # How long before its claim expires a worker gives up recording a send (another worker may then
-# take the row over), and the longest pause between two tries.
+# take the row over).
 RECORD_MARGIN_SECONDS = 5.0
-RECORD_PAUSE_MAX_SECONDS = 5.0
 
 
 def _record(mail: OutgoingMail, fields: list[str], *, retry_until: datetime | None = None) -> None:
@@ -234,25 +233,21 @@ def _record(mail: OutgoingMail, fields: list[str], *, retry_until: datetime | No
     The SMTP server may already hold the mail when the database goes away (a restart, a
     failover): giving up here would leave the claim to expire and the mail to be sent again.
     So a lost connection is retried on a new one until ``retry_until`` (shortly before the
-    claim expires, when another worker could take the row over). Outside a transaction
-    only: inside one, the caller's work is lost with the connection anyway.
+    claim expires, when another worker could take the row over); without it, once. A SQLite
+    locked past its busy timeout is waited for the same way: a second copy of the mail costs more
+    than the wait. Outside a transaction only: inside one, the caller's work is lost with the
+    connection anyway.
     """
-    pause = 0.2
-    while True:
-        try:
-            with transaction.atomic():
-                mail.save(update_fields=fields)
-                if mail.state == OutgoingMail.State.FAILED:
-                    transaction.on_commit(lambda: mail_failed_permanently.send(sender=OutgoingMail, mail=mail))
-            return
-        except (OperationalError, InterfaceError) as exc:
-            if retry_until is None or connection.in_atomic_block or timezone.now() + timedelta(seconds=pause) >= retry_until:
-                raise
-            log.warning("outbox %s: could not record the attempt (%s); retrying on a new connection in %.1f s",
-                        mail.message_id, exc, pause)
-            connection.close()
-            time.sleep(pause)
-            pause = min(pause * 2, RECORD_PAUSE_MAX_SECONDS)
+
+    def save() -> None:
+        with transaction.atomic():
+            mail.save(update_fields=fields)
+            if mail.state == OutgoingMail.State.FAILED:
+                transaction.on_commit(lambda: mail_failed_permanently.send(sender=OutgoingMail, mail=mail))
+
+    left = (retry_until - timezone.now()).total_seconds() if retry_until is not None else 0.0
+    retry_on_lost_connection(save, what=f"outbox {mail.message_id}: recording the attempt",
+                             deadline=time.monotonic() + left, busy_too=True)
 
 
 def outbox_send_one(mail: OutgoingMail, transport: Transport, now: datetime) -> TemporaryFailure | None:

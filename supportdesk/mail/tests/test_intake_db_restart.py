@@ -193,10 +193,3 @@ class IntakeThroughDatabaseRestartTests(TransactionTestCase):
         with self.assertRaises(OperationalError):
             db_retry.retry_on_lost_connection(work, what="test")
         assert calls == [1]
-
-
-def test_the_pauses_double_and_stay_within_the_retry_time() -> None:
-    waits = db_retry.pauses(15.0)
-    assert waits[:5] == [0.1, 0.2, 0.4, 0.8, 1.6] and max(waits) == db_retry.MAX_PAUSE
-    assert 13.0 <= sum(waits) <= 15.0
-    assert db_retry.pauses(0.05) == []

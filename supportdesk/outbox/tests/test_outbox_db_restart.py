@@ -1,10 +1,13 @@
 """The database goes away after the SMTP server took a mail (bench/topology.py's PostgreSQL restart
 sent one acknowledgment twice): the worker records the send on a new connection instead of leaving
-its claim to expire, so the mail is sent once. On a real PostgreSQL and a real SMTP server."""
+its claim to expire, so the mail is sent once. On a real PostgreSQL and a real SMTP server; a SQLite
+whose write lock another connection holds is waited for the same way."""
 
 from __future__ import annotations
 
 import email
+import sqlite3
+import threading
 from datetime import timedelta
 from typing import Any
 
@@ -30,12 +33,17 @@ def enqueue() -> OutgoingMail:
                                    message_id=mid, is_automatic=True)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql",
-                    reason=database_only("postgresql", "ends a server backend, refuses connections"))
-class SendRecordedThroughDatabaseRestartTests(TransactionTestCase):
+class SinkTestCase(TransactionTestCase):
+    """Each test sends to a started SMTP sink of its own."""
+
     def setUp(self) -> None:
         super().setUp()
         self.sink = sink_for_test(self)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason=database_only("postgresql", "ends a server backend, refuses connections"))
+class SendRecordedThroughDatabaseRestartTests(SinkTestCase):
 
     def test_a_send_whose_connection_is_lost_is_recorded_on_a_new_one_and_sent_once(self) -> None:
         mail = enqueue()
@@ -44,10 +52,11 @@ class SendRecordedThroughDatabaseRestartTests(TransactionTestCase):
             services.smtp_transport(claimed)  # the SMTP server says 250 ...
             end_backend_of_this_connection()  # ... and the database restarts before we record it
 
-        with self.assertLogs("supportdesk.outbox.services", "WARNING") as logs:
+        with self.assertLogs("supportdesk.lib.db_retry", "WARNING") as logs:
             result = services.outbox_flush(transport=smtp_then_restart)
         assert result.sent == 1
-        assert any("could not record the attempt" in line for line in logs.output)
+        assert any(f"outbox {mail.message_id}: recording the attempt: done on a new database connection" in line
+                   for line in logs.output)
         mail.refresh_from_db()
         assert mail.state == OutgoingMail.State.SENT and mail.claimed_until is None and mail.attempts == 1
         # Long after the claim would have expired, nothing is due: no second copy.
@@ -81,13 +90,12 @@ class SendRecordedThroughDatabaseRestartTests(TransactionTestCase):
 
 @pytest.mark.skipif(connection.vendor != "postgresql",
                     reason=database_only("postgresql", "ends a server backend, refuses connections"))
-class FlushThroughDatabaseRestartTests(TransactionTestCase):
+class FlushThroughDatabaseRestartTests(SinkTestCase):
     """The sender's kept connection died while it waited (a restart): its next round finds the due
     mails and claims them on a new connection instead of failing until the next beat."""
 
     def setUp(self) -> None:
         super().setUp()
-        self.sink = sink_for_test(self)
         self.addCleanup(close_lost_connections)  # a failed test must not leave the next one a dead connection
 
     def test_a_round_on_a_dead_connection_while_the_server_restarts_sends_every_due_mail(self) -> None:
@@ -129,3 +137,34 @@ class FlushThroughDatabaseRestartTests(TransactionTestCase):
         assert len(self.sink.wait_for(1)) == 1
         mail.refresh_from_db()
         assert mail.state == OutgoingMail.State.SENT and mail.attempts == 2
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite",
+                    reason=database_only("sqlite", "a second connection holds SQLite's write lock"))
+class SendRecordedWhileSQLiteIsLockedTests(SinkTestCase):
+    """Another connection holds SQLite's write lock after the SMTP server took a mail (a long
+    import, a backup): the worker waits to record the send instead of leaving the claim to expire."""
+
+    def test_a_send_recorded_once_the_database_is_free_is_sent_once(self) -> None:
+        mail = enqueue()
+        name = connection.settings_dict["NAME"]
+        holder = sqlite3.connect(name, uri=str(name).startswith("file:"), isolation_level=None,
+                                 check_same_thread=False)
+        self.addCleanup(holder.close)
+
+        def smtp_then_locked(claimed: OutgoingMail) -> None:
+            services.smtp_transport(claimed)  # the SMTP server says 250 ...
+            holder.execute("BEGIN EXCLUSIVE")  # ... and another connection takes the write lock
+            release = threading.Timer(0.5, holder.execute, ("COMMIT",))
+            release.start()
+            self.addCleanup(release.join)
+
+        with self.assertLogs("supportdesk.lib.db_retry", "WARNING") as logs:
+            result = services.outbox_flush(transport=smtp_then_locked)
+        assert result.sent == 1
+        assert f"outbox {mail.message_id}: recording the attempt: database busy" in logs.output[0]
+        mail.refresh_from_db()
+        assert mail.state == OutgoingMail.State.SENT and mail.claimed_until is None and mail.attempts == 1
+        with override_settings(OUTBOX_CLAIM_SECONDS=0):
+            assert services.outbox_flush().handled == 0
+        assert len(self.sink.wait_for(1)) == 1
