@@ -12,7 +12,7 @@ from email.policy import Compat32
 
 from supportdesk.lib.html import html_to_text, sanitize_html
 
-from .body import find_quoted_start, find_signature_start, unflow
+from .body import find_quoted_start, find_signature_start, is_stub_alternative, unflow
 from .charsets import decode_bytes, html_meta_charset, normalize_charset, to_bytes, utf16_charset
 from .headers import all_ids, decode_header_text, first_id, parse_addresses, parse_date, pick_sender
 from .language import detect_language
@@ -231,17 +231,19 @@ def _walk_alternative(children: list[Message], walk: _Walk, depth: int, in_repor
     html_like = [c for c in children if c is not plain]
     if plain is not None:
         text = _decode_part_text(plain, walk)
+        sub = _Walk(charset=walk.charset, want_text=False, fallback=walk.fallback)
         if text.strip():
-            sub = _Walk(charset=walk.charset, want_text=False, fallback=walk.fallback)
             for child in html_like:
                 _walk(child, sub, depth + 1, in_report)
+        if text.strip() and not (sub.htmls and is_stub_alternative(text, html_to_text("\n".join(sub.htmls)))):
             walk.texts.append(text)
             walk.htmls.extend(sub.htmls)
             walk.attachments.extend(sub.attachments)
             walk.defects.extend(sub.defects)
             return
-    # No usable plain text: the richest alternative (the last one) carries the text; the files
-    # of the others (an inline image of an HTML version not shown) are kept all the same.
+    # No usable plain text (none, empty, or a notice to read the HTML): the richest alternative
+    # (the last one) carries the text; the files of the others (an inline image of an HTML
+    # version not shown) are kept all the same.
     chosen = None
     for i in range(len(children) - 1, -1, -1):
         before = len(walk.texts)

@@ -36,14 +36,43 @@ def disposition(part: Message) -> str:
 def _name_values(part: Message, name: str, header: str) -> list[str | tuple[str, str, str]]:
     """Every `name` parameter of the header, RFC 2231 ones (name*=, name*0*=) first: a client
     that sends both means the extended one, the plain one being its ASCII stand-in."""
-    try:
-        params = part.get_params(header=header) or []
-    except Exception:  # noqa: BLE001 - malformed parameters are the sender's fault
-        return []
-    # The first pair is the header's type ("attachment", "application/pdf": no value), or the
-    # name itself when the mailer left the type out ("Content-Disposition: filename=a.pdf").
+    params = header_params(part, header)
     values = [v for k, v in params if k.strip().lower() == name and v]
     return sorted(values, key=lambda v: not isinstance(v, tuple))
+
+
+# "name*0*=": a numbered RFC 2231 section of a parameter.
+_SECTION = re.compile(r";[ \t\r\n]*([A-Za-z0-9_.-]+)\*[0-9]+\*?[ \t\r\n]*=[ \t\r\n]*(?:\"[^\"]*\"|[^;]*)")
+
+
+def header_params(part: Message, header: str) -> list[tuple[str, str | tuple[str, str, str]]]:
+    """The header's parameters as Python's email decodes them (RFC 2231 values as (charset,
+    language, text) triples), for headers it reads badly too: a header whose type was left
+    out ("Content-Disposition: filename*=utf-8''...": the parser takes the first parameter
+    for the type and never decodes it), and one that gives a parameter whole and in numbered
+    sections at once (name*= beside name*0*=, which makes the parser fail: the whole one is
+    kept). The type itself is not among the pairs returned."""
+    value = part.get(header)
+    if value is None:
+        return []
+    text = original = str(value)
+    if "=" in text.split(";", 1)[0]:
+        text = "x; " + text  # a stand-in type, so the first parameter is decoded like the rest
+    if "*" in text:
+        whole = {m.group(1).lower() for m in _WHOLE_EXTENDED.finditer(text)}
+        text = _SECTION.sub(lambda m: "" if m.group(1).lower() in whole else m.group(0), text) if whole else text
+    probe = part
+    if text != original:
+        probe = Message(policy=part.policy)  # the part's policy: raw 8-bit values stay as they are
+        probe[header] = text
+    try:
+        params = probe.get_params(header=header) or []
+    except Exception:  # noqa: BLE001 - malformed parameters are the sender's fault
+        return []
+    return params[1:]
+
+
+_WHOLE_EXTENDED = re.compile(r"(?:^|;)[ \t\r\n]*([A-Za-z0-9_.-]+)\*[ \t\r\n]*=")
 
 
 _RUNAWAY_PARAMS = re.compile(r'"?[ \t]*;[ \t\r\n]*(?:size|(?:creation|modification|read)-date|filename|name|charset|'
@@ -53,7 +82,10 @@ _RUNAWAY_PARAMS = re.compile(r'"?[ \t]*;[ \t\r\n]*(?:size|(?:creation|modificati
 def _decode_name(value: str | tuple[str, str, str], defects: list[str], fallback: str | None = None) -> str:
     if isinstance(value, tuple):  # RFC 2231: (charset, language, percent-decoded latin-1)
         charset, _lang, text = value
-        data = to_bytes(str(text))
+        text = str(text)
+        if len(text) > 1 and text[0] == text[-1] == '"':
+            text = text[1:-1]  # filename*=utf-8''"%D0%9E.pdf": quotes after the charset, not the name's
+        data = to_bytes(text)
         decoded, _cs, defect = decode_bytes(data, charset) if charset else raw_header_bytes(data, fallback)
         if "=?" in decoded:  # an RFC 2047 word inside the RFC 2231 value: two encodings, both undone
             decoded = decode_header_text(decoded, defects, keep_spaces=True, fallback=fallback)
@@ -61,6 +93,8 @@ def _decode_name(value: str | tuple[str, str, str], defects: list[str], fallback
         text = unquote_name(str(value))
         if "=?" in text:
             decoded, defect = decode_header_text(text, defects, keep_spaces=True, fallback=fallback), None
+        elif _PERCENT_8BIT.search(text) and text.isascii() and (unescaped := _utf8_unquote(text)):
+            decoded, defect = unescaped, None
         else:
             decoded, _cs, defect = raw_header_bytes(to_bytes(text), fallback)
     if defect:
@@ -68,11 +102,32 @@ def _decode_name(value: str | tuple[str, str, str], defects: list[str], fallback
     return clean_filename(decoded)
 
 
+# A percent escape of an 8-bit byte: a name written URL-encoded (rawurlencode) in a plain parameter.
+_PERCENT_8BIT = re.compile(r"%[89A-Fa-f][0-9A-Fa-f]")
+
+
+def _utf8_unquote(text: str) -> str | None:
+    """A plain name parameter sent percent-encoded ("%D0%9E%D1%82.pdf", as web applications
+    write it, and as browsers read it): its UTF-8 text; None when the escapes are no UTF-8
+    (the name then stays as written, "%" being a valid character of a file name)."""
+    try:
+        return unquote(text, errors="strict")
+    except UnicodeDecodeError:
+        return None
+
+
+# 'name="a.pdf" (scanned)': an RFC 2045 comment after the quoted value.
+_TRAILING_COMMENT = re.compile(r'^"([^"]*)"[ \t]*(?:\([^()]*\)[ \t]*)+$')
+
+
 def unquote_name(value: str) -> str:
     """A name parameter's text as the sender quoted it: white space inside the quotes kept
     (" a.pdf " is a name of its own), single quotes around a whole name taken as quotes
     (name='my file.pdf', which some mailers write), the rest of a quote never closed
     ('filename="a.pdf; size=1234') cut at the parameters that follow it."""
+    commented = _TRAILING_COMMENT.match(value)
+    if commented:
+        return commented.group(1)
     text = _RUNAWAY_PARAMS.sub("", value)
     if text != value:
         return text.strip().strip('"')
@@ -86,26 +141,41 @@ def decode_filename(part: Message, defects: list[str] | None = None, fallback: s
     Content-Disposition's filename first, then Content-Type's name (then each other's, where
     mailers put them too); a candidate that decodes
     without a defect beats one that needed guessing, and a name whose letters a mailer
-    replaced by '?' (it could not encode them) gives way to a candidate that kept them. Raw
-    8-bit names are read in the part's own charset label, else `fallback` (the message's)."""
+    replaced by '?' (it could not encode them) gives way to a candidate that kept them, as an
+    all-ASCII name does to a non-ASCII one of the same type elsewhere (filename="Otchet.pdf" or
+    "_____.pdf" beside name*=utf-8''%D0%9E...pdf: the ASCII one is the stand-in for old
+    clients). Raw 8-bit names are read in the part's own charset label, else `fallback`."""
     guessed = None
     placeholder = None
+    ascii_name = None
     charset = (_part_charset(part) or fallback) if fallback else None  # no fallback: an all-ASCII message
     for name, header in _NAME_PLACES:
         for value in _name_values(part, name, header):
             found: list[str] = []
             cleaned = _decode_name(value, found, charset)
             if cleaned and not found and not _PLACEHOLDER.search(cleaned):
-                return cleaned
+                if ascii_name is None and not cleaned.isascii():
+                    return cleaned
+                if ascii_name is None:
+                    ascii_name = cleaned
+                elif not cleaned.isascii() and _extension_of(cleaned) == _extension_of(ascii_name):
+                    return cleaned
+                continue
             if cleaned and not found:
                 placeholder = placeholder or cleaned
             elif cleaned and guessed is None:
                 guessed = cleaned
                 if defects is not None:
                     defects.extend(found)
+    if ascii_name is not None:
+        return ascii_name
     if placeholder is not None and (guessed is None or _PLACEHOLDER.search(guessed)):
         return placeholder
     return guessed
+
+
+def _extension_of(name: str) -> str:
+    return name.rpartition(".")[2].lower() if "." in name else ""
 
 
 # Where a name is: the two places RFC 2183 and RFC 2046 give it, then the two a mailer swaps them
@@ -132,7 +202,11 @@ _PLACEHOLDER = re.compile(r"\?")
 # back in a Content-Disposition header, never used as a path.
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]+")
-_EDGE_LINE_ENDS = re.compile(r"^[\r\n]+|[\r\n]+$")
+# Line ends and a C string's NUL terminator (or padding) around a name: no part of it.
+_EDGE_LINE_ENDS = re.compile(r"^[\r\n\x00]+|[\r\n\x00]+$")
+# The longest name a file system keeps (255 characters on NTFS, ext4 and APFS), which is also
+# what an attachment row holds.
+MAX_NAME = 255
 
 
 # A path a mailer sent with the name (RFC 2183 §2.3: a recipient does not honour it): a
@@ -152,9 +226,9 @@ def clean_filename(name: str) -> str:
     name = _CONTROL_CHARS.sub("_", _EDGE_LINE_ENDS.sub("", name))
     if name.strip(". ") == "":
         return ""
-    if len(name) > 200:
+    if len(name) > MAX_NAME:
         stem, dot, ext = name.rpartition(".")
-        name = stem[: 199 - len(ext)] + dot + ext if dot and len(ext) <= 10 else name[:200]
+        name = stem[: MAX_NAME - 1 - len(ext)] + dot + ext if dot and len(ext) <= 10 else name[:MAX_NAME]
     return name
 
 
@@ -309,8 +383,7 @@ def subject_filename(subject: str) -> str:
     """The name clients give an attached message: its subject (exactly, path separators
     and repeated spaces included: the name is only shown) and ".eml"."""
     name = _CONTROL_CHARS.sub(" ", subject.replace("\ufffd", "")).strip()
-    if len(name) > 200:
-        name = name[:200]
+    name = name[: MAX_NAME - len(".eml")]
     return name + ".eml" if name.strip(". ") else ""
 
 

@@ -1,0 +1,116 @@
+"""Attachment names and texts the way real mailers and gateways write them (issue 15, fourth
+round): each class that failed pinned by a minimal example written for the test, names
+compared exactly with what the sender meant."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from supportdesk.mail.parsing import parse_mail
+from supportdesk.mail.parsing.body import is_stub_alternative
+from supportdesk.mail.parsing.parts import MAX_NAME
+
+HEAD = b"From: Ivan <ivan@example.ru>\nTo: support@example.com\nSubject: Test\nMIME-Version: 1.0\n"
+NAME = "Отчёт.pdf"
+
+
+def _pct(data: bytes) -> bytes:
+    return b"".join(b"%%%02X" % c for c in data)
+
+
+def _names(headers: bytes) -> list[str]:
+    raw = (HEAD + b"Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nhi\n--B\n"
+           + headers + b"\nContent-Transfer-Encoding: base64\n\nZGF0YQ==\n--B--\n")
+    return [a.filename for a in parse_mail(raw).attachments]
+
+
+# --- parameters Python's parser reads badly ----------------------------------------------------
+
+@pytest.mark.parametrize("headers", [
+    # the disposition's type left out, the name extended: the first parameter is decoded too
+    b"Content-Type: application/pdf\nContent-Disposition: filename*=utf-8''" + _pct(NAME.encode()),
+    # a parameter given whole and in numbered sections at once: the parser fails, the whole one is kept
+    b"Content-Type: application/pdf; name*=utf-8''" + _pct(NAME.encode()) + b"; name*0*=utf-8''%D0%9E; name*1=.txt",
+    # quotes after the charset prefix are the value's quotes, not the name's
+    b"Content-Type: application/pdf\nContent-Disposition: attachment; filename*=utf-8''\"" + _pct(NAME.encode()) + b'"',
+    # an RFC 2045 comment after the quoted value
+    b'Content-Type: application/pdf; name="' + NAME.encode() + b'" (scanned)',
+    # a plain parameter sent URL-encoded, as web applications write it
+    b'Content-Type: application/pdf\nContent-Disposition: attachment; filename="' + _pct(NAME.encode()) + b'"',
+])
+def test_parameters_the_stdlib_parser_misreads(headers: bytes) -> None:
+    assert _names(headers) == [NAME]
+
+
+@pytest.mark.parametrize("name", ["Report%20May.pdf", "50%off.pdf", "%C0%AF.pdf"])
+def test_a_percent_sign_that_escapes_no_utf8_text_is_the_names_own(name: str) -> None:
+    assert _names(b'Content-Type: application/pdf; name="' + name.encode() + b'"') == [name]
+
+
+# --- an ASCII stand-in beside the real name -----------------------------------------------------
+
+@pytest.mark.parametrize("headers", [
+    b"Content-Type: application/pdf; name*=utf-8''" + _pct(NAME.encode())
+    + b'\nContent-Disposition: attachment; filename="Otchet.pdf"',
+    b'Content-Type: application/pdf; name="=?utf-8?B?' + base64.b64encode(NAME.encode())
+    + b'?="\nContent-Disposition: attachment; filename="_____.pdf"',
+])
+def test_a_non_ascii_name_beats_its_ascii_stand_in_elsewhere(headers: bytes) -> None:
+    assert _names(headers) == [NAME]
+
+
+def test_names_of_other_types_keep_the_standard_order() -> None:
+    headers = b'Content-Type: application/pdf; name="=?utf-8?B?' + base64.b64encode("Отчёт.doc".encode()) + (
+        b'?="\nContent-Disposition: attachment; filename="report.pdf"')
+    assert _names(headers) == ["report.pdf"]
+
+
+# --- long names and stray NUL bytes -------------------------------------------------------------
+
+def test_a_name_up_to_the_file_systems_limit_is_kept_whole() -> None:
+    name = "Протокол испытаний " * 12 + "итог.pdf"
+    assert len(name) <= MAX_NAME
+    assert _names(b"Content-Type: application/pdf\nContent-Disposition: attachment;\n filename*0*=utf-8''"
+                  + _pct(name.encode()[:120]) + b";\n filename*1*=" + _pct(name.encode()[120:])) == [name]
+    longer = "x" * 300 + ".pdf"
+    assert _names(b'Content-Type: application/pdf; name="' + longer.encode() + b'"') == ["x" * 251 + ".pdf"]
+
+
+def test_an_attached_messages_long_subject_names_it_whole() -> None:
+    subject = "Re: " + "очень длинная тема письма " * 9
+    raw = (HEAD + b"Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nhi\n--B\n"
+           b"Content-Type: message/rfc822\n\nFrom: a@example.com\nSubject: =?utf-8?B?"
+           + base64.b64encode(subject.encode()) + b"?=\n\nbody\n--B--\n")
+    assert [a.filename for a in parse_mail(raw).attachments] == [subject.strip() + ".eml"]
+
+
+@pytest.mark.parametrize("value", [b'"report.pdf\x00"', b'"=?utf-8?Q?report.pdf=00=00?="', b'"\x00report.pdf"'])
+def test_nul_bytes_around_a_name_are_no_part_of_it(value: bytes) -> None:
+    assert _names(b"Content-Type: application/pdf; name=" + value) == ["report.pdf"]
+
+
+# --- a plain alternative that only asks to read the HTML one --------------------------------------
+
+def _alternative(plain: str, html: str) -> str:
+    raw = (HEAD + b"Content-Type: multipart/alternative; boundary=A\n\n--A\nContent-Type: text/plain; charset=utf-8\n\n"
+           + plain.encode() + b"\n--A\nContent-Type: text/html; charset=utf-8\n\n" + html.encode() + b"\n--A--\n")
+    return parse_mail(raw).text
+
+
+@pytest.mark.parametrize("notice", [
+    "This is an HTML message. Please use an HTML capable mail program to read this message.",
+    "Для просмотра этого письма используйте почтовую программу с поддержкой HTML.",
+])
+def test_a_plain_notice_in_place_of_the_text_gives_way_to_the_html(notice: str) -> None:
+    assert _alternative(notice, "<p>После обновления пропал звук на втором выходе SDI</p>") == (
+        "После обновления пропал звук на втором выходе SDI")
+
+
+def test_a_real_plain_version_is_kept() -> None:
+    assert _alternative("Sound is lost on output 2", "<p>Sound is lost on <b>output 2</b></p>") == (
+        "Sound is lost on output 2")
+    assert _alternative("Sound is lost on output 2", '<img src="cid:x"><a href="#">link</a>') == (
+        "Sound is lost on output 2")
+    assert not is_stub_alternative("Звук пропал после обновления", "Звук пропал после обновления до 6.2")
