@@ -51,15 +51,33 @@ def _starts_fields(lines: list[bytes], i: int) -> bool:
     return True
 
 
+def repair_line_ends(raw: bytes) -> tuple[bytes, str | None]:
+    """Line ends the parser would misread, as the first line ends: CR alone (classic Mac OS),
+    CR CR LF (a CRLF file converted to CRLF once more, by a Windows transfer in text mode or
+    a second unix2dos) and LF CR (a converter that put the two the wrong way round). Python's
+    parser takes CR and LF each for a line end there, so every line is followed by an empty
+    one: the header block ends after its first field and the MIME structure is lost."""
+    first = next((i for i, c in enumerate(raw[:_MAX_HEAD]) if c in (10, 13)), None)
+    if first is None:
+        return raw, None
+    if raw[first] == 13 and b"\n" not in raw:
+        return raw.replace(b"\r", b"\n"), "structure: CR line ends read as line ends"
+    if raw.startswith(b"\r\r\n", first):
+        return raw.replace(b"\r\r\n", b"\r\n"), "structure: CR CR LF line ends read as CRLF"
+    if raw.startswith(b"\n\r", first):
+        return raw.replace(b"\n\r", b"\n"), "structure: LF CR line ends read as LF"
+    return raw, None
+
+
 def repair_header_block(raw: bytes) -> tuple[bytes, list[str]]:
     """The message with leading garbage lines dropped and lost folds restored; and what was done."""
     defects: list[str] = []
     if raw.startswith(_BOM):
         raw = raw[len(_BOM):]
         defects.append("header: byte order mark before the header fields removed")
-    if b"\n" not in raw and b"\r" in raw:
-        raw = raw.replace(b"\r", b"\n")  # classic Mac OS line ends: the parser knows none
-        defects.append("structure: CR line ends read as line ends")
+    raw, defect = repair_line_ends(raw)
+    if defect:
+        defects.append(defect)
     lines, rest = _split_head(raw)
     if not lines:
         return raw, defects

@@ -114,3 +114,17 @@ def test_a_real_plain_version_is_kept() -> None:
     assert _alternative("Sound is lost on output 2", '<img src="cid:x"><a href="#">link</a>') == (
         "Sound is lost on output 2")
     assert not is_stub_alternative("Звук пропал после обновления", "Звук пропал после обновления до 6.2")
+
+
+# --- line ends a conversion doubled or swapped ----------------------------------------------------
+
+_MIXED = (b"From: Ivan <ivan@example.ru>\nSubject: Hello\nContent-Type: multipart/mixed; boundary=B\n\n--B\n"
+          b"Content-Type: text/plain; charset=utf-8\n\n" + "Звук пропал".encode() + b"\n--B\n"
+          b'Content-Type: application/pdf; name="a b.pdf"\nContent-Transfer-Encoding: base64\n\nZGF0YQ==\n--B--\n')
+
+
+@pytest.mark.parametrize("eol", [b"\r\r\n", b"\n\r", b"\r", b"\r\n"])
+def test_line_ends_doubled_or_swapped_by_a_conversion(eol: bytes) -> None:
+    p = parse_mail(_MIXED.replace(b"\n", eol))
+    assert (p.from_addr, p.subject, p.text) == ("ivan@example.ru", "Hello", "Звук пропал")
+    assert [(a.filename, a.content) for a in p.attachments] == [("a b.pdf", b"data")]
