@@ -21,6 +21,7 @@ from .parts import (
     attachment_from_part,
     disposition,
     forwarded_text,
+    header_params,
     is_body_part,
     is_tnef,
     message_bytes,
@@ -183,8 +184,9 @@ def _walk(part: Message, walk: _Walk, depth: int, in_report: bool) -> None:
             return
     body = is_body_part(part)
     if body or broken or (depth == 0 and ctype in ("text/plain", "text/html")):
-        if not body and not broken and disposition(part) == "attachment":
-            # the sender attached the mail's only part: a file, and the text an agent reads
+        if not body and not broken and (disposition(part) == "attachment" or _disposition_names_file(part)):
+            # the sender attached the mail's only part, or gave it a file name in its disposition
+            # (a name in Content-Type alone is the mailer's label on its text): a file, and the text
             walk.attachments.append(attachment_from_part(part, walk.defects, fallback=walk.fallback))
         if _is_binary(part, walk):
             walk.attachments.append(attachment_from_part(part, walk.defects, default_name="body.bin",
@@ -210,6 +212,10 @@ def _walk(part: Message, walk: _Walk, depth: int, in_report: bool) -> None:
         walk.unnamed_texts.append(part)
     if is_tnef(attachment):
         walk.attachments.extend(tnef_files(attachment.content, walk.defects))
+
+
+def _disposition_names_file(part: Message) -> bool:
+    return any(k.strip().lower() == "filename" and v for k, v in header_params(part, "content-disposition"))
 
 
 def _unnamed_texts(walk: _Walk) -> list[str]:
@@ -337,7 +343,10 @@ def _parse(raw: bytes) -> ParsedMail:
     fallback = text_charset(msg)
     from_name, from_addr = pick_sender(headers.get("from", []), headers.get("sender", []),
                                        headers.get("reply-to", []), defects, fallback, headers.get("return-path", []))
-    subject = decode_header_text(one("subject"), defects, fallback=fallback)
+    # A gateway that adds an empty Subject above the sender's: the first one with text is his.
+    subject_value = one("subject")
+    subject_value = next((v for v in headers.get("subject", []) if v.strip()), subject_value)
+    subject = decode_header_text(subject_value, defects, fallback=fallback)
     date, utc_offset = parse_date(one("date"), defects)
     walk = _Walk(fallback=fallback)
     _walk(msg, walk, 0, False)

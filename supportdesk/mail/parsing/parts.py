@@ -11,9 +11,9 @@ from email.generator import BytesGenerator
 from email.message import Message
 from email.policy import compat32
 from io import BytesIO
-from urllib.parse import unquote
+from urllib.parse import unquote, unquote_to_bytes
 
-from .charsets import decode_bytes, to_bytes
+from .charsets import decode_bytes, normalize_charset, to_bytes
 from .headers import decode_header_text, parse_addresses, parse_date, raw_header_bytes
 from .model import ParsedAttachment
 
@@ -52,10 +52,18 @@ def header_params(part: Message, header: str) -> list[tuple[str, str | tuple[str
     for the type and never decodes it), and one that gives a parameter whole and in numbered
     sections at once (name*= beside name*0*=, which makes the parser fail: the whole one is
     kept). The type itself is not among the pairs returned."""
-    value = part.get(header)
-    if value is None:
+    values = part.get_all(header) or []
+    if len(values) > 1:
+        # The header given twice (a gateway's added above the sender's): the parameters of each, in order.
+        out: list[tuple[str, str | tuple[str, str, str]]] = []
+        for value in values:
+            probe = Message(policy=part.policy)
+            probe[header] = value
+            out += header_params(probe, header)
+        return out
+    if not values:
         return []
-    text = original = str(value)
+    text = original = str(values[0])
     if "=" in text.split(";", 1)[0]:
         text = "x; " + text  # a stand-in type, so the first parameter is decoded like the rest
     if "*" in text:
@@ -93,6 +101,10 @@ def _decode_name(value: str | tuple[str, str, str], defects: list[str], fallback
         text = unquote_name(str(value))
         if "=?" in text:
             decoded, defect = decode_header_text(text, defects, keep_spaces=True, fallback=fallback), None
+        elif (extended := _UNMARKED_EXTENDED.match(text)) and normalize_charset(extended.group(1)):
+            # filename="utf-8''%D0%9E.pdf": an RFC 2231 value whose '*' the mailer left out
+            data = unquote_to_bytes(extended.group(2))
+            decoded, _cs, defect = decode_bytes(data, extended.group(1))
         elif _PERCENT_8BIT.search(text) and text.isascii() and (unescaped := _utf8_unquote(text)):
             decoded, defect = unescaped, None
         else:
@@ -102,6 +114,8 @@ def _decode_name(value: str | tuple[str, str, str], defects: list[str], fallback
     return clean_filename(decoded)
 
 
+# charset'language'percent-escaped text, in a parameter not marked extended.
+_UNMARKED_EXTENDED = re.compile(r"^([A-Za-z][A-Za-z0-9_.:-]{1,39})'[A-Za-z-]{0,20}'([^'\s]*%[0-9A-Fa-f]{2}[^'\s]*)$")
 # A percent escape of an 8-bit byte: a name written URL-encoded (rawurlencode) in a plain parameter.
 _PERCENT_8BIT = re.compile(r"%[89A-Fa-f][0-9A-Fa-f]")
 

@@ -128,3 +128,32 @@ def test_line_ends_doubled_or_swapped_by_a_conversion(eol: bytes) -> None:
     p = parse_mail(_MIXED.replace(b"\n", eol))
     assert (p.from_addr, p.subject, p.text) == ("ivan@example.ru", "Hello", "Звук пропал")
     assert [(a.filename, a.content) for a in p.attachments] == [("a b.pdf", b"data")]
+
+
+# --- a name without its RFC 2231 mark, a header given twice, a named single text part ----------
+
+@pytest.mark.parametrize("headers", [
+    b"Content-Type: application/pdf\nContent-Disposition: attachment; filename=\"utf-8''" + _pct(NAME.encode()) + b'"',
+    b"Content-Type: application/pdf\nContent-Disposition: attachment; filename*0=\"utf-8''" + _pct("Отчёт".encode())
+    + b'"; filename*1=".pdf"',
+])
+def test_an_rfc2231_value_whose_mark_the_mailer_left_out(headers: bytes) -> None:
+    assert _names(headers) == [NAME]
+
+
+def test_a_quote_in_a_name_that_is_no_charset_prefix_stays() -> None:
+    assert _names(b"Content-Type: application/pdf; name=\"it's 'my' %41.pdf\"") == ["it's 'my' %41.pdf"]
+
+
+def test_a_content_type_given_twice_names_the_part_from_either() -> None:
+    assert _names(b'Content-Type: application/octet-stream\nContent-Type: application/pdf; name="a.pdf"') == ["a.pdf"]
+
+
+def test_an_empty_subject_above_the_senders_own_gives_way() -> None:
+    assert parse_mail(b"From: a@example.com\nSubject: \nSubject: No sound\n\nhi\n").subject == "No sound"
+
+
+def test_a_single_text_part_named_in_its_disposition_is_a_file_too() -> None:
+    p = parse_mail(HEAD + b'Content-Type: text/plain; charset=utf-8\nContent-Disposition: inline; filename="report.txt"\n\n'
+                   b"line one\n")
+    assert (p.text, [a.filename for a in p.attachments]) == ("line one", ["report.txt"])
