@@ -26,13 +26,20 @@ from .parts import (
     is_tnef,
     message_bytes,
     payload_bytes,
+    raw_payload,
     split_uuencoded,
     subject_filename,
     tnef_files,
     unique_generated_names,
     uuencoded_attachment,
 )
-from .repair import normalize_cte, repair_boundary, repair_header_block, repair_part_headers
+from .repair import (
+    normalize_cte,
+    repair_boundary,
+    repair_header_block,
+    repair_parameter_sections,
+    repair_part_headers,
+)
 from .robots import detect_auto_reply, detect_bounce, detect_spam
 
 
@@ -270,7 +277,7 @@ def _encoded_message(inner: Message, outer: Message, walk: _Walk) -> Message:
     cte = normalize_cte(str(outer.get("content-transfer-encoding", "")))
     if cte not in ("base64", "quoted-printable") or inner.keys():
         return inner
-    body = inner.get_payload()
+    body = raw_payload(inner)
     if not isinstance(body, str):
         return inner
     try:
@@ -324,6 +331,8 @@ def _parse(raw: bytes) -> ParsedMail:
     if not isinstance(raw, bytes | bytearray | memoryview):
         raise TypeError("parse_mail needs bytes")
     repaired, defects = repair_header_block(bytes(raw))
+    repaired, sections = repair_parameter_sections(repaired)
+    defects.extend([sections] if sections else [])
     msg = _PARSER.parsebytes(repaired)
     boundary = msg.get_boundary() if msg.get_content_maintype() == "multipart" and not msg.is_multipart() else None
     fixed = repair_boundary(repaired, boundary) if boundary else None

@@ -41,17 +41,14 @@ def _name_values(part: Message, name: str, header: str) -> list[str | tuple[str,
     return sorted(values, key=lambda v: not isinstance(v, tuple))
 
 
-# "name*0*=": a numbered RFC 2231 section of a parameter.
-_SECTION = re.compile(r";[ \t\r\n]*([A-Za-z0-9_.-]+)\*[0-9]+\*?[ \t\r\n]*=[ \t\r\n]*(?:\"[^\"]*\"|[^;]*)")
-
-
 def header_params(part: Message, header: str) -> list[tuple[str, str | tuple[str, str, str]]]:
     """The header's parameters as Python's email decodes them (RFC 2231 values as (charset,
     language, text) triples), for headers it reads badly too: a header whose type was left
     out ("Content-Disposition: filename*=utf-8''...": the parser takes the first parameter
     for the type and never decodes it), and one that gives a parameter whole and in numbered
-    sections at once (name*= beside name*0*=, which makes the parser fail: the whole one is
-    kept). The type itself is not among the pairs returned."""
+    sections at once (name*= beside name*0*=: ``repair_parameter_sections`` keeps the whole one
+    before the parser sees the message; a header still unreadable gives no parameters). The
+    type itself is not among the pairs returned."""
     values = part.get_all(header) or []
     if len(values) > 1:
         # The header given twice (a gateway's added above the sender's): the parameters of each, in order.
@@ -63,14 +60,10 @@ def header_params(part: Message, header: str) -> list[tuple[str, str | tuple[str
         return out
     if not values:
         return []
-    text = original = str(values[0])
+    text = str(values[0])
+    probe = part
     if "=" in text.split(";", 1)[0]:
         text = "x; " + text  # a stand-in type, so the first parameter is decoded like the rest
-    if "*" in text:
-        whole = {m.group(1).lower() for m in _WHOLE_EXTENDED.finditer(text)}
-        text = _SECTION.sub(lambda m: "" if m.group(1).lower() in whole else m.group(0), text) if whole else text
-    probe = part
-    if text != original:
         probe = Message(policy=part.policy)  # the part's policy: raw 8-bit values stay as they are
         probe[header] = text
     try:
@@ -78,9 +71,6 @@ def header_params(part: Message, header: str) -> list[tuple[str, str | tuple[str
     except Exception:  # noqa: BLE001 - malformed parameters are the sender's fault
         return []
     return params[1:]
-
-
-_WHOLE_EXTENDED = re.compile(r"(?:^|;)[ \t\r\n]*([A-Za-z0-9_.-]+)\*[ \t\r\n]*=")
 
 
 _RUNAWAY_PARAMS = re.compile(r'"?[ \t]*;[ \t\r\n]*(?:size|(?:creation|modification|read)-date|filename|name|charset|'
@@ -103,7 +93,7 @@ def _decode_name(value: str | tuple[str, str, str], defects: list[str], fallback
             decoded, defect = decode_header_text(text, defects, keep_spaces=True, fallback=fallback), None
         elif (extended := _UNMARKED_EXTENDED.match(text)) and normalize_charset(extended.group(1)):
             # filename="utf-8''%D0%9E.pdf": an RFC 2231 value whose '*' the mailer left out
-            data = unquote_to_bytes(extended.group(2))
+            data = unquote_to_bytes(to_bytes(extended.group(2)))
             decoded, _cs, defect = decode_bytes(data, extended.group(1))
         elif _PERCENT_8BIT.search(text) and text.isascii() and (unescaped := _utf8_unquote(text)):
             decoded, defect = unescaped, None
@@ -268,6 +258,17 @@ def message_bytes(msg: Message) -> bytes:
     return buf.getvalue()
 
 
+def raw_payload(part: Message) -> object:
+    """A leaf part's body as the parser kept it (still transfer-encoded). Python's email reads
+    a body holding 8-bit bytes through the part's charset label, and fails on a label that
+    holds an 8-bit byte itself (charset=utf\xd58), or on a header it cannot read (name*= beside
+    name*0*=): the text is then taken as it was kept."""
+    try:
+        return part.get_payload()
+    except Exception:  # noqa: BLE001 - the sender's malformed header
+        return part._payload  # type: ignore[attr-defined]  # noqa: SLF001 - what get_payload() would return undecoded
+
+
 _B64_LINE = re.compile(r"^[A-Za-z0-9+/]+={0,2}$")
 
 
@@ -289,7 +290,7 @@ def payload_bytes(part: Message) -> bytes:
     """The decoded body of a leaf part; raises what the parser's decoding raises. Text after
     the end of base64 data is not decoded as base64: a text part keeps it as text, a file
     does not get garbage appended."""
-    raw = part.get_payload()
+    raw = raw_payload(part)
     if isinstance(raw, str) and str(part.get("content-transfer-encoding", "")).strip().lower() == "base64":
         split = split_base64(raw)
         if split is not None:
@@ -322,7 +323,7 @@ def _payload(part: Message) -> bytes:
         data = None
     if data is not None:
         return data
-    raw = part.get_payload()
+    raw = raw_payload(part)
     return to_bytes(raw) if isinstance(raw, str) else b""
 
 
@@ -547,7 +548,7 @@ def uuencoded_part_name(part: Message) -> str | None:
     x-uuencode (the part's headers often name no file: the name travels inside the data)."""
     if str(part.get("content-transfer-encoding", "")).strip().lower() not in _UU_CTE:
         return None
-    raw = part.get_payload()
+    raw = raw_payload(part)
     if not isinstance(raw, str):
         return None
     begin = _UU_BEGIN.search(raw[:4096])

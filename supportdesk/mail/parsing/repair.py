@@ -82,6 +82,8 @@ def repair_header_block(raw: bytes) -> tuple[bytes, list[str]]:
     if not lines:
         return raw, defects
     first = 1 if _MBOX_FROM.match(lines[0]) else 0
+    if first >= len(lines):
+        return raw, defects  # an mbox "From " line and nothing else above the body
     if not _FIELD.match(lines[first]) and lines[first][:1] not in (b" ", b"\t"):
         skip = next((k for k in range(first + 1, first + 1 + _MAX_GARBAGE_LINES_BEFORE_FROM) if _starts_fields(lines, k)
                      and (k - first <= _MAX_GARBAGE_LINES or any(_FROM_FIELD.match(ln) for ln in lines[k:]))), None)
@@ -216,3 +218,31 @@ def repair_boundary(raw: bytes, boundary: str) -> bytes | None:
     fixed = re.sub(rb"(boundary[ \t]*=[ \t]*\"?)" + re.escape(wanted), lambda m: m.group(1) + found.group(1), head,
                    count=1, flags=re.IGNORECASE)
     return fixed + body if fixed != head else None
+
+
+# RFC 2231 parameters given whole and in numbered sections at once (name*= beside name*0*=):
+# Python's parser fails on such a header (it sorts the sections and cannot order the whole one
+# among them), and on a multipart's Content-Type that loses the whole mail.
+_PARAM_HEADER = re.compile(rb"^Content-(?:Type|Disposition)[ \t]*:[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*",
+                           re.MULTILINE | re.IGNORECASE)
+_ANY_SECTION = re.compile(rb"\*[0-9]+\*?[ \t]*=")
+_WHOLE_EXTENDED = re.compile(rb"[;:][ \t\r\n]*([A-Za-z0-9_.-]+)\*[ \t\r\n]*=")
+_SECTION = re.compile(rb';[ \t\r\n]*([A-Za-z0-9_.-]+)\*[0-9]+\*?[ \t\r\n]*=[ \t\r\n]*(?:"[^"]*"|[^;\r\n]*)')
+
+
+def _drop_shadowed_sections(header: re.Match[bytes]) -> bytes:
+    text = header.group(0)
+    whole = {m.group(1).lower() for m in _WHOLE_EXTENDED.finditer(text)}
+    if not whole:
+        return text
+    return _SECTION.sub(lambda m: b"" if m.group(1).lower() in whole else m.group(0), text)
+
+
+def repair_parameter_sections(raw: bytes) -> tuple[bytes, str | None]:
+    """The message with the numbered sections of a parameter that is also given whole removed
+    from every Content-Type and Content-Disposition (the whole value is kept: it is complete
+    on its own); and what was done."""
+    if not _ANY_SECTION.search(raw):
+        return raw, None
+    fixed = _PARAM_HEADER.sub(_drop_shadowed_sections, raw)
+    return fixed, "structure: a parameter given whole and in sections: the sections dropped" if fixed != raw else None

@@ -157,3 +157,27 @@ def test_a_single_text_part_named_in_its_disposition_is_a_file_too() -> None:
     p = parse_mail(HEAD + b'Content-Type: text/plain; charset=utf-8\nContent-Disposition: inline; filename="report.txt"\n\n'
                    b"line one\n")
     assert (p.text, [a.filename for a in p.attachments]) == ("line one", ["report.txt"])
+
+
+# --- headers that made the parser give up on the whole mail ---------------------------------------
+
+@pytest.mark.parametrize("ctype", [
+    b"multipart/mixed; boundary=B; name*=utf-8''a; name*0*=utf-8''b",
+    b"multipart/mixed;\n boundary*=''B;\n boundary*0=\"B\"",
+])
+def test_a_parameter_given_whole_and_in_sections_on_a_multipart(ctype: bytes) -> None:
+    p = parse_mail(b"From: a@example.com\nSubject: s\nContent-Type: " + ctype + b"\n\n--B\nContent-Type: text/plain\n\n"
+                   b"hello\n--B\nContent-Type: application/pdf; name=a.pdf\n\nxx\n--B--\n")
+    assert (p.subject, p.text, [a.filename for a in p.attachments]) == ("s", "hello", ["a.pdf"])
+
+
+def test_an_8bit_byte_in_a_charset_label_of_a_file() -> None:
+    raw = (HEAD + b"Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nhello\n--B\n"
+           b'Content-Type: text/x-unknown; charset=utf\xd58; name="a.txt"\n\n\xd0\x97\n--B--\n')
+    p = parse_mail(raw)
+    assert (p.text, [(a.filename, a.content) for a in p.attachments]) == ("hello", [("a.txt", b"\xd0\x97")])
+
+
+def test_an_mbox_from_line_and_nothing_else_above_the_body() -> None:
+    p = parse_mail(b"From ivan@example.ru Sat Dec  5 10:00:00 2026\n\nhello\n")
+    assert not any(d.startswith("parser error") for d in p.defects) and "hello" in p.text
