@@ -67,7 +67,7 @@ def header_params(part: Message, header: str) -> list[tuple[str, str | tuple[str
         probe = Message(policy=part.policy)  # the part's policy: raw 8-bit values stay as they are
         probe[header] = text
     try:
-        params = probe.get_params(header=header) or []
+        params: list[tuple[str, str | tuple[str, str, str]]] = list(probe.get_params(header=header) or [])
     except Exception:  # noqa: BLE001 - malformed parameters are the sender's fault
         return []
     return params[1:]
