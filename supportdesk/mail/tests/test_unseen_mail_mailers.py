@@ -181,3 +181,17 @@ def test_an_8bit_byte_in_a_charset_label_of_a_file() -> None:
 def test_an_mbox_from_line_and_nothing_else_above_the_body() -> None:
     p = parse_mail(b"From ivan@example.ru Sat Dec  5 10:00:00 2026\n\nhello\n")
     assert not any(d.startswith("parser error") for d in p.defects) and "hello" in p.text
+
+
+# --- senders written the way text and gateways write them ----------------------------------------
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (b"Ivan Petrov [mailto:ivan@example.ru]", ("ivan@example.ru", "Ivan Petrov")),
+    (b"Ivan Petrov [ivan@example.ru]", ("ivan@example.ru", "Ivan Petrov")),
+    (b'<ivan@example.ru> "Ivan Petrov"', ("ivan@example.ru", "Ivan Petrov")),
+    (b"Ivan <ivan(work)@example.ru>", ("ivan@example.ru", "Ivan")),
+    (b"ivan@[192.0.2.1]", ("ivan@[192.0.2.1]", "")),
+])
+def test_a_sender_in_brackets_after_its_name_or_with_a_comment(value: bytes, expected: tuple[str, str]) -> None:
+    p = parse_mail(b"From: " + value + b"\nSubject: x\n\nhi\n")
+    assert (p.from_addr, p.from_name) == expected
