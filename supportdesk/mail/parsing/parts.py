@@ -291,6 +291,12 @@ def payload_bytes(part: Message) -> bytes:
     the end of base64 data is not decoded as base64: a text part keeps it as text, a file
     does not get garbage appended."""
     raw = raw_payload(part)
+    cte = part.get("content-transfer-encoding")
+    if isinstance(raw, str) and (cte is None or (str(cte).strip().lower() in _IDENTITY
+                                                 and part.get_content_maintype() == "text")):
+        undeclared = undeclared_encoding(raw, text=part.get_content_maintype() == "text")
+        if undeclared is not None:
+            return undeclared
     if isinstance(raw, str) and str(part.get("content-transfer-encoding", "")).strip().lower() == "base64":
         split = split_base64(raw)
         if split is not None:
@@ -310,6 +316,36 @@ def payload_bytes(part: Message) -> bytes:
 
 
 _QP_PADDED_BREAK = re.compile(r"=[ \t]+(\r?\n)")
+_IDENTITY = frozenset({"", "7bit", "8bit", "binary"})
+# An encoder's base64: lines of one width (RFC 2045 asks for at most 76), then a shorter last one.
+_B64_FULL_LINE = re.compile(r"^[A-Za-z0-9+/]{60,76}$")
+_QP_8BIT = re.compile(r"=[89A-F][0-9A-F]")
+_QP_NOT_ESCAPE = re.compile(r"=(?![0-9A-F]{2}|[ \t]*\r?$)", re.MULTILINE)
+_QP_MIN_ESCAPES = 4
+_TEXT_CONTROLS = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
+
+
+def _encoder_base64(lines: list[str]) -> bool:
+    body, last = lines[:-1], lines[-1] if lines else ""
+    return (len(lines) >= 2 and all(_B64_FULL_LINE.match(ln) for ln in body) and len({len(ln) for ln in body}) == 1
+            and bool(_B64_LINE.match(last)) and len(last) <= len(body[0]) and not sum(map(len, lines)) % 4)
+
+
+def undeclared_encoding(raw: str, *, text: bool) -> bytes | None:
+    """The body of a part encoded without saying so (home-made scripts base64-encode a body
+    and leave out Content-Transfer-Encoding; gateways that rewrap a part drop the header):
+    lines of an encoder's base64 of one width, or (text) quoted-printable whose every '=' is
+    an escape or a soft line break, with escapes of 8-bit bytes. None when the body reads
+    as what it says it is, and for text whose base64 decodes to anything but text."""
+    if not raw.isascii():
+        return None
+    lines = raw.strip().splitlines()
+    if _encoder_base64(lines):
+        data = binascii.a2b_base64("".join(lines))
+        return data if not text or (data and len(data.translate(None, _TEXT_CONTROLS)) == len(data)) else None
+    if text and len(_QP_8BIT.findall(raw)) >= _QP_MIN_ESCAPES and not _QP_NOT_ESCAPE.search(raw):
+        return binascii.a2b_qp(raw.encode("ascii"))
+    return None
 
 
 def _payload(part: Message) -> bytes:

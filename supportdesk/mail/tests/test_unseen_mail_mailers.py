@@ -5,6 +5,8 @@ compared exactly with what the sender meant."""
 from __future__ import annotations
 
 import base64
+import quopri
+from collections.abc import Callable
 
 import pytest
 
@@ -195,3 +197,33 @@ def test_an_mbox_from_line_and_nothing_else_above_the_body() -> None:
 def test_a_sender_in_brackets_after_its_name_or_with_a_comment(value: bytes, expected: tuple[str, str]) -> None:
     p = parse_mail(b"From: " + value + b"\nSubject: x\n\nhi\n")
     assert (p.from_addr, p.from_name) == expected
+
+
+# --- a body encoded without saying so --------------------------------------------------------------
+
+_REQUEST = "Добрый день! После обновления до версии 6.2 пропал звук на втором выходе SDI. Прошу помочь."
+
+
+@pytest.mark.parametrize("cte", [b"", b"Content-Transfer-Encoding: 7bit\n"])
+@pytest.mark.parametrize("encode", [base64.encodebytes, quopri.encodestring])
+def test_a_text_body_encoded_without_its_transfer_encoding(cte: bytes, encode: Callable[[bytes], bytes]) -> None:
+    p = parse_mail(b"From: a@example.com\nSubject: x\nContent-Type: text/plain; charset=utf-8\n" + cte + b"\n"
+                   + encode(_REQUEST.encode()))
+    assert p.text == _REQUEST
+
+
+def test_a_file_in_base64_without_its_transfer_encoding() -> None:
+    pdf = b"%PDF-1.4\n" + bytes(range(256)) * 2
+    raw = (HEAD + b"Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nhi\n--B\n"
+           b"Content-Type: application/pdf; name=a.pdf\n\n" + base64.encodebytes(pdf) + b"--B--\n")
+    assert [a.content for a in parse_mail(raw).attachments] == [pdf]
+
+
+@pytest.mark.parametrize("body", [
+    "Key: QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAx\nthanks",  # words, not base64
+    base64.encodebytes(bytes(range(200))).decode(),  # base64 of binary data pasted as text: no text inside
+    "x=A0 y=B1 z=C2 w=D3 and a = sign",  # an '=' that escapes nothing: no quoted-printable
+])
+def test_text_that_only_looks_encoded_stays_as_written(body: str) -> None:
+    p = parse_mail(b"From: a@example.com\nSubject: x\nContent-Type: text/plain; charset=utf-8\n\n" + body.encode())
+    assert p.text == body.strip()
