@@ -338,7 +338,7 @@ def _parse(raw: bytes) -> ParsedMail:
     fixed = repair_boundary(repaired, boundary) if boundary else None
     if fixed is not None:
         msg = _PARSER.parsebytes(fixed)
-        defects.append("structure: boundary spelt in another letter case in the body")
+        defects.append("structure: boundary spelt otherwise in the body (letter case, quotes)")
     defects.extend(repair_part_headers(msg))
     headers = _headers_of(msg)
 

@@ -203,21 +203,30 @@ def repair_part_headers(msg: Message) -> list[str]:
 
 def repair_boundary(raw: bytes, boundary: str) -> bytes | None:
     """The message with its top boundary parameter spelt as its body spells it, when the two
-    differ only in letter case (RFC 2046 makes them case-sensitive; some mailers do not); None
-    when there is nothing to repair."""
-    try:
-        wanted = boundary.encode("ascii")
-    except UnicodeEncodeError:
-        return None
-    found = re.search(rb"^--(" + re.escape(wanted) + rb")[ \t]*\r?$", raw, re.MULTILINE | re.IGNORECASE)
-    if found is None or found.group(1) == wanted:
-        return None
-    head_end = raw.find(b"\n\n")
-    head_end = min(x for x in (head_end, raw.find(b"\r\n\r\n"), found.start()) if x >= 0)
-    head, body = raw[:head_end], raw[head_end:]
-    fixed = re.sub(rb"(boundary[ \t]*=[ \t]*\"?)" + re.escape(wanted), lambda m: m.group(1) + found.group(1), head,
-                   count=1, flags=re.IGNORECASE)
-    return fixed + body if fixed != head else None
+    differ in letter case (RFC 2046 makes them case-sensitive; some mailers do not) or in the
+    quotes around it (boundary='b1', or boundary="b1 with its quote never closed, the next
+    parameters then read as part of it, as home-made scripts write it: the parser keeps the
+    quotes in the value); None when there is nothing to repair."""
+    unquoted = boundary.strip("\"' \t")
+    for candidate in dict.fromkeys((boundary, unquoted, unquoted.split(";", 1)[0].strip("\"' \t"))):
+        try:
+            wanted = candidate.encode("ascii")
+        except UnicodeEncodeError:
+            continue
+        found = re.search(rb"^--(" + re.escape(wanted) + rb")[ \t]*\r?$", raw, re.MULTILINE | re.IGNORECASE) if wanted else None
+        if found is None or found.group(1).decode("ascii") == boundary:
+            continue
+        head_end = raw.find(b"\n\n")
+        head_end = min(x for x in (head_end, raw.find(b"\r\n\r\n"), found.start()) if x >= 0)
+        head, body = raw[:head_end], raw[head_end:]
+        param = _BOUNDARY_PARAM.search(head)
+        if param is None:
+            return None
+        return head[: param.start()] + param.group(1) + b'"' + found.group(1) + b'"' + head[param.end() :] + body
+    return None
+
+
+_BOUNDARY_PARAM = re.compile(rb"""(boundary[ \t]*=[ \t]*)(?:"[^"\r\n]*"?|'[^'\r\n]*'?|[^;\s]+)""", re.IGNORECASE)
 
 
 # RFC 2231 parameters given whole and in numbered sections at once (name*= beside name*0*=):

@@ -227,3 +227,18 @@ def test_a_file_in_base64_without_its_transfer_encoding() -> None:
 def test_text_that_only_looks_encoded_stays_as_written(body: str) -> None:
     p = parse_mail(b"From: a@example.com\nSubject: x\nContent-Type: text/plain; charset=utf-8\n\n" + body.encode())
     assert p.text == body.strip()
+
+
+# --- a top boundary the body spells otherwise ------------------------------------------------------
+
+@pytest.mark.parametrize(("param", "line"), [
+    (b"boundary='b1'", b"b1"),  # single quotes: the parser keeps them in the value
+    (b'boundary="b1', b"b1"),  # a quote never closed
+    (b'boundary="b1; charset=utf-8', b"b1"),  # ... which swallows the parameters after it
+    (b'boundary="abc"', b"ABC"),  # letter case
+])
+def test_a_boundary_whose_quotes_or_case_differ_from_the_body(param: bytes, line: bytes) -> None:
+    p = parse_mail(b"From: a@example.com\nSubject: s\nContent-Type: multipart/mixed; " + param + b"\n\n--" + line
+                   + b"\nContent-Type: text/plain\n\nhello\n--" + line + b"\nContent-Type: application/pdf; name=a.pdf\n\n"
+                   b"xx\n--" + line + b"--\n")
+    assert (p.text, [a.filename for a in p.attachments]) == ("hello", ["a.pdf"])
