@@ -180,6 +180,12 @@ def _walk(part: Message, walk: _Walk, depth: int, in_report: bool) -> None:
     if ctype == "text/rfc822-headers":
         walk.original_headers.append(_decode_part_text(part, walk))
     broken = ctype.startswith("multipart/")
+    if broken and depth:
+        respelt = _respelt_multipart(part)
+        if respelt is not None:
+            walk.defects.append("structure: boundary spelt otherwise in the body (letter case, quotes)")
+            _walk(respelt, walk, depth, in_report)
+            return
     if broken:
         # A multipart whose boundary is missing or never occurs: its payload is all there is.
         walk.defects.append("structure: multipart without its parts, read as text")
@@ -219,6 +225,15 @@ def _walk(part: Message, walk: _Walk, depth: int, in_report: bool) -> None:
         walk.unnamed_texts.append(part)
     if is_tnef(attachment):
         walk.attachments.extend(tnef_files(attachment.content, walk.defects))
+
+
+def _respelt_multipart(part: Message) -> Message | None:
+    """An inner multipart whose boundary the body spells otherwise (see ``repair_boundary``),
+    parsed again with the body's spelling; None when that does not give it parts."""
+    boundary = part.get_boundary()
+    fixed = repair_boundary(message_bytes(part), boundary) if boundary else None
+    reparsed = _PARSER.parsebytes(fixed) if fixed is not None else None
+    return reparsed if reparsed is not None and reparsed.is_multipart() else None
 
 
 def _disposition_names_file(part: Message) -> bool:

@@ -242,3 +242,12 @@ def test_a_boundary_whose_quotes_or_case_differ_from_the_body(param: bytes, line
                    + b"\nContent-Type: text/plain\n\nhello\n--" + line + b"\nContent-Type: application/pdf; name=a.pdf\n\n"
                    b"xx\n--" + line + b"--\n")
     assert (p.text, [a.filename for a in p.attachments]) == ("hello", ["a.pdf"])
+
+
+def test_an_inner_boundary_in_single_quotes() -> None:
+    raw = (b"From: a@example.com\nSubject: s\nContent-Type: multipart/mixed; boundary=M\n\n--M\n"
+           b"Content-Type: multipart/alternative; boundary='A1'\n\n--A1\nContent-Type: text/plain\n\nhello plain\n"
+           b"--A1\nContent-Type: text/html\n\n<p>hello html</p>\n--A1--\n"
+           b"--M\nContent-Type: application/pdf; name=a.pdf\n\nxx\n--M--\n")
+    p = parse_mail(raw)
+    assert (p.text, p.html_sanitised is not None, [a.filename for a in p.attachments]) == ("hello plain", True, ["a.pdf"])
