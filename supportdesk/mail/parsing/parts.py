@@ -23,6 +23,9 @@ _EXTENSIONS = {
     "message/rfc822": ".eml", "message/delivery-status": ".txt", "text/rfc822-headers": ".txt",
     "message/disposition-notification": ".txt", "application/pkcs7-signature": ".p7s",
     "application/pgp-signature": ".asc", "text/calendar": ".ics", "application/zip": ".zip",
+    # Types mailers and phones send that are no registered names (the extension they mean).
+    "image/jpg": ".jpg", "image/pjpeg": ".jpg", "image/x-png": ".png", "application/x-pdf": ".pdf",
+    "application/x-zip-compressed": ".zip", "application/x-rar-compressed": ".rar", "audio/mp3": ".mp3",
 }
 
 
@@ -452,7 +455,8 @@ def generated_name(ctype: str) -> str:
 
 
 def _extension(ctype: str) -> str:
-    return _EXTENSIONS.get(ctype) or mimetypes.guess_extension(ctype) or ".bin"
+    text = ".txt" if ctype.startswith("text/") else ".bin"  # an unknown text type is still text
+    return _EXTENSIONS.get(ctype) or mimetypes.guess_extension(ctype) or text
 
 
 def unique_generated_names(attachments: Sequence[ParsedAttachment]) -> list[ParsedAttachment]:

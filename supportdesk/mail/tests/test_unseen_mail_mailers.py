@@ -251,3 +251,14 @@ def test_an_inner_boundary_in_single_quotes() -> None:
            b"--M\nContent-Type: application/pdf; name=a.pdf\n\nxx\n--M--\n")
     p = parse_mail(raw)
     assert (p.text, p.html_sanitised is not None, [a.filename for a in p.attachments]) == ("hello plain", True, ["a.pdf"])
+
+
+# --- a made-up name carries the extension the part's type means ----------------------------------
+
+@pytest.mark.parametrize(("ctype", "expected"), [
+    (b"image/jpg", "image.jpg"), (b"image/pjpeg", "image.jpg"), (b"image/x-png", "image.png"),
+    (b"application/x-pdf", "attachment.pdf"), (b"application/x-zip-compressed", "attachment.zip"),
+    (b"audio/mp3", "audio.mp3"), (b"text/x-log", "x-log.txt"),
+])
+def test_an_unnamed_part_of_an_unregistered_type(ctype: bytes, expected: str) -> None:
+    assert _names(b"Content-Type: " + ctype + b"\nContent-ID: <part1@example.com>") == [expected]
