@@ -73,7 +73,7 @@ class _Walk:
     want_text: bool = True
     # The charset the message's text declares: raw 8-bit file names are read in it.
     fallback: str | None = None
-    # Text parts sent as unnamed attachments: read only when the mail has no other text.
+    # Text parts sent as unnamed attachments or named inline ones: read only when the mail has no other text.
     unnamed_texts: list[Message] = field(default_factory=list)
 
 
@@ -220,8 +220,9 @@ def _walk(part: Message, walk: _Walk, depth: int, in_report: bool) -> None:
         return
     attachment = attachment_from_part(part, walk.defects, fallback=walk.fallback)
     walk.attachments.append(attachment)
-    if attachment.name_generated and ctype in ("text/plain", "text/html"):
-        # Text marked "attachment" with no file name: the text to read when the mail has no other.
+    if ctype in ("text/plain", "text/html") and (attachment.name_generated or disposition(part) == "inline"):
+        # Text marked "attachment" with no file name, or a named text marked to be shown inline
+        # (a web form's "message.html"): the text to read when the mail has no other.
         walk.unnamed_texts.append(part)
     if is_tnef(attachment):
         walk.attachments.extend(tnef_files(attachment.content, walk.defects))
@@ -378,7 +379,7 @@ def _parse(raw: bytes) -> ParsedMail:
     if not any(t.strip() for t in walk.texts) and walk.unnamed_texts:
         walk.texts = _unnamed_texts(walk)
         if walk.texts:
-            defects.append("body: the only text is an unnamed attachment")
+            defects.append("body: the only text is in an attachment")
     text = "\n\n".join(t.strip("\n") for t in walk.texts)
     quoted_start = find_quoted_start(text)
     if walk.forward_at is not None:

@@ -262,3 +262,14 @@ def test_an_inner_boundary_in_single_quotes() -> None:
 ])
 def test_an_unnamed_part_of_an_unregistered_type(ctype: bytes, expected: str) -> None:
     assert _names(b"Content-Type: " + ctype + b"\nContent-ID: <part1@example.com>") == [expected]
+
+
+def test_a_named_inline_text_is_read_when_the_mail_has_no_other() -> None:
+    raw = (b"From: a@example.com\nSubject: s\nContent-Type: multipart/mixed; boundary=M\n\n--M\n"
+           b'Content-Type: text/html; charset=utf-8; name="message.html"\nContent-Disposition: inline; filename="message.html"'
+           b"\n\n<p>Order 15 shipped</p>\n--M\nContent-Type: application/pdf; name=a.pdf\n\nxx\n--M--\n")
+    p = parse_mail(raw)
+    assert (p.text, [a.filename for a in p.attachments]) == ("Order 15 shipped", ["message.html", "a.pdf"])
+    with_body = raw.replace(b"--M\nContent-Type: application/pdf", b"--M\nContent-Type: text/plain\n\nReal body\n"
+                            b"--M\nContent-Type: application/pdf")
+    assert parse_mail(with_body).text == "Real body"
