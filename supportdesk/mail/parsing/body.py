@@ -204,3 +204,24 @@ def unflow(text: str, delsp: bool = False) -> str:
 def _flowed_line(pieces: list[str], depth: int) -> str:
     joined = "".join(pieces)
     return (">" * depth + (" " if joined else "") + joined) if depth else joined
+
+
+_WORD = re.compile(r"\w{3,}")
+# A notice in place of a plain version is short; a real rendition of a long HTML text is not.
+_STUB_MAX_WORDS = 60
+_STUB_SHARED = 0.3
+_STUB_MIN_HTML_WORDS = 3
+
+
+def is_stub_alternative(plain: str, html_text: str) -> bool:
+    """A plain alternative that is no rendition of the HTML one but a notice in its place
+    ("This is an HTML message. Please use an HTML capable mail program", "Для просмотра
+    письма используйте..."): short, with few of its words in the HTML's text, which has some."""
+    words = _WORD.findall(plain.lower())
+    if not words or len(words) > _STUB_MAX_WORDS:
+        return False
+    html_words = _WORD.findall(html_text.lower())
+    if len(html_words) < _STUB_MIN_HTML_WORDS:
+        return False  # an HTML version of images or links only: the plain text is what there is
+    shared = set(words) & set(html_words)
+    return len(shared) < _STUB_SHARED * len(set(words))

@@ -168,6 +168,11 @@ _ONE_ANGLE = re.compile(r'^(?P<name>(?:"[^"]*"|[^<>,;"])*?)\s*<\s*(?P<addr>[^<>\
 # "Petrov, Ivan <ivan@example.ru>": Outlook's "Last, First" left unquoted by a gateway. With one
 # address in the value, the comma is the name's own, not a list separator.
 _COMMA_NAME = re.compile(r'^(?P<name>[^<>;"@]*,[^<>;"@]*?)\s*<\s*(?P<addr>[^<>\s@]+@[^<>\s@]+?)\s*>\s*$')
+# "Ivan Petrov [mailto:ivan@example.ru]": Outlook's way of writing a sender in text, which
+# gateways that resend a forwarded mail put in the From field; '<ivan@example.ru> "Ivan"'.
+_BRACKETED = re.compile(r'^(?P<name>[^<>\[\]@,;]*?)\s*\[\s*(?:mailto:)?(?P<addr>[^\[\]\s@]+@[^\[\]\s@]+?)\s*\]\s*$',
+                        re.IGNORECASE)
+_NAME_AFTER = re.compile(r'^\s*<\s*(?P<addr>[^<>\s@]+@[^<>\s@]+?)\s*>\s*(?P<name>[^<>@,;]+?)\s*$')
 _NAME_WITH_ANGLE = re.compile(r'^(?P<name>[^,;"<>]*<[^<>,;"]+@[^<>,;"]+>[^,;"<>]*?)\s*<\s*(?P<addr>[^<>\s]+@[^<>\s]+?)\s*>\s*$')
 _QUOTED_LOCAL = re.compile(r'^"[^"\\]*"@[^@\s<>"]+\.[^@\s<>"]+$')
 _LOOSE_ADDR = re.compile(r"^[^@\s<>]+@[^@\s<>.][^@\s<>]*$")  # "user@intranet" too
@@ -175,8 +180,14 @@ _LOCAL_ONLY = re.compile(r"^[\w.!#$%&'*+/=?^`{|}~-]+$")
 _QUOTED_PAIR = re.compile(r"\\(.)")
 
 
+# An RFC 5322 comment inside an address ("ivan(work)@example.ru"): white space to the grammar.
+_ADDR_COMMENT = re.compile(r"\([^()\s@]*\)")
+
+
 def _clean_addr(addr: str) -> str:
     addr = decode_header_text(addr).strip("<>;, ").removeprefix("mailto:")
+    if "(" in addr and not addr.startswith('"'):
+        addr = _ADDR_COMMENT.sub("", addr)
     if not addr.startswith('"') or '"@' not in addr:  # keep a quoted local part's quotes
         addr = addr.strip("\"' ")
     # A trailing dot ("ivan@example.ru.") is the DNS root, not part of the domain.
@@ -194,7 +205,8 @@ def _one_value(value: str, defects: list[str] | None, local_part_ok: bool,
             if defects is not None:
                 defects.append("header: malformed address")
             return [(decode_header_text(doubled.group("name"), fallback=fallback).strip(_NAME_QUOTES), addr)]
-    simple = _SIMPLE_ADDR.match(value) or _ONE_ANGLE.match(value) or _COMMA_NAME.match(value)
+    simple = (_SIMPLE_ADDR.match(value) or _ONE_ANGLE.match(value) or _COMMA_NAME.match(value)
+              or _BRACKETED.match(value) or _NAME_AFTER.match(value))
     if simple:
         groups = simple.groupdict() if simple.re is not _SIMPLE_ADDR else {
             "name": simple.group(1) or simple.group(2) or "", "addr": simple.group(3) or simple.group(4)}

@@ -12,7 +12,7 @@ from email.policy import Compat32
 
 from supportdesk.lib.html import html_to_text, sanitize_html
 
-from .body import find_quoted_start, find_signature_start, unflow
+from .body import find_quoted_start, find_signature_start, is_stub_alternative, unflow
 from .charsets import decode_bytes, html_meta_charset, normalize_charset, to_bytes, utf16_charset
 from .headers import all_ids, decode_header_text, first_id, parse_addresses, parse_date, pick_sender
 from .language import detect_language
@@ -21,17 +21,25 @@ from .parts import (
     attachment_from_part,
     disposition,
     forwarded_text,
+    header_params,
     is_body_part,
     is_tnef,
     message_bytes,
     payload_bytes,
+    raw_payload,
     split_uuencoded,
     subject_filename,
     tnef_files,
     unique_generated_names,
     uuencoded_attachment,
 )
-from .repair import normalize_cte, repair_boundary, repair_header_block, repair_part_headers
+from .repair import (
+    normalize_cte,
+    repair_boundary,
+    repair_header_block,
+    repair_parameter_sections,
+    repair_part_headers,
+)
 from .robots import detect_auto_reply, detect_bounce, detect_spam
 
 
@@ -65,7 +73,7 @@ class _Walk:
     want_text: bool = True
     # The charset the message's text declares: raw 8-bit file names are read in it.
     fallback: str | None = None
-    # Text parts sent as unnamed attachments: read only when the mail has no other text.
+    # Text parts sent as unnamed attachments or named inline ones: read only when the mail has no other text.
     unnamed_texts: list[Message] = field(default_factory=list)
 
 
@@ -172,6 +180,12 @@ def _walk(part: Message, walk: _Walk, depth: int, in_report: bool) -> None:
     if ctype == "text/rfc822-headers":
         walk.original_headers.append(_decode_part_text(part, walk))
     broken = ctype.startswith("multipart/")
+    if broken and depth:
+        respelt = _respelt_multipart(part)
+        if respelt is not None:
+            walk.defects.append("structure: boundary spelt otherwise in the body (letter case, quotes)")
+            _walk(respelt, walk, depth, in_report)
+            return
     if broken:
         # A multipart whose boundary is missing or never occurs: its payload is all there is.
         walk.defects.append("structure: multipart without its parts, read as text")
@@ -183,8 +197,9 @@ def _walk(part: Message, walk: _Walk, depth: int, in_report: bool) -> None:
             return
     body = is_body_part(part)
     if body or broken or (depth == 0 and ctype in ("text/plain", "text/html")):
-        if not body and not broken and disposition(part) == "attachment":
-            # the sender attached the mail's only part: a file, and the text an agent reads
+        if not body and not broken and (disposition(part) == "attachment" or _disposition_names_file(part)):
+            # the sender attached the mail's only part, or gave it a file name in its disposition
+            # (a name in Content-Type alone is the mailer's label on its text): a file, and the text
             walk.attachments.append(attachment_from_part(part, walk.defects, fallback=walk.fallback))
         if _is_binary(part, walk):
             walk.attachments.append(attachment_from_part(part, walk.defects, default_name="body.bin",
@@ -205,11 +220,25 @@ def _walk(part: Message, walk: _Walk, depth: int, in_report: bool) -> None:
         return
     attachment = attachment_from_part(part, walk.defects, fallback=walk.fallback)
     walk.attachments.append(attachment)
-    if attachment.name_generated and ctype in ("text/plain", "text/html"):
-        # Text marked "attachment" with no file name: the text to read when the mail has no other.
+    if ctype in ("text/plain", "text/html") and (attachment.name_generated or disposition(part) == "inline"):
+        # Text marked "attachment" with no file name, or a named text marked to be shown inline
+        # (a web form's "message.html"): the text to read when the mail has no other.
         walk.unnamed_texts.append(part)
     if is_tnef(attachment):
         walk.attachments.extend(tnef_files(attachment.content, walk.defects))
+
+
+def _respelt_multipart(part: Message) -> Message | None:
+    """An inner multipart whose boundary the body spells otherwise (see ``repair_boundary``),
+    parsed again with the body's spelling; None when that does not give it parts."""
+    boundary = part.get_boundary()
+    fixed = repair_boundary(message_bytes(part), boundary) if boundary else None
+    reparsed = _PARSER.parsebytes(fixed) if fixed is not None else None
+    return reparsed if reparsed is not None and reparsed.is_multipart() else None
+
+
+def _disposition_names_file(part: Message) -> bool:
+    return any(k.strip().lower() == "filename" and v for k, v in header_params(part, "content-disposition"))
 
 
 def _unnamed_texts(walk: _Walk) -> list[str]:
@@ -231,17 +260,19 @@ def _walk_alternative(children: list[Message], walk: _Walk, depth: int, in_repor
     html_like = [c for c in children if c is not plain]
     if plain is not None:
         text = _decode_part_text(plain, walk)
+        sub = _Walk(charset=walk.charset, want_text=False, fallback=walk.fallback)
         if text.strip():
-            sub = _Walk(charset=walk.charset, want_text=False, fallback=walk.fallback)
             for child in html_like:
                 _walk(child, sub, depth + 1, in_report)
+        if text.strip() and not (sub.htmls and is_stub_alternative(text, html_to_text("\n".join(sub.htmls)))):
             walk.texts.append(text)
             walk.htmls.extend(sub.htmls)
             walk.attachments.extend(sub.attachments)
             walk.defects.extend(sub.defects)
             return
-    # No usable plain text: the richest alternative (the last one) carries the text; the files
-    # of the others (an inline image of an HTML version not shown) are kept all the same.
+    # No usable plain text (none, empty, or a notice to read the HTML): the richest alternative
+    # (the last one) carries the text; the files of the others (an inline image of an HTML
+    # version not shown) are kept all the same.
     chosen = None
     for i in range(len(children) - 1, -1, -1):
         before = len(walk.texts)
@@ -262,7 +293,7 @@ def _encoded_message(inner: Message, outer: Message, walk: _Walk) -> Message:
     cte = normalize_cte(str(outer.get("content-transfer-encoding", "")))
     if cte not in ("base64", "quoted-printable") or inner.keys():
         return inner
-    body = inner.get_payload()
+    body = raw_payload(inner)
     if not isinstance(body, str):
         return inner
     try:
@@ -316,12 +347,14 @@ def _parse(raw: bytes) -> ParsedMail:
     if not isinstance(raw, bytes | bytearray | memoryview):
         raise TypeError("parse_mail needs bytes")
     repaired, defects = repair_header_block(bytes(raw))
+    repaired, sections = repair_parameter_sections(repaired)
+    defects.extend([sections] if sections else [])
     msg = _PARSER.parsebytes(repaired)
     boundary = msg.get_boundary() if msg.get_content_maintype() == "multipart" and not msg.is_multipart() else None
     fixed = repair_boundary(repaired, boundary) if boundary else None
     if fixed is not None:
         msg = _PARSER.parsebytes(fixed)
-        defects.append("structure: boundary spelt in another letter case in the body")
+        defects.append("structure: boundary spelt otherwise in the body (letter case, quotes)")
     defects.extend(repair_part_headers(msg))
     headers = _headers_of(msg)
 
@@ -335,7 +368,10 @@ def _parse(raw: bytes) -> ParsedMail:
     fallback = text_charset(msg)
     from_name, from_addr = pick_sender(headers.get("from", []), headers.get("sender", []),
                                        headers.get("reply-to", []), defects, fallback, headers.get("return-path", []))
-    subject = decode_header_text(one("subject"), defects, fallback=fallback)
+    # A gateway that adds an empty Subject above the sender's: the first one with text is his.
+    subject_value = one("subject")
+    subject_value = next((v for v in headers.get("subject", []) if v.strip()), subject_value)
+    subject = decode_header_text(subject_value, defects, fallback=fallback)
     date, utc_offset = parse_date(one("date"), defects)
     walk = _Walk(fallback=fallback)
     _walk(msg, walk, 0, False)
@@ -343,7 +379,7 @@ def _parse(raw: bytes) -> ParsedMail:
     if not any(t.strip() for t in walk.texts) and walk.unnamed_texts:
         walk.texts = _unnamed_texts(walk)
         if walk.texts:
-            defects.append("body: the only text is an unnamed attachment")
+            defects.append("body: the only text is in an attachment")
     text = "\n\n".join(t.strip("\n") for t in walk.texts)
     quoted_start = find_quoted_start(text)
     if walk.forward_at is not None:

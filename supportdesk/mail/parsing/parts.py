@@ -11,9 +11,9 @@ from email.generator import BytesGenerator
 from email.message import Message
 from email.policy import compat32
 from io import BytesIO
-from urllib.parse import unquote
+from urllib.parse import unquote, unquote_to_bytes
 
-from .charsets import decode_bytes, to_bytes
+from .charsets import decode_bytes, normalize_charset, to_bytes
 from .headers import decode_header_text, parse_addresses, parse_date, raw_header_bytes
 from .model import ParsedAttachment
 
@@ -23,6 +23,9 @@ _EXTENSIONS = {
     "message/rfc822": ".eml", "message/delivery-status": ".txt", "text/rfc822-headers": ".txt",
     "message/disposition-notification": ".txt", "application/pkcs7-signature": ".p7s",
     "application/pgp-signature": ".asc", "text/calendar": ".ics", "application/zip": ".zip",
+    # Types mailers and phones send that are no registered names (the extension they mean).
+    "image/jpg": ".jpg", "image/pjpeg": ".jpg", "image/x-png": ".png", "application/x-pdf": ".pdf",
+    "application/x-zip-compressed": ".zip", "application/x-rar-compressed": ".rar", "audio/mp3": ".mp3",
 }
 
 
@@ -36,14 +39,41 @@ def disposition(part: Message) -> str:
 def _name_values(part: Message, name: str, header: str) -> list[str | tuple[str, str, str]]:
     """Every `name` parameter of the header, RFC 2231 ones (name*=, name*0*=) first: a client
     that sends both means the extended one, the plain one being its ASCII stand-in."""
-    try:
-        params = part.get_params(header=header) or []
-    except Exception:  # noqa: BLE001 - malformed parameters are the sender's fault
-        return []
-    # The first pair is the header's type ("attachment", "application/pdf": no value), or the
-    # name itself when the mailer left the type out ("Content-Disposition: filename=a.pdf").
+    params = header_params(part, header)
     values = [v for k, v in params if k.strip().lower() == name and v]
     return sorted(values, key=lambda v: not isinstance(v, tuple))
+
+
+def header_params(part: Message, header: str) -> list[tuple[str, str | tuple[str, str, str]]]:
+    """The header's parameters as Python's email decodes them (RFC 2231 values as (charset,
+    language, text) triples), for headers it reads badly too: a header whose type was left
+    out ("Content-Disposition: filename*=utf-8''...": the parser takes the first parameter
+    for the type and never decodes it), and one that gives a parameter whole and in numbered
+    sections at once (name*= beside name*0*=: ``repair_parameter_sections`` keeps the whole one
+    before the parser sees the message; a header still unreadable gives no parameters). The
+    type itself is not among the pairs returned."""
+    values = part.get_all(header) or []
+    if len(values) > 1:
+        # The header given twice (a gateway's added above the sender's): the parameters of each, in order.
+        out: list[tuple[str, str | tuple[str, str, str]]] = []
+        for value in values:
+            probe = Message(policy=part.policy)
+            probe[header] = value
+            out += header_params(probe, header)
+        return out
+    if not values:
+        return []
+    text = str(values[0])
+    probe = part
+    if "=" in text.split(";", 1)[0]:
+        text = "x; " + text  # a stand-in type, so the first parameter is decoded like the rest
+        probe = Message(policy=part.policy)  # the part's policy: raw 8-bit values stay as they are
+        probe[header] = text
+    try:
+        params: list[tuple[str, str | tuple[str, str, str]]] = list(probe.get_params(header=header) or [])
+    except Exception:  # noqa: BLE001 - malformed parameters are the sender's fault
+        return []
+    return params[1:]
 
 
 _RUNAWAY_PARAMS = re.compile(r'"?[ \t]*;[ \t\r\n]*(?:size|(?:creation|modification|read)-date|filename|name|charset|'
@@ -53,7 +83,10 @@ _RUNAWAY_PARAMS = re.compile(r'"?[ \t]*;[ \t\r\n]*(?:size|(?:creation|modificati
 def _decode_name(value: str | tuple[str, str, str], defects: list[str], fallback: str | None = None) -> str:
     if isinstance(value, tuple):  # RFC 2231: (charset, language, percent-decoded latin-1)
         charset, _lang, text = value
-        data = to_bytes(str(text))
+        text = str(text)
+        if len(text) > 1 and text[0] == text[-1] == '"':
+            text = text[1:-1]  # filename*=utf-8''"%D0%9E.pdf": quotes after the charset, not the name's
+        data = to_bytes(text)
         decoded, _cs, defect = decode_bytes(data, charset) if charset else raw_header_bytes(data, fallback)
         if "=?" in decoded:  # an RFC 2047 word inside the RFC 2231 value: two encodings, both undone
             decoded = decode_header_text(decoded, defects, keep_spaces=True, fallback=fallback)
@@ -61,6 +94,12 @@ def _decode_name(value: str | tuple[str, str, str], defects: list[str], fallback
         text = unquote_name(str(value))
         if "=?" in text:
             decoded, defect = decode_header_text(text, defects, keep_spaces=True, fallback=fallback), None
+        elif (extended := _UNMARKED_EXTENDED.match(text)) and normalize_charset(extended.group(1)):
+            # filename="utf-8''%D0%9E.pdf": an RFC 2231 value whose '*' the mailer left out
+            data = unquote_to_bytes(to_bytes(extended.group(2)))
+            decoded, _cs, defect = decode_bytes(data, extended.group(1))
+        elif _PERCENT_8BIT.search(text) and text.isascii() and (unescaped := _utf8_unquote(text)):
+            decoded, defect = unescaped, None
         else:
             decoded, _cs, defect = raw_header_bytes(to_bytes(text), fallback)
     if defect:
@@ -68,11 +107,34 @@ def _decode_name(value: str | tuple[str, str, str], defects: list[str], fallback
     return clean_filename(decoded)
 
 
+# charset'language'percent-escaped text, in a parameter not marked extended.
+_UNMARKED_EXTENDED = re.compile(r"^([A-Za-z][A-Za-z0-9_.:-]{1,39})'[A-Za-z-]{0,20}'([^'\s]*%[0-9A-Fa-f]{2}[^'\s]*)$")
+# A percent escape of an 8-bit byte: a name written URL-encoded (rawurlencode) in a plain parameter.
+_PERCENT_8BIT = re.compile(r"%[89A-Fa-f][0-9A-Fa-f]")
+
+
+def _utf8_unquote(text: str) -> str | None:
+    """A plain name parameter sent percent-encoded ("%D0%9E%D1%82.pdf", as web applications
+    write it, and as browsers read it): its UTF-8 text; None when the escapes are no UTF-8
+    (the name then stays as written, "%" being a valid character of a file name)."""
+    try:
+        return unquote(text, errors="strict")
+    except UnicodeDecodeError:
+        return None
+
+
+# 'name="a.pdf" (scanned)': an RFC 2045 comment after the quoted value.
+_TRAILING_COMMENT = re.compile(r'^"([^"]*)"[ \t]*(?:\([^()]*\)[ \t]*)+$')
+
+
 def unquote_name(value: str) -> str:
     """A name parameter's text as the sender quoted it: white space inside the quotes kept
     (" a.pdf " is a name of its own), single quotes around a whole name taken as quotes
     (name='my file.pdf', which some mailers write), the rest of a quote never closed
     ('filename="a.pdf; size=1234') cut at the parameters that follow it."""
+    commented = _TRAILING_COMMENT.match(value)
+    if commented:
+        return commented.group(1)
     text = _RUNAWAY_PARAMS.sub("", value)
     if text != value:
         return text.strip().strip('"')
@@ -86,26 +148,41 @@ def decode_filename(part: Message, defects: list[str] | None = None, fallback: s
     Content-Disposition's filename first, then Content-Type's name (then each other's, where
     mailers put them too); a candidate that decodes
     without a defect beats one that needed guessing, and a name whose letters a mailer
-    replaced by '?' (it could not encode them) gives way to a candidate that kept them. Raw
-    8-bit names are read in the part's own charset label, else `fallback` (the message's)."""
+    replaced by '?' (it could not encode them) gives way to a candidate that kept them, as an
+    all-ASCII name does to a non-ASCII one of the same type elsewhere (filename="Otchet.pdf" or
+    "_____.pdf" beside name*=utf-8''%D0%9E...pdf: the ASCII one is the stand-in for old
+    clients). Raw 8-bit names are read in the part's own charset label, else `fallback`."""
     guessed = None
     placeholder = None
+    ascii_name = None
     charset = (_part_charset(part) or fallback) if fallback else None  # no fallback: an all-ASCII message
     for name, header in _NAME_PLACES:
         for value in _name_values(part, name, header):
             found: list[str] = []
             cleaned = _decode_name(value, found, charset)
             if cleaned and not found and not _PLACEHOLDER.search(cleaned):
-                return cleaned
+                if ascii_name is None and not cleaned.isascii():
+                    return cleaned
+                if ascii_name is None:
+                    ascii_name = cleaned
+                elif not cleaned.isascii() and _extension_of(cleaned) == _extension_of(ascii_name):
+                    return cleaned
+                continue
             if cleaned and not found:
                 placeholder = placeholder or cleaned
             elif cleaned and guessed is None:
                 guessed = cleaned
                 if defects is not None:
                     defects.extend(found)
+    if ascii_name is not None:
+        return ascii_name
     if placeholder is not None and (guessed is None or _PLACEHOLDER.search(guessed)):
         return placeholder
     return guessed
+
+
+def _extension_of(name: str) -> str:
+    return name.rpartition(".")[2].lower() if "." in name else ""
 
 
 # Where a name is: the two places RFC 2183 and RFC 2046 give it, then the two a mailer swaps them
@@ -132,7 +209,11 @@ _PLACEHOLDER = re.compile(r"\?")
 # back in a Content-Disposition header, never used as a path.
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]+")
-_EDGE_LINE_ENDS = re.compile(r"^[\r\n]+|[\r\n]+$")
+# Line ends and a C string's NUL terminator (or padding) around a name: no part of it.
+_EDGE_LINE_ENDS = re.compile(r"^[\r\n\x00]+|[\r\n\x00]+$")
+# The longest name a file system keeps (255 characters on NTFS, ext4 and APFS), which is also
+# what an attachment row holds.
+MAX_NAME = 255
 
 
 # A path a mailer sent with the name (RFC 2183 §2.3: a recipient does not honour it): a
@@ -152,9 +233,9 @@ def clean_filename(name: str) -> str:
     name = _CONTROL_CHARS.sub("_", _EDGE_LINE_ENDS.sub("", name))
     if name.strip(". ") == "":
         return ""
-    if len(name) > 200:
+    if len(name) > MAX_NAME:
         stem, dot, ext = name.rpartition(".")
-        name = stem[: 199 - len(ext)] + dot + ext if dot and len(ext) <= 10 else name[:200]
+        name = stem[: MAX_NAME - 1 - len(ext)] + dot + ext if dot and len(ext) <= 10 else name[:MAX_NAME]
     return name
 
 
@@ -180,6 +261,17 @@ def message_bytes(msg: Message) -> bytes:
     return buf.getvalue()
 
 
+def raw_payload(part: Message) -> object:
+    """A leaf part's body as the parser kept it (still transfer-encoded). Python's email reads
+    a body holding 8-bit bytes through the part's charset label, and fails on a label that
+    holds an 8-bit byte itself (charset=utf\xd58), or on a header it cannot read (name*= beside
+    name*0*=): the text is then taken as it was kept."""
+    try:
+        return part.get_payload()
+    except Exception:  # noqa: BLE001 - the sender's malformed header
+        return part._payload  # type: ignore[attr-defined]  # noqa: SLF001 - what get_payload() would return undecoded
+
+
 _B64_LINE = re.compile(r"^[A-Za-z0-9+/]+={0,2}$")
 
 
@@ -201,7 +293,13 @@ def payload_bytes(part: Message) -> bytes:
     """The decoded body of a leaf part; raises what the parser's decoding raises. Text after
     the end of base64 data is not decoded as base64: a text part keeps it as text, a file
     does not get garbage appended."""
-    raw = part.get_payload()
+    raw = raw_payload(part)
+    cte = part.get("content-transfer-encoding")
+    if isinstance(raw, str) and (cte is None or (str(cte).strip().lower() in _IDENTITY
+                                                 and part.get_content_maintype() == "text")):
+        undeclared = undeclared_encoding(raw, text=part.get_content_maintype() == "text")
+        if undeclared is not None:
+            return undeclared
     if isinstance(raw, str) and str(part.get("content-transfer-encoding", "")).strip().lower() == "base64":
         split = split_base64(raw)
         if split is not None:
@@ -221,6 +319,36 @@ def payload_bytes(part: Message) -> bytes:
 
 
 _QP_PADDED_BREAK = re.compile(r"=[ \t]+(\r?\n)")
+_IDENTITY = frozenset({"", "7bit", "8bit", "binary"})
+# An encoder's base64: lines of one width (RFC 2045 asks for at most 76), then a shorter last one.
+_B64_FULL_LINE = re.compile(r"^[A-Za-z0-9+/]{60,76}$")
+_QP_8BIT = re.compile(r"=[89A-F][0-9A-F]")
+_QP_NOT_ESCAPE = re.compile(r"=(?![0-9A-F]{2}|[ \t]*\r?$)", re.MULTILINE)
+_QP_MIN_ESCAPES = 4
+_TEXT_CONTROLS = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
+
+
+def _encoder_base64(lines: list[str]) -> bool:
+    body, last = lines[:-1], lines[-1] if lines else ""
+    return (len(lines) >= 2 and all(_B64_FULL_LINE.match(ln) for ln in body) and len({len(ln) for ln in body}) == 1
+            and bool(_B64_LINE.match(last)) and len(last) <= len(body[0]) and not sum(map(len, lines)) % 4)
+
+
+def undeclared_encoding(raw: str, *, text: bool) -> bytes | None:
+    """The body of a part encoded without saying so (home-made scripts base64-encode a body
+    and leave out Content-Transfer-Encoding; gateways that rewrap a part drop the header):
+    lines of an encoder's base64 of one width, or (text) quoted-printable whose every '=' is
+    an escape or a soft line break, with escapes of 8-bit bytes. None when the body reads
+    as what it says it is, and for text whose base64 decodes to anything but text."""
+    if not raw.isascii():
+        return None
+    lines = raw.strip().splitlines()
+    if _encoder_base64(lines):
+        data = binascii.a2b_base64("".join(lines))
+        return data if not text or (data and len(data.translate(None, _TEXT_CONTROLS)) == len(data)) else None
+    if text and len(_QP_8BIT.findall(raw)) >= _QP_MIN_ESCAPES and not _QP_NOT_ESCAPE.search(raw):
+        return binascii.a2b_qp(raw.encode("ascii"))
+    return None
 
 
 def _payload(part: Message) -> bytes:
@@ -234,7 +362,7 @@ def _payload(part: Message) -> bytes:
         data = None
     if data is not None:
         return data
-    raw = part.get_payload()
+    raw = raw_payload(part)
     return to_bytes(raw) if isinstance(raw, str) else b""
 
 
@@ -309,8 +437,7 @@ def subject_filename(subject: str) -> str:
     """The name clients give an attached message: its subject (exactly, path separators
     and repeated spaces included: the name is only shown) and ".eml"."""
     name = _CONTROL_CHARS.sub(" ", subject.replace("\ufffd", "")).strip()
-    if len(name) > 200:
-        name = name[:200]
+    name = name[: MAX_NAME - len(".eml")]
     return name + ".eml" if name.strip(". ") else ""
 
 
@@ -328,7 +455,8 @@ def generated_name(ctype: str) -> str:
 
 
 def _extension(ctype: str) -> str:
-    return _EXTENSIONS.get(ctype) or mimetypes.guess_extension(ctype) or ".bin"
+    text = ".txt" if ctype.startswith("text/") else ".bin"  # an unknown text type is still text
+    return _EXTENSIONS.get(ctype) or mimetypes.guess_extension(ctype) or text
 
 
 def unique_generated_names(attachments: Sequence[ParsedAttachment]) -> list[ParsedAttachment]:
@@ -460,7 +588,7 @@ def uuencoded_part_name(part: Message) -> str | None:
     x-uuencode (the part's headers often name no file: the name travels inside the data)."""
     if str(part.get("content-transfer-encoding", "")).strip().lower() not in _UU_CTE:
         return None
-    raw = part.get_payload()
+    raw = raw_payload(part)
     if not isinstance(raw, str):
         return None
     begin = _UU_BEGIN.search(raw[:4096])

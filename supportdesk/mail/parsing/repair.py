@@ -51,19 +51,39 @@ def _starts_fields(lines: list[bytes], i: int) -> bool:
     return True
 
 
+def repair_line_ends(raw: bytes) -> tuple[bytes, str | None]:
+    """Line ends the parser would misread, as the first line ends: CR alone (classic Mac OS),
+    CR CR LF (a CRLF file converted to CRLF once more, by a Windows transfer in text mode or
+    a second unix2dos) and LF CR (a converter that put the two the wrong way round). Python's
+    parser takes CR and LF each for a line end there, so every line is followed by an empty
+    one: the header block ends after its first field and the MIME structure is lost."""
+    first = next((i for i, c in enumerate(raw[:_MAX_HEAD]) if c in (10, 13)), None)
+    if first is None:
+        return raw, None
+    if raw[first] == 13 and b"\n" not in raw:
+        return raw.replace(b"\r", b"\n"), "structure: CR line ends read as line ends"
+    if raw.startswith(b"\r\r\n", first):
+        return raw.replace(b"\r\r\n", b"\r\n"), "structure: CR CR LF line ends read as CRLF"
+    if raw.startswith(b"\n\r", first):
+        return raw.replace(b"\n\r", b"\n"), "structure: LF CR line ends read as LF"
+    return raw, None
+
+
 def repair_header_block(raw: bytes) -> tuple[bytes, list[str]]:
     """The message with leading garbage lines dropped and lost folds restored; and what was done."""
     defects: list[str] = []
     if raw.startswith(_BOM):
         raw = raw[len(_BOM):]
         defects.append("header: byte order mark before the header fields removed")
-    if b"\n" not in raw and b"\r" in raw:
-        raw = raw.replace(b"\r", b"\n")  # classic Mac OS line ends: the parser knows none
-        defects.append("structure: CR line ends read as line ends")
+    raw, defect = repair_line_ends(raw)
+    if defect:
+        defects.append(defect)
     lines, rest = _split_head(raw)
     if not lines:
         return raw, defects
     first = 1 if _MBOX_FROM.match(lines[0]) else 0
+    if first >= len(lines):
+        return raw, defects  # an mbox "From " line and nothing else above the body
     if not _FIELD.match(lines[first]) and lines[first][:1] not in (b" ", b"\t"):
         skip = next((k for k in range(first + 1, first + 1 + _MAX_GARBAGE_LINES_BEFORE_FROM) if _starts_fields(lines, k)
                      and (k - first <= _MAX_GARBAGE_LINES or any(_FROM_FIELD.match(ln) for ln in lines[k:]))), None)
@@ -183,18 +203,55 @@ def repair_part_headers(msg: Message) -> list[str]:
 
 def repair_boundary(raw: bytes, boundary: str) -> bytes | None:
     """The message with its top boundary parameter spelt as its body spells it, when the two
-    differ only in letter case (RFC 2046 makes them case-sensitive; some mailers do not); None
-    when there is nothing to repair."""
-    try:
-        wanted = boundary.encode("ascii")
-    except UnicodeEncodeError:
-        return None
-    found = re.search(rb"^--(" + re.escape(wanted) + rb")[ \t]*\r?$", raw, re.MULTILINE | re.IGNORECASE)
-    if found is None or found.group(1) == wanted:
-        return None
-    head_end = raw.find(b"\n\n")
-    head_end = min(x for x in (head_end, raw.find(b"\r\n\r\n"), found.start()) if x >= 0)
-    head, body = raw[:head_end], raw[head_end:]
-    fixed = re.sub(rb"(boundary[ \t]*=[ \t]*\"?)" + re.escape(wanted), lambda m: m.group(1) + found.group(1), head,
-                   count=1, flags=re.IGNORECASE)
-    return fixed + body if fixed != head else None
+    differ in letter case (RFC 2046 makes them case-sensitive; some mailers do not) or in the
+    quotes around it (boundary='b1', or boundary="b1 with its quote never closed, the next
+    parameters then read as part of it, as home-made scripts write it: the parser keeps the
+    quotes in the value); None when there is nothing to repair."""
+    unquoted = boundary.strip("\"' \t")
+    for candidate in dict.fromkeys((boundary, unquoted, unquoted.split(";", 1)[0].strip("\"' \t"))):
+        try:
+            wanted = candidate.encode("ascii")
+        except UnicodeEncodeError:
+            continue
+        found = re.search(rb"^--(" + re.escape(wanted) + rb")[ \t]*\r?$", raw, re.MULTILINE | re.IGNORECASE) if wanted else None
+        if found is None or found.group(1).decode("ascii") == boundary:
+            continue
+        head_end = raw.find(b"\n\n")
+        head_end = min(x for x in (head_end, raw.find(b"\r\n\r\n"), found.start()) if x >= 0)
+        head, body = raw[:head_end], raw[head_end:]
+        param = _BOUNDARY_PARAM.search(head)
+        if param is None:
+            return None
+        return head[: param.start()] + param.group(1) + b'"' + found.group(1) + b'"' + head[param.end() :] + body
+    return None
+
+
+_BOUNDARY_PARAM = re.compile(rb"""(boundary[ \t]*=[ \t]*)(?:"[^"\r\n]*"?|'[^'\r\n]*'?|[^;\s]+)""", re.IGNORECASE)
+
+
+# RFC 2231 parameters given whole and in numbered sections at once (name*= beside name*0*=):
+# Python's parser fails on such a header (it sorts the sections and cannot order the whole one
+# among them), and on a multipart's Content-Type that loses the whole mail.
+_PARAM_HEADER = re.compile(rb"^Content-(?:Type|Disposition)[ \t]*:[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*",
+                           re.MULTILINE | re.IGNORECASE)
+_ANY_SECTION = re.compile(rb"\*[0-9]+\*?[ \t]*=")
+_WHOLE_EXTENDED = re.compile(rb"[;:][ \t\r\n]*([A-Za-z0-9_.-]+)\*[ \t\r\n]*=")
+_SECTION = re.compile(rb';[ \t\r\n]*([A-Za-z0-9_.-]+)\*[0-9]+\*?[ \t\r\n]*=[ \t\r\n]*(?:"[^"]*"|[^;\r\n]*)')
+
+
+def _drop_shadowed_sections(header: re.Match[bytes]) -> bytes:
+    text = header.group(0)
+    whole = {m.group(1).lower() for m in _WHOLE_EXTENDED.finditer(text)}
+    if not whole:
+        return text
+    return _SECTION.sub(lambda m: b"" if m.group(1).lower() in whole else m.group(0), text)
+
+
+def repair_parameter_sections(raw: bytes) -> tuple[bytes, str | None]:
+    """The message with the numbered sections of a parameter that is also given whole removed
+    from every Content-Type and Content-Disposition (the whole value is kept: it is complete
+    on its own); and what was done."""
+    if not _ANY_SECTION.search(raw):
+        return raw, None
+    fixed = _PARAM_HEADER.sub(_drop_shadowed_sections, raw)
+    return fixed, "structure: a parameter given whole and in sections: the sections dropped" if fixed != raw else None
