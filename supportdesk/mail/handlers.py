@@ -6,7 +6,7 @@ anything it cannot place."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,7 +18,12 @@ from django.contrib.auth.models import User
 from supportdesk.accounts.roles import is_agent
 from supportdesk.checklist.model import AttachmentInfo
 from supportdesk.customers.models import Customer
-from supportdesk.customers.services import customer_email_bounced, customer_for_email, customer_learn_zone
+from supportdesk.customers.services import (
+    customer_email_bounced,
+    customer_for_email,
+    customer_learn_zone,
+    customers_by_email,
+)
 from supportdesk.lib.addresses import is_robot_address
 from supportdesk.mail.parsing import ParsedAttachment, ParsedMail
 from supportdesk.mail.parsing.authresults import SenderAuth, sender_authentication
@@ -245,7 +250,8 @@ def sender_auth(parsed: ParsedMail, address: str) -> SenderAuth:
 
 
 def place_customer_mail(*, parsed: ParsedMail, customer: Customer, address: str, language: str,
-                        decision: Decision, inbound_id: int, received_at: datetime) -> Placement:
+                        decision: Decision, inbound_id: int, received_at: datetime,
+                        looked_up: Mapping[str, Customer | None] | None = None) -> Placement:
     """A person wrote: the message goes on the decided ticket (or a new one), with the verdict on
     its sender (automatic mail reads it), then the receivers (checklist, acknowledgment) run on
     the same held ticket."""
@@ -258,7 +264,10 @@ def place_customer_mail(*, parsed: ParsedMail, customer: Customer, address: str,
                                      event_data={"sender_auth": {"verdict": auth.verdict, "detail": auth.detail}},
                                      **_message_fields(parsed))  # type: ignore[arg-type]
         opened = decision.ticket is None
-        _add_copied(ticket, parsed, address, received_at)
+        people = copied_people(parsed, address)
+        if people:
+            ticket_add_contacts(ticket=ticket, addresses=people, source="mail", at=received_at, opened=opened,
+                                looked_up=looked_up)
         request_received.send(sender=Message, ticket=ticket, message=message, is_new_ticket=opened,
                               language=language, utc_offset=parsed.utc_offset,
                               attachments=attachment_infos(parsed.attachments), channel="email")
@@ -266,25 +275,25 @@ def place_customer_mail(*, parsed: ParsedMail, customer: Customer, address: str,
                      ticket_id=ticket.pk, route=decision.route, opened_ticket=opened)
 
 
-def _add_copied(ticket: Ticket, parsed: ParsedMail, sender: str, at: datetime) -> None:
-    """The people a customer wrote to or copied besides us (a chief engineer in Cc) become
-    contacts of the ticket, and customers of ours: reply-all reaches them, and their own
-    answers count as the customer's. Never our addresses, never robots."""
+def copied_people(parsed: ParsedMail, sender: str) -> list[str]:
+    """The people a customer wrote to or copied besides us (a chief engineer in Cc), and the
+    sender: they become contacts of the ticket, and customers of ours, so reply-all reaches
+    them and their own answers count as the customer's. Never our addresses, never robots."""
     own = own_mail_domains()
     people = [a.strip().lower() for a in (sender, *parsed.to_addrs, *parsed.cc_addrs)]
-    people = [a for a in people if "@" in a and a.rpartition("@")[2] not in own and not is_robot_address(a)]
-    if people:
-        ticket_add_contacts(ticket=ticket, addresses=people, source="mail", at=at)
+    return [a for a in people if "@" in a and a.rpartition("@")[2] not in own and not is_robot_address(a)]
 
 
-def _sender(parsed: ParsedMail) -> tuple[Customer, str, str]:
-    """The customer who wrote, the address and the language; raises SenderError without an address."""
+def _sender(parsed: ParsedMail, looked_up: dict[str, Customer | None]) -> tuple[Customer, str, str]:
+    """The customer who wrote, the address and the language; raises SenderError without an
+    address. ``looked_up`` (``customers_by_email``) gets the sender's customer when it is new."""
     address = (parsed.from_addr or "").strip().lower()
     if not address or "@" not in address:
         raise SenderError("no usable sender address in From/Sender")
     language = parsed.language or "ru"
     customer = customer_for_email(address=address, name=parsed.from_name, language=language,
-                                  utc_offset_minutes=parsed.utc_offset)
+                                  utc_offset_minutes=parsed.utc_offset, looked_up=looked_up)
+    looked_up[address] = customer
     customer_learn_zone(customer=customer, utc_offset_minutes=parsed.utc_offset)
     return customer, address, language
 
@@ -349,7 +358,10 @@ def place(*, parsed: ParsedMail, inbound_id: int, received_at: datetime, not_spa
     forwarded = _forward_answered(parsed)
     if forwarded is not None:
         return place_forward_answer(parsed=parsed, ticket=forwarded, inbound_id=inbound_id, received_at=received_at)
-    customer, address, language = _sender(parsed)
+    # The sender and everyone copied, looked up in one query (the copied become contacts).
+    looked_up = customers_by_email([parsed.from_addr or "", *copied_people(parsed, "")])
+    customer, address, language = _sender(parsed, looked_up)
     decision = route_customer(parsed, customer=customer, address=address, received_at=received_at)
     return place_customer_mail(parsed=parsed, customer=customer, address=address, language=language,
-                               decision=decision, inbound_id=inbound_id, received_at=received_at)
+                               decision=decision, inbound_id=inbound_id, received_at=received_at,
+                               looked_up=looked_up)
