@@ -30,6 +30,7 @@ from supportdesk.mail.parsing.authresults import SenderAuth, sender_authenticati
 from supportdesk.mail.parsing.away import away_until, is_out_of_office
 from supportdesk.mail.parsing.charsets import decode_bytes
 from supportdesk.mail.routing import (
+    KnownIds,
     Route,
     forwarded_ticket,
     internal_mail_ticket,
@@ -182,13 +183,14 @@ def route_robot(parsed: ParsedMail) -> Decision:
     return Decision(ticket, "bounce" if parsed.is_bounce else "auto_reply")
 
 
-def route_customer(parsed: ParsedMail, *, customer: Customer, address: str, received_at: datetime) -> Decision:
+def route_customer(parsed: ParsedMail, *, customer: Customer, address: str, received_at: datetime,
+                   known: KnownIds | None = None) -> Decision:
     """SPEC §5 threading; a reply to a closed ticket opens a new one that follows it up."""
     automation = get_policy().automation
     route: Route = route_customer_mail(
         subject=parsed.subject, in_reply_to=parsed.in_reply_to, references=parsed.references,
         customer=customer, address=address, now=received_at, subject_threading=automation.subject_threading,
-        subject_days=automation.subject_threading_days, quoted=parsed.quoted_text,
+        subject_days=automation.subject_threading_days, quoted=parsed.quoted_text, known=known,
     )
     if route.ticket is not None and route.ticket.status == Status.CLOSED:
         return Decision(None, "follow_up", follows_up=route.ticket)
@@ -318,12 +320,12 @@ def place_internal_answer(*, parsed: ParsedMail, inbound_id: int, received_at: d
     return Placement(state="ticketed", outcome=Outcome.THREADED, ticket_id=ticket.pk, route="internal")
 
 
-def _forward_answered(parsed: ParsedMail) -> Ticket | None:
+def _forward_answered(parsed: ParsedMail, known: KnownIds) -> Ticket | None:
     """The ticket a third party's answer to our forward belongs to; None for anyone else's
     mail. The ticket's own people (its reply address, its contacts) always speak as the
     customer, even when they answer in the forward's thread."""
     address = (parsed.from_addr or "").strip().lower()
-    ticket = forwarded_ticket(reference_ids(parsed.in_reply_to, parsed.references))
+    ticket = forwarded_ticket(known)
     if ticket is None:
         tagged = ticket_by_tag(parsed.subject)
         ticket = tagged if tagged is not None and is_forward_recipient(tagged, address) else None
@@ -348,20 +350,21 @@ def place(*, parsed: ParsedMail, inbound_id: int, received_at: datetime, not_spa
     kind = classify(parsed, not_spam=not_spam, own_addresses=_own_addresses())
     if kind == Kind.SPAM:
         return place_spam()
-    internal, ticket_id = internal_mail_ticket(reference_ids(parsed.in_reply_to, parsed.references))
+    known = KnownIds(reference_ids(parsed.in_reply_to, parsed.references))  # read once, asked three times
+    internal, ticket_id = internal_mail_ticket(known)
     if internal:  # an answer to mail we sent our agents: never a customer's message
         return place_internal_answer(parsed=parsed, inbound_id=inbound_id, received_at=received_at,
                                      ticket_id=ticket_id)
     if kind == Kind.ROBOT:
         return place_robot(parsed=parsed, decision=route_robot(parsed), inbound_id=inbound_id,
                            received_at=received_at)
-    forwarded = _forward_answered(parsed)
+    forwarded = _forward_answered(parsed, known)
     if forwarded is not None:
         return place_forward_answer(parsed=parsed, ticket=forwarded, inbound_id=inbound_id, received_at=received_at)
     # The sender and everyone copied, looked up in one query (the copied become contacts).
     looked_up = customers_by_email([parsed.from_addr or "", *copied_people(parsed, "")])
     customer, address, language = _sender(parsed, looked_up)
-    decision = route_customer(parsed, customer=customer, address=address, received_at=received_at)
+    decision = route_customer(parsed, customer=customer, address=address, received_at=received_at, known=known)
     return place_customer_mail(parsed=parsed, customer=customer, address=address, language=language,
                                decision=decision, inbound_id=inbound_id, received_at=received_at,
                                looked_up=looked_up)
