@@ -153,15 +153,15 @@ def _send_acknowledgment(*, ticket: Ticket, message: Message, language: str | No
         return None
     lang = mail_language(language or ticket.language)
     context = ack_context(ticket, message.created_at, lang, message.body_text)
-    sent = send_ticket_mail(ticket=ticket, kind="ack", mail=render_mail("ack", language=lang, context=context),
-                            automatic=True, auto_submitted="auto-replied", thread=answer_headers(message))
-    if sent.message is not None:
-        ticket_add_event(ticket=ticket, event="ack_sent", data={
-            "outgoing": sent.mail.pk, "message_id": sent.mail.message_id, "language": lang,
-            "missing": [i.key for i in context["missing"]],
-            "articles": [a.slug for a in context["articles"]],
-            "reply_target_at": ticket.reply_target_at.isoformat() if ticket.reply_target_at else None,
-            "reply_due_at": ticket.reply_due_at.isoformat() if ticket.reply_due_at else None,
-            "customer_zone": ticket.customer.timezone or get_policy().office.timezone,
-        })
-    return sent
+    # The "ack_sent" event is written with the acknowledgment's message (one INSERT), when sent.
+    sent_event = ("ack_sent", {
+        "language": lang,
+        "missing": [i.key for i in context["missing"]],
+        "articles": [a.slug for a in context["articles"]],
+        "reply_target_at": ticket.reply_target_at.isoformat() if ticket.reply_target_at else None,
+        "reply_due_at": ticket.reply_due_at.isoformat() if ticket.reply_due_at else None,
+        "customer_zone": ticket.customer.timezone or get_policy().office.timezone,
+    })
+    return send_ticket_mail(ticket=ticket, kind="ack", mail=render_mail("ack", language=lang, context=context),
+                            automatic=True, auto_submitted="auto-replied", thread=answer_headers(message),
+                            sent_event=sent_event)

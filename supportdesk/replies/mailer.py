@@ -208,6 +208,7 @@ def send_ticket_mail(
     to: Sequence[str] | None = None,
     cc: Sequence[str] = (),
     time_spent: int | None = None,
+    sent_event: tuple[str, dict] | None = None,
 ) -> SentMail:
     """Compose, store in the outbox and record on the ticket, in one transaction.
 
@@ -217,6 +218,8 @@ def send_ticket_mail(
     otherwise the ticket's conversation gives them. ``quoted_start``: where the mail's text
     stops being new (signature and quoted history follow), as for incoming mail. ``to`` and
     ``cc``: the recipients an agent chose (reply-all); by default the ticket's reply address.
+    ``sent_event``: (event, data) recorded with the message when the mail is sent (not
+    suppressed), its data completed with the outbox row ("outgoing") and its "message_id".
     """
     recipients = [a.strip() for a in (to if to is not None else [ticket.contact_email]) if a.strip()]
     copies = [a.strip() for a in cc if a.strip() and a.strip() not in recipients]
@@ -254,5 +257,7 @@ def send_ticket_mail(
             references=" ".join(reference_chain(references, in_reply_to)), outgoing_id=row.pk,
             attachments=attachments, event_data=event_data, created_at=now, quoted_start=quoted_start,
             time_spent=time_spent,
+            events=[(sent_event[0], {"outgoing": row.pk, "message_id": row.message_id, **sent_event[1]})]
+            if sent_event else (),
         )
     return SentMail(mail=row, message=message)
