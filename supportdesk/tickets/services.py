@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -307,7 +308,7 @@ def ticket_add_message(
                 outgoing_id=outgoing_id, created_at=at, time_spent=time_spent or None,
             )
             recorded = [_event(ticket, event=name, by_user=None, data=data, text="", at=at) for name, data in events]
-            Message.objects.bulk_create([message, *recorded])
+            _insert_messages([message, *recorded])
             if attachments:
                 _store_attachments(message, attachments)
             agent_answers = answers_customer and kind in (Message.Kind.OUTGOING, Message.Kind.CALL)
@@ -323,6 +324,15 @@ def ticket_add_message(
     if closed:
         raise TicketClosed(f"ticket #{ticket.pk} is closed; a new message starts a new ticket")
     return message
+
+
+def _insert_messages(messages: list[Message]) -> None:
+    """Messages written in one INSERT, each then announced as ``save()`` announces it (the
+    search index follows ``post_save``, which ``bulk_create`` does not send)."""
+    Message.objects.bulk_create(messages)
+    for message in messages:
+        post_save.send(sender=Message, instance=message, created=True, update_fields=None, raw=False,
+                       using=message._state.db)
 
 
 def _record_reply_figures(ticket: Ticket, *, reply: Message, at: datetime, by_user: User | None) -> None:
