@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -21,17 +22,31 @@ def company_for_address(address: str) -> Company | None:
     return found.company if found else None
 
 
+def customers_by_email(addresses: Iterable[str]) -> dict[str, Customer | None]:
+    """The customer owning each address (lower-cased; None: nobody yet), in one query: the
+    intake asks for the sender and everyone the mail was copied to at once."""
+    found: dict[str, Customer | None] = dict.fromkeys(a.strip().lower() for a in addresses if a.strip())
+    for row in CustomerEmail.objects.select_related("customer").filter(address__in=list(found)):
+        found[row.address] = row.customer
+    return found
+
+
 def customer_for_email(*, address: str, name: str = "", language: str = "ru",
-                       utc_offset_minutes: int | None = None) -> Customer:
+                       utc_offset_minutes: int | None = None,
+                       looked_up: Mapping[str, Customer | None] | None = None) -> Customer:
     """Find the customer owning ``address`` or create one; safe under concurrent intake.
 
     A new customer starts in the zone of ``utc_offset_minutes`` (their mail's Date header),
     as ``customer_learn_zone`` sets it, in the same INSERT, and in the company owning the
-    address's domain (a public mail service's domain belongs to none)."""
+    address's domain (a public mail service's domain belongs to none). ``looked_up``: what
+    ``customers_by_email`` found earlier in this transaction; an address in it is not read again."""
     address = address.strip().lower()
-    found = CustomerEmail.objects.select_related("customer").filter(address=address).first()
-    if found:
-        customer = found.customer
+    if looked_up is not None and address in looked_up:
+        customer = looked_up[address]
+    else:
+        found = CustomerEmail.objects.select_related("customer").filter(address=address).first()
+        customer = found.customer if found else None
+    if customer is not None:
         if name and not customer.name:
             customer.name = name[:200]
             customer.save(update_fields=["name"])

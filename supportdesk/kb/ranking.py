@@ -15,6 +15,7 @@ words (slang, the other language). So:
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -55,11 +56,18 @@ def _product_terms(products: tuple[ProductSpec, ...]) -> frozenset[str]:
     return frozenset(found)
 
 
+# The letters counted, in C (a loop over a long body's characters in Python cost more than the
+# rest of the suggestion): what is left once everything else is removed. Russian's Cyrillic,
+# and Latin with the two signs that lower-case into it (İ, the Kelvin sign).
+_NOT_CYRILLIC = re.compile("[^\u0401\u0410-\u044f\u0451]+")
+_NOT_LATIN = re.compile("[^A-Za-z\u0130\u212a]+")
+
+
 def text_language(text: str, default: str = "ru") -> str:
     """"ru" when most letters are Cyrillic, "en" when most are Latin (product names are Latin in
     either), ``default`` when the text has no letters to tell."""
-    cyrillic = sum(1 for ch in text if "а" <= ch.lower() <= "я" or ch in "ёЁ")
-    latin = sum(1 for ch in text if "a" <= ch.lower() <= "z")
+    cyrillic = len(_NOT_CYRILLIC.sub("", text))
+    latin = len(_NOT_LATIN.sub("", text))
     if cyrillic == latin == 0:
         return default
     return "ru" if cyrillic >= latin else "en"

@@ -6,7 +6,7 @@ anything it cannot place."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,13 +18,19 @@ from django.contrib.auth.models import User
 from supportdesk.accounts.roles import is_agent
 from supportdesk.checklist.model import AttachmentInfo
 from supportdesk.customers.models import Customer
-from supportdesk.customers.services import customer_email_bounced, customer_for_email, customer_learn_zone
+from supportdesk.customers.services import (
+    customer_email_bounced,
+    customer_for_email,
+    customer_learn_zone,
+    customers_by_email,
+)
 from supportdesk.lib.addresses import is_robot_address
 from supportdesk.mail.parsing import ParsedAttachment, ParsedMail
 from supportdesk.mail.parsing.authresults import SenderAuth, sender_authentication
 from supportdesk.mail.parsing.away import away_until, is_out_of_office
 from supportdesk.mail.parsing.charsets import decode_bytes
 from supportdesk.mail.routing import (
+    KnownIds,
     Route,
     forwarded_ticket,
     internal_mail_ticket,
@@ -177,13 +183,14 @@ def route_robot(parsed: ParsedMail) -> Decision:
     return Decision(ticket, "bounce" if parsed.is_bounce else "auto_reply")
 
 
-def route_customer(parsed: ParsedMail, *, customer: Customer, address: str, received_at: datetime) -> Decision:
+def route_customer(parsed: ParsedMail, *, customer: Customer, address: str, received_at: datetime,
+                   known: KnownIds | None = None) -> Decision:
     """SPEC §5 threading; a reply to a closed ticket opens a new one that follows it up."""
     automation = get_policy().automation
     route: Route = route_customer_mail(
         subject=parsed.subject, in_reply_to=parsed.in_reply_to, references=parsed.references,
         customer=customer, address=address, now=received_at, subject_threading=automation.subject_threading,
-        subject_days=automation.subject_threading_days, quoted=parsed.quoted_text,
+        subject_days=automation.subject_threading_days, quoted=parsed.quoted_text, known=known,
     )
     if route.ticket is not None and route.ticket.status == Status.CLOSED:
         return Decision(None, "follow_up", follows_up=route.ticket)
@@ -245,7 +252,8 @@ def sender_auth(parsed: ParsedMail, address: str) -> SenderAuth:
 
 
 def place_customer_mail(*, parsed: ParsedMail, customer: Customer, address: str, language: str,
-                        decision: Decision, inbound_id: int, received_at: datetime) -> Placement:
+                        decision: Decision, inbound_id: int, received_at: datetime,
+                        looked_up: Mapping[str, Customer | None] | None = None) -> Placement:
     """A person wrote: the message goes on the decided ticket (or a new one), with the verdict on
     its sender (automatic mail reads it), then the receivers (checklist, acknowledgment) run on
     the same held ticket."""
@@ -258,7 +266,10 @@ def place_customer_mail(*, parsed: ParsedMail, customer: Customer, address: str,
                                      event_data={"sender_auth": {"verdict": auth.verdict, "detail": auth.detail}},
                                      **_message_fields(parsed))  # type: ignore[arg-type]
         opened = decision.ticket is None
-        _add_copied(ticket, parsed, address, received_at)
+        people = copied_people(parsed, address)
+        if people:
+            ticket_add_contacts(ticket=ticket, addresses=people, source="mail", at=received_at, opened=opened,
+                                looked_up=looked_up)
         request_received.send(sender=Message, ticket=ticket, message=message, is_new_ticket=opened,
                               language=language, utc_offset=parsed.utc_offset,
                               attachments=attachment_infos(parsed.attachments), channel="email")
@@ -266,25 +277,25 @@ def place_customer_mail(*, parsed: ParsedMail, customer: Customer, address: str,
                      ticket_id=ticket.pk, route=decision.route, opened_ticket=opened)
 
 
-def _add_copied(ticket: Ticket, parsed: ParsedMail, sender: str, at: datetime) -> None:
-    """The people a customer wrote to or copied besides us (a chief engineer in Cc) become
-    contacts of the ticket, and customers of ours: reply-all reaches them, and their own
-    answers count as the customer's. Never our addresses, never robots."""
+def copied_people(parsed: ParsedMail, sender: str) -> list[str]:
+    """The people a customer wrote to or copied besides us (a chief engineer in Cc), and the
+    sender: they become contacts of the ticket, and customers of ours, so reply-all reaches
+    them and their own answers count as the customer's. Never our addresses, never robots."""
     own = own_mail_domains()
     people = [a.strip().lower() for a in (sender, *parsed.to_addrs, *parsed.cc_addrs)]
-    people = [a for a in people if "@" in a and a.rpartition("@")[2] not in own and not is_robot_address(a)]
-    if people:
-        ticket_add_contacts(ticket=ticket, addresses=people, source="mail", at=at)
+    return [a for a in people if "@" in a and a.rpartition("@")[2] not in own and not is_robot_address(a)]
 
 
-def _sender(parsed: ParsedMail) -> tuple[Customer, str, str]:
-    """The customer who wrote, the address and the language; raises SenderError without an address."""
+def _sender(parsed: ParsedMail, looked_up: dict[str, Customer | None]) -> tuple[Customer, str, str]:
+    """The customer who wrote, the address and the language; raises SenderError without an
+    address. ``looked_up`` (``customers_by_email``) gets the sender's customer when it is new."""
     address = (parsed.from_addr or "").strip().lower()
     if not address or "@" not in address:
         raise SenderError("no usable sender address in From/Sender")
     language = parsed.language or "ru"
     customer = customer_for_email(address=address, name=parsed.from_name, language=language,
-                                  utc_offset_minutes=parsed.utc_offset)
+                                  utc_offset_minutes=parsed.utc_offset, looked_up=looked_up)
+    looked_up[address] = customer
     customer_learn_zone(customer=customer, utc_offset_minutes=parsed.utc_offset)
     return customer, address, language
 
@@ -309,12 +320,12 @@ def place_internal_answer(*, parsed: ParsedMail, inbound_id: int, received_at: d
     return Placement(state="ticketed", outcome=Outcome.THREADED, ticket_id=ticket.pk, route="internal")
 
 
-def _forward_answered(parsed: ParsedMail) -> Ticket | None:
+def _forward_answered(parsed: ParsedMail, known: KnownIds) -> Ticket | None:
     """The ticket a third party's answer to our forward belongs to; None for anyone else's
     mail. The ticket's own people (its reply address, its contacts) always speak as the
     customer, even when they answer in the forward's thread."""
     address = (parsed.from_addr or "").strip().lower()
-    ticket = forwarded_ticket(reference_ids(parsed.in_reply_to, parsed.references))
+    ticket = forwarded_ticket(known)
     if ticket is None:
         tagged = ticket_by_tag(parsed.subject)
         ticket = tagged if tagged is not None and is_forward_recipient(tagged, address) else None
@@ -339,17 +350,21 @@ def place(*, parsed: ParsedMail, inbound_id: int, received_at: datetime, not_spa
     kind = classify(parsed, not_spam=not_spam, own_addresses=_own_addresses())
     if kind == Kind.SPAM:
         return place_spam()
-    internal, ticket_id = internal_mail_ticket(reference_ids(parsed.in_reply_to, parsed.references))
+    known = KnownIds(reference_ids(parsed.in_reply_to, parsed.references))  # read once, asked three times
+    internal, ticket_id = internal_mail_ticket(known)
     if internal:  # an answer to mail we sent our agents: never a customer's message
         return place_internal_answer(parsed=parsed, inbound_id=inbound_id, received_at=received_at,
                                      ticket_id=ticket_id)
     if kind == Kind.ROBOT:
         return place_robot(parsed=parsed, decision=route_robot(parsed), inbound_id=inbound_id,
                            received_at=received_at)
-    forwarded = _forward_answered(parsed)
+    forwarded = _forward_answered(parsed, known)
     if forwarded is not None:
         return place_forward_answer(parsed=parsed, ticket=forwarded, inbound_id=inbound_id, received_at=received_at)
-    customer, address, language = _sender(parsed)
-    decision = route_customer(parsed, customer=customer, address=address, received_at=received_at)
+    # The sender and everyone copied, looked up in one query (the copied become contacts).
+    looked_up = customers_by_email([parsed.from_addr or "", *copied_people(parsed, "")])
+    customer, address, language = _sender(parsed, looked_up)
+    decision = route_customer(parsed, customer=customer, address=address, received_at=received_at, known=known)
     return place_customer_mail(parsed=parsed, customer=customer, address=address, language=language,
-                               decision=decision, inbound_id=inbound_id, received_at=received_at)
+                               decision=decision, inbound_id=inbound_id, received_at=received_at,
+                               looked_up=looked_up)

@@ -125,16 +125,47 @@ def ticket_by_tag(subject: str) -> Ticket | None:
     return None
 
 
-def ticket_by_references(ids: Sequence[str]) -> Ticket | None:
+class KnownIds:
+    """A mail's reference ids (``reference_ids``) and the ticket messages and outbox mail we
+    hold under them, each read at most once: the intake asks three questions of the same ids
+    (an answer to an internal alert? to a forward? which ticket?), in one transaction."""
+
+    def __init__(self, ids: Sequence[str]) -> None:
+        self.ids = list(ids)
+        self._messages: list[tuple[str, int, str, str]] | None = None
+        self._outbox: list[tuple[str, str, str]] | None = None
+
+    def messages(self) -> list[tuple[str, int, str, str]]:
+        """(message_id, ticket_id, kind, event) of the ticket messages, oldest first."""
+        if self._messages is None:
+            self._messages = list(Message.objects.filter(message_id__in=self.ids)
+                                  .values_list("message_id", "ticket_id", "kind", "event")) if self.ids else []
+        return self._messages
+
+    def outbox(self) -> list[tuple[str, str, str]]:
+        """(message_id, ref, kind) of the outbox mail, newest first."""
+        if self._outbox is None:
+            self._outbox = list(OutgoingMail.objects.filter(message_id__in=self.ids)
+                                .values_list("message_id", "ref", "kind")) if self.ids else []
+        return self._outbox
+
+
+def _known(ids: Sequence[str] | KnownIds) -> KnownIds:
+    return ids if isinstance(ids, KnownIds) else KnownIds(ids)
+
+
+def ticket_by_references(ids: Sequence[str] | KnownIds) -> Ticket | None:
     """The ticket of the first id we know: a ticket message, an outbox mail or a mail we received."""
+    known = _known(ids)
+    ids = known.ids
     if not ids:
         return None
     owner: dict[str, int] = {}
-    for mid, ticket_id in Message.objects.filter(message_id__in=ids).values_list("message_id", "ticket_id"):
+    for mid, ticket_id, _kind, _event in known.messages():
         owner.setdefault(mid, ticket_id)
     missing = [i for i in ids if i not in owner]
     if missing:
-        for mid, ref in OutgoingMail.objects.filter(message_id__in=missing).values_list("message_id", "ref"):
+        for mid, ref, _kind in known.outbox():
             match = _OUTBOX_REF.match(ref)
             if match:
                 owner.setdefault(mid, int(match.group(1)))
@@ -257,15 +288,11 @@ def _ticket_texts(pks: Sequence[int], *, customers_only: bool) -> dict[int, str]
 _LEGACY_INTERNAL_KINDS = ("sla_warning", "sla_breach")
 
 
-def internal_mail_ticket(ids: Sequence[str]) -> tuple[bool, int | None]:
+def internal_mail_ticket(ids: Sequence[str] | KnownIds) -> tuple[bool, int | None]:
     """Whether the mail answers internal mail of ours (an alert to agents), and the ticket
     that mail was about. Such an answer never enters a customer conversation."""
-    if not ids:
-        return False, None
-    rows = (OutgoingMail.objects.filter(message_id__in=ids)
-            .filter(Q(ref__startswith=INTERNAL_REF_PREFIX) | Q(kind__in=_LEGACY_INTERNAL_KINDS))
-            .values_list("ref", flat=True))
-    refs = list(rows)
+    refs = [ref for _mid, ref, kind in _known(ids).outbox()
+            if ref.startswith(INTERNAL_REF_PREFIX) or kind in _LEGACY_INTERNAL_KINDS]
     if not refs:
         return False, None
     for ref in refs:
@@ -279,13 +306,11 @@ def internal_mail_ticket(ids: Sequence[str]) -> tuple[bool, int | None]:
 FORWARD_EVENTS = ("forward", "forward_reply")
 
 
-def forwarded_ticket(ids: Sequence[str]) -> Ticket | None:
+def forwarded_ticket(ids: Sequence[str] | KnownIds) -> Ticket | None:
     """The ticket whose forward (or an answer to one) the mail refers to: a third party
     answering a forward writes to the agents, not to the customer's conversation."""
-    if not ids:
-        return None
-    ticket_id = (Message.objects.filter(message_id__in=list(ids), kind=Message.Kind.NOTE, event__in=FORWARD_EVENTS)
-                 .values_list("ticket_id", flat=True).first())
+    ticket_id = next((ticket_id for _mid, ticket_id, kind, event in _known(ids).messages()
+                      if kind == Message.Kind.NOTE and event in FORWARD_EVENTS), None)
     found = Ticket.objects.filter(pk=ticket_id).first() if ticket_id is not None else None
     return _follow_merges(found) if found is not None else None
 
@@ -312,12 +337,13 @@ def route_customer_mail(
     subject_threading: bool,
     subject_days: int,
     quoted: str = "",
+    known: KnownIds | None = None,
 ) -> Route:
-    """SPEC §5 threading for a customer's mail."""
+    """SPEC §5 threading for a customer's mail (``known``: its reference ids, as the caller read them)."""
     ticket = ticket_by_tag(subject)
     if ticket is not None:
         return Route(ticket, Rule.TAG)
-    ticket = ticket_by_references(reference_ids(in_reply_to, references))
+    ticket = ticket_by_references(known if known is not None else reference_ids(in_reply_to, references))
     if ticket is not None:
         return Route(ticket, Rule.REFERENCE)
     if subject_threading:

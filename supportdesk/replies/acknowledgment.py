@@ -15,9 +15,11 @@ from supportdesk.policy.model import DEFAULT_SLA_KEY
 from supportdesk.replies.mailer import (
     SentMail,
     answer_headers,
+    is_customer_mail,
     is_own_address,
     is_own_message_id,
     send_ticket_mail,
+    sender_auth_in,
     sender_auth_memo,
     ticket_mail_context,
 )
@@ -131,12 +133,16 @@ def should_acknowledge(ticket: Ticket, message: Message) -> str:
     return ""
 
 
-def send_acknowledgment(*, ticket: Ticket, message: Message, language: str | None = None) -> SentMail | None:
+def send_acknowledgment(*, ticket: Ticket, message: Message, language: str | None = None,
+                        opened_ticket: bool = False) -> SentMail | None:
     """Render and enqueue the acknowledgment, with an "ack_sent" event; None when skipped.
 
     ``ticket`` is the row as the caller's transaction holds it (the ticket services return it
-    so, and a caller whose savepoint rolled back reads it again with ``ticket_forget``)."""
-    with sender_auth_memo():
+    so, and a caller whose savepoint rolled back reads it again with ``ticket_forget``).
+    ``opened_ticket``: ``message`` opened the ticket, so it is the ticket's one customer mail
+    and its sender verdict is the ticket's (not read back from the database)."""
+    known = {ticket.pk: sender_auth_in(message.event_data)} if opened_ticket and is_customer_mail(message) else None
+    with sender_auth_memo(known):
         return _send_acknowledgment(ticket=ticket, message=message, language=language)
 
 
@@ -147,15 +153,15 @@ def _send_acknowledgment(*, ticket: Ticket, message: Message, language: str | No
         return None
     lang = mail_language(language or ticket.language)
     context = ack_context(ticket, message.created_at, lang, message.body_text)
-    sent = send_ticket_mail(ticket=ticket, kind="ack", mail=render_mail("ack", language=lang, context=context),
-                            automatic=True, auto_submitted="auto-replied", thread=answer_headers(message))
-    if sent.message is not None:
-        ticket_add_event(ticket=ticket, event="ack_sent", data={
-            "outgoing": sent.mail.pk, "message_id": sent.mail.message_id, "language": lang,
-            "missing": [i.key for i in context["missing"]],
-            "articles": [a.slug for a in context["articles"]],
-            "reply_target_at": ticket.reply_target_at.isoformat() if ticket.reply_target_at else None,
-            "reply_due_at": ticket.reply_due_at.isoformat() if ticket.reply_due_at else None,
-            "customer_zone": ticket.customer.timezone or get_policy().office.timezone,
-        })
-    return sent
+    # The "ack_sent" event is written with the acknowledgment's message (one INSERT), when sent.
+    sent_event = ("ack_sent", {
+        "language": lang,
+        "missing": [i.key for i in context["missing"]],
+        "articles": [a.slug for a in context["articles"]],
+        "reply_target_at": ticket.reply_target_at.isoformat() if ticket.reply_target_at else None,
+        "reply_due_at": ticket.reply_due_at.isoformat() if ticket.reply_due_at else None,
+        "customer_zone": ticket.customer.timezone or get_policy().office.timezone,
+    })
+    return send_ticket_mail(ticket=ticket, kind="ack", mail=render_mail("ack", language=lang, context=context),
+                            automatic=True, auto_submitted="auto-replied", thread=answer_headers(message),
+                            sent_event=sent_event)

@@ -69,10 +69,11 @@ _SENDER_AUTH_MEMO: ContextVar[dict[int, dict[str, str]] | None] = ContextVar("se
 
 
 @contextmanager
-def sender_auth_memo() -> Iterator[None]:
+def sender_auth_memo(known: dict[int, dict[str, str]] | None = None) -> Iterator[None]:
     """Within the block ``sender_auth_of`` reads each ticket's verdict once (one mail being
-    rendered and sent asks three times; no customer mail is added meanwhile)."""
-    token = _SENDER_AUTH_MEMO.set({})
+    rendered and sent asks three times; no customer mail is added meanwhile). ``known``: the
+    verdicts the caller holds already (ticket id -> verdict), which are then not read at all."""
+    token = _SENDER_AUTH_MEMO.set(dict(known or {}))
     try:
         yield
     finally:
@@ -87,10 +88,20 @@ def sender_auth_of(ticket: Ticket) -> dict[str, str]:
         return dict(memo[ticket.pk])
     data = (ticket.messages.filter(kind=Message.Kind.INCOMING, channel="email", is_robot=False)
             .order_by("-created_at", "-id").values_list("event_data", flat=True).first())
-    auth = dict((data or {}).get("sender_auth") or {})
+    auth = sender_auth_in(data)
     if memo is not None:
         memo[ticket.pk] = auth
     return dict(auth)
+
+
+def is_customer_mail(message: Message) -> bool:
+    """A message ``sender_auth_of`` may take the ticket's verdict from."""
+    return message.kind == Message.Kind.INCOMING and message.channel == "email" and not message.is_robot
+
+
+def sender_auth_in(event_data: dict | None) -> dict[str, str]:
+    """The verdict the intake stored on a customer mail ({} when it stored none)."""
+    return dict((event_data or {}).get("sender_auth") or {})
 
 
 def sender_unproven(ticket: Ticket) -> bool:
@@ -197,6 +208,7 @@ def send_ticket_mail(
     to: Sequence[str] | None = None,
     cc: Sequence[str] = (),
     time_spent: int | None = None,
+    sent_event: tuple[str, dict] | None = None,
 ) -> SentMail:
     """Compose, store in the outbox and record on the ticket, in one transaction.
 
@@ -206,6 +218,8 @@ def send_ticket_mail(
     otherwise the ticket's conversation gives them. ``quoted_start``: where the mail's text
     stops being new (signature and quoted history follow), as for incoming mail. ``to`` and
     ``cc``: the recipients an agent chose (reply-all); by default the ticket's reply address.
+    ``sent_event``: (event, data) recorded with the message when the mail is sent (not
+    suppressed), its data completed with the outbox row ("outgoing") and its "message_id".
     """
     recipients = [a.strip() for a in (to if to is not None else [ticket.contact_email]) if a.strip()]
     copies = [a.strip() for a in cc if a.strip() and a.strip() not in recipients]
@@ -243,5 +257,7 @@ def send_ticket_mail(
             references=" ".join(reference_chain(references, in_reply_to)), outgoing_id=row.pk,
             attachments=attachments, event_data=event_data, created_at=now, quoted_start=quoted_start,
             time_spent=time_spent,
+            events=[(sent_event[0], {"outgoing": row.pk, "message_id": row.message_id, **sent_event[1]})]
+            if sent_event else (),
         )
     return SentMail(mail=row, message=message)

@@ -36,7 +36,7 @@ def on_request_received(sender: Any, *, ticket: Ticket, message: Message, is_new
         return apply_check(ticket=t, result=check_message(message, attachments))
 
     def acknowledge(t: Ticket) -> Ticket:
-        send_acknowledgment(ticket=t, message=message, language=language or t.language)
+        send_acknowledgment(ticket=t, message=message, language=language or t.language, opened_ticket=is_new_ticket)
         return t
 
     steps: list[tuple[str, str, Callable[[Ticket], Ticket]]] = [("completeness check", "checklist_failed", check)]

@@ -79,13 +79,9 @@ def normalise_word(word: str) -> str:
 
 
 def terms(text: str) -> list[str]:
-    """Every term of ``text`` in order (repeats kept: they count for ranking)."""
-    out = []
-    for match in _WORD.finditer(text):
-        term = normalise_word(match.group())
-        if term:
-            out.append(term)
-    return out
+    """Every term of ``text`` in order (repeats kept: they count for ranking). The words and
+    their (cached) terms are taken in C: a long body has thousands of words."""
+    return [term for term in map(normalise_word, _WORD.findall(text)) if term]
 
 
 def index_text(text: str) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -272,6 +273,7 @@ def ticket_add_message(
     attachments: Sequence[AttachmentData] = (),
     created_at: datetime | None = None,
     time_spent: int | None = None,
+    events: Sequence[tuple[str, dict]] = (),
 ) -> Message:
     """Add one message and apply its effect on the lifecycle and the reply clock.
 
@@ -279,6 +281,9 @@ def ticket_add_message(
       a reply clock if none runs;
     - a public agent reply, or a call that answered the customer, stops the clock;
       automatic mail never does.
+
+    ``events``: (event, data) of system events that record the message (an acknowledgment
+    sent), written with it in one INSERT and following it in the conversation.
     """
     if kind not in Message.Kind.values:
         raise InvalidAction(f"unknown message kind {kind!r}")
@@ -292,7 +297,7 @@ def ticket_add_message(
         if not closed:
             if answers_customer is None:
                 answers_customer = kind == Message.Kind.OUTGOING and not is_automatic
-            message = Message.objects.create(
+            message = Message(
                 ticket=ticket, kind=kind, channel=channel or ticket.channel, author_user=author_user,
                 author_customer=author_customer, from_addr=from_addr[:254], to_addrs=to_addrs,
                 cc_addrs=cc_addrs,
@@ -302,6 +307,8 @@ def ticket_add_message(
                 in_reply_to=in_reply_to[:255], references=references, inbound_id=inbound_id,
                 outgoing_id=outgoing_id, created_at=at, time_spent=time_spent or None,
             )
+            recorded = [_event(ticket, event=name, by_user=None, data=data, text="", at=at) for name, data in events]
+            _insert_messages([message, *recorded])
             if attachments:
                 _store_attachments(message, attachments)
             agent_answers = answers_customer and kind in (Message.Kind.OUTGOING, Message.Kind.CALL)
@@ -312,10 +319,20 @@ def ticket_add_message(
                                        agent_answers=agent_answers, by_user=author_user)
             if fields:
                 ticket.save(update_fields=sorted(set(fields)) + ["updated_at"])
-            message_added.send(sender=Message, ticket=ticket, message=message)
+            for added in (message, *recorded):
+                message_added.send(sender=Message, ticket=ticket, message=added)
     if closed:
         raise TicketClosed(f"ticket #{ticket.pk} is closed; a new message starts a new ticket")
     return message
+
+
+def _insert_messages(messages: list[Message]) -> None:
+    """Messages written in one INSERT, each then announced as ``save()`` announces it (the
+    search index follows ``post_save``, which ``bulk_create`` does not send)."""
+    Message.objects.bulk_create(messages)
+    for message in messages:
+        post_save.send(sender=Message, instance=message, created=True, update_fields=None, raw=False,
+                       using=message._state.db)
 
 
 def _record_reply_figures(ticket: Ticket, *, reply: Message, at: datetime, by_user: User | None) -> None:
@@ -573,10 +590,16 @@ def ticket_add_event(*, ticket: Ticket, event: str, by_user: User | None = None,
                      data: dict | None = None, text: str = "", at: datetime | None = None) -> Message:
     """A system event in the conversation (acknowledgment sent, bounced, assigned, ...)."""
     with transaction.atomic(savepoint=False):
-        message = Message.objects.create(ticket=ticket, kind=Message.Kind.EVENT, author_user=by_user,
-                                         event=event[:40], event_data=data or {}, body_text=text, created_at=_now(at))
+        message = _event(ticket, event=event, by_user=by_user, data=data, text=text, at=_now(at))
+        message.save(force_insert=True)
         message_added.send(sender=Message, ticket=ticket, message=message)
     return message
+
+
+def _event(ticket: Ticket, *, event: str, by_user: User | None, data: dict | None, text: str,
+           at: datetime) -> Message:
+    return Message(ticket=ticket, kind=Message.Kind.EVENT, author_user=by_user, event=event[:40],
+                   event_data=data or {}, body_text=text, created_at=at)
 
 
 def _stale_question(ticket: Ticket, changes: list[Message]) -> str:

@@ -4,7 +4,7 @@ customer copies, who become contacts of the ticket (and of the company at its do
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from django.contrib.auth.models import User
@@ -62,26 +62,34 @@ def ticket_set_contacts(*, ticket: Ticket, email: str, phone: str, phone_id: int
 
 
 def ticket_add_contacts(*, ticket: Ticket, addresses: Sequence[str], source: str,
-                        names: dict[str, str] | None = None, at: datetime | None = None) -> list[TicketContact]:
+                        names: dict[str, str] | None = None, at: datetime | None = None,
+                        opened: bool = False,
+                        looked_up: Mapping[str, Customer | None] | None = None) -> list[TicketContact]:
     """Put people on the ticket's conversation (reply-all writes to them): each address becomes
     a ticket contact linked to its customer record, made for it when new (so a colleague the
     customer copied is a customer of ours from now on). The reply address itself and addresses
     already on the ticket are skipped; the caller filters out our own addresses and robots.
-    Returns the contacts added."""
+    ``opened``: the caller's transaction opened the ticket, which has no contacts yet (they are
+    not read); ``looked_up``: the customers the caller found for these addresses
+    (``customers_by_email``). Returns the contacts added."""
     when = _now(at)
-    wanted = [a.strip().lower() for a in addresses if a.strip()]
+    reply_address = ticket.contact_email.strip().lower()
+    wanted = list(dict.fromkeys(a for a in (a.strip().lower() for a in addresses) if a and a != reply_address))
+    if not wanted:
+        return []
     with transaction.atomic():
-        known = set(TicketContact.objects.filter(ticket=ticket, email__in=wanted).values_list("email", flat=True))
-        known.add(ticket.contact_email.strip().lower())
+        known = set() if opened else set(
+            TicketContact.objects.filter(ticket=ticket, email__in=wanted).values_list("email", flat=True))
         added = []
-        for address in dict.fromkeys(wanted):
+        for address in wanted:
             if address in known:
                 continue
             customer = customer_for_email(address=address, name=(names or {}).get(address, ""),
-                                          language=ticket.language)
+                                          language=ticket.language, looked_up=looked_up)
             _join_company(customer, ticket, address)
-            added.append(TicketContact.objects.create(ticket=ticket, email=address, customer=customer,
-                                                      source=source, created_at=when))
+            added.append(TicketContact(ticket=ticket, email=address, customer=customer, source=source,
+                                       created_at=when))
+        TicketContact.objects.bulk_create(added)  # one INSERT for everyone the mail copied
     return added
 
 

@@ -53,6 +53,9 @@ def test_text_language() -> None:
     assert text_language("Не выводится звук в Forward TS 6.2") == "ru"
     assert text_language("No audio on the SDI output of Forward TS") == "en"
     assert text_language("6.2.1 — 10:00", "en") == "en"  # no letters: the caller's guess
+    assert text_language("ЁЖ ab") == "ru" and text_language("Ёж abc") == "en"  # Ё counts; a tie is Russian
+    assert text_language("\u0130\u212a ж", "ru") == "en"  # İ and the Kelvin sign lower-case into Latin
+    assert text_language("Ѐ Ђ ß", "en") == "en"  # Cyrillic outside Russian's letters and ß count as neither
 
 
 def test_version_howto_titles() -> None:
