@@ -162,6 +162,11 @@ def _walk(part: Message, walk: _Walk, depth: int, in_report: bool) -> None:
         if ctype == "multipart/alternative":
             _walk_alternative(children, walk, depth, in_report)
             return
+        if ctype == "multipart/appledouble":
+            # RFC 1740 (Apple Mail, old Macs): the file's resource fork and Finder information
+            # (application/applefile) beside the file itself. The customer attached one file, not
+            # two of the same name; the header part is kept only when it is all there is.
+            children = [c for c in children if c.get_content_type() != "application/applefile"] or children
         if ctype == "multipart/report":
             walk.report_type = walk.report_type or _safe_param(part, "report-type")
             in_report = True

@@ -273,3 +273,26 @@ def test_a_named_inline_text_is_read_when_the_mail_has_no_other() -> None:
     with_body = raw.replace(b"--M\nContent-Type: application/pdf", b"--M\nContent-Type: text/plain\n\nReal body\n"
                             b"--M\nContent-Type: application/pdf")
     assert parse_mail(with_body).text == "Real body"
+
+
+# --- Apple Mail's AppleDouble (RFC 1740) ---------------------------------------------------------
+
+def _appledouble(*parts: bytes) -> bytes:
+    inner = b"".join(b"--D\n" + part + b"\n" for part in parts)
+    return (HEAD + b"Content-Type: multipart/mixed; boundary=M\n\n--M\nContent-Type: text/plain\n\nSee the file.\n"
+            b"--M\nContent-Type: multipart/appledouble; boundary=D\nContent-Disposition: attachment\n\n"
+            + inner + b"--D--\n--M--\n")
+
+
+APPLEFILE = (b'Content-Type: application/applefile; name="' + NAME.encode() + b'"\nContent-Transfer-Encoding: base64\n\n'
+             + base64.b64encode(b"\x00\x05\x16\x07\x00\x02\x00\x00" + b"\x00" * 16))
+
+
+def test_an_appledouble_file_is_one_attachment_without_its_resource_fork() -> None:
+    pdf = b'Content-Type: application/pdf; name="' + NAME.encode() + b'"\nContent-Transfer-Encoding: base64\n\nJVBERi0xLjQK'
+    attachments = parse_mail(_appledouble(APPLEFILE, pdf)).attachments
+    assert [(a.filename, a.content_type, a.content) for a in attachments] == [(NAME, "application/pdf", b"%PDF-1.4\n")]
+
+
+def test_an_appledouble_header_part_alone_is_kept() -> None:
+    assert [a.content_type for a in parse_mail(_appledouble(APPLEFILE)).attachments] == ["application/applefile"]
