@@ -142,6 +142,10 @@ else:
     # request reconnects instead of failing with 500 (found by bench/topology.py). A connection
     # lost during a request: supportdesk.lib.db_outage.
     _db["CONN_HEALTH_CHECKS"] = True
+    # A server that takes the connection but never answers (a host gone behind a firewall, a hung
+    # server) must not hold a request, a delivery or a retry (lib.db_retry) past its budget: libpq
+    # gives up after this many seconds. A connect_timeout in DATABASE_URL's query string wins.
+    _db["OPTIONS"] = {"connect_timeout": env_int("SUPPORTDESK_DB_CONNECT_TIMEOUT", 5), **_db.get("OPTIONS", {})}
 DATABASES: dict[str, dict[str, Any]] = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

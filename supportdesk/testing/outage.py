@@ -1,9 +1,10 @@
 """A database that goes away under running code, on a real PostgreSQL: the backend of this
-thread's connection ended from another connection (as a restart ends it), or the server refusing
-connections for a while."""
+thread's connection ended from another connection (as a restart ends it), the server refusing
+connections for a while, or a server that takes connections and never answers."""
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,3 +47,24 @@ def database_refusing(*, for_seconds: float | None = None) -> Iterator[None]:
             timer.join()
         settings_dict["PORT"] = port
         connection.close()
+
+
+@contextmanager
+def database_silent(*, connect_timeout: int = 1) -> Iterator[None]:
+    """Point the default database at a port that takes TCP connections (the kernel completes them
+    into the listen backlog) and never answers the start-up message, as a hung server or a host
+    behind a dropping firewall, with libpq's ``connect_timeout`` set to ``connect_timeout``."""
+    settings_dict = connection.settings_dict
+    port, options = settings_dict["PORT"], settings_dict["OPTIONS"]
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)
+        settings_dict["HOST"], host = "127.0.0.1", settings_dict["HOST"]
+        settings_dict["PORT"] = str(silent.getsockname()[1])
+        settings_dict["OPTIONS"] = {**options, "connect_timeout": connect_timeout}
+        connection.close()
+        try:
+            yield
+        finally:
+            settings_dict["HOST"], settings_dict["PORT"], settings_dict["OPTIONS"] = host, port, options
+            connection.close()

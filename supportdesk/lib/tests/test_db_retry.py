@@ -23,7 +23,7 @@ from django.test import SimpleTestCase, TransactionTestCase
 from supportdesk.lib import db_retry
 from supportdesk.lib.db_outage import BUSY, LOST, database_outage, error_outage
 from supportdesk.lib.db_retry import next_pause, retry_on_lost_connection
-from supportdesk.testing.outage import database_refusing, end_backend_of_this_connection
+from supportdesk.testing.outage import database_refusing, database_silent, end_backend_of_this_connection
 from supportdesk.testing.skips import database_only
 
 
@@ -66,6 +66,16 @@ class PostgreSQLErrorTests(TransactionTestCase):
             exc = error_of(query)
         assert getattr(exc.__cause__, "sqlstate", "none") is None and "Connection refused" in str(exc)
         assert error_outage(exc) == LOST
+
+    def test_a_server_that_never_answers_is_given_up_on_after_the_connect_timeout(self) -> None:
+        """Without a connect timeout libpq waits for such a server as long as the kernel keeps the
+        connection: a retry's deadline could not hold. The settings always give one."""
+        assert connection.settings_dict["OPTIONS"]["connect_timeout"] == 5  # SUPPORTDESK_DB_CONNECT_TIMEOUT
+        started = time.monotonic()
+        with database_silent(connect_timeout=1):
+            exc = error_of(query)
+        assert 0.9 <= time.monotonic() - started < 3.0
+        assert "timeout expired" in str(exc) and error_outage(exc) == LOST
 
     def test_an_idle_session_ended_by_the_server_is_lost(self) -> None:
         query("SET idle_session_timeout = 100")
