@@ -29,6 +29,18 @@ def end_backend_of_this_connection() -> None:
         other.close()
 
 
+def statement_cut_by_timeout(*, sleep: float = 1.0) -> None:
+    """Run a statement PostgreSQL cuts by its ``statement_timeout`` (SQLSTATE 57014): raises an
+    OperationalError on a connection that still works (not lost: nothing to run again). The
+    timeout is reset afterwards (autocommit: the connection stays usable)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET statement_timeout = 50")
+        try:
+            cursor.execute("SELECT pg_sleep(%s)", [sleep])
+        finally:
+            cursor.execute("SET statement_timeout = 0")
+
+
 @contextmanager
 def database_refusing(*, for_seconds: float | None = None) -> Iterator[None]:
     """Point the default database at a closed port (real refused connections); back after

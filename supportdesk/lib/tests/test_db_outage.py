@@ -14,7 +14,11 @@ from django.urls import path
 
 from supportdesk.lib import db_outage
 from supportdesk.test import Personas
-from supportdesk.testing.outage import database_refusing, end_backend_of_this_connection
+from supportdesk.testing.outage import (
+    database_refusing,
+    end_backend_of_this_connection,
+    statement_cut_by_timeout,
+)
 from supportdesk.testing.skips import database_only
 from supportdesk.tickets.models import Message
 from supportdesk.urls import urlpatterns as project_urls
@@ -22,12 +26,7 @@ from supportdesk.urls import urlpatterns as project_urls
 
 def slow_query(request: HttpRequest) -> HttpResponse:
     """A statement cut by statement_timeout: an OperationalError on a connection that still works."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET statement_timeout = 50")
-        try:
-            cursor.execute("SELECT pg_sleep(2)")
-        finally:
-            cursor.execute("SET statement_timeout = 0")
+    statement_cut_by_timeout(sleep=2)
     return HttpResponse("never")
 
 

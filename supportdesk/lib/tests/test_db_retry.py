@@ -23,7 +23,12 @@ from django.test import SimpleTestCase, TransactionTestCase
 from supportdesk.lib import db_retry
 from supportdesk.lib.db_outage import BUSY, LOST, database_outage, error_outage
 from supportdesk.lib.db_retry import next_pause, retry_on_lost_connection
-from supportdesk.testing.outage import database_refusing, database_silent, end_backend_of_this_connection
+from supportdesk.testing.outage import (
+    database_refusing,
+    database_silent,
+    end_backend_of_this_connection,
+    statement_cut_by_timeout,
+)
 from supportdesk.testing.skips import database_only
 
 
@@ -84,8 +89,7 @@ class PostgreSQLErrorTests(TransactionTestCase):
         assert getattr(exc.__cause__, "sqlstate", None) == "57P05" and error_outage(exc) == LOST
 
     def test_a_cancelled_statement_on_a_working_connection_is_not_lost(self) -> None:
-        query("SET statement_timeout = 50")
-        exc = error_of(lambda: query("SELECT pg_sleep(1)"))
+        exc = error_of(statement_cut_by_timeout)
         assert isinstance(exc, OperationalError) and getattr(exc.__cause__, "sqlstate", None) == "57014"
         assert error_outage(exc) is None and database_outage(exc) is None
 

@@ -294,24 +294,24 @@ def payload_bytes(part: Message) -> bytes:
     the end of base64 data is not decoded as base64: a text part keeps it as text, a file
     does not get garbage appended."""
     raw = raw_payload(part)
-    cte = part.get("content-transfer-encoding")
-    if isinstance(raw, str) and (cte is None or (str(cte).strip().lower() in _IDENTITY
-                                                 and part.get_content_maintype() == "text")):
-        undeclared = undeclared_encoding(raw, text=part.get_content_maintype() == "text")
+    declared = part.get("content-transfer-encoding")
+    cte = str(declared or "").strip().lower()
+    text = part.get_content_maintype() == "text"
+    if isinstance(raw, str) and (declared is None or (cte in _IDENTITY and text)):
+        undeclared = undeclared_encoding(raw, text=text)
         if undeclared is not None:
             return undeclared
-    if isinstance(raw, str) and str(part.get("content-transfer-encoding", "")).strip().lower() == "base64":
+    if isinstance(raw, str) and cte == "base64":
         split = split_base64(raw)
         if split is not None:
             lines, rest = split
             clean = re.sub(r"[^A-Za-z0-9+/]", "", lines)
             clean = clean[: len(clean) - len(clean) % 4] if len(clean) % 4 == 1 else clean
             decoded = binascii.a2b_base64(clean + "=" * (-len(clean) % 4))
-            if part.get_content_maintype() == "text":
+            if text:
                 decoded += b"\n" + to_bytes(rest.strip("\r\n")) + b"\n"
             return decoded
-    if isinstance(raw, str) and "=" in raw and str(part.get("content-transfer-encoding", "")).strip().lower() == (
-            "quoted-printable") and _QP_PADDED_BREAK.search(raw):
+    if isinstance(raw, str) and "=" in raw and cte == "quoted-printable" and _QP_PADDED_BREAK.search(raw):
         # RFC 2045 §6.7: white space a transport added after a soft line break's '=' is no text.
         return binascii.a2b_qp(_QP_PADDED_BREAK.sub("=\\1", raw).encode("ascii", "surrogateescape"))
     decoded_payload = part.get_payload(decode=True)

@@ -27,7 +27,11 @@ from supportdesk.mail.ingest import inbound_process_stale, ingest_raw
 from supportdesk.mail.models import InboundMail
 from supportdesk.mail.tests.factory import make_mail
 from supportdesk.outbox.models import OutgoingMail
-from supportdesk.testing.outage import database_refusing, end_backend_of_this_connection
+from supportdesk.testing.outage import (
+    database_refusing,
+    end_backend_of_this_connection,
+    statement_cut_by_timeout,
+)
 from supportdesk.testing.servers import free_port
 from supportdesk.testing.skips import database_only
 from supportdesk.tickets.models import Message, Ticket
@@ -183,12 +187,7 @@ class IntakeThroughDatabaseRestartTests(TransactionTestCase):
 
         def work() -> None:
             calls.append(1)
-            with connection.cursor() as cursor:
-                cursor.execute("SET statement_timeout = 50")
-                try:
-                    cursor.execute("SELECT pg_sleep(1)")
-                finally:
-                    cursor.execute("SET statement_timeout = 0")
+            statement_cut_by_timeout()
 
         with self.assertRaises(OperationalError):
             db_retry.retry_on_lost_connection(work, what="test")
