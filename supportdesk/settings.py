@@ -145,7 +145,19 @@ else:
     # A server that takes the connection but never answers (a host gone behind a firewall, a hung
     # server) must not hold a request, a delivery or a retry (lib.db_retry) past its budget: libpq
     # gives up after this many seconds. A connect_timeout in DATABASE_URL's query string wins.
-    _db["OPTIONS"] = {"connect_timeout": env_int("SUPPORTDESK_DB_CONNECT_TIMEOUT", 5), **_db.get("OPTIONS", {})}
+    # Parameters travel apart from the SQL (server-side binding), so a statement the process runs
+    # again and again (every mail runs the same dozen) is prepared once per connection after
+    # SUPPORTDESK_DB_PREPARE_THRESHOLD runs and is then neither quoted by psycopg nor parsed and
+    # rewritten by PostgreSQL again. Each call is still planned for its own values
+    # (plan_cache_mode=force_custom_plan): the generic plan PostgreSQL would otherwise switch to
+    # cannot see a LIMIT or a rare value, and made the saved views' counts 2.6x slower in
+    # bench/b2_workspace.py. 0 turns preparing off (a pooler in transaction mode that cannot keep
+    # prepared statements, or refuses the "options" startup parameter: PgBouncer).
+    _prepare = env_int("SUPPORTDESK_DB_PREPARE_THRESHOLD", 5)
+    _db["OPTIONS"] = {"connect_timeout": env_int("SUPPORTDESK_DB_CONNECT_TIMEOUT", 5), "server_side_binding": True,
+                      **({"prepare_threshold": _prepare, "options": "-c plan_cache_mode=force_custom_plan"}
+                         if _prepare > 0 else {"prepare_threshold": None}),
+                      **_db.get("OPTIONS", {})}
 DATABASES: dict[str, dict[str, Any]] = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
