@@ -178,6 +178,8 @@ _QUOTED_LOCAL = re.compile(r'^"[^"\\]*"@[^@\s<>"]+\.[^@\s<>"]+$')
 _LOOSE_ADDR = re.compile(r"^[^@\s<>]+@[^@\s<>.][^@\s<>]*$")  # "user@intranet" too
 _LOCAL_ONLY = re.compile(r"^[\w.!#$%&'*+/=?^`{|}~-]+$")
 _QUOTED_PAIR = re.compile(r"\\(.)")
+_COMMENT = re.compile(r"\([^()]*\)")
+_LOCAL_WORD = re.compile(r"\s*[A-Za-z0-9.!#$%&'*+/=?^`{|}~-]+\s*\Z")
 
 
 # An RFC 5322 comment inside an address ("ivan(work)@example.ru"): white space to the grammar.
@@ -231,7 +233,9 @@ def _one_value(value: str, defects: list[str] | None, local_part_ok: bool,
             # "Ivan ivan@example.ru": the words around a lone address are its name.
             rest = (raw_addr[: bare.start()] + raw_addr[bare.end() :]).strip(" <>\"'")
             out.append((decode_header_text(name or rest, fallback=fallback).strip(_NAME_QUOTES), bare.group(0).rstrip(".").lower()))
-        elif local_part_ok and _LOCAL_ONLY.match(addr) and "@" not in value:
+        elif local_part_ok and _LOCAL_ONLY.match(addr) and _LOCAL_WORD.match(_COMMENT.sub(" ", value)):
+            # One bare word ("MAILER-DAEMON (Mail Delivery System)"); two words ("Ivan Petrov"),
+            # a quoted or a Cyrillic word are a name without an address.
             out.append((decode_header_text(name, fallback=fallback).strip(_NAME_QUOTES), addr))  # From: MAILER-DAEMON
         else:
             continue
@@ -276,7 +280,7 @@ def pick_sender(from_values: list[str], sender_values: list[str], reply_to_value
     full = next(((n, a) for n, a in found if "@" in a), None)
     if full is not None:
         return full
-    name = found[0][0] if found else _display_name(from_values, fallback)
+    name = (found[0][0] if found else _display_name(from_values, fallback)) or _name_only(from_values, fallback)
     for values in (sender_values, reply_to_values):
         other = parse_addresses(values, defects, fallback=fallback)
         if other:
@@ -289,6 +293,27 @@ def pick_sender(from_values: list[str], sender_values: list[str], reply_to_value
         defects.append("header: From has no address, the sender is taken from Return-Path")
         return name, envelope[0]
     return name, None
+
+
+# What may surround a name that has no address: an empty "<>", a group's ":;" ("Ivan Petrov:;"),
+# quotes.
+_NAME_ONLY_TRIM = re.compile(r"\s*<\s*>\s*|:\s*;?\s*$")
+
+
+def _name_only(values: list[str], fallback: str | None = None) -> str:
+    """The display name of a From that holds words and no address ("Ivan Petrov", "Иван
+    Петров" in an encoded word); "" for one bare word (MAILER-DAEMON, an address's local part)."""
+    if not values:
+        return ""
+    text = " ".join(decode_header_text(values[0], fallback=fallback).split())
+    text = _NAME_ONLY_TRIM.sub(" ", text).strip()
+    if _LOCAL_WORD.match(text):
+        return ""
+    if text.startswith('"') and text.endswith('"') and len(text) > 1:
+        text = _QUOTED_PAIR.sub(r"\1", text[1:-1]).strip()
+    if "@" in text or "<" in text or ">" in text:
+        return ""
+    return text.strip(_NAME_QUOTES)[:200]
 
 
 def _display_name(values: list[str], fallback: str | None = None) -> str:

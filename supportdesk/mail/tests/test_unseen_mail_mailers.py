@@ -199,6 +199,34 @@ def test_a_sender_in_brackets_after_its_name_or_with_a_comment(value: bytes, exp
     assert (p.from_addr, p.from_name) == expected
 
 
+_B64_NAME = b"=?utf-8?B?" + base64.b64encode("Иван Петров".encode()) + b"?="
+
+
+@pytest.mark.parametrize(("value", "name"), [
+    (b"Ivan Petrov", "Ivan Petrov"),  # a web form's "From: <the name field>"
+    (b'"Petrov, Ivan"', "Petrov, Ivan"),
+    (_B64_NAME, "Иван Петров"),
+    ("Иван".encode(), "Иван"),
+    (b"Ivan Petrov:;", "Ivan Petrov"),  # an empty group
+    (b'"Ivan"', "Ivan"),
+])
+def test_a_from_with_a_name_and_no_address_names_the_sender(value: bytes, name: str) -> None:
+    """The address comes from Sender (or nowhere); the name the From gave stays the sender's."""
+    with_sender = parse_mail(b"From: " + value + b"\nSender: ivan@example.ru\nSubject: x\n\nhi\n")
+    assert (with_sender.from_addr, with_sender.from_name) == ("ivan@example.ru", name)
+    alone = parse_mail(b"From: " + value + b"\nSubject: x\n\nhi\n")
+    assert (alone.from_addr, alone.from_name) == (None, name)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (b"MAILER-DAEMON", ("mailer-daemon", "")),
+    (b"postmaster", ("postmaster", "")),
+    (b"MAILER-DAEMON (Mail Delivery System)", ("mailer-daemon", "Mail Delivery System")),
+])
+def test_one_bare_word_in_from_is_a_local_address_not_a_name(value: bytes, expected: tuple[str, str]) -> None:
+    p = parse_mail(b"From: " + value + b"\nSubject: x\n\nhi\n")
+    assert (p.from_addr, p.from_name) == expected
+
 # --- a body encoded without saying so --------------------------------------------------------------
 
 _REQUEST = "Добрый день! После обновления до версии 6.2 пропал звук на втором выходе SDI. Прошу помочь."
