@@ -41,6 +41,7 @@ from .repair import (
     repair_part_headers,
 )
 from .robots import detect_auto_reply, detect_bounce, detect_spam
+from .smime import is_opaque_signed, signed_content
 
 
 class _RawHeaders(Compat32):
@@ -182,6 +183,13 @@ def _walk(part: Message, walk: _Walk, depth: int, in_report: bool) -> None:
             else:
                 _walk(child, walk, depth + 1, in_report)
         return
+    if is_opaque_signed(part):
+        inner = _opaque_signed_entity(part)
+        if inner is not None:
+            # The signed entity is the mail the customer wrote: read it as mail clients show it.
+            walk.defects.append("structure: S/MIME signed entity (smime.p7m) opened; the signature is not verified")
+            _walk(inner, walk, depth + 1, in_report)
+            return
     if ctype == "text/rfc822-headers":
         walk.original_headers.append(_decode_part_text(part, walk))
     broken = ctype.startswith("multipart/")
@@ -231,6 +239,16 @@ def _walk(part: Message, walk: _Walk, depth: int, in_report: bool) -> None:
         walk.unnamed_texts.append(part)
     if is_tnef(attachment):
         walk.attachments.extend(tnef_files(attachment.content, walk.defects))
+
+
+def _opaque_signed_entity(part: Message) -> Message | None:
+    """The MIME entity inside an opaque S/MIME signature (``smime``); None when there is none."""
+    try:
+        der = part.get_payload(decode=True)
+    except Exception:  # noqa: BLE001 - a broken transfer encoding: the part stays an attachment
+        return None
+    content = signed_content(der) if isinstance(der, bytes) else None
+    return _PARSER.parsebytes(content) if content is not None else None
 
 
 def _respelt_multipart(part: Message) -> Message | None:
