@@ -33,6 +33,7 @@ from .parts import (
     unique_generated_names,
     uuencoded_attachment,
 )
+from .pgp import strip_cleartext_signature
 from .repair import (
     normalize_cte,
     repair_boundary,
@@ -228,6 +229,9 @@ def _walk(part: Message, walk: _Walk, depth: int, in_report: bool) -> None:
             # uuencoded files become attachments; the text keeps the block as it was sent.
             _rest, files = split_uuencoded(text)
             walk.attachments.extend(uuencoded_attachment(name, data) for name, data in files)
+            text, signed = strip_cleartext_signature(text)
+            if signed:
+                walk.defects.append("body: inline OpenPGP signature taken off the text; it is not verified")
         if text.strip():
             walk.texts.append(text)
         return

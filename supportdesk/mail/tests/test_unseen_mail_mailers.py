@@ -324,3 +324,33 @@ def test_an_appledouble_file_is_one_attachment_without_its_resource_fork() -> No
 
 def test_an_appledouble_header_part_alone_is_kept() -> None:
     assert [a.content_type for a in parse_mail(_appledouble(APPLEFILE)).attachments] == ["application/applefile"]
+
+
+# --- inline OpenPGP signatures ---------------------------------------------------------------------
+
+_SIGNATURE = "-----BEGIN PGP SIGNATURE-----\n\niHUEARYKAB0WIQTm9Zq0\n=Xy0a\n-----END PGP SIGNATURE-----\n"
+
+
+def _pgp_mail(text: str) -> bytes:
+    return HEAD + b"Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n" + text.encode()
+
+
+def test_a_cleartext_signed_text_is_read_without_its_armor() -> None:
+    signed = ("-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n" + _REQUEST + "\n- -- \nИван\n" + _SIGNATURE)
+    parsed = parse_mail(_pgp_mail(signed))
+    # the dash-escaped signature delimiter is the customer's own "-- " again
+    assert parsed.text.strip() == _REQUEST + "\n-- \nИван"
+    assert parsed.body_text.strip() == _REQUEST  # the signature found where the customer put it
+    assert any("OpenPGP" in d for d in parsed.defects)
+
+
+@pytest.mark.parametrize("text", [
+    # quoted by a reply: the history keeps what was quoted
+    "Спасибо!\n\n> -----BEGIN PGP SIGNED MESSAGE-----\n> Hash: SHA256\n>\n> Текст\n> " + _SIGNATURE.replace("\n", "\n> "),
+    # no signature block: not a signed text, nothing taken
+    "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\nТекст без подписи\n",
+    # an encrypted block is not a signature
+    "-----BEGIN PGP MESSAGE-----\n\nhQEMA\n-----END PGP MESSAGE-----\n",
+])
+def test_armor_that_is_no_complete_cleartext_signature_stays(text: str) -> None:
+    assert parse_mail(_pgp_mail(text)).text.strip() == text.strip()
