@@ -152,7 +152,8 @@ else:
     # (plan_cache_mode=force_custom_plan): the generic plan PostgreSQL would otherwise switch to
     # cannot see a LIMIT or a rare value, and made the saved views' counts 2.6x slower in
     # bench/b2_workspace.py. 0 turns preparing off (a pooler in transaction mode that cannot keep
-    # prepared statements, or refuses the "options" startup parameter: PgBouncer).
+    # prepared statements, or refuses the "options" startup parameter: PgBouncer). A migration that
+    # changes a column's type under a running process's prepared statements: lib.db_prepared.
     _prepare = env_int("SUPPORTDESK_DB_PREPARE_THRESHOLD", 5)
     _db["OPTIONS"] = {"connect_timeout": env_int("SUPPORTDESK_DB_CONNECT_TIMEOUT", 5), "server_side_binding": True,
                       **({"prepare_threshold": _prepare, "options": "-c plan_cache_mode=force_custom_plan"}

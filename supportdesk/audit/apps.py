@@ -9,6 +9,13 @@ class AuditConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from supportdesk.lib import db_prepared
+
+        # The first app to load with a database concern: every PostgreSQL connection survives a
+        # schema change under its prepared statements (lib.db_prepared).
+        connection_created.connect(db_prepared.install, dispatch_uid="supportdesk-prepared-statements")
         from django.contrib import admin
         from django.contrib.admin.models import LogEntry
         from django.contrib.auth.models import User

@@ -3,11 +3,15 @@ prepared on the server once per connection (settings: SUPPORTDESK_DB_PREPARE_THR
 
 from __future__ import annotations
 
+from typing import Any
+
+import psycopg
 import pytest
-from django.db import connection
-from django.test import TestCase
+from django.db import NotSupportedError, connection, transaction
+from django.test import TestCase, TransactionTestCase
 
 from supportdesk.customers.models import Customer, CustomerEmail
+from supportdesk.lib.db_prepared import STALE_PLAN, replan_after_schema_change
 from supportdesk.testing.skips import database_only
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql",
@@ -51,3 +55,61 @@ class PreparedStatementTests(TestCase):
         for _ in range(7):
             Customer.objects.create(name=hostile)
         assert Customer.objects.filter(name=hostile).count() == 7
+
+
+def _raw_connection() -> Any:
+    settings = connection.settings_dict
+    return psycopg.connect(host=settings["HOST"] or "127.0.0.1", port=settings["PORT"] or 5432,
+                           user=settings["USER"], dbname=settings["NAME"], autocommit=True)
+
+
+class SchemaChangeTests(TransactionTestCase):
+    """A migration changes a column's type while this process holds prepared statements on it."""
+
+    def setUp(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE TABLE prepared_probe (id integer, name varchar(10))")
+            cursor.execute("INSERT INTO prepared_probe VALUES (1, 'a')")
+        self.addCleanup(self._drop)
+
+    def _drop(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS prepared_probe")
+
+    def _read(self) -> list[tuple[int, str]]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id, name FROM prepared_probe WHERE id = %s", [1])
+            return cursor.fetchall()
+
+    def _change_type(self, new_type: str) -> None:
+        with _raw_connection() as other:  # as `migrate` in another process would
+            other.execute(f"ALTER TABLE prepared_probe ALTER COLUMN name TYPE {new_type}")
+
+    def test_a_statement_outside_a_transaction_is_run_again_on_the_new_schema(self) -> None:
+        for _ in range(7):
+            assert self._read() == [(1, "a")]
+        assert any("prepared_probe" in s for s in _prepared_statements())
+        self._change_type("varchar(20)")
+        assert self._read() == [(1, "a")]
+        self._change_type("text")
+        assert self._read() == [(1, "a")]
+
+    def test_inside_a_transaction_it_fails_once_and_the_next_transaction_works(self) -> None:
+        for _ in range(7):
+            assert self._read() == [(1, "a")]
+        self._change_type("varchar(30)")
+        with pytest.raises(NotSupportedError, match=STALE_PLAN), transaction.atomic():
+            self._read()
+        with transaction.atomic():
+            assert self._read() == [(1, "a")]
+
+    def test_without_the_wrapper_the_error_stays(self) -> None:
+        """What the wrapper is for: psycopg alone keeps the stale statement on this connection."""
+        connection.execute_wrappers.remove(replan_after_schema_change)
+        self.addCleanup(connection.execute_wrappers.append, replan_after_schema_change)
+        for _ in range(7):
+            self._read()
+        self._change_type("varchar(40)")
+        for _ in range(2):
+            with pytest.raises(NotSupportedError, match=STALE_PLAN):
+                self._read()
