@@ -42,7 +42,7 @@ from .repair import (
     repair_part_headers,
 )
 from .robots import detect_auto_reply, detect_bounce, detect_spam
-from .smime import is_opaque_signed, signed_content
+from .smime import PKCS7_MIME, SIGNED_TYPES, signed_content
 
 
 class _RawHeaders(Compat32):
@@ -184,7 +184,7 @@ def _walk(part: Message, walk: _Walk, depth: int, in_report: bool) -> None:
             else:
                 _walk(child, walk, depth + 1, in_report)
         return
-    if is_opaque_signed(part):
+    if ctype in PKCS7_MIME and _safe_param(part, "smime-type") in SIGNED_TYPES:
         inner = _opaque_signed_entity(part)
         if inner is not None:
             # The signed entity is the mail the customer wrote: read it as mail clients show it.

@@ -9,22 +9,14 @@ Authentication-Results (``authresults``), as for any other mail."""
 
 from __future__ import annotations
 
-from email.message import Message
-
 from asn1crypto import cms
 
 PKCS7_MIME = frozenset({"application/pkcs7-mime", "application/x-pkcs7-mime"})
+# The smime-type of a part that may hold a signed entity: signed data, or none said (older
+# clients): its content decides (``signed_content``).
+SIGNED_TYPES = frozenset({None, "signed-data"})
 # What an entity inside may hold at most: a signed mail is the mail; more is not ours to unpack.
 MAX_INNER = 50 * 1024 * 1024
-
-
-def is_opaque_signed(part: Message) -> bool:
-    """A pkcs7-mime part that says it is signed data, or says nothing (older clients): its
-    content decides (``signed_content``)."""
-    if part.get_content_type() not in PKCS7_MIME:
-        return False
-    smime_type = str(part.get_param("smime-type", "") or "").strip().lower()
-    return smime_type in ("", "signed-data")
 
 
 def signed_content(der: bytes) -> bytes | None:

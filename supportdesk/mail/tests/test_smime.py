@@ -46,6 +46,7 @@ _PLAIN = ("Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding:
 @pytest.mark.parametrize("ctype", [
     b'application/pkcs7-mime; smime-type=signed-data; name="smime.p7m"',
     b'application/x-pkcs7-mime; name="smime.p7m"',  # older clients: no smime-type, the content decides
+    b"application/pkcs7-mime; smime-type*=us-ascii''signed-data; name=smime.p7m",  # RFC 2231 form
 ])
 def test_an_opaque_signed_mail_is_read_as_the_mail_inside(ctype: bytes) -> None:
     parsed = parse_mail(_mail(_signed(_PLAIN), ctype))
