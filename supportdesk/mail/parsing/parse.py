@@ -118,13 +118,14 @@ def _is_binary(part: Message, walk: _Walk) -> bool:
         payload = payload_bytes(part)
     except Exception:  # noqa: BLE001
         return False
-    if not isinstance(payload, bytes) or len(payload) < 64:
+    if not isinstance(payload, bytes) or not payload:
         return False
     if utf16_charset(payload, normalize_charset(_safe_param(part, "charset"))):
         return False  # UTF-16 text: its NUL bytes are half of every ASCII letter
     sample = payload[:4096]
     controls = len(sample) - len(sample.translate(None, _CONTROL))
-    if controls > 0.05 * len(sample):
+    # A short part needs two control bytes: one stray byte in a line of text is no file.
+    if controls > 0.05 * len(sample) and (len(sample) >= 64 or controls >= 2):
         walk.defects.append("body: binary data in a text part")
         return True
     return False
@@ -211,13 +212,15 @@ def _walk(part: Message, walk: _Walk, depth: int, in_report: bool) -> None:
             return
     body = is_body_part(part)
     if body or broken or (depth == 0 and ctype in ("text/plain", "text/html")):
-        if not body and not broken and (disposition(part) == "attachment" or _disposition_names_file(part)):
+        attached = not body and not broken and (disposition(part) == "attachment" or _disposition_names_file(part))
+        if attached:
             # the sender attached the mail's only part, or gave it a file name in its disposition
             # (a name in Content-Type alone is the mailer's label on its text): a file, and the text
             walk.attachments.append(attachment_from_part(part, walk.defects, fallback=walk.fallback))
         if _is_binary(part, walk):
-            walk.attachments.append(attachment_from_part(part, walk.defects, default_name="body.bin",
-                                                         fallback=walk.fallback))
+            if not attached:  # data, not text: a file (once), named as the sender named it if at all
+                walk.attachments.append(attachment_from_part(part, walk.defects, default_name="body.bin",
+                                                             fallback=walk.fallback))
             return
         text = _decode_part_text(part, walk)
         if ctype == "text/html":

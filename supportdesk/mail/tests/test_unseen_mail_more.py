@@ -222,3 +222,23 @@ def test_an_unquoted_last_first_display_name_keeps_its_comma() -> None:
     assert parse_addresses(["Petrov, Ivan <ivan@example.ru>"]) == [("Petrov, Ivan", "ivan@example.ru")]
     assert parse_addresses(["Ivan <i@example.ru>, Olga <o@example.ru>"]) == [("Ivan", "i@example.ru"),
                                                                             ("Olga", "o@example.ru")]
+
+
+def test_a_few_bytes_of_data_under_a_text_or_invalid_type_are_a_file_named_as_sent() -> None:
+    # "unknown" is no type at all (RFC 2045 reads it as text/plain), but the bytes are data.
+    p = parse_mail(HEAD + b'Content-Type: unknown; name="test"\nContent-Transfer-Encoding: quoted-printable\n\n'
+                   b"=00=01=02=03=FD=FE=FF")
+    assert (p.text, [(a.filename, a.size) for a in p.attachments]) == ("", [("test", 7)])
+    p = parse_mail(HEAD + b"Content-Type: text/plain\nContent-Transfer-Encoding: base64\n\nAAECA/3+/w==\n")
+    assert (p.text, [(a.filename, a.size) for a in p.attachments]) == ("", [("body.bin", 7)])
+
+
+def test_data_the_sender_attached_as_the_only_part_is_one_file() -> None:
+    p = parse_mail(HEAD + b"Content-Type: text/plain\nContent-Disposition: attachment; filename=x.dat\n\n"
+                   b"\x00\x01\x02binary")
+    assert (p.text, [a.filename for a in p.attachments]) == ("", ["x.dat"])
+
+
+def test_one_stray_control_byte_in_a_short_text_keeps_it_text() -> None:
+    p = parse_mail(HEAD + b"Content-Type: text/plain\n\nThe log shows \x01 here")
+    assert (p.text, p.attachments) == ("The log shows \x01 here", ())
