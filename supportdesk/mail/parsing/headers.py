@@ -182,6 +182,10 @@ _COMMENT = re.compile(r"\([^()]*\)")
 _LOCAL_WORD = re.compile(r"\s*[A-Za-z0-9.!#$%&'*+/=?^`{|}~-]+\s*\Z")
 
 
+# An obsolete source route before the address ("<@relay1,@relay2:ivan@example.ru>").
+_ROUTE_DOMAIN = r"(?:\[[^\]<>]*\]|[^<>:\s,\[]+)"
+_OBS_ROUTE = re.compile(rf"<\s*@{_ROUTE_DOMAIN}(?:\s*,\s*@{_ROUTE_DOMAIN})*\s*:")
+_NAME_BEFORE_ANGLE = re.compile(r'^\s*([^<>]*?)\s*<')
 # An RFC 5322 comment inside an address ("ivan(work)@example.ru"): white space to the grammar.
 _ADDR_COMMENT = re.compile(r"\([^()\s@]*\)")
 
@@ -198,6 +202,8 @@ def _clean_addr(addr: str) -> str:
 
 def _one_value(value: str, defects: list[str] | None, local_part_ok: bool,
                fallback: str | None = None) -> list[tuple[str, str]]:
+    if "<@" in value.replace(" ", ""):
+        value = _OBS_ROUTE.sub("<", value)  # RFC 5322 §4.4: a source route is to be ignored
     doubled = _NAME_WITH_ANGLE.match(value)
     if doubled:
         # 'Ivan <ivan@home.ru> <ivan@work.ru>': an unquoted name holding an address; the mailbox
@@ -250,8 +256,15 @@ def _one_value(value: str, defects: list[str] | None, local_part_ok: bool,
                 defects.append("header: address inside an encoded word")
             return out
     if not out:
-        # Strict parsing refuses odd headers; keep any address-looking token.
-        out = [("", a.rstrip(".").lower()) for a in _BARE_ADDR.findall(value)]
+        # Strict parsing refuses odd headers; keep any address-looking token (in the decoded
+        # text: a raw UTF-8 local part is letters, not undecodable bytes), and the name written
+        # before the first '<' ("Ivan <ivan@example.ru@relay>", an obsolete route
+        # "Ivan <@relay.example:ivan@example.ru>").
+        text = decode_header_text(value, fallback=fallback)
+        found = _BARE_ADDR.findall(text)
+        lead = _NAME_BEFORE_ANGLE.match(text) if found else None
+        name = lead.group(1).strip(_NAME_QUOTES) if lead and "@" not in lead.group(1) else ""
+        out = [(name if i == 0 else "", a.rstrip(".").lower()) for i, a in enumerate(found)]
         if defects is not None and (out or any(a for _, a in pairs)):
             defects.append("header: malformed address" if out else "header: invalid address")
     return out

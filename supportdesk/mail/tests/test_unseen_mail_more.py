@@ -242,3 +242,19 @@ def test_data_the_sender_attached_as_the_only_part_is_one_file() -> None:
 def test_one_stray_control_byte_in_a_short_text_keeps_it_text() -> None:
     p = parse_mail(HEAD + b"Content-Type: text/plain\n\nThe log shows \x01 here")
     assert (p.text, p.attachments) == ("The log shows \x01 here", ())
+
+
+def test_an_obsolete_source_route_is_ignored_and_the_name_kept() -> None:
+    from supportdesk.mail.parsing.headers import parse_addresses
+
+    assert parse_addresses(["Ivan <@relay1.example,@[IPv6:2001:db8::1]:ivan@example.ru>"]) == [
+        ("Ivan", "ivan@example.ru")]
+    assert parse_addresses(['"Иван Петров" < @relay.example : ivan@example.ru>']) == [("Иван Петров", "ivan@example.ru")]
+
+
+def test_an_address_with_two_at_signs_keeps_its_first_address_and_the_name() -> None:
+    for value in ("José <josé@example.es@relay.example>".encode(), b"Jose <jose@example.es@relay.example>"):
+        p = parse_mail(b"From: " + value + b"\nTo: support@example.com\nSubject: t\n\nhi\n")
+        assert (p.from_name, p.from_addr) == (value.split(b" <")[0].decode(), value.split(b"<")[1].split(b"@relay")[0].decode())
+    p = parse_mail("From: josé@example.es@relay.example\nSubject: t\n\nhi\n".encode())
+    assert p.from_addr == "josé@example.es"  # the raw UTF-8 local part is letters, not a cut point
