@@ -31,7 +31,26 @@ _QP_HEX = re.compile(rb"=([0-9A-Fa-f]{2})")
 _B64_CHUNK = re.compile(r"[A-Za-z0-9+/]+=*")
 _ANGLE_ID = re.compile(r"<([^<>\s]+)>")
 _BARE_ADDR = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-_NAME_QUOTES = "\"' "
+_NAME_QUOTES = "\"'"
+
+
+def unquote_name_text(name: str) -> str:
+    """A display name without the white space and the quotes around it; quotes that belong to
+    the name stay: 'ООО "Ромашка"' (a Russian company's name ends in its closing quote), also
+    when the sender wrapped it once more ('"ООО "Ромашка""', '"ООО "Ромашка"'); a lone quote at
+    either end is the wrapper's."""
+    name = name.strip()
+    while len(name) >= 2 and name[0] in _NAME_QUOTES and name[-1] == name[0]:
+        inner = name[1:-1]
+        # an odd count inside: the last quote closes a quotation of the name's own
+        name = (inner if inner.count(name[0]) % 2 == 0 else name[1:]).strip()
+    for q in _NAME_QUOTES:
+        if name.count(q) % 2:
+            if name.startswith(q):
+                name = name[1:].strip()
+            elif name.endswith(q):
+                name = name[:-1].strip()
+    return name
 _VALID_ADDR = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 
@@ -212,7 +231,7 @@ def _one_value(value: str, defects: list[str] | None, local_part_ok: bool,
         if _LOOSE_ADDR.match(addr):
             if defects is not None:
                 defects.append("header: malformed address")
-            return [(decode_header_text(doubled.group("name"), fallback=fallback).strip(_NAME_QUOTES), addr)]
+            return [(unquote_name_text(decode_header_text(doubled.group("name"), fallback=fallback)), addr)]
     simple = (_SIMPLE_ADDR.match(value) or _ONE_ANGLE.match(value) or _COMMA_NAME.match(value)
               or _BRACKETED.match(value) or _NAME_AFTER.match(value))
     if simple:
@@ -223,7 +242,7 @@ def _one_value(value: str, defects: list[str] | None, local_part_ok: bool,
             name = groups["name"].strip().strip(",").strip()
             if name.startswith('"') and name.endswith('"'):
                 name = _QUOTED_PAIR.sub(r"\1", name[1:-1])  # '"Ivan \\"Vanya\\""' -> 'Ivan "Vanya"'
-            return [(decode_header_text(name, fallback=fallback).strip(_NAME_QUOTES), addr)]
+            return [(unquote_name_text(decode_header_text(name, fallback=fallback)), addr)]
     try:
         pairs = getaddresses([value])
     except Exception:  # noqa: BLE001 - a malformed header is the sender's fault
@@ -232,17 +251,17 @@ def _one_value(value: str, defects: list[str] | None, local_part_ok: bool,
     for name, raw_addr in pairs:
         addr = _clean_addr(raw_addr)
         if _VALID_ADDR.match(addr) or _QUOTED_LOCAL.match(addr):
-            out.append((decode_header_text(name, fallback=fallback).strip(_NAME_QUOTES), addr))
+            out.append((unquote_name_text(decode_header_text(name, fallback=fallback)), addr))
             continue
         bare = _BARE_ADDR.search(raw_addr)
         if bare:
             # "Ivan ivan@example.ru": the words around a lone address are its name.
             rest = (raw_addr[: bare.start()] + raw_addr[bare.end() :]).strip(" <>\"'")
-            out.append((decode_header_text(name or rest, fallback=fallback).strip(_NAME_QUOTES), bare.group(0).rstrip(".").lower()))
+            out.append((unquote_name_text(decode_header_text(name or rest, fallback=fallback)), bare.group(0).rstrip(".").lower()))
         elif local_part_ok and _LOCAL_ONLY.match(addr) and _LOCAL_WORD.match(_COMMENT.sub(" ", value)):
             # One bare word ("MAILER-DAEMON (Mail Delivery System)"); two words ("Ivan Petrov"),
             # a quoted or a Cyrillic word are a name without an address.
-            out.append((decode_header_text(name, fallback=fallback).strip(_NAME_QUOTES), addr))  # From: MAILER-DAEMON
+            out.append((unquote_name_text(decode_header_text(name, fallback=fallback)), addr))  # From: MAILER-DAEMON
         else:
             continue
         if defects is not None:
@@ -263,7 +282,7 @@ def _one_value(value: str, defects: list[str] | None, local_part_ok: bool,
         text = decode_header_text(value, fallback=fallback)
         found = _BARE_ADDR.findall(text)
         lead = _NAME_BEFORE_ANGLE.match(text) if found else None
-        name = lead.group(1).strip(_NAME_QUOTES) if lead and "@" not in lead.group(1) else ""
+        name = unquote_name_text(lead.group(1)) if lead and "@" not in lead.group(1) else ""
         out = [(name if i == 0 else "", a.rstrip(".").lower()) for i, a in enumerate(found)]
         if defects is not None and (out or any(a for _, a in pairs)):
             defects.append("header: malformed address" if out else "header: invalid address")
@@ -326,7 +345,7 @@ def _name_only(values: list[str], fallback: str | None = None) -> str:
         text = _QUOTED_PAIR.sub(r"\1", text[1:-1]).strip()
     if "@" in text or "<" in text or ">" in text:
         return ""
-    return text.strip(_NAME_QUOTES)[:200]
+    return unquote_name_text(text)[:200]
 
 
 def _display_name(values: list[str], fallback: str | None = None) -> str:
@@ -334,7 +353,7 @@ def _display_name(values: list[str], fallback: str | None = None) -> str:
         pairs = getaddresses(values[:1])
     except Exception:  # noqa: BLE001
         return ""
-    return decode_header_text(pairs[0][0], fallback=fallback).strip(_NAME_QUOTES) if pairs else ""
+    return unquote_name_text(decode_header_text(pairs[0][0], fallback=fallback)) if pairs else ""
 
 
 def first_id(value: str | None) -> str | None:

@@ -4,6 +4,8 @@ minimal example written for the test."""
 
 from __future__ import annotations
 
+import base64
+
 from supportdesk.mail.parsing import parse_mail
 from supportdesk.mail.parsing.body import unflow
 
@@ -258,3 +260,16 @@ def test_an_address_with_two_at_signs_keeps_its_first_address_and_the_name() -> 
         assert (p.from_name, p.from_addr) == (value.split(b" <")[0].decode(), value.split(b"<")[1].split(b"@relay")[0].decode())
     p = parse_mail("From: josé@example.es@relay.example\nSubject: t\n\nhi\n".encode())
     assert p.from_addr == "josé@example.es"  # the raw UTF-8 local part is letters, not a cut point
+
+
+def test_a_company_name_keeps_its_own_closing_quote() -> None:
+    from supportdesk.mail.parsing.headers import parse_addresses
+
+    encoded = "=?UTF-8?B?" + base64.b64encode('ООО "Ромашка"'.encode()).decode() + "?= <a@example.ru>"
+    for value in (encoded, '"ООО \\"Ромашка\\"" <a@example.ru>', 'ООО "Ромашка" <a@example.ru>',
+                  '"ООО "Ромашка"" <a@example.ru>', '"ООО "Ромашка" <a@example.ru>'):
+        assert parse_addresses([value]) == [('ООО "Ромашка"', "a@example.ru")], value
+    # quotes that only wrap the name still go, one at an edge too
+    for value, name in (("'Ivan' <a@example.ru>", "Ivan"), ('" Ivan Petrov " <a@example.ru>', "Ivan Petrov"),
+                        ('"Ivan <a@example.ru>', "Ivan"), ("\"O'Brien\" <a@example.ru>", "O'Brien")):
+        assert parse_addresses([value]) == [(name, "a@example.ru")], value

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from supportdesk.mail.parsing import parse_mail
-from supportdesk.mail.parsing.headers import _NAME_QUOTES
+from supportdesk.mail.parsing.headers import unquote_name_text
 from supportdesk.outbox import compose, mime
 from supportdesk.outbox.compose import OutgoingAttachment, build_message
 
@@ -122,7 +122,7 @@ def _check(**kwargs: Any) -> None:
         assert ours.from_name == theirs.from_name
     else:
         # decode_header_text collapses whitespace; the address parser strips quotes around names.
-        assert ours.from_name == " ".join(name.split()).strip(_NAME_QUOTES)
+        assert ours.from_name == unquote_name_text(" ".join(name.split()))
     for field in ("from_addr", "to_addrs", "message_id", "in_reply_to", "references", "text", "is_auto_reply",
                   "language"):
         assert getattr(ours, field) == getattr(theirs, field), field
