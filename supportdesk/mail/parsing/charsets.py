@@ -323,12 +323,13 @@ _JIS_VARIANTS = ("iso2022_jp_2004", "iso2022_jp_2", "iso2022_jp_ext")
 
 def _cut_utf8(data: bytes) -> str | None:
     """UTF-8 whose only fault is a character cut at the very end (a name or text cut to a
-    length): the whole characters, without the cut one."""
+    length): the whole characters, without the cut one; a line end after the cut is kept."""
+    head = data.rstrip(b"\r\n\t ")
     try:
-        data.decode("utf-8")
+        head.decode("utf-8")
     except UnicodeDecodeError as exc:
-        if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
-            return data[: exc.start].decode("utf-8", "replace")
+        if exc.reason == "unexpected end of data" and exc.start >= len(head) - 3:
+            return head[: exc.start].decode("utf-8", "replace") + data[len(head) :].decode("ascii")
     return None
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import binascii
-import quopri
 import re
 from dataclasses import dataclass, field
 from email.message import Message
@@ -19,6 +18,7 @@ from .language import detect_language
 from .model import ParsedAttachment, ParsedMail
 from .parts import (
     attachment_from_part,
+    decode_qp,
     disposition,
     forwarded_text,
     header_params,
@@ -330,7 +330,7 @@ def _encoded_message(inner: Message, outer: Message, walk: _Walk) -> Message:
         if cte == "base64":
             data = binascii.a2b_base64(re.sub(r"[^A-Za-z0-9+/=]", "", body).encode("ascii"))
         else:
-            data = quopri.decodestring(to_bytes(body))
+            data = decode_qp(to_bytes(body))
     except (binascii.Error, ValueError):
         return inner
     walk.defects.append(f"structure: attached message in {cte}")

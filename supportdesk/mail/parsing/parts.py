@@ -311,14 +311,23 @@ def payload_bytes(part: Message) -> bytes:
             if text:
                 decoded += b"\n" + to_bytes(rest.strip("\r\n")) + b"\n"
             return decoded
-    if isinstance(raw, str) and "=" in raw and cte == "quoted-printable" and _QP_PADDED_BREAK.search(raw):
-        # RFC 2045 §6.7: white space a transport added after a soft line break's '=' is no text.
-        return binascii.a2b_qp(_QP_PADDED_BREAK.sub("=\\1", raw).encode("ascii", "surrogateescape"))
+    if isinstance(raw, str) and "=" in raw and cte == "quoted-printable" and _QP_ODD.search(raw):
+        return decode_qp(raw.encode("ascii", "surrogateescape"))
     decoded_payload = part.get_payload(decode=True)
     return decoded_payload if isinstance(decoded_payload, bytes) else b""
 
 
-_QP_PADDED_BREAK = re.compile(r"=[ \t]+(\r?\n)")
+# What the C decoder (binascii.a2b_qp) reads wrongly: white space a transport added after a soft
+# line break's '=' (RFC 2045 §6.7: no text), and an '=' that starts no escape ("a == b", a
+# "=====" line, "=ZZ"), which it halves or drops instead of keeping.
+_QP_ODD = re.compile(r"=(?:[ \t]+\r?\n|(?![0-9A-Fa-f]{2}|\r?\n|\Z))")
+_QP_TOKEN = re.compile(rb"=(?:([0-9A-Fa-f]{2})|[ \t]*(?:\r?\n|\Z))")
+
+
+def decode_qp(data: bytes) -> bytes:
+    """Quoted-printable as RFC 2045 §6.7 asks a robust decoder: '=XX' is a byte, '=' before a
+    line end (white space between allowed) a soft line break, any other '=' itself."""
+    return _QP_TOKEN.sub(lambda m: bytes.fromhex(m.group(1).decode("ascii")) if m.group(1) else b"", data)
 _IDENTITY = frozenset({"", "7bit", "8bit", "binary"})
 # An encoder's base64: lines of one width (RFC 2045 asks for at most 76), then a shorter last one.
 _B64_FULL_LINE = re.compile(r"^[A-Za-z0-9+/]{60,76}$")

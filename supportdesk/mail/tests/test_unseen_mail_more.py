@@ -273,3 +273,18 @@ def test_a_company_name_keeps_its_own_closing_quote() -> None:
     for value, name in (("'Ivan' <a@example.ru>", "Ivan"), ('" Ivan Petrov " <a@example.ru>', "Ivan Petrov"),
                         ('"Ivan <a@example.ru>', "Ivan"), ("\"O'Brien\" <a@example.ru>", "O'Brien")):
         assert parse_addresses([value]) == [(name, "a@example.ru")], value
+
+
+def _qp(body: bytes, charset: bytes = b"utf-8") -> str:
+    return parse_mail(HEAD + b"Content-Type: text/plain; charset=" + charset +
+                      b"\nContent-Transfer-Encoding: quoted-printable\n\n" + body).text
+
+
+def test_an_equals_sign_that_starts_no_escape_is_kept_as_written() -> None:
+    # a mailer that labels text quoted-printable without encoding its '=' (a pasted log, code)
+    assert _qp(b"if a == b:\n===== log ===== 1\nrc=ZZ ==44 =G1\n") == "if a == b:\n===== log ===== 1\nrc=ZZ =D =G1"
+    assert _qp(b"=D0=97=d0=b2=D1=83=D0=BA=\n ok\n") == "Звук ok"  # lower-case hex, soft break
+
+
+def test_utf8_cut_inside_its_last_character_before_the_line_end() -> None:
+    assert _qp(b"text=C3=B5end=C3\n") == "textõend"
