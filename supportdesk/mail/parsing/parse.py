@@ -240,9 +240,10 @@ def _walk(part: Message, walk: _Walk, depth: int, in_report: bool) -> None:
         return
     attachment = attachment_from_part(part, walk.defects, fallback=walk.fallback)
     walk.attachments.append(attachment)
-    if ctype in ("text/plain", "text/html") and (attachment.name_generated or disposition(part) == "inline"):
-        # Text marked "attachment" with no file name, or a named text marked to be shown inline
-        # (a web form's "message.html"): the text to read when the mail has no other.
+    if ctype in ("text/plain", "text/html") and (attachment.name_generated or disposition(part) != "attachment"):
+        # Text marked "attachment" with no file name, or a named text not marked as an attachment
+        # (a web form's inline "message.html", an old mailer's "msg.txt" without a disposition,
+        # which mail clients show inline): the text to read when the mail has no other.
         walk.unnamed_texts.append(part)
     if is_tnef(attachment):
         walk.attachments.extend(tnef_files(attachment.content, walk.defects))

@@ -288,3 +288,15 @@ def test_an_equals_sign_that_starts_no_escape_is_kept_as_written() -> None:
 
 def test_utf8_cut_inside_its_last_character_before_the_line_end() -> None:
     assert _qp(b"text=C3=B5end=C3\n") == "textõend"
+
+
+def test_a_named_text_without_a_disposition_is_read_when_the_mail_has_no_other_text() -> None:
+    # old mailers attach the letter itself as "msg.txt" with no Content-Disposition; clients show it inline
+    raw = (HEAD + b'Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain; name="msg.txt"\n\n'
+           b"Sound drops after the update\n--B\nContent-Type: application/pdf; name=a.pdf\n\n%PDF\n--B--\n")
+    p = parse_mail(raw)
+    assert (p.text, [a.filename for a in p.attachments]) == ("Sound drops after the update", ["msg.txt", "a.pdf"])
+    # beside the letter's own text it stays a file only
+    raw = (HEAD + b"Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nSee the log\n"
+           b'--B\nContent-Type: text/plain; name="log.txt"\n\nERROR 42\n--B--\n')
+    assert parse_mail(raw).text == "See the log"
