@@ -248,9 +248,14 @@ def _one_value(value: str, defects: list[str] | None, local_part_ok: bool,
     except Exception:  # noqa: BLE001 - a malformed header is the sender's fault
         pairs = []
     out: list[tuple[str, str]] = []
+    lead = _NAME_BEFORE_ANGLE.match(value) if "(" in value and value.count("<") == 1 else None
     for name, raw_addr in pairs:
         addr = _clean_addr(raw_addr)
         if _VALID_ADDR.match(addr) or _QUOTED_LOCAL.match(addr):
+            if lead and len(pairs) == 1:
+                # comments inside the brackets ("Ivan <(work) ivan@example.ru (office)>") are no
+                # part of the name: the name is what stands before the '<'
+                name = lead.group(1)
             out.append((unquote_name_text(decode_header_text(name, fallback=fallback)), addr))
             continue
         bare = _BARE_ADDR.search(raw_addr)

@@ -300,3 +300,10 @@ def test_a_named_text_without_a_disposition_is_read_when_the_mail_has_no_other_t
     raw = (HEAD + b"Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nSee the log\n"
            b'--B\nContent-Type: text/plain; name="log.txt"\n\nERROR 42\n--B--\n')
     assert parse_mail(raw).text == "See the log"
+
+
+def test_comments_inside_the_brackets_are_no_part_of_the_name() -> None:
+    from supportdesk.mail.parsing.headers import parse_addresses
+
+    assert parse_addresses(["Ivan Petrov <(work) ivan@example.ru (office)>"]) == [("Ivan Petrov", "ivan@example.ru")]
+    assert parse_addresses(["Ivan Petrov (Sales) <ivan@example.ru>"]) == [("Ivan Petrov (Sales)", "ivan@example.ru")]
