@@ -198,7 +198,7 @@ def _walk(part: Message, walk: _Walk, depth: int, in_report: bool) -> None:
     if broken and depth:
         respelt = _respelt_multipart(part)
         if respelt is not None:
-            walk.defects.append("structure: boundary spelt otherwise in the body (letter case, quotes)")
+            walk.defects.append("structure: boundary spelt otherwise in the body (letter case, quotes, a fold)")
             _walk(respelt, walk, depth, in_report)
             return
     if broken:
@@ -385,7 +385,7 @@ def _parse(raw: bytes) -> ParsedMail:
     fixed = repair_boundary(repaired, boundary) if boundary else None
     if fixed is not None:
         msg = _PARSER.parsebytes(fixed)
-        defects.append("structure: boundary spelt otherwise in the body (letter case, quotes)")
+        defects.append("structure: boundary spelt otherwise in the body (letter case, quotes, a fold)")
     defects.extend(repair_part_headers(msg))
     headers = _headers_of(msg)
 

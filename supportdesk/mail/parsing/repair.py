@@ -208,7 +208,11 @@ def repair_boundary(raw: bytes, boundary: str) -> bytes | None:
     parameters then read as part of it, as home-made scripts write it: the parser keeps the
     quotes in the value); None when there is nothing to repair."""
     unquoted = boundary.strip("\"' \t")
-    for candidate in dict.fromkeys((boundary, unquoted, unquoted.split(";", 1)[0].strip("\"' \t"))):
+    # A value folded inside its quotes (Outlook 2000: boundary="----=_NextPart<CRLF> _000_..."):
+    # unfolded, the fold's white space stays (RFC 5322 §2.2.3), or the body spells it without.
+    unfolded = _FOLD.sub("", unquoted)
+    for candidate in dict.fromkeys((boundary, unquoted, unquoted.split(";", 1)[0].strip("\"' \t"),
+                                    unfolded, _FOLD_AND_SPACE.sub("", unquoted))):
         try:
             wanted = candidate.encode("ascii")
         except UnicodeEncodeError:
@@ -226,7 +230,10 @@ def repair_boundary(raw: bytes, boundary: str) -> bytes | None:
     return None
 
 
-_BOUNDARY_PARAM = re.compile(rb"""(boundary[ \t]*=[ \t]*)(?:"[^"\r\n]*"?|'[^'\r\n]*'?|[^;\s]+)""", re.IGNORECASE)
+_BOUNDARY_PARAM = re.compile(rb"""(boundary[ \t]*=[ \t]*)(?:"(?:[^"\r\n]|\r?\n[ \t])*"?|'[^'\r\n]*'?|[^;\s]+)""",
+                             re.IGNORECASE)
+_FOLD = re.compile(r"\r?\n(?=[ \t])")
+_FOLD_AND_SPACE = re.compile(r"\r?\n[ \t]+")
 
 
 # RFC 2231 parameters given whole and in numbered sections at once (name*= beside name*0*=):

@@ -307,3 +307,14 @@ def test_comments_inside_the_brackets_are_no_part_of_the_name() -> None:
 
     assert parse_addresses(["Ivan Petrov <(work) ivan@example.ru (office)>"]) == [("Ivan Petrov", "ivan@example.ru")]
     assert parse_addresses(["Ivan Petrov (Sales) <ivan@example.ru>"]) == [("Ivan Petrov (Sales)", "ivan@example.ru")]
+
+
+def test_a_boundary_folded_inside_its_quotes_still_splits_the_body() -> None:
+    for eol in (b"\n", b"\r\n"):
+        raw = (b"From: Ivan <ivan@example.ru>\nSubject: Test\nMIME-Version: 1.0\nContent-Type: multipart/mixed;\n"
+               b'    boundary="----=_NextPart\n _000_0002_01BFC036"\n\n'
+               b"------=_NextPart _000_0002_01BFC036\nContent-Type: text/plain\n\nbody text\n"
+               b"------=_NextPart _000_0002_01BFC036\nContent-Type: image/png; name=a.png\n"
+               b"Content-Transfer-Encoding: base64\n\niVBORw0KGgo=\n------=_NextPart _000_0002_01BFC036--\n").replace(b"\n", eol)
+        p = parse_mail(raw)
+        assert (p.text, [a.filename for a in p.attachments]) == ("body text", ["a.png"])
