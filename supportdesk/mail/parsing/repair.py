@@ -14,6 +14,7 @@ from email.message import Message
 
 _FIELD = re.compile(rb"^[A-Za-z0-9][A-Za-z0-9_-]*[ \t]*:")
 _MBOX_FROM = re.compile(rb"^From [^\s:]")
+_BAD_NAME_FIELD = re.compile(rb"^[A-Za-z][A-Za-z0-9_-]*[\x80-\xff][\x21-\x39\x3b-\x7e\x80-\xff]*[ \t]*:")
 # "Subject : text" (RFC 822's obsolete syntax): Python's parser takes it for the body's start.
 _ANY_SPACE_BEFORE_COLON = re.compile(rb"^([A-Za-z0-9][A-Za-z0-9_-]*)[ \t]+:", re.MULTILINE)
 _BOM = b"\xef\xbb\xbf"
@@ -101,6 +102,19 @@ def repair_header_block(raw: bytes) -> tuple[bytes, list[str]]:
         if not lines[-1].endswith(b"\n"):
             lines[-1] += eol
         defects.append("header: no empty line before the body")
+    bad = [i for i in range(first, len(lines)) if _BAD_NAME_FIELD.match(lines[i])]
+    if bad:
+        # A field whose name holds 8-bit bytes ("X-Te\xffst: ...") is no lost fold of the field
+        # above it (it would end up in the Subject), and Python's parser would take it for the
+        # start of the body: it is dropped, with its own folds.
+        drop = set(bad)
+        for i in bad:
+            k = i + 1
+            while k < len(lines) and lines[k][:1] in (b" ", b"\t"):
+                drop.add(k)
+                k += 1
+        lines = [line for i, line in enumerate(lines) if i not in drop]
+        defects.append("header: a field with 8-bit bytes in its name dropped")
     last_field = max((i for i, line in enumerate(lines) if _FIELD.match(line)), default=-1)
     # After the last field, a line that opens with an encoded word ("=?utf-8?Q?...?=") is that
     # field's lost fold, never the first line of a body.

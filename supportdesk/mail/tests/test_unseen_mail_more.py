@@ -318,3 +318,8 @@ def test_a_boundary_folded_inside_its_quotes_still_splits_the_body() -> None:
                b"Content-Transfer-Encoding: base64\n\niVBORw0KGgo=\n------=_NextPart _000_0002_01BFC036--\n").replace(b"\n", eol)
         p = parse_mail(raw)
         assert (p.text, [a.filename for a in p.attachments]) == ("body text", ["a.png"])
+
+
+def test_a_field_with_8bit_bytes_in_its_name_is_neither_a_fold_nor_the_body() -> None:
+    p = parse_mail(b"From: Ivan <ivan@example.ru>\nSubject: hello\nX-Te\xffst: value\nReply-To: olga@example.ru\n\nbody\n")
+    assert (p.subject, p.reply_to, p.text) == ("hello", ("olga@example.ru",), "body")
