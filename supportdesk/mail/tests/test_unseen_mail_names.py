@@ -286,3 +286,12 @@ def test_an_encoded_word_keeps_its_declared_charset_on_a_few_capitals(name: str,
 def test_utf16_text_and_byte_order_marks(ctype: bytes, body: bytes) -> None:
     p = parse_mail(HEAD + b"Content-Type: " + ctype + b"\nContent-Transfer-Encoding: base64\n\n" + base64.encodebytes(body))
     assert p.text.startswith(("Привет мир, hello", "No sound on output 2")) and not p.attachments
+
+
+@pytest.mark.parametrize(("raw", "label", "expected"), [
+    (b"attachment.\xe4\xf6\xfc", "iso-8859-1", "attachment.äöü"),  # no Russian word has no vowel: German
+    ("НДС.pdf".encode("cp1251"), "iso-8859-1", "НДС.pdf"),  # a capitals' abbreviation stays Cyrillic
+    ("акт.doc".encode("cp1251"), None, "акт.doc"),
+])
+def test_a_short_name_is_cyrillic_only_when_it_reads_as_words(raw: bytes, label: str | None, expected: str) -> None:
+    assert decode_bytes(raw, label)[0] == expected
