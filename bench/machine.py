@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import platform
 from pathlib import Path
 
@@ -16,3 +17,10 @@ def cpu_model() -> str:
         pass
     return platform.processor() or "unknown"
 
+
+
+def machine_info() -> dict[str, object]:
+    """The machine and how busy it was (other work on a shared machine skews every figure)."""
+    return {"platform": platform.platform(), "cpu": cpu_model(), "cores": os.cpu_count(),
+            "python": platform.python_version(),
+            "load": [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None}

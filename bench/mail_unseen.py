@@ -20,14 +20,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import sys
 import traceback
 from pathlib import Path
 from typing import Any
 
-from machine import cpu_model  # bench/machine.py (the script's folder is on sys.path)
+from machine import machine_info  # bench/machine.py (the script's folder is on sys.path)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -87,12 +85,6 @@ def score(folder: Path, verbose: bool) -> dict[str, Any]:
             "listed_but_absent": missing, "met_pct": round(100 * met / scored, 1) if scored else None}
 
 
-def machine() -> dict[str, object]:
-    return {"platform": platform.platform(), "cpu": cpu_model(), "cores": os.cpu_count(),
-            "python": platform.python_version(),
-            "load": [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None}
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     ap.add_argument("folders", nargs="+", type=Path)
@@ -112,7 +104,7 @@ def main() -> int:
     summary = {"mails_asserted": total, "met": met, "met_pct": round(100 * met / total, 1) if total else None,
                "crashes": sum(f["crashes"] for f in figures)}
     print(f"all: {met}/{total} ({summary['met_pct']} %), crashes {summary['crashes']}")
-    info = machine()
+    info = machine_info()
     print(f"machine: {info['cpu']}, {info['cores']} cores, Python {info['python']}, load average {info['load']}")
     print(json.dumps({"bench": "mail_unseen", "folders": figures, "all": summary, "machine": info}, ensure_ascii=False))
     return 0

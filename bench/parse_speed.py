@@ -16,12 +16,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import sys
 import time
 from pathlib import Path
 
-from machine import cpu_model  # bench/machine.py (the script's folder is on sys.path)
+from machine import machine_info  # bench/machine.py (the script's folder is on sys.path)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -30,17 +29,6 @@ from supportdesk.mail.parsing import parse_mail  # noqa: E402
 
 PROJECT_CORPUS = ROOT / "supportdesk" / "mail" / "tests" / "corpus"
 GOAL_MS = 5.0
-
-
-def machine() -> dict[str, object]:
-    return {
-        "platform": platform.platform(),
-        "cpu": cpu_model(),
-        "cores": os.cpu_count(),
-        "python": platform.python_version(),
-        # Other work on the machine skews every figure: record how busy it was.
-        "load": [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None,
-    }
 
 
 def find_corpora(given: str | None) -> Path | None:
@@ -84,7 +72,7 @@ def main() -> None:
     assert isinstance(project, dict)
     result["goal_met"] = project["best_ms_per_mail"] < GOAL_MS
     print(f"goal: under {GOAL_MS} ms per mail on the project corpus: {'met' if result['goal_met'] else 'NOT met'}")
-    result["machine"] = machine()
+    result["machine"] = machine_info()
     m = result["machine"]
     assert isinstance(m, dict)
     print(f"machine: {m['cpu']}, {m['cores']} cores, Python {m['python']}, load average {m['load']}")

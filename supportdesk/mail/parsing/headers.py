@@ -32,6 +32,7 @@ _B64_CHUNK = re.compile(r"[A-Za-z0-9+/]+=*")
 _ANGLE_ID = re.compile(r"<([^<>\s]+)>")
 _BARE_ADDR = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 _NAME_QUOTES = "\"'"
+_VALID_ADDR = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 
 def unquote_name_text(name: str) -> str:
@@ -51,7 +52,6 @@ def unquote_name_text(name: str) -> str:
             elif name.endswith(q):
                 name = name[:-1].strip()
     return name
-_VALID_ADDR = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 
 def _word_bytes(enc: str, payload: str) -> bytes:
@@ -221,7 +221,7 @@ def _clean_addr(addr: str) -> str:
 
 def _one_value(value: str, defects: list[str] | None, local_part_ok: bool,
                fallback: str | None = None) -> list[tuple[str, str]]:
-    if "<@" in value.replace(" ", ""):
+    if "<" in value:
         value = _OBS_ROUTE.sub("<", value)  # RFC 5322 §4.4: a source route is to be ignored
     doubled = _NAME_WITH_ANGLE.match(value)
     if doubled:

@@ -328,6 +328,8 @@ def decode_qp(data: bytes) -> bytes:
     """Quoted-printable as RFC 2045 §6.7 asks a robust decoder: '=XX' is a byte, '=' before a
     line end (white space between allowed) a soft line break, any other '=' itself."""
     return _QP_TOKEN.sub(lambda m: bytes.fromhex(m.group(1).decode("ascii")) if m.group(1) else b"", data)
+
+
 _IDENTITY = frozenset({"", "7bit", "8bit", "binary"})
 # An encoder's base64: lines of one width (RFC 2045 asks for at most 76), then a shorter last one.
 _B64_FULL_LINE = re.compile(r"^[A-Za-z0-9+/]{60,76}$")

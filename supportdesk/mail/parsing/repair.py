@@ -224,9 +224,8 @@ def repair_boundary(raw: bytes, boundary: str) -> bytes | None:
     unquoted = boundary.strip("\"' \t")
     # A value folded inside its quotes (Outlook 2000: boundary="----=_NextPart<CRLF> _000_..."):
     # unfolded, the fold's white space stays (RFC 5322 §2.2.3), or the body spells it without.
-    unfolded = _FOLD.sub("", unquoted)
     for candidate in dict.fromkeys((boundary, unquoted, unquoted.split(";", 1)[0].strip("\"' \t"),
-                                    unfolded, _FOLD_AND_SPACE.sub("", unquoted))):
+                                    _FOLD.sub("", unquoted), _FOLD_AND_SPACE.sub("", unquoted))):
         try:
             wanted = candidate.encode("ascii")
         except UnicodeEncodeError:

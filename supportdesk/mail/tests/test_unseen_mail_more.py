@@ -252,6 +252,7 @@ def test_an_obsolete_source_route_is_ignored_and_the_name_kept() -> None:
     assert parse_addresses(["Ivan <@relay1.example,@[IPv6:2001:db8::1]:ivan@example.ru>"]) == [
         ("Ivan", "ivan@example.ru")]
     assert parse_addresses(['"Иван Петров" < @relay.example : ivan@example.ru>']) == [("Иван Петров", "ivan@example.ru")]
+    assert parse_addresses(["Ivan <\t@relay.example:ivan@example.ru>"]) == [("Ivan", "ivan@example.ru")]
 
 
 def test_an_address_with_two_at_signs_keeps_its_first_address_and_the_name() -> None:
