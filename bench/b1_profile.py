@@ -19,12 +19,14 @@ import cProfile
 import json
 import os
 import pstats
+import re
 import resource
 import shutil
 import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 from b1_intake import PG_BASE, PG_PREFIX, WORK, _env, _pg, corpus, pg_template, sqlite_template
@@ -44,6 +46,14 @@ def _backend_cpu_s(pids: set[int]) -> float:
     return total
 
 
+_PLACEHOLDER = re.compile(r"%s|\$\d+|'[^']*'|\b\d+\b")
+
+
+def _shape(sql: str) -> str:
+    """A statement's shape: its SQL with values and placeholders blanked, cut to 120 characters."""
+    return " ".join(_PLACEHOLDER.sub("?", sql).split())[:120]
+
+
 def child(mode: str, corpus_dir: Path, out: Path, profile: str | None) -> None:
     import django
 
@@ -55,11 +65,13 @@ def child(mode: str, corpus_dir: Path, out: Path, profile: str | None) -> None:
 
     lock = threading.Lock()
     counts = {"statements": 0}
+    shapes: Counter[str] = Counter()  # statement shape (its SQL up to the first placeholder) -> count
     backends: set[int] = set()
 
     def counter(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
         with lock:
             counts["statements"] += 1
+            shapes[_shape(sql)] += 1
         return execute(sql, params, many, context)
 
     def on_connect(sender: object, connection: object, **kw: object) -> None:
@@ -95,7 +107,8 @@ def child(mode: str, corpus_dir: Path, out: Path, profile: str | None) -> None:
            "cpu_ms_per_mail": round(1000 * cpu / files, 2), "parser_child_cpu_ms_per_mail": round(1000 * kids / files, 2),
            "db_server_cpu_ms_per_mail": round(1000 * server / files, 2) if backends else None,
            "wall_s": round(wall, 2), "msg_per_s": round(files / wall, 1), "profiled": bool(prof),
-           "load": [round(x, 2) for x in os.getloadavg()]}
+           "load": [round(x, 2) for x in os.getloadavg()],
+           "statements_by_shape_per_mail": {k: round(v / files, 3) for k, v in shapes.most_common(40)}}
     out.write_text(json.dumps(res))
 
 
@@ -136,7 +149,10 @@ def main() -> None:
     if args.db == "pg":
         _pg(f'DROP DATABASE IF EXISTS "{name}"')
     shutil.rmtree(data / "attachments", ignore_errors=True)
-    print(out.read_text())
+    result = json.loads(out.read_text())
+    for shape, per_mail in result["statements_by_shape_per_mail"].items():
+        print(f"{per_mail:7.3f}/mail  {shape}")
+    print(json.dumps(result))
     if args.profile:
         stats = pstats.Stats(args.profile)
         stats.sort_stats("cumulative").print_stats(args.top)
