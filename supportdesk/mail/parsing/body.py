@@ -211,12 +211,14 @@ _WORD = re.compile(r"\w{3,}")
 _STUB_MAX_WORDS = 60
 _STUB_SHARED = 0.3
 _STUB_MIN_HTML_WORDS = 3
+_FULLER_SHARED = 0.8
 
 
 def is_stub_alternative(plain: str, html_text: str) -> bool:
     """A plain alternative that is no rendition of the HTML one but a notice in its place
     ("This is an HTML message. Please use an HTML capable mail program", "Для просмотра
-    письма используйте..."): short, with few of its words in the HTML's text, which has some."""
+    письма используйте..."): short, with few of its words in the HTML's text, which has some
+    and whose words it does not hold (a mailer that cut the HTML down keeps the whole plain)."""
     words = _WORD.findall(plain.lower())
     if not words or len(words) > _STUB_MAX_WORDS:
         return False
@@ -224,4 +226,6 @@ def is_stub_alternative(plain: str, html_text: str) -> bool:
     if len(html_words) < _STUB_MIN_HTML_WORDS:
         return False  # an HTML version of images or links only: the plain text is what there is
     shared = set(words) & set(html_words)
+    if len(shared) >= _FULLER_SHARED * len(set(html_words)):
+        return False  # the plain text holds the HTML's words and more: a fuller version, no notice
     return len(shared) < _STUB_SHARED * len(set(words))

@@ -188,6 +188,20 @@ def _overrides_western_label(data: bytes) -> bool:
     return typography * 2 < min(len(high), 600)
 
 
+# An 8-bit byte glued to a letter or to another 8-bit byte: part of a word.
+_GLUED_HIGH = re.compile(rb"[A-Za-z\x80-\xff][\x80-\xff]|[\x80-\xff][A-Za-z]")
+
+
+def _lone_symbols(data: bytes) -> bool:
+    """A few 8-bit bytes, each alone between spaces, digits or punctuation, that windows-1251
+    reads as typography ("VIAGRA \xae", "10\xb0C", "\xab...\xbb"): a one-letter Cyrillic
+    word guessed from one byte is no better evidence than the sign that windows-1252 agrees on."""
+    high = _high_bytes(data)
+    if not 0 < len(high) <= SHORT_SAMPLE or _GLUED_HIGH.search(data):
+        return False
+    return all(ch in _PUNCT for ch in high.decode("windows-1251", "replace"))
+
+
 def _accented_latin(data: bytes) -> bool:
     """8-bit bytes glued to ASCII letters: accents inside Latin words, not Cyrillic."""
     high = len(data.translate(None, _ASCII_BYTES))
@@ -331,6 +345,9 @@ def _decode_7bit(data: bytes, cs: str | None) -> tuple[str, str, str | None]:
 _JIS_VARIANTS = ("iso2022_jp_2004", "iso2022_jp_2", "iso2022_jp_ext")
 
 
+_WHOLE_UTF8_CHAR = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
 def _cut_utf8(data: bytes) -> str | None:
     """UTF-8 whose only fault is a character cut at the very end (a name or text cut to a
     length): the whole characters, without the cut one; a line end after the cut is kept."""
@@ -396,7 +413,8 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str, st
         if cs in (None, "", "utf-8", "ascii") or cs in _CYRILLIC_SINGLE_BYTE or cs in _WESTERN:
             return utf8, "utf-8", defect
     if cs in (None, "", "utf-8"):
-        cut = _cut_utf8(data)
+        # undeclared: a cut character is UTF-8 only beside a whole one ("Caf\xe9" is Latin-1)
+        cut = _cut_utf8(data) if cs == "utf-8" or _WHOLE_UTF8_CHAR.search(data) else None
         if cut is not None:
             return cut, "utf-8", "utf-8 cut inside a character"
         nearly = _mostly_utf8(data)
@@ -422,6 +440,8 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str, st
                 return data.decode(candidate or ""), candidate or cs, None
             except (UnicodeDecodeError, LookupError):
                 pass
+    if not cs and _lone_symbols(data):
+        return data.decode("windows-1251"), "windows-1251", "undeclared charset, guessed windows-1251"
     if (not cs and not _accented_latin(data[:8000])) or (cs not in _WESTERN and _looks_non_latin(data)) or (
             cs in _WESTERN and _overrides_western_label(data)):
         best, score = best_cyrillic(data)

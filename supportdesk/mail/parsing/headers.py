@@ -54,22 +54,38 @@ def unquote_name_text(name: str) -> str:
     return name
 
 
+def decode_base64_chunks(text: str) -> bytes:
+    """Base64 that may hold padding inside: two encoded chunks glued together (an encoded word
+    of two, a body whose every line a script encoded on its own); each chunk is decoded on its
+    own (one decoding stops at the first padding, or shifts every later byte)."""
+    out = b""
+    for chunk in _B64_CHUNK.findall(re.sub(r"[^A-Za-z0-9+/=]", "", text)):
+        cleaned = chunk.rstrip("=")
+        cleaned = cleaned[: len(cleaned) - len(cleaned) % 4 if len(cleaned) % 4 == 1 else None]
+        try:
+            out += binascii.a2b_base64(cleaned + "=" * (-len(cleaned) % 4))
+        except (binascii.Error, ValueError):
+            return out
+    return out
+
+
 def _word_bytes(enc: str, payload: str) -> bytes:
     if enc in "bB":
-        # Padding inside the text: a mailer glued two encoded chunks into one word; each is
-        # decoded on its own (one decoding would shift every later byte).
-        out = b""
-        for chunk in _B64_CHUNK.findall(re.sub(r"[^A-Za-z0-9+/=]", "", payload)):
-            cleaned = chunk.rstrip("=")
-            cleaned = cleaned[: len(cleaned) - len(cleaned) % 4 if len(cleaned) % 4 == 1 else None]
-            try:
-                out += binascii.a2b_base64(cleaned + "=" * (-len(cleaned) % 4))
-            except (binascii.Error, ValueError):
-                return out
-        return out
+        return decode_base64_chunks(payload)
     # A line fold inside a Q word is the mailer's, not the text's (a space the text means is "_").
     raw = to_bytes(_FOLD_IN_WORD.sub("", payload).replace("_", " "))
     return _QP_HEX.sub(lambda m: bytes([int(m.group(1), 16)]), raw)
+
+
+_Q_CUT = re.compile(r"=[0-9A-Fa-f]?\Z")
+
+
+def _cut_payload(enc: str, text: str) -> bool:
+    """Whether an encoded word's text ends inside a Q escape ('=', '=C') or a base64 quantum."""
+    if enc == "q":
+        return bool(_Q_CUT.search(text))
+    cleaned = re.sub(r"[^A-Za-z0-9+/=]", "", text)
+    return "=" not in cleaned and len(cleaned) % 4 != 0
 
 
 _ASCII = bytes(range(128))
@@ -140,6 +156,7 @@ def decode_header_text(value: str | None, defects: list[str] | None = None, *, k
     runs: list[tuple[str | None, bytes]] = []  # (charset or None for literal text, bytes)
     pos = 0
     last_was_word = False
+    last_word: tuple[str, str] | None = None  # (encoding, text) of the run's last encoded word
     for m in _ENCODED_WORD.finditer(value):
         literal = value[pos : m.start()]
         if literal and not (last_was_word and not literal.strip()):
@@ -150,8 +167,18 @@ def decode_header_text(value: str | None, defects: list[str] | None = None, *, k
         if not m.group(0).endswith("?=") and (not data or decode_bytes(data, charset)[2] not in _CLEAN_CUT):
             break  # a cut word is decoded only when its bytes read cleanly: else it is kept as sent
         if runs and runs[-1][0] is not None and runs[-1][0].lower() == charset.lower() and last_was_word:
-            runs[-1] = (runs[-1][0], runs[-1][1] + data)
+            if last_word and last_word[0] == enc.lower() and _cut_payload(*last_word):
+                # the word before ended inside an escape or a base64 quantum: the encoder split
+                # the text, not the bytes ("...=?= =?utf-8?Q?C3=A7...")
+                before = runs[-1][1][: len(runs[-1][1]) - len(_word_bytes(*last_word))]
+                last_word = (last_word[0], last_word[1] + text)
+                data = before + _word_bytes(*last_word)
+                runs[-1] = (runs[-1][0], data)
+            else:
+                last_word = (enc.lower(), text)
+                runs[-1] = (runs[-1][0], runs[-1][1] + data)
         else:
+            last_word = (enc.lower(), text)
             runs.append((charset, data))
         pos = m.end()
         last_was_word = True
@@ -209,6 +236,57 @@ _NAME_BEFORE_ANGLE = re.compile(r'^\s*([^<>]*?)\s*<')
 _ADDR_COMMENT = re.compile(r"\([^()\s@]*\)")
 
 
+_ENCODED_SPAN = re.compile(r"=\?[^?\s]*\?[bBqQ]\?[^?]*\?=")
+
+
+def without_comments(name: str) -> str:
+    """A display name's phrase without its RFC 5322 comments ('Ivan (work)', nested, with
+    escaped parentheses), as RFC 5322 reads it; quoted strings and encoded words are kept whole.
+    A name made only of comments is their text (the old "(Ivan Petrov) <ivan@example.ru>");
+    an unbalanced parenthesis is no comment ("Ivan :-( Petrov" stays as written)."""
+    if "(" not in name:
+        return name
+    kept: list[str] = []
+    comments: list[str] = []
+    comment: list[str] = []
+    depth, i, quoted = 0, 0, False
+    while i < len(name):
+        ch = name[i]
+        span = _ENCODED_SPAN.match(name, i) if not (depth or quoted) and ch == "=" else None
+        if span:
+            kept.append(span.group())
+            i = span.end()
+            continue
+        if ch == "\\" and (quoted or depth) and i + 1 < len(name):
+            (comment if depth else kept).append(name[i : i + 2])
+            i += 2
+            continue
+        if quoted or (ch == '"' and not depth):
+            kept.append(ch)
+            quoted = not quoted if ch == '"' else quoted
+        elif ch == "(":
+            if depth:
+                comment.append(ch)
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+            if depth:
+                comment.append(ch)
+            else:
+                comments.append("".join(comment))
+                comment = []
+                kept.append(" ")
+        else:
+            (comment if depth else kept).append(ch)
+        i += 1
+    if depth or quoted:
+        return name
+    phrase = " ".join("".join(kept).split())
+    if phrase.strip("\"' "):
+        return phrase
+    return " ".join(_QUOTED_PAIR.sub(r"\1", " ".join(comments)).split())
+
+
 def _clean_addr(addr: str) -> str:
     addr = decode_header_text(addr).strip("<>;, ").removeprefix("mailto:")
     if "(" in addr and not addr.startswith('"'):
@@ -217,6 +295,11 @@ def _clean_addr(addr: str) -> str:
         addr = addr.strip("\"' ")
     # A trailing dot ("ivan@example.ru.") is the DNS root, not part of the domain.
     return addr.rstrip(".").lower()
+
+
+def _name_text(raw: str, fallback: str | None) -> str:
+    """The display name an agent reads, from the name as written before an address."""
+    return unquote_name_text(decode_header_text(without_comments(raw), fallback=fallback))
 
 
 def _one_value(value: str, defects: list[str] | None, local_part_ok: bool,
@@ -231,15 +314,16 @@ def _one_value(value: str, defects: list[str] | None, local_part_ok: bool,
         if _LOOSE_ADDR.match(addr):
             if defects is not None:
                 defects.append("header: malformed address")
-            return [(unquote_name_text(decode_header_text(doubled.group("name"), fallback=fallback)), addr)]
+            return [(_name_text(doubled.group("name"), fallback), addr)]
     simple = (_SIMPLE_ADDR.match(value) or _ONE_ANGLE.match(value) or _COMMA_NAME.match(value)
               or _BRACKETED.match(value) or _NAME_AFTER.match(value))
     if simple:
-        groups = simple.groupdict() if simple.re is not _SIMPLE_ADDR else {
-            "name": simple.group(1) or simple.group(2) or "", "addr": simple.group(3) or simple.group(4)}
+        groups = simple.groupdict() if simple.re is not _SIMPLE_ADDR else {  # a quoted name keeps its quotes here
+            "name": f'"{simple.group(1)}"' if simple.group(1) is not None else simple.group(2) or "",
+            "addr": simple.group(3) or simple.group(4)}
         addr = _clean_addr(groups["addr"])
         if _LOOSE_ADDR.match(addr):
-            name = groups["name"].strip().strip(",").strip()
+            name = without_comments(groups["name"]).strip().strip(",").strip()
             if name.startswith('"') and name.endswith('"'):
                 name = _QUOTED_PAIR.sub(r"\1", name[1:-1])  # '"Ivan \\"Vanya\\""' -> 'Ivan "Vanya"'
             return [(unquote_name_text(decode_header_text(name, fallback=fallback)), addr)]
@@ -256,7 +340,7 @@ def _one_value(value: str, defects: list[str] | None, local_part_ok: bool,
                 # comments inside the brackets ("Ivan <(work) ivan@example.ru (office)>") are no
                 # part of the name: the name is what stands before the '<'
                 name = lead.group(1)
-            out.append((unquote_name_text(decode_header_text(name, fallback=fallback)), addr))
+            out.append((_name_text(name, fallback), addr))
             continue
         bare = _BARE_ADDR.search(raw_addr)
         if bare:

@@ -14,7 +14,7 @@ from io import BytesIO
 from urllib.parse import unquote, unquote_to_bytes
 
 from .charsets import decode_bytes, normalize_charset, to_bytes
-from .headers import decode_header_text, parse_addresses, parse_date, raw_header_bytes
+from .headers import decode_base64_chunks, decode_header_text, parse_addresses, parse_date, raw_header_bytes
 from .model import ParsedAttachment
 
 _EXTENSIONS = {
@@ -273,6 +273,7 @@ def raw_payload(part: Message) -> object:
 
 
 _B64_LINE = re.compile(r"^[A-Za-z0-9+/]+={0,2}$")
+_INNER_PADDING = re.compile(r"=[\s=]*[A-Za-z0-9+/]")  # base64 data after padding: chunks glued together
 
 
 def split_base64(body: str) -> tuple[str, str] | None:
@@ -305,12 +306,12 @@ def payload_bytes(part: Message) -> bytes:
         split = split_base64(raw)
         if split is not None:
             lines, rest = split
-            clean = re.sub(r"[^A-Za-z0-9+/]", "", lines)
-            clean = clean[: len(clean) - len(clean) % 4] if len(clean) % 4 == 1 else clean
-            decoded = binascii.a2b_base64(clean + "=" * (-len(clean) % 4))
+            decoded = decode_base64_chunks(lines)
             if text:
                 decoded += b"\n" + to_bytes(rest.strip("\r\n")) + b"\n"
             return decoded
+        if _INNER_PADDING.search(raw):
+            return decode_base64_chunks(raw)
     if isinstance(raw, str) and "=" in raw and cte == "quoted-printable" and _QP_ODD.search(raw):
         return decode_qp(raw.encode("ascii", "surrogateescape"))
     decoded_payload = part.get_payload(decode=True)

@@ -307,7 +307,9 @@ def test_comments_inside_the_brackets_are_no_part_of_the_name() -> None:
     from supportdesk.mail.parsing.headers import parse_addresses
 
     assert parse_addresses(["Ivan Petrov <(work) ivan@example.ru (office)>"]) == [("Ivan Petrov", "ivan@example.ru")]
-    assert parse_addresses(["Ivan Petrov (Sales) <ivan@example.ru>"]) == [("Ivan Petrov (Sales)", "ivan@example.ru")]
+    # before them too (RFC 5322 §3.4: a comment is no part of the phrase), as the standard
+    # library's header registry, Roundcube and GMime read it
+    assert parse_addresses(["Ivan Petrov (Sales) <ivan@example.ru>"]) == [("Ivan Petrov", "ivan@example.ru")]
 
 
 def test_a_boundary_folded_inside_its_quotes_still_splits_the_body() -> None:

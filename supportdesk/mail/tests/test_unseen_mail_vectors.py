@@ -1,0 +1,101 @@
+"""Classes of failure found by other mail libraries' header and body test vectors (issue 15:
+Roundcube, Horde, GMime, mailparse, imap_tools), each pinned by a minimal example written for
+the test."""
+
+from __future__ import annotations
+
+import base64
+
+from supportdesk.mail.parsing import parse_mail
+from supportdesk.mail.parsing.charsets import decode_bytes
+from supportdesk.mail.parsing.headers import decode_header_text, parse_addresses, without_comments
+
+HEAD = b"From: Ivan <ivan@example.ru>\nTo: support@example.com\nSubject: Test\nMIME-Version: 1.0\n"
+
+
+# --- encoded words that an encoder split inside an escape or a base64 quantum -----------------
+
+def test_a_q_escape_split_across_two_words_is_joined() -> None:
+    assert decode_header_text("=?utf-8?Q?Certifica=?= =?utf-8?Q?C3=A7=C3=A3o?=") == "Certificação"
+    assert decode_header_text("=?utf-8?Q?=D0=9E=D1=82=D1=87=D1=91=D1=?= =?utf-8?Q?82?=") == "Отчёт"
+
+
+def test_base64_split_inside_a_quantum_is_joined() -> None:
+    encoded = base64.b64encode("Отчёт за март".encode()).decode()
+    words = " ".join(f"=?utf-8?B?{encoded[i:i + 5]}?=" for i in range(0, len(encoded), 5))
+    assert decode_header_text(words) == "Отчёт за март"
+
+
+def test_whole_words_still_decode_one_by_one() -> None:
+    # a complete word ends the run: the next word's bytes are its own (no shift)
+    assert decode_header_text("=?utf-8?B?0J/RgA==?= =?utf-8?B?0LjQsg==?=") == "Прив"
+    assert decode_header_text("=?utf-8?Q?a=3D?= =?utf-8?Q?b?=") == "a=b"
+
+
+# --- comments in a display name ----------------------------------------------------------------
+
+def test_comments_are_no_part_of_a_display_name() -> None:
+    assert parse_addresses(['"Ivan" (work) <ivan@example.ru>']) == [("Ivan", "ivan@example.ru")]
+    assert parse_addresses(["Ivan Petrov ((nested) note) <ivan@example.ru>"]) == [("Ivan Petrov", "ivan@example.ru")]
+    assert parse_addresses(["Pete(A nice \\) chap) <pete@example.org>"]) == [("Pete", "pete@example.org")]
+
+
+def test_parentheses_inside_quotes_or_encoded_words_are_the_name() -> None:
+    assert parse_addresses(['"Miles (Star) O\'Brian" (x) <m@example.org>']) == [("Miles (Star) O'Brian", "m@example.org")]
+    assert parse_addresses(["=?utf-8?Q?Ivan_(Sales)?= <ivan@example.ru>"]) == [("Ivan (Sales)", "ivan@example.ru")]
+
+
+def test_a_name_of_comments_only_is_their_text_and_a_smiley_is_no_comment() -> None:
+    assert parse_addresses(["(Cron Daemon) <root@example.org>"]) == [("Cron Daemon", "root@example.org")]
+    assert parse_addresses(["root@example.org (Cron Daemon)"]) == [("Cron Daemon", "root@example.org")]
+    assert without_comments("Ivan :-( Petrov") == "Ivan :-( Petrov"
+
+
+# --- base64 with padding inside ------------------------------------------------------------------
+
+def test_a_base64_body_of_chunks_each_padded_decodes_whole() -> None:
+    chunks = b"\n".join(base64.b64encode(line.encode()) for line in ("Звук пропадает ", "после обновления\n"))
+    raw = HEAD + b"Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n" + chunks + b"\n"
+    assert parse_mail(raw).text == "Звук пропадает после обновления"
+
+
+def test_a_file_of_padded_chunks_keeps_every_byte() -> None:
+    data = [b"\x89PNG\r\n\x1a\n\x00", b"\x01\x02\x03\x04"]
+    body = b"\n".join(base64.b64encode(d) for d in data)
+    raw = (HEAD + b"Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nlog attached\n"
+           b"--B\nContent-Type: image/png; name=s.png\nContent-Transfer-Encoding: base64\n\n" + body + b"\n--B--\n")
+    assert parse_mail(raw).attachments[0].content == b"".join(data)
+
+
+# --- raw 8-bit bytes ------------------------------------------------------------------------------
+
+def test_a_lone_8bit_sign_reads_as_typography_not_a_one_letter_word() -> None:
+    assert decode_bytes(b"VIAGRA \xae")[0] == "VIAGRA ®"
+    assert decode_bytes(b"\xb9 5, 10\xb0")[0] == "№ 5, 10°"
+    # Cyrillic words still read as Cyrillic, one-letter words among them
+    assert decode_bytes(b"\xe2 \xf1\xf0\xee\xea")[0] == "в срок"
+
+
+def test_an_undeclared_latin1_letter_at_the_end_is_no_cut_utf8_character() -> None:
+    assert decode_bytes(b"Caf\xe9")[0] == "Café"
+    # beside whole UTF-8 characters, a cut one at the end is still a cut
+    assert decode_bytes("Отчёт".encode() + b"\xd0")[0] == "Отчёт"
+
+
+# --- alternatives ----------------------------------------------------------------------------------
+
+def test_a_plain_version_fuller_than_a_cut_down_html_is_kept() -> None:
+    plain = ("Новый заказ 28922\nКлиент Ковчег (Гусев Дмитрий)\nСегменты: Москва - Новосибирск\n"
+             "Оплата: по счёту\n").encode()
+    html = b"<html><body><p>\xd0\x9d\xd0\xbe\xd0\xb2\xd1\x8b\xd0\xb9 \xd0\xb7\xd0\xb0\xd0\xba\xd0\xb0\xd0\xb7 28922</p></body></html>"
+    raw = (HEAD + b"Content-Type: multipart/alternative; boundary=A\n\n--A\nContent-Type: text/plain; charset=utf-8\n"
+           b"Content-Transfer-Encoding: 8bit\n\n" + plain + b"--A\nContent-Type: text/html; charset=utf-8\n"
+           b"Content-Transfer-Encoding: 8bit\n\n" + html + b"\n--A--\n")
+    assert "Клиент Ковчег" in parse_mail(raw).text
+
+
+def test_a_notice_in_place_of_the_plain_version_still_gives_way_to_the_html() -> None:
+    raw = (HEAD + b"Content-Type: multipart/alternative; boundary=A\n\n--A\nContent-Type: text/plain\n\n"
+           b"This is an HTML message. Please use an HTML capable mail program to read it.\n"
+           b"--A\nContent-Type: text/html\n\n<p>Sound drops after the update to 6.2.1 on both channels</p>\n--A--\n")
+    assert "Sound drops after the update" in parse_mail(raw).text
