@@ -210,7 +210,9 @@ _SIMPLE_ADDR = re.compile(
 
 # One angle-bracketed address: whatever stands before it is the display name, even when that
 # name is itself an address ("ivan@example.ru <ivan@example.ru>") or unquoted.
-_ONE_ANGLE = re.compile(r'^(?P<name>(?:"[^"]*"|[^<>,;"])*?)\s*<\s*(?P<addr>[^<>\s]+@[^<>\s]+?)\s*>\s*$')
+# An encoded word is one unit of the name: what it encodes (",", "<", "@") is text, never syntax
+# (RFC 2047 §5), so "=?utf-8?Q?boss@bank.ru,?= <x@evil.example>" is x@evil.example.
+_ONE_ANGLE = re.compile(r'^(?P<name>(?:"[^"]*"|=\?[^?\s]*\?[bBqQ]\?[^?\s]*\?=|[^<>,;"])*?)\s*<\s*(?P<addr>[^<>\s]+@[^<>\s]+?)\s*>\s*$')
 # "Petrov, Ivan <ivan@example.ru>": Outlook's "Last, First" left unquoted by a gateway. With one
 # address in the value, the comma is the name's own, not a list separator.
 _COMMA_NAME = re.compile(r'^(?P<name>[^<>;"@]*,[^<>;"@]*?)\s*<\s*(?P<addr>[^<>\s@]+@[^<>\s@]+?)\s*>\s*$')
@@ -287,12 +289,18 @@ def without_comments(name: str) -> str:
     return " ".join(_QUOTED_PAIR.sub(r"\1", " ".join(comments)).split())
 
 
+# A quoted local part that is a plain dot-atom: the quotes change nothing.
+_NEEDLESS_QUOTES = re.compile(r'^"[A-Za-z0-9!#$%&\'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&\'*+/=?^_`{|}~-]+)*"@')
+
+
 def _clean_addr(addr: str) -> str:
     addr = decode_header_text(addr).strip("<>;, ").removeprefix("mailto:")
     if "(" in addr and not addr.startswith('"'):
         addr = _ADDR_COMMENT.sub("", addr)
     if not addr.startswith('"') or '"@' not in addr:  # keep a quoted local part's quotes
         addr = addr.strip("\"' ")
+    elif _NEEDLESS_QUOTES.match(addr):
+        addr = addr[1:].replace('"@', "@", 1)  # '"ivan"@example.ru' is ivan@example.ru (RFC 5322 §3.4.1)
     # A trailing dot ("ivan@example.ru.") is the DNS root, not part of the domain.
     return addr.rstrip(".").lower()
 
@@ -335,7 +343,7 @@ def _one_value(value: str, defects: list[str] | None, local_part_ok: bool,
     lead = _NAME_BEFORE_ANGLE.match(value) if "(" in value and value.count("<") == 1 else None
     for name, raw_addr in pairs:
         addr = _clean_addr(raw_addr)
-        if _VALID_ADDR.match(addr) or _QUOTED_LOCAL.match(addr):
+        if _VALID_ADDR.match(addr) or _QUOTED_LOCAL.match(addr) or _LOOSE_ADDR.match(addr):
             if lead and len(pairs) == 1:
                 # comments inside the brackets ("Ivan <(work) ivan@example.ru (office)>") are no
                 # part of the name: the name is what stands before the '<'

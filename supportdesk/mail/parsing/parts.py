@@ -41,6 +41,12 @@ def _name_values(part: Message, name: str, header: str) -> list[str | tuple[str,
     that sends both means the extended one, the plain one being its ASCII stand-in."""
     params = header_params(part, header)
     values = [v for k, v in params if k.strip().lower() == name and v]
+    if len(values) > 1 and not any(isinstance(v, tuple) for v in values):
+        # sections without a charset ("name*0=foo; name*1=bar") join to a plain string, which
+        # the parser lists after every plain parameter: the sections' name is the last one
+        raw = " ".join(str(v) for v in part.get_all(header) or [])
+        if re.search(rf"(?:^|[;\s]){re.escape(name)}\*\d", raw, re.IGNORECASE):
+            return values[::-1]
     return sorted(values, key=lambda v: not isinstance(v, tuple))
 
 

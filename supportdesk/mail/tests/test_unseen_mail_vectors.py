@@ -99,3 +99,30 @@ def test_a_notice_in_place_of_the_plain_version_still_gives_way_to_the_html() ->
            b"This is an HTML message. Please use an HTML capable mail program to read it.\n"
            b"--A\nContent-Type: text/html\n\n<p>Sound drops after the update to 6.2.1 on both channels</p>\n--A--\n")
     assert "Sound drops after the update" in parse_mail(raw).text
+
+
+# --- addresses ---------------------------------------------------------------------------------
+
+def test_an_address_written_inside_an_encoded_word_is_name_text_not_the_sender() -> None:
+    # RFC 2047 §5: an encoded word is never address syntax; the mailbox is the bracketed one
+    assert parse_addresses(["=?utf-8?Q?boss@bank.example,?= <x@evil.example>"]) == [("boss@bank.example,", "x@evil.example")]
+    assert parse_addresses(["=?utf-8?Q?<?= <ivan@example.ru>"]) == [("<", "ivan@example.ru")]
+
+
+def test_needless_quotes_around_a_local_part_are_dropped_needed_ones_kept() -> None:
+    assert parse_addresses(['Ivan <"ivan.petrov"@example.ru>']) == [("Ivan", "ivan.petrov@example.ru")]
+    assert parse_addresses(['"ivan petrov"@example.ru']) == [("", '"ivan petrov"@example.ru')]
+
+
+def test_an_intranet_address_without_a_dot_is_kept_in_a_list_too() -> None:
+    assert parse_addresses(["Ivan <ivan@intranet>, petr@example.ru"]) == [("Ivan", "ivan@intranet"), ("", "petr@example.ru")]
+    assert parse_addresses(["(Ivan) ivan@intranet (work)"])[0][1] == "ivan@intranet"
+
+
+# --- RFC 2231 sections without a charset ------------------------------------------------------------
+
+def test_numbered_sections_win_over_the_plain_stand_in_even_without_a_charset() -> None:
+    raw = (HEAD + b"Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nsee the file\n"
+           b"--B\nContent-Type: application/octet-stream\nContent-Disposition: attachment; filename=settings.txt;\n"
+           b' filename*0="settings of the"; filename*1=" second SDI output.txt"\n\nx\n--B--\n')
+    assert [a.filename for a in parse_mail(raw).attachments] == ["settings of the second SDI output.txt"]
