@@ -216,13 +216,17 @@ def _margin(high: bytes, margin: float) -> float:
 def _short_cyrillic_word(data: bytes, charset: str) -> bool:
     """A few 8-bit bytes that all read as Cyrillic letters in one of the two common charsets,
     and as words: a run of three letters or more holds a vowel unless it is a capitals'
-    abbreviation ("НДС", "КП"); "дць" is German "äöü" read as windows-1251."""
+    abbreviation ("НДС", "КП"), and no letter turns capital inside a word; "дць" and "дцьЯ" are
+    German "äöü(ß)" read as windows-1251."""
     high = _high_bytes(data)
     if charset not in ("windows-1251", "koi8-r") or not 0 < len(high) <= SHORT_SAMPLE:
         return False
     if not all("\u0400" <= ch <= "\u04ff" for ch in high.decode(charset, "replace")):
         return False
-    runs = _CYRILLIC_WORD.findall(data.decode(charset, "replace"))
+    text = data.decode(charset, "replace")
+    if _CASE_FLIP.search(text):
+        return False  # "дцьЯ" is German "äöüß": a word's letters do not turn capital at its end
+    runs = _CYRILLIC_WORD.findall(text)
     return all(len(run) < 3 or run.isupper() or any(ch in _CYRILLIC_VOWELS for ch in run.lower()) for run in runs)
 
 

@@ -126,3 +126,15 @@ def test_numbered_sections_win_over_the_plain_stand_in_even_without_a_charset() 
            b"--B\nContent-Type: application/octet-stream\nContent-Disposition: attachment; filename=settings.txt;\n"
            b' filename*0="settings of the"; filename*1=" second SDI output.txt"\n\nx\n--B--\n')
     assert [a.filename for a in parse_mail(raw).attachments] == ["settings of the second SDI output.txt"]
+
+
+def test_german_letters_under_a_latin1_label_stay_german_in_a_file_name() -> None:
+    # E4 F6 FC DF is "äöüß"; windows-1251 reads "дцьЯ", a word whose last letter turns capital
+    raw = (HEAD + b"Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nsee the file\n"
+           b"--B\nContent-Type: application/pdf\nContent-Disposition: attachment;\n"
+           b" filename*=iso-8859-1''Pr%FCfbericht-%E4%F6%FC%DF.pdf\n\nx\n--B\nContent-Type: text/plain\n"
+           b'Content-Disposition: attachment; filename="=?iso-8859-1?Q?stra=DFe-=E4=F6=FC=DF.txt?="\n\ny\n--B--\n')
+    assert [a.filename for a in parse_mail(raw).attachments] == ["Prüfbericht-äöüß.pdf", "straße-äöüß.txt"]
+    # a Cyrillic name under the same label is still read as Cyrillic ("Счет.pdf", "НДС")
+    assert decode_bytes(b"\xd1\xf7\xe5\xf2.pdf", "iso-8859-1")[0] == "Счет.pdf"
+    assert decode_bytes(b"\xcd\xc4\xd1", "iso-8859-1")[0] == "НДС"
