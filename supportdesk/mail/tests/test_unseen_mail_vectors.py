@@ -138,3 +138,19 @@ def test_german_letters_under_a_latin1_label_stay_german_in_a_file_name() -> Non
     # a Cyrillic name under the same label is still read as Cyrillic ("Счет.pdf", "НДС")
     assert decode_bytes(b"\xd1\xf7\xe5\xf2.pdf", "iso-8859-1")[0] == "Счет.pdf"
     assert decode_bytes(b"\xcd\xc4\xd1", "iso-8859-1")[0] == "НДС"
+
+
+def test_a_parameter_after_another_without_its_semicolon_is_still_read() -> None:
+    def names(part_headers: bytes) -> list[str]:
+        raw = (HEAD + b"Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nsee the file\n"
+               b"--B\n" + part_headers + b"\n\ndata\n--B--\n")
+        return [a.filename for a in parse_mail(raw).attachments]
+
+    assert names(b'Content-Type: text/plain; charset="koi8-r" name="settings.txt"\nContent-Disposition: attachment') == [
+        "settings.txt"]
+    assert names(b"Content-Type: application/zip; name=logs.zip size=3") == ["logs.zip"]
+    # a name with spaces inside its quotes, or unquoted, stays whole
+    assert names(b'Content-Type: application/pdf\nContent-Disposition: attachment; filename="name=a b.pdf"') == [
+        "name=a b.pdf"]
+    assert names(b"Content-Type: application/pdf\nContent-Disposition: attachment; filename=my report.pdf") == [
+        "my report.pdf"]
