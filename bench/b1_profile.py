@@ -65,7 +65,7 @@ def child(mode: str, corpus_dir: Path, out: Path, profile: str | None) -> None:
 
     lock = threading.Lock()
     counts = {"statements": 0}
-    shapes: Counter[str] = Counter()  # statement shape (its SQL up to the first placeholder) -> count
+    shapes: Counter[str] = Counter()  # statement shape (its SQL with the values blanked) -> count
     backends: set[int] = set()
 
     def counter(execute, sql, params, many, context):  # type: ignore[no-untyped-def]

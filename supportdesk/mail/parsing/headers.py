@@ -22,6 +22,8 @@ from .charsets import (
 # up to a "?=" that ends a word, when the strict form does not match.
 _ENCODED_WORD = re.compile(r"=\?([^?\s]{1,64})\?([bBqQ])\?([^?]*?)(?:\?=|(?=\s*$))"
                            r"|=\?([^?\s]{1,64})\?([qQ])\?([^\s?][^\s]*?)\?=(?=\s|$)")
+# A whole encoded word as one unit of a phrase (what it encodes is never syntax: RFC 2047 §5).
+_WHOLE_WORD = r"=\?[^?\s]*\?[bBqQ]\?[^?]*\?="
 _CLEAN_CUT = (None, "utf-8 cut inside a character")
 _FOLD_IN_WORD = re.compile(r"\r?\n[ \t]*")
 _WS = re.compile(r"\s+")
@@ -29,10 +31,10 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # kept out of subjects 
 _BETWEEN_WORDS = re.compile(r"\s*")
 _QP_HEX = re.compile(rb"=([0-9A-Fa-f]{2})")
 _B64_CHUNK = re.compile(r"[A-Za-z0-9+/]+=*")
+_NOT_B64 = re.compile(r"[^A-Za-z0-9+/=]")
 _ANGLE_ID = re.compile(r"<([^<>\s]+)>")
 _BARE_ADDR = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 _NAME_QUOTES = "\"'"
-_VALID_ADDR = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 
 def unquote_name_text(name: str) -> str:
@@ -59,7 +61,7 @@ def decode_base64_chunks(text: str) -> bytes:
     of two, a body whose every line a script encoded on its own); each chunk is decoded on its
     own (one decoding stops at the first padding, or shifts every later byte)."""
     out = b""
-    for chunk in _B64_CHUNK.findall(re.sub(r"[^A-Za-z0-9+/=]", "", text)):
+    for chunk in _B64_CHUNK.findall(_NOT_B64.sub("", text)):
         cleaned = chunk.rstrip("=")
         cleaned = cleaned[: len(cleaned) - len(cleaned) % 4 if len(cleaned) % 4 == 1 else None]
         try:
@@ -84,7 +86,7 @@ def _cut_payload(enc: str, text: str) -> bool:
     """Whether an encoded word's text ends inside a Q escape ('=', '=C') or a base64 quantum."""
     if enc == "q":
         return bool(_Q_CUT.search(text))
-    cleaned = re.sub(r"[^A-Za-z0-9+/=]", "", text)
+    cleaned = _NOT_B64.sub("", text)
     return "=" not in cleaned and len(cleaned) % 4 != 0
 
 
@@ -156,7 +158,8 @@ def decode_header_text(value: str | None, defects: list[str] | None = None, *, k
     runs: list[tuple[str | None, bytes]] = []  # (charset or None for literal text, bytes)
     pos = 0
     last_was_word = False
-    last_word: tuple[str, str] | None = None  # (encoding, text) of the run's last encoded word
+    last_word: tuple[str, str] = ("", "")  # (encoding, text) of the last encoded word
+    word_start = 0  # where its bytes start in the last run
     for m in _ENCODED_WORD.finditer(value):
         literal = value[pos : m.start()]
         if literal and not (last_was_word and not literal.strip()):
@@ -166,20 +169,21 @@ def decode_header_text(value: str | None, defects: list[str] | None = None, *, k
         data = _word_bytes(enc, text)
         if not m.group(0).endswith("?=") and (not data or decode_bytes(data, charset)[2] not in _CLEAN_CUT):
             break  # a cut word is decoded only when its bytes read cleanly: else it is kept as sent
-        if runs and runs[-1][0] is not None and runs[-1][0].lower() == charset.lower() and last_was_word:
-            if last_word and last_word[0] == enc.lower() and _cut_payload(*last_word):
+        run_charset = runs[-1][0] if runs and last_was_word else None
+        if run_charset is not None and run_charset.lower() == charset.lower():
+            kept = runs[-1][1]
+            if last_word[0] == enc.lower() and _cut_payload(*last_word):
                 # the word before ended inside an escape or a base64 quantum: the encoder split
-                # the text, not the bytes ("...=?= =?utf-8?Q?C3=A7...")
-                before = runs[-1][1][: len(runs[-1][1]) - len(_word_bytes(*last_word))]
-                last_word = (last_word[0], last_word[1] + text)
-                data = before + _word_bytes(*last_word)
-                runs[-1] = (runs[-1][0], data)
-            else:
-                last_word = (enc.lower(), text)
-                runs[-1] = (runs[-1][0], runs[-1][1] + data)
+                # the text, not the bytes ("...=?= =?utf-8?Q?C3=A7..."); the two decode as one
+                text = last_word[1] + text
+                data = _word_bytes(enc, text)
+                kept = kept[:word_start]
+            word_start = len(kept)
+            runs[-1] = (run_charset, kept + data)
         else:
-            last_word = (enc.lower(), text)
+            word_start = 0
             runs.append((charset, data))
+        last_word = (enc.lower(), text)
         pos = m.end()
         last_was_word = True
     if pos < len(value):
@@ -212,7 +216,10 @@ _SIMPLE_ADDR = re.compile(
 # name is itself an address ("ivan@example.ru <ivan@example.ru>") or unquoted.
 # An encoded word is one unit of the name: what it encodes (",", "<", "@") is text, never syntax
 # (RFC 2047 §5), so "=?utf-8?Q?boss@bank.ru,?= <x@evil.example>" is x@evil.example.
-_ONE_ANGLE = re.compile(r'^(?P<name>(?:"[^"]*"|=\?[^?\s]*\?[bBqQ]\?[^?\s]*\?=|[^<>,;"])*?)\s*<\s*(?P<addr>[^<>\s]+@[^<>\s]+?)\s*>\s*$')
+# (A character is taken alone only where no word starts: one way to read the name, no backtracking
+# through 2^n readings of n words.)
+_ONE_ANGLE = re.compile(rf'^(?P<name>(?:"[^"]*"|{_WHOLE_WORD}|(?!{_WHOLE_WORD})[^<>,;"])*?)\s*<\s*'
+                        r'(?P<addr>[^<>\s]+@[^<>\s]+?)\s*>\s*$')
 # "Petrov, Ivan <ivan@example.ru>": Outlook's "Last, First" left unquoted by a gateway. With one
 # address in the value, the comma is the name's own, not a list separator.
 _COMMA_NAME = re.compile(r'^(?P<name>[^<>;"@]*,[^<>;"@]*?)\s*<\s*(?P<addr>[^<>\s@]+@[^<>\s@]+?)\s*>\s*$')
@@ -238,7 +245,7 @@ _NAME_BEFORE_ANGLE = re.compile(r'^\s*([^<>]*?)\s*<')
 _ADDR_COMMENT = re.compile(r"\([^()\s@]*\)")
 
 
-_ENCODED_SPAN = re.compile(r"=\?[^?\s]*\?[bBqQ]\?[^?]*\?=")
+_ENCODED_SPAN = re.compile(_WHOLE_WORD)
 
 
 def without_comments(name: str) -> str:
@@ -343,7 +350,7 @@ def _one_value(value: str, defects: list[str] | None, local_part_ok: bool,
     lead = _NAME_BEFORE_ANGLE.match(value) if "(" in value and value.count("<") == 1 else None
     for name, raw_addr in pairs:
         addr = _clean_addr(raw_addr)
-        if _VALID_ADDR.match(addr) or _QUOTED_LOCAL.match(addr) or _LOOSE_ADDR.match(addr):
+        if _LOOSE_ADDR.match(addr) or _QUOTED_LOCAL.match(addr):
             if lead and len(pairs) == 1:
                 # comments inside the brackets ("Ivan <(work) ivan@example.ru (office)>") are no
                 # part of the name: the name is what stands before the '<'

@@ -279,7 +279,6 @@ def raw_payload(part: Message) -> object:
 
 
 _B64_LINE = re.compile(r"^[A-Za-z0-9+/]+={0,2}$")
-_INNER_PADDING = re.compile(r"=[\s=]*[A-Za-z0-9+/]")  # base64 data after padding: chunks glued together
 
 
 def split_base64(body: str) -> tuple[str, str] | None:
@@ -316,7 +315,7 @@ def payload_bytes(part: Message) -> bytes:
             if text:
                 decoded += b"\n" + to_bytes(rest.strip("\r\n")) + b"\n"
             return decoded
-        if _INNER_PADDING.search(raw):
+        if "=" in raw.rstrip("= \t\r\n"):  # padding before more data: chunks glued together
             return decode_base64_chunks(raw)
     if isinstance(raw, str) and "=" in raw and cte == "quoted-printable" and _QP_ODD.search(raw):
         return decode_qp(raw.encode("ascii", "surrogateescape"))

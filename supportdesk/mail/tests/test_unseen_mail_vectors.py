@@ -13,6 +13,16 @@ from supportdesk.mail.parsing.headers import decode_header_text, parse_addresses
 HEAD = b"From: Ivan <ivan@example.ru>\nTo: support@example.com\nSubject: Test\nMIME-Version: 1.0\n"
 
 
+def with_files(*parts: bytes) -> bytes:
+    """A mail of a short text and the given parts (each its headers, an empty line, its body)."""
+    files = b"".join(b"--B\n" + part + b"\n" for part in parts)
+    return HEAD + b"Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nsee the file\n" + files + b"--B--\n"
+
+
+def names(*parts: bytes) -> list[str]:
+    return [a.filename for a in parse_mail(with_files(*parts)).attachments]
+
+
 # --- encoded words that an encoder split inside an escape or a base64 quantum -----------------
 
 def test_a_q_escape_split_across_two_words_is_joined() -> None:
@@ -62,9 +72,16 @@ def test_a_base64_body_of_chunks_each_padded_decodes_whole() -> None:
 def test_a_file_of_padded_chunks_keeps_every_byte() -> None:
     data = [b"\x89PNG\r\n\x1a\n\x00", b"\x01\x02\x03\x04"]
     body = b"\n".join(base64.b64encode(d) for d in data)
-    raw = (HEAD + b"Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nlog attached\n"
-           b"--B\nContent-Type: image/png; name=s.png\nContent-Transfer-Encoding: base64\n\n" + body + b"\n--B--\n")
+    raw = with_files(b"Content-Type: image/png; name=s.png\nContent-Transfer-Encoding: base64\n\n" + body)
     assert parse_mail(raw).attachments[0].content == b"".join(data)
+
+
+def test_runs_of_padding_in_a_body_or_a_parameter_are_read_in_one_pass() -> None:
+    # a pattern tried from every '=' of a long run scanned the run once per '=' (n^2 steps)
+    run = b"=" * 200_000
+    raw = with_files(b"Content-Type: application/pdf; name=a.pdf\nContent-Transfer-Encoding: base64\n\n" + run,
+                     b"Content-Type: application/zip; name=b.zip" + run + b"\n\nx")
+    assert [(a.filename, a.content) for a in parse_mail(raw).attachments][0] == ("a.pdf", b"")
 
 
 # --- raw 8-bit bytes ------------------------------------------------------------------------------
@@ -109,6 +126,12 @@ def test_an_address_written_inside_an_encoded_word_is_name_text_not_the_sender()
     assert parse_addresses(["=?utf-8?Q?<?= <ivan@example.ru>"]) == [("<", "ivan@example.ru")]
 
 
+def test_a_name_of_many_encoded_words_before_an_unclosed_bracket_is_read_in_one_pass() -> None:
+    # each word once a unit and once single characters gave 2^n readings to try before failing
+    words = " ".join(["=?utf-8?Q?Ivan?="] * 60)
+    assert parse_addresses([words + " <ivan@example.ru"]) == [("Ivan" * 60, "ivan@example.ru")]
+
+
 def test_needless_quotes_around_a_local_part_are_dropped_needed_ones_kept() -> None:
     assert parse_addresses(['Ivan <"ivan.petrov"@example.ru>']) == [("Ivan", "ivan.petrov@example.ru")]
     assert parse_addresses(['"ivan petrov"@example.ru']) == [("", '"ivan petrov"@example.ru')]
@@ -122,35 +145,28 @@ def test_an_intranet_address_without_a_dot_is_kept_in_a_list_too() -> None:
 # --- RFC 2231 sections without a charset ------------------------------------------------------------
 
 def test_numbered_sections_win_over_the_plain_stand_in_even_without_a_charset() -> None:
-    raw = (HEAD + b"Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nsee the file\n"
-           b"--B\nContent-Type: application/octet-stream\nContent-Disposition: attachment; filename=settings.txt;\n"
-           b' filename*0="settings of the"; filename*1=" second SDI output.txt"\n\nx\n--B--\n')
-    assert [a.filename for a in parse_mail(raw).attachments] == ["settings of the second SDI output.txt"]
+    assert names(b"Content-Type: application/octet-stream\nContent-Disposition: attachment; filename=settings.txt;\n"
+                 b' filename*0="settings of the"; filename*1=" second SDI output.txt"\n\nx') == [
+        "settings of the second SDI output.txt"]
 
 
 def test_german_letters_under_a_latin1_label_stay_german_in_a_file_name() -> None:
     # E4 F6 FC DF is "äöüß"; windows-1251 reads "дцьЯ", a word whose last letter turns capital
-    raw = (HEAD + b"Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nsee the file\n"
-           b"--B\nContent-Type: application/pdf\nContent-Disposition: attachment;\n"
-           b" filename*=iso-8859-1''Pr%FCfbericht-%E4%F6%FC%DF.pdf\n\nx\n--B\nContent-Type: text/plain\n"
-           b'Content-Disposition: attachment; filename="=?iso-8859-1?Q?stra=DFe-=E4=F6=FC=DF.txt?="\n\ny\n--B--\n')
-    assert [a.filename for a in parse_mail(raw).attachments] == ["Prüfbericht-äöüß.pdf", "straße-äöüß.txt"]
+    assert names(b"Content-Type: application/pdf\nContent-Disposition: attachment;\n"
+                 b" filename*=iso-8859-1''Pr%FCfbericht-%E4%F6%FC%DF.pdf\n\nx",
+                 b"Content-Type: text/plain\n"
+                 b'Content-Disposition: attachment; filename="=?iso-8859-1?Q?stra=DFe-=E4=F6=FC=DF.txt?="\n\ny') == [
+        "Prüfbericht-äöüß.pdf", "straße-äöüß.txt"]
     # a Cyrillic name under the same label is still read as Cyrillic ("Счет.pdf", "НДС")
     assert decode_bytes(b"\xd1\xf7\xe5\xf2.pdf", "iso-8859-1")[0] == "Счет.pdf"
     assert decode_bytes(b"\xcd\xc4\xd1", "iso-8859-1")[0] == "НДС"
 
 
 def test_a_parameter_after_another_without_its_semicolon_is_still_read() -> None:
-    def names(part_headers: bytes) -> list[str]:
-        raw = (HEAD + b"Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nsee the file\n"
-               b"--B\n" + part_headers + b"\n\ndata\n--B--\n")
-        return [a.filename for a in parse_mail(raw).attachments]
-
-    assert names(b'Content-Type: text/plain; charset="koi8-r" name="settings.txt"\nContent-Disposition: attachment') == [
-        "settings.txt"]
-    assert names(b"Content-Type: application/zip; name=logs.zip size=3") == ["logs.zip"]
+    text_part = b'Content-Type: text/plain; charset="koi8-r" name="settings.txt"\nContent-Disposition: attachment'
+    assert names(text_part + b"\n\ndata") == ["settings.txt"]
+    assert names(b"Content-Type: application/zip; name=logs.zip size=3\n\ndata") == ["logs.zip"]
     # a name with spaces inside its quotes, or unquoted, stays whole
-    assert names(b'Content-Type: application/pdf\nContent-Disposition: attachment; filename="name=a b.pdf"') == [
-        "name=a b.pdf"]
-    assert names(b"Content-Type: application/pdf\nContent-Disposition: attachment; filename=my report.pdf") == [
-        "my report.pdf"]
+    pdf = b"Content-Type: application/pdf\nContent-Disposition: attachment; filename="
+    assert names(pdf + b'"name=a b.pdf"\n\ndata') == ["name=a b.pdf"]
+    assert names(pdf + b"my report.pdf\n\ndata") == ["my report.pdf"]
