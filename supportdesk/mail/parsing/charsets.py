@@ -202,6 +202,17 @@ def _lone_symbols(data: bytes) -> bool:
     return all(ch in _PUNCT for ch in high.decode("windows-1251", "replace"))
 
 
+def _few_latin_letters(data: bytes) -> bool:
+    """A few 8-bit bytes, every one a Latin letter in windows-1252, that neither a Cyrillic nor a
+    double-byte reading passed ("-\xe4\xf6\xfc\xdf-" is German "äöüß"): a detector's guess from
+    so little is a pair of rare ideographs ("噈晧"); the letters are the better reading."""
+    high = _high_bytes(data)
+    if not 0 < len(high) <= SHORT_SAMPLE:
+        return False
+    letters = high.decode("cp1252", "replace")
+    return all(ch.isalpha() and "\u00c0" <= ch <= "\u017f" for ch in letters)
+
+
 def _accented_latin(data: bytes) -> bool:
     """8-bit bytes glued to ASCII letters: accents inside Latin words, not Cyrillic."""
     high = len(data.translate(None, _ASCII_BYTES))
@@ -463,6 +474,9 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str, st
     if cs in (None, "", "utf-8") and _accented_latin(data[:8000]):
         defect = "undeclared charset, guessed cp1252" if not cs else "charset utf-8 is really cp1252"
         return data.decode("cp1252", "replace"), "cp1252", defect
+    if cs in (None, "", "utf-8") and _few_latin_letters(data):
+        defect = "undeclared charset, guessed cp1252" if not cs else "charset utf-8 is really cp1252"
+        return data.decode("cp1252"), "cp1252", defect
     guess = _normalizer_guess(data)
     if guess:
         try:

@@ -99,6 +99,16 @@ def test_an_undeclared_latin1_letter_at_the_end_is_no_cut_utf8_character() -> No
     assert decode_bytes("Отчёт".encode() + b"\xd0")[0] == "Отчёт"
 
 
+def test_a_few_latin_letters_alone_are_no_pair_of_rare_ideographs() -> None:
+    # a detector reads four bytes as two Big5 characters ("噈晧"); neither Cyrillic nor a common
+    # double-byte reading passed, so the letters windows-1252 gives are the reading
+    assert decode_bytes(b"-\xe4\xf6\xfc\xdf-")[0] == "-äöüß-"
+    # common Chinese and short Russian words keep their readings
+    assert decode_bytes("你好".encode("gbk"))[0] == "你好"
+    assert decode_bytes("да".encode("cp1251"))[0] == "да"
+    assert decode_bytes("Счет".encode("cp1251"))[0] == "Счет"
+
+
 # --- alternatives ----------------------------------------------------------------------------------
 
 def test_a_plain_version_fuller_than_a_cut_down_html_is_kept() -> None:
