@@ -397,6 +397,20 @@ class SpamAndQuarantineTests(IngestTestCase):
         self.assertEqual(row.state, "quarantined")
         self.assertTrue(row.error.startswith("sender:"))
 
+    def test_a_second_delivery_of_a_quarantined_message_is_its_duplicate_not_a_second_entry(self) -> None:
+        # the same message from two mailboxes: other Received lines, the same Message-ID
+        body = b"Message-ID: <nosender@example.ru>\nSubject: hello\n\nno sender here\n"
+        first = self.ingest(b"Received: from a.example.ru\n" + body, source_uid="box-a:1")
+        second = self.ingest(b"Received: from b.example.ru\n" + body, source_uid="box-b:1")
+        self.assertEqual((first.outcome, second.outcome), (Outcome.QUARANTINED, Outcome.DUPLICATE))
+        copy = InboundMail.objects.get(pk=second.inbound_id)
+        self.assertEqual(copy.error, f"duplicate of quarantined inbound mail #{first.inbound_id}")
+        self.assertEqual(bytes(copy.raw), b"Received: from b.example.ru\n" + body)  # its bytes kept
+        self.assertEqual(InboundMail.objects.filter(state="quarantined").count(), 1)
+        # another message without a sender is an entry of its own
+        other = self.ingest(b"Message-ID: <other@example.ru>\nSubject: hi\n\nx\n", source_uid="box-a:2")
+        self.assertEqual(other.outcome, Outcome.QUARANTINED)
+
 
 class InboundLookupPlanTests(TestCase):
     """Every delivery looks up its (source, uid) and its dedupe key: on indexes, not by
