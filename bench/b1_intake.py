@@ -13,8 +13,8 @@ file copy, PostgreSQL ``CREATE DATABASE … TEMPLATE``); only the ingest is time
 - warm: bulk into a copy of the 100k-ticket B2 database (PostgreSQL only).
 - arrival with ``--concurrency N`` (N > 1): as an MTA delivers, N concurrent LMTP clients (a
   separate process, one persistent connection each, taking the next corpus file in corpus
-  order) deliver to our LMTP server (``IntakeServer``, N ingest workers, each with its own
-  database connection) running in the measured process; each 250 is answered only after the
+  order) deliver to our LMTP server (``IntakeServer`` with its default ingest workers, one per
+  core, each with its own database connection) running in the measured process; each 250 is answered only after the
   mail is committed. Timed from the first connection to the last 250.
 
 Full processing is on: the app's ``request_received`` receivers (acknowledgment into the
@@ -254,7 +254,7 @@ def deliver_over_lmtp(corpus_dir: Path, concurrency: int) -> tuple[object, float
     from supportdesk.mail.models import InboundMail
     from supportdesk.testing.servers import free_port
 
-    handler = IntakeHandler(source="lmtp", workers=concurrency)
+    handler = IntakeHandler(source="lmtp")  # its default workers, as ``supportdesk mail lmtp`` runs it
     with IntakeServer(port=free_port(), handler=handler) as server:
         done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--lmtp-client", "--port",
                                str(server.port), "--corpus", str(corpus_dir), "--concurrency", str(concurrency)],
@@ -264,7 +264,7 @@ def deliver_over_lmtp(corpus_dir: Path, concurrency: int) -> tuple[object, float
     for state, opened in InboundMail.objects.values_list("state", "opened_ticket"):
         summary.add("threaded" if state == "ticketed" and not opened else str(state))
     return summary, float(client["wall_s"]), {"delivery": f"{concurrency} concurrent LMTP clients",
-                                              "lmtp_replies": client["replies"]}
+                                              "lmtp_workers": handler.workers, "lmtp_replies": client["replies"]}
 
 
 def lmtp_client(port: int, corpus_dir: Path, concurrency: int) -> None:

@@ -19,6 +19,7 @@ from django.core.management.base import CommandError
 from supportdesk.mail.backends.lmtp import IntakeHandler, IntakeServer, max_mail_bytes
 from supportdesk.mail.importer import ImportSummary, import_source, open_local_source
 from supportdesk.mail.polling import poll_all, poll_forever
+from supportdesk.mail.workers import default_workers
 
 Handler = Callable[[dict[str, Any]], None]
 
@@ -68,8 +69,8 @@ def add_intake_subcommands(sub: argparse._SubParsersAction, handlers: dict[str, 
     lmtp.add_argument("--host", default="127.0.0.1")
     lmtp.add_argument("--port", type=int, required=True)
     lmtp.add_argument("--smtp", action="store_true", help="speak SMTP instead of LMTP")
-    lmtp.add_argument("--workers", type=int, default=4,
-                      help="deliveries ingested at once, each with its own database connection (default 4)")
+    lmtp.add_argument("--workers", type=int, default=None,
+                      help="deliveries ingested at once, each with its own database connection (default: one per core, at least 2)")
     lmtp.set_defaults(handler=handlers["lmtp"])
 
 
@@ -100,7 +101,7 @@ def run_poll(options: dict[str, Any], out: TextIO) -> None:
 
 def run_lmtp(options: dict[str, Any], out: TextIO) -> None:
     smtp = options.get("smtp", False)
-    handler = IntakeHandler(source="smtp" if smtp else "lmtp", workers=max(1, int(options.get("workers") or 4)))
+    handler = IntakeHandler(source="smtp" if smtp else "lmtp", workers=max(1, int(options.get("workers") or default_workers())))
     server = IntakeServer(host=options["host"], port=options["port"], smtp=smtp, handler=handler)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

@@ -36,7 +36,7 @@ from supportdesk.mail.handlers import Outcome
 from supportdesk.mail.ingest import IngestResult, dedupe_key_for, ingest_raw, process_claimed, process_inbound
 from supportdesk.mail.models import FINAL_STATES, InboundMail, delivery_q
 from supportdesk.mail.parsing import ParsedMail, parse_mail
-from supportdesk.mail.workers import worker_pool
+from supportdesk.mail.workers import default_workers, worker_pool
 from supportdesk.search import index as search_index
 
 State = InboundMail.State
@@ -47,7 +47,7 @@ STORE_BATCH = 200
 COMMIT_EVERY = 25
 PARALLEL_MIN = 64  # below this a worker process costs more than it saves
 # PostgreSQL: mails placed at once by a large import, each on its own connection.
-IMPORT_WORKERS = int(os.environ.get("SUPPORTDESK_IMPORT_WORKERS", "4"))
+IMPORT_WORKERS = int(os.environ.get("SUPPORTDESK_IMPORT_WORKERS") or default_workers())
 _DATE = re.compile(rb"^date:[ \t]*(.*)$", re.IGNORECASE | re.MULTILINE)
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -1,7 +1,7 @@
 """Worker processes for the intake on PostgreSQL: placing a mail is Python work (parsing,
 routing, the ORM), and only processes use more than one core.
 
-    pool = worker_pool(4)          # forked now: call before starting any thread of your own
+    pool = worker_pool(default_workers())   # forked now: call before starting any thread of your own
     pool.submit(func, *args)       # func and args picklable; the result too
     pool.shutdown(wait=True, cancel_futures=True)
 
@@ -41,6 +41,19 @@ def _worker_started(parent: int, setup: Callable[[], None] | None) -> None:
     threading.Thread(target=_exit_with_parent, args=(parent,), name="parent-watch", daemon=True).start()
     if setup is not None:
         setup()
+
+
+def default_workers() -> int:
+    """Worker processes placing mail at once unless told otherwise: one per core this process
+    may run on, at least two (one overlaps the other's waits on the database). Placing is
+    Python work: more processes than cores only take turns on them, and the database server
+    needs its share (B1 on 2 cores, PostgreSQL on the same machine: 2 processes placed
+    15-20 % more mails per second than 4 in a bulk import, about 10 % more over LMTP)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        cores = os.cpu_count() or 2
+    return max(2, cores)
 
 
 def worker_pool(workers: int, setup: Callable[[], None] | None = None) -> ProcessPoolExecutor:

@@ -27,7 +27,7 @@ from django.conf import settings
 from django.db import connection
 
 from supportdesk.mail.ingest import IngestResult, ingest_raw
-from supportdesk.mail.workers import worker_pool
+from supportdesk.mail.workers import default_workers, worker_pool
 
 log = logging.getLogger(__name__)
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
@@ -118,7 +118,7 @@ class IntakeHandler:
     """aiosmtpd handler: every accepted message goes through ``ingest_raw``.
 
     Deliveries are concurrent, as an MTA makes them: aiosmtpd serves every connection as an
-    asyncio task, and each accepted message is ingested by one of ``workers`` worker
+    asyncio task, and each accepted message is ingested by one of ``workers`` (default: one per core) worker
     PROCESSES on PostgreSQL (``mail.workers``: placing a mail is Python work, and only
     processes use both cores), threads on SQLite (one writer) or with another ``ingest``
     function; each worker has its own database connection and transaction. The raw bytes are
@@ -131,10 +131,10 @@ class IntakeHandler:
     """
 
     def __init__(self, *, source: str = "lmtp", executor: ThreadPoolExecutor | None = None,
-                 ingest: Callable[[bytes, str], IngestResult] | None = None, workers: int = 4,
+                 ingest: Callable[[bytes, str], IngestResult] | None = None, workers: int | None = None,
                  processes: bool | None = None) -> None:
         self.source = source
-        self.workers = workers
+        self.workers = workers or default_workers()
         self._own_executor = executor is None
         self._given_executor = executor
         self.ingest = ingest
