@@ -20,7 +20,13 @@ from django.utils.translation import gettext
 
 from supportdesk.customers.models import Customer
 from supportdesk.lib.html import sanitize_html
-from supportdesk.outbox.compose import OutgoingAttachment, build_message, is_generated_id, reference_chain
+from supportdesk.outbox.compose import (
+    MESSAGE_ID_PREFIX,
+    OutgoingAttachment,
+    build_message,
+    is_generated_id,
+    reference_chain,
+)
 from supportdesk.outbox.models import OutgoingMail
 from supportdesk.outbox.services import outbox_automatic_count, outbox_enqueue, outbox_is_ours
 from supportdesk.policy import get_policy
@@ -148,7 +154,11 @@ def is_own_message_id(message_id: str) -> bool:
     mid = message_id.strip().strip("<>")
     if not mid:
         return False
-    return is_generated_id(mid, get_policy().support_email) or outbox_is_ours(mid)
+    if is_generated_id(mid, get_policy().support_email):
+        return True
+    # Every id the outbox stores has our form; one at another domain (the support address or
+    # MAIL_MESSAGE_ID_DOMAIN changed since) is looked up. A customer's own id costs no query.
+    return mid.startswith(MESSAGE_ID_PREFIX) and outbox_is_ours(mid)
 
 
 def thread_headers(ticket: Ticket) -> tuple[str, list[str]]:

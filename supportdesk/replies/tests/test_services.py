@@ -277,6 +277,22 @@ class AcknowledgmentVariantTests(BaseTestCase):
         assert set(Message.objects.filter(event="ack_skipped").values_list("event_data__reason", flat=True)) == {
             "own_address", "own_message"}
 
+    def test_our_id_at_a_former_domain_is_ours_and_a_customers_id_costs_no_query(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from supportdesk.replies.mailer import is_own_message_id
+
+        ticket = self.make_ticket()
+        mail = self._ack(ticket)
+        former = mail.message_id.rpartition("@")[0] + "@old-domain.example"  # the address changed since
+        OutgoingMail.objects.filter(pk=mail.pk).update(message_id=former)
+        assert is_own_message_id(f"<{former}>")
+        assert not is_own_message_id("<sd.0.0@old-domain.example>")
+        with CaptureQueriesContext(connection) as queries:
+            assert not is_own_message_id("<CAF=x1@mail.gmail.com>")
+        assert len(queries.captured_queries) == 0
+
     def test_phone_tickets_and_follow_ups_are_not_acknowledged(self):
         ticket = self.make_ticket()
         receive(ticket, ticket.messages.get(), new=False)
