@@ -15,7 +15,7 @@ import queue
 import re
 import signal
 import threading
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sized
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -46,6 +46,9 @@ STORE_BATCH = 200
 # transaction per mail.
 COMMIT_EVERY = 25
 PARALLEL_MIN = 64  # below this a worker process costs more than it saves
+# Mails a worker places in one transaction, of those ready when it is free (a bulk import on
+# PostgreSQL); fewer when fewer are ready, so a reply never waits for a batch to fill up.
+PARALLEL_BATCH = 8
 # PostgreSQL: mails placed at once by a large import, each on its own connection.
 IMPORT_WORKERS = int(os.environ.get("SUPPORTDESK_IMPORT_WORKERS") or default_workers())
 _DATE = re.compile(rb"^date:[ \t]*(.*)$", re.IGNORECASE | re.MULTILINE)
@@ -231,18 +234,7 @@ def process_in_order(todo: list[_Todo], *, summary: ImportSummary, progress: Pro
         nonlocal done
         if not batch:
             return
-        # One search-index rebuild per ticket per batch, committed with the batch. First
-        # without any savepoint (lib.optimistic): if anything in the batch fails, it is rolled
-        # back whole and done again the careful way, a savepoint per mail, as it always was.
-        try:
-            with transaction.atomic(), savepoints_off(), search_index.batched():
-                outcomes = [_process_fresh(item, parsed, received_at) for item, parsed in batch]
-                if broken():
-                    raise Redo
-        except Exception:  # noqa: BLE001 - the careful pass handles and reports each mail
-            with transaction.atomic(), search_index.batched():
-                _check_constraints_now()
-                outcomes = [_process_fresh(item, parsed, received_at) for item, parsed in batch]
+        outcomes = _place_batch(batch, received_at)
         for outcome in outcomes:  # counted once committed
             summary.add(outcome)
         done += len(batch)
@@ -263,6 +255,23 @@ def process_in_order(todo: list[_Todo], *, summary: ImportSummary, progress: Pro
         if progress:
             progress("process", done, len(todo))
     commit_batch()
+
+
+def _place_batch(batch: list[tuple[_Todo, ParsedMail]], received_at: datetime | None) -> list[str]:
+    """Fresh mails placed in one transaction, in order; their outcomes once committed. One
+    search-index rebuild per ticket per batch, committed with the batch. First without any
+    savepoint (lib.optimistic): if anything in the batch fails, it is rolled back whole and
+    done again the careful way, a savepoint per mail, as it always was."""
+    try:
+        with transaction.atomic(), savepoints_off(), search_index.batched():
+            outcomes = [_process_fresh(item, parsed, received_at) for item, parsed in batch]
+            if broken():
+                raise Redo
+    except Exception:  # noqa: BLE001 - the careful pass handles and reports each mail
+        with transaction.atomic(), search_index.batched():
+            _check_constraints_now()
+            outcomes = [_process_fresh(item, parsed, received_at) for item, parsed in batch]
+    return outcomes
 
 
 def parallel_workers(count: int) -> int:
@@ -286,25 +295,35 @@ def _scheduling_keys(parsed: ParsedMail) -> set[str]:
 
 def _process_in_parallel(todo: list[_Todo], *, workers: int, summary: ImportSummary, progress: Progress | None,
                          received_at: datetime | None) -> None:
-    """Oldest first, ``workers`` mails at once, each in its own transaction in a worker PROCESS
-    of its own with its own connection (PostgreSQL): the placing is Python work, and only
-    processes use more than one core. A mail is handed to a worker only after every earlier
-    mail it may depend on is committed: same conversation (Message-ID, In-Reply-To,
-    References), same sender, same company domain. So every reply still finds the request it
-    answers, exactly as in one pass; unrelated mails overlap. The scheduling stays here, in
-    one thread; the workers only place."""
+    """Oldest first, on ``workers`` worker PROCESSES, each with its own connection
+    (PostgreSQL): the placing is Python work, and only processes use more than one core. A
+    mail is handed to a worker only after every earlier mail it may depend on is committed:
+    same conversation (Message-ID, In-Reply-To, References), same sender, same company
+    domain. So every reply still finds the request it answers, exactly as in one pass;
+    unrelated mails overlap. A free worker takes up to PARALLEL_BATCH of the mails ready at
+    that moment and places them in one transaction (``_place_batch``, as one pass does): a
+    commit and one search-index rebuild per ticket for all of them. The scheduling stays
+    here, in one thread; the workers only place."""
     latest: dict[str, int] = {}  # scheduling key -> the last mail (index) that has it
     finished: set[int] = set()
     waiting: dict[int, tuple[_Todo, ParsedMail, int]] = {}  # index -> (mail, parsed, unfinished before it)
     dependents: dict[int, list[int]] = {}
-    results: queue.SimpleQueue[tuple[int, Future[str]]] = queue.SimpleQueue()
+    ready: deque[tuple[int, _Todo, ParsedMail]] = deque()
+    results: queue.SimpleQueue[tuple[list[int], Future[list[str]]]] = queue.SimpleQueue()
     failure: BaseException | None = None
     window = max(64, workers * 16)  # mails parsed and not yet placed: bounds the memory of a large import
-    done = inflight = 0
+    done = inflight = running = 0
 
     def submit(index: int, item: _Todo, parsed: ParsedMail) -> None:
-        future = pool.submit(_place_in_worker, item, parsed, received_at)
-        future.add_done_callback(lambda f: results.put((index, f)))
+        ready.append((index, item, parsed))
+
+    def dispatch() -> None:
+        nonlocal running
+        while ready and running < workers:
+            chunk = [ready.popleft() for _ in range(min(PARALLEL_BATCH, len(ready)))]
+            future = pool.submit(_place_in_worker, [(item, parsed) for _i, item, parsed in chunk], received_at)
+            future.add_done_callback(_report_to(results, [i for i, _item, _parsed in chunk]))
+            running += 1
 
     # SIGTERM stops an import as Ctrl-C does (the command's default would leave the workers).
     stop_on_sigterm = threading.current_thread() is threading.main_thread()
@@ -337,25 +356,29 @@ def _process_in_parallel(todo: list[_Todo], *, workers: int, summary: ImportSumm
                         dependents.setdefault(earlier, []).append(index)
                 else:
                     submit(index, item, parsed)
+            dispatch()
             if not inflight:
                 break
-            index, future = results.get()
-            inflight -= 1
-            finished.add(index)
+            indexes, future = results.get()
+            running -= 1
+            inflight -= len(indexes)
+            finished.update(indexes)
             try:
-                summary.add(future.result())
+                for outcome in future.result():
+                    summary.add(outcome)
             except Exception as exc:  # noqa: BLE001 - raised once every other mail is placed
                 failure = failure or exc
-            done += 1
+            done += len(indexes)
             if progress:
                 progress("process", done, len(todo))
-            for later in dependents.pop(index, ()):
-                item, parsed, count = waiting[later]
-                if count > 1:
-                    waiting[later] = (item, parsed, count - 1)
-                else:
-                    del waiting[later]
-                    submit(later, item, parsed)
+            for index in indexes:
+                for later in dependents.pop(index, ()):
+                    item, parsed, count = waiting[later]
+                    if count > 1:
+                        waiting[later] = (item, parsed, count - 1)
+                    else:
+                        del waiting[later]
+                        submit(later, item, parsed)
     finally:
         # Ctrl-C (or SIGTERM): the workers ignore both, finish the mail they are placing, close
         # their connections and exit (mail.workers); the mails not started stay pending.
@@ -367,15 +390,27 @@ def _process_in_parallel(todo: list[_Todo], *, workers: int, summary: ImportSumm
         raise failure
 
 
+def _report_to(results: queue.SimpleQueue[tuple[list[int], Future[list[str]]]],
+               indexes: list[int]) -> Callable[[Future[list[str]]], None]:
+    def report(future: Future[list[str]]) -> None:
+        results.put((indexes, future))
+    return report
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
 
 
-def _place_in_worker(item: _Todo, parsed: ParsedMail, received_at: datetime | None) -> str:
-    if item.fresh:
-        return _process_fresh(item, parsed, received_at)
-    leftover = InboundMail.objects.filter(pk=item.pk, state=State.PENDING).first()
-    return process_inbound(leftover).outcome if leftover else Outcome.DUPLICATE
+def _place_in_worker(chunk: list[tuple[_Todo, ParsedMail]], received_at: datetime | None) -> list[str]:
+    """The fresh mails of a chunk in one transaction; a leftover of a crashed run alone, as in
+    one pass (claimed and committed before it runs)."""
+    fresh = [(item, parsed) for item, parsed in chunk if item.fresh]
+    outcomes = _place_batch(fresh, received_at) if fresh else []
+    for item, _parsed in chunk:
+        if not item.fresh:
+            leftover = InboundMail.objects.filter(pk=item.pk, state=State.PENDING).first()
+            outcomes.append(process_inbound(leftover).outcome if leftover else Outcome.DUPLICATE)
+    return outcomes
 
 
 def _check_constraints_now() -> None:

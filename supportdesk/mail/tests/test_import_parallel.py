@@ -82,3 +82,18 @@ class ParallelImportTests(TransactionTestCase):
         self.assertEqual((summary.as_dict()["ticketed"], summary.as_dict()["quarantined"]), (69, 1))
         self.assertEqual(InboundMail.objects.get(state=InboundMail.State.QUARANTINED).message_id, "p33@x.ru")
         self.assertFalse(Ticket.objects.filter(subject="Сбой кода").exists())
+
+    def test_a_worker_places_the_mails_ready_together_in_one_transaction(self) -> None:
+        # 70 unrelated requests are all ready at once: a free worker takes up to PARALLEL_BATCH
+        # of them into one transaction (PostgreSQL's xmin names the transaction that placed a row)
+        for c in range(70):
+            self.write(c, sender=f"user{c}@company{c}.ru", message_id=f"b{c}@x.ru", subject=f"Заявка {c}")
+        summary = import_source(open_local_source(self.path))
+        self.assertEqual(summary.as_dict()["ticketed"], 70)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT xmin::text, count(*) FROM mail_inboundmail GROUP BY xmin")
+            sizes = [n for _xid, n in cursor.fetchall()]
+        self.assertEqual(sum(sizes), 70)
+        self.assertLessEqual(max(sizes), importer.PARALLEL_BATCH)
+        self.assertGreater(max(sizes), 1)
+        self.assertLess(len(sizes), 70)
