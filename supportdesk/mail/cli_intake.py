@@ -19,7 +19,6 @@ from django.core.management.base import CommandError
 from supportdesk.mail.backends.lmtp import IntakeHandler, IntakeServer, max_mail_bytes
 from supportdesk.mail.importer import ImportSummary, import_source, open_local_source
 from supportdesk.mail.polling import poll_all, poll_forever
-from supportdesk.mail.workers import default_workers
 
 Handler = Callable[[dict[str, Any]], None]
 
@@ -101,7 +100,8 @@ def run_poll(options: dict[str, Any], out: TextIO) -> None:
 
 def run_lmtp(options: dict[str, Any], out: TextIO) -> None:
     smtp = options.get("smtp", False)
-    handler = IntakeHandler(source="smtp" if smtp else "lmtp", workers=max(1, int(options.get("workers") or default_workers())))
+    workers = options.get("workers")  # None: the handler's default, one per core
+    handler = IntakeHandler(source="smtp" if smtp else "lmtp", workers=max(1, int(workers)) if workers else None)
     server = IntakeServer(host=options["host"], port=options["port"], smtp=smtp, handler=handler)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

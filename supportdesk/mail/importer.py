@@ -314,9 +314,6 @@ def _process_in_parallel(todo: list[_Todo], *, workers: int, summary: ImportSumm
     window = max(64, workers * 16)  # mails parsed and not yet placed: bounds the memory of a large import
     done = inflight = running = 0
 
-    def submit(index: int, item: _Todo, parsed: ParsedMail) -> None:
-        ready.append((index, item, parsed))
-
     def dispatch() -> None:
         nonlocal running
         while ready and running < workers:
@@ -355,7 +352,7 @@ def _process_in_parallel(todo: list[_Todo], *, workers: int, summary: ImportSumm
                     for earlier in before:
                         dependents.setdefault(earlier, []).append(index)
                 else:
-                    submit(index, item, parsed)
+                    ready.append((index, item, parsed))
             dispatch()
             if not inflight:
                 break
@@ -378,7 +375,7 @@ def _process_in_parallel(todo: list[_Todo], *, workers: int, summary: ImportSumm
                         waiting[later] = (item, parsed, count - 1)
                     else:
                         del waiting[later]
-                        submit(later, item, parsed)
+                        ready.append((later, item, parsed))
     finally:
         # Ctrl-C (or SIGTERM): the workers ignore both, finish the mail they are placing, close
         # their connections and exit (mail.workers); the mails not started stay pending.

@@ -462,22 +462,32 @@ def _defer(inbound: InboundMail, exc: BaseException) -> IngestResult:
     return IngestResult(inbound_id=inbound.pk, outcome=Outcome.DEFERRED, state=State.PENDING)
 
 
+def _duplicate_of_quarantined(inbound: InboundMail) -> bool:
+    """Marks the mail a duplicate of another delivery of it already in quarantine, if any."""
+    if not inbound.dedupe_key:
+        return False
+    try:
+        with transaction.atomic():  # a savepoint: if this fails, the plain quarantine still runs
+            waiting = (InboundMail.objects.filter(dedupe_key=inbound.dedupe_key, state=State.QUARANTINED)
+                       .exclude(pk=inbound.pk).values_list("pk", flat=True).first())
+            if waiting is None:
+                return False
+            InboundMail.objects.filter(pk=inbound.pk).update(
+                state=State.DUPLICATE, error=f"duplicate of quarantined inbound mail #{waiting}",
+                processed_at=timezone.now())
+            return True
+    except Exception:  # noqa: BLE001 - the quarantine must not fail for a look-up
+        log.exception("inbound mail #%s: could not look for a quarantined copy", inbound.pk)
+        return False
+
+
 def _quarantine(inbound: InboundMail, error: str, parsed: ParsedMail | None = None) -> IngestResult:
     """Keep the mail for an agent. Another delivery of the same message already waiting there
     (the same Message-ID, or the same bytes without one: a copy from a second mailbox, an
     import of mail that was also delivered) makes this one its duplicate: one message, one
     entry in the quarantine, and the agent's re-process of it places the message once."""
-    try:
-        with transaction.atomic():  # a savepoint: if this fails, the plain quarantine below still runs
-            waiting = (InboundMail.objects.filter(dedupe_key=inbound.dedupe_key, state=State.QUARANTINED)
-                       .exclude(pk=inbound.pk).values_list("pk", flat=True).first()) if inbound.dedupe_key else None
-            if waiting is not None:
-                InboundMail.objects.filter(pk=inbound.pk).update(
-                    state=State.DUPLICATE, error=f"duplicate of quarantined inbound mail #{waiting}",
-                    processed_at=timezone.now())
-                return IngestResult(inbound_id=inbound.pk, outcome=Outcome.DUPLICATE, state=State.DUPLICATE)
-    except Exception:  # noqa: BLE001 - the quarantine must not fail for a look-up
-        log.exception("inbound mail #%s: could not look for a quarantined copy", inbound.pk)
+    if _duplicate_of_quarantined(inbound):
+        return IngestResult(inbound_id=inbound.pk, outcome=Outcome.DUPLICATE, state=State.DUPLICATE)
     if parsed is None:
         try:
             parsed = storable(parse_mail(bytes(inbound.raw)))

@@ -118,9 +118,9 @@ class IntakeHandler:
     """aiosmtpd handler: every accepted message goes through ``ingest_raw``.
 
     Deliveries are concurrent, as an MTA makes them: aiosmtpd serves every connection as an
-    asyncio task, and each accepted message is ingested by one of ``workers`` (default: one per core) worker
-    PROCESSES on PostgreSQL (``mail.workers``: placing a mail is Python work, and only
-    processes use both cores), threads on SQLite (one writer) or with another ``ingest``
+    asyncio task, and each accepted message is ingested by one of ``workers`` (by default one
+    per core) worker PROCESSES on PostgreSQL (``mail.workers``: placing a mail is Python work,
+    and only processes use both cores), threads on SQLite (one writer) or with another ``ingest``
     function; each worker has its own database connection and transaction. The raw bytes are
     stored in the order the deliveries were handed over (end of DATA; a store is two short
     statements), the rest (parsing, placing, the commit) runs in parallel. A mail answering one

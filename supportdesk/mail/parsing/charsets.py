@@ -471,12 +471,9 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str, st
                 f"charset {declared} is really {east}")
     if cs in _WESTERN:
         return _decode_western(data, cs)
-    if cs in (None, "", "utf-8") and _accented_latin(data[:8000]):
+    if cs in (None, "", "utf-8") and (_accented_latin(data[:8000]) or _few_latin_letters(data)):
         defect = "undeclared charset, guessed cp1252" if not cs else "charset utf-8 is really cp1252"
         return data.decode("cp1252", "replace"), "cp1252", defect
-    if cs in (None, "", "utf-8") and _few_latin_letters(data):
-        defect = "undeclared charset, guessed cp1252" if not cs else "charset utf-8 is really cp1252"
-        return data.decode("cp1252"), "cp1252", defect
     guess = _normalizer_guess(data)
     if guess:
         try:
