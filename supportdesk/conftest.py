@@ -47,3 +47,22 @@ def _fresh_configuration_cache() -> None:
     from supportdesk.lib import configcache
 
     configcache.forget()
+
+
+def _open_atomic_blocks() -> dict[str, int]:
+    from django.db import connections
+
+    return {conn.alias: len(conn.atomic_blocks) for conn in connections.all(initialized_only=True)
+            if conn.in_atomic_block}
+
+
+@pytest.fixture(autouse=True)
+def _no_transaction_left_open() -> Generator[None, None, None]:
+    """A test ends in the transaction it started in: one that leaves an ``atomic`` block open
+    would run every later test of its worker inside it (their commits never happen, their
+    on_commit work never runs), and the failures would show far from the cause."""
+    before = _open_atomic_blocks()
+    yield
+    after = _open_atomic_blocks()
+    if after != before:
+        pytest.fail(f"the test left database transactions open: atomic blocks {before} before, {after} after")

@@ -135,7 +135,11 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         **_db.get("OPTIONS", {}),
     }
-    _db["TEST"] = {"NAME": env_str("SUPPORTDESK_TEST_SQLITE", "") or None}
+    # Tests use a file, as production does, not SQLite's shared in-memory database: there a
+    # live-server test's request thread shares the test thread's connection object, and a request
+    # in flight when the test ends left the next test inside its transaction (CI, stop 29).
+    # pytest-django adds _gw0, _gw1, ... per xdist worker; the file is removed after the run.
+    _db["TEST"] = {"NAME": env_str("SUPPORTDESK_TEST_SQLITE", "") or str(DATA_DIR / "test.sqlite3")}
 else:
     _db["CONN_MAX_AGE"] = env_int("SUPPORTDESK_CONN_MAX_AGE", 60)
     # A kept connection is checked before a request uses it: after a database restart the first

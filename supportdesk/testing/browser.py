@@ -72,9 +72,9 @@ class ChromiumPerClass:
     playwright: Any
     browser: Any
     # Presence beats (on load, on a timer, and the leave beacon when a page is left) write to the
-    # database; on the shared in-memory SQLite of a live-server test such a write, served while the
-    # test itself writes, breaks the test's transaction ("database table is locked"). Presence is
-    # off (0) except in the presence tests, which set a poll interval.
+    # database while the test itself reads and writes it: writes a test did not ask for, which
+    # make SQLite's single writer wait. Presence is off (0) except in the presence tests, which
+    # set a poll interval.
     presence_poll_seconds = 0
     _presence_poll: Any
 
@@ -96,12 +96,12 @@ class ChromiumPerClass:
         # while the flush runs.
         for context in list(self.browser.contexts):
             context.close()
-        # A request the closed page had in flight may still hold a table for a moment.
+        # A request the closed page had in flight may still hold the write lock for a moment.
         for attempt in range(10):
             try:
                 super()._fixture_teardown()  # type: ignore[misc]
                 return
-            except Exception:  # SQLite's "table is locked" as OperationalError or flush's CommandError
+            except Exception:  # SQLite's "database is locked" as OperationalError or flush's CommandError
                 if attempt == 9:
                     raise
                 time.sleep(0.5)

@@ -2,9 +2,8 @@
 
 Both watchers are made to read the same list of due tickets before either marks one, so every
 ticket is contended; then each claims, writes its event and enqueues its mail in its own
-transaction. PostgreSQL only: the SQLite test database is in memory, shared between threads
-through one cache, where two writers fail with "table is locked" instead of waiting — and
-SQLite serialises every writer anyway, so it cannot race.
+transaction. PostgreSQL only: SQLite serialises every writer (IMMEDIATE transactions, one at a
+time), so two watchers cannot race there.
 """
 
 from __future__ import annotations
@@ -30,7 +29,7 @@ AT_LIMIT = office_time(2026, 5, 14, 10, 0)
 
 
 @unittest.skipUnless(connection.vendor == "postgresql",
-                     database_only("postgresql", "the in-memory SQLite test database cannot hold two writers at once"))
+                     database_only("postgresql", "SQLite serialises writers: two watchers cannot race"))
 class ConcurrentWatchersTests(Personas, TransactionTestCase):
     def setUp(self) -> None:
         self.make_personas()

@@ -37,8 +37,8 @@ def _postgres_url() -> str:
 
 
 class WorkerDeliveryTests(TransactionTestCase):
-    """On PostgreSQL the child processes share this test's database; the in-memory SQLite test
-    database cannot be shared, so on SQLite they use a database file of their own."""
+    """On PostgreSQL the child processes share this test's database; on SQLite they use a freshly
+    migrated database file of their own."""
 
     tmp: Path
     database_url: str
