@@ -10,7 +10,7 @@ from email.utils import parseaddr
 _ROBOT_LOCAL = re.compile(
     r"^(?:mailer-daemon|postmaster|no-?reply|do-?not-?reply|donotreply|noreply-[\w.-]*"
     r"|[\w.-]*-noreply|bounces?(?:[+-][\w.=+-]*)?|mail-?daemon|autoreply|auto-reply"
-    r"|microsoftexchange[0-9a-f]{32})$",
+    r"|microsoftexchange[0-9a-f]{32}|mdaemon|imss)$",
     re.IGNORECASE,
 )
 # A pragmatic addr-spec: one @, no spaces or list separators, a dotted domain without empty labels.

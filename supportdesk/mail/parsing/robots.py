@@ -23,12 +23,14 @@ _BOUNCE_SUBJECT = re.compile(
     |Delivery\ Status\ Notification|Delivery\ status\ notification|Delivery\ Notification
     |\bfailure\ notice|Returned\ mail\b|Delivery\ failure|Mail\ System\ Error|Delivery\ has\ failed
     |Message\ not\ delivered|Non[- ]?delivery|Nondeliverable|Delivery\ Status\b|Mail\ could\ not\ be\ delivered
-    |Could\ not\ send\ message|Delivery\ reports?\ about\ your\ e-?mail|Failed\ mail|Mail\ failure
+    |Could\ not\ send\ message|\bcould\ not\ be\ delivered|returning\ to\ sender|Delivery\ reports?\ about\ your\ e-?mail|Failed\ mail|Mail\ failure
     |Warning:\ could\ not\ send|Delivery\ delayed|Delayed\ Mail|message\ .{0,80}\ delayed
     |Недоставленное\ сообщение|Не\ доставлено|Сообщение\ не\ доставлено|Письмо\ не\ доставлено
     |Не\ удалось\ доставить|Ошибка\ доставки|Возврат\ почты|Non\ remis|Unzustellbar|Nicht\ zustellbar)""",
     re.IGNORECASE | re.VERBOSE,
 )
+# A reply or a forward: a person may quote or pass on a delivery report under such a subject.
+_REPLY_OR_FORWARD = re.compile(r"^\s*(?:re|fwd?|aw|wg|tr|sv|vs|ответ|отв|пересл)\s*(?:\[\d+\])?\s*:", re.IGNORECASE)
 _DELAY_SUBJECT = re.compile(
     r"Delivery\ Status\ Notification\ \(Delay\)|Delayed\ Mail|Warning:\ .{0,80}delayed|notification:\ delayed"
     r"|Warning:\ could\ not\ send|Delivery\ delayed|Доставка\ задерживается|задержка\ доставки",
@@ -135,8 +137,13 @@ def detect_bounce(
     robot_sender = (is_robot_address(from_addr) or _first(headers, "return-path") == "<>"
                     or bool(_ROBOT_NAME.match(from_name)))
     subject_says = bool(_BOUNCE_SUBJECT.search(subject))
-    if not (standard or failed_header or (subject_says and (robot_sender or original_headers))
-            or (robot_sender and (_looks_like_bounce_text(text) or _SES_BOUNCE.search(text[:20000])))):
+    bounce_text = _looks_like_bounce_text(text)
+    # A report's subject and text from a sender we cannot tell (a gateway signing with its own
+    # name, an old MTA's "System Administrator"): both must say so, and the subject must be the
+    # report's own, not a person's reply to or forward of one.
+    reported = subject_says and bounce_text and not _REPLY_OR_FORWARD.match(subject)
+    if not (standard or failed_header or reported or (subject_says and (robot_sender or original_headers))
+            or (robot_sender and (bounce_text or _SES_BOUNCE.search(text[:20000])))):
         return None
     delayed = (bool(actions) and all(a in ("delayed", "relayed", "delivered", "expanded") for a in actions)
                ) or (not actions and bool(_DELAY_SUBJECT.search(subject)))
@@ -161,7 +168,8 @@ _BOUNCE_TEXT = (
     "delivery has failed", "error delivering", "unable to deliver", "was not delivered", "no such user",
     "recipient address rejected", "delivery to the following recipient", "action: failed",
     "delivery problems", "message has been delayed", "has not yet been delivered", "will retry",
-    "could not send message",
+    "could not send message", "has not been delivered", "failed addresses follow", "mail has been returned",
+    "was automatically rejected", "quota exceeded",
 )
 
 

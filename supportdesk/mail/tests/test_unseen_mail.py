@@ -236,6 +236,35 @@ def test_a_customer_forwarding_a_bounce_is_not_one() -> None:
     assert not p.is_bounce and not p.is_robot
 
 
+def test_a_gateway_report_signed_with_its_own_name_is_a_bounce() -> None:
+    # A mail gateway (a virus scanner, an old MTA's "System Administrator") sends from no robot
+    # address and attaches nothing: its subject and its text together say what it is.
+    raw = (b"From: <imss-gw@example.ru>\nSubject: Mail could not be delivered\n\n"
+           b"Unable to deliver message to <ivan@example.ru>.\nReceived >>> 550 5.1.1 unknown user.\n")
+    p = parse_mail(raw)
+    assert p.is_bounce and p.bounced_recipient == "ivan@example.ru"
+
+
+def test_a_person_replying_to_a_report_is_not_a_bounce() -> None:
+    raw = (b"From: Ivan <ivan@example.ru>\nSubject: RE: Delivery failure\n\n"
+           b"Why could your message not be delivered? It says 550 user unknown.\n")
+    p = parse_mail(raw)
+    assert not p.is_bounce and not p.is_robot
+
+
+def test_old_mta_reports_without_dsn_fields() -> None:
+    smail = (b"From: <MAILER-DAEMON@example.ru>\nSubject: mail failed, returning to sender\n\n"
+             b"|---- Failed addresses follow: ----|\n ivan@example.ru ... unknown host\n")
+    mdaemon = (b"From: MDaemon@example.ru\nSubject: Warning: ivan@example.ru - User unknown!\n\n"
+               b"ivan@example.ru - no such user here.\n")
+    campus = (b"From: Campus Mailserver <mailer-daemon@example.ru>\nSubject: Your message to ivan@example.ru\n\n"
+              b"This address is no longer valid. Your message has NOT been delivered.\n")
+    quota = (b"From: Mail Delivery Subsystem <admin@example.ru>\nSubject: Automatically rejected mail\n\n"
+             b"Your message to <ivan@example.ru> was automatically rejected:\nQuota exceeded\n")
+    for raw in (smail, mdaemon, campus, quota):
+        assert parse_mail(raw).is_bounce, raw[:60]
+
+
 def test_rfc3834_auto_reply() -> None:
     raw = b"From: Ivan <ivan@example.ru>\nAuto-Submitted: auto-replied\nSubject: I am away\n\nBack on Monday\n"
     p = parse_mail(raw)
