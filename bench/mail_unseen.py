@@ -19,7 +19,9 @@ Roundcube, GMime, Go's net/mail and mime, JavaMail, Dovecot, jsmime, Perl's Emai
 Email::MIME); session 15 about 390 more from eighteen other projects (Request Tracker, notmuch, mu,
 neomutt, HyperKitty, Mozilla's MIME parameter tests, meli, php-imap, Haraka, simple-java-mail,
 WildDuck, aerc, SpamAssassin, Mail::DeliveryStatus::BounceParser, bounce_email, talon, Inbucket,
-Mailpit). Prints the figures per DIR (with -v each miss), the machine, and ends with one line
+Mailpit); session 16 more from projects none of those used (GNU Mailman 2's bounce tests,
+EmailEngine, gen_smtp, emlmo, MailBounceDetector, mailex, Apache Tika, csirtg-mail, letters, a Deno
+EML parser, and those listed in that session's note). Prints the figures per DIR (with -v each miss), the machine, and ends with one line
 of JSON holding every figure.
 """
 

@@ -286,8 +286,10 @@ def _unnamed_texts(walk: _Walk) -> list[str]:
 
 
 def _walk_alternative(children: list[Message], walk: _Walk, depth: int, in_report: bool) -> None:
-    """Text from the plain alternative, HTML kept for display, other parts as attachments."""
-    plain = next((c for c in children if c.get_content_type() == "text/plain" and is_body_part(c)), None)
+    """Text from the plain alternative, HTML kept for display, other parts as attachments.
+    Of several plain alternatives the last one, as of any alternatives (RFC 2046 §5.1.4: the
+    parts go from the plainest to the richest, and a reader shows the last it can)."""
+    plain = next((c for c in reversed(children) if c.get_content_type() == "text/plain" and is_body_part(c)), None)
     html_like = [c for c in children if c is not plain]
     if plain is not None:
         text = _decode_part_text(plain, walk)

@@ -128,6 +128,13 @@ def test_a_notice_in_place_of_the_plain_version_still_gives_way_to_the_html() ->
     assert "Sound drops after the update" in parse_mail(raw).text
 
 
+def test_of_several_plain_alternatives_the_last_is_read() -> None:
+    # RFC 2046: alternatives go from the plainest to the richest; a part without headers is text/plain
+    raw = (HEAD + b"Content-Type: multipart/alternative; boundary=A\n\n--A\nContent-Type: text/plain\n\n"
+           b"An older rendition\n--A\n\nThe rendition the sender prefers\n--A--\n")
+    assert parse_mail(raw).text == "The rendition the sender prefers"
+
+
 # --- addresses ---------------------------------------------------------------------------------
 
 def test_an_address_written_inside_an_encoded_word_is_name_text_not_the_sender() -> None:
