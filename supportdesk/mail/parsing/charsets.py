@@ -262,6 +262,17 @@ def plain_cyrillic_words(text: str) -> bool:
     return all(w.isupper() or w.islower() or (w[0].isupper() and w[1:].islower()) for w in _CYRILLIC_WORD.findall(text))
 
 
+# Up to this many 8-bit bytes, a Cyrillic reading that overrides a declared label must read as
+# plain words: the letter model alone is not enough evidence against what the sender said.
+_LABEL_KEPT_BELOW = 40
+
+
+def _odd_words(data: bytes, charset: str) -> bool:
+    """A short Cyrillic reading whose words are no words ("ЛОЙшЕОЛЛш" is Slovak "ťžščľžťťč"
+    read as ISO-8859-5): the declared label is the better reading."""
+    return len(_high_bytes(data)) <= _LABEL_KEPT_BELOW and not plain_cyrillic_words(data.decode(charset, "replace"))
+
+
 def reading_score(data: bytes, charset: str, high: bytes | None = None) -> float:
     """How much the Cyrillic reading of data in the charset looks like Russian: the letter model
     on its 8-bit characters, less a share for each case flip inside a word."""
@@ -460,7 +471,8 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str, st
     if (not cs and not _accented_latin(data[:8000])) or (cs not in _WESTERN and _looks_non_latin(data)) or (
             cs in _WESTERN and _overrides_western_label(data)):
         best, score = best_cyrillic(data)
-        if score >= PLAUSIBLE or (score >= _PLAUSIBLE_SHORT and _short_cyrillic_word(data, best)):
+        if (score >= PLAUSIBLE or (score >= _PLAUSIBLE_SHORT and _short_cyrillic_word(data, best))) and not (
+                cs and _odd_words(data, best)):
             defect = f"undeclared charset, guessed {best}" if not cs else (
                 f"charset {declared} is really {best}")
             return data.decode(best, "replace"), best, defect

@@ -109,6 +109,14 @@ def test_a_few_latin_letters_alone_are_no_pair_of_rare_ideographs() -> None:
     assert decode_bytes("Счет".encode("cp1251"))[0] == "Счет"
 
 
+def test_a_declared_latin_label_stays_unless_the_cyrillic_reading_is_words() -> None:
+    # Slovak letters under their own label read as ISO-8859-5 give "ЛОЙшЕОЛЛш": no word
+    slovak = "Test kódovania ťžščľžťťč".encode("iso-8859-2")
+    assert decode_bytes(slovak, "iso-8859-2") == ("Test kódovania ťžščľžťťč", "iso8859-2", None)
+    # Russian mislabelled as Latin is still read as what it is
+    assert decode_bytes("Проблема с эфиром".encode("cp1251"), "iso-8859-2")[0] == "Проблема с эфиром"
+
+
 # --- alternatives ----------------------------------------------------------------------------------
 
 def test_a_plain_version_fuller_than_a_cut_down_html_is_kept() -> None:
