@@ -39,8 +39,9 @@ _DELAY_SUBJECT = re.compile(
 # Display names MTAs sign their reports with (the address may be empty: "MAILER-DAEMON <>").
 _ROBOT_NAME = re.compile(r"^\W*(?:mailer[- ]?daemon|mail\ delivery\ (?:system|subsystem|service)|postmaster)\b",
                          re.IGNORECASE | re.VERBOSE)
-# Amazon SES bounce notifications arrive as SNS e-mail whose body is the notification's JSON.
-_SES_BOUNCE = re.compile(r'"notificationType"\s*:\s*"Bounce"')
+# Amazon SES bounce notifications arrive as SNS e-mail whose body is the notification's JSON
+# (or SNS's envelope holding it as a string, its quotes escaped).
+_SES_BOUNCE = re.compile(r'\\?"notificationType\\?"\s*:\s*\\?"Bounce\\?"')
 _FAILED_ACTIONS = ("failed", "delayed")
 _HEADER_MSGID = re.compile(r"^(?:Original-)?Message-ID:\s*<?([^<>\s]+@[^<>\s]+?)>?\s*$",
                            re.IGNORECASE | re.MULTILINE)

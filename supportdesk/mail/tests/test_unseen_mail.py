@@ -265,6 +265,15 @@ def test_old_mta_reports_without_dsn_fields() -> None:
         assert parse_mail(raw).is_bounce, raw[:60]
 
 
+def test_an_amazon_ses_bounce_inside_an_sns_envelope_is_a_bounce() -> None:
+    head = b"From: SES Bounces <no-reply@sns.amazonaws.com>\nSubject: AWS Notification Message\n\n"
+    envelope = (b'{"Type" : "Notification", "Message" : "{\\"notificationType\\":\\"Bounce\\",'
+                b'\\"bounce\\":{\\"bounceType\\":\\"Transient\\"}}"}\n')
+    complaint = envelope.replace(b"Bounce\\\"", b"Complaint\\\"")
+    assert parse_mail(head + envelope).is_bounce
+    assert not parse_mail(head + complaint).is_bounce
+
+
 def test_rfc3834_auto_reply() -> None:
     raw = b"From: Ivan <ivan@example.ru>\nAuto-Submitted: auto-replied\nSubject: I am away\n\nBack on Monday\n"
     p = parse_mail(raw)
