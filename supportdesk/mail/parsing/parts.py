@@ -318,9 +318,22 @@ def payload_bytes(part: Message) -> bytes:
         if "=" in raw.rstrip("= \t\r\n"):  # padding before more data: chunks glued together
             return decode_base64_chunks(raw)
     if isinstance(raw, str) and "=" in raw and cte == "quoted-printable" and _QP_ODD.search(raw):
-        return decode_qp(raw.encode("ascii", "surrogateescape"))
+        return decode_qp(_kept_bytes(part, raw))
     decoded_payload = part.get_payload(decode=True)
     return decoded_payload if isinstance(decoded_payload, bytes) else b""
+
+
+def _kept_bytes(part: Message, raw: str) -> bytes:
+    """The body's bytes as they came: Python's email keeps 8-bit bytes as surrogate escapes and
+    hands them out read through the charset label (raw 8-bit UTF-8 in a quoted-printable part
+    is no ASCII); a message parsed from text holds real characters, taken as UTF-8."""
+    kept = getattr(part, "_payload", raw)
+    if not isinstance(kept, str):
+        kept = raw
+    try:
+        return kept.encode("ascii", "surrogateescape")
+    except UnicodeEncodeError:
+        return kept.encode("utf-8", "surrogateescape")
 
 
 # What the C decoder (binascii.a2b_qp) reads wrongly: white space a transport added after a soft

@@ -117,6 +117,16 @@ def test_a_declared_latin_label_stays_unless_the_cyrillic_reading_is_words() -> 
     assert decode_bytes("Проблема с эфиром".encode("cp1251"), "iso-8859-2")[0] == "Проблема с эфиром"
 
 
+def test_raw_8bit_text_in_a_quoted_printable_part_with_a_bare_equals_sign_is_kept() -> None:
+    # Hand-written mail: 8-bit text left unencoded under "quoted-printable", an HTML attribute's
+    # '=' that starts no escape; the whole body was lost as "undecodable"
+    body = "<p>Счёт <a href=\"https://example.ru\">здесь</a> =D0 готов</p>\n".encode("koi8-r")
+    raw = (HEAD + b"Content-Type: text/html; charset=koi8-r\nContent-Transfer-Encoding: quoted-printable\n\n"
+           + body)
+    p = parse_mail(raw)
+    assert p.text == "Счёт здесь п готов" and "body: undecodable transfer encoding" not in p.defects
+
+
 # --- alternatives ----------------------------------------------------------------------------------
 
 def test_a_plain_version_fuller_than_a_cut_down_html_is_kept() -> None:
