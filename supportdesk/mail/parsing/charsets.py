@@ -237,6 +237,8 @@ def _short_cyrillic_word(data: bytes, charset: str) -> bool:
     text = data.decode(charset, "replace")
     if _CASE_FLIP.search(text):
         return False  # "дцьЯ" is German "äöüß": a word's letters do not turn capital at its end
+    if _lone_non_words(text):
+        return False
     runs = _CYRILLIC_WORD.findall(text)
     return all(len(run) < 3 or run.isupper() or any(ch in _CYRILLIC_VOWELS for ch in run.lower()) for run in runs)
 
@@ -267,10 +269,23 @@ def plain_cyrillic_words(text: str) -> bool:
 _LABEL_KEPT_BELOW = 40
 
 
+# The one-letter words of Russian (and Ukrainian, Belarusian): any other lone letter is no word.
+_ONE_LETTER_WORDS = frozenset("авиксоуяжбзйіў")
+
+
+def _lone_non_words(text: str) -> bool:
+    """A Cyrillic letter standing alone that is no word ("д ц ь" is German "ä ö ü" read as
+    windows-1251)."""
+    return any(len(w) == 1 and w.lower() not in _ONE_LETTER_WORDS for w in _CYRILLIC_WORD.findall(text))
+
+
 def _odd_words(data: bytes, charset: str) -> bool:
     """A short Cyrillic reading whose words are no words ("ЛОЙшЕОЛЛш" is Slovak "ťžščľžťťč"
     read as ISO-8859-5): the declared label is the better reading."""
-    return len(_high_bytes(data)) <= _LABEL_KEPT_BELOW and not plain_cyrillic_words(data.decode(charset, "replace"))
+    if len(_high_bytes(data)) > _LABEL_KEPT_BELOW:
+        return False
+    text = data.decode(charset, "replace")
+    return not plain_cyrillic_words(text) or _lone_non_words(text)
 
 
 def reading_score(data: bytes, charset: str, high: bytes | None = None) -> float:

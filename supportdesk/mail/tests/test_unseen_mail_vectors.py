@@ -113,8 +113,13 @@ def test_a_declared_latin_label_stays_unless_the_cyrillic_reading_is_words() -> 
     # Slovak letters under their own label read as ISO-8859-5 give "ЛОЙшЕОЛЛш": no word
     slovak = "Test kódovania ťžščľžťťč".encode("iso-8859-2")
     assert decode_bytes(slovak, "iso-8859-2") == ("Test kódovania ťžščľžťťč", "iso8859-2", None)
-    # Russian mislabelled as Latin is still read as what it is
+    # German letters standing alone: "д ц ь" is no Russian (a lone letter is a word only in а, в, и, к, ...)
+    german = "Testmail: ä ö ü".encode("latin-1")
+    assert decode_bytes(german, "iso-8859-1")[0] == "Testmail: ä ö ü"
+    assert decode_bytes(german, None)[0] == "Testmail: ä ö ü"
+    # Russian mislabelled as Latin is still read as what it is, one-letter words included
     assert decode_bytes("Проблема с эфиром".encode("cp1251"), "iso-8859-2")[0] == "Проблема с эфиром"
+    assert decode_bytes("КП и ТЗ".encode("cp1251"), "iso-8859-1")[0] == "КП и ТЗ"
 
 
 def test_raw_8bit_text_in_a_quoted_printable_part_with_a_bare_equals_sign_is_kept() -> None:
