@@ -22,8 +22,8 @@ _BOUNCE_SUBJECT = re.compile(
     r"""(?:Mail\ delivery\ failed|Undelivered\ Mail\ Returned\ to\ Sender|Undeliverable\b|Undelivered\b
     |Delivery\ Status\ Notification|Delivery\ status\ notification|Delivery\ Notification
     |\bfailure\ notice|Returned\ mail\b|Delivery\ failure|Mail\ System\ Error|Delivery\ has\ failed
-    |Message\ not\ delivered|Non[- ]?delivery|Nondeliverable|Delivery\ Status\b|Mail\ could\ not\ be\ delivered
-    |Could\ not\ send\ message|\bcould\ not\ be\ delivered|returning\ to\ sender|Delivery\ reports?\ about\ your\ e-?mail|Failed\ mail|Mail\ failure
+    |Message\ not\ delivered|Non[- ]?delivery|Nondeliverable|Delivery\ Status\b|\bcould\ not\ be\ delivered
+    |Could\ not\ send\ message|returning\ to\ sender|Delivery\ reports?\ about\ your\ e-?mail|Failed\ mail|Mail\ failure
     |Warning:\ could\ not\ send|Delivery\ delayed|Delayed\ Mail|message\ .{0,80}\ delayed
     |Недоставленное\ сообщение|Не\ доставлено|Сообщение\ не\ доставлено|Письмо\ не\ доставлено
     |Не\ удалось\ доставить|Ошибка\ доставки|Возврат\ почты|Non\ remis|Unzustellbar|Nicht\ zustellbar)""",
