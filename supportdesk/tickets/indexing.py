@@ -1,7 +1,9 @@
 """Tickets in the search index: their documents, and the receivers that keep them in step.
 
 Every saved ticket subject or message re-indexes the ticket's document in the same transaction
-(once per ``search.index.batched()`` block, when the writer opened one).
+(once per ``search.index.batched()`` block, when the writer opened one). Automatic messages
+(acknowledgments, reminders, notices) are our templates' text, the same in every ticket: a search
+for "версия" or "срочный" would find every acknowledged ticket, so they are not indexed.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ def ticket_documents(ids: list[int], using: str) -> list[SearchDocument]:
     """The documents of these tickets from one query (a LEFT JOIN: a ticket without text
     messages still comes back, with none)."""
     rows = (Ticket.objects.using(using).filter(pk__in=ids)
-            .annotate(text_message=FilteredRelation("messages", condition=Q(messages__kind__in=TEXT_KINDS)))
+            .annotate(text_message=FilteredRelation("messages", condition=Q(messages__kind__in=TEXT_KINDS,
+                                                                       messages__is_automatic=False)))
             .order_by("pk", "text_message__created_at", "text_message__id")
             .values_list("pk", "subject", "product_id", "language", "team_id", "text_message__body_text",
                          "text_message__quoted_start"))
@@ -76,7 +79,7 @@ def _ticket_deleted(sender: type, instance: Ticket, **kwargs: Any) -> None:
 
 
 def _message_saved(sender: type, instance: Message, **kwargs: Any) -> None:
-    if instance.kind != Message.Kind.EVENT:
+    if instance.kind != Message.Kind.EVENT and not instance.is_automatic:
         index.changed(KIND, instance.ticket_id, using=_using(instance, kwargs))
 
 

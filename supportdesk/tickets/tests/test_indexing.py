@@ -81,10 +81,42 @@ class OneQueryReadTests(BaseTestCase):
             assert set(docs) == {talk.pk, silent.pk}
             for ticket in (talk, silent):
                 ticket.refresh_from_db()
-                texts = (Message.objects.filter(ticket=ticket, kind__in=indexing.TEXT_KINDS).order_by("created_at", "id")
-                         .values_list("body_text", "quoted_start"))
+                texts = (Message.objects.filter(ticket=ticket, kind__in=indexing.TEXT_KINDS, is_automatic=False)
+                         .order_by("created_at", "id").values_list("body_text", "quoted_start"))
                 expected = indexing.ticket_document(ticket, list(texts))
                 for field in ("title", "text", "title_terms", "body_terms", "language", "product_id"):
                     assert getattr(docs[ticket.pk], field) == getattr(expected, field), (ticket.pk, field)
             assert docs[silent.pk].text == "" and "событие" not in docs[talk.pk].text
             assert docs[talk.pk].text.endswith("Заметка агента.")
+
+
+class AutomaticMessagesTests(BaseTestCase):
+    """Acknowledgments, reminders and notices are our templates' text, the same in every ticket:
+    indexed, a search for a word of theirs ("версия", "срочный") would find every acknowledged ticket."""
+
+    def ids(self, query: str) -> list[int]:
+        return sorted(h.object_id for h in search(query, kind="ticket").hits)
+
+    def test_an_automatic_message_is_not_indexed_an_agents_reply_is(self) -> None:
+        asked = self.make_ticket(subject="Нет звука", body="Звук пропал на втором канале.")
+        other = self.make_ticket(subject="Лицензия", body="Ключ не найден.")
+        for ticket in (asked, other):
+            services.ticket_add_message(ticket=ticket, kind=Message.Kind.OUTGOING, is_automatic=True,
+                                        body_text="Ваше обращение зарегистрировано. Укажите версию программы.")
+        services.ticket_add_message(ticket=asked, kind=Message.Kind.OUTGOING,
+                                    body_text="Пришлите журнал регистрации ошибок.")
+        assert self.ids("зарегистрировано") == []
+        assert self.ids("журнал") == [asked.pk]
+        assert self.ids("звука") == [asked.pk]
+        index.reindex(kinds=["ticket"])  # a full rebuild reads the same messages
+        assert self.ids("зарегистрировано") == [] and self.ids("журнал") == [asked.pk]
+        assert "зарегистрировано" not in SearchDocument.objects.get(kind="ticket", object_id=other.pk).text
+
+    def test_saving_an_automatic_message_rebuilds_nothing(self) -> None:
+        ticket = self.make_ticket(subject="Нет звука", body="Звук пропал.")
+        with mock.patch.object(index, "index_objects", wraps=index.index_objects) as spy:
+            services.ticket_add_message(ticket=ticket, kind=Message.Kind.OUTGOING, is_automatic=True,
+                                        body_text="Напоминание: мы ждём ответа.")
+            assert spy.call_count == 0
+            services.ticket_add_message(ticket=ticket, kind=Message.Kind.NOTE, body_text="Заметка агента.")
+            assert spy.call_count == 1
