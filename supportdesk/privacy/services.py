@@ -42,6 +42,7 @@ from supportdesk.phone.models import Call
 from supportdesk.policy import get_policy
 from supportdesk.portal.models import AccessLink
 from supportdesk.privacy.redact import MARKER, Identity, redact_json, redact_text
+from supportdesk.search import index as search_index
 from supportdesk.tickets.models import OPEN_STATUSES, Attachment, Message, Ticket
 from supportdesk.tickets.services_bulk import tickets_erase_personal_data
 
@@ -230,6 +231,7 @@ def customer_erase(*, customer: Customer, actor: User | None, reason: str, at: d
             if (entry.object_repr, entry.change_message) != (repr_before, message_before):
                 entry.save(update_fields=["object_repr", "change_message"])
         customer_erase_record(customer=customer, at=at)
+        search_index.purge()  # the tickets' documents were rebuilt redacted: the old terms go too
         removable = {sha for sha in erased.attachment_sha256
                      if not Attachment.objects.filter(sha256=sha).exists()}
         audit_record(actor=actor, action=AuditEntry.Action.ERASURE, target=customer,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
+from supportdesk.search.backends import purge_statements
 from supportdesk.search.models import SearchDocument
 from supportdesk.search.text import index_text
 
@@ -108,6 +109,15 @@ def changed(kind: str, object_id: int, *, using: str = DEFAULT_DB_ALIAS) -> None
 
 def remove(kind: str, object_id: int, *, using: str = DEFAULT_DB_ALIAS) -> None:
     SearchDocument.objects.using(using).filter(kind=kind, object_id=object_id).delete()
+
+
+def purge(*, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Drop what the full-text index still keeps of deleted or replaced documents (after an
+    erasure of personal data); costs a rewrite of the index on SQLite."""
+    conn = connections[using]
+    with conn.cursor() as cursor:
+        for sql in purge_statements(conn.vendor):
+            cursor.execute(sql)
 
 
 def reindex(*, kinds: Iterable[str] = ("article", "ticket"), batch: int = 2000) -> dict[str, int]:
