@@ -177,6 +177,9 @@ def _walk(part: Message, walk: _Walk, depth: int, in_report: bool) -> None:
             # delivery-status, disposition-notification, feedback-report: field blocks.
             if ctype == "message/delivery-status":
                 walk.dsn_fields.extend(_dsn_blocks(part))
+            elif ctype == "message/feedback-report":
+                # An ARF abuse report is one by what it holds, whatever report-type its container declares.
+                walk.report_type = "feedback-report"
             walk.attachments.append(attachment_from_part(part, walk.defects, fallback=walk.fallback))
             return
         for child in children:
@@ -428,12 +431,19 @@ def _parse(raw: bytes) -> ParsedMail:
         dsn_fields=walk.dsn_fields, original_headers=walk.original_headers, text=text,
     )
     auto_reason = None
-    if bounce is not None and bounce.delayed:
+    if bounce is not None and bounce.delivered:
+        # "Successful Mail Delivery Report": a robot's mail (no ticket), but no bounce: nothing failed.
+        auto_reason, bounce = "delivery success notification", None
+    elif bounce is not None and bounce.delayed:
         auto_reason = "delivery delay notification"
     elif bounce is None:
         auto_reason = detect_auto_reply(headers, from_addr, subject)
         if walk.report_type == "disposition-notification":
             auto_reason = "read receipt"
+        elif walk.report_type == "feedback-report":
+            # ARF (RFC 5965): a mail provider tells that someone marked our mail as spam. A robot's
+            # report, kept with the ticket it quotes; a ticket of its own would acknowledge it.
+            auto_reason = "abuse feedback report"
     if not headers:
         defects.append("no headers")
     if one("message-id") is None:

@@ -43,6 +43,7 @@ _ROBOT_NAME = re.compile(r"^\W*(?:mailer[- ]?daemon|mail\ delivery\ (?:system|su
 # (or SNS's envelope holding it as a string, its quotes escaped).
 _SES_BOUNCE = re.compile(r'\\?"notificationType\\?"\s*:\s*\\?"Bounce\\?"')
 _FAILED_ACTIONS = ("failed", "delayed")
+_SUCCESS_ACTIONS = ("relayed", "delivered", "expanded")
 _HEADER_MSGID = re.compile(r"^(?:Original-)?Message-ID:\s*<?([^<>\s]+@[^<>\s]+?)>?\s*$",
                            re.IGNORECASE | re.MULTILINE)
 _HEADER_TO = re.compile(r"^To:\s*(.+)$", re.IGNORECASE | re.MULTILINE)
@@ -65,6 +66,9 @@ class BounceInfo:
     message_id: str | None
     recipient: str | None
     delayed: bool  # a delay warning: a robot mail, but the address still works
+    # a success report (RFC 3464 actions delivered, relayed, expanded only; asked for with NOTIFY=SUCCESS
+    # or sent by a relay): a robot mail that tells of no failure at all
+    delivered: bool = False
 
 
 def _first(headers: Headers, name: str) -> str:
@@ -146,12 +150,13 @@ def detect_bounce(
     if not (standard or failed_header or reported or (subject_says and (robot_sender or original_headers))
             or (robot_sender and (bounce_text or _SES_BOUNCE.search(text[:20000])))):
         return None
-    delayed = (bool(actions) and all(a in ("delayed", "relayed", "delivered", "expanded") for a in actions)
+    delayed = (bool(actions) and all(a in ("delayed", *_SUCCESS_ACTIONS) for a in actions)
                ) or (not actions and bool(_DELAY_SUBJECT.search(subject)))
     return BounceInfo(
         message_id=_original_message_id(dsn_fields, original_headers, text),
         recipient=_failed_recipient(dsn_fields, failed_header, original_headers, text),
         delayed=delayed,
+        delivered=bool(actions) and all(a in _SUCCESS_ACTIONS for a in actions),
     )
 
 

@@ -221,12 +221,44 @@ def test_a_delay_warning_is_a_bounce_that_keeps_the_address() -> None:
     assert p.is_bounce and p.bounce_delayed and p.is_auto_reply
 
 
+def test_a_success_report_is_a_robots_mail_but_no_bounce() -> None:
+    # RFC 3464 "Successful Mail Delivery Report" (a relay, or NOTIFY=SUCCESS): nothing failed,
+    # so neither a bounce nor a delay; still a robot's mail that opens no ticket.
+    for action in (b"relayed", b"delivered", b"expanded"):
+        p = parse_mail(_dsn(b"From: MAILER-DAEMON@example.ru (Mail Delivery System)\n"
+                            b"Subject: Successful Mail Delivery Report\nAuto-Submitted: auto-replied\n",
+                            b"Your message was successfully delivered", action=action))
+        assert not p.is_bounce and not p.bounce_delayed, action
+        assert p.is_auto_reply and p.is_robot and p.auto_reply_reason == "delivery success notification", action
+
+
+def test_a_report_with_one_failed_recipient_among_delivered_ones_is_a_bounce() -> None:
+    raw = _dsn(b"From: <MAILER-DAEMON@example.ru>\nSubject: Delivery Status Notification\n",
+               b"delivery to one recipient failed").replace(
+        b"Action: failed\n", b"Action: failed\n\nFinal-Recipient: rfc822; olga@example.ru\nAction: delivered\n")
+    p = parse_mail(raw)
+    assert p.is_bounce and not p.bounce_delayed and p.bounced_recipient == "ivan@example.ru"
+
+
 def test_an_abuse_report_is_not_a_bounce() -> None:
     raw = (b"From: <abuse@example.ru>\nReturn-Path: <>\nSubject: Abuse report: 550 spam\n"
            b"Content-Type: multipart/report; report-type=feedback-report; boundary=B\n\n--B\n"
            b"Content-Type: text/plain\n\nThis is an email abuse report; user unknown\n--B\n"
            b"Content-Type: message/feedback-report\n\nFeedback-Type: abuse\n\n--B--\n")
-    assert not parse_mail(raw).is_bounce
+    p = parse_mail(raw)
+    assert not p.is_bounce
+    assert p.is_robot and p.auto_reply_reason == "abuse feedback report"  # no ticket, no acknowledgment
+
+
+def test_an_abuse_report_under_a_delivery_status_label_is_still_no_bounce() -> None:
+    # The container says delivery-status; the part says what it is.
+    raw = (b"From: <fbl@example.ru>\nSubject: Abuse report\n"
+           b"Content-Type: multipart/report; report-type=delivery-status; boundary=B\n\n--B\n"
+           b"Content-Type: text/plain\n\nFBL notice\n--B\n"
+           b"Content-Type: message/feedback-report\n\nFeedback-Type: abuse\nUser-Agent: FBL/1.0\n\n"
+           b"--B\nContent-Type: message/rfc822\n\n" + _ORIGINAL + b"\nOriginal message\n--B--\n")
+    p = parse_mail(raw)
+    assert not p.is_bounce and p.auto_reply_reason == "abuse feedback report"
 
 
 def test_a_customer_forwarding_a_bounce_is_not_one() -> None:
