@@ -212,15 +212,22 @@ _STUB_MAX_WORDS = 60
 _STUB_SHARED = 0.3
 _STUB_MIN_HTML_WORDS = 3
 _FULLER_SHARED = 0.8
+# A notice in place of the plain version speaks of what it stands in for: HTML, a browser, a
+# viewer or mail program, a format. A short plain text that shares few words with the HTML
+# but names none of these is a text of its own (a mailer that sends two different texts).
+_STUB_WORDS = re.compile(
+    r"html|browser|viewer|view\b|client|program|display|format|anzeig|navigateur|afficher|visualiz|"
+    r"браузер|просмотр|отображ|клиент|программ|формат", re.IGNORECASE)
 
 
 def is_stub_alternative(plain: str, html_text: str) -> bool:
     """A plain alternative that is no rendition of the HTML one but a notice in its place
     ("This is an HTML message. Please use an HTML capable mail program", "Для просмотра
-    письма используйте..."): short, with few of its words in the HTML's text, which has some
-    and whose words it does not hold (a mailer that cut the HTML down keeps the whole plain)."""
+    письма используйте..."): short, naming what it stands in for, with few of its words in the
+    HTML's text, which has some and whose words it does not hold (a mailer that cut the HTML
+    down keeps the whole plain)."""
     words = _WORD.findall(plain.lower())
-    if not words or len(words) > _STUB_MAX_WORDS:
+    if not words or len(words) > _STUB_MAX_WORDS or not _STUB_WORDS.search(plain):
         return False
     html_words = _WORD.findall(html_text.lower())
     if len(html_words) < _STUB_MIN_HTML_WORDS:

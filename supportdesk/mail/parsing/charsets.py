@@ -410,6 +410,29 @@ def _mostly_utf8(data: bytes) -> str | None:
     return text if wide >= 2 and bad <= max(1, wide // 20) else None
 
 
+def _utf8_line(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _mixed_lines(data: bytes) -> tuple[str, str] | None:
+    """UTF-8 lines beside lines in a single-byte charset (a UTF-8 text under a signature or a
+    quote pasted from a Latin-1 or windows-1251 mail, which a whole-text reading turns into
+    mojibake on one side or the other): (the text with each line read in its own, the other
+    lines' charset, guessed on them alone); None unless both kinds of 8-bit line occur."""
+    lines = data.splitlines(keepends=True)
+    utf8 = [not line.isascii() and _utf8_line(line) for line in lines]
+    other = [not line.isascii() and not ok for line, ok in zip(lines, utf8, strict=True)]
+    if not any(utf8) or not any(other):
+        return None
+    _text, charset, _defect = decode_bytes(b"".join(line for line, odd in zip(lines, other, strict=True) if odd))
+    return "".join(line.decode("utf-8") if ok else line.decode(charset, "replace")
+                   for line, ok in zip(lines, utf8, strict=True)), charset
+
+
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16 = frozenset({"utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"})
 
@@ -461,6 +484,9 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str, st
         nearly = _mostly_utf8(data)
         if nearly is not None:
             return nearly, "utf-8", "invalid utf-8 sequences replaced"
+        mixed = _mixed_lines(data)
+        if mixed is not None:
+            return mixed[0], "utf-8", f"utf-8 text with lines in {mixed[1]}, each line read in its own"
     if cs in _CYRILLIC_SINGLE_BYTE:
         sample = _high_bytes(data)
         own = reading_score(data, cs, sample)

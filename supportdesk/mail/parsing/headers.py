@@ -300,6 +300,9 @@ def without_comments(name: str) -> str:
 _NEEDLESS_QUOTES = re.compile(r'^"[A-Za-z0-9!#$%&\'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&\'*+/=?^_`{|}~-]+)*"@')
 
 
+_DOUBLE_ANGLE = re.compile(r"<\s*<([^<>\"]*)>\s*>(?=\s*(?:,|$))")
+
+
 def _clean_addr(addr: str) -> str:
     addr = decode_header_text(addr).strip("<>;, ").removeprefix("mailto:")
     if "(" in addr and not addr.startswith('"'):
@@ -321,6 +324,7 @@ def _one_value(value: str, defects: list[str] | None, local_part_ok: bool,
                fallback: str | None = None) -> list[tuple[str, str]]:
     if "<" in value:
         value = _OBS_ROUTE.sub("<", value)  # RFC 5322 §4.4: a source route is to be ignored
+        value = _DOUBLE_ANGLE.sub(r"<\1>", value)  # '"Ivan" <<ivan@example.ru>>': one pair of brackets
     doubled = _NAME_WITH_ANGLE.match(value)
     if doubled:
         # 'Ivan <ivan@home.ru> <ivan@work.ru>': an unquoted name holding an address; the mailbox

@@ -326,3 +326,39 @@ def test_a_boundary_folded_inside_its_quotes_still_splits_the_body() -> None:
 def test_a_field_with_8bit_bytes_in_its_name_is_neither_a_fold_nor_the_body() -> None:
     p = parse_mail(b"From: Ivan <ivan@example.ru>\nSubject: hello\nX-Te\xffst: value\nReply-To: olga@example.ru\n\nbody\n")
     assert (p.subject, p.reply_to, p.text) == ("hello", ("olga@example.ru",), "body")
+
+
+# --- session 17: UTF-8 beside single-byte lines, two different alternatives, doubled brackets --
+
+def test_utf8_lines_beside_a_latin1_signature_are_each_read_in_their_own_charset() -> None:
+    body = "Звук пропал, Jürgen\n".encode() + "--\nGeschäftsführer, Gießen\n".encode("latin-1")
+    for label in (b"; charset=utf-8", b""):
+        p = parse_mail(HEAD + b"Content-Type: text/plain" + label + b"\n\n" + body)
+        assert "Звук пропал, Jürgen" in p.text, label
+        assert "Geschäftsführer, Gießen" in p.text, label
+
+
+def test_a_latin1_text_with_no_utf8_line_is_still_latin1() -> None:
+    p = parse_mail(HEAD + b"Content-Type: text/plain; charset=utf-8\n\n" + "Grüße aus Gießen\n".encode("latin-1"))
+    assert "Grüße aus Gießen" in p.text
+
+
+def _two_texts(plain: str, html: str) -> tuple[str, str]:
+    raw = (HEAD + b"Content-Type: multipart/alternative; boundary=A\n\n--A\nContent-Type: text/plain; charset=utf-8\n\n"
+           + plain.encode() + b"\n--A\nContent-Type: text/html; charset=utf-8\n\n" + html.encode() + b"\n--A--\n")
+    p = parse_mail(raw)
+    return p.text, p.html_sanitised or ""
+
+
+def test_a_short_plain_text_unlike_the_html_but_no_notice_is_kept() -> None:
+    # Two texts of their own: nothing in the plain one says it stands in for the HTML.
+    text, html = _two_texts("Звук пропал на втором выходе", "<p>Лицензия истекает завтра, продлите</p>")
+    assert text == "Звук пропал на втором выходе"
+    assert "Лицензия истекает" in html
+
+
+def test_a_quoted_name_before_doubled_angle_brackets_is_kept() -> None:
+    p = parse_mail(b'From: "Ivan Petrov" <<ivan@example.ru>>\nSubject: x\n\nhi\n')
+    assert (p.from_name, p.from_addr) == ("Ivan Petrov", "ivan@example.ru")
+    p = parse_mail(b'From: "a <<b>>" <ivan@example.ru>\nSubject: x\n\nhi\n')
+    assert (p.from_name, p.from_addr) == ("a <<b>>", "ivan@example.ru")  # inside the quotes: the name's own
