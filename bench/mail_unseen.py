@@ -21,7 +21,11 @@ neomutt, HyperKitty, Mozilla's MIME parameter tests, meli, php-imap, Haraka, sim
 WildDuck, aerc, SpamAssassin, Mail::DeliveryStatus::BounceParser, bounce_email, talon, Inbucket,
 Mailpit); session 16 more from projects none of those used (GNU Mailman 2's bounce tests,
 EmailEngine, gen_smtp, emlmo, MailBounceDetector, mailex, Apache Tika, csirtg-mail, letters, a Deno
-EML parser, and those listed in that session's note). Prints the figures per DIR (with -v each miss), the machine, and ends with one line
+EML parser, and those listed in that session's note); session 17 about 370 more (Odoo, django-anymail,
+Frappe, EspoCRM, froide, Zulip, listmonk, FreeScout, Sympa, enough_mail, K-9 Mail, elixir-mail,
+emailjs-mime-parser, Jodd, pyzmail, mrmime, vmime, Delta Chat, KMime, Geary, PHP-Bounce-Handler,
+mailbounce, CiviCRM, bounce-parser, Tine 2.0, Roundup, imbox, OpenPop, Evolution's camel, Trojitá,
+MailCore2 and others named in that session's note). Prints the figures per DIR (with -v each miss), the machine, and ends with one line
 of JSON holding every figure.
 """
 
