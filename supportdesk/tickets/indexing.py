@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.db.models import FilteredRelation, Q
+from django.db import connections
 from django.db.models.signals import post_delete, post_save
 
 from supportdesk.search import index
@@ -35,13 +35,15 @@ def ticket_document(ticket: Ticket, messages: Iterable[tuple[str, int | None]]) 
 
 def ticket_documents(ids: list[int], using: str) -> list[SearchDocument]:
     """The documents of these tickets from one query (a LEFT JOIN: a ticket without text
-    messages still comes back, with none)."""
-    rows = (Ticket.objects.using(using).filter(pk__in=ids)
-            .annotate(text_message=FilteredRelation("messages", condition=Q(messages__kind__in=TEXT_KINDS,
-                                                                       messages__is_automatic=False)))
-            .order_by("pk", "text_message__created_at", "text_message__id")
-            .values_list("pk", "subject", "product_id", "language", "team_id", "text_message__body_text",
-                         "text_message__quoted_start"))
+    messages still comes back, with none). Written as SQL: the intake rebuilds a document for
+    every mail, and building this join through the ORM cost more than running it."""
+    ticket, message = Ticket._meta.db_table, Message._meta.db_table
+    sql = (f"SELECT t.id, t.subject, t.product_id, t.language, t.team_id, m.body_text, m.quoted_start "  # noqa: S608
+           f"FROM {ticket} t LEFT JOIN {message} m ON m.ticket_id = t.id AND m.kind IN ({', '.join(['%s'] * len(TEXT_KINDS))}) "
+           f"AND m.is_automatic = %s WHERE t.id IN ({', '.join(['%s'] * len(ids))}) ORDER BY t.id, m.created_at, m.id")
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, [*TEXT_KINDS, False, *ids])
+        rows = cursor.fetchall()
     tickets: dict[int, Ticket] = {}
     messages: dict[int, list[tuple[str, int | None]]] = {}
     for pk, subject, product_id, language, team_id, body, quoted in rows:
