@@ -26,7 +26,7 @@ from email.header import decode_header, make_header
 from email.utils import getaddresses
 
 from django.conf import settings
-from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -177,6 +177,26 @@ def store_raw(raw: bytes, *, source: str, source_uid: str = "", mailbox: Mailbox
     return row, created
 
 
+def _known_deliveries(*, key: str, source: str, source_uid: str, since: datetime, refs: list[str]) -> list[InboundMail]:
+    """The stored mails a new delivery may be: this message placed already, this very delivery
+    (source and uid, through the partial unique index, whose condition the query repeats), or a
+    delivery of this message or of one it answers still being placed (since ``since``). Their
+    raw bytes are not read. Written as SQL: it runs for every delivery, and building it through
+    the ORM cost more than running it."""
+    table = InboundMail._meta.db_table
+    where = [f"(dedupe_key = %s AND state IN ({', '.join(['%s'] * len(FINAL_STATES))}))"]
+    params: list[object] = [key, *FINAL_STATES]
+    if source_uid:
+        where.append("(source = %s AND source_uid = %s AND source_uid <> '')")
+        params += [source, source_uid]
+    pending = "dedupe_key = %s" + (f" OR message_id IN ({', '.join(['%s'] * len(refs))})" if refs else "")
+    where.append(f"(state = %s AND received_at >= %s AND ({pending}))")
+    params += [State.PENDING.value, connection.ops.adapt_datetimefield_value(since), key, *refs]
+    sql = (f"SELECT id, source, source_uid, state, ticket_id FROM {table} "  # noqa: S608 - names from the model
+           f"WHERE {' OR '.join(where)} LIMIT 20")
+    return list(InboundMail.objects.raw(sql, params))
+
+
 def _store(raw: bytes, *, source: str, source_uid: str, mailbox: Mailbox | None,
            received_at: datetime | None) -> tuple[InboundMail, bool, list[InboundMail]]:
     """``store_raw``, plus the related deliveries being placed right now by someone else
@@ -188,11 +208,7 @@ def _store(raw: bytes, *, source: str, source_uid: str, mailbox: Mailbox | None,
     source_uid = source_uid[:300]
     now = timezone.now()
     refs = header_reference_ids(raw)
-    known = Q(dedupe_key=key, state__in=FINAL_STATES)
-    if source_uid:
-        known |= delivery_q(source, [source_uid])
-    known |= Q(state=State.PENDING, received_at__gte=now - RELATED_WINDOW) & (Q(dedupe_key=key) | Q(message_id__in=refs))
-    rows = list(InboundMail.objects.filter(known).defer("raw")[:20])
+    rows = _known_deliveries(key=key, source=source, source_uid=source_uid, since=now - RELATED_WINDOW, refs=refs)
     for row in rows:
         if source_uid and row.source == source and row.source_uid == source_uid:
             return row, False, []

@@ -434,3 +434,37 @@ class InboundLookupPlanTests(TestCase):
                 cursor.execute("EXPLAIN QUERY PLAN " + sql)
                 plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
                 assert "SCAN mail_inboundmail" not in plan, (sql, plan)
+
+
+class KnownDeliveriesTests(TestCase):
+    """The one query a new delivery starts with (ingest._known_deliveries), on both databases."""
+
+    def _row(self, **fields: Any) -> InboundMail:
+        base = {"source": "lmtp", "source_uid": "", "raw": b"x", "size": 1, "content_hash": "h", "message_id": "",
+                "dedupe_key": "k", "received_at": timezone.now(), "state": InboundMail.State.PENDING}
+        return InboundMail.objects.create(**{**base, **fields})
+
+    def test_placed_copy_same_delivery_and_related_pending_ones_are_found(self) -> None:
+        from supportdesk.mail.ingest import _known_deliveries
+
+        now = timezone.now()
+        placed = self._row(dedupe_key="mid:a@x", state=InboundMail.State.TICKETED)
+        same = self._row(dedupe_key="mid:b@x", source="imap", source_uid="7", state=InboundMail.State.QUARANTINED)
+        parent = self._row(dedupe_key="mid:p@x", message_id="p@x")
+        old_parent = self._row(dedupe_key="mid:q@x", message_id="q@x", received_at=now - timedelta(minutes=10))
+        self._row(dedupe_key="mid:a@x", state=InboundMail.State.QUARANTINED)  # a quarantined copy is no placed one
+        self._row(dedupe_key="mid:c@x", source="imap", source_uid="")  # an empty uid matches no delivery
+
+        def found(**kw: Any) -> set[int]:
+            args = {"key": "mid:z@x", "source": "imap", "source_uid": "", "since": now - timedelta(minutes=5),
+                    "refs": []} | kw
+            rows = _known_deliveries(**args)
+            assert all("raw" not in row.__dict__ for row in rows)  # the bytes are never read
+            return {row.pk for row in rows}
+
+        assert found() == set()
+        assert found(key="mid:a@x") == {placed.pk}
+        assert found(source_uid="7") == {same.pk}
+        assert found(refs=["p@x", "q@x"]) == {parent.pk}  # q@x arrived before the window
+        assert found(refs=["q@x"], since=now - timedelta(minutes=15)) == {old_parent.pk}
+        assert found(key="mid:p@x") == {parent.pk}  # another delivery of a message being placed
