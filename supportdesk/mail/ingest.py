@@ -183,17 +183,18 @@ def _known_deliveries(*, key: str, source: str, source_uid: str, since: datetime
     delivery of this message or of one it answers still being placed (since ``since``). Their
     raw bytes are not read. Written as SQL: it runs for every delivery, and building it through
     the ORM cost more than running it."""
-    table = InboundMail._meta.db_table
+    table = connection.ops.quote_name(InboundMail._meta.db_table)
     where = [f"(dedupe_key = %s AND state IN ({', '.join(['%s'] * len(FINAL_STATES))}))"]
     params: list[object] = [key, *FINAL_STATES]
     if source_uid:
-        where.append("(source = %s AND source_uid = %s AND source_uid <> '')")
+        # the partial unique index's condition, spelt as in its definition (SQLite compares the text)
+        where.append("(source = %s AND source_uid = %s AND NOT (source_uid = ''))")
         params += [source, source_uid]
     pending = "dedupe_key = %s" + (f" OR message_id IN ({', '.join(['%s'] * len(refs))})" if refs else "")
     where.append(f"(state = %s AND received_at >= %s AND ({pending}))")
     params += [State.PENDING.value, connection.ops.adapt_datetimefield_value(since), key, *refs]
     sql = (f"SELECT id, source, source_uid, state, ticket_id FROM {table} "  # noqa: S608 - names from the model
-           f"WHERE {' OR '.join(where)} LIMIT 20")
+           f"WHERE {' OR '.join(where)} ORDER BY received_at DESC LIMIT 20")
     return list(InboundMail.objects.raw(sql, params))
 
 

@@ -37,7 +37,8 @@ def ticket_documents(ids: list[int], using: str) -> list[SearchDocument]:
     """The documents of these tickets from one query (a LEFT JOIN: a ticket without text
     messages still comes back, with none). Written as SQL: the intake rebuilds a document for
     every mail, and building this join through the ORM cost more than running it."""
-    ticket, message = Ticket._meta.db_table, Message._meta.db_table
+    quote = connections[using].ops.quote_name
+    ticket, message = quote(Ticket._meta.db_table), quote(Message._meta.db_table)
     sql = (f"SELECT t.id, t.subject, t.product_id, t.language, t.team_id, m.body_text, m.quoted_start "  # noqa: S608
            f"FROM {ticket} t LEFT JOIN {message} m ON m.ticket_id = t.id AND m.kind IN ({', '.join(['%s'] * len(TEXT_KINDS))}) "
            f"AND m.is_automatic = %s WHERE t.id IN ({', '.join(['%s'] * len(ids))}) ORDER BY t.id, m.created_at, m.id")
