@@ -10,6 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from supportdesk.customers.domains import domain_key, is_public_mail_domain
 from supportdesk.customers.models import Company, CompanyDomain, Customer, CustomerEmail, CustomerPhone
 from supportdesk.lib.phones import normalize_phone
+from supportdesk.lib.sql import marks
 from supportdesk.lib.timezones import zone_for_offset
 
 
@@ -33,7 +34,7 @@ def customers_by_email(addresses: Iterable[str]) -> dict[str, Customer | None]:
     quote = connection.ops.quote_name
     sql = (f"SELECT c.*, e.address AS looked_up_address FROM {quote(Customer._meta.db_table)} c "  # noqa: S608
            f"JOIN {quote(CustomerEmail._meta.db_table)} e ON e.customer_id = c.id "
-           f"WHERE e.address IN ({', '.join(['%s'] * len(found))})")
+           f"WHERE e.address IN ({marks(found)})")
     for customer in Customer.objects.raw(sql, list(found)):
         found[customer.looked_up_address] = customer  # type: ignore[attr-defined]
     return found

@@ -34,6 +34,7 @@ from supportdesk.audit.services import audit_record
 from supportdesk.calendar import BusinessCalendar
 from supportdesk.calendar.production import DEFAULT_DATA_FILE, CalendarData, load_calendar_data
 from supportdesk.escalation.models import CalendarStamp
+from supportdesk.lib.sql import marks
 from supportdesk.policy import Policy, get_policy, reload_policy
 from supportdesk.policy.loader import load_policy
 from supportdesk.policy.model import OFFICE_CALENDAR, SlaPolicy
@@ -116,7 +117,7 @@ Row = tuple[int, object, float, "float | None", "float | None", str, str]
 def _where() -> str:
     # SQLite: "+status" keeps the planner on the primary key rather than the queue index.
     status = "+status" if connection.vendor == "sqlite" else "status"
-    return f"{status} IN ({', '.join(['%s'] * len(OPEN_STATUSES))}) AND reply_pending_since IS NOT NULL"
+    return f"{status} IN ({marks(OPEN_STATUSES)}) AND reply_pending_since IS NOT NULL"
 
 
 def _select_sql() -> str:

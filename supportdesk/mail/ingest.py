@@ -33,6 +33,7 @@ from django.utils import timezone
 from supportdesk.lib.db_retry import retry_on_lost_connection
 from supportdesk.lib.optimistic import Redo, broken, savepoints_off
 from supportdesk.lib.optimistic import active as optimistic_active
+from supportdesk.lib.sql import marks
 from supportdesk.mail import threadlocks
 from supportdesk.mail.handlers import Outcome, Placement, SenderError, place
 from supportdesk.mail.models import FINAL_STATES, InboundMail, Mailbox, delivery_q
@@ -184,13 +185,13 @@ def _known_deliveries(*, key: str, source: str, source_uid: str, since: datetime
     raw bytes are not read. Written as SQL: it runs for every delivery, and building it through
     the ORM cost more than running it."""
     table = connection.ops.quote_name(InboundMail._meta.db_table)
-    where = [f"(dedupe_key = %s AND state IN ({', '.join(['%s'] * len(FINAL_STATES))}))"]
+    where = [f"(dedupe_key = %s AND state IN ({marks(FINAL_STATES)}))"]
     params: list[object] = [key, *FINAL_STATES]
     if source_uid:
         # the partial unique index's condition, spelt as in its definition (SQLite compares the text)
         where.append("(source = %s AND source_uid = %s AND NOT (source_uid = ''))")
         params += [source, source_uid]
-    pending = "dedupe_key = %s" + (f" OR message_id IN ({', '.join(['%s'] * len(refs))})" if refs else "")
+    pending = "dedupe_key = %s" + (f" OR message_id IN ({marks(refs)})" if refs else "")
     where.append(f"(state = %s AND received_at >= %s AND ({pending}))")
     params += [State.PENDING.value, connection.ops.adapt_datetimefield_value(since), key, *refs]
     sql = (f"SELECT id, source, source_uid, state, ticket_id FROM {table} "  # noqa: S608 - names from the model

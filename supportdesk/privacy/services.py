@@ -159,9 +159,11 @@ def _safe_name(name: str) -> str:
 
 # ---- erasure --------------------------------------------------------------------------------------
 
-def customer_erase(*, customer: Customer, actor: User | None, reason: str, at: datetime | None = None) -> ErasureSummary:
+def customer_erase(*, customer: Customer, actor: User | None, reason: str, at: datetime | None = None,
+                   purge_index: bool = True) -> ErasureSummary:
     """Erase the customer's personal data everywhere (see the module's docstring). One transaction;
-    attachment files whose last reference went are deleted after it commits."""
+    attachment files whose last reference went are deleted after it commits. ``purge_index=False``
+    leaves the search index's rewrite to the caller, who erases many customers and purges once."""
     _require_supervisor(actor)
     reason = reason.strip()
     if not reason:
@@ -231,7 +233,8 @@ def customer_erase(*, customer: Customer, actor: User | None, reason: str, at: d
             if (entry.object_repr, entry.change_message) != (repr_before, message_before):
                 entry.save(update_fields=["object_repr", "change_message"])
         customer_erase_record(customer=customer, at=at)
-        search_index.purge()  # the tickets' documents were rebuilt redacted: the old terms go too
+        if purge_index:
+            search_index.purge("ticket")  # the tickets' documents were rebuilt redacted: the old terms go too
         removable = {sha for sha in erased.attachment_sha256
                      if not Attachment.objects.filter(sha256=sha).exists()}
         audit_record(actor=actor, action=AuditEntry.Action.ERASURE, target=customer,
@@ -270,10 +273,14 @@ def privacy_retention_run(now: datetime | None = None) -> str:
         return "off (privacy.erase_after_years is 0)"
     now = now or timezone.now()
     done = 0
-    for customer in retention_candidates(now=now, years=years):
-        customer_erase(customer=customer, actor=None, at=now,
-                       reason=f"retention rule: tickets closed more than {years} years ago")
-        done += 1
+    try:
+        for customer in retention_candidates(now=now, years=years):
+            customer_erase(customer=customer, actor=None, at=now, purge_index=False,
+                           reason=f"retention rule: tickets closed more than {years} years ago")
+            done += 1
+    finally:
+        if done:
+            search_index.purge("ticket")  # one rewrite of the index for the run, not one per customer
     return f"erased {done} customers"
 
 

@@ -66,14 +66,14 @@ def teardown_statements(vendor: str) -> list[str]:
     return POSTGRES_TEARDOWN if vendor == "postgresql" else []
 
 
-def purge_statements(vendor: str) -> list[str]:
+def purge_statements(vendor: str, kinds: Sequence[str] = KINDS) -> list[str]:
     """Statements that drop the terms of deleted and replaced documents from the index itself.
 
     SQLite's FTS5 marks a removed row's terms deleted and keeps them in its segments until a
     merge, which may never come on a quiet index; 'optimize' merges every segment into one, so
     the terms of an erased customer's name are gone (issue 20: erasure). PostgreSQL's GIN index
     holds row pointers, not the text: nothing is kept that a SELECT could read."""
-    return [f"INSERT INTO {_fts(k)}({_fts(k)}) VALUES ('optimize')" for k in KINDS] if vendor == "sqlite" else []  # noqa: S608
+    return [f"INSERT INTO {_fts(k)}({_fts(k)}) VALUES ('optimize')" for k in kinds] if vendor == "sqlite" else []  # noqa: S608
 
 
 def _sqlite_match(terms: Sequence[str], mode: str) -> str:

@@ -111,12 +111,12 @@ def remove(kind: str, object_id: int, *, using: str = DEFAULT_DB_ALIAS) -> None:
     SearchDocument.objects.using(using).filter(kind=kind, object_id=object_id).delete()
 
 
-def purge(*, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Drop what the full-text index still keeps of deleted or replaced documents (after an
-    erasure of personal data); costs a rewrite of the index on SQLite."""
+def purge(kind: str, *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Drop what the full-text index of this kind still keeps of deleted or replaced documents
+    (after an erasure of personal data); costs a rewrite of that index on SQLite."""
     conn = connections[using]
     with conn.cursor() as cursor:
-        for sql in purge_statements(conn.vendor):
+        for sql in purge_statements(conn.vendor, [kind]):
             cursor.execute(sql)
 
 

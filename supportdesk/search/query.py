@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.utils.safestring import SafeString, mark_safe
 
+from supportdesk.lib.sql import marks
 from supportdesk.search.backends import match_ids
 from supportdesk.search.models import SearchDocument
 from supportdesk.search.text import DocStats, bm25_scores, matched_terms, query_terms, snippet_html
@@ -52,13 +53,12 @@ def _filters(*, public_only: bool, language: str | None, product_ids: list[int |
         ids = [p for p in product_ids if p is not None]
         parts = ["d.product_id IS NULL"] if None in product_ids else []
         if ids:
-            parts.append("d.product_id IN (" + ", ".join(["%s"] * len(ids)) + ")")
+            parts.append(f"d.product_id IN ({marks(ids)})")
             params.extend(ids)
         clauses.append("(" + (" OR ".join(parts) or "1 = 0") + ")")
     if team_ids is not None:
         # The tickets of these teams and the unrouted ones.
-        marks = ", ".join(["%s"] * len(team_ids))
-        clauses.append(f"(d.team_id IS NULL OR d.team_id IN ({marks}))" if team_ids else "d.team_id IS NULL")
+        clauses.append(f"(d.team_id IS NULL OR d.team_id IN ({marks(team_ids)}))" if team_ids else "d.team_id IS NULL")
         params.extend(team_ids)
     return " AND ".join(clauses), params
 

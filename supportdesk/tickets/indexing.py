@@ -14,6 +14,7 @@ from typing import Any
 from django.db import connections
 from django.db.models.signals import post_delete, post_save
 
+from supportdesk.lib.sql import marks
 from supportdesk.search import index
 from supportdesk.search.models import SearchDocument
 from supportdesk.tickets.models import Message, Ticket
@@ -40,8 +41,8 @@ def ticket_documents(ids: list[int], using: str) -> list[SearchDocument]:
     quote = connections[using].ops.quote_name
     ticket, message = quote(Ticket._meta.db_table), quote(Message._meta.db_table)
     sql = (f"SELECT t.id, t.subject, t.product_id, t.language, t.team_id, m.body_text, m.quoted_start "  # noqa: S608
-           f"FROM {ticket} t LEFT JOIN {message} m ON m.ticket_id = t.id AND m.kind IN ({', '.join(['%s'] * len(TEXT_KINDS))}) "
-           f"AND m.is_automatic = %s WHERE t.id IN ({', '.join(['%s'] * len(ids))}) ORDER BY t.id, m.created_at, m.id")
+           f"FROM {ticket} t LEFT JOIN {message} m ON m.ticket_id = t.id AND m.kind IN ({marks(TEXT_KINDS)}) "
+           f"AND m.is_automatic = %s WHERE t.id IN ({marks(ids)}) ORDER BY t.id, m.created_at, m.id")
     with connections[using].cursor() as cursor:
         cursor.execute(sql, [*TEXT_KINDS, False, *ids])
         rows = cursor.fetchall()

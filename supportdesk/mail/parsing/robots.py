@@ -66,7 +66,7 @@ class BounceInfo:
     message_id: str | None
     recipient: str | None
     delayed: bool  # a delay warning: a robot mail, but the address still works
-    # a success report (RFC 3464 actions delivered, relayed, expanded only; asked for with NOTIFY=SUCCESS
+    # (never both) a success report (RFC 3464 actions delivered, relayed, expanded only; asked for with NOTIFY=SUCCESS
     # or sent by a relay): a robot mail that tells of no failure at all
     delivered: bool = False
 
@@ -150,13 +150,14 @@ def detect_bounce(
     if not (standard or failed_header or reported or (subject_says and (robot_sender or original_headers))
             or (robot_sender and (bounce_text or _SES_BOUNCE.search(text[:20000])))):
         return None
-    delayed = (bool(actions) and all(a in ("delayed", *_SUCCESS_ACTIONS) for a in actions)
-               ) or (not actions and bool(_DELAY_SUBJECT.search(subject)))
+    delivered = bool(actions) and all(a in _SUCCESS_ACTIONS for a in actions)
+    delayed = not delivered and ((bool(actions) and all(a in ("delayed", *_SUCCESS_ACTIONS) for a in actions))
+                                 or (not actions and bool(_DELAY_SUBJECT.search(subject))))
     return BounceInfo(
         message_id=_original_message_id(dsn_fields, original_headers, text),
         recipient=_failed_recipient(dsn_fields, failed_header, original_headers, text),
         delayed=delayed,
-        delivered=bool(actions) and all(a in _SUCCESS_ACTIONS for a in actions),
+        delivered=delivered,
     )
 
 

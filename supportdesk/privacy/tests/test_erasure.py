@@ -8,19 +8,28 @@ import io
 import json
 import zipfile
 from datetime import timedelta
+from unittest import mock
 
 from django.db import connection
 
 from supportdesk.audit.models import AuditEntry
 from supportdesk.customers.models import Customer
+from supportdesk.customers.services import customer_for_email
 from supportdesk.lib.blobstore import blob_exists
 from supportdesk.mail.ingest import ingest_raw
 from supportdesk.phone.services import CallLog, call_log
 from supportdesk.portal.services import access_link_issue
 from supportdesk.privacy.redact import MARKER, Identity, redact_text
-from supportdesk.privacy.services import PrivacyError, customer_erase, customer_export, retention_candidates
+from supportdesk.privacy.services import (
+    PrivacyError,
+    customer_erase,
+    customer_export,
+    privacy_retention_run,
+    retention_candidates,
+)
 from supportdesk.replies.services import ticket_reply
 from supportdesk.replies.tests.helpers import TRUSTED_MTA
+from supportdesk.search import index as search_index
 from supportdesk.search.models import SearchDocument
 from supportdesk.test import BaseTestCase, office_time
 from supportdesk.tickets import services as ticket_services
@@ -144,16 +153,37 @@ class ErasureTests(BaseTestCase):
         with self.assertRaisesMessage(PrivacyError, "already erased"):
             customer_erase(customer=self.olga, actor=self.sam, reason="request")
 
-    def test_retention_names_customers_whose_tickets_all_closed_long_ago(self) -> None:
-        now = office_time(2031, 1, 10, 12)
+    def _close_olgas_tickets(self) -> None:
         for ticket in self.tickets:
             ticket_services.ticket_set_status(ticket=ticket, status=Status.SOLVED, by_user=self.alice,
                                               at=office_time(2026, 12, 5, 12), confirmed=True, reason="duplicate")
             ticket_services.ticket_set_status(ticket=Ticket.objects.get(pk=ticket.pk), status=Status.CLOSED,
                                               by_user=self.alice, at=office_time(2026, 12, 6, 12))
+
+    def test_retention_names_customers_whose_tickets_all_closed_long_ago(self) -> None:
+        now = office_time(2031, 1, 10, 12)
+        self._close_olgas_tickets()
         self.assertEqual(retention_candidates(now=now, years=5), [])
         self.assertEqual(retention_candidates(now=now, years=4), [self.olga])  # Ivan has an open ticket
         self.assertEqual(retention_candidates(now=now - timedelta(days=365 * 3), years=4), [])
+
+    def test_the_retention_run_erases_and_rewrites_the_search_index_once(self) -> None:
+        self._close_olgas_tickets()
+        pavel = customer_for_email(address="pavel@example.ru", name="Павел Орлов")
+        old = self.make_ticket(subject="Лицензия", body="Ключ не найден.", customer=pavel)
+        Ticket.objects.filter(pk=old.pk).update(status=Status.CLOSED, closed_at=office_time(2026, 12, 6, 12))
+        policy = mock.MagicMock()
+        policy.privacy.erase_after_years = 4
+        with (mock.patch("supportdesk.privacy.services.get_policy", return_value=policy),
+              mock.patch.object(search_index, "purge", wraps=search_index.purge) as purge,
+              self.captureOnCommitCallbacks(execute=True)):
+            self.assertEqual(privacy_retention_run(now=office_time(2031, 1, 10, 12)), "erased 2 customers")
+        self.assertEqual(purge.call_count, 1)  # once for the run, not once per customer
+        self.olga.refresh_from_db()
+        self.assertIsNotNone(self.olga.erased_at)
+        left = [v for v in _every_text_value() if _personal(v[2]) and v[0].startswith("search_")
+                and "соседнего" not in v[2]]
+        self.assertEqual(left, [])
 
 
 def test_redaction_finds_phone_numbers_in_every_written_form_and_names_as_words() -> None:
