@@ -139,6 +139,8 @@ def detect_bounce(
     actions = [f.get("action", "").lower() for f in dsn_fields if f.get("action")]
     standard = report_type == "delivery-status" or any(a.startswith(_FAILED_ACTIONS) for a in actions)
     failed_header = _first(headers, "x-failed-recipients")
+    # MDaemon marks its own delivery reports so (its text and subject are the admin's to word).
+    mdaemon_dsn = _first(headers, "x-mddsn-message").strip().lower() == "true"
     robot_sender = (is_robot_address(from_addr) or _first(headers, "return-path") == "<>"
                     or bool(_ROBOT_NAME.match(from_name)))
     subject_says = bool(_BOUNCE_SUBJECT.search(subject))
@@ -147,7 +149,7 @@ def detect_bounce(
     # name, an old MTA's "System Administrator"): both must say so, and the subject must be the
     # report's own, not a person's reply to or forward of one.
     reported = subject_says and bounce_text and not _REPLY_OR_FORWARD.match(subject)
-    if not (standard or failed_header or reported or (subject_says and (robot_sender or original_headers))
+    if not (standard or failed_header or mdaemon_dsn or reported or (subject_says and (robot_sender or original_headers))
             or (robot_sender and (bounce_text or _SES_BOUNCE.search(text[:20000])))):
         return None
     delivered = bool(actions) and all(a in _SUCCESS_ACTIONS for a in actions)

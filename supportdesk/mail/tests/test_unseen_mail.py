@@ -297,6 +297,14 @@ def test_old_mta_reports_without_dsn_fields() -> None:
         assert parse_mail(raw).is_bounce, raw[:60]
 
 
+def test_an_mdaemon_report_is_known_by_its_own_header() -> None:
+    # MDaemon lets the admin word its reports: the header it adds is what says what they are.
+    raw = (b"From: Mail Server <admin@example.ru>\nX-MDDSN-Message: True\nSubject: Something went wrong\n\n"
+           b"Sorry, ivan@example.ru is gone.\n")
+    assert parse_mail(raw).is_bounce
+    assert not parse_mail(raw.replace(b"True", b"False")).is_bounce
+
+
 def test_an_amazon_ses_bounce_inside_an_sns_envelope_is_a_bounce() -> None:
     head = b"From: SES Bounces <no-reply@sns.amazonaws.com>\nSubject: AWS Notification Message\n\n"
     envelope = (b'{"Type" : "Notification", "Message" : "{\\"notificationType\\":\\"Bounce\\",'
