@@ -263,7 +263,7 @@ def place_customer_mail(*, parsed: ParsedMail, customer: Customer, address: str,
         message = ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, author_customer=customer,
                                      inbound_id=inbound_id, attachments=attachment_data(parsed.attachments),
                                      created_at=received_at,
-                                     event_data={"sender_auth": {"verdict": auth.verdict, "detail": auth.detail}},
+                                     event_data=_customer_event_data(parsed, auth),
                                      **_message_fields(parsed))  # type: ignore[arg-type]
         opened = decision.ticket is None
         people = copied_people(parsed, address)
@@ -275,6 +275,15 @@ def place_customer_mail(*, parsed: ParsedMail, customer: Customer, address: str,
                               attachments=attachment_infos(parsed.attachments), channel="email")
     return Placement(state="ticketed", outcome=Outcome.TICKETED if opened else Outcome.THREADED,
                      ticket_id=ticket.pk, route=decision.route, opened_ticket=opened)
+
+
+def _customer_event_data(parsed: ParsedMail, auth: SenderAuth) -> dict[str, object]:
+    """What a customer's message records of its mail: the sender verdict; the discussion list
+    that relayed it (automatic mail never answers a list's post)."""
+    data: dict[str, object] = {"sender_auth": {"verdict": auth.verdict, "detail": auth.detail}}
+    if parsed.via_list is not None:
+        data["via_list"] = parsed.via_list
+    return data
 
 
 def copied_people(parsed: ParsedMail, sender: str) -> list[str]:

@@ -124,6 +124,8 @@ def should_acknowledge(ticket: Ticket, message: Message) -> str:
     """Why not to acknowledge this message ("" = do acknowledge): never robots or our own mail."""
     if message.is_robot:
         return "robot"
+    if (message.event_data or {}).get("via_list"):
+        return "mailing_list"  # RFC 3834: never an automatic answer to a list (its members would all get it)
     if not ticket.contact_email:
         return "no_address"
     if is_own_address(ticket.contact_email) or (message.from_addr and is_own_address(message.from_addr)):

@@ -39,6 +39,7 @@ def parsed_mail_json(p: ParsedMail) -> dict[str, Any]:
         "charset": p.charset,
         "is_auto_reply": p.is_auto_reply,
         "auto_reply_reason": p.auto_reply_reason,
+        "via_list": p.via_list,
         "is_bounce": p.is_bounce,
         "bounce_delayed": p.bounce_delayed,
         "bounced_message_id": p.bounced_message_id,

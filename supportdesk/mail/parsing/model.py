@@ -53,11 +53,14 @@ class ParsedMail:
     bounce_delayed: bool = False
     # The raw Authentication-Results headers, topmost first (judged by ``authresults``).
     auth_results: tuple[str, ...] = ()
+    # A person's post relayed by a discussion list (its List-Id, or the list's address): an
+    # automatic mail (never answered automatically) that is still a person's, so no robot's.
+    via_list: str | None = None
 
     @property
     def is_robot(self) -> bool:
-        """Never answered automatically and never opens a ticket."""
-        return self.is_auto_reply or self.is_bounce
+        """Never opens a ticket (nor is answered automatically)."""
+        return (self.is_auto_reply and self.via_list is None) or self.is_bounce
 
     @property
     def new_text(self) -> str:

@@ -41,7 +41,7 @@ from .repair import (
     repair_parameter_sections,
     repair_part_headers,
 )
-from .robots import detect_auto_reply, detect_bounce, detect_spam
+from .robots import detect_auto_reply, detect_bounce, detect_spam, list_post
 from .smime import PKCS7_MIME, SIGNED_TYPES, signed_content
 
 
@@ -430,7 +430,7 @@ def _parse(raw: bytes) -> ParsedMail:
         headers=headers, from_addr=from_addr, from_name=from_name, subject=subject, report_type=walk.report_type,
         dsn_fields=walk.dsn_fields, original_headers=walk.original_headers, text=text,
     )
-    auto_reason = None
+    auto_reason = via_list = None
     if bounce is not None and bounce.delivered:
         # "Successful Mail Delivery Report": a robot's mail (no ticket), but no bounce: nothing failed.
         auto_reason, bounce = "delivery success notification", None
@@ -444,6 +444,11 @@ def _parse(raw: bytes) -> ParsedMail:
             # ARF (RFC 5965): a mail provider tells that someone marked our mail as spam. A robot's
             # report, kept with the ticket it quotes; a ticket of its own would acknowledge it.
             auto_reason = "abuse feedback report"
+        elif auto_reason is not None and detect_auto_reply(headers, from_addr, subject, list_markers=False) is None:
+            # A person's post relayed by a discussion list (a customer's team writing through
+            # its group address) carries the list's marks and no other: automatic for RFC 3834
+            # (never answered automatically), yet a person's request.
+            via_list = list_post(headers)
     if not headers:
         defects.append("no headers")
     if one("message-id") is None:
@@ -469,6 +474,7 @@ def _parse(raw: bytes) -> ParsedMail:
         language=detect_language(lang_sample),
         is_auto_reply=auto_reason is not None,
         auto_reply_reason=auto_reason,
+        via_list=via_list,
         is_bounce=bounce is not None,
         bounce_delayed=bounce is not None and bounce.delayed,
         bounced_message_id=bounce.message_id if bounce else None,

@@ -91,8 +91,11 @@ def detect_spam(headers: Headers) -> str | None:
     return None
 
 
-def detect_auto_reply(headers: Headers, from_addr: str | None, subject: str) -> str | None:
-    """Why the mail is an automatic one (RFC 3834 and what real systems send), or None."""
+def detect_auto_reply(headers: Headers, from_addr: str | None, subject: str, *, list_markers: bool = True) -> str | None:
+    """Why the mail is an automatic one (RFC 3834 and what real systems send), or None.
+
+    ``list_markers=False``: the marks any mailing list puts on the posts it relays (Precedence
+    list or bulk, the RFC 2369 ``List-*`` headers) are not reasons."""
     auto = _first(headers, "auto-submitted").lower()
     if auto and not auto.startswith("no"):
         return "Auto-Submitted: " + auto[:40]
@@ -105,10 +108,10 @@ def detect_auto_reply(headers: Headers, from_addr: str | None, subject: str) -> 
     if "x-ms-exchange-generated-message-source" in headers:
         return "x-ms-exchange-generated-message-source"
     precedence = _first(headers, "precedence").lower()
-    if precedence in ("bulk", "junk", "list", "auto_reply", "auto-reply"):
+    if precedence in ("junk", "auto_reply", "auto-reply") or (list_markers and precedence in ("bulk", "list")):
         return "Precedence: " + precedence
     for name in ("list-id", "list-unsubscribe", "list-post", "feedback-id", "x-campaign-id"):
-        if name in headers:
+        if name in headers and (list_markers or not name.startswith("list-")):
             return name
     if is_robot_address(from_addr):
         return "robot sender " + (from_addr or "")
@@ -117,6 +120,18 @@ def detect_auto_reply(headers: Headers, from_addr: str | None, subject: str) -> 
     if _first(headers, "return-path") == "<>":
         return "null Return-Path"
     return None
+
+
+def list_post(headers: Headers) -> str | None:
+    """The discussion list a person's post came through, or None: a list that names an address
+    to post to (RFC 2369 ``List-Post: <mailto:…>``; an announcement list or a newsletter says
+    ``NO`` or nothing) or Google Groups' ``Mailing-list: list …``. Its List-Id when it has one."""
+    posting = _ADDR.search(_first(headers, "list-post")) if "mailto:" in _first(headers, "list-post").lower() else None
+    group = re.match(r"\s*list\s+(\S+@\S+?);", _first(headers, "mailing-list"), re.IGNORECASE)
+    if posting is None and group is None:
+        return None
+    list_id = " ".join(_first(headers, "list-id").split())[:200]
+    return list_id or (posting.group(1) if posting else group.group(1) if group else "")
 
 
 def detect_bounce(

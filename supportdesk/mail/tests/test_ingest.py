@@ -320,6 +320,27 @@ class RobotTests(IngestTestCase):
         self.assertEqual(Ticket.objects.count(), 1)
         self.assertEqual(len(self.signals.calls), 1)  # only the customer's own mail
 
+    def test_a_post_relayed_by_a_discussion_list_opens_a_ticket_that_is_never_acknowledged(self) -> None:
+        # A customer's team writes through its group address: the list's marks make the post
+        # automatic mail for RFC 3834 (no automatic answer), not a robot's (it is a request).
+        group = {"Precedence": "list", "List-Id": "<engineers.tv-sibir.ru>", "List-Post": "<mailto:engineers@tv-sibir.ru>",
+                 "List-Unsubscribe": "<mailto:engineers+unsubscribe@tv-sibir.ru>"}
+        result = self.ingest(make_mail(headers=group))
+        self.assertEqual(result.outcome, Outcome.TICKETED)
+        self.assertFalse(OutgoingMail.objects.filter(kind="ack").exists())
+        skipped = Message.objects.get(ticket_id=result.ticket_id, event="ack_skipped")
+        self.assertEqual(skipped.event_data, {"reason": "mailing_list"})
+        self.assertEqual(len(self.signals.calls), 1)
+        # The same request without the list's marks is acknowledged.
+        self.assertEqual(self.ingest(make_mail(sender="petrov@tv-sibir.ru")).outcome, Outcome.TICKETED)
+        self.assertEqual(OutgoingMail.objects.filter(kind="ack").count(), 1)
+        # A newsletter (no address to post to) and a vacation notice sent to a list stay robots.
+        news = {"Precedence": "bulk", "List-Unsubscribe": "<mailto:leave@news.example>", "List-Id": "<news.example>"}
+        away = dict(group, **{"Auto-Submitted": "auto-replied"})
+        for headers in (news, away):
+            self.assertEqual(self.ingest(make_mail(sender="sidorov@tv-sibir.ru", headers=headers)).outcome,
+                             Outcome.ROBOT, headers)
+
     def test_robot_never_threads_by_subject(self) -> None:
         self.open_ticket(subject="Нет звука")
         robot = self.ingest(make_mail(subject="Re: Нет звука", sender="mailer-daemon@tv-sibir.ru"))

@@ -297,6 +297,24 @@ def test_old_mta_reports_without_dsn_fields() -> None:
         assert parse_mail(raw).is_bounce, raw[:60]
 
 
+def test_a_post_relayed_by_a_discussion_list_is_automatic_but_no_robots() -> None:
+    body = b"\n\nNo sound on SDI 2 since the update.\n"
+    mailman = HEAD + b"Precedence: list\nList-Id: Engineers <eng.lists.example.ru>\nList-Post: <mailto:eng@lists.example.ru>\n"
+    groups = HEAD + b"Precedence: list\nMailing-list: list eng@googlegroups.com; contact eng+owners@googlegroups.com\n"
+    for raw, via in ((mailman, "Engineers <eng.lists.example.ru>"), (groups, "eng@googlegroups.com")):
+        p = parse_mail(raw + body)
+        assert p.is_auto_reply and not p.is_robot and p.via_list == via, raw
+        assert json.loads(json.dumps(parsed_mail_json(p)))["via_list"] == via
+    # A newsletter, an announcement list (nobody posts to it) and an auto-reply sent to a list
+    # are robots' mail.
+    newsletter = HEAD + b"Precedence: bulk\nList-Unsubscribe: <mailto:leave@news.example.ru>\n"
+    announce = HEAD + b"List-Id: <announce.example.ru>\nList-Post: NO\n"
+    vacation = mailman + b"Auto-Submitted: auto-replied\n"
+    for raw in (newsletter, announce, vacation):
+        p = parse_mail(raw + body)
+        assert p.is_robot and p.via_list is None, raw
+
+
 def test_an_mdaemon_report_is_known_by_its_own_header() -> None:
     # MDaemon lets the admin word its reports: the header it adds is what says what they are.
     raw = (b"From: Mail Server <admin@example.ru>\nX-MDDSN-Message: True\nSubject: Something went wrong\n\n"
