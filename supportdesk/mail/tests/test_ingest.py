@@ -15,6 +15,7 @@ import pytest
 from django.db import connection
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from supportdesk.customers.models import Customer, CustomerEmail
@@ -331,6 +332,11 @@ class RobotTests(IngestTestCase):
         skipped = Message.objects.get(ticket_id=result.ticket_id, event="ack_skipped")
         self.assertEqual(skipped.event_data, {"reason": "mailing_list"})
         self.assertEqual(len(self.signals.calls), 1)
+        # The agents see it came through the list (a reply to all may reach its members).
+        self.client.force_login(self.alice)
+        page = self.client.get(reverse("tickets:detail", args=[result.ticket_id])).content.decode()
+        self.assertIn('title="&lt;engineers.tv-sibir.ru&gt;">через список рассылки</em>', page)
+        self.assertIn("письмо пришло через список рассылки", page)
         # The same request without the list's marks is acknowledged.
         self.assertEqual(self.ingest(make_mail(sender="petrov@tv-sibir.ru")).outcome, Outcome.TICKETED)
         self.assertEqual(OutgoingMail.objects.filter(kind="ack").count(), 1)
