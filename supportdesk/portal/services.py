@@ -21,6 +21,7 @@ from supportdesk.outbox.services import outbox_enqueue
 from supportdesk.policy import get_policy
 from supportdesk.policy.public_url import public_url
 from supportdesk.portal.models import AccessLink
+from supportdesk.replies.rendering import mail_language
 from supportdesk.tickets import services as tickets
 from supportdesk.tickets.models import Message, Ticket
 
@@ -94,7 +95,7 @@ def access_link_issue(*, ticket: Ticket, email: str) -> str:
 
 def _send_link(ticket: Ticket, email: str, token: str, *, asked: int | None = None) -> None:
     policy = get_policy()
-    language = ticket.language if ticket.language in ("ru", "en") else "ru"
+    language = mail_language(ticket.language)
     url = public_url(reverse("portal:access", kwargs={"token": token}))
     with translation.override(language):
         context = {"ticket": ticket, "url": url, "hours": int(LINK_TTL.total_seconds() // 3600), "policy": policy,

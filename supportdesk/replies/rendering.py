@@ -26,10 +26,18 @@ class RenderedMail:
     language: str
 
 
+# Those who write these read Russian more readily than English.
+_READ_RUSSIAN = ("uk", "be", "kk")
+
+
 def mail_language(language: str | None) -> str:
-    """English when the request is English; Russian otherwise."""
+    """The language we write to a customer who writes ``language``: that one when we have mail
+    in it; Russian for a writer of Ukrainian, Belarusian or Kazakh and when it is not known
+    (no text to judge); English for everyone else (a German or a Japanese reads no Russian)."""
     code = (language or "").lower()[:2]
-    return code if code in LANGUAGES else DEFAULT_LANGUAGE
+    if code in LANGUAGES:
+        return code
+    return DEFAULT_LANGUAGE if not code or code in _READ_RUSSIAN else "en"
 
 
 def _template(name: str, language: str) -> Any:

@@ -119,6 +119,12 @@ def test_language() -> None:
     assert detect_language("Добрый день, не работает плата") == "ru"
     assert detect_language("Hello, the server does not start") == "en"
     assert detect_language("12345 ...") is None
+    # Other scripts tell their language; a few Latin letters among them (a product name) do not.
+    assert detect_language("Forward TS の字幕が SDI 出力に表示されません") == "ja"
+    assert detect_language("Forward TS 字幕不显示在 SDI 输出上") == "zh"
+    assert detect_language("Forward TS 자막이 표시되지 않습니다") == "ko"
+    assert detect_language("الترجمة لا تظهر على مخرج SDI") == "ar"
+    assert detect_language("Die Untertitel fehlen auf dem SDI-Ausgang, bitte helfen Sie mir") == "de"
 
 
 def test_html_sanitising_and_text() -> None:

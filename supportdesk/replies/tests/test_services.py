@@ -15,6 +15,7 @@ from supportdesk.outbox.models import OutgoingMail
 from supportdesk.outbox.services import mail_failed_permanently
 from supportdesk.replies.canned import UnknownPlaceholder, canned_render
 from supportdesk.replies.models import CannedResponse
+from supportdesk.replies.rendering import mail_language
 from supportdesk.replies.services import (
     ticket_ask_for_information,
     ticket_missing_items_text,
@@ -221,6 +222,15 @@ class AcknowledgmentVariantTests(BaseTestCase):
         assert "which is on Tuesday, 12 May 2026, at 05:00 Moscow time (UTC+3) for you" in text
         assert "6.3.0" in text and "https://www.softlab.tv/dl/fts630" in text and "free" in text
         assert "spam folder" in text
+
+    def test_a_writer_of_a_language_we_have_no_mail_in_is_answered_in_english(self):
+        # A German or a Japanese reads no Russian; a writer of Ukrainian reads it more readily
+        # than English; with no text to judge, the default stays Russian.
+        assert [mail_language(code) for code in ("de", "ja", "en", "ru", "uk", "", None)] == [
+            "en", "en", "en", "ru", "ru", "ru", "ru"]
+        ticket = self.make_ticket(body="Die Untertitel fehlen auf dem SDI-Ausgang.", at=office_time(2026, 5, 8, 10, 30))
+        mail = self._ack(ticket, language="de")
+        assert "Your request has been registered as number" in text_part(parsed(bytes(mail.raw)))
 
     def test_russian_dates_take_the_case_their_sentence_needs(self):
         self.customer.timezone = "Europe/Moscow"
