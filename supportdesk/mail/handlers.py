@@ -295,14 +295,22 @@ def copied_people(parsed: ParsedMail, sender: str) -> list[str]:
     return [a for a in people if "@" in a and a.rpartition("@")[2] not in own and not is_robot_address(a)]
 
 
+def _author(parsed: ParsedMail) -> tuple[str, str]:
+    """(name, address) of the person who wrote: the sender, or the person behind a post that a
+    discussion list re-sent under its own address."""
+    if parsed.list_author is not None:
+        return parsed.list_author
+    return parsed.from_name, (parsed.from_addr or "").strip().lower()
+
+
 def _sender(parsed: ParsedMail, looked_up: dict[str, Customer | None]) -> tuple[Customer, str, str]:
     """The customer who wrote, the address and the language; raises SenderError without an
     address. ``looked_up`` (``customers_by_email``) gets the sender's customer when it is new."""
-    address = (parsed.from_addr or "").strip().lower()
+    name, address = _author(parsed)
     if not address or "@" not in address:
         raise SenderError("no usable sender address in From/Sender")
     language = parsed.language or "ru"
-    customer = customer_for_email(address=address, name=parsed.from_name, language=language,
+    customer = customer_for_email(address=address, name=name, language=language,
                                   utc_offset_minutes=parsed.utc_offset, looked_up=looked_up)
     looked_up[address] = customer
     customer_learn_zone(customer=customer, utc_offset_minutes=parsed.utc_offset)
@@ -371,7 +379,7 @@ def place(*, parsed: ParsedMail, inbound_id: int, received_at: datetime, not_spa
     if forwarded is not None:
         return place_forward_answer(parsed=parsed, ticket=forwarded, inbound_id=inbound_id, received_at=received_at)
     # The sender and everyone copied, looked up in one query (the copied become contacts).
-    looked_up = customers_by_email([parsed.from_addr or "", *copied_people(parsed, "")])
+    looked_up = customers_by_email([_author(parsed)[1], *copied_people(parsed, "")])
     customer, address, language = _sender(parsed, looked_up)
     decision = route_customer(parsed, customer=customer, address=address, received_at=received_at, known=known)
     return place_customer_mail(parsed=parsed, customer=customer, address=address, language=language,

@@ -40,6 +40,7 @@ def parsed_mail_json(p: ParsedMail) -> dict[str, Any]:
         "is_auto_reply": p.is_auto_reply,
         "auto_reply_reason": p.auto_reply_reason,
         "via_list": p.via_list,
+        "list_author": {"name": p.list_author[0], "address": p.list_author[1]} if p.list_author else None,
         "is_bounce": p.is_bounce,
         "bounce_delayed": p.bounce_delayed,
         "bounced_message_id": p.bounced_message_id,

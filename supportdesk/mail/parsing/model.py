@@ -56,6 +56,8 @@ class ParsedMail:
     # A person's post relayed by a discussion list (its List-Id, or the list's address): an
     # automatic mail (never answered automatically) that is still a person's, so no robot's.
     via_list: str | None = None
+    # (name, address) of the person behind a post the list re-sent under its own address.
+    list_author: tuple[str, str] | None = None
 
     @property
     def is_robot(self) -> bool:

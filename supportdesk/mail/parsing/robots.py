@@ -122,16 +122,23 @@ def detect_auto_reply(headers: Headers, from_addr: str | None, subject: str, *, 
     return None
 
 
+def list_addresses(headers: Headers) -> list[str]:
+    """The addresses a discussion list takes posts at (lower-cased): RFC 2369 ``List-Post``'s
+    mailto targets, Google Groups' ``Mailing-list: list …``. Empty for other mail."""
+    found = [m.group(1).lower() for m in re.finditer(r"mailto:\s*([^<>?,\s]+@[^<>?,\s]+)", _first(headers, "list-post"),
+                                                       re.IGNORECASE)]
+    group = re.match(r"\s*list\s+(\S+@\S+?);", _first(headers, "mailing-list"), re.IGNORECASE)
+    return found + ([group.group(1).lower()] if group else [])
+
+
 def list_post(headers: Headers) -> str | None:
     """The discussion list a person's post came through, or None: a list that names an address
     to post to (RFC 2369 ``List-Post: <mailto:…>``; an announcement list or a newsletter says
     ``NO`` or nothing) or Google Groups' ``Mailing-list: list …``. Its List-Id when it has one."""
-    posting = _ADDR.search(_first(headers, "list-post")) if "mailto:" in _first(headers, "list-post").lower() else None
-    group = re.match(r"\s*list\s+(\S+@\S+?);", _first(headers, "mailing-list"), re.IGNORECASE)
-    if posting is None and group is None:
+    addresses = list_addresses(headers)
+    if not addresses:
         return None
-    list_id = " ".join(_first(headers, "list-id").split())[:200]
-    return list_id or (posting.group(1) if posting else group.group(1) if group else "")
+    return " ".join(_first(headers, "list-id").split())[:200] or addresses[0]
 
 
 def detect_bounce(

@@ -340,6 +340,12 @@ class RobotTests(IngestTestCase):
         # The same request without the list's marks is acknowledged.
         self.assertEqual(self.ingest(make_mail(sender="petrov@tv-sibir.ru")).outcome, Outcome.TICKETED)
         self.assertEqual(OutgoingMail.objects.filter(kind="ack").count(), 1)
+        # A post the list re-sent under its own address (DMARC) is the person's request.
+        munged = self.ingest(make_mail(sender="engineers@tv-sibir.ru", name="'Олег Сидоров' via Engineers",
+                                       headers=dict(group, **{"Reply-To": "Олег Сидоров <sidorov@tv-sibir.ru>",
+                                                              "X-Original-From": "Олег Сидоров <sidorov@tv-sibir.ru>"})))
+        ticket = Ticket.objects.select_related("customer").get(pk=munged.ticket_id)
+        self.assertEqual((ticket.contact_email, ticket.customer.name), ("sidorov@tv-sibir.ru", "Олег Сидоров"))
         # A newsletter (no address to post to) and a vacation notice sent to a list stay robots.
         news = {"Precedence": "bulk", "List-Unsubscribe": "<mailto:leave@news.example>", "List-Id": "<news.example>"}
         away = dict(group, **{"Auto-Submitted": "auto-replied"})

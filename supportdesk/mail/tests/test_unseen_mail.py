@@ -315,6 +315,24 @@ def test_a_post_relayed_by_a_discussion_list_is_automatic_but_no_robots() -> Non
         assert p.is_robot and p.via_list is None, raw
 
 
+def test_the_person_behind_a_post_a_list_resent_under_its_own_address() -> None:
+    # DMARC "From munging": the list sends as itself and says who wrote.
+    groups = (b"From: 'Ivan Petrov' via Engineers <engineers@googlegroups.com>\nTo: support@example.com\n"
+              b"Subject: No sound\nX-Original-From: Ivan Petrov <ivan@example.ru>\nReply-To: Ivan Petrov <ivan@example.ru>\n"
+              b"Precedence: list\nMailing-list: list engineers@googlegroups.com; contact engineers+owners@googlegroups.com\n"
+              b"List-Post: <https://groups.google.com/group/engineers/post>, <mailto:engineers@googlegroups.com>\n\nHi\n")
+    mailman = (b"From: Olga via Engineers <eng@lists.example.ru>\nTo: support@example.com\nSubject: No sound\n"
+               b"Reply-To: olga@example.ru\nList-Id: <eng.lists.example.ru>\nList-Post: <mailto:eng@lists.example.ru>\n\nHi\n")
+    assert parse_mail(groups).list_author == ("Ivan Petrov", "ivan@example.ru")
+    assert parse_mail(mailman).list_author == ("Olga", "olga@example.ru")
+    assert json.loads(json.dumps(parsed_mail_json(parse_mail(mailman))))["list_author"] == {
+        "name": "Olga", "address": "olga@example.ru"}
+    # The person's own address in From, or a Reply-To the list set to itself: From is the author.
+    assert parse_mail(mailman.replace(b"From: Olga via Engineers <eng@lists.example.ru>", b"From: Olga <olga@example.ru>")
+                      ).list_author is None
+    assert parse_mail(mailman.replace(b"olga@example.ru", b"eng@lists.example.ru")).list_author is None
+
+
 def test_an_mdaemon_report_is_known_by_its_own_header() -> None:
     # MDaemon lets the admin word its reports: the header it adds is what says what they are.
     raw = (b"From: Mail Server <admin@example.ru>\nX-MDDSN-Message: True\nSubject: Something went wrong\n\n"
