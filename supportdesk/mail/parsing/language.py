@@ -16,8 +16,8 @@ _STOP = {
 }
 
 
-# Scripts of other languages, each with the language it most likely is (kana before Han: a
-# Japanese text holds both).
+# Scripts of other languages, each with the language it most likely is (a Japanese text holds
+# Han as well as kana: any kana makes a Han text Japanese).
 _SCRIPTS = (
     ("ja", re.compile(r"[\u3040-\u30ff]")),
     ("ko", re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")),

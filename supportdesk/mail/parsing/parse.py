@@ -41,7 +41,7 @@ from .repair import (
     repair_parameter_sections,
     repair_part_headers,
 )
-from .robots import detect_auto_reply, detect_bounce, detect_spam, list_addresses, list_post
+from .robots import detect_auto_reply, detect_bounce, detect_spam, list_author, list_post
 from .smime import PKCS7_MIME, SIGNED_TYPES, signed_content
 
 
@@ -379,26 +379,6 @@ def parse_mail(raw: bytes) -> ParsedMail:
         return _unparseable(raw, f"parser error: {type(exc).__name__}: {exc}"[:200])
 
 
-_VIA_NAME = re.compile(r"^\s*'?(?P<name>.*?)'?\s+via\s+\S.*$", re.IGNORECASE)
-
-
-def _list_author(headers: dict[str, list[str]], from_name: str, from_addr: str | None,
-                 defects: list[str]) -> tuple[str, str] | None:
-    """(name, address) of the person behind a post that a list re-sent under its own address
-    (DMARC "From munging": ``From: "'Ivan' via Engineers" <engineers@…>``): Google Groups'
-    ``X-Original-From``, else the one Reply-To address when the From name reads "… via …".
-    None when From is not the list's own address (the person is the sender)."""
-    if not from_addr or from_addr.lower() not in list_addresses(headers):
-        return None
-    via = _VIA_NAME.match(from_name)
-    for values in (headers.get("x-original-from", []), headers.get("reply-to", []) if via else []):
-        people = [(n, a) for n, a in parse_addresses(values, defects) if a and a != from_addr.lower()]
-        if len(people) == 1:
-            name, address = people[0]
-            return (name or (via.group("name") if via else "")).strip(), address
-    return None
-
-
 def _parse(raw: bytes) -> ParsedMail:
     if not isinstance(raw, bytes | bytearray | memoryview):
         raise TypeError("parse_mail needs bytes")
@@ -469,7 +449,7 @@ def _parse(raw: bytes) -> ParsedMail:
             # its group address) carries the list's marks and no other: automatic for RFC 3834
             # (never answered automatically), yet a person's request.
             via_list = list_post(headers)
-    author = _list_author(headers, from_name, from_addr, defects) if via_list is not None else None
+    author = list_author(headers, from_name, from_addr, defects) if via_list is not None else None
     if not headers:
         defects.append("no headers")
     if one("message-id") is None:

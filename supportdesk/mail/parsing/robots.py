@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from supportdesk.lib.addresses import is_robot_address
 
+from .headers import parse_addresses
+
 Headers = Mapping[str, Sequence[str]]  # lower-cased name → raw values
 
 _AUTO_SUBJECT = re.compile(
@@ -139,6 +141,26 @@ def list_post(headers: Headers) -> str | None:
     if not addresses:
         return None
     return " ".join(_first(headers, "list-id").split())[:200] or addresses[0]
+
+
+_VIA_NAME = re.compile(r"^\s*'?(?P<name>.*?)'?\s+via\s+\S.*$", re.IGNORECASE)
+
+
+def list_author(headers: Headers, from_name: str, from_addr: str | None,
+                defects: list[str]) -> tuple[str, str] | None:
+    """(name, address) of the person behind a post that a list re-sent under its own address
+    (DMARC "From munging": ``From: "'Ivan' via Engineers" <engineers@…>``): Google Groups'
+    ``X-Original-From``, else the one Reply-To address when the From name reads "… via …".
+    None when From is not the list's own address (the person is the sender)."""
+    if not from_addr or from_addr.lower() not in list_addresses(headers):
+        return None
+    via = _VIA_NAME.match(from_name)
+    for values in (headers.get("x-original-from", []), headers.get("reply-to", []) if via else []):
+        people = [(n, a) for n, a in parse_addresses(list(values), defects) if a and a != from_addr.lower()]
+        if len(people) == 1:
+            name, address = people[0]
+            return (name or (via.group("name") if via else "")).strip(), address
+    return None
 
 
 def detect_bounce(
