@@ -288,6 +288,13 @@ def _odd_words(data: bytes, charset: str) -> bool:
     return not plain_cyrillic_words(text) or _lone_non_words(text)
 
 
+def _russian_looking_runs(text: str) -> bool:
+    """Every Cyrillic word a capitals' abbreviation ("КП", "НДС") or holding a frequent Russian
+    letter pair: what a few 8-bit letters must read as before they overrule a declared label
+    (Danish "æøå" under iso-8859-1 reads "жше" in windows-1251, a form of a word but none)."""
+    return all(run.isupper() or _BIGRAM_RE.search(run.lower()) for run in _CYRILLIC_WORD.findall(text))
+
+
 def reading_score(data: bytes, charset: str, high: bytes | None = None) -> float:
     """How much the Cyrillic reading of data in the charset looks like Russian: the letter model
     on its 8-bit characters, less a share for each case flip inside a word."""
@@ -512,8 +519,9 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str, st
     if (not cs and not _accented_latin(data[:8000])) or (cs not in _WESTERN and _looks_non_latin(data)) or (
             cs in _WESTERN and _overrides_western_label(data)):
         best, score = best_cyrillic(data)
-        if (score >= PLAUSIBLE or (score >= _PLAUSIBLE_SHORT and _short_cyrillic_word(data, best))) and not (
-                cs and _odd_words(data, best)):
+        short_ok = score >= _PLAUSIBLE_SHORT and _short_cyrillic_word(data, best) and not (
+            cs and not _russian_looking_runs(data.decode(best, "replace")))
+        if (score >= PLAUSIBLE or short_ok) and not (cs and _odd_words(data, best)):
             defect = f"undeclared charset, guessed {best}" if not cs else (
                 f"charset {declared} is really {best}")
             return data.decode(best, "replace"), best, defect

@@ -45,6 +45,19 @@ def test_western_text_is_not_turned_into_cyrillic() -> None:
         assert decode_bytes(text.encode("latin-1"), None)[0] == text
 
 
+def test_a_few_latin_letters_keep_their_western_label() -> None:
+    # Zeta Components' Pine and Gmail fixtures: Norwegian "æøå" under iso-8859-15 / ISO-8859-1
+    # reads "жше" in windows-1251, a word's shape but no Russian word.
+    for label in ("iso-8859-15", "ISO-8859-1"):
+        assert decode_bytes("This is the body with æøå".encode("latin-1"), label) == (
+            "This is the body with æøå", "iso8859-15" if label.endswith("15") else "latin-1", None)
+
+
+@pytest.mark.parametrize("word", ["Счет", "КП", "ТЗ", "скан", "НДС"])
+def test_a_short_russian_word_still_overrules_a_western_label(word: str) -> None:
+    assert decode_bytes(f"Re: {word}".encode("cp1251"), "iso-8859-1")[0] == f"Re: {word}"
+
+
 def test_charset_aliases_and_garbage_labels() -> None:
     assert normalize_charset("win-1251") == "windows-1251"
     assert normalize_charset("KOI8") == "koi8-r"
