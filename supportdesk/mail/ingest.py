@@ -37,7 +37,7 @@ from supportdesk.lib.sql import marks
 from supportdesk.mail import threadlocks
 from supportdesk.mail.handlers import Outcome, Placement, SenderError, place
 from supportdesk.mail.models import FINAL_STATES, InboundMail, Mailbox, delivery_q
-from supportdesk.mail.parsing import ParsedMail, parse_mail
+from supportdesk.mail.parsing import ParsedAttachment, ParsedMail, parse_mail
 from supportdesk.mail.parsing.headers import all_ids, first_id
 from supportdesk.mail.routing import Rule, is_reply_subject, reference_ids
 from supportdesk.search import index as search_index
@@ -113,11 +113,20 @@ def storable(parsed: ParsedMail) -> ParsedMail:
             clean: object = _storable_text(value)
         elif isinstance(value, tuple) and all(isinstance(v, str) for v in value):
             clean = tuple(_storable_text(v) for v in value)
+        elif f.name == "attachments":
+            clean = tuple(_storable_attachment(a) for a in value)
         else:
             continue
         if clean != value:
             changes[f.name] = clean
     return replace(parsed, **changes) if changes else parsed  # type: ignore[arg-type]
+
+
+def _storable_attachment(attachment: ParsedAttachment) -> ParsedAttachment:
+    texts = {"filename": attachment.filename, "content_type": attachment.content_type,
+             "content_id": attachment.content_id}
+    changes = {k: _storable_text(v) for k, v in texts.items() if v is not None and _storable_text(v) != v}
+    return replace(attachment, **changes) if changes else attachment  # type: ignore[arg-type]
 
 
 def _result(row: InboundMail, outcome: str | None = None) -> IngestResult:

@@ -511,10 +511,23 @@ def unique_generated_names(attachments: Sequence[ParsedAttachment]) -> list[Pars
     return out
 
 
+# RFC 2045's type/subtype: tokens of printable ASCII without tspecials.
+_MEDIA_TYPE = re.compile(r"^[a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+-]+$")
+
+
+def _media_type(ctype: str, name: str) -> str:
+    """The part's type as declared when it is one; a mangled one ("text\udcf8/html", 8-bit
+    bytes in the header) is no type: the name's, else application/octet-stream."""
+    if _MEDIA_TYPE.match(ctype):
+        return ctype
+    return mimetypes.guess_type(name, strict=False)[0] or "application/octet-stream"
+
+
 def _attachment(part: Message, name: str, ctype: str, content: bytes | None,
                 generated: bool = False) -> ParsedAttachment:
     cid = part.get("content-id")
-    content_id = str(cid).strip().strip("<>").strip() or None if cid else None
+    content_id = _CONTROL_CHARS.sub("", to_bytes(str(cid)).decode("utf-8", "replace")).strip().strip("<>").strip() or None if cid else None
+    ctype = _media_type(ctype, name)
     how = disposition(part)
     return ParsedAttachment(
         filename=name,

@@ -256,6 +256,20 @@ class ExactlyOnceTests(IngestTestCase):
         self.assertEqual(InboundMail.objects.get(message_id="next\ufffdy@tv-sibir.ru").state, "ticketed")
         self.assertEqual(self.ingest(raw).outcome, Outcome.DUPLICATE)
 
+    def test_8bit_bytes_and_a_nul_in_a_parts_type_and_content_id_are_stored_not_quarantined(self) -> None:
+        # Found by mutation fuzzing: the part's type and Content-ID reached the database with
+        # the parser's surrogate escapes (UnicodeEncodeError, the mail quarantined as a bug).
+        raw = (b"From: Ivan <ivan@tv-sibir.ru>\r\nTo: support@example.com\r\nSubject: scan\r\n"
+               b"Message-ID: <fuzz-1@tv-sibir.ru>\r\nMIME-Version: 1.0\r\n"
+               b"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n"
+               b"Titles are lost after the update.\r\n--b\r\nContent-Type: image\xf8\x00/png; name=scan.png\r\n"
+               b"Content-ID: <scan\xd5\x00@host>\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--b--\r\n")
+        result = self.ingest(raw)
+        self.assertEqual(result.outcome, Outcome.TICKETED)
+        attachment = Message.objects.get(inbound_id=result.inbound_id).attachments.get()
+        self.assertEqual((attachment.filename, attachment.content_type), ("scan.png", "image/png"))
+        self.assertEqual(attachment.content_id, "scan\ufffd@host")
+
     def test_pending_row_left_by_a_crash_is_finished_on_refetch(self) -> None:
         raw = make_mail(message_id="crashed@tv-sibir.ru")
         with mock.patch("supportdesk.mail.ingest._process", side_effect=SystemExit):
