@@ -157,7 +157,14 @@ def text_charset(msg: Message) -> str | None:
 def _walk(part: Message, walk: _Walk, depth: int, in_report: bool) -> None:
     walk.defects.extend(type(d).__name__ for d in part.defects)
     if depth > _MAX_DEPTH:
-        walk.defects.append("structure: nesting too deep")
+        # No deeper recursion: the parts below are read in order, flat; an attached message
+        # there is kept as its file only.
+        walk.defects.append("structure: nesting too deep, the deeper parts read flat")
+        for leaf in _leaves(part):
+            if leaf.get_content_maintype() == "message":
+                walk.attachments.append(attachment_from_part(leaf, walk.defects, fallback=walk.fallback))
+            else:
+                _walk(leaf, walk, _MAX_DEPTH, in_report)
         return
     ctype = part.get_content_type()
     if part.is_multipart():
@@ -341,6 +348,19 @@ def _encoded_message(inner: Message, outer: Message, walk: _Walk) -> Message:
         return inner
     walk.defects.append(f"structure: attached message in {cte}")
     return _PARSER.parsebytes(data)
+
+
+def _leaves(part: Message) -> list[Message]:
+    """The parts under ``part`` that hold no others (an attached message counts as one), in
+    order, found without recursion."""
+    leaves, stack = [], [part]
+    while stack:
+        node = stack.pop()
+        if node.is_multipart() and node.get_content_maintype() != "message":
+            stack.extend(reversed([c for c in node.get_payload() if isinstance(c, Message)]))  # type: ignore[union-attr]
+        else:
+            leaves.append(node)
+    return leaves
 
 
 def _walk_forward(inner: Message, outer: Message, walk: _Walk, depth: int, in_report: bool) -> None:

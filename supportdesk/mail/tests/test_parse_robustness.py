@@ -75,3 +75,20 @@ def test_every_truncation_of_a_multipart_mail_parses() -> None:
     raw = (Path(__file__).parent / "corpus" / "40_forward_rfc822_utf-8.eml").read_bytes()
     for end in range(0, len(raw), 37):
         _check(raw[:end])
+
+
+def _nested(depth: int) -> bytes:
+    body = (b"Content-Type: multipart/mixed; boundary=leaf\r\n\r\n--leaf\r\nContent-Type: text/plain\r\n\r\n"
+            b"The titles are lost after the update.\r\n--leaf\r\nContent-Type: application/pdf; name=log.pdf\r\n"
+            b"Content-Disposition: attachment; filename=log.pdf\r\n\r\n%PDF\r\n--leaf--\r\n")
+    for i in range(depth):
+        body = b"Content-Type: multipart/mixed; boundary=b%d\r\n\r\n--b%d\r\n%s\r\n--b%d--\r\n" % (i, i, body, i)
+    return b"From: ivan@tv-sibir.ru\r\nSubject: deep\r\nMIME-Version: 1.0\r\n" + body
+
+
+def test_parts_nested_deeper_than_the_walk_goes_are_read_flat_not_dropped() -> None:
+    shallow, deep = parse_mail(_nested(3)), parse_mail(_nested(40))
+    for parsed in (shallow, deep):
+        assert parsed.text == "The titles are lost after the update."
+        assert [a.filename for a in parsed.attachments] == ["log.pdf"]
+    assert "structure: nesting too deep, the deeper parts read flat" in deep.defects
