@@ -6,6 +6,7 @@ channel raises ``PolicyError`` naming the file, the dotted key and the reason.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from datetime import time
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import phonenumbers
 
 from supportdesk.policy.model import (
     CHANNELS,
@@ -43,6 +46,7 @@ from supportdesk.policy.model import (
 
 DEFAULT_POLICY_FILE = Path(__file__).with_name("default_policy.toml")
 _TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -113,7 +117,7 @@ def _base_url(r: _Reader) -> str:
 
 def _support(r: _Reader) -> SupportInfo:
     info = SupportInfo(
-        name=r.get("name", str),
+        name=_text(r, "name"),
         name_en=r.get("name_en", str, ""),
         company=r.get("company", str, ""),
         company_en=r.get("company_en", str, ""),
@@ -135,7 +139,7 @@ def _contacts(r: _Reader) -> tuple[tuple[EmailContact, ...], tuple[PhoneContact,
     phones = []
     for p in r.items("phone"):
         number = p.get("number", str)
-        if sum(ch.isdigit() for ch in number) < 6:
+        if not _possible_phone(number):
             raise p.fail("number", f"not a phone number: {number!r}")
         phones.append(PhoneContact(number, p.get("purpose", str, "phone"), p.get("multiline", bool, False)))
         p.done()
@@ -145,6 +149,16 @@ def _contacts(r: _Reader) -> tuple[tuple[EmailContact, ...], tuple[PhoneContact,
     if not phones:
         raise r.fail("phone", "at least one phone number is required")
     return tuple(emails), tuple(phones)
+
+
+def _possible_phone(number: str) -> bool:
+    """A number a customer can dial as printed (Russian national form allowed, an extension
+    such as "доб. 5" too)."""
+    try:
+        parsed = phonenumbers.parse(number, "RU")
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_possible_number(parsed)
 
 
 def _weekly_hours(hr: _Reader) -> dict[int, tuple[time, time] | None]:
@@ -204,11 +218,39 @@ def _channels(r: _Reader) -> Channels:
     return channels
 
 
-def _positive(r: _Reader, name: str, kind: type, default: Any = ...) -> Any:
+def _positive(r: _Reader, name: str, kind: type, default: Any = ..., *, maximum: float) -> Any:
+    """A number above zero and at most ``maximum`` (TOML writes nan and inf too; a count of days
+    or hours past any sensible bound overflows the clocks at the first mail, not at start-up)."""
     value = r.get(name, kind, default)
+    if not math.isfinite(value):
+        raise r.fail(name, f"must be a number, not {value}")
     if value <= 0:
         raise r.fail(name, "must be greater than zero")
+    if value > maximum:
+        raise r.fail(name, f"must be at most {maximum:g}")
     return value
+
+
+def _text(r: _Reader, name: str, default: Any = ...) -> str:
+    """A required name or title: not blank."""
+    value = r.get(name, str, default)
+    if default is ... and not value.strip():
+        raise r.fail(name, "must not be blank")
+    if _CONTROL.search(value):
+        raise r.fail(name, "must not hold control characters")
+    return value  # type: ignore[no-any-return]
+
+
+def _key(r: _Reader, name: str, what: str) -> str:
+    value = r.get(name, str)
+    if not _KEY_RE.match(value):
+        raise r.fail(name, f"not a {what} slug: {value!r} (lower-case letters, digits, - and _)")
+    return value  # type: ignore[no-any-return]
+
+
+# Bounds of the numbers a policy sets: far past any real rule, well inside the clocks' range.
+_MAX_HOURS = 24 * 366
+_MAX_DAYS = 3660
 
 
 _KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -255,8 +297,8 @@ def _sla_policies(readers: list[_Reader], calendars: set[str]) -> tuple[SlaPolic
             _tier(p, "tier", tier)
         if not priority and not tier:
             raise p.fail("priority", "a policy must name a priority, a tier or both (the [sla] keys are the default)")
-        target = _positive(p, "reply_target_hours", float) * 3600
-        limit = _positive(p, "reply_limit_hours", float) * 3600
+        target = _positive(p, "reply_target_hours", float, maximum=_MAX_HOURS) * 3600
+        limit = _positive(p, "reply_limit_hours", float, maximum=_MAX_HOURS) * 3600
         if limit < target:
             raise p.fail("reply_limit_hours", "the limit is shorter than the target")
         calendar = p.get("calendar", str, OFFICE_CALENDAR)
@@ -276,9 +318,9 @@ def _sla_policies(readers: list[_Reader], calendars: set[str]) -> tuple[SlaPolic
 def _sla(r: _Reader) -> SlaConfig:
     calendars = _sla_calendars(r.sub("calendars", {}))
     sla = SlaConfig(
-        business_day_hours=_positive(r, "business_day_hours", int, 9),
-        reply_target_business_days=_positive(r, "reply_target_business_days", float, 1.0),
-        reply_limit_business_days=_positive(r, "reply_limit_business_days", float, 2.0),
+        business_day_hours=_positive(r, "business_day_hours", int, 9, maximum=24),
+        reply_target_business_days=_positive(r, "reply_target_business_days", float, 1.0, maximum=366),
+        reply_limit_business_days=_positive(r, "reply_limit_business_days", float, 2.0, maximum=366),
         policies=_sla_policies(r.items("policies"), {OFFICE_CALENDAR, ROUND_THE_CLOCK, *calendars}),
         calendars=calendars,
     )
@@ -315,11 +357,11 @@ def _priority(r: _Reader) -> PriorityRules:
 
 def _automation(r: _Reader) -> Automation:
     auto = Automation(
-        reminder_after_business_days=_positive(r, "reminder_after_business_days", int, 5),
-        auto_close_after_business_days=_positive(r, "auto_close_after_business_days", int, 10),
-        auto_mails_per_address_per_day=_positive(r, "auto_mails_per_address_per_day", int, 5),
+        reminder_after_business_days=_positive(r, "reminder_after_business_days", int, 5, maximum=_MAX_DAYS),
+        auto_close_after_business_days=_positive(r, "auto_close_after_business_days", int, 10, maximum=_MAX_DAYS),
+        auto_mails_per_address_per_day=_positive(r, "auto_mails_per_address_per_day", int, 5, maximum=10_000),
         subject_threading=r.get("subject_threading", bool, True),
-        subject_threading_days=_positive(r, "subject_threading_days", int, 14),
+        subject_threading_days=_positive(r, "subject_threading_days", int, 14, maximum=_MAX_DAYS),
     )
     r.done()
     return auto
@@ -338,17 +380,16 @@ MAX_AGENT_SESSION_HOURS = 168
 
 
 def _security(r: _Reader) -> Security:
-    hours = _positive(r, "agent_session_hours", int, Security.agent_session_hours)
-    if hours > MAX_AGENT_SESSION_HOURS:
-        raise r.fail("agent_session_hours", f"must be at most {MAX_AGENT_SESSION_HOURS}")
+    hours = _positive(r, "agent_session_hours", int, Security.agent_session_hours,
+                      maximum=MAX_AGENT_SESSION_HOURS)
     require_2fa = r.get("require_2fa_for_admins", bool, Security.require_2fa_for_admins)
     r.done()
     return Security(agent_session_hours=hours, require_2fa_for_admins=require_2fa)
 
 
 def _attachments(r: _Reader) -> Attachments:
-    limits = Attachments(max_file_mb=_positive(r, "max_file_mb", int, Attachments.max_file_mb),
-                         max_total_mb=_positive(r, "max_total_mb", int, Attachments.max_total_mb))
+    limits = Attachments(max_file_mb=_positive(r, "max_file_mb", int, Attachments.max_file_mb, maximum=100_000),
+                         max_total_mb=_positive(r, "max_total_mb", int, Attachments.max_total_mb, maximum=100_000))
     if limits.max_total_mb < limits.max_file_mb:
         raise r.fail("max_total_mb", "is smaller than max_file_mb")
     r.done()
@@ -361,7 +402,7 @@ def _request_items(readers: list[_Reader], top: _Reader) -> tuple[RequestItem, .
         key = r.get("key", str)
         if key not in REQUEST_ITEM_KEYS:
             raise r.fail("key", f"unknown request item {key!r}: known items are {', '.join(REQUEST_ITEM_KEYS)}")
-        items.append(RequestItem(key, r.get("title", str), r.get("title_en", str, key),
+        items.append(RequestItem(key, _text(r, "title"), r.get("title_en", str, key),
                                  r.get("hint", str, ""), r.get("hint_en", str, "")))
         r.done()
     if sorted(i.key for i in items) != sorted(REQUEST_ITEM_KEYS):
@@ -372,7 +413,7 @@ def _request_items(readers: list[_Reader], top: _Reader) -> tuple[RequestItem, .
 def _catalog(top: _Reader) -> tuple[tuple[Brand, ...], tuple[Product, ...], tuple[dict, ...]]:
     brands = []
     for r in top.items("brands"):
-        brands.append(Brand(r.get("key", str), r.get("name", str), r.get("name_en", str, "")))
+        brands.append(Brand(_key(r, "key", "brand"), _text(r, "name"), r.get("name_en", str, "")))
         r.done()
     brand_keys = {b.key for b in brands}
     products, raw = [], []
@@ -381,10 +422,10 @@ def _catalog(top: _Reader) -> tuple[tuple[Brand, ...], tuple[Product, ...], tupl
         if brand not in brand_keys:
             raise r.fail("brand", f"unknown brand {brand!r}")
         aliases = r.get("aliases", list, [])
-        if not all(isinstance(a, str) for a in aliases):
-            raise r.fail("aliases", "must be a list of strings")
+        if not all(isinstance(a, str) and a.strip() for a in aliases):
+            raise r.fail("aliases", "must be a list of names, none of them blank")
         products.append(Product(
-            key=r.get("key", str), name=r.get("name", str), brand=brand, aliases=tuple(aliases),
+            key=_key(r, "key", "product"), name=_text(r, "name"), brand=brand, aliases=tuple(aliases),
             version_hint=r.get("version_hint", str, ""), version_hint_en=r.get("version_hint_en", str, ""),
             settings_hint=r.get("settings_hint", str, ""), settings_hint_en=r.get("settings_hint_en", str, ""),
         ))

@@ -123,3 +123,32 @@ def test_require_2fa_for_admins_default_and_type():
         parse(DEFAULT_TEXT.replace("require_2fa_for_admins = false", 'require_2fa_for_admins = "yes"'))
     assert err.value.key == "security.require_2fa_for_admins"
     assert "must be bool, not str" in str(err.value)
+
+
+def test_a_phone_number_with_an_extension_is_one() -> None:
+    policy = parse(DEFAULT_TEXT.replace('number = "+7 (383) 363-04-62"', 'number = "+7 (383) 363-04-62 доб. 5"'))
+    assert policy.main_phone.number == "+7 (383) 363-04-62 доб. 5"
+
+
+@pytest.mark.parametrize(("old", "new", "key", "reason"), [
+    # TOML writes nan and inf: either one would stop every clock at the first mail, not at start-up
+    ("reply_target_hours = 1\n", "reply_target_hours = nan\n", "sla.policies[0].reply_target_hours", "a number"),
+    ("reply_target_hours = 1\n", "reply_target_hours = inf\n", "sla.policies[0].reply_target_hours", "a number"),
+    # past timedelta's range: the first mail would fail, not the start-up
+    ("subject_threading_days = 14", "subject_threading_days = 9000000000000", "automation.subject_threading_days",
+     "at most 3660"),
+    ('key = "forward-ts"', 'key = ""', "products[0].key", "not a product slug"),
+    ('key = "forward-ts"', 'key = "Forward TS"', "products[0].key", "not a product slug"),
+    ('name = "Forward TS"', 'name = "  "', "products[0].name", "must not be blank"),
+    ('aliases = ["Форвард ТС", ', 'aliases = ["", "Форвард ТС", ', "products[0].aliases", "none of them blank"),
+    ('key = "softlab-nsk"', 'key = "СофтЛаб"', "brands[0].key", "not a brand slug"),
+    ('title = "описание проблемы"', 'title = ""', "request_items[0].title", "must not be blank"),
+    ('name = "Forward TS"', 'name = "Forward\\u0000TS"', "products[0].name", "control characters"),
+    ('number = "+7 (383) 363-04-62"', 'number = "2026-02-30"', "contacts.phone[0].number", "not a phone number"),
+])
+def test_values_no_rule_can_mean_fail_start_up_with_the_key(old: str, new: str, key: str, reason: str) -> None:
+    assert old in DEFAULT_TEXT
+    with pytest.raises(PolicyError) as err:
+        parse(DEFAULT_TEXT.replace(old, new, 1))
+    assert err.value.key == key
+    assert reason in str(err.value)
