@@ -57,6 +57,9 @@ class FrontMatterError(ValueError):
 def parse_front_matter(text: str) -> tuple[dict[str, object], str]:
     """The YAML mapping between the ``---`` fences and the Markdown after them."""
     text = text.lstrip("\ufeff").lstrip()
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise FrontMatterError(f"the file holds a NUL character (line {line}): not a text file")
     if not _YAML.detect(text):
         raise FrontMatterError("no front matter (the file must start with ---)")
     try:
@@ -71,6 +74,9 @@ def parse_front_matter(text: str) -> tuple[dict[str, object], str]:
         meta = {}
     if not isinstance(meta, dict):
         raise FrontMatterError("front matter must be 'key: value' lines")
+    for key, value in meta.items():
+        if "\x00" in str(value):  # YAML's "\0" escape
+            raise FrontMatterError(f"{key}: holds a NUL character")
     return {str(key).strip().lower(): value for key, value in meta.items()}, body.strip() + "\n"
 
 

@@ -87,6 +87,17 @@ class KbImportTests(BaseTestCase):
         assert ok and "0 created, 10 updated, 0 failed" in out
         assert Article.objects.count() == 10
 
+    def test_a_nul_character_fails_its_file_alone_not_the_import(self) -> None:
+        # Found by fuzzing: PostgreSQL refused the article and the error ended the whole import.
+        files = {"ok.md": "---\ntitle: Плей-лист\n---\nТекст\n",
+                 "nul-body.md": "---\ntitle: A\n---\nText\x00more\n",
+                 "nul-title.md": '---\ntitle: "A\\0B"\n---\nText\n'}
+        out, err, ok = self.run_import(files)
+        assert not ok and "1 created, 0 updated, 2 failed" in out
+        assert "nul-body.md: not imported: the file holds a NUL character (line 4)" in err
+        assert "nul-title.md: not imported: title: holds a NUL character" in err
+        assert Article.objects.get().slug == "ok"
+
     def test_front_matter_is_yaml(self) -> None:
         meta, body = parse_front_matter('---\ntitle: "Ошибка #5"\nTags: [a]\n---\n\nТекст #1\n')
         assert meta == {"title": "Ошибка #5", "tags": ["a"]} and body == "Текст #1\n"
