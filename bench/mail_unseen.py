@@ -25,8 +25,15 @@ EML parser, and those listed in that session's note); session 17 about 370 more 
 Frappe, EspoCRM, froide, Zulip, listmonk, FreeScout, Sympa, enough_mail, K-9 Mail, elixir-mail,
 emailjs-mime-parser, Jodd, pyzmail, mrmime, vmime, Delta Chat, KMime, Geary, PHP-Bounce-Handler,
 mailbounce, CiviCRM, bounce-parser, Tine 2.0, Roundup, imbox, OpenPop, Evolution's camel, Trojitá,
-MailCore2 and others named in that session's note). Prints the figures per DIR (with -v each miss), the machine, and ends with one line
-of JSON holding every figure.
+MailCore2 and others named in that session's note); session 18 about 390 more (Discourse, Huginn,
+Loomio, GitLab, Redmine, OpenProject, Chatwoot, Znuny, Gitea, Apache James, Nylas, Cyrus, go-imap,
+schleuder, Alaveteli, Proton Mail Bridge, django-mailbox and others named in its note); session 19
+324 more (laravel-messenger, public-inbox, GNU Mailman 3, mailcatcher, sup, mms2r, go-falcon, rspamd,
+go-mail, mox, Zeta Components Mail, Drupal inmail, osTicket, Courriel, Mayan EDMS, paperless-ngx,
+jpmobile, email2slack, demisto parse-emails, Kopano, message-wrapper, bgerp, mailio, libredesk,
+KumoMTA, node-baunsu, hitobito and others: Japanese, Chinese and Cyrillic mail, bounces).
+Prints the figures per DIR (with -v each miss), the machine, and ends with one line of JSON holding
+every figure.
 """
 
 from __future__ import annotations
