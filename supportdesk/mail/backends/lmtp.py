@@ -226,9 +226,29 @@ class IntakeHandler:
         return status
 
 
+# RFC 5321 caps a line at 1,000 octets, and aiosmtpd answers a longer one with a permanent 500:
+# the MTA bounces the customer's mail. Mailers that write a whole HTML body on one line exist,
+# and not every MTA folds them on the way (Postfix does, Exim's LMTP transport does not): take
+# lines up to this length, as Postfix's own smtpd does. Commands keep aiosmtpd's own limits.
+LONGEST_LINE = 1024 * 1024
+
+
+class _Lmtp(LMTP):
+    line_length_limit = LONGEST_LINE
+
+
+class _Smtp(SMTP):
+    line_length_limit = LONGEST_LINE
+
+
 class _LmtpController(Controller):
     def factory(self) -> LMTP:
-        return LMTP(self.handler, **self.SMTP_kwargs)
+        return _Lmtp(self.handler, **self.SMTP_kwargs)
+
+
+class _SmtpController(Controller):
+    def factory(self) -> SMTP:
+        return _Smtp(self.handler, **self.SMTP_kwargs)
 
 
 class IntakeServer:
@@ -247,7 +267,7 @@ class IntakeServer:
         self._controller: Controller | None = None
 
     def start(self) -> IntakeServer:
-        cls = Controller if self.smtp else _LmtpController
+        cls = _SmtpController if self.smtp else _LmtpController
         kwargs: dict[str, Any] = {"data_size_limit": self.max_bytes, "enable_SMTPUTF8": True,
                                   "decode_data": False}
         self.handler.start()  # worker processes forked before the server's thread exists

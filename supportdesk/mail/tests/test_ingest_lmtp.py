@@ -82,3 +82,20 @@ class LmtpIntakeTests(TransactionTestCase):
             client.sendmail("ivanov@tv-sibir.ru", ["forward@softlab.tv"], crlf(make_mail(message_id="s1@tv-sibir.ru")))
             client.quit()
         self.assertEqual(InboundMail.objects.get(message_id="s1@tv-sibir.ru").source, "smtp")
+
+    def test_a_line_longer_than_rfc_5321_allows_is_taken_not_bounced(self) -> None:
+        # Found by fuzzing the LMTP server: aiosmtpd answered a 1,001-octet line with a permanent
+        # 500, and the MTA would bounce the customer's mail (HTML written on one line).
+        html = "<p>" + "Титры пропадают после обновления. " * 300 + "</p>"
+        raw = ("From: Иван <ivanov@tv-sibir.ru>\nTo: forward@softlab.tv\nSubject: long line\n"
+               "Message-ID: <long@tv-sibir.ru>\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n"
+               "Content-Transfer-Encoding: 8bit\n\n" + html + "\n").encode()
+        assert max(len(line) for line in crlf(raw).split(b"\r\n")) > 10_000
+        for smtp in (False, True):
+            with IntakeServer(port=free_port(), smtp=smtp) as server:
+                client = (smtplib.SMTP if smtp else smtplib.LMTP)(server.host, server.port, timeout=20)
+                self.assertEqual(client.sendmail("ivanov@tv-sibir.ru", ["forward@softlab.tv"], crlf(raw)), {})
+                client.quit()
+        message = Message.objects.get(message_id="long@tv-sibir.ru")
+        self.assertIn("Титры пропадают после обновления. " * 3, message.body_text)
+        self.assertEqual(InboundMail.objects.filter(message_id="long@tv-sibir.ru", state="duplicate").count(), 1)
