@@ -17,6 +17,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from supportdesk.outbox import mime
+from supportdesk.outbox.addresses import UndeliverableAddress, smtp_address
 
 # One attachment type for both writers (the direct MIME writer and the stdlib fallback).
 OutgoingAttachment = mime.Part
@@ -91,11 +92,22 @@ def _fields(*, from_addr: str, from_name: str, to: Sequence[str], subject: str, 
             cc: Sequence[str] = (),
             message_id: str, in_reply_to: str | None, references: Sequence[str], automatic: bool,
             auto_submitted: str, thread_topic: str = "") -> _Fields:
-    return _Fields(from_addr=from_addr, from_name=from_name, to=", ".join(to), cc=", ".join(cc), subject=subject,
+    return _Fields(from_addr=from_addr, from_name=from_name, to=", ".join(map(_header_address, to)),
+                   cc=", ".join(map(_header_address, cc)), subject=subject,
                    date=format_datetime(timezone.now()), message_id=_angle(message_id),
                    reply_to=reply_to or from_addr, in_reply_to=_angle(in_reply_to) if in_reply_to else "",
                    references=" ".join(reference_chain(references, in_reply_to)), automatic=automatic,
                    auto_submitted=auto_submitted, thread_topic=thread_topic)
+
+
+def _header_address(address: str) -> str:
+    """A recipient as an ASCII header carries it (an internationalised domain in its IDNA form);
+    an address SMTP cannot carry is written as given: the mailer suppresses automatic mail to it
+    and the outbox fails it with the reason."""
+    try:
+        return smtp_address(address)
+    except UndeliverableAddress:
+        return address.strip()
 
 
 def reference_chain(references: Sequence[str], in_reply_to: str | None, limit: int = MAX_REFERENCES) -> list[str]:

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from supportdesk.lib.db_retry import retry_on_lost_connection
 from supportdesk.lib.tls import TlsConfigError, tls_client_context, tls_failure_text
+from supportdesk.outbox.addresses import UndeliverableAddress, smtp_address
 from supportdesk.outbox.compose import stamp_date
 from supportdesk.outbox.models import OutgoingMail
 
@@ -145,7 +146,18 @@ def smtp_transport(mail: OutgoingMail) -> None:
 
     # Dated now, then signed: the signature covers the Date the receiver sees.
     raw = sign_if_configured(stamp_date(bytes(mail.raw), timezone.now()))
-    recipients = [a.strip() for a in mail.to_addrs.split(",") if a.strip()]
+    recipients, unusable = [], []
+    for address in (a.strip() for a in mail.to_addrs.split(",") if a.strip()):
+        try:
+            recipients.append(smtp_address(address))
+        except UndeliverableAddress as exc:
+            unusable.append(str(exc))
+    if not recipients:
+        raise PermanentFailure(None, "; ".join(unusable) or "no recipient")
+    try:
+        envelope_from = smtp_address(mail.from_addr)
+    except UndeliverableAddress as exc:
+        raise PermanentFailure(None, f"sender: {exc}") from exc
     server = f"{settings.SMTP_HOST}:{settings.SMTP_PORT}"
     try:
         tls = tls_client_context(ca_file=settings.SMTP_CA_FILE) if settings.SMTP_STARTTLS else None
@@ -160,7 +172,7 @@ def smtp_transport(mail: OutgoingMail) -> None:
                 smtp.starttls(context=tls)
             if settings.SMTP_USER:
                 smtp.login(settings.SMTP_USER, settings.SMTP_PASSWORD)
-            refused = smtp.sendmail(mail.from_addr, recipients, raw)
+            refused = smtp.sendmail(envelope_from, recipients, raw)
     except smtplib.SMTPRecipientsRefused as exc:
         codes = [code for code, _ in exc.recipients.values()]
         text = "; ".join(f"{rcpt}: {code} {msg!r}" for rcpt, (code, msg) in exc.recipients.items())
@@ -176,9 +188,9 @@ def smtp_transport(mail: OutgoingMail) -> None:
         raise TemporaryFailure(None, tls_failure_text(exc, server=server, setting="SUPPORTDESK_SMTP_CA_FILE")) from exc
     except (OSError, smtplib.SMTPException) as exc:  # TimeoutError is an OSError
         raise TemporaryFailure(None, f"{type(exc).__name__}: {exc}") from exc
-    if refused:
+    if refused or unusable:
         # Some recipients took it; the refused ones are reported but the mail counts as sent.
-        log.warning("outbox %s: some recipients refused: %s", mail.message_id, refused)
+        log.warning("outbox %s: some recipients refused: %s", mail.message_id, [*map(str, refused.items()), *unusable])
 
 
 @dataclass

@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 
 from supportdesk.customers.models import Customer
 from supportdesk.lib.html import sanitize_html
+from supportdesk.outbox.addresses import undeliverable_reason
 from supportdesk.outbox.compose import (
     MESSAGE_ID_PREFIX,
     OutgoingAttachment,
@@ -193,6 +194,9 @@ def _suppression_reason(ticket: Ticket, address: str, now: datetime) -> tuple[st
     """(reason, detail) not to send automatic mail; ("", "") to send it."""
     if is_own_address(address):
         return "own_address", ""
+    unusable = undeliverable_reason(address)
+    if unusable:  # a broken From header: nothing could deliver it, and the agent sees why
+        return "undeliverable_address", unusable
     auth = sender_auth_of(ticket)
     if auth.get("verdict") == "fail":  # forged, most likely: no backscatter to whoever was named
         return "sender_not_authenticated", auth.get("detail", "")

@@ -231,7 +231,8 @@ def skip_reason(code: object) -> str:
     reasons = {"daily_limit": _("the daily limit of automatic mail to this address is reached"),
                "own_address": _("the address is our own"), "own_message": _("the mail came from us"),
                "robot": _("the mail came from a robot"), "no_address": _("no e-mail address"),
-               "mailing_list": _("the mail came through a mailing list")}
+               "mailing_list": _("the mail came through a mailing list"),
+               "undeliverable_address": _("no mail can be delivered to this address")}
     return reasons.get(str(code), str(code or "—"))
 
 

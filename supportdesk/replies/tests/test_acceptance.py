@@ -143,3 +143,26 @@ class LoopTests(BaseTestCase):
         ticket = Ticket.objects.get(pk=int(suppressed.ref.split(":")[1]))
         assert ticket.messages.filter(event="auto_mail_suppressed").count() == 1
         assert not ticket.messages.filter(event="ack_sent").exists()
+
+    def test_a_customer_at_an_rf_domain_is_acknowledged_and_a_broken_address_is_not_tried(self):
+        sink = SmtpSink().start()
+        self.addCleanup(sink.stop)
+        now = dj_timezone.now()
+        with smtp_to(sink):
+            # RFC 6532: a mailer that speaks SMTPUTF8 writes the domain in UTF-8 in the header
+            idn = customer_mail(sender="ivan@idn.example", subject="Пропал звук", sent=now,
+                                body="После обновления Forward TS пропал звук на выходе.", message_id="idn-1@tv-sibir.ru")
+            ingest_raw(idn.replace(b"ivan@idn.example", "ivan@почта.рф".encode()), source="lmtp", received_at=now)
+            broken = ingest_raw(customer_mail(sender="n.dmitrieva@tvrus", subject="Пропали титры", sent=now,
+                                              body="Титры не выводятся на второй выход SDI.",
+                                              message_id="broken-1@tv-sibir.ru"), source="lmtp", received_at=now)
+            assert outbox_flush().sent == 1
+        [ack] = sink.wait_for(1)
+        assert ack.rcpt_tos == ("ivan@xn--80a1acny.xn--p1ai",)
+        ticket = Ticket.objects.get(pk=broken.ticket_id)  # the request is registered all the same
+        event = ticket.messages.get(event="auto_mail_suppressed")
+        assert event.event_data["reason"] == "undeliverable_address"
+        assert "no mail domain" in event.event_data["detail"]
+        self.client.force_login(self.alice)
+        page = self.client.get(f"/agent/tickets/{ticket.pk}/").content.decode()
+        assert "на этот адрес невозможно доставить письмо" in page
