@@ -53,11 +53,13 @@ class PermanentFailure(Exception):
 
 
 class TemporaryFailure(Exception):
-    """``code`` None means we did not reach an SMTP answer (network, our relay down)."""
+    """``code`` None means we did not reach an SMTP answer (network, our relay down);
+    ``unreachable`` False: the failure was this mail's own (a bug it triggers), not the server's."""
 
-    def __init__(self, code: int | None, text: str) -> None:
+    def __init__(self, code: int | None, text: str, *, unreachable: bool = True) -> None:
         super().__init__(text)
         self.code = code
+        self.unreachable = code is None and unreachable
 
 
 Transport = Callable[[OutgoingMail], None]
@@ -278,7 +280,7 @@ def outbox_send_one(mail: OutgoingMail, transport: Transport, now: datetime) -> 
         failure = exc
     except Exception as exc:  # a bug or a misconfiguration (DKIM key): keep the mail, retry later
         log.exception("outbox %s: unexpected error while sending", mail.message_id)
-        failure = TemporaryFailure(None, f"{type(exc).__name__}: {exc}")
+        failure = TemporaryFailure(None, f"{type(exc).__name__}: {exc}", unreachable=False)
     else:
         mail.state, mail.sent_at, mail.smtp_code = OutgoingMail.State.SENT, timezone.now(), 250
         mail.last_error = RESENT_NOTE if resent else ""
@@ -318,8 +320,9 @@ def outbox_flush(*, limit: int = 100, transport: Transport | None = None) -> Flu
             result.failed += 1
         else:
             result.retried += 1
-        if failure is not None and failure.code is None:
+        if failure is not None and failure.unreachable:
             # The server is unreachable: trying the other rows now only burns their attempts.
+            # A mail that fails on its own (a bug it triggers) does not hold up the others.
             result.unreachable = True
             break
     return result

@@ -154,6 +154,22 @@ class OutboxSendingTests(SinkTestCase):
         got = sorted(m.rcpt_tos[0] for m in self.sink.wait_for(3))
         assert got == sorted(m.recipient for m in mails)
 
+    def test_a_mail_that_fails_on_its_own_does_not_hold_up_the_round(self):
+        # An unexpected error is the mail's own (a bug it triggers), not the server's: the round
+        # goes on; the mail is kept and retried later.
+        poison, fine = enqueue("c1@tv-sibir.ru"), enqueue("c2@tv-sibir.ru")
+
+        def transport(mail: OutgoingMail) -> None:
+            if mail.pk == poison.pk:
+                raise ValueError("a bug this mail triggers")
+            services.smtp_transport(mail)
+
+        result = services.outbox_flush(transport=transport)
+        assert (result.sent, result.retried, result.unreachable) == (1, 1, False)
+        assert [m.rcpt_tos for m in self.sink.wait_for(1)] == [(fine.recipient,)]
+        poison.refresh_from_db()
+        assert poison.state == OutgoingMail.State.PENDING and "a bug this mail triggers" in poison.last_error
+
     def test_temporary_failures_give_up_after_the_queue_lifetime(self):
         mail = enqueue()
         self.sink.stop()
