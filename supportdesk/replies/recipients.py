@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext
 
 from supportdesk.lib.addresses import is_robot_address, split_addresses, unique_addresses
+from supportdesk.outbox.addresses import undeliverable_reason
 from supportdesk.policy import get_policy
 from supportdesk.replies.mailer import is_own_address
 from supportdesk.tickets.models import Message, Ticket
@@ -25,7 +26,9 @@ def _listed(text: str) -> list[str]:
 
 
 def _person(address: str) -> bool:
-    return bool(address) and not is_own_address(address) and not is_robot_address(address)
+    """Someone a reply can go to: not us, not a robot, an address mail can be delivered to."""
+    return (bool(address) and not is_own_address(address) and not is_robot_address(address)
+            and not undeliverable_reason(address))
 
 
 def answered_message(ticket: Ticket) -> Message | None:
@@ -66,6 +69,10 @@ def check_recipients(*, to_text: str, cc_text: str) -> Recipients:
     if bad:
         raise InvalidAction(gettext("Not an e-mail address: %(items)s. Separate addresses with commas.")
                             % {"items": ", ".join(f"“{b}”" for b in bad)})
+    unreachable = [a for a in (*to, *cc) if undeliverable_reason(a)]
+    if unreachable:  # a mailbox name outside ASCII needs SMTPUTF8, which the outbox does not speak
+        raise InvalidAction(gettext("No mail can be delivered to %(address)s: write another address.")
+                            % {"address": unreachable[0]})
     own = {e.address.lower() for e in get_policy().emails}
     ours = [a for a in (*to, *cc) if a in own]
     if ours:

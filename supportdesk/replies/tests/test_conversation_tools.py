@@ -109,6 +109,11 @@ class RecipientTests(BaseTestCase):
             check_recipients(to_text="ivanov@tv-sibir.ru", cc_text="Support <forward@softlab.tv>")
         with pytest.raises(InvalidAction, match="Кому"):
             check_recipients(to_text="", cc_text="chief@tv-sibir.ru")
+        # a mailbox name outside ASCII needs SMTPUTF8: refused before anything is written; an
+        # internationalised domain is fine (the outbox writes its IDNA form)
+        with pytest.raises(InvalidAction, match="На адрес иван@почта.рф невозможно доставить письмо"):
+            check_recipients(to_text="ivanov@tv-sibir.ru", cc_text="иван@почта.рф")
+        assert check_recipients(to_text="ivan@почта.рф", cc_text="").to == ["ivan@почта.рф"]
         chosen = check_recipients(to_text="Иван <IVANOV@tv-sibir.ru>", cc_text="new.engineer@tv-sibir.ru; ivanov@tv-sibir.ru")
         assert chosen.to == ["ivanov@tv-sibir.ru"] and chosen.cc == ["new.engineer@tv-sibir.ru"]
         ticket_reply(ticket=self.ticket, author=self.alice, text="Ответ.", recipients=chosen, at=LATER)
