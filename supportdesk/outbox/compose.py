@@ -16,8 +16,8 @@ from email.utils import format_datetime, formataddr
 from django.conf import settings
 from django.utils import timezone
 
+from supportdesk.lib.addresses import UndeliverableAddress, smtp_address
 from supportdesk.outbox import mime
-from supportdesk.outbox.addresses import UndeliverableAddress, smtp_address
 
 # One attachment type for both writers (the direct MIME writer and the stdlib fallback).
 OutgoingAttachment = mime.Part

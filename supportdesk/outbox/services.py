@@ -26,9 +26,9 @@ from django.db.models import F, Q
 from django.dispatch import Signal
 from django.utils import timezone
 
+from supportdesk.lib.addresses import UndeliverableAddress, smtp_address
 from supportdesk.lib.db_retry import retry_on_lost_connection
 from supportdesk.lib.tls import TlsConfigError, tls_client_context, tls_failure_text
-from supportdesk.outbox.addresses import UndeliverableAddress, smtp_address
 from supportdesk.outbox.compose import stamp_date
 from supportdesk.outbox.models import OutgoingMail
 

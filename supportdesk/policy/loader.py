@@ -15,8 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import phonenumbers
-
+from supportdesk.lib.phones import BadPhoneNumber, normalize_phone
 from supportdesk.policy.model import (
     CHANNELS,
     OFFICE_CALENDAR,
@@ -139,8 +138,10 @@ def _contacts(r: _Reader) -> tuple[tuple[EmailContact, ...], tuple[PhoneContact,
     phones = []
     for p in r.items("phone"):
         number = p.get("number", str)
-        if not _possible_phone(number):
-            raise p.fail("number", f"not a phone number: {number!r}")
+        try:
+            normalize_phone(number)  # a number a customer can dial as printed ("доб. 5" allowed)
+        except BadPhoneNumber as exc:
+            raise p.fail("number", f"not a phone number: {number!r}") from exc
         phones.append(PhoneContact(number, p.get("purpose", str, "phone"), p.get("multiline", bool, False)))
         p.done()
     r.done()
@@ -149,16 +150,6 @@ def _contacts(r: _Reader) -> tuple[tuple[EmailContact, ...], tuple[PhoneContact,
     if not phones:
         raise r.fail("phone", "at least one phone number is required")
     return tuple(emails), tuple(phones)
-
-
-def _possible_phone(number: str) -> bool:
-    """A number a customer can dial as printed (Russian national form allowed, an extension
-    such as "доб. 5" too)."""
-    try:
-        parsed = phonenumbers.parse(number, "RU")
-    except phonenumbers.NumberParseException:
-        return False
-    return phonenumbers.is_possible_number(parsed)
 
 
 def _weekly_hours(hr: _Reader) -> dict[int, tuple[time, time] | None]:
@@ -242,10 +233,7 @@ def _text(r: _Reader, name: str, default: Any = ...) -> str:
 
 
 def _key(r: _Reader, name: str, what: str) -> str:
-    value = r.get(name, str)
-    if not _KEY_RE.match(value):
-        raise r.fail(name, f"not a {what} slug: {value!r} (lower-case letters, digits, - and _)")
-    return value  # type: ignore[no-any-return]
+    return _slug(r, name, r.get(name, str), what)
 
 
 # Bounds of the numbers a policy sets: far past any real rule, well inside the clocks' range.
@@ -263,10 +251,14 @@ def _choice(r: _Reader, name: str, allowed: tuple[str, ...], default: Any = ...,
     return value
 
 
-def _tier(r: _Reader, name: str, value: Any) -> str:
+def _slug(r: _Reader, name: str, value: Any, what: str) -> str:
     if not isinstance(value, str) or not _KEY_RE.match(value):
-        raise r.fail(name, f"not a contract tier slug: {value!r} (lower-case letters, digits, - and _)")
+        raise r.fail(name, f"not a {what} slug: {value!r} (lower-case letters, digits, - and _)")
     return value
+
+
+def _tier(r: _Reader, name: str, value: Any) -> str:
+    return _slug(r, name, value, "contract tier")
 
 
 def _sla_calendars(r: _Reader) -> dict[str, dict[int, tuple[time, time] | None]]:

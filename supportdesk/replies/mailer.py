@@ -19,8 +19,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from supportdesk.customers.models import Customer
+from supportdesk.lib.addresses import undeliverable_reason
 from supportdesk.lib.html import sanitize_html
-from supportdesk.outbox.addresses import undeliverable_reason
 from supportdesk.outbox.compose import (
     MESSAGE_ID_PREFIX,
     OutgoingAttachment,

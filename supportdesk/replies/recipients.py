@@ -7,8 +7,12 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext
 
-from supportdesk.lib.addresses import is_robot_address, split_addresses, unique_addresses
-from supportdesk.outbox.addresses import undeliverable_reason
+from supportdesk.lib.addresses import (
+    is_robot_address,
+    split_addresses,
+    undeliverable_reason,
+    unique_addresses,
+)
 from supportdesk.policy import get_policy
 from supportdesk.replies.mailer import is_own_address
 from supportdesk.tickets.models import Message, Ticket

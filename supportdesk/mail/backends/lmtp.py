@@ -241,14 +241,13 @@ class _Smtp(SMTP):
     line_length_limit = LONGEST_LINE
 
 
-class _LmtpController(Controller):
-    def factory(self) -> LMTP:
-        return _Lmtp(self.handler, **self.SMTP_kwargs)
+class _Controller(Controller):
+    def __init__(self, handler: IntakeHandler, *, smtp: bool, **kwargs: Any) -> None:
+        self._server_class = _Smtp if smtp else _Lmtp
+        super().__init__(handler, **kwargs)
 
-
-class _SmtpController(Controller):
     def factory(self) -> SMTP:
-        return _Smtp(self.handler, **self.SMTP_kwargs)
+        return self._server_class(self.handler, **self.SMTP_kwargs)
 
 
 class IntakeServer:
@@ -267,11 +266,10 @@ class IntakeServer:
         self._controller: Controller | None = None
 
     def start(self) -> IntakeServer:
-        cls = _SmtpController if self.smtp else _LmtpController
         kwargs: dict[str, Any] = {"data_size_limit": self.max_bytes, "enable_SMTPUTF8": True,
                                   "decode_data": False}
         self.handler.start()  # worker processes forked before the server's thread exists
-        self._controller = cls(self.handler, hostname=self.host, port=self.port, **kwargs)
+        self._controller = _Controller(self.handler, smtp=self.smtp, hostname=self.host, port=self.port, **kwargs)
         try:
             self._controller.start()
         except BaseException:

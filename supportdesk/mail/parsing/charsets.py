@@ -519,8 +519,8 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str, st
     if (not cs and not _accented_latin(data[:8000])) or (cs not in _WESTERN and _looks_non_latin(data)) or (
             cs in _WESTERN and _overrides_western_label(data)):
         best, score = best_cyrillic(data)
-        short_ok = score >= _PLAUSIBLE_SHORT and _short_cyrillic_word(data, best) and not (
-            cs and not _russian_looking_runs(data.decode(best, "replace")))
+        short_ok = score >= _PLAUSIBLE_SHORT and _short_cyrillic_word(data, best) and (
+            not cs or _russian_looking_runs(data.decode(best, "replace")))
         if (score >= PLAUSIBLE or short_ok) and not (cs and _odd_words(data, best)):
             defect = f"undeclared charset, guessed {best}" if not cs else (
                 f"charset {declared} is really {best}")

@@ -9,8 +9,8 @@ from email import policy
 
 import pytest
 
+from supportdesk.lib.addresses import UndeliverableAddress, smtp_address, undeliverable_reason
 from supportdesk.outbox import services
-from supportdesk.outbox.addresses import UndeliverableAddress, smtp_address, undeliverable_reason
 from supportdesk.outbox.models import OutgoingMail
 from supportdesk.outbox.tests.test_outbox import SinkTestCase, enqueue
 
