@@ -6,8 +6,9 @@
 Wall throughput on a shared 2-core machine moves with everybody else's load; these figures
 do not (much): per mail, the statements sent to the database (``connection.execute_wrapper``
 on every connection; a statement is one round trip), the CPU time of this process (and of
-the import's parser child), and on PostgreSQL the CPU time of the server backends serving
-our connections (``/proc/<pg_backend_pid>/stat``, the server runs on this machine). The
+the import's parser child), on PostgreSQL the CPU time of the server backends serving our
+connections (``/proc/<pg_backend_pid>/stat``, the server runs on this machine), and the time
+spent inside each statement shape's execute (driver, round trip and server work). The
 workloads are b1_intake.py's, in one thread (arrival: ``ingest_raw`` per file; bulk:
 ``import_source``), full processing, on a fresh copy of its template database.
 """
@@ -66,13 +67,20 @@ def child(mode: str, corpus_dir: Path, out: Path, profile: str | None) -> None:
     lock = threading.Lock()
     counts = {"statements": 0}
     shapes: Counter[str] = Counter()  # statement shape (its SQL with the values blanked) -> count
+    waits: Counter[str] = Counter()  # shape -> seconds inside execute (driver, round trip, server)
     backends: set[int] = set()
 
     def counter(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
-        with lock:
-            counts["statements"] += 1
-            shapes[_shape(sql)] += 1
-        return execute(sql, params, many, context)
+        shape = _shape(sql)
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent = time.perf_counter() - started
+            with lock:
+                counts["statements"] += 1
+                shapes[shape] += 1
+                waits[shape] += spent
 
     def on_connect(sender: object, connection: object, **kw: object) -> None:
         connection.execute_wrappers.append(counter)  # type: ignore[attr-defined]
@@ -108,7 +116,8 @@ def child(mode: str, corpus_dir: Path, out: Path, profile: str | None) -> None:
            "db_server_cpu_ms_per_mail": round(1000 * server / files, 2) if backends else None,
            "wall_s": round(wall, 2), "msg_per_s": round(files / wall, 1), "profiled": bool(prof),
            "load": [round(x, 2) for x in os.getloadavg()],
-           "statements_by_shape_per_mail": {k: round(v / files, 3) for k, v in shapes.most_common(40)}}
+           "statements_by_shape_per_mail": {k: round(v / files, 3) for k, v in shapes.most_common(40)},
+           "statement_ms_by_shape_per_mail": {k: round(1000 * v / files, 3) for k, v in waits.most_common(40)}}
     out.write_text(json.dumps(res))
 
 
@@ -150,8 +159,11 @@ def main() -> None:
         _pg(f'DROP DATABASE IF EXISTS "{name}"')
     shutil.rmtree(data / "attachments", ignore_errors=True)
     result = json.loads(out.read_text())
+    waits = result["statement_ms_by_shape_per_mail"]
+    print(f"{'per mail':>9} {'ms/mail':>8}  statement shape")
     for shape, per_mail in result["statements_by_shape_per_mail"].items():
-        print(f"{per_mail:7.3f}/mail  {shape}")
+        print(f"{per_mail:9.3f} {waits.get(shape, 0):8.3f}  {shape}")
+    print(f"{'':9} {sum(waits.values()):8.3f}  (the 40 longest shapes together)")
     print(json.dumps(result))
     if args.profile:
         stats = pstats.Stats(args.profile)
