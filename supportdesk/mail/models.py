@@ -83,7 +83,7 @@ class InboundMail(models.Model):
     source_uid = models.CharField(_("source UID"), max_length=300, blank=True)  # "uidvalidity:uid", file name, ...
     raw = models.BinaryField(_("raw message"))
     size = models.PositiveIntegerField(_("size"))
-    content_hash = models.CharField(_("content hash"), max_length=64, db_index=True)
+    content_hash = models.CharField(_("content hash"), max_length=64)  # read by no query: not indexed
     message_id = models.CharField(_("Message-ID"), max_length=255, blank=True, db_index=True)
     # Message-ID, or the content hash when there is none: one ticket message per key.
     dedupe_key = models.CharField(_("duplicate key"), max_length=300, db_index=True)

@@ -24,7 +24,8 @@ class OutgoingMail(models.Model):
     subject = models.CharField(_("subject"), max_length=300)
     raw = models.BinaryField(_("raw message"))  # the complete message as it will be signed and sent
     is_automatic = models.BooleanField(_("automatic"), default=False)
-    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.PENDING, db_index=True)
+    # Not indexed by itself: outbox_due_idx (state, next_attempt_at) serves its look-ups.
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"), db_index=True)
     claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)

@@ -49,7 +49,9 @@ class Channel(models.TextChoices):
 
 class Ticket(models.Model):
     subject = models.CharField(_("subject"), max_length=300)
-    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="tickets")
+    # db_index=False: ticket_customer_idx (customer, status) serves its look-ups
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="tickets",
+                                 db_index=False)
     # The address the customer wrote from: replies go there.
     contact_email = models.EmailField(_("reply address"), blank=True)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
@@ -154,7 +156,9 @@ class Message(models.Model):
         CALL = "call", _("phone call")
         EVENT = "event", _("event")
 
-    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="messages")
+    # db_index=False: message_ticket_idx (ticket, created_at) serves its look-ups
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="messages",
+                               db_index=False)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, blank=True)
     author_user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("agent"), null=True, blank=True,
@@ -236,7 +240,9 @@ class TicketContact(models.Model):
         MAIL = "mail", _("copied on the customer's mail")
         AGENT = "agent", _("added by an agent")
 
-    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="contacts")
+    # db_index=False: ticket_contact_unique (ticket, email) serves its look-ups
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="contacts",
+                               db_index=False)
     email = models.EmailField(_("e-mail"))
     customer = models.ForeignKey(Customer, verbose_name=_("customer"), null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="ticket_contacts")
@@ -256,7 +262,9 @@ class TicketContact(models.Model):
 class StatusChange(models.Model):
     """The status history: SLA pauses and the resolution figure are derived from it."""
 
-    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="status_changes")
+    # db_index=False: status_ticket_idx (ticket, at) serves its look-ups
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="status_changes",
+                               db_index=False)
     from_status = models.CharField(_("from status"), max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to status"), max_length=20, choices=Status.choices)
     at = models.DateTimeField(_("at"))
