@@ -387,7 +387,22 @@ def _decode_7bit(data: bytes, cs: str | None) -> tuple[str, str, str | None]:
                 pass
         if japanese:
             return decode_iso2022jp_cp932(data), "cp50221", None
+        if cs == "utf-7":
+            try:
+                return utf7_with_commas(data).decode("utf-7"), "utf-7", "utf-7 with ',' for '/' (IMAP's alphabet)"
+            except UnicodeDecodeError:
+                pass
     return data.decode("ascii"), "ascii", None
+
+
+# A shifted run of UTF-7 written in IMAP's modified base64 (',' for '/', RFC 3501 5.1.3), as
+# some Japanese mailers wrote unicode-1-1-utf-7: "+MMYwuTDIMOEw,DDrMG5nLGWH-". Only a run closed
+# by '-' and holding no other character: standard UTF-7 ends a run at a ',' ("+AKM-, +AKM,").
+_UTF7_COMMA_RUN = re.compile(rb"\+[A-Za-z0-9+/]*,[A-Za-z0-9+/,]*-")
+
+
+def utf7_with_commas(data: bytes) -> bytes:
+    return _UTF7_COMMA_RUN.sub(lambda m: m.group(0).replace(b",", b"/"), data)
 
 
 _JIS_VARIANTS = ("iso2022_jp_2004", "iso2022_jp_2", "iso2022_jp_ext")

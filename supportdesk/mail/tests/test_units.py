@@ -140,12 +140,28 @@ def test_language() -> None:
     assert detect_language("Die Untertitel fehlen auf dem SDI-Ausgang, bitte helfen Sie mir") == "de"
 
 
+def test_utf7_written_with_imaps_comma() -> None:
+    # unicode-1-1-utf-7 as some Japanese mailers wrote it: ',' for '/' inside a shifted run
+    text, charset, defect = decode_bytes("テストメール".encode("utf-7").replace(b"/", b","), "unicode-1-1-utf-7")
+    assert (text, charset) == ("テストメール", "utf-7") and defect
+    # standard UTF-7 ends a run at a comma: read as it is
+    assert decode_bytes(b"Price +AKM-1, +AKM,2", "utf-7")[0] == "Price \u00a31, \u00a3,2"
+    raw = ("Subject: =?unicode-1-1-utf-7?Q?" + "テストメール".encode("utf-7").decode().replace("/", ",") + "?=\n"
+           "Content-Type: text/plain; charset=unicode-1-1-utf-7\n\n").encode() + "メールの本文".encode("utf-7").replace(b"/", b",")
+    assert b"," in raw.split(b"\n\n")[1]
+    parsed = parse_mail(raw)
+    assert (parsed.subject, parsed.text.strip()) == ("テストメール", "メールの本文")
+
+
 def test_html_sanitising_and_text() -> None:
     html = '<p onclick="x()">Привет<script>alert(1)</script></p><a href="javascript:x">a</a><img src="cid:1" alt="logo">'
     clean = sanitize_html(html)
     assert "script" not in clean and "onclick" not in clean and "javascript" not in clean
     assert 'src="cid:1"' in clean
     assert html_to_text("<p>a&nbsp;b</p><blockquote>old</blockquote>") == "a b\n\n> old"
+    # the writing direction and language stay on any tag; styles and handlers beside them go
+    rtl = sanitize_html('<div dir="rtl" lang="ar" style="color:red" onmouseover="x()">مرحبا <span dir="ltr">SDI</span></div>')
+    assert rtl == '<div dir="rtl" lang="ar">مرحبا <span dir="ltr">SDI</span></div>'
 
 
 def _run(argv: list[str]) -> str:
