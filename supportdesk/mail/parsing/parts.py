@@ -136,7 +136,8 @@ _TRAILING_COMMENT = re.compile(r'^"([^"]*)"[ \t]*(?:\([^()]*\)[ \t]*)+$')
 def unquote_name(value: str) -> str:
     """A name parameter's text as the sender quoted it: white space inside the quotes kept
     (" a.pdf " is a name of its own), single quotes around a whole name taken as quotes
-    (name='my file.pdf', which some mailers write), the rest of a quote never closed
+    (name='my file.pdf', which some mailers write), as is a second pair of double quotes
+    (filename=""a.pdf""), the rest of a quote never closed
     ('filename="a.pdf; size=1234') cut at the parameters that follow it."""
     commented = _TRAILING_COMMENT.match(value)
     if commented:
@@ -144,8 +145,11 @@ def unquote_name(value: str) -> str:
     text = _RUNAWAY_PARAMS.sub("", value)
     if text != value:
         return text.strip().strip('"')
-    if len(text) > 1 and text[0] == text[-1] == "'" and "'" not in text[1:-1]:
-        return text[1:-1]
+    for quote in "'\"":
+        # name='my file.pdf', and filename=""a.pdf"" (a mailer quoting a quoted name): quotes
+        # around the whole name are no part of it (a '"' is not allowed in a Windows file name)
+        if len(text) > 1 and text[0] == text[-1] == quote and quote not in text[1:-1]:
+            return text[1:-1]
     return text
 
 

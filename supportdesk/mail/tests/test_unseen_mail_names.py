@@ -63,6 +63,10 @@ def _file(headers: bytes) -> bytes:
     # Single quotes around a whole name are quotes; unquoted names with spaces stay whole.
     (b"Content-Type: application/pdf; name='my file.pdf'", "my file.pdf"),
     (b"Content-Type: application/pdf\nContent-Disposition: attachment; filename=my file 2.pdf", "my file 2.pdf"),
+    # A quoted name quoted once more; quotes inside a name stay.
+    (b'Content-Type: application/pdf\nContent-Disposition: attachment; filename=""plan.pdf""', "plan.pdf"),
+    (b'Content-Type: application/pdf; name=""=?UTF-8?B?' + _b64("Отчёт.pdf") + b'?=""', "Отчёт.pdf"),
+    (b'Content-Type: application/pdf; name="a \\"b\\" c.pdf"', 'a "b" c.pdf'),
     # Apple Mail's x-mac-* and x-unix-mode parameters around the name.
     (b'Content-Type: application/octet-stream; x-mac-type="50444620"; x-mac-creator="4341524F"; name="Report"\n'
      b'Content-Disposition: attachment; filename="Report"', "Report"),
