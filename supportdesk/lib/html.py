@@ -16,6 +16,9 @@ _ALLOWED_TAGS = {
     "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "tt", "u", "ul",
 }
 _ALLOWED_ATTRIBUTES = {
+    # On every tag: the writing direction (Arabic or Hebrew mail reads right to left; Gmail
+    # writes dir="ltr" on its every div) and the language (which glyphs CJK text takes).
+    "*": {"dir", "lang"},
     "a": {"href", "title"},
     "img": {"src", "alt", "title", "width", "height"},
     "td": {"colspan", "rowspan", "align", "valign"},
