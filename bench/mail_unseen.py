@@ -31,7 +31,11 @@ schleuder, Alaveteli, Proton Mail Bridge, django-mailbox and others named in its
 324 more (laravel-messenger, public-inbox, GNU Mailman 3, mailcatcher, sup, mms2r, go-falcon, rspamd,
 go-mail, mox, Zeta Components Mail, Drupal inmail, osTicket, Courriel, Mayan EDMS, paperless-ngx,
 jpmobile, email2slack, demisto parse-emails, Kopano, message-wrapper, bgerp, mailio, libredesk,
-KumoMTA, node-baunsu, hitobito and others: Japanese, Chinese and Cyrillic mail, bounces).
+KumoMTA, node-baunsu, hitobito and others: Japanese, Chinese and Cyrillic mail, bounces); session
+20 more, mails with attachments first (Apache Commons Email, Apache Camel, opcodes mail-parser,
+mail-jdec, jordan-wright/email, eml-format, IntelMQ, eml_analyzer, GreenMail, Mail::Message,
+email-mime-parser, fast_mail_parser, letterparser, rococo-email-parser, alot and those named in
+that session's note).
 Prints the figures per DIR (with -v each miss), the machine, and ends with one line of JSON holding
 every figure.
 """
