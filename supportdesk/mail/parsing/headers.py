@@ -228,7 +228,7 @@ _COMMA_NAME = re.compile(r'^(?P<name>[^<>;"@]*,[^<>;"@]*?)\s*<\s*(?P<addr>[^<>\s
 _BRACKETED = re.compile(r'^(?P<name>[^<>\[\]@,;]*?)\s*\[\s*(?:mailto:)?(?P<addr>[^\[\]\s@]+@[^\[\]\s@]+?)\s*\]\s*$',
                         re.IGNORECASE)
 _NAME_AFTER = re.compile(r'^\s*<\s*(?P<addr>[^<>\s@]+@[^<>\s@]+?)\s*>\s*(?P<name>[^<>@,;]+?)\s*$')
-_NAME_WITH_ANGLE = re.compile(r'^(?P<name>[^,;"<>]*<[^<>,;"]+@[^<>,;"]+>[^,;"<>]*?)\s*<\s*(?P<addr>[^<>\s]+@[^<>\s]+?)\s*>\s*$')
+_NAME_WITH_ANGLE = re.compile(r'^(?P<name>[^,;"<>]*<[^<>,;"]+@[^<>,;"]+>(?P<between>[^,;"<>]*?))\s*<\s*(?P<addr>[^<>\s]+@[^<>\s]+?)\s*>\s*$')
 _QUOTED_LOCAL = re.compile(r'^"[^"\\]*"@[^@\s<>"]+\.[^@\s<>"]+$')
 _LOOSE_ADDR = re.compile(r"^[^@\s<>]+@[^@\s<>.][^@\s<>]*$")  # "user@intranet" too
 _LOCAL_ONLY = re.compile(r"^[\w.!#$%&'*+/=?^`{|}~-]+$")
@@ -326,9 +326,10 @@ def _one_value(value: str, defects: list[str] | None, local_part_ok: bool,
         value = _OBS_ROUTE.sub("<", value)  # RFC 5322 §4.4: a source route is to be ignored
         value = _DOUBLE_ANGLE.sub(r"<\1>", value)  # '"Ivan" <<ivan@example.ru>>': one pair of brackets
     doubled = _NAME_WITH_ANGLE.match(value)
-    if doubled:
+    if doubled and not doubled.group("between").strip():
         # 'Ivan <ivan@home.ru> <ivan@work.ru>': an unquoted name holding an address; the mailbox
-        # is the last bracketed one.
+        # is the last bracketed one. With a name between them ('Anna <a@x.ru> Boris <b@y.ru>')
+        # they are two mailboxes whose comma was left out: read below, the first one writes.
         addr = _clean_addr(doubled.group("addr"))
         if _LOOSE_ADDR.match(addr):
             if defects is not None:

@@ -3,6 +3,7 @@ example written for the test (the corpora in ../shared/corpora only measured the
 
 from __future__ import annotations
 
+import base64
 import json
 import subprocess
 import sys
@@ -158,6 +159,12 @@ def test_an_address_inside_an_encoded_word() -> None:
 def test_an_unquoted_name_holding_an_address_before_the_mailbox() -> None:
     assert _sender("Ivan <ivan@home.ru> <ivan@work.ru>") == ("ivan@work.ru", "Ivan <ivan@home.ru>")
     assert _sender('"Ivan <ivan@home.ru>" <ivan@work.ru>') == ("ivan@work.ru", "Ivan <ivan@home.ru>")
+
+
+def test_two_mailboxes_without_their_comma_the_first_writes() -> None:
+    assert _sender("Anna <anna@example.hu>\n   =?UTF-8?B?" + base64.b64encode("Erős István".encode()).decode()
+                   + "?= <istvan@example.hu>") == ("anna@example.hu", "Anna")
+    assert _sender("Anna Kiss <anna@example.hu> Boris <boris@example.hu>") == ("anna@example.hu", "Anna Kiss")
 
 
 def test_escaped_quotes_in_a_display_name_are_unescaped() -> None:
