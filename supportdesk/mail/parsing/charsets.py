@@ -398,11 +398,17 @@ def _decode_7bit(data: bytes, cs: str | None) -> tuple[str, str, str | None]:
 # A shifted run of UTF-7 written in IMAP's modified base64 (',' for '/', RFC 3501 5.1.3), as
 # some Japanese mailers wrote unicode-1-1-utf-7: "+MMYwuTDIMOEw,DDrMG5nLGWH-". Only a run closed
 # by '-' and holding no other character: standard UTF-7 ends a run at a ',' ("+AKM-, +AKM,").
-_UTF7_COMMA_RUN = re.compile(rb"\+[A-Za-z0-9+/]*,[A-Za-z0-9+/,]*-")
+# Every run is matched whole, closed or not (possessively): the search goes on after it, so a
+# long run of '+' and ',' costs linear time.
+_UTF7_RUN = re.compile(rb"\+[A-Za-z0-9+/,]*+(-?)")
 
 
 def utf7_with_commas(data: bytes) -> bytes:
-    return _UTF7_COMMA_RUN.sub(lambda m: m.group(0).replace(b",", b"/"), data)
+    def fix(m: re.Match[bytes]) -> bytes:
+        run = m.group(0)
+        return run.replace(b",", b"/") if m.group(1) and b"," in run else run
+
+    return _UTF7_RUN.sub(fix, data)
 
 
 _JIS_VARIANTS = ("iso2022_jp_2004", "iso2022_jp_2", "iso2022_jp_ext")
