@@ -16,6 +16,7 @@ from .charsets import decode_bytes, html_meta_charset, normalize_charset, to_byt
 from .headers import all_ids, decode_header_text, first_id, parse_addresses, parse_date, pick_sender
 from .language import detect_language
 from .model import ParsedAttachment, ParsedMail
+from .params import ParamsMessage
 from .parts import (
     attachment_from_part,
     decode_qp,
@@ -56,7 +57,7 @@ class _RawHeaders(Compat32):
 _ENRICHED = frozenset({"text/enriched", "text/richtext"})
 _ENRICHED_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]{0,40}>")
 _POLICY = _RawHeaders()
-_PARSER = BytesParser(policy=_POLICY)
+_PARSER = BytesParser(ParamsMessage, policy=_POLICY)
 _MAX_DEPTH = 12
 
 

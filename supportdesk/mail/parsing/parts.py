@@ -63,7 +63,7 @@ def header_params(part: Message, header: str) -> list[tuple[str, str | tuple[str
         # The header given twice (a gateway's added above the sender's): the parameters of each, in order.
         out: list[tuple[str, str | tuple[str, str, str]]] = []
         for value in values:
-            probe = Message(policy=part.policy)
+            probe = type(part)(policy=part.policy)
             probe[header] = value
             out += header_params(probe, header)
         return out
@@ -73,7 +73,7 @@ def header_params(part: Message, header: str) -> list[tuple[str, str | tuple[str
     probe = part
     if "=" in text.split(";", 1)[0]:
         text = "x; " + text  # a stand-in type, so the first parameter is decoded like the rest
-        probe = Message(policy=part.policy)  # the part's policy: raw 8-bit values stay as they are
+        probe = type(part)(policy=part.policy)  # the part's policy: raw 8-bit values stay as they are
         probe[header] = text
     try:
         params: list[tuple[str, str | tuple[str, str, str]]] = list(probe.get_params(header=header) or [])
