@@ -21,18 +21,19 @@ from typing import Any
 Pairs = Sequence[tuple[str, str]]  # (model name, field name)
 
 
-def _single_column(schema_editor: Any, table: str, column: str) -> list[str]:
-    connection = schema_editor.connection
+def single_column_indexes(connection: Any, table: str, column: str) -> list[str]:
+    """Names of the single-column, non-unique indexes on ``table.column``."""
     with connection.cursor() as cursor:
         found = connection.introspection.get_constraints(cursor, table)
     return [name for name, c in found.items()
             if c["index"] and not c["unique"] and not c["primary_key"] and c["columns"] == [column]]
 
 
-def _pattern_ops(schema_editor: Any, table: str, column: str) -> list[str]:
-    if schema_editor.connection.vendor != "postgresql":
+def pattern_ops_indexes(connection: Any, table: str, column: str) -> list[str]:
+    """Names of PostgreSQL's ``varchar_pattern_ops`` indexes on ``table.column`` (none elsewhere)."""
+    if connection.vendor != "postgresql":
         return []
-    with schema_editor.connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s AND indexdef LIKE %s",
                        [table, f"%({column} varchar_pattern_ops)%"])
         return [row[0] for row in cursor.fetchall()]
@@ -47,9 +48,9 @@ def operations(app: str, *, single_column: Pairs = (), pattern_ops: Pairs = ()) 
 
     def forwards(apps: Any, schema_editor: Any) -> None:
         names = [n for model, field in columns(apps, single_column)
-                 for n in _single_column(schema_editor, model._meta.db_table, field.column)]
+                 for n in single_column_indexes(schema_editor.connection, model._meta.db_table, field.column)]
         names += [n for model, field in columns(apps, pattern_ops)
-                  for n in _pattern_ops(schema_editor, model._meta.db_table, field.column)]
+                  for n in pattern_ops_indexes(schema_editor.connection, model._meta.db_table, field.column)]
         for name in names:
             schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(name)}")
 

@@ -7,6 +7,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from supportdesk.lib.redundant_indexes import pattern_ops_indexes, single_column_indexes
+
 # (table, column) whose single-column index went, and the composite index that serves it
 SERVED = {("tickets_message", "ticket_id"): "message_ticket_idx",
           ("tickets_ticketcontact", "ticket_id"): "ticket_contact_unique",
@@ -27,17 +29,11 @@ def _indexes(table: str) -> dict[str, dict]:
 
 
 def _single(table: str, column: str) -> list[str]:
-    return [n for n, c in _indexes(table).items()
-            if c["index"] and not c["unique"] and not c["primary_key"] and c["columns"] == [column]]
+    return single_column_indexes(connection, table, column)
 
 
 def _pattern_ops(table: str, column: str) -> list[str]:
-    if connection.vendor != "postgresql":
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s AND indexdef LIKE %s",
-                       [table, f"%({column} varchar_pattern_ops)%"])
-        return [r[0] for r in cursor.fetchall()]
+    return pattern_ops_indexes(connection, table, column)
 
 
 @pytest.mark.django_db

@@ -389,7 +389,7 @@ def _decode_7bit(data: bytes, cs: str | None) -> tuple[str, str, str | None]:
             return decode_iso2022jp_cp932(data), "cp50221", None
         if cs == "utf-7":
             try:
-                return utf7_with_commas(data).decode("utf-7"), "utf-7", "utf-7 with ',' for '/' (IMAP's alphabet)"
+                return _utf7_with_commas(data).decode("utf-7"), "utf-7", "utf-7 with ',' for '/' (IMAP's alphabet)"
             except UnicodeDecodeError:
                 pass
     return data.decode("ascii"), "ascii", None
@@ -403,7 +403,7 @@ def _decode_7bit(data: bytes, cs: str | None) -> tuple[str, str, str | None]:
 _UTF7_RUN = re.compile(rb"\+[A-Za-z0-9+/,]*+(-?)")
 
 
-def utf7_with_commas(data: bytes) -> bytes:
+def _utf7_with_commas(data: bytes) -> bytes:
     def fix(m: re.Match[bytes]) -> bytes:
         run = m.group(0)
         return run.replace(b",", b"/") if m.group(1) and b"," in run else run

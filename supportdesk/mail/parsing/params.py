@@ -20,7 +20,7 @@ def split_params(value: str) -> list[str]:
     """The ';'-separated items of a header value, a ';' inside quotes kept (the standard
     library's rule: quotes counted from the item's start, escaped ones left out), each item's
     name lower-cased and its spaces around '=' and at both ends taken off."""
-    text = ";" + str(value)
+    text = ";" + value
     items = []
     pos = 0
     while pos < len(text) and text[pos] == ";":
