@@ -296,6 +296,12 @@ def _unnamed_texts(walk: _Walk) -> list[str]:
     return texts
 
 
+def _unnamed_htmls(walk: _Walk) -> list[str]:
+    """The HTML of the HTML parts among ``walk.unnamed_texts`` (none of binary data)."""
+    return [_decode_part_text(part, walk) for part in walk.unnamed_texts
+            if part.get_content_type() == "text/html" and not _is_binary(part, walk)]
+
+
 def _walk_alternative(children: list[Message], walk: _Walk, depth: int, in_report: bool) -> None:
     """Text from the plain alternative, HTML kept for display, other parts as attachments.
     Of several plain alternatives the last one, as of any alternatives (RFC 2046 §5.1.4: the
@@ -437,6 +443,10 @@ def _parse(raw: bytes) -> ParsedMail:
         walk.texts = _unnamed_texts(walk)
         if walk.texts:
             defects.append("body: the only text is in an attachment")
+        if not walk.htmls:
+            # An HTML part shown inline though it carries a file name (a mass mailer's link and
+            # picture with no text): what the customer sees, so what the agent reads.
+            walk.htmls = _unnamed_htmls(walk)
     text = "\n\n".join(t.strip("\n") for t in walk.texts)
     quoted_start = find_quoted_start(text)
     if walk.forward_at is not None:

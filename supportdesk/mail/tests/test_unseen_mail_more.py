@@ -362,3 +362,17 @@ def test_a_quoted_name_before_doubled_angle_brackets_is_kept() -> None:
     assert (p.from_name, p.from_addr) == ("Ivan Petrov", "ivan@example.ru")
     p = parse_mail(b'From: "a <<b>>" <ivan@example.ru>\nSubject: x\n\nhi\n')
     assert (p.from_name, p.from_addr) == ("a <<b>>", "ivan@example.ru")  # inside the quotes: the name's own
+
+
+def test_an_inline_html_part_with_a_file_name_is_shown_when_the_mail_has_no_other_body() -> None:
+    # A mass mailer's only content: a link around a picture in an HTML part that names a file.
+    html = '<p><a href="https://offer.example.net/go"><img src="https://img.example.net/a.gif"></a></p>'
+    raw = (HEAD + b'Content-Type: multipart/related; boundary="b"\n\n--b\n'
+           b'Content-Type: text/html; charset="utf-8"\nContent-Transfer-Encoding: base64\n'
+           b'Content-Disposition: inline; filename="picture.tif"\n\n'
+           + base64.encodebytes(html.encode()) + b"--b--\n")
+    parsed = parse_mail(raw)
+    assert parsed.html_sanitised is not None and "https://offer.example.net/go" in parsed.html_sanitised
+    assert [a.filename for a in parsed.attachments] == ["picture.tif"]  # the file is kept as sent
+    with_text = raw.replace(b"--b--\n", b"--b\nContent-Type: text/plain\n\nSee the offer.\n--b--\n")
+    assert parse_mail(with_text).html_sanitised is None  # a mail with its own body shows that one
