@@ -106,21 +106,36 @@ def english_base(token: str) -> str | None:
     return None
 
 
-def _russian_trigger(tokens: list[str], index: int) -> bool:
-    token, before = tokens[index], tokens[max(0, index - 2) : index]
-    if before and before[-1] == "не":
-        return False  # "пока дежурный не перезапустит"
+@lru_cache(maxsize=16384)
+def _russian_form(token: str) -> str:
+    """What a Russian word can be as a customer's action, whatever stands before it: "noun" (a
+    noun of action: "нажатие"), "personal" ("нажимаю", "переключаемся"), "third" ("нажимает"),
+    "infinitive" ("нажать") or "" (none). Cached: the same words come in every request."""
     if token.startswith(_ACTION_NOUNS) and not is_action(token):
-        return bool(before) and before[-1] in _NOUN_LEADS
+        return "noun"
     if _PERSONAL_REFLEXIVE.search(token):
         token = token[:-2]  # "переключаемся" acts as "переключаем"
     if not is_action(token) or stem(token) in _BACKGROUND_STEMS:
-        return False
+        return ""
     if _PERSONAL.search(token):
-        return True
+        return "personal"
     if _THIRD_PERSON.search(token):
+        return "third"
+    return "infinitive" if _INFINITIVE.search(token) else ""
+
+
+def _russian_trigger(tokens: list[str], index: int) -> bool:
+    form = _russian_form(tokens[index])
+    if not form or form == "personal":
+        return bool(form) and not (index and tokens[index - 1] == "не")
+    before = tokens[max(0, index - 2) : index]
+    if before and before[-1] == "не":
+        return False  # "пока дежурный не перезапустит"
+    if form == "noun":
+        return bool(before) and before[-1] in _NOUN_LEADS
+    if form == "third":
         return bool(_OPERATORS & set(before))
-    return bool(_INFINITIVE.search(token)) and bool(before) and before[-1] in _INFINITIVE_LEADS
+    return bool(before) and before[-1] in _INFINITIVE_LEADS
 
 
 def customer_action(tokens: list[str], index: int) -> bool:

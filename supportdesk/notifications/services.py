@@ -23,6 +23,7 @@ from supportdesk.notifications.models import Notification, NotificationSettings,
 from supportdesk.tickets.models import Message, Ticket
 from supportdesk.tickets.presenters import excerpt, split_quoted
 from supportdesk.tickets.selectors import visible_ticket_ids
+from supportdesk.tickets.services import opened_in_this_block, ticket_followed
 
 Kind = Notification.Kind
 # Events whose news followers get; the SLA marks and the assignment reach the assignee too.
@@ -48,6 +49,7 @@ def settings_save(*, user: User, **flags: bool) -> NotificationSettings:
 
 def ticket_follow(*, ticket: Ticket, user: User, follow: bool = True) -> TicketFollower:
     """The follow / unfollow button: an explicit choice, kept until the agent changes it."""
+    ticket_followed(ticket)
     row, created = TicketFollower.objects.get_or_create(
         ticket=ticket, user=user, defaults={"active": follow, "created_at": timezone.now()})
     if not created and row.active != follow:
@@ -58,6 +60,7 @@ def ticket_follow(*, ticket: Ticket, user: User, follow: bool = True) -> TicketF
 
 def follow_automatically(*, ticket: Ticket, user: User) -> None:
     """The assignee and everyone who writes on a ticket follow it, unless they unfollowed it."""
+    ticket_followed(ticket)
     if TicketFollower.objects.filter(ticket=ticket, user=user).exists():
         return
     try:
@@ -68,6 +71,8 @@ def follow_automatically(*, ticket: Ticket, user: User) -> None:
 
 
 def follower_ids(ticket: Ticket) -> set[int]:
+    if opened_in_this_block(ticket):  # the intake's new ticket: no query for the followers it cannot have
+        return set()
     return set(TicketFollower.objects.filter(ticket=ticket, active=True).values_list("user_id", flat=True))
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection, transaction
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -118,6 +118,19 @@ def sender_unproven(ticket: Ticket) -> bool:
     return bool(auth) and auth.get("verdict") != "pass"
 
 
+_lookup_paths: dict[tuple[object, str, str | None], str] = {}
+
+
+def _lookup_path() -> str:
+    """The portal's look-up page, reversed once per URLconf, script prefix and language (every
+    acknowledgment names it; reversing it was a tenth of building one)."""
+    key = (get_urlconf(), get_script_prefix(), translation.get_language())
+    path = _lookup_paths.get(key)
+    if path is None:
+        path = _lookup_paths[key] = reverse("portal:lookup")
+    return path
+
+
 def ticket_mail_context(ticket: Ticket, language: str, *, automatic: bool = True) -> dict[str, Any]:
     """What every mail to the customer about a ticket names: the ticket, its one subject,
     who we are, the phone for urgent cases and the portal look-up. Automatic mail to an
@@ -134,7 +147,7 @@ def ticket_mail_context(ticket: Ticket, language: str, *, automatic: bool = True
         "support": policy.support,
         "support_name": policy.support.name_en if language == "en" else policy.support.name,
         "phone": policy.main_phone.number, "phone_uri": policy.main_phone.tel_uri,
-        "lookup_url": public_url(reverse("portal:lookup")),
+        "lookup_url": public_url(_lookup_path()),
         **mail_signatures(ticket=ticket, author=None, language=language, automatic=automatic),
     }
 

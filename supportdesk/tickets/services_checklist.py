@@ -15,6 +15,7 @@ from supportdesk.tickets.services import (
     _locked,
     _require_scope,
     _route_by_rules,
+    save_ticket,
     ticket_add_event,
 )
 
@@ -94,11 +95,11 @@ def ticket_apply_auto_check(*, ticket: Ticket, items: dict[str, tuple[bool, str]
         if changed:
             fields += ["product", "reported_version"]
         if changed or (ticket.checklist, ticket.checklist_complete) != before:
-            ticket.save(update_fields=fields)  # a reply that adds nothing new writes nothing
+            save_ticket(ticket, fields)  # a reply that adds nothing new writes nothing
         if changed:
             ticket_add_event(ticket=ticket, event="product", data={
                 "product": ticket.product.name if ticket.product else None, "version": ticket.reported_version})
             if _route_by_rules(ticket):  # the product (and brand) just became known
-                ticket.save(update_fields=["team"])
+                save_ticket(ticket, ["team"])
     return ticket
 

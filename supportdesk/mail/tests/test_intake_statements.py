@@ -70,3 +70,34 @@ class IntakeStatementTests(Personas, TestCase):
         together = [s for s in _statements(queries, "INSERT", "tickets_message") if ack.message_id in s]
         self.assertEqual(len(together), 1)
         self.assertIn("ack_sent", together[0])
+
+    def test_a_new_ticket_is_written_once_after_its_insert(self) -> None:
+        # The message starts the reply clock, the completeness check fills the checklist, the
+        # version and the product: one UPDATE for all of them, and no look-up of followers
+        # that a ticket nobody else can see yet cannot have.
+        with CaptureQueriesContext(connection) as queries:
+            ticket = self.ingest("w1", message_id="w1@tv-sibir.ru", subject="Forward TS 6.2.1: нет звука",
+                                 body="После обновления Forward TS до 6.2.1 пропал звук на выходе SDI.\n"
+                                      "Шаги: 1) запустить эфир; 2) включить плейлист.")
+        self.assertEqual(len(_statements(queries, "INSERT", "tickets_ticket")), 1)
+        self.assertEqual(len(_statements(queries, "UPDATE", "tickets_ticket")), 1)
+        self.assertEqual(_statements(queries, "SELECT", "notifications_ticketfollower"), [])
+        self.assertIsNotNone(ticket.reply_pending_since)
+        self.assertIsNotNone(ticket.reply_due_at)
+        self.assertIsNotNone(ticket.last_customer_message_at)
+        self.assertEqual(ticket.reported_version, "6.2.1")
+        self.assertTrue(ticket.checklist["version"]["present"])
+        self.assertTrue(ticket.checklist["steps"]["present"])
+
+    def test_a_reply_writes_its_ticket_once(self) -> None:
+        ticket = self.ingest("w2", message_id="w2@tv-sibir.ru", body="Пропал звук.")
+        self.assertFalse(ticket.checklist.get("version", {}).get("present"))
+        with CaptureQueriesContext(connection) as queries:
+            again = self.ingest("w3", message_id="w3@tv-sibir.ru", in_reply_to="w2@tv-sibir.ru",
+                                subject="Re: Не выводятся титры", body="Версия Forward TS 6.2.1.")
+        self.assertEqual(again.pk, ticket.pk)
+        self.assertEqual(len(_statements(queries, "UPDATE", "tickets_ticket")), 1)
+        self.assertEqual(again.reported_version, "6.2.1")
+        self.assertTrue(again.checklist["version"]["present"])
+        self.assertEqual(again.last_customer_message_at, again.messages.filter(
+            kind=Message.Kind.INCOMING).order_by("-created_at").first().created_at)
