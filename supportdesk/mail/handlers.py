@@ -210,7 +210,7 @@ def place_robot(*, parsed: ParsedMail, decision: Decision, inbound_id: int, rece
     if failed and recipient:
         customer_email_bounced(addresses=[recipient], at=received_at)
     if decision.ticket is not None:
-        with ticket_lock(pk=decision.ticket.pk) as ticket:
+        with ticket_lock(pk=decision.ticket.pk, read=decision.ticket) as ticket:
             ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, is_robot=True, inbound_id=inbound_id,
                                attachments=attachment_data(parsed.attachments), created_at=received_at,
                                **_message_fields(parsed))  # type: ignore[arg-type]
@@ -232,7 +232,7 @@ def place_robot(*, parsed: ParsedMail, decision: Decision, inbound_id: int, rece
 def _held(decision: Decision, **create: Any) -> Iterator[tuple[Ticket, Decision]]:
     """The decided ticket, locked (its one lock), or a new ticket; held for the block."""
     if decision.ticket is not None:
-        with ticket_lock(pk=decision.ticket.pk) as ticket:
+        with ticket_lock(pk=decision.ticket.pk, read=decision.ticket) as ticket:
             if ticket.status != Status.CLOSED:
                 yield ticket, decision
                 return

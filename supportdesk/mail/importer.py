@@ -33,7 +33,14 @@ from supportdesk.mail.backends.base import MailSource
 from supportdesk.mail.backends.maildir import EmlDirectorySource, MaildirSource, is_maildir
 from supportdesk.mail.backends.mbox import MboxSource, is_mbox
 from supportdesk.mail.handlers import Outcome
-from supportdesk.mail.ingest import IngestResult, dedupe_key_for, ingest_raw, process_claimed, process_inbound
+from supportdesk.mail.ingest import (
+    IngestResult,
+    dedupe_key_for,
+    finished_together,
+    ingest_raw,
+    process_claimed,
+    process_inbound,
+)
 from supportdesk.mail.models import FINAL_STATES, InboundMail, delivery_q
 from supportdesk.mail.parsing import ParsedMail, parse_mail
 from supportdesk.mail.workers import default_workers, worker_pool
@@ -263,7 +270,9 @@ def _place_batch(batch: list[tuple[_Todo, ParsedMail]], received_at: datetime | 
     savepoint (lib.optimistic): if anything in the batch fails, it is rolled back whole and
     done again the careful way, a savepoint per mail, as it always was."""
     try:
-        with transaction.atomic(), savepoints_off(), search_index.batched():
+        with transaction.atomic(), savepoints_off(), search_index.batched(), finished_together():
+            # Every mail's thread locks at once (each mail then finds its own taken).
+            threadlocks.try_lock(k for _item, parsed in batch for k in threadlocks.thread_keys(parsed))
             outcomes = [_process_fresh(item, parsed, received_at) for item, parsed in batch]
             if broken():
                 raise Redo

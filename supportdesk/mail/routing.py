@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Substr
 
@@ -31,6 +32,7 @@ from supportdesk.outbox.models import OutgoingMail
 from supportdesk.outbox.services import INTERNAL_REF_PREFIX
 from supportdesk.tickets.models import NO_SUBJECT, OPEN_STATUSES, Message, Ticket
 from supportdesk.tickets.selectors import subject_contains
+from supportdesk.tickets.services import tickets_read_locked
 
 TICKET_TAG = re.compile(r"\[#(\d{1,12})\]")
 # Reply and forward prefixes of the mail clients our customers use, repeated or counted.
@@ -114,11 +116,13 @@ def _follow_merges(ticket: Ticket) -> Ticket:
     return ticket
 
 
-def ticket_by_tag(subject: str) -> Ticket | None:
+def ticket_by_tag(subject: str, *, lock: bool = False) -> Ticket | None:
+    """The ticket the subject's "[#N]" names (``lock``: read under its row lock, the one the
+    intake then writes through; see ``tickets_read_locked``)."""
     numbers = subject_ticket_numbers(subject)
     if not numbers:
         return None
-    found = {t.pk: t for t in Ticket.objects.filter(pk__in=numbers)}
+    found = tickets_read_locked(numbers) if lock else {t.pk: t for t in Ticket.objects.filter(pk__in=numbers)}
     for number in numbers:
         if number in found:
             return _follow_merges(found[number])
@@ -138,16 +142,37 @@ class KnownIds:
     def messages(self) -> list[tuple[str, int, str, str]]:
         """(message_id, ticket_id, kind, event) of the ticket messages, oldest first."""
         if self._messages is None:
-            self._messages = list(Message.objects.filter(message_id__in=self.ids)
-                                  .values_list("message_id", "ticket_id", "kind", "event")) if self.ids else []
+            self._load()
+        assert self._messages is not None
         return self._messages
 
     def outbox(self) -> list[tuple[str, str, str]]:
         """(message_id, ref, kind) of the outbox mail, newest first."""
         if self._outbox is None:
-            self._outbox = list(OutgoingMail.objects.filter(message_id__in=self.ids)
-                                .values_list("message_id", "ref", "kind")) if self.ids else []
+            self._load()
+        assert self._outbox is not None
         return self._outbox
+
+    def _load(self) -> None:
+        """Both kinds of rows from one query (each question of the intake needs both). Written
+        as SQL: a UNION of the two tables' rows under the mail's ids, sorted here."""
+        self._messages, self._outbox = [], []
+        if not self.ids:
+            return
+        quote = connection.ops.quote_name
+        marks = ", ".join(["%s"] * len(self.ids))
+        mid = quote("message_id")
+        sql = (f"SELECT 0, {mid}, ticket_id, kind, event, '', created_at, id "  # noqa: S608 - names from the models
+               f"FROM {quote(Message._meta.db_table)} WHERE {mid} IN ({marks}) UNION ALL "
+               f"SELECT 1, {mid}, NULL, kind, '', ref, created_at, id "
+               f"FROM {quote(OutgoingMail._meta.db_table)} WHERE {mid} IN ({marks})")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*self.ids, *self.ids])
+            rows = cursor.fetchall()
+        messages = sorted((r for r in rows if r[0] == 0), key=lambda r: (r[6], r[7]))
+        outbox = sorted((r for r in rows if r[0] == 1), key=lambda r: (r[6], r[7]), reverse=True)
+        self._messages = [(mid, ticket_id, kind, event) for _s, mid, ticket_id, kind, event, _r, _c, _i in messages]
+        self._outbox = [(mid, ref, kind) for _s, mid, _t, kind, _e, ref, _c, _i in outbox]
 
 
 def _known(ids: Sequence[str] | KnownIds) -> KnownIds:
@@ -177,7 +202,7 @@ def ticket_by_references(ids: Sequence[str] | KnownIds) -> Ticket | None:
             owner.setdefault(mid, ticket_id)
     for mid in ids:
         if mid in owner:
-            found = Ticket.objects.filter(pk=owner[mid]).first()
+            found = tickets_read_locked([owner[mid]]).get(owner[mid])
             if found is not None:
                 return _follow_merges(found)
     return None
@@ -340,7 +365,7 @@ def route_customer_mail(
     known: KnownIds | None = None,
 ) -> Route:
     """SPEC §5 threading for a customer's mail (``known``: its reference ids, as the caller read them)."""
-    ticket = ticket_by_tag(subject)
+    ticket = ticket_by_tag(subject, lock=True)
     if ticket is not None:
         return Route(ticket, Rule.TAG)
     ticket = ticket_by_references(known if known is not None else reference_ids(in_reply_to, references))
@@ -361,7 +386,7 @@ def route_robot_mail(*, subject: str, in_reply_to: str | None, references: Seque
     ticket = ticket_by_references(ids)
     if ticket is not None:
         return Route(ticket, Rule.REFERENCE)
-    ticket = ticket_by_tag(subject)
+    ticket = ticket_by_tag(subject, lock=True)
     if ticket is not None:
         return Route(ticket, Rule.TAG)
     return Route(None, Rule.NEW)

@@ -49,17 +49,34 @@ def applies() -> bool:
     return connection.vendor == "postgresql"
 
 
+def _taken() -> set[int]:
+    """The keys this transaction took already (kept on the connection with its outermost
+    atomic block; a new transaction starts with none)."""
+    outer = connection.atomic_blocks[0] if connection.in_atomic_block else None
+    kept = getattr(connection, "_sd_thread_keys", None)
+    if outer is None:
+        return set()
+    if kept is None or kept[0] is not outer:
+        kept = connection._sd_thread_keys = (outer, set())  # type: ignore[attr-defined]
+    return kept[1]  # type: ignore[no-any-return]
+
+
 def try_lock(keys: Iterable[int]) -> bool:
-    """Take every key without waiting (one round trip); False when one is held elsewhere (the
-    ones taken stay held until the transaction ends: the caller rolls back)."""
-    keys = list(keys)
-    if not keys or not applies():
+    """Take every key without waiting (one round trip, none for keys this transaction holds
+    already: an import takes a whole batch's keys at once); False when one is held elsewhere
+    (the ones taken stay held until the transaction ends: the caller rolls back)."""
+    if not applies():
+        return True
+    taken = _taken()
+    keys = sorted(set(keys) - taken)
+    if not keys:
         return True
     sql = "SELECT " + ", ".join(["pg_try_advisory_xact_lock(%s)"] * len(keys))
     with connection.cursor() as cursor:
         cursor.execute(sql, keys)
-        row = cursor.fetchone()
-    return all(row or ())
+        row = cursor.fetchone() or ()
+    taken.update(k for k, got in zip(keys, row, strict=False) if got)
+    return len(row) == len(keys) and all(row)
 
 
 def lock(keys: Iterable[int]) -> None:

@@ -159,14 +159,42 @@ def ticket_followed(ticket: Ticket) -> None:
     ticket._sd_opened = False  # type: ignore[attr-defined]
 
 
+def _outer_block() -> object | None:
+    connection = transaction.get_connection()
+    return connection.atomic_blocks[0] if connection.in_atomic_block else None
+
+
+def tickets_read_locked(pks: Sequence[int]) -> dict[int, Ticket]:
+    """Tickets by primary key, read under a row lock kept until the transaction ends (a plain
+    read outside a transaction). The intake routes a mail by reading its ticket, then writes
+    it: ``ticket_lock(pk=..., read=ticket)`` takes such an instance without reading the row
+    again. Locked in primary key order, as every writer of several tickets does; a ticket
+    merged into another is read without a lock (the mail goes on to the other one)."""
+    outer = _outer_block()
+    if outer is None:
+        return {t.pk: t for t in Ticket.objects.filter(pk__in=pks)}
+    found = {t.pk: t for t in Ticket.objects.select_for_update().filter(pk__in=pks, merged_into__isnull=True)
+             .order_by("pk")}
+    for ticket in found.values():
+        ticket._sd_locked_in = outer  # type: ignore[attr-defined]
+    missing = [pk for pk in pks if pk not in found]
+    if missing:
+        found.update((t.pk, t) for t in Ticket.objects.filter(pk__in=missing))
+    return found
+
+
 @contextmanager
-def ticket_lock(*, pk: int) -> Iterator[Ticket]:
+def ticket_lock(*, pk: int, read: Ticket | None = None) -> Iterator[Ticket]:
     """Hold one ticket for a block of services on it (the intake: message, checklist,
-    acknowledgment). The row is read once, under a lock kept until the transaction ends;
+    acknowledgment). The row is read once, under a lock kept until the transaction ends
+    (``read``: the instance ``tickets_read_locked`` gave in this transaction, used as it is);
     every service given the yielded instance inside the block writes through it without
     reading it again. After the block the instance is an ordinary one again."""
-    with transaction.atomic(savepoint=False), _holding(_lock_row(pk)) as ticket:
-        yield ticket
+    with transaction.atomic(savepoint=False):
+        outer = _outer_block()
+        trusted = read is not None and read.pk == pk and getattr(read, "_sd_locked_in", None) is outer
+        with _holding(read if trusted and read is not None else _lock_row(pk)) as ticket:
+            yield ticket
 
 
 @contextmanager
