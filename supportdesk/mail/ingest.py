@@ -25,6 +25,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 from email.header import decode_header, make_header
 from email.utils import getaddresses
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
@@ -473,7 +474,7 @@ def _finish_rows(rows: list[InboundMail]) -> int:
     sets = ", ".join(f"{name} = v.{name}" for name, _cast in _FINISH_CASTS[1:])
     sql = (f"UPDATE {table} AS m SET {sets} FROM (VALUES {', '.join([row_sql] * len(rows))}) "  # noqa: S608
            f"AS v({names}) WHERE m.id = v.id AND m.state = %s")
-    params: list[object] = []
+    params: list[Any] = []
     for row in rows:
         params += [row.pk, row.state, row.ticket_id, row.route, row.opened_ticket, row.from_addr, row.subject,
                    row.processed_at, row.error]
