@@ -35,7 +35,10 @@ KumoMTA, node-baunsu, hitobito and others: Japanese, Chinese and Cyrillic mail, 
 20 more, mails with attachments first (Apache Commons Email, Apache Camel, opcodes mail-parser,
 mail-jdec, jordan-wright/email, eml-format, IntelMQ, eml_analyzer, GreenMail, Mail::Message,
 email-mime-parser, fast_mail_parser, letterparser, rococo-email-parser, alot and those named in
-that session's note).
+that session's note); session 21 160 more from projects none of those used (Aleph's
+ingest-file, Unstructured, Strelka, ONLYOFFICE's mail aggregator, Dada Mail's bounce handler,
+sendplane, echoo, docbox, spring-ai-alibaba, fscrawler, X2CRM, Combodo's mail-to-ticket,
+Canvas LMS, JetBrains' email-parser, mblaze, GNU Mailutils and others named in its note).
 Prints the figures per DIR (with -v each miss), the machine, and ends with one line of JSON holding
 every figure.
 """
