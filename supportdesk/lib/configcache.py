@@ -30,6 +30,8 @@ from typing import Any, TypeVar
 from django.core.cache import cache
 from django.db import transaction
 
+from supportdesk.lib import txmark
+
 GENERATION_KEY = "config:generation:1"
 MAX_AGE = 60.0  # seconds: the bound on staleness when a token could not be written
 log = logging.getLogger(__name__)
@@ -91,25 +93,25 @@ def forget() -> None:
 
 
 def _token() -> str | None:
-    """The shared token, read once per transaction (kept on the connection with the outermost
-    atomic block it was read in); None when the cache has none or cannot be read."""
+    """The shared token, read once per transaction (kept on the connection under the
+    transaction's mark, ``lib.txmark``); None when the cache has none or cannot be read."""
     connection = transaction.get_connection()
-    outer = connection.atomic_blocks[0] if connection.in_atomic_block else None
+    mark = txmark.current()
     kept = getattr(connection, "_sd_config_token", None)
-    if outer is not None and kept is not None and kept[0] is outer:
+    if mark is not None and kept is not None and kept[0] is mark:
         return kept[1]  # type: ignore[no-any-return]
     token = _read()
     if token is None:
         # Never written (or evicted): add one, after the transaction when inside one (a row of
         # the database cache written there would stay locked until the commit); until then
         # nothing is kept.
-        if outer is None:
+        if mark is None:
             _add_token()
             token = _read()
         else:
             transaction.on_commit(_add_token, robust=True)
-    if token is not None and outer is not None:
-        connection._sd_config_token = (outer, token)  # type: ignore[attr-defined]
+    if token is not None and mark is not None:
+        connection._sd_config_token = (mark, token)  # type: ignore[attr-defined]
     return token
 
 

@@ -435,9 +435,6 @@ def _place_and_finish(inbound: InboundMail, parsed: ParsedMail, *, optimistic: b
     return placement
 
 
-_FINAL_FIELDS = ("state", "ticket", "route", "opened_ticket", "from_addr", "subject", "processed_at", "error")
-
-
 @contextmanager
 def finished_together() -> Iterator[None]:
     """Inside an optimistic transaction that places several mails (an import's batch): each
@@ -457,27 +454,24 @@ def finished_together() -> Iterator[None]:
         raise Redo
 
 
-# PostgreSQL: the rows' final values joined as a VALUES list (Django's bulk_update spells it as a
-# CASE per column and row, which the server evaluates row by row: as slow as one UPDATE each).
-_FINISH_CASTS = (("id", "bigint"), ("state", "varchar"), ("ticket_id", "bigint"), ("route", "varchar"),
-                 ("opened_ticket", "boolean"), ("from_addr", "varchar"), ("subject", "varchar"),
-                 ("processed_at", "timestamptz"), ("error", "text"))
+# The columns a placed mail's row gets, with their PostgreSQL types for a VALUES list.
+_FINAL = (("state", "varchar"), ("ticket_id", "bigint"), ("route", "varchar"), ("opened_ticket", "boolean"),
+          ("from_addr", "varchar"), ("subject", "varchar"), ("processed_at", "timestamptz"), ("error", "text"))
 
 
 def _finish_rows(rows: list[InboundMail]) -> int:
-    """Write the final state of these pending rows in one UPDATE; how many were still pending."""
+    """Write the final state of these pending rows in one UPDATE; how many were still pending.
+    On PostgreSQL the values are joined as a VALUES list: Django's bulk_update spells them as a
+    CASE per column and row, which the server evaluates row by row, as slow as one UPDATE each."""
+    names = [name for name, _cast in _FINAL]
     if connection.vendor != "postgresql":
-        return InboundMail.objects.filter(state=State.PENDING).bulk_update(rows, _FINAL_FIELDS)
+        return InboundMail.objects.filter(state=State.PENDING).bulk_update(rows, names)
     table = connection.ops.quote_name(InboundMail._meta.db_table)
-    row_sql = "(" + ", ".join(f"%s::{cast}" for _name, cast in _FINISH_CASTS) + ")"
-    names = ", ".join(name for name, _cast in _FINISH_CASTS)
-    sets = ", ".join(f"{name} = v.{name}" for name, _cast in _FINISH_CASTS[1:])
+    row_sql = "(%s::bigint, " + ", ".join(f"%s::{cast}" for _name, cast in _FINAL) + ")"
+    sets = ", ".join(f"{name} = v.{name}" for name in names)
     sql = (f"UPDATE {table} AS m SET {sets} FROM (VALUES {', '.join([row_sql] * len(rows))}) "  # noqa: S608
-           f"AS v({names}) WHERE m.id = v.id AND m.state = %s")
-    params: list[Any] = []
-    for row in rows:
-        params += [row.pk, row.state, row.ticket_id, row.route, row.opened_ticket, row.from_addr, row.subject,
-                   row.processed_at, row.error]
+           f"AS v(id, {', '.join(names)}) WHERE m.id = v.id AND m.state = %s")
+    params: list[Any] = [value for row in rows for value in (row.pk, *(getattr(row, name) for name in names))]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, State.PENDING.value])
         return cursor.rowcount

@@ -22,8 +22,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from django.db import connection, transaction
+from django.db import connection
 
+from supportdesk.lib import txmark
 from supportdesk.mail.parsing import ParsedMail
 
 _NAMESPACE = b"supportdesk.mail.thread\0"
@@ -49,27 +50,16 @@ def applies() -> bool:
     return connection.vendor == "postgresql"
 
 
-class _Marker:
-    """A do-nothing commit callback that marks one transaction: Django empties its list of
-    callbacks when a transaction commits or rolls back, so the marker's absence says that the
-    keys noted under it belong to a transaction that has ended (whatever object opened the new
-    one: a decorator's ``atomic`` is the same object on every call)."""
-
-    def __call__(self) -> None:
-        return None
-
-
 def _taken() -> set[int]:
-    """The keys this transaction took already (none outside a transaction). After a rolled-back
-    savepoint the marker may be gone with the savepoint's callbacks: the keys are then taken
-    again, which PostgreSQL grants at once to the session that holds them."""
-    if not connection.in_atomic_block:
+    """The keys this transaction took already (none outside a transaction; see ``lib.txmark``:
+    after a rolled-back savepoint they may be taken again, which PostgreSQL grants at once to
+    the session that holds them)."""
+    mark = txmark.current()
+    if mark is None:
         return set()
     kept = getattr(connection, "_sd_thread_keys", None)
-    if kept is None or not any(entry[1] is kept[0] for entry in connection.run_on_commit):
-        marker = _Marker()
-        transaction.on_commit(marker)
-        kept = connection._sd_thread_keys = (marker, set())  # type: ignore[attr-defined]
+    if kept is None or kept[0] is not mark:
+        kept = connection._sd_thread_keys = (mark, set())  # type: ignore[attr-defined]
     return kept[1]  # type: ignore[no-any-return]
 
 

@@ -24,6 +24,7 @@ from supportdesk.accounts.models import Team
 from supportdesk.accounts.teams import may_see_team
 from supportdesk.catalog.models import Product, Release
 from supportdesk.customers.models import Customer
+from supportdesk.lib import txmark
 from supportdesk.lib.blobstore import blob_put
 from supportdesk.lib.optimistic import active as optimistic_active
 from supportdesk.policy import get_policy
@@ -140,7 +141,9 @@ def _holding(ticket: Ticket, *, opened: bool = False) -> Iterator[Ticket]:
 
 def save_ticket(ticket: Ticket, fields: Sequence[str]) -> None:
     """Write these fields of a service's ticket: now, or when its holder's block ends (see
-    ``_holding``). Every service of the intake's path writes through here."""
+    ``_holding``). The services a mail's placement runs (message, checklist, routing) write
+    through here; a save made directly meanwhile writes its own fields, and the block's UPDATE
+    the ones collected."""
     pending = getattr(ticket, "_sd_pending", None)
     if pending is not None:
         pending.update(fields)
@@ -159,24 +162,19 @@ def ticket_followed(ticket: Ticket) -> None:
     ticket._sd_opened = False  # type: ignore[attr-defined]
 
 
-def _outer_block() -> object | None:
-    connection = transaction.get_connection()
-    return connection.atomic_blocks[0] if connection.in_atomic_block else None
-
-
 def tickets_read_locked(pks: Sequence[int]) -> dict[int, Ticket]:
     """Tickets by primary key, read under a row lock kept until the transaction ends (a plain
     read outside a transaction). The intake routes a mail by reading its ticket, then writes
     it: ``ticket_lock(pk=..., read=ticket)`` takes such an instance without reading the row
     again. Locked in primary key order, as every writer of several tickets does; a ticket
     merged into another is read without a lock (the mail goes on to the other one)."""
-    outer = _outer_block()
-    if outer is None:
+    mark = txmark.current()
+    if mark is None:
         return {t.pk: t for t in Ticket.objects.filter(pk__in=pks)}
     found = {t.pk: t for t in Ticket.objects.select_for_update().filter(pk__in=pks, merged_into__isnull=True)
              .order_by("pk")}
     for ticket in found.values():
-        ticket._sd_locked_in = outer  # type: ignore[attr-defined]
+        ticket._sd_locked_in = mark  # type: ignore[attr-defined]
     missing = [pk for pk in pks if pk not in found]
     if missing:
         found.update((t.pk, t) for t in Ticket.objects.filter(pk__in=missing))
@@ -191,9 +189,8 @@ def ticket_lock(*, pk: int, read: Ticket | None = None) -> Iterator[Ticket]:
     every service given the yielded instance inside the block writes through it without
     reading it again. After the block the instance is an ordinary one again."""
     with transaction.atomic(savepoint=False):
-        outer = _outer_block()
-        trusted = read is not None and read.pk == pk and getattr(read, "_sd_locked_in", None) is outer
-        with _holding(read if trusted and read is not None else _lock_row(pk)) as ticket:
+        locked = read is not None and read.pk == pk and getattr(read, "_sd_locked_in", None) is txmark.current()
+        with _holding(read if locked and read is not None else _lock_row(pk)) as ticket:
             yield ticket
 
 

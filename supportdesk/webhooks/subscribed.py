@@ -14,9 +14,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.db import transaction
-
-from supportdesk.lib import configcache
+from supportdesk.lib import configcache, txmark
 from supportdesk.webhooks.models import WebhookSubscription
 
 CACHE_NAME = "webhooks.subscribed_events"
@@ -54,19 +52,18 @@ def remember_on(ticket: Any, chosen: frozenset[str]) -> None:
     """Keep the set just read on ``ticket`` for the rest of the current transaction: a ticket
     being created adds its first message next, whose event would ask again (the intake's every
     new ticket)."""
-    connection = transaction.get_connection()
-    if connection.in_atomic_block:
-        ticket._sd_subscribed_events = (connection.atomic_blocks[0], _generation[0], chosen)
+    mark = txmark.current()
+    if mark is not None:
+        ticket._sd_subscribed_events = (mark, _generation[0], chosen)
 
 
 def remembered_on(ticket: Any) -> frozenset[str] | None:
     """What ``remember_on`` kept on this ticket in this same transaction, unless this process has
     changed a subscription since; else None (ask ``subscribed_events``)."""
     kept = getattr(ticket, "_sd_subscribed_events", None)
-    connection = transaction.get_connection()
-    if kept is None or not connection.in_atomic_block:
+    if kept is None:
         return None
-    outer, generation, chosen = kept
-    if outer is not connection.atomic_blocks[0] or generation != _generation[0]:
+    mark, generation, chosen = kept
+    if mark is not txmark.current() or generation != _generation[0]:
         return None
     return frozenset(chosen)
