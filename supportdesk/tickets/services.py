@@ -122,21 +122,37 @@ def _holding(ticket: Ticket, *, opened: bool = False) -> Iterator[Ticket]:
     """Hold ``ticket`` for a block of services. In an optimistic transaction (the intake's
     usual path, ``lib.optimistic``: no savepoint, a failure redoes the whole mail) the
     services' writes to the row are collected and made once, when the block ends: the message,
-    its checklist and its routing make one UPDATE instead of one each. Not elsewhere: after a
-    rolled-back savepoint a service reads the row again (``ticket_forget``), and would lose
-    what was collected before it."""
+    its checklist and its routing make one UPDATE instead of one each; a system event (the
+    product the check found) goes into the INSERT of the next message, or is written when the
+    block ends. Not elsewhere: after a rolled-back savepoint a service reads the row again
+    (``ticket_forget``), and would lose what was collected before it."""
+    optimistic = optimistic_active()
     ticket._sd_held = True  # type: ignore[attr-defined]
     ticket._sd_opened = opened  # type: ignore[attr-defined]
-    ticket._sd_pending = set() if optimistic_active() else None  # type: ignore[attr-defined]
+    ticket._sd_pending = set() if optimistic else None  # type: ignore[attr-defined]
+    ticket._sd_events = [] if optimistic else None  # type: ignore[attr-defined]
     try:
         yield ticket
+        events = _take_events(ticket)
+        if events:
+            _insert_messages(events)
+            _announce(ticket, events)
         pending = ticket._sd_pending  # type: ignore[attr-defined]
         ticket._sd_pending = None  # type: ignore[attr-defined]
         if pending:
             ticket.save(update_fields=sorted(pending))
     finally:
         ticket._sd_held = ticket._sd_opened = False  # type: ignore[attr-defined]
-        ticket._sd_pending = None  # type: ignore[attr-defined]
+        ticket._sd_pending = ticket._sd_events = None  # type: ignore[attr-defined]
+
+
+def _take_events(ticket: Ticket) -> list[Message]:
+    """The system events collected on a held ticket and not written yet (see ``_holding``)."""
+    events: list[Message] | None = getattr(ticket, "_sd_events", None)
+    if not events:
+        return []
+    ticket._sd_events = []  # type: ignore[attr-defined]
+    return events
 
 
 def save_ticket(ticket: Ticket, fields: Sequence[str]) -> None:
@@ -368,7 +384,8 @@ def ticket_add_message(
                 outgoing_id=outgoing_id, created_at=at, time_spent=time_spent or None,
             )
             recorded = [_event(ticket, event=name, by_user=None, data=data, text="", at=at) for name, data in events]
-            _insert_messages([message, *recorded])
+            earlier = _take_events(ticket)  # collected before this message: they come first
+            _insert_messages([*earlier, message, *recorded])
             if attachments:
                 _store_attachments(message, attachments)
             agent_answers = answers_customer and kind in (Message.Kind.OUTGOING, Message.Kind.CALL)
@@ -379,11 +396,15 @@ def ticket_add_message(
                                        agent_answers=agent_answers, by_user=author_user)
             if fields:
                 save_ticket(ticket, [*fields, "updated_at"])
-            for added in (message, *recorded):
-                message_added.send(sender=Message, ticket=ticket, message=added)
+            _announce(ticket, [*earlier, message, *recorded])
     if closed:
         raise TicketClosed(f"ticket #{ticket.pk} is closed; a new message starts a new ticket")
     return message
+
+
+def _announce(ticket: Ticket, messages: list[Message]) -> None:
+    for added in messages:
+        message_added.send(sender=Message, ticket=ticket, message=added)
 
 
 def _insert_messages(messages: list[Message]) -> None:
@@ -648,9 +669,15 @@ def ticket_resolution_now(ticket: Ticket, now: datetime | None = None) -> float:
 
 def ticket_add_event(*, ticket: Ticket, event: str, by_user: User | None = None,
                      data: dict | None = None, text: str = "", at: datetime | None = None) -> Message:
-    """A system event in the conversation (acknowledgment sent, bounced, assigned, ...)."""
+    """A system event in the conversation (acknowledgment sent, bounced, assigned, ...). On a
+    ticket held in an optimistic transaction it is written later in that transaction, with the
+    next message or when the hold ends (``_holding``): until then it has no primary key."""
+    message = _event(ticket, event=event, by_user=by_user, data=data, text=text, at=_now(at))
+    collected: list[Message] | None = getattr(ticket, "_sd_events", None)
+    if collected is not None:
+        collected.append(message)
+        return message
     with transaction.atomic(savepoint=False):
-        message = _event(ticket, event=event, by_user=by_user, data=data, text=text, at=_now(at))
         message.save(force_insert=True)
         message_added.send(sender=Message, ticket=ticket, message=message)
     return message

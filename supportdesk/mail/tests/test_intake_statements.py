@@ -102,3 +102,30 @@ class IntakeStatementTests(Personas, TestCase):
         self.assertTrue(again.checklist["version"]["present"])
         self.assertEqual(again.last_customer_message_at, again.messages.filter(
             kind=Message.Kind.INCOMING).order_by("-created_at").first().created_at)
+
+    def test_the_product_event_goes_into_the_acknowledgments_insert_before_it(self) -> None:
+        with CaptureQueriesContext(connection) as queries:
+            ticket = self.ingest("e1", message_id="e1@tv-sibir.ru", subject="Forward TS 6.2.1: нет звука",
+                                 body="После обновления Forward TS до 6.2.1 пропал звук на выходе SDI.")
+        product = Message.objects.get(ticket=ticket, kind=Message.Kind.EVENT, event="product")
+        ack = Message.objects.get(ticket=ticket, kind=Message.Kind.OUTGOING, is_automatic=True)
+        request = Message.objects.get(ticket=ticket, kind=Message.Kind.INCOMING)
+        self.assertEqual(product.event_data["version"], "6.2.1")
+        self.assertLess(request.pk, product.pk)
+        self.assertLess(product.pk, ack.pk)  # the conversation's order is the order things happened
+        inserts = _statements(queries, "INSERT", "tickets_message")
+        self.assertEqual(len(inserts), 2)  # the request; then the event, the acknowledgment, ack_sent
+        self.assertIn("product", inserts[1])
+        self.assertIn(ack.message_id, inserts[1])
+
+    def test_a_product_event_without_a_message_after_it_is_written_when_the_hold_ends(self) -> None:
+        ticket = self.ingest("e2", message_id="e2@tv-sibir.ru", body="Пропал звук.")
+        with CaptureQueriesContext(connection) as queries:
+            self.ingest("e3", message_id="e3@tv-sibir.ru", in_reply_to="e2@tv-sibir.ru",
+                        subject="Re: Не выводятся титры", body="Версия Forward TS 6.2.1.")
+        events = list(Message.objects.filter(ticket=ticket, kind=Message.Kind.EVENT, event="product"))
+        self.assertEqual(len(events), 1)
+        self.assertEqual(events[0].event_data["version"], "6.2.1")
+        reply = Message.objects.get(ticket=ticket, message_id="e3@tv-sibir.ru")
+        self.assertGreater(events[0].pk, reply.pk)
+        self.assertEqual(len(_statements(queries, "INSERT", "tickets_message")), 2)

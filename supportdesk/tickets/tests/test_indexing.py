@@ -1,15 +1,19 @@
 """search.index.batched() with the ticket source: a ticket written several times in one block is indexed once, at the end."""
 
+from datetime import timedelta
 from unittest import mock
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from supportdesk.lib.optimistic import savepoints_off
 from supportdesk.search import index
 from supportdesk.search.models import SearchDocument
 from supportdesk.search.query import search
 from supportdesk.test import BaseTestCase
 from supportdesk.tickets import indexing, services
-from supportdesk.tickets.models import Message
+from supportdesk.tickets.models import Message, Ticket
 
 
 class BatchedIndexTests(BaseTestCase):
@@ -120,3 +124,66 @@ class AutomaticMessagesTests(BaseTestCase):
             assert spy.call_count == 0
             services.ticket_add_message(ticket=ticket, kind=Message.Kind.NOTE, body_text="Заметка агента.")
             assert spy.call_count == 1
+
+
+class OpenedInThisTransactionTests(BaseTestCase):
+    """A ticket opened in an optimistic transaction (the intake's) is indexed from what that
+    transaction saved, with no read-back, and the document is the one the query would build."""
+
+    def read_backs(self, queries: CaptureQueriesContext) -> list[str]:
+        return [q["sql"] for q in queries.captured_queries if "LEFT JOIN" in q["sql"] and "body_text" in q["sql"]]
+
+    def assert_same_as_rebuilt(self, ticket_pk: int) -> SearchDocument:
+        kept = SearchDocument.objects.get(kind="ticket", object_id=ticket_pk)
+        index.index_objects("ticket", [ticket_pk])  # from the rows, outside any transaction of ours
+        fresh = SearchDocument.objects.get(kind="ticket", object_id=ticket_pk)
+        for field in ("title", "text", "title_terms", "body_terms", "language", "product_id", "team_id"):
+            assert getattr(kept, field) == getattr(fresh, field), field
+        return fresh
+
+    def test_the_opened_ticket_is_indexed_from_memory(self) -> None:
+        earlier = timezone.now() - timedelta(minutes=5)
+        with CaptureQueriesContext(connection) as queries, transaction.atomic(), savepoints_off(), index.batched():
+            with services.ticket_open(customer=self.customer, subject="Пропал логотип", channel="email") as ticket:
+                services.ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, author_customer=self.customer,
+                                            body_text="Логотип пропал.\n> цитата", quoted_start=16)
+                services.ticket_add_message(ticket=ticket, kind=Message.Kind.NOTE, body_text="Заметка агента.",
+                                            created_at=earlier)  # written second, dated first
+                services.ticket_add_message(ticket=ticket, kind=Message.Kind.OUTGOING, body_text="Шаблон.",
+                                            is_automatic=True)
+                ticket.subject = "Пропал логотип в эфире"
+                services.save_ticket(ticket, ["subject"])
+        assert self.read_backs(queries) == []
+        fresh = self.assert_same_as_rebuilt(ticket.pk)
+        assert fresh.title == "Пропал логотип в эфире"
+        assert fresh.text == "Заметка агента.\n\nЛоготип пропал."
+
+    def test_another_instance_saved_sends_it_back_to_the_query(self) -> None:
+        with CaptureQueriesContext(connection) as queries, transaction.atomic(), savepoints_off(), index.batched():
+            with services.ticket_open(customer=self.customer, subject="Нет звука", channel="email") as ticket:
+                services.ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, author_customer=self.customer,
+                                            body_text="Звук пропал.")
+            other = Ticket.objects.get(pk=ticket.pk)
+            other.subject = "Нет звука на SDI"
+            other.save()
+        assert len(self.read_backs(queries)) == 1
+        assert self.assert_same_as_rebuilt(ticket.pk).title == "Нет звука на SDI"
+
+    def test_a_deleted_message_sends_it_back_to_the_query(self) -> None:
+        with CaptureQueriesContext(connection) as queries, transaction.atomic(), savepoints_off(), index.batched():
+            with services.ticket_open(customer=self.customer, subject="Лицензия", channel="email") as ticket:
+                first = services.ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING,
+                                                    author_customer=self.customer, body_text="Ключ не найден.")
+                services.ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, author_customer=self.customer,
+                                            body_text="Ключ нашёлся.")
+                first.delete()
+        assert len(self.read_backs(queries)) == 1
+        assert self.assert_same_as_rebuilt(ticket.pk).text == "Ключ нашёлся."
+
+    def test_with_savepoints_the_document_is_read_back(self) -> None:
+        with CaptureQueriesContext(connection) as queries, transaction.atomic(), index.batched():
+            with services.ticket_open(customer=self.customer, subject="Титры", channel="email") as ticket:
+                services.ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, author_customer=self.customer,
+                                            body_text="Титры не выводятся.")
+        assert len(self.read_backs(queries)) == 1
+        self.assert_same_as_rebuilt(ticket.pk)
