@@ -38,7 +38,10 @@ email-mime-parser, fast_mail_parser, letterparser, rococo-email-parser, alot and
 that session's note); session 21 160 more from projects none of those used (Aleph's
 ingest-file, Unstructured, Strelka, ONLYOFFICE's mail aggregator, Dada Mail's bounce handler,
 sendplane, echoo, docbox, spring-ai-alibaba, fscrawler, X2CRM, Combodo's mail-to-ticket,
-Canvas LMS, JetBrains' email-parser, mblaze, GNU Mailutils and others named in its note).
+Canvas LMS, JetBrains' email-parser, mblaze, GNU Mailutils and others named in its note); session
+22 136 more (GLPI's mail collector, MSGReader, emil, IPED, fake-smtp-server, fakesmtp-web, srmilter,
+yarri's EmailParser, Majordomo 2's bounce tests, deliveryboy, tmail_bouncer, mail_manager, ntfy,
+kreuzberg, email-to-pdf-converter, Tracks and others named in its note).
 Prints the figures per DIR (with -v each miss), the machine, and ends with one line of JSON holding
 every figure.
 """

@@ -36,18 +36,35 @@ class Redo(Exception):  # noqa: N818 - a signal to the caller, not an error
 
 @contextmanager
 def savepoints_off(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
-    """Nested ``atomic()`` blocks on this connection (this thread's) make no savepoint."""
-    features = connections[using].features
+    """Nested ``atomic()`` blocks on this connection (this thread's) make no savepoint. The
+    outermost such block is one attempt (``attempt``)."""
+    connection = connections[using]
+    features = connection.features
     own = "uses_savepoints" in vars(features)
     previous = features.uses_savepoints
+    outer_attempt = getattr(connection, "_sd_attempt", None)
     features.uses_savepoints = False
+    if outer_attempt is None:
+        connection._sd_attempt = Attempt()  # type: ignore[attr-defined]
     try:
         yield
     finally:
+        connection._sd_attempt = outer_attempt  # type: ignore[attr-defined]
         if own:
             features.uses_savepoints = previous
         else:
             del features.uses_savepoints  # back to the class attribute
+
+
+class Attempt:
+    """One optimistic attempt: what is kept under it is dropped with it."""
+
+
+def attempt(using: str = DEFAULT_DB_ALIAS) -> Attempt | None:
+    """The optimistic attempt running on this connection (this thread's), None outside one. A
+    value kept under it (see ``tickets.indexing``) is for this attempt only: whatever fails in
+    it rolls all of it back, and nothing done between two attempts can be taken for known."""
+    return getattr(connections[using], "_sd_attempt", None) if active(using) else None
 
 
 def active(using: str = DEFAULT_DB_ALIAS) -> bool:

@@ -5,11 +5,11 @@ Every saved ticket subject or message re-indexes the ticket's document in the sa
 (acknowledgments, reminders, notices) are our templates' text, the same in every ticket: a search
 for "версия" or "срочный" would find every acknowledged ticket, so they are not indexed.
 
-A ticket opened in the current optimistic transaction (the intake's mail: no savepoint, any
-failure rolls the whole of it back, ``lib.optimistic``) has its document built from the rows
-that transaction saved, as the receivers saw them, instead of read back: nobody else can have
-written to it. Anything that could have changed it unseen (another instance of it saved, a
-message deleted) sends it back to the query.
+A ticket opened in the current optimistic attempt (the intake's mail: no savepoint, any failure
+rolls the whole of it back, ``lib.optimistic``) has its document built from the rows that
+attempt saved, as the receivers saw them, instead of read back: nobody else can have written to
+it. Anything that could have changed it unseen (another instance of it saved, a message deleted)
+sends it back to the query.
 """
 
 from __future__ import annotations
@@ -20,8 +20,7 @@ from typing import Any
 from django.db import connections
 from django.db.models.signals import post_delete, post_save
 
-from supportdesk.lib import txmark
-from supportdesk.lib.optimistic import active as optimistic_active
+from supportdesk.lib import optimistic
 from supportdesk.lib.sql import marks
 from supportdesk.search import index
 from supportdesk.search.models import SearchDocument
@@ -42,14 +41,14 @@ def ticket_document(ticket: Ticket, messages: Iterable[tuple[str, int | None]]) 
                           is_public=False, title=ticket.subject, text=text, team_id=ticket.team_id)
 
 
-# The tickets opened in this optimistic transaction: pk -> (the instance saved, its text
-# messages by pk), kept on the connection under the transaction's mark.
+# The tickets opened in this optimistic attempt: pk -> (the instance saved, its text messages by
+# pk), kept on the connection under the attempt (``lib.optimistic.attempt``).
 _Opened = dict[int, tuple[Ticket, dict[int, Message]]]
 
 
 def _opened(using: str, *, start: bool = False) -> _Opened | None:
     connection = connections[using]
-    mark = txmark.current(using)
+    mark = optimistic.attempt(using)
     if mark is None:
         return None
     kept = getattr(connection, "_sd_opened_tickets", None)
@@ -116,7 +115,7 @@ def _using(instance: Ticket | Message, kwargs: dict[str, Any]) -> str:
 
 def _ticket_saved(sender: type, instance: Ticket, created: bool, update_fields: Any = None, **kwargs: Any) -> None:
     using = _using(instance, kwargs)
-    if created and optimistic_active(using):
+    if created:
         opened = _opened(using, start=True)
         if opened is not None:
             opened[instance.pk] = (instance, {})
@@ -145,7 +144,7 @@ def _message_saved(sender: type, instance: Message, **kwargs: Any) -> None:
         using = _using(instance, kwargs)
         opened = _opened(using)
         if opened and instance.ticket_id in opened:
-            if instance.kind in TEXT_KINDS and instance.pk is not None and optimistic_active(using):
+            if instance.kind in TEXT_KINDS and instance.pk is not None:
                 opened[instance.ticket_id][1][instance.pk] = instance
             else:
                 del opened[instance.ticket_id]

@@ -187,3 +187,16 @@ class OpenedInThisTransactionTests(BaseTestCase):
                                             body_text="Титры не выводятся.")
         assert len(self.read_backs(queries)) == 1
         self.assert_same_as_rebuilt(ticket.pk)
+
+    def test_what_one_attempt_saw_is_not_taken_for_known_by_the_next(self) -> None:
+        with transaction.atomic():
+            with savepoints_off(), index.batched():
+                with services.ticket_open(customer=self.customer, subject="Титры", channel="email") as ticket:
+                    services.ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING,
+                                                author_customer=self.customer, body_text="Титры не выводятся.")
+            other = self.make_ticket(subject="Другая", body="Титры мигают.")
+            Message.objects.filter(ticket=other).update(ticket=ticket)  # unseen by any receiver
+            with CaptureQueriesContext(connection) as queries, savepoints_off(), index.batched():
+                index.changed("ticket", ticket.pk)
+        assert len(self.read_backs(queries)) == 1
+        assert "Титры мигают." in self.assert_same_as_rebuilt(ticket.pk).text
