@@ -39,9 +39,10 @@ that session's note); session 21 160 more from projects none of those used (Alep
 ingest-file, Unstructured, Strelka, ONLYOFFICE's mail aggregator, Dada Mail's bounce handler,
 sendplane, echoo, docbox, spring-ai-alibaba, fscrawler, X2CRM, Combodo's mail-to-ticket,
 Canvas LMS, JetBrains' email-parser, mblaze, GNU Mailutils and others named in its note); session
-22 136 more (GLPI's mail collector, MSGReader, emil, IPED, fake-smtp-server, fakesmtp-web, srmilter,
-yarri's EmailParser, Majordomo 2's bounce tests, deliveryboy, tmail_bouncer, mail_manager, ntfy,
-kreuzberg, email-to-pdf-converter, Tracks and others named in its note).
+22 150 more (GLPI's mail collector, RedmineUP's helpdesk plugin, MSGReader, emil, IPED,
+fake-smtp-server, fakesmtp-web, srmilter, yarri's EmailParser, Majordomo 2's bounce tests,
+deliveryboy, tmail_bouncer, mail_manager, ntfy, kreuzberg, email-to-pdf-converter, Tracks, Rails'
+Action Mailer and others named in its note).
 Prints the figures per DIR (with -v each miss), the machine, and ends with one line of JSON holding
 every figure.
 """
