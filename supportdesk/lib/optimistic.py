@@ -34,6 +34,10 @@ class Redo(Exception):  # noqa: N818 - a signal to the caller, not an error
     """The optimistic attempt failed somewhere inside: roll back and do it the careful way."""
 
 
+class Attempt:
+    """One optimistic attempt: what is kept under it is dropped with it."""
+
+
 @contextmanager
 def savepoints_off(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     """Nested ``atomic()`` blocks on this connection (this thread's) make no savepoint. The
@@ -54,10 +58,6 @@ def savepoints_off(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
             features.uses_savepoints = previous
         else:
             del features.uses_savepoints  # back to the class attribute
-
-
-class Attempt:
-    """One optimistic attempt: what is kept under it is dropped with it."""
 
 
 def attempt(using: str = DEFAULT_DB_ALIAS) -> Attempt | None:

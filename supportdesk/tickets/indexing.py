@@ -135,8 +135,9 @@ def _forget_unless(ticket: Ticket, using: str) -> None:
 
 
 def _ticket_deleted(sender: type, instance: Ticket, **kwargs: Any) -> None:
-    (_opened(_using(instance, kwargs)) or {}).pop(instance.pk, None)
-    index.remove(KIND, instance.pk, using=_using(instance, kwargs))
+    using = _using(instance, kwargs)
+    (_opened(using) or {}).pop(instance.pk, None)
+    index.remove(KIND, instance.pk, using=using)
 
 
 def _message_saved(sender: type, instance: Message, **kwargs: Any) -> None:

@@ -133,10 +133,7 @@ def _holding(ticket: Ticket, *, opened: bool = False) -> Iterator[Ticket]:
     ticket._sd_events = [] if optimistic else None  # type: ignore[attr-defined]
     try:
         yield ticket
-        events = _take_events(ticket)
-        if events:
-            _insert_messages(events)
-            _announce(ticket, events)
+        _write_messages(ticket, _take_events(ticket))
         pending = ticket._sd_pending  # type: ignore[attr-defined]
         ticket._sd_pending = None  # type: ignore[attr-defined]
         if pending:
@@ -405,6 +402,13 @@ def ticket_add_message(
 def _announce(ticket: Ticket, messages: list[Message]) -> None:
     for added in messages:
         message_added.send(sender=Message, ticket=ticket, message=added)
+
+
+def _write_messages(ticket: Ticket, messages: list[Message]) -> None:
+    """Messages that change nothing else on the ticket (system events): written, then announced."""
+    if messages:
+        _insert_messages(messages)
+        _announce(ticket, messages)
 
 
 def _insert_messages(messages: list[Message]) -> None:
@@ -678,8 +682,7 @@ def ticket_add_event(*, ticket: Ticket, event: str, by_user: User | None = None,
         collected.append(message)
         return message
     with transaction.atomic(savepoint=False):
-        message.save(force_insert=True)
-        message_added.send(sender=Message, ticket=ticket, message=message)
+        _write_messages(ticket, [message])
     return message
 
 
