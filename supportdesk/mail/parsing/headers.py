@@ -232,6 +232,10 @@ _COMMA_NAME = re.compile(r'^(?=[^<>;"@]*,)(?P<name>[^<>;"@]*+)<\s*(?P<addr>[^<>\
 _BRACKETED = re.compile(r'^(?P<name>[^<>\[\]@,;]*?)\s*\[\s*(?:mailto:)?(?P<addr>[^\[\]\s@]+@[^\[\]\s@]+?)\s*\]\s*$',
                         re.IGNORECASE)
 _NAME_AFTER = re.compile(r'^\s*<\s*(?P<addr>[^<>\s@]+@[^<>\s@]+?)\s*>\s*(?P<name>[^<>@,;]+?)\s*$')
+# The old "ivan@example.ru (Ivan Petrov (work))": the name is the one comment after the address,
+# a comment nested in it kept as written (the standard library flattens it to "Ivan Petrov work").
+_COMMENT_AFTER = re.compile(r'^\s*(?P<addr>[^\s()<>,;:"\\@]+@[^\s()<>,;:"\\@]+)\s*'
+                            r'(?P<name>\((?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\))\s*$')
 _NAME_WITH_ANGLE = re.compile(r'^(?P<name>[^,;"<>]*<[^<>,;"@]+@[^<>,;"]+>(?P<between>[^,;"<>]*?))\s*<\s*(?P<addr>[^<>\s]+@[^<>\s]+?)\s*>\s*$')
 _QUOTED_LOCAL = re.compile(r'^"[^"\\]*"@[^@\s<>"]+\.[^@\s<>"]+$')
 _LOOSE_ADDR = re.compile(r"^[^@\s<>]+@[^@\s<>.][^@\s<>]*$")  # "user@intranet" too
@@ -348,7 +352,7 @@ def _one_value(value: str, defects: list[str] | None, local_part_ok: bool,
                 defects.append("header: malformed address")
             return [(_name_text(doubled.group("name"), fallback), addr)]
     simple = (_SIMPLE_ADDR.match(value) or _ONE_ANGLE.match(value) or _COMMA_NAME.match(value)
-              or _BRACKETED.match(value) or _NAME_AFTER.match(value))
+              or _BRACKETED.match(value) or _NAME_AFTER.match(value) or _COMMENT_AFTER.match(value))
     if simple:
         groups = simple.groupdict() if simple.re is not _SIMPLE_ADDR else {  # a quoted name keeps its quotes here
             "name": f'"{simple.group(1)}"' if simple.group(1) is not None else simple.group(2) or "",

@@ -312,6 +312,20 @@ def test_comments_inside_the_brackets_are_no_part_of_the_name() -> None:
     assert parse_addresses(["Ivan Petrov (Sales) <ivan@example.ru>"]) == [("Ivan Petrov", "ivan@example.ru")]
 
 
+def test_a_comment_nested_in_the_comment_that_names_the_sender_keeps_its_parentheses() -> None:
+    from supportdesk.mail.parsing.headers import parse_addresses
+
+    # the old "address (Name)" form (Go's net/mail and a Go MIME parser's tests assert these);
+    # the standard library flattens the inner comment to "Adam Sjøgren Debian"
+    assert parse_addresses(["asjo@example.com (Adam =?utf-8?Q?Sj=C3=B8gren?= (Debian))"]) == [
+        ("Adam Sjøgren (Debian)", "asjo@example.com")]
+    assert parse_addresses([r"ivan@example.ru (Ivan \(Vanya\) Petrov)"]) == [("Ivan (Vanya) Petrov", "ivan@example.ru")]
+    assert parse_addresses(["ivan@example.ru (Ivan Petrov)"]) == [("Ivan Petrov", "ivan@example.ru")]
+    # two such mailboxes in one field are still two
+    assert parse_addresses(["ivan@example.ru (Ivan), anna@example.ru (Anna)"]) == [
+        ("Ivan", "ivan@example.ru"), ("Anna", "anna@example.ru")]
+
+
 def test_a_boundary_folded_inside_its_quotes_still_splits_the_body() -> None:
     for eol in (b"\n", b"\r\n"):
         raw = (b"From: Ivan <ivan@example.ru>\nSubject: Test\nMIME-Version: 1.0\nContent-Type: multipart/mixed;\n"
