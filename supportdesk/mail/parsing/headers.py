@@ -76,9 +76,21 @@ def decode_base64_chunks(text: str) -> bytes:
 def _word_bytes(enc: str, payload: str) -> bytes:
     if enc in "bB":
         return decode_base64_chunks(payload)
-    # A line fold inside a Q word is the mailer's, not the text's (a space the text means is "_").
-    raw = to_bytes(_FOLD_IN_WORD.sub("", payload).replace("_", " "))
+    # A line fold inside a Q word is the mailer's, not the text's (a space the text means is "_");
+    # so is white space between an escape's '=' and its digits: a fold there that a relay unfolded.
+    raw = to_bytes(_SPLIT_ESCAPE.sub("=", _FOLD_IN_WORD.sub("", payload)).replace("_", " "))
     return _QP_HEX.sub(lambda m: bytes([int(m.group(1), 16)]), raw)
+
+
+_SPLIT_ESCAPE = re.compile(r"=[ \t]+(?=[0-9A-Fa-f]{2})")
+
+
+def _broken_base64(text: str) -> bool:
+    """Whether a B word's text has padding inside a chunk that more text follows ("Andr=E9": a Q
+    word labelled B): no base64 at all, so the word is kept as sent. Chunks glued with their
+    padding ("YWI=YWI=") and a last chunk with its padding missing or doubled are base64."""
+    chunks = _B64_CHUNK.findall(_NOT_B64.sub("", text))
+    return any("=" in chunk and len(chunk) % 4 for chunk in chunks[:-1])
 
 
 _Q_CUT = re.compile(r"=[0-9A-Fa-f]?\Z")
@@ -168,6 +180,9 @@ def decode_header_text(value: str | None, defects: list[str] | None = None, *, k
             runs.append((None, to_bytes(literal)))
         label, enc, text = m.group(1, 2, 3) if m.group(1) is not None else m.group(4, 5, 6)
         charset = label.split("*", 1)[0]
+        if enc in "bB" and _broken_base64(text):
+            last_was_word = False  # kept as sent: literal text, up to the next word
+            continue
         data = _word_bytes(enc, text)
         if not m.group(0).endswith("?=") and (not data or decode_bytes(data, charset)[2] not in _CLEAN_CUT):
             break  # a cut word is decoded only when its bytes read cleanly: else it is kept as sent

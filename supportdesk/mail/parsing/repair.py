@@ -263,22 +263,32 @@ _PARAM_HEADER = re.compile(rb"^Content-(?:Type|Disposition)[ \t]*:[^\r\n]*(?:\r?
                            re.MULTILINE | re.IGNORECASE)
 _ANY_SECTION = re.compile(rb"\*[0-9]+\*?[ \t]*=")
 _WHOLE_EXTENDED = re.compile(rb"[;:][ \t\r\n]*([A-Za-z0-9_.-]+)\*[ \t\r\n]*=")
-_SECTION = re.compile(rb';[ \t\r\n]*([A-Za-z0-9_.-]+)\*[0-9]+\*?[ \t\r\n]*=[ \t\r\n]*(?:"[^"]*"|[^;\r\n]*)')
+_SECTION = re.compile(rb';[ \t\r\n]*([A-Za-z0-9_.-]+)\*([0-9]+)\*?[ \t\r\n]*=[ \t\r\n]*(?:"[^"]*"|[^;\r\n]*)')
 
 
 def _drop_shadowed_sections(header: re.Match[bytes]) -> bytes:
+    """The header without the sections of a parameter also given whole, nor a section given
+    again later with the same number ("name*0*=utf-8''old; name*0*=utf-8''new"): the last one
+    stands (the parser would join both, the second's charset prefix inside the name)."""
     text = header.group(0)
     whole = {m.group(1).lower() for m in _WHOLE_EXTENDED.finditer(text)}
-    if not whole:
+    sections = list(_SECTION.finditer(text))
+    last = {(m.group(1).lower(), int(m.group(2))): m.start() for m in sections}
+    if not whole and len(last) == len(sections):
         return text
-    return _SECTION.sub(lambda m: b"" if m.group(1).lower() in whole else m.group(0), text)
+
+    def kept(m: re.Match[bytes]) -> bytes:
+        name = m.group(1).lower()
+        return b"" if name in whole or last[(name, int(m.group(2)))] != m.start() else m.group(0)
+
+    return _SECTION.sub(kept, text)
 
 
 def repair_parameter_sections(raw: bytes) -> tuple[bytes, str | None]:
     """The message with the numbered sections of a parameter that is also given whole removed
     from every Content-Type and Content-Disposition (the whole value is kept: it is complete
-    on its own); and what was done."""
+    on its own), and of a section given twice the earlier one; and what was done."""
     if not _ANY_SECTION.search(raw):
         return raw, None
     fixed = _PARAM_HEADER.sub(_drop_shadowed_sections, raw)
-    return fixed, "structure: a parameter given whole and in sections: the sections dropped" if fixed != raw else None
+    return fixed, "structure: a parameter given whole and in sections, or a section twice: the shadowed ones dropped" if fixed != raw else None

@@ -210,3 +210,29 @@ def test_a_parameter_after_another_without_its_semicolon_is_still_read() -> None
     pdf = b"Content-Type: application/pdf\nContent-Disposition: attachment; filename="
     assert names(pdf + b'"name=a b.pdf"\n\ndata') == ["name=a b.pdf"]
     assert names(pdf + b"my report.pdf\n\ndata") == ["my report.pdf"]
+
+
+def test_a_q_escape_whose_fold_a_relay_unfolded_still_decodes() -> None:
+    # "=\r\n D0" (a fold inside the word) arrives as "= D0" once a relay unfolded the header
+    value = ("=?utf-8?Q?=D0=B3=D0=BE=D1=81_?==?utf-8?Q?(=D0=BF=D0=B5=D1=80=D0=B5= D0=B4=D0=B0=D0=B9_"
+             "=D0=BA=D0=BE=D0?= =?utf-8?Q?=BC=D1=83?=")
+    assert decode_header_text(value) == "гос (передай кому"
+    # a '=' before a space and no escape stays as it was
+    assert decode_header_text("=?utf-8?Q?a_=_b?=") == "a = b"
+
+
+def test_a_b_word_that_holds_q_escapes_is_kept_as_sent_not_read_as_base64() -> None:
+    value = "=?ISO-8859-1?B?Andr=E9?= What about this one? =?ISO-8859-1?Q?Andr=E9?="
+    assert decode_header_text(value) == "=?ISO-8859-1?B?Andr=E9?= What about this one? André"
+    # base64 chunks glued with their padding, and a last chunk over-padded, are still base64
+    assert decode_header_text("=?utf-8?B?0JA=0JE=?=") == "АБ"
+    assert decode_header_text("=?utf-8?B?0JDQkQ=?=") == "АБ"
+
+
+def test_a_parameter_section_given_twice_is_the_later_one_without_its_charset_in_the_name() -> None:
+    raw = (b"From: a@example.ru\nSubject: s\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=B\n\n"
+           b"--B\nContent-Type: text/plain\n\nsee the file\n--B\n"
+           b"Content-Disposition: attachment; filename*0*=UTF-8''old; filename*0*=UTF-8''%D0%BD%D0%BE%D0%B2;"
+           b" filename*1*=.txt\nContent-Transfer-Encoding: base64\n\naGVsbG8=\n--B--\n")
+    parsed = parse_mail(raw)
+    assert [(a.filename, a.content) for a in parsed.attachments] == [("нов.txt", b"hello")]
