@@ -249,6 +249,10 @@ _BRACKETED = re.compile(r'^(?P<name>[^<>\[\]@,;]*?)\s*\[\s*(?:mailto:)?(?P<addr>
 _NAME_AFTER = re.compile(r'^\s*<\s*(?P<addr>[^<>\s@]+@[^<>\s@]+?)\s*>\s*(?P<name>[^<>@,;]+?)\s*$')
 # The old "ivan@example.ru (Ivan Petrov (work))": the name is the one comment after the address,
 # a comment nested in it kept as written (the standard library flattens it to "Ivan Petrov work").
+# 'ivan@example.ru' ivan@example.ru: Outlook's quoted address as the name, its brackets left out.
+_QUOTED_ADDR_NAME = re.compile(r"""^\s*(?P<q>['"])(?P<name>[^'"<>\s]+@[^'"<>\s]+)(?P=q)\s+"""
+                               r"""(?P<addr>[^\s<>,;:"'()\\@]+@[^\s<>,;:"'()\\@]+)\s*$""")
+_QUOTED_WORDS = re.compile(r'"([^"]*)"')
 _COMMENT_AFTER = re.compile(r'^\s*(?P<addr>[^\s()<>,;:"\\@]+@[^\s()<>,;:"\\@]+)\s*'
                             r'(?P<name>\((?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\))\s*$')
 _NAME_WITH_ANGLE = re.compile(r'^(?P<name>[^,;"<>]*<[^<>,;"@]+@[^<>,;"]+>(?P<between>[^,;"<>]*?))\s*<\s*(?P<addr>[^<>\s]+@[^<>\s]+?)\s*>\s*$')
@@ -367,7 +371,8 @@ def _one_value(value: str, defects: list[str] | None, local_part_ok: bool,
                 defects.append("header: malformed address")
             return [(_name_text(doubled.group("name"), fallback), addr)]
     simple = (_SIMPLE_ADDR.match(value) or _ONE_ANGLE.match(value) or _COMMA_NAME.match(value)
-              or _BRACKETED.match(value) or _NAME_AFTER.match(value) or _COMMENT_AFTER.match(value))
+              or _BRACKETED.match(value) or _NAME_AFTER.match(value) or _COMMENT_AFTER.match(value)
+              or _QUOTED_ADDR_NAME.match(value))
     if simple:
         groups = simple.groupdict() if simple.re is not _SIMPLE_ADDR else {  # a quoted name keeps its quotes here
             "name": f'"{simple.group(1)}"' if simple.group(1) is not None else simple.group(2) or "",
@@ -405,8 +410,11 @@ def _parsed_by_stdlib(value: str, defects: list[str] | None, local_part_ok: bool
         bare = _BARE_ADDR.search(raw_addr)
         if bare:
             # "Ivan ivan@example.ru": the words around a lone address are its name.
-            rest = (raw_addr[: bare.start()] + raw_addr[bare.end() :]).strip(" <>\"'")
-            out.append((unquote_name_text(decode_header_text(name or rest, fallback=fallback)), bare.group(0).rstrip(".").lower()))
+            # The words win over a comment after the address ('"Ivan" Petrov ivan@example.ru (work)').
+            rest = _QUOTED_WORDS.sub(r"\1", raw_addr[: bare.start()] + raw_addr[bare.end() :]).strip(" <>\"'")
+            words = "" if rest.lower().endswith("mailto:") else rest
+            out.append((unquote_name_text(decode_header_text(words or name, fallback=fallback)),
+                        bare.group(0).rstrip(".").lower()))
         elif one_word and _LOCAL_ONLY.match(addr):
             # One bare word ("MAILER-DAEMON (Mail Delivery System)"); two words ("Ivan Petrov"),
             # a quoted or a Cyrillic word are a name without an address.

@@ -326,6 +326,24 @@ def test_a_comment_nested_in_the_comment_that_names_the_sender_keeps_its_parenth
         ("Ivan", "ivan@example.ru"), ("Anna", "anna@example.ru")]
 
 
+def test_words_before_a_bare_address_are_its_name_rather_than_a_comment_after_it() -> None:
+    from supportdesk.mail.parsing.headers import parse_addresses
+
+    # a webmail's address tests (Cypht): the phrase is the name, its quotes no part of it
+    assert parse_addresses(['"stuff" foo blah@tests.com (comment here)']) == [("stuff foo", "blah@tests.com")]
+    assert parse_addresses(["Ivan Petrov ivan@example.ru (work)"]) == [("Ivan Petrov", "ivan@example.ru")]
+    # with no words, the comment is still the name
+    assert parse_addresses(["mailto:ivan@example.ru (Ivan)"]) == [("Ivan", "ivan@example.ru")]
+
+
+def test_a_quoted_address_before_a_bare_one_is_its_name_not_a_second_mailbox() -> None:
+    from supportdesk.mail.parsing.headers import parse_addresses
+
+    # Outlook's 'address' as the name, the brackets around the real address lost on the way
+    assert parse_addresses(["'not@addy.com' actual@foo.com"]) == [("not@addy.com", "actual@foo.com")]
+    assert parse_addresses(['"ivan@example.ru" ivan@example.ru']) == [("ivan@example.ru", "ivan@example.ru")]
+
+
 def test_a_boundary_folded_inside_its_quotes_still_splits_the_body() -> None:
     for eol in (b"\n", b"\r\n"):
         raw = (b"From: Ivan <ivan@example.ru>\nSubject: Test\nMIME-Version: 1.0\nContent-Type: multipart/mixed;\n"
