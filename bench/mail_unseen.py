@@ -42,7 +42,11 @@ Canvas LMS, JetBrains' email-parser, mblaze, GNU Mailutils and others named in i
 22 150 more (GLPI's mail collector, RedmineUP's helpdesk plugin, MSGReader, emil, IPED,
 fake-smtp-server, fakesmtp-web, srmilter, yarri's EmailParser, Majordomo 2's bounce tests,
 deliveryboy, tmail_bouncer, mail_manager, ntfy, kreuzberg, email-to-pdf-converter, Tracks, Rails'
-Action Mailer and others named in its note).
+Action Mailer and others named in its note); session 23 more from projects none of those used
+(libmime, email-addresses, emailjs-mime-codec, go-guerrilla, Cypht, RainLoop, Claws Mail, Tutanota's
+mail importer, IETF's mail archive, piler, patchwork, Cerb, Apache Allura, Launchpad, POCO,
+MailSystem.NET, Pantomime, purebred-email, S22.Imap, Novartment.Base, ronomon/mime, AE.Net.Mail,
+Alfresco, Nuxeo, Zimbra, Citrus, mailcare_go and other bounce sets named in its note).
 Prints the figures per DIR (with -v each miss), the machine, and ends with one line of JSON holding
 every figure.
 """

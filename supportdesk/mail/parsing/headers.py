@@ -17,10 +17,11 @@ from .charsets import (
     to_bytes,
 )
 
-# An encoded word; the last one of a value may have lost its "?=" (a header cut to a length).
+# An encoded word; the last one of a value may have lost its "?=" (a header cut to a length),
+# or its charset ("=??Q?...?=": the bytes are read as undeclared ones are).
 # A Q word whose text holds a literal '?' (mailers that did not encode it: "Warum??="): taken
 # up to a "?=" that ends a word, when the strict form does not match.
-_ENCODED_WORD = re.compile(r"=\?([^?\s]{1,64})\?([bBqQ])\?([^?]*?)(?:\?=|(?=\s*$))"
+_ENCODED_WORD = re.compile(r"=\?([^?\s]{0,64})\?([bBqQ])\?([^?]*?)(?:\?=|(?=\s*$))"
                            r"|=\?([^?\s]{1,64})\?([qQ])\?([^\s?][^\s]*?)\?=(?=\s|$)")
 # A whole encoded word as one unit of a phrase (what it encodes is never syntax: RFC 2047 §5).
 _WHOLE_WORD = r"=\?[^?\s]*\?[bBqQ]\?[^?]*\?="

@@ -236,3 +236,11 @@ def test_a_parameter_section_given_twice_is_the_later_one_without_its_charset_in
            b" filename*1*=.txt\nContent-Transfer-Encoding: base64\n\naGVsbG8=\n--B--\n")
     parsed = parse_mail(raw)
     assert [(a.filename, a.content) for a in parsed.attachments] == [("нов.txt", b"hello")]
+
+
+def test_an_encoded_word_without_its_charset_is_read_as_undeclared_bytes() -> None:
+    # ronomon/mime's vectors: "=??Q?test?=" is "test"; the bytes are guessed as raw 8-bit text is
+    assert decode_header_text("=??Q?test?=") == "test"
+    encoded = base64.b64encode("Счёт за март".encode("cp1251")).decode()
+    assert decode_header_text(f"=??B?{encoded}?= ok") == "Счёт за март ok"
+    assert decode_header_text("what =??= is this") == "what =??= is this"
