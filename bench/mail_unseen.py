@@ -46,7 +46,10 @@ Action Mailer and others named in its note); session 23 more from projects none 
 (libmime, email-addresses, emailjs-mime-codec, go-guerrilla, Cypht, RainLoop, Claws Mail, Tutanota's
 mail importer, IETF's mail archive, piler, patchwork, Cerb, Apache Allura, Launchpad, POCO,
 MailSystem.NET, Pantomime, purebred-email, S22.Imap, Novartment.Base, ronomon/mime, AE.Net.Mail,
-Alfresco, Nuxeo, Zimbra, Citrus, mailcare_go and other bounce sets named in its note).
+Alfresco, Nuxeo, Zimbra, Citrus, mailcare_go and other bounce sets; and, the search tool's budget
+spent, from Debian source packages and PyPI sdists: Perl's Email::Address::XS, Email::Address::List,
+MailTools, Email::Folder and Mail::MboxParser, Haskell's hsemail, eml2pdf, mbox-md and others named
+in its note).
 Prints the figures per DIR (with -v each miss), the machine, and ends with one line of JSON holding
 every figure.
 """

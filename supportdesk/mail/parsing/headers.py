@@ -5,6 +5,8 @@ from __future__ import annotations
 import binascii
 import re
 from datetime import UTC, datetime, timedelta, timezone
+from email import _header_value_parser as rfc5322  # the grammar behind email.headerregistry
+from email import errors as email_errors
 from email.utils import getaddresses, parsedate_tz
 
 from .charsets import (
@@ -387,10 +389,47 @@ def _one_value(value: str, defects: list[str] | None, local_part_ok: bool,
     return _parsed_by_stdlib(value, defects, local_part_ok, fallback)
 
 
+# Longer values are left to the lenient reader: the grammar's parser is slow on long odd input.
+_GRAMMAR_MAX = 2000
+_GRAMMAR_SYNTAX = re.compile(r'[()"\\:]')
+
+
+def _read_by_the_grammar(value: str, fallback: str | None) -> list[tuple[str, str]] | None:
+    """The mailboxes of a value with comments, quoted strings or a group, as RFC 5322's grammar
+    reads it (the standard library's header registry parser: several quoted words in one name,
+    parentheses and an escaped quote inside quotes, a comment after an address or folded inside
+    one, groups); None when the grammar does not read it whole and without a defect (obsolete
+    syntax allowed), or it holds encoded words, which the lenient reader decodes. A mailbox with
+    no name keeps the old convention: the one comment after its address is its name."""
+    if len(value) > _GRAMMAR_MAX or "=?" in value or not _GRAMMAR_SYNTAX.search(value):
+        return None
+    try:
+        found, rest = rfc5322.get_address_list(_FOLD_IN_WORD.sub(" ", value).strip())
+    except Exception:  # noqa: BLE001 - what the grammar cannot read, the lenient reader tries
+        return None
+    mailboxes = found.all_mailboxes
+    if rest or not mailboxes or any(not isinstance(d, email_errors.ObsoleteHeaderDefect) for d in found.all_defects):
+        return None
+    out = []
+    for mailbox in mailboxes:
+        addr = _clean_addr(mailbox.addr_spec or "")
+        if isinstance(mailbox, rfc5322.InvalidMailbox) or not _LOOSE_ADDR.match(addr):
+            return None
+        name = mailbox.display_name or ""
+        if not name and (old := _COMMENT_AFTER.match(str(mailbox))):
+            name = unquote_name_text(without_comments(old.group("name")))
+        out.append((decode_header_text(name, fallback=fallback), addr))  # raw 8-bit text read as elsewhere
+    return out
+
+
 def _parsed_by_stdlib(value: str, defects: list[str] | None, local_part_ok: bool,
                       fallback: str | None = None) -> list[tuple[str, str]]:
-    """The value as the standard library's address parser reads it, with its near misses
-    repaired (a bare address among words, a lone local part, encoded words around it all)."""
+    """The value as RFC 5322's grammar reads it, else as the standard library's lenient address
+    parser does, with its near misses repaired (a bare address among words, a lone local part,
+    encoded words around it all)."""
+    strict = _read_by_the_grammar(value, fallback)
+    if strict is not None:
+        return strict
     try:
         pairs = getaddresses([value])
     except Exception:  # noqa: BLE001 - a malformed header is the sender's fault

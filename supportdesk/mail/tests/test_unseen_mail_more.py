@@ -344,6 +344,24 @@ def test_a_quoted_address_before_a_bare_one_is_its_name_not_a_second_mailbox() -
     assert parse_addresses(['"ivan@example.ru" ivan@example.ru']) == [("ivan@example.ru", "ivan@example.ru")]
 
 
+def test_hard_address_syntax_is_read_as_rfc_5322s_grammar_reads_it() -> None:
+    from supportdesk.mail.parsing.headers import parse_addresses
+
+    # Perl's Email::Address::XS and Email::Address::List, Haskell's hsemail (RFC 5322 vectors)
+    assert parse_addresses(['"Winston (Smith)" <w@example.org> (after), J <j@example.org>']) == [
+        ("Winston (Smith)", "w@example.org"), ("J", "j@example.org")]
+    assert parse_addresses(['"G": "N" <a@example.org> (c);']) == [("N", "a@example.org")]
+    assert parse_addresses([r'"()<>[]:;@\\,.\"" <foo@bar.biz>']) == [('()<>[]:;@\\,."', "foo@bar.biz")]
+    assert parse_addresses(['first(Welcome to\r\n the ("wonderful" (!)) world\r\n of email)@example.com']) == [
+        ("", "first@example.com")]
+    assert parse_addresses(["first.(\r\n middle\r\n )last@example.com"]) == [("", "first.last@example.com")]
+    # a comment inside the address is no name (the lenient parser gave "a a")
+    assert parse_addresses(["first(a)@example.com"]) == [("", "first@example.com")]
+    # the old convention stays: the comment after a bare address names it
+    assert parse_addresses(["ivan@example.ru (Ivan), anna@example.ru (Anna)"]) == [
+        ("Ivan", "ivan@example.ru"), ("Anna", "anna@example.ru")]
+
+
 def test_a_boundary_folded_inside_its_quotes_still_splits_the_body() -> None:
     for eol in (b"\n", b"\r\n"):
         raw = (b"From: Ivan <ivan@example.ru>\nSubject: Test\nMIME-Version: 1.0\nContent-Type: multipart/mixed;\n"
