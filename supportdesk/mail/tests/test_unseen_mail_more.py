@@ -362,6 +362,23 @@ def test_hard_address_syntax_is_read_as_rfc_5322s_grammar_reads_it() -> None:
         ("Ivan", "ivan@example.ru"), ("Anna", "anna@example.ru")]
 
 
+def test_the_grammar_reads_only_a_bounded_share_of_a_header() -> None:
+    from unittest import mock
+
+    from supportdesk.mail.parsing import headers
+
+    hard = '"G": "N" <a@example.org> (c);'
+    with mock.patch.object(headers.rfc5322, "get_address_list", wraps=headers.rfc5322.get_address_list) as grammar:
+        assert headers.parse_addresses([hard]) == [("N", "a@example.org")]
+        assert grammar.call_count == 1
+        # a header repeated past the budget (an attacker's thousand Cc lines of quotes: ~25 µs a
+        # character in the grammar) is read by the lenient reader alone
+        headers.parse_addresses([hard] + ['"' * 900] * 10)
+        assert grammar.call_count == 1
+        headers.parse_addresses(['"' * (headers._GRAMMAR_MAX + 1)])
+        assert grammar.call_count == 1
+
+
 def test_a_boundary_folded_inside_its_quotes_still_splits_the_body() -> None:
     for eol in (b"\n", b"\r\n"):
         raw = (b"From: Ivan <ivan@example.ru>\nSubject: Test\nMIME-Version: 1.0\nContent-Type: multipart/mixed;\n"
