@@ -76,6 +76,10 @@ def decode_base64_chunks(text: str) -> bytes:
     return out
 
 
+# White space between a Q escape's '=' and its digits: a fold there that a relay unfolded.
+_SPLIT_ESCAPE = re.compile(r"=[ \t]+(?=[0-9A-Fa-f]{2})")
+
+
 def _word_bytes(enc: str, payload: str) -> bytes:
     if enc in "bB":
         return decode_base64_chunks(payload)
@@ -83,9 +87,6 @@ def _word_bytes(enc: str, payload: str) -> bytes:
     # so is white space between an escape's '=' and its digits: a fold there that a relay unfolded.
     raw = to_bytes(_SPLIT_ESCAPE.sub("=", _FOLD_IN_WORD.sub("", payload)).replace("_", " "))
     return _QP_HEX.sub(lambda m: bytes([int(m.group(1), 16)]), raw)
-
-
-_SPLIT_ESCAPE = re.compile(r"=[ \t]+(?=[0-9A-Fa-f]{2})")
 
 
 def _broken_base64(text: str) -> bool:
@@ -418,10 +419,12 @@ def _read_by_the_grammar(value: str, fallback: str | None) -> list[tuple[str, st
         addr = _clean_addr(mailbox.addr_spec or "")
         if isinstance(mailbox, rfc5322.InvalidMailbox) or not _LOOSE_ADDR.match(addr):
             return None
-        name = mailbox.display_name or ""
-        if not name and (old := _COMMENT_AFTER.match(str(mailbox))):
-            name = unquote_name_text(without_comments(old.group("name")))
-        out.append((decode_header_text(name, fallback=fallback), addr))  # raw 8-bit text read as elsewhere
+        if mailbox.display_name:  # unquoted by the grammar: a quote of the name's own stays
+            name = decode_header_text(mailbox.display_name, fallback=fallback)  # raw 8-bit text as elsewhere
+        else:
+            old = _COMMENT_AFTER.match(str(mailbox))
+            name = _name_text(old.group("name"), fallback) if old else ""
+        out.append((name, addr))
     return out
 
 
