@@ -18,6 +18,42 @@ RUSSIAN_OFFSET_ZONES: dict[int, str] = {
 }
 
 
+# The same zones named for an agent's eyes (nominative): "Владивосток", "Vladivostok".
+ZONE_NAMES: dict[str, tuple[str, str]] = {
+    "Europe/Kaliningrad": ("Калининград", "Kaliningrad"),
+    "Europe/Moscow": ("Москва", "Moscow"),
+    "Europe/Samara": ("Самара", "Samara"),
+    "Asia/Yekaterinburg": ("Екатеринбург", "Yekaterinburg"),
+    "Asia/Omsk": ("Омск", "Omsk"),
+    "Asia/Novosibirsk": ("Новосибирск", "Novosibirsk"),
+    "Asia/Irkutsk": ("Иркутск", "Irkutsk"),
+    "Asia/Yakutsk": ("Якутск", "Yakutsk"),
+    "Asia/Vladivostok": ("Владивосток", "Vladivostok"),
+    "Asia/Magadan": ("Магадан", "Magadan"),
+    "Asia/Kamchatka": ("Камчатка", "Kamchatka"),
+}
+
+
+def offset_text(minutes: int) -> str:
+    """ "UTC+10", "UTC-3:30", "UTC+0"."""
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def zone_display(zone: str, language: str, offset_minutes: int) -> str:
+    """A zone as an agent reads it: "Владивосток (UTC+10)", "Vladivostok (UTC+10)"; a fixed
+    offset learned from a Date header (``Etc/GMT-5``, whose IANA sign is inverted) as "UTC+5";
+    any other zone by its IANA name and offset."""
+    offset = offset_text(offset_minutes)
+    names = ZONE_NAMES.get(zone)
+    if names:
+        return f"{names[1] if language.lower().startswith('en') else names[0]} ({offset})"
+    if zone.startswith("Etc/") or zone == "UTC":
+        return offset
+    return f"{zone.replace('_', ' ')} ({offset})"
+
+
 def zone_for_offset(offset_minutes: int | None) -> str | None:
     """The zone for a Date-header offset; a fixed-offset zone outside Russia's set."""
     if offset_minutes is None:

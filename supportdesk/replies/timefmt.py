@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from supportdesk.lib.timezones import offset_text
+
 MONTHS_RU = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
              "октября", "ноября", "декабря")
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -45,10 +47,7 @@ def _is_en(language: str) -> bool:
 
 def utc_offset_label(moment: datetime) -> str:
     offset = moment.utcoffset()
-    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
-    sign = "+" if minutes >= 0 else "-"
-    hours, rest = divmod(abs(minutes), 60)
-    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+    return offset_text(int(offset.total_seconds() // 60) if offset is not None else 0)
 
 
 def zone_label(zone: str, language: str, moment: datetime) -> str:

@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
+from supportdesk.lib.timezones import zone_display
 from supportdesk.policy import get_policy
 from supportdesk.policy.model import DEFAULT_SLA_KEY, SlaPolicy
 from supportdesk.sla.clock import PAUSED, reply_clock_state
@@ -243,6 +244,16 @@ def local_time(now: datetime, zone: str) -> datetime | None:
         return now.astimezone(ZoneInfo(zone)) if zone else None
     except (ZoneInfoNotFoundError, ValueError):
         return None
+
+
+def zone_line(zone: str, moment: datetime | None) -> str:
+    """The customer's zone in the ticket sidebar, "Владивосток (UTC+10)" (``moment``: now there)."""
+    from django.utils.translation import get_language
+
+    offset = moment.utcoffset() if moment else None
+    if offset is None:
+        return zone
+    return zone_display(zone, get_language() or "ru", int(offset.total_seconds() // 60))
 
 
 def message_title(kind: str, kind_label: str, is_automatic: bool, data: dict, event: str = "") -> str:

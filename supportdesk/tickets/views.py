@@ -44,6 +44,7 @@ from supportdesk.tickets.presenters import (
     sla_policy_label,
     sla_state,
     ticket_labels,
+    zone_line,
 )
 from supportdesk.tickets.services import ConfirmationRequired, StaleSubmit
 from supportdesk.tickets.signals import ticket_page_panels
@@ -116,6 +117,8 @@ def ticket_page(request: AgentRequest, pk: int, *, stale: list[Message] | None =
     conversation = list(selectors.ticket_conversation(user=request.user, ticket=ticket))
     annotate_conversation(conversation)
     customer = ticket.customer
+    customer_zone = customer.timezone or get_policy().office.timezone
+    customer_moment = local_time(now, customer_zone)
     phones = list(customer.phones.all())
     choices = selectors.ticket_page_choices(user=request.user)
     panels = [panel for _receiver, found in ticket_page_panels.send(sender=Ticket, request=request, ticket=ticket)
@@ -133,7 +136,8 @@ def ticket_page(request: AgentRequest, pk: int, *, stale: list[Message] | None =
         "sla_label": sla_policy_label(clocks.sla_policy_for(priority=ticket.priority, tier=ticket.sla_tier)),
         "priority_choices": Priority.choices,
         "resolution": format_business_seconds(services.ticket_resolution_now(ticket, now)),
-        "customer_now": _customer_clock(local_time(now, customer.timezone or get_policy().office.timezone)),
+        "customer_now": _customer_clock(customer_moment),
+        "customer_zone": zone_line(customer_zone, customer_moment),
         "emails": list(customer.emails.all()),
         "phones": phones,
         "other_tickets": other_ticket_rows(selectors.customer_other_tickets(user=request.user, ticket=ticket),

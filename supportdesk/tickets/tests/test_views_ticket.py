@@ -33,6 +33,19 @@ class TicketPageTests(BaseTestCase):
         assert 'id="customer-time"' in body
         assert 'id="check-description"' in body
 
+    def test_customer_zone_is_named_for_the_agent_not_by_its_iana_id(self):
+        customer = self.ticket.customer
+        customer.timezone = "Asia/Vladivostok"
+        customer.save(update_fields=["timezone"])
+        body = self.client.get(self.url("detail")).content.decode()
+        assert '<dd id="customer-zone">Владивосток (UTC+10)' in body and "Asia/Vladivostok" not in body
+        self.client.cookies["django_language"] = "en"
+        assert '<dd id="customer-zone">Vladivostok (UTC+10)' in self.client.get(self.url("detail")).content.decode()
+        customer.timezone = "Etc/GMT-5"  # learned from a "+0500" Date header outside Russia's zones
+        customer.save(update_fields=["timezone"])
+        body = self.client.get(self.url("detail")).content.decode()
+        assert '<dd id="customer-zone">UTC+5<' in body and "Etc/GMT" not in body
+
     def test_every_action_is_post_only(self):
         for name in ("status", "assign", "take", "product", "merge", "checklist", "reopen", "contacts",
                      "replies:wait_release", "replies:note", "replies:reply", "replies:ask"):
