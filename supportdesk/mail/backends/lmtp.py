@@ -5,7 +5,9 @@ mail); any failure before that is a 451 so the MTA keeps the message and retries
 kept connection found dead (PostgreSQL restarted) is not such a failure: ``ingest_raw`` stores
 again on a new connection, waiting a few seconds for the server (``lib.db_retry``). The size
 limit is answered at DATA with 552. Ingestion runs in worker processes on PostgreSQL (threads
-on SQLite), several deliveries at once.
+on SQLite), several deliveries at once. We are the final delivery, so the stored mail gets the
+envelope sender as its Return-Path (RFC 5321 4.4): a delivery report's null sender "<>" is how
+it is known for a robot's, whatever its From says.
 """
 
 from __future__ import annotations
@@ -36,6 +38,19 @@ _SQLITE_WRITER = threading.Lock()
 
 def max_mail_bytes() -> int:
     return int(getattr(settings, "SUPPORTDESK_MAX_MAIL_BYTES", DEFAULT_MAX_BYTES))
+
+
+def with_return_path(raw: bytes, mail_from: str | None) -> bytes:
+    """``raw`` with ``Return-Path: <mail_from>`` on top, in the mail's own line ending, as a final
+    delivery agent writes it (aiosmtpd gives the null sender as "<>"); a mail whose first field is
+    already a Return-Path (an MTA that wrote one) is kept as it came."""
+    if mail_from is None or raw[:12].lower() == b"return-path:":
+        return raw
+    first_end = raw.find(b"\n")
+    eol = b"\r\n" if first_end > 0 and raw[first_end - 1:first_end] == b"\r" else b"\n"
+    address = mail_from.strip()
+    address = address if address.startswith("<") else f"<{address}>"
+    return b"Return-Path: " + address.encode("utf-8", "surrogateescape") + eol + raw
 
 
 def _ingest_in_thread(raw: bytes, source: str, on_stored: Callable[[], None] | None = None) -> IngestResult:
@@ -210,6 +225,7 @@ class IntakeHandler:
         raw = envelope.original_content or b""
         if isinstance(raw, str):
             raw = raw.encode("utf-8", "surrogateescape")
+        raw = with_return_path(raw, envelope.mail_from)
         turn = self._handed
         self._handed += 1
         try:

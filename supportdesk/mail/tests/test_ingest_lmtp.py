@@ -6,7 +6,7 @@ import smtplib
 
 from django.test import TransactionTestCase
 
-from supportdesk.mail.backends.lmtp import IntakeHandler, IntakeServer
+from supportdesk.mail.backends.lmtp import IntakeHandler, IntakeServer, with_return_path
 from supportdesk.mail.ingest import IngestResult
 from supportdesk.mail.models import InboundMail
 from supportdesk.mail.tests.factory import make_mail
@@ -36,6 +36,32 @@ class LmtpIntakeTests(TransactionTestCase):
         row = InboundMail.objects.get(message_id="l1@tv-sibir.ru")
         self.assertEqual((row.source, row.state), ("lmtp", "ticketed"))
         self.assertEqual(Ticket.objects.get(pk=row.ticket_id).subject, "Через LMTP")
+
+    def test_the_envelope_sender_is_kept_as_return_path_and_a_null_one_marks_a_robot(self) -> None:
+        # An automatic answer with a person's From, sent (RFC 3834) from the null envelope sender:
+        # only the envelope tells it from the customer's mail, and the MTA hands it to us alone.
+        with IntakeServer(port=free_port()) as server:
+            client = smtplib.LMTP(server.host, server.port, timeout=20)
+            try:
+                self.assertEqual(client.sendmail("<>", ["forward@softlab.tv"], crlf(make_mail(
+                    message_id="null@tv-sibir.ru", subject="Re: Не выводятся титры",
+                    body="Я в отпуске до 20 января."))), {})
+            finally:
+                client.quit()
+            self.deliver(server, make_mail(message_id="person@tv-sibir.ru"))
+        robot = InboundMail.objects.get(message_id="null@tv-sibir.ru")
+        self.assertEqual((robot.state, robot.ticket_id), ("robot", None))
+        self.assertTrue(bytes(robot.raw).startswith(b"Return-Path: <>\r\nFrom: "))
+        person = InboundMail.objects.get(message_id="person@tv-sibir.ru")
+        self.assertEqual(person.state, "ticketed")
+        self.assertTrue(bytes(person.raw).startswith(b"Return-Path: <ivanov@tv-sibir.ru>\r\n"))
+
+    def test_return_path_is_written_once_in_the_mails_line_ending(self) -> None:
+        self.assertEqual(with_return_path(b"From: a@b.ru\n\nx\n", "a@b.ru"), b"Return-Path: <a@b.ru>\nFrom: a@b.ru\n\nx\n")
+        self.assertEqual(with_return_path(b"From: a@b.ru\r\n\r\nx", "<>"), b"Return-Path: <>\r\nFrom: a@b.ru\r\n\r\nx")
+        kept = b"Return-Path: <bounce@list.ru>\r\nFrom: a@b.ru\r\n\r\nx"
+        self.assertEqual(with_return_path(kept, "other@b.ru"), kept)  # an MTA already wrote it
+        self.assertEqual(with_return_path(kept, None), kept)
 
     def test_two_recipients_one_message_one_answer_each(self) -> None:
         with IntakeServer(port=free_port()) as server:
