@@ -6,6 +6,8 @@ import mailbox
 from collections.abc import Iterator
 from pathlib import Path
 
+from supportdesk.mail.parsing.repair import mbox_unescape
+
 
 def is_mbox(path: Path) -> bool:
     if not path.is_file():
@@ -26,8 +28,8 @@ class MboxSource:
 
     def fetch_new(self) -> Iterator[tuple[str, bytes]]:
         for key in self._box.iterkeys():
-            # The "From " separator line is the mbox's, not the message's.
-            yield str(key), self._box.get_bytes(key, from_=False)
+            # The "From " separator line and the ">From " escapes are the mbox's, not the message's.
+            yield str(key), mbox_unescape(self._box.get_bytes(key, from_=False))
 
     def mark_done(self, source_uid: str) -> None:
         return None  # an mbox is an archive being migrated; it is never modified

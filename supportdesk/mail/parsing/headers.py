@@ -42,12 +42,20 @@ _BARE_ADDR = re.compile(r"(?<![\w.!#$%&'*+/=?^`{|}~-])[\w.!#$%&'*+/=?^`{|}~-]++@
 _NAME_QUOTES = "\"'"
 
 
+_QUOTED_WORDS_ONLY = re.compile(r'^"(?:[^"\\]|\\.)*"(?:\s+"(?:[^"\\]|\\.)*")+$')
+_QUOTED_WORD_TEXT = re.compile(r'"((?:[^"\\]|\\.)*)"')
+
+
 def unquote_name_text(name: str) -> str:
     """A display name without the white space and the quotes around it; quotes that belong to
     the name stay: 'ООО "Ромашка"' (a Russian company's name ends in its closing quote), also
     when the sender wrapped it once more ('"ООО "Ромашка""', '"ООО "Ромашка"'); a lone quote at
     either end is the wrapper's."""
     name = name.strip()
+    if _QUOTED_WORDS_ONLY.match(name):
+        # '"Petrov" "Ivan"': a name written as several quoted words (RFC 5322's phrase) is
+        # their text, not one quotation with quotes inside.
+        return " ".join(_QUOTED_PAIR.sub(r"\1", w) for w in _QUOTED_WORD_TEXT.findall(name))
     while len(name) >= 2 and name[0] in _NAME_QUOTES and name[-1] == name[0]:
         inner = name[1:-1]
         # an odd count inside: the last quote closes a quotation of the name's own
@@ -161,6 +169,16 @@ _GENERIC_LABELS = frozenset({"latin-1", "cp1252", "iso8859-15", "ascii", "utf-8"
 _CONFIDENT_GUESSES = frozenset(CYRILLIC_CANDIDATES) | {"gb18030", "cp932", "big5", "cp949"}
 
 
+def _glued_to_text(value: str, word: re.Match[str]) -> bool:
+    """Whether an encoded word touches plain text with no white space between (another encoded
+    word next to it is no plain text)."""
+    before = value[: word.start()]
+    after = value[word.end() :]
+    left = bool(before) and not before[-1].isspace() and not before.endswith("?=")
+    right = bool(after) and not after[0].isspace() and not after.startswith("=?")
+    return left or right
+
+
 def decode_header_text(value: str | None, defects: list[str] | None = None, *, keep_spaces: bool = False,
                        fallback: str | None = None) -> str:
     """Decode RFC 2047 words leniently and normalise whitespace (keep_spaces: only unfold
@@ -179,17 +197,24 @@ def decode_header_text(value: str | None, defects: list[str] | None = None, *, k
     last_word: tuple[str, str] = ("", "")  # (encoding, text) of the last encoded word
     word_start = 0  # where its bytes start in the last run
     for m in _ENCODED_WORD.finditer(value):
-        literal = value[pos : m.start()]
-        if literal and not (last_was_word and not literal.strip()):
-            runs.append((None, to_bytes(literal)))
         label, enc, text = m.group(1, 2, 3) if m.group(1) is not None else m.group(4, 5, 6)
         charset = label.split("*", 1)[0]
+        # A word kept as sent stays literal text, up to the next word (pos is not moved on).
         if enc in "bB" and _broken_base64(text):
-            last_was_word = False  # kept as sent: literal text, up to the next word
+            last_was_word = False
             continue
         data = _word_bytes(enc, text)
         if not m.group(0).endswith("?=") and (not data or decode_bytes(data, charset)[2] not in _CLEAN_CUT):
             break  # a cut word is decoded only when its bytes read cleanly: else it is kept as sent
+        if _glued_to_text(value, m) and decode_bytes(data, charset)[2] is not None:
+            # A word glued to plain text ("...?=foo=?...") breaks RFC 2047 §5 already; when its
+            # bytes do not read cleanly either (half a character, the rest beyond the text) it
+            # is no encoding of anything.
+            last_was_word = False
+            continue
+        literal = value[pos : m.start()]
+        if literal and not (last_was_word and not literal.strip()):
+            runs.append((None, to_bytes(literal)))
         run_charset = runs[-1][0] if runs and last_was_word else None
         if run_charset is not None and run_charset.lower() == charset.lower():
             kept = runs[-1][1]
@@ -355,6 +380,10 @@ def _name_text(raw: str, fallback: str | None) -> str:
 # patterns below would try every split of it ('<@@@...@>' costs quadratic time; 20 KB of it took
 # 15 s), so such a value goes straight to the standard library's linear parser.
 _OVERLONG_RUN = re.compile(r"[^\s<>,;]{321}")
+# A bare address and the word after it, apart ("bre@klaki.net Bjarni"): group 1 the address.
+_GLUED_WORD = re.compile(r"(?<![\w.!#$%&'*+/=?^`{|}~-])([\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+)[ \t]+([\w-]+)")
+# A name and a bracketed local part with no domain: "Mail Delivery System <MAILER-DAEMON>".
+_NAMED_LOCAL = re.compile(r"^[^<>@,;]*<\s*[\w.!#$%&'*+/=?^`{|}~-]+\s*>\s*$")
 
 
 def _one_value(value: str, defects: list[str] | None, local_part_ok: bool,
@@ -384,7 +413,7 @@ def _one_value(value: str, defects: list[str] | None, local_part_ok: bool,
         addr = _clean_addr(groups["addr"])
         if _LOOSE_ADDR.match(addr):
             name = without_comments(groups["name"]).strip().strip(",").strip()
-            if name.startswith('"') and name.endswith('"'):
+            if name.startswith('"') and name.endswith('"') and not _QUOTED_WORDS_ONLY.match(name):
                 name = _QUOTED_PAIR.sub(r"\1", name[1:-1])  # '"Ivan \\"Vanya\\""' -> 'Ivan "Vanya"'
             return [(unquote_name_text(decode_header_text(name, fallback=fallback)), addr)]
     return _parsed_by_stdlib(value, defects, local_part_ok, fallback, grammar)
@@ -443,10 +472,17 @@ def _parsed_by_stdlib(value: str, defects: list[str] | None, local_part_ok: bool
     out: list[tuple[str, str]] = []
     lead = _NAME_BEFORE_ANGLE.match(value) if "(" in value and value.count("<") == 1 else None
     # read once, not once per address (20,000 of them took 8 s)
-    one_word = local_part_ok and len(pairs) == 1 and bool(_LOCAL_WORD.match(_COMMENT.sub(" ", value)))
+    one_word = local_part_ok and len(pairs) == 1 and bool(_LOCAL_WORD.match(_COMMENT.sub(" ", value))
+                                                          or _NAMED_LOCAL.match(value))
+    glued = list(_GLUED_WORD.finditer(value)) if "<" not in value else []
     for name, raw_addr in pairs:
         addr = _clean_addr(raw_addr)
-        if _LOOSE_ADDR.match(addr) or _QUOTED_LOCAL.match(addr):
+        joined = next((m for m in glued if (m.group(1) + m.group(2)).lower() in addr), None)
+        if joined:
+            # 'bre@klaki.net Bjarni': the lenient parser reads the word after a bare address
+            # into its domain ("klaki.netbjarni"); the words around the address are its name.
+            raw_addr = raw_addr.replace(joined.group(1) + joined.group(2), joined.group(0))
+        elif _LOOSE_ADDR.match(addr) or _QUOTED_LOCAL.match(addr):
             if lead and len(pairs) == 1:
                 # comments inside the brackets ("Ivan <(work) ivan@example.ru (office)>") are no
                 # part of the name: the name is what stands before the '<'

@@ -24,6 +24,7 @@ _HEAD_TYPE_THEN_PARAM = re.compile(
     rb"^(Content-Type:[ \t]*[A-Za-z0-9.+_-]+/[A-Za-z0-9.+_-]+)(?:[ \t]|\r?\n[ \t])+(?=[A-Za-z0-9_*-]+[ \t]*=)",
     re.MULTILINE | re.IGNORECASE)
 _BLANK = re.compile(rb"\r?\n[ \t]*\r?\n")
+_FOLD_THEN_FIELD = re.compile(rb"[ \t]+[^\s][^\r\n]*\r?\n(?:[ \t]+[^\r\n]*\r?\n)*[A-Za-z0-9][A-Za-z0-9_-]*[ \t]*:")
 # A stray line is only dropped when real header fields follow it at once; more than two only
 # when the fields that follow name a sender (a banner or a pasted fragment above a whole header).
 _MAX_GARBAGE_LINES = 2
@@ -35,6 +36,10 @@ _MAX_HEAD = 256 * 1024
 def _split_head(raw: bytes) -> tuple[list[bytes], bytes]:
     """The header lines (with their line ends) and the rest of the message."""
     end = _BLANK.search(raw, 0, _MAX_HEAD)
+    # A line of white space only that folds a field (RFC 5322 4.2, obsolete "To: Mary\n  \n   <m@x>")
+    # is no end: folds follow it, then another field.
+    while end is not None and end.group().strip(b"\r\n") and _FOLD_THEN_FIELD.match(raw, end.end()):
+        end = _BLANK.search(raw, end.end() - 1, _MAX_HEAD)
     cut = end.start() if end else min(len(raw), _MAX_HEAD)
     if end is None and cut < len(raw):
         return [], raw  # a header block this large is not one we should rewrite
@@ -68,6 +73,17 @@ def repair_line_ends(raw: bytes) -> tuple[bytes, str | None]:
     if raw.startswith(b"\n\r", first):
         return raw.replace(b"\n\r", b"\n"), "structure: LF CR line ends read as LF"
     return raw, None
+
+
+# mbox files escape a body line that starts "From " as ">From " (and mboxrd ">From " as ">>From ").
+_MBOX_ESCAPED = re.compile(rb"^>(>*From )", re.MULTILINE)
+
+
+def mbox_unescape(data: bytes) -> bytes:
+    """A message as it was before an mbox file stored it: one '>' taken off each ">From " line
+    (mboxrd's rule; an mboxo file escaped only "From ", and a ">From " of the writer's own is
+    rarer than the escapes)."""
+    return _MBOX_ESCAPED.sub(rb"\1", data)
 
 
 def repair_header_block(raw: bytes) -> tuple[bytes, list[str]]:
@@ -135,6 +151,9 @@ def repair_header_block(raw: bytes) -> tuple[bytes, list[str]]:
     if _ANY_SPACE_BEFORE_COLON.search(head):
         head = _ANY_SPACE_BEFORE_COLON.sub(rb"\1:", head)
         defects.append("header: white space before a field's colon removed")
+    if first and _MBOX_ESCAPED.search(rest):
+        rest = mbox_unescape(rest)
+        defects.append("body: the mbox's '>From ' escapes removed")
     return head + rest, defects
 
 

@@ -64,6 +64,16 @@ class ImportTests(BaseTestCase):
         call_command("mail", "import", str(self.path / "archive.mbox"), stdout=out)
         self.check(out.getvalue())
 
+    def test_mbox_escapes_are_the_files_not_the_customers(self) -> None:
+        box = mailbox.mbox(str(self.path / "archive.mbox"))
+        box.add(make_mail(message_id="esc@x.ru", body="Лог:\nFrom the start it fails.\n"))
+        box.close()
+        self.assertIn(b"\n>From the start", (self.path / "archive.mbox").read_bytes())  # mailbox escaped it
+        call_command("mail", "import", str(self.path / "archive.mbox"), stdout=io.StringIO())
+        row = InboundMail.objects.get(message_id="esc@x.ru")
+        self.assertIn(b"\nFrom the start", bytes(row.raw))
+        self.assertNotIn(b">From", bytes(row.raw))
+
     def test_maildir_import_is_read_only(self) -> None:
         box = mailbox.Maildir(str(self.path / "Maildir"))
         for raw in thread():

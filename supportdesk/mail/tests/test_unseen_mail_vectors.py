@@ -244,3 +244,60 @@ def test_an_encoded_word_without_its_charset_is_read_as_undeclared_bytes() -> No
     encoded = base64.b64encode("Счёт за март".encode("cp1251")).decode()
     assert decode_header_text(f"=??B?{encoded}?= ok") == "Счёт за март ok"
     assert decode_header_text("what =??= is this") == "what =??= is this"
+
+
+# --- session 24: Mailpile, Postfix, QMF, RFC 2047 and mbox vectors ---------------------------
+
+def test_a_word_after_a_bare_address_is_its_name_not_part_of_its_domain() -> None:
+    assert parse_addresses(["ivan@example.ru Petrov"]) == [("Petrov", "ivan@example.ru")]
+    assert parse_addresses(["Ivan ivan@example.ru Petrov"]) == [("Ivan Petrov", "ivan@example.ru")]
+    assert parse_addresses(["ivan@example.ru Petrov, anna@example.ru"]) == [
+        ("Petrov", "ivan@example.ru"), ("", "anna@example.ru")]
+    # white space around the '@' or a dot is the obsolete syntax's, and joins
+    assert parse_addresses(["ivan @ example.ru"]) == [("", "ivan@example.ru")]
+
+
+def test_a_bracketed_local_part_with_a_name_is_the_sender_when_nothing_better_is_there() -> None:
+    raw = b"From: Mail Delivery System <MAILER-DAEMON>\nTo: support@example.com\nSubject: Undelivered Mail\n\nx\n"
+    parsed = parse_mail(raw)
+    assert (parsed.from_name, parsed.from_addr) == ("Mail Delivery System", "mailer-daemon")
+    assert parse_addresses(["Mail Delivery System <MAILER-DAEMON>"]) == []  # never a recipient
+
+
+def test_a_fold_of_white_space_only_does_not_end_the_header() -> None:
+    raw = (b"From: Ivan <ivan@example.ru>\nTo: Support\n  \n    <support@example.com>\nSubject  : Counter\n"
+           b"\nbody text\n")
+    parsed = parse_mail(raw)
+    assert (parsed.subject, parsed.to_addrs, parsed.text.strip()) == ("Counter", ("support@example.com",), "body text")
+    # a blank line of spaces before the body still ends it
+    parsed = parse_mail(b"From: ivan@example.ru\nSubject: x\n  \nHello\n")
+    assert (parsed.subject, parsed.text.strip()) == ("x", "Hello")
+
+
+def test_an_encoded_word_glued_to_text_whose_bytes_do_not_read_is_kept_as_sent() -> None:
+    first = base64.b64encode("Ошибка: ".encode() + "ж".encode()[:1]).decode()
+    second = base64.b64encode("ж".encode()[1:] + " нет".encode()).decode()
+    value = f"=?utf-8?B?{first}?=xyz=?utf-8?B?{second}?="
+    assert decode_header_text(value) == value
+    # glued but clean: decoded (mailers write "Re:=?...?=" and "=?...?=.pdf")
+    word = base64.b64encode("Отчёт".encode()).decode()
+    assert decode_header_text(f"Re:=?utf-8?B?{word}?=") == "Re:Отчёт"
+    assert decode_header_text(f"=?utf-8?B?{word}?=.pdf") == "Отчёт.pdf"
+
+
+def test_text_before_a_word_kept_as_sent_is_not_repeated() -> None:
+    assert decode_header_text("abc =?utf-8?B?QW5k=cj1FOQ==?= def =?utf-8?Q?x?=") == "abc =?utf-8?B?QW5k=cj1FOQ==?= def x"
+
+
+def test_a_name_of_several_quoted_words_is_their_text() -> None:
+    assert parse_addresses(['"Petrov" "Ivan" <ivan@example.ru>']) == [("Petrov Ivan", "ivan@example.ru")]
+    assert parse_addresses(['"Ivan \\"Vanya\\"" "Petrov" <ivan@example.ru>']) == [('Ivan "Vanya" Petrov', "ivan@example.ru")]
+    # a company's name keeps the quotes of its own
+    assert parse_addresses(['"ООО "Ромашка"" <info@example.ru>']) == [('ООО "Ромашка"', "info@example.ru")]
+
+
+def test_the_mbox_escapes_of_a_mail_that_starts_with_its_mbox_line_are_removed() -> None:
+    raw = b"From ivan@example.ru Mon Dec  7 10:00:00 2026\nFrom: ivan@example.ru\nSubject: s\n\n>From the log:\n>>From here\n"
+    assert parse_mail(raw).text.splitlines() == ["From the log:", ">From here"]
+    # without an mbox line, a '>From' is the writer's own quote
+    assert parse_mail(raw.split(b"\n", 1)[1]).text.splitlines()[0] == ">From the log:"
