@@ -9,6 +9,7 @@ without its own files falls back to Russian, the default.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.template import Context, TemplateDoesNotExist
@@ -47,6 +48,17 @@ def _template(name: str, language: str) -> Any:
         if language == DEFAULT_LANGUAGE:
             raise
         return get_template(f"replies/mail/{DEFAULT_LANGUAGE}/{name}")
+
+
+def preload() -> None:
+    """Compile every mail template now, for a process that forks workers: they share the
+    compiled templates instead of each compiling them on its first mail."""
+    from django.conf import settings
+
+    for language, _name in settings.LANGUAGES:
+        folder = Path(__file__).resolve().parent / "templates" / "replies" / "mail" / language
+        for path in sorted(folder.glob("*.*")):
+            _template(path.name, language)
 
 
 def _render_plain(name: str, language: str, context: dict[str, Any]) -> str:

@@ -118,3 +118,18 @@ class LmtpWorkerProcessTests(TransactionTestCase):
         server.wait(10)
         self.assertTrue(wait_until(lambda: not any(alive(pid) for pid in workers), timeout=10))
         self.assertTrue(wait_until(lambda: self.backends() == 0))
+
+
+class WarmUpTests(TransactionTestCase):
+    def test_what_workers_share_is_loaded_before_the_fork_without_touching_the_database(self) -> None:
+        import importlib
+
+        from django.template.loader import get_template
+
+        from supportdesk.mail.workers import warm_up
+
+        with self.assertNumQueries(0):
+            warm_up()  # a query here would open a connection that forked workers would share
+        assert "dateparser" in sys.modules and importlib.import_module("supportdesk.outbox.tasks")
+        # the mail templates are compiled and cached: the next load gives the compiled one
+        assert get_template("replies/mail/ru/ack.txt").template is get_template("replies/mail/ru/ack.txt").template
