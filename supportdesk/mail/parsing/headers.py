@@ -169,6 +169,21 @@ _GENERIC_LABELS = frozenset({"latin-1", "cp1252", "iso8859-15", "ascii", "utf-8"
 _CONFIDENT_GUESSES = frozenset(CYRILLIC_CANDIDATES) | {"gb18030", "cp932", "big5", "cp949"}
 
 
+def _reads_cleanly(data: bytes, charset: str) -> bool:
+    text, _used, defect = decode_bytes(data, charset)
+    return defect is None and not _CONTROLS.search(text)
+
+
+def _split_text(enc: str, before: str, after: str, charset: str) -> bool:
+    """Whether a word that ends inside an escape or a base64 quantum and the next one are one
+    text split by the encoder; not when each reads cleanly alone and joined they do not (base64
+    words written without their padding: "=?utf-8?B?JQ?= =?utf-8?B?JQ?=" is "%%")."""
+    if enc != "b":
+        return True
+    alone = _reads_cleanly(_word_bytes(enc, before), charset) and _reads_cleanly(_word_bytes(enc, after), charset)
+    return not alone or _reads_cleanly(_word_bytes(enc, before + after), charset)
+
+
 def _glued_to_text(value: str, word: re.Match[str]) -> bool:
     """Whether an encoded word touches plain text with no white space between (another encoded
     word next to it is no plain text)."""
@@ -218,7 +233,7 @@ def decode_header_text(value: str | None, defects: list[str] | None = None, *, k
         run_charset = runs[-1][0] if runs and last_was_word else None
         if run_charset is not None and run_charset.lower() == charset.lower():
             kept = runs[-1][1]
-            if last_word[0] == enc.lower() and _cut_payload(*last_word):
+            if last_word[0] == enc.lower() and _cut_payload(*last_word) and _split_text(*last_word, text, charset):
                 # the word before ended inside an escape or a base64 quantum: the encoder split
                 # the text, not the bytes ("...=?= =?utf-8?Q?C3=A7..."); the two decode as one
                 text = last_word[1] + text
@@ -425,6 +440,7 @@ def _one_value(value: str, defects: list[str] | None, local_part_ok: bool,
 _GRAMMAR_MAX = 1000
 _GRAMMAR_BUDGET = 4000
 _GRAMMAR_SYNTAX = re.compile(r'[()"\\:]')
+_LEADING_COMMENTS = re.compile(r"^\s*(?:\([^()]*\)\s*)+")
 
 
 def _read_by_the_grammar(value: str, fallback: str | None) -> list[tuple[str, str]] | None:
@@ -451,7 +467,9 @@ def _read_by_the_grammar(value: str, fallback: str | None) -> list[tuple[str, st
         if mailbox.display_name:  # unquoted by the grammar: a quote of the name's own stays
             name = decode_header_text(mailbox.display_name, fallback=fallback)  # raw 8-bit text as elsewhere
         else:
-            old = _COMMENT_AFTER.match(str(mailbox))
+            # comments before the address are no name: "(work) ivan@example.ru (Ivan)" is Ivan's
+            text = _LEADING_COMMENTS.sub("", str(mailbox))
+            old = _COMMENT_AFTER.match(text) or _NAME_AFTER.match(text)
             name = _name_text(old.group("name"), fallback) if old else ""
         out.append((name, addr))
     return out

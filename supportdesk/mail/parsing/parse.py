@@ -307,15 +307,22 @@ def _walk_alternative(children: list[Message], walk: _Walk, depth: int, in_repor
     Of several plain alternatives the last one, as of any alternatives (RFC 2046 §5.1.4: the
     parts go from the plainest to the richest, and a reader shows the last it can)."""
     plain = next((c for c in reversed(children) if c.get_content_type() == "text/plain" and is_body_part(c)), None)
-    html_like = [c for c in children if c is not plain]
-    if plain is not None:
-        text = _decode_part_text(plain, walk)
+    # A plain alternative may itself be a multipart: text, an inline picture, more text.
+    plain_tree = None if plain is not None else next((c for c in reversed(children) if _plain_multipart(c)), None)
+    html_like = [c for c in children if c is not plain and c is not plain_tree]
+    if plain is not None or plain_tree is not None:
+        own = _Walk(charset=walk.charset, fallback=walk.fallback)
+        if plain is not None:
+            own.texts.append(_decode_part_text(plain, walk))
+        else:
+            _walk(plain_tree, own, depth + 1, in_report)  # type: ignore[arg-type]
+        text = "\n".join(own.texts)
         sub = _Walk(charset=walk.charset, want_text=False, fallback=walk.fallback)
         if text.strip():
             for child in html_like:
                 _walk(child, sub, depth + 1, in_report)
         if text.strip() and not (sub.htmls and is_stub_alternative(text, html_to_text("\n".join(sub.htmls)))):
-            walk.texts.append(text)
+            _take(walk, own)
             walk.htmls.extend(sub.htmls)
             walk.attachments.extend(sub.attachments)
             walk.defects.extend(sub.defects)
@@ -334,6 +341,27 @@ def _walk_alternative(children: list[Message], walk: _Walk, depth: int, in_repor
         sub = _Walk(charset=walk.charset, fallback=walk.fallback)
         _walk(child, sub, depth + 1, in_report)
         walk.attachments.extend(sub.attachments)
+
+
+def _plain_multipart(part: Message) -> bool:
+    """A multipart whose text is all plain (no HTML anywhere under it)."""
+    if not part.is_multipart() or part.get_content_maintype() != "multipart":
+        return False
+    types = [leaf.get_content_type() for leaf in _leaves(part)]
+    return "text/plain" in types and "text/html" not in types
+
+
+def _take(walk: _Walk, sub: _Walk) -> None:
+    """What a walk of one alternative found, into the message's walk."""
+    if sub.forward_at is not None and walk.forward_at is None:
+        walk.forward_at = len(walk.texts) + sub.forward_at
+    walk.texts.extend(sub.texts)
+    walk.htmls.extend(sub.htmls)
+    walk.attachments.extend(sub.attachments)
+    walk.dsn_fields.extend(sub.dsn_fields)
+    walk.original_headers.extend(sub.original_headers)
+    walk.defects.extend(sub.defects)
+    walk.unnamed_texts.extend(sub.unnamed_texts)
 
 
 def _encoded_message(inner: Message, outer: Message, walk: _Walk) -> Message:

@@ -301,3 +301,29 @@ def test_the_mbox_escapes_of_a_mail_that_starts_with_its_mbox_line_are_removed()
     assert parse_mail(raw).text.splitlines() == ["From the log:", ">From here"]
     # without an mbox line, a '>From' is the writer's own quote
     assert parse_mail(raw.split(b"\n", 1)[1]).text.splitlines()[0] == ">From the log:"
+
+
+def test_comments_before_an_address_do_not_hide_the_name_in_the_comment_after_it() -> None:
+    assert parse_addresses(["(work) ivan@example.ru (Ivan Petrov)"]) == [("Ivan Petrov", "ivan@example.ru")]
+    assert parse_addresses(["(work) <ivan@example.ru> (Ivan Petrov)"]) == [("Ivan Petrov", "ivan@example.ru")]
+
+
+def test_base64_words_without_their_padding_are_each_their_own_text() -> None:
+    unpadded = base64.b64encode("ок".encode()).decode().rstrip("=")
+    assert decode_header_text(f"=?utf-8?B?{unpadded}?= =?utf-8?B?{unpadded}?=") == "окок"
+    # a text the encoder split inside a quantum still reads as one
+    whole = base64.b64encode("Отчёт".encode()).decode()
+    assert decode_header_text(f"=?utf-8?B?{whole[:5]}?= =?utf-8?B?{whole[5:]}?=") == "Отчёт"
+
+
+def test_a_plain_alternative_that_is_itself_a_multipart_gives_the_text() -> None:
+    raw = HEAD + (b"Content-Type: multipart/alternative; boundary=A\n\n"
+                  b"--A\nContent-Type: multipart/mixed; boundary=M\n\n"
+                  b"--M\nContent-Type: text/plain; charset=utf-8\n\n" + "Счётчик не пишет.".encode() + b"\n"
+                  b"--M\nContent-Type: image/png; name=screen.png\nContent-Disposition: inline\n\nPNG\n"
+                  b"--M\nContent-Type: text/plain; charset=utf-8\n\n" + "Версия 4.2.".encode() + b"\n--M--\n"
+                  b"--A\nContent-Type: text/html; charset=utf-8\n\n<p>HTML</p>\n--A--\n")
+    parsed = parse_mail(raw)
+    assert parsed.text.split() == ["Счётчик", "не", "пишет.", "Версия", "4.2."]
+    assert [a.filename for a in parsed.attachments] == ["screen.png"]
+    assert "HTML" in parsed.html_sanitised
