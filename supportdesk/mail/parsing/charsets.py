@@ -79,6 +79,14 @@ _ALIASES = {
     "mac-roman": "mac-roman", "mac-ce": "mac-latin2", "gb_2312-80": "gb2312", "windows-949": "cp949",
     "koi8-ru": "koi8-u", "ucs-2": "utf-16-be", "iso-10646-ucs-2": "utf-16-be",
     "unicode": "utf-16", "unicodefffe": "utf-16-be",  # Microsoft's names for UTF-16
+    # The WHATWG Encoding Standard's labels that Python's registry lacks, and UTF-7's other names.
+    "sun_eu_greek": "iso8859-7", "visual": "iso8859-8", "logical": "iso8859-8", "csiso88598e": "iso8859-8",
+    "csiso88598i": "iso8859-8", "iso885910": "iso8859-10", "iso885913": "iso8859-13", "iso885914": "iso8859-14",
+    "csisolatin9": "iso8859-15", "koi": "koi8-r", "csmacintosh": "mac-roman", "mac": "mac-roman",
+    "dos-874": "cp874", "ms874": "cp874", "mac-ukrainian": "mac-cyrillic", "csgb2312": "gb2312",
+    "gb_2312": "gb2312", "cseucpkdfmtjapanese": "euc_jp", "cseuckr": "cp949", "csksc56011987": "cp949",
+    "iso-ir-149": "cp949", "ks_c_5601-1989": "cp949", "ksc_5601": "cp949", "csunicode": "utf-16-le",
+    "unicodefeff": "utf-16-le", "csunicode11utf7": "utf-7", "unicode-2-0-utf-7": "utf-7", "unicode20utf7": "utf-7",
 }
 # Labels that mailers put on text written in a larger charset: the superset decodes what
 # the label's own charset refuses (Windows and the WHATWG Encoding Standard do the same).

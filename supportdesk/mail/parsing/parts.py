@@ -239,7 +239,10 @@ def clean_filename(name: str) -> str:
     # A tab is a fold's white space (mailers fold a long quoted name with "\n\t"): a space.
     name = _FOLD.sub("", name).replace("\ufffd", "").replace("\t", " ")
     if _PATH.search(name):
-        name = name.replace("\\", "/").rsplit("/", 1)[-1]
+        last = name.replace("\\", "/").rsplit("/", 1)[-1]
+        # 'du"ck\\.txt' (a backslash the sender typed, its quoted pair kept): the path's last
+        # part would be only an extension; the name is no Windows path, it stays whole.
+        name = name if "/" not in name and last.startswith(".") and last.count(".") == 1 else last
     name = _CONTROL_CHARS.sub("_", _EDGE_LINE_ENDS.sub("", name))
     if name.strip(". ") == "":
         return ""

@@ -327,3 +327,18 @@ def test_a_plain_alternative_that_is_itself_a_multipart_gives_the_text() -> None
     assert parsed.text.split() == ["Счётчик", "не", "пишет.", "Версия", "4.2."]
     assert [a.filename for a in parsed.attachments] == ["screen.png"]
     assert "HTML" in parsed.html_sanitised
+
+
+def test_the_encoding_standards_labels_and_utf7s_other_names_are_known() -> None:
+    thai = "สวัสดี".encode("cp874")
+    assert decode_bytes(thai, "ms874")[0] == "สวัสดี"
+    assert decode_bytes(thai, "dos-874")[0] == "สวัสดี"
+    for label in ("x-unicode-2-0-utf-7", "csUnicode11UTF7", "x-unicode20utf7"):
+        assert decode_bytes(b"Gr+APwA3w-e", label)[0] == "Grüße", label
+    assert decode_bytes("Привет".encode("koi8-r"), "koi")[0] == "Привет"
+
+
+def test_a_backslash_in_a_name_that_is_no_windows_path_is_kept() -> None:
+    assert names(b'Content-Type: text/plain\nContent-Disposition: attachment; filename="du\\"ck\\\\.txt"\n\nx') == ['du"ck\\.txt']
+    # a Windows path still gives its last part
+    assert names(b'Content-Type: text/plain\nContent-Disposition: attachment; filename="C:\\\\Users\\\\ivan\\\\report.txt"\n\nx') == ["report.txt"]
