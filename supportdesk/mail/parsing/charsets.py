@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import math
 import re
+import unicodedata
 from collections import Counter
 from functools import lru_cache
 
@@ -97,6 +98,13 @@ SUPERSETS = {
 }
 _ISO2022 = ("utf-7", "iso2022_jp", "iso2022_kr", "hz")
 _C1_LABELS = frozenset({"latin-1", "ascii"})  # their 0x80-0x9f bytes are windows-1252 in real mail
+
+
+def nfc(text: str) -> str:
+    """Text in Unicode's composed form: a Mac writes file names decomposed ("й" as "и" and a
+    combining breve), which look the same but split words for search and for the request
+    check."""
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 @lru_cache(maxsize=256)

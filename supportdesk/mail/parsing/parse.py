@@ -12,7 +12,7 @@ from email.policy import Compat32
 from supportdesk.lib.html import html_to_text, sanitize_html
 
 from .body import find_quoted_start, find_signature_start, is_stub_alternative, unflow
-from .charsets import decode_bytes, html_meta_charset, normalize_charset, to_bytes, utf16_charset
+from .charsets import decode_bytes, html_meta_charset, nfc, normalize_charset, to_bytes, utf16_charset
 from .headers import all_ids, decode_header_text, first_id, parse_addresses, parse_date, pick_sender
 from .language import detect_language
 from .model import ParsedAttachment, ParsedMail
@@ -462,7 +462,8 @@ def _parse(raw: bytes) -> ParsedMail:
     # A gateway that adds an empty Subject above the sender's: the first one with text is his.
     subject_value = one("subject")
     subject_value = next((v for v in headers.get("subject", []) if v.strip()), subject_value)
-    subject = decode_header_text(subject_value, defects, fallback=fallback)
+    subject = nfc(decode_header_text(subject_value, defects, fallback=fallback))
+    from_name = nfc(from_name)
     date, utc_offset = parse_date(one("date"), defects)
     walk = _Walk(fallback=fallback)
     _walk(msg, walk, 0, False)
@@ -475,6 +476,7 @@ def _parse(raw: bytes) -> ParsedMail:
             # An HTML part shown inline though it carries a file name (a mass mailer's link and
             # picture with no text): what the customer sees, so what the agent reads.
             walk.htmls = _unnamed_htmls(walk)
+    walk.texts = [nfc(t) for t in walk.texts]  # offsets below are counted in the composed text
     text = "\n\n".join(t.strip("\n") for t in walk.texts)
     quoted_start = find_quoted_start(text)
     if walk.forward_at is not None:

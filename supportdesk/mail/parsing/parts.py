@@ -13,7 +13,7 @@ from email.policy import compat32
 from io import BytesIO
 from urllib.parse import unquote, unquote_to_bytes
 
-from .charsets import decode_bytes, normalize_charset, to_bytes
+from .charsets import decode_bytes, nfc, normalize_charset, to_bytes
 from .headers import decode_base64_chunks, decode_header_text, parse_addresses, parse_date, raw_header_bytes
 from .model import ParsedAttachment
 
@@ -237,7 +237,7 @@ def clean_filename(name: str) -> str:
     kept where the sender put them, leading and trailing ones too (a quoted " a.pdf " is that
     name): callers strip what is only the header's white space."""
     # A tab is a fold's white space (mailers fold a long quoted name with "\n\t"): a space.
-    name = _FOLD.sub("", name).replace("\ufffd", "").replace("\t", " ")
+    name = nfc(_FOLD.sub("", name).replace("\ufffd", "").replace("\t", " "))
     if _PATH.search(name):
         last = name.replace("\\", "/").rsplit("/", 1)[-1]
         # 'du"ck\\.txt' (a backslash the sender typed, its quoted pair kept): the path's last

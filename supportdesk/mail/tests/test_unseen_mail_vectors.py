@@ -342,3 +342,20 @@ def test_a_backslash_in_a_name_that_is_no_windows_path_is_kept() -> None:
     assert names(b'Content-Type: text/plain\nContent-Disposition: attachment; filename="du\\"ck\\\\.txt"\n\nx') == ['du"ck\\.txt']
     # a Windows path still gives its last part
     assert names(b'Content-Type: text/plain\nContent-Disposition: attachment; filename="C:\\\\Users\\\\ivan\\\\report.txt"\n\nx') == ["report.txt"]
+
+
+def test_decomposed_text_from_a_mac_is_read_composed() -> None:
+    import unicodedata
+    from urllib.parse import quote
+
+    def nfd(text: str) -> str:
+        return unicodedata.normalize("NFD", text)
+
+    assert nfd("й") != "й"  # "и" and a combining breve
+    raw = (f"From: {nfd('Андрей')} <a@example.ru>\nSubject: {nfd('Отчёт')}\nMIME-Version: 1.0\n"
+           "Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain; charset=utf-8\n\n"
+           f"{nfd('Настройки не сохраняются')}\n--B\nContent-Type: text/plain\n"
+           f"Content-Disposition: attachment; filename*=utf-8''{quote(nfd('Настройки.log').encode())}\n\nx\n--B--\n").encode()
+    parsed = parse_mail(raw)
+    assert (parsed.from_name, parsed.subject, parsed.text.strip()) == ("Андрей", "Отчёт", "Настройки не сохраняются")
+    assert [a.filename for a in parsed.attachments] == ["Настройки.log"]
