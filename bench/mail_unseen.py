@@ -62,7 +62,12 @@ SOGo/SOPE, La Suite's messages, Modoboa, ImapEngine, chasquid, Group-Office, EGr
 mlmmj, Dovecot's Pigeonhole, b4, Open-Xchange, Debbugs, GOVCERT's eml_parser, erseco's
 mime-mail-parser, misp-modules, PyMISP, Assemblyline's emlparser, eml-parser (Rust), Decker,
 AbuseHelper, mailbagit, MIME::EncWords, Perl's Encode, nkf, Mail::ISO2022JP, GNU Emacs,
-mail-iso-2022-jp (Ruby) and TMail: 1,140 mails in all).
+mail-iso-2022-jp (Ruby), TMail, AOSP's Email app, Apache James Hupa, Eclipse Scout, Geronimo
+JavaMail, BlueMind, ProtonMail's gluon and go-mime, gomail, go-simple-mail, the charset crate,
+email-encoding, mail-headers, vSMTP, jsmimeparser, pmcrypto, eml-parse-js, parse-email,
+nornweave, Tuleap, Buildbot, Trac, Mercurial, Breezy, quilt, flufl.bounce, bounced, mailin,
+MIME::EcoEncode, Products.MailArchive, grepmail, tcllib's mime, Gauche, Racket's net/head,
+Pharo, FLIM, SwiftMail and others named in its note: 1,710 mails in all).
 Prints the figures per DIR (with -v each miss), the machine, and ends with one line of JSON holding
 every figure.
 """
