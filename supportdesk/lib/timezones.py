@@ -18,19 +18,20 @@ RUSSIAN_OFFSET_ZONES: dict[int, str] = {
 }
 
 
-# The same zones named for an agent's eyes (nominative): "Владивосток", "Vladivostok".
-ZONE_NAMES: dict[str, tuple[str, str]] = {
-    "Europe/Kaliningrad": ("Калининград", "Kaliningrad"),
-    "Europe/Moscow": ("Москва", "Moscow"),
-    "Europe/Samara": ("Самара", "Samara"),
-    "Asia/Yekaterinburg": ("Екатеринбург", "Yekaterinburg"),
-    "Asia/Omsk": ("Омск", "Omsk"),
-    "Asia/Novosibirsk": ("Новосибирск", "Novosibirsk"),
-    "Asia/Irkutsk": ("Иркутск", "Irkutsk"),
-    "Asia/Yakutsk": ("Якутск", "Yakutsk"),
-    "Asia/Vladivostok": ("Владивосток", "Vladivostok"),
-    "Asia/Magadan": ("Магадан", "Magadan"),
-    "Asia/Kamchatka": ("Камчатка", "Kamchatka"),
+# The same zones by their cities: (nominative, genitive, English): "Владивосток" for an
+# agent's eyes, "по времени Владивостока" in a customer's mail, "Vladivostok".
+ZONE_CITIES: dict[str, tuple[str, str, str]] = {
+    "Europe/Kaliningrad": ("Калининград", "Калининграда", "Kaliningrad"),
+    "Europe/Moscow": ("Москва", "Москвы", "Moscow"),
+    "Europe/Samara": ("Самара", "Самары", "Samara"),
+    "Asia/Yekaterinburg": ("Екатеринбург", "Екатеринбурга", "Yekaterinburg"),
+    "Asia/Omsk": ("Омск", "Омска", "Omsk"),
+    "Asia/Novosibirsk": ("Новосибирск", "Новосибирска", "Novosibirsk"),
+    "Asia/Irkutsk": ("Иркутск", "Иркутска", "Irkutsk"),
+    "Asia/Yakutsk": ("Якутск", "Якутска", "Yakutsk"),
+    "Asia/Vladivostok": ("Владивосток", "Владивостока", "Vladivostok"),
+    "Asia/Magadan": ("Магадан", "Магадана", "Magadan"),
+    "Asia/Kamchatka": ("Камчатка", "Камчатки", "Kamchatka"),
 }
 
 
@@ -46,9 +47,9 @@ def zone_display(zone: str, language: str, offset_minutes: int) -> str:
     offset learned from a Date header (``Etc/GMT-5``, whose IANA sign is inverted) as "UTC+5";
     any other zone by its IANA name and offset."""
     offset = offset_text(offset_minutes)
-    names = ZONE_NAMES.get(zone)
+    names = ZONE_CITIES.get(zone)
     if names:
-        return f"{names[1] if language.lower().startswith('en') else names[0]} ({offset})"
+        return f"{names[2] if language.lower().startswith('en') else names[0]} ({offset})"
     if zone.startswith("Etc/") or zone == "UTC":
         return offset
     return f"{zone.replace('_', ' ')} ({offset})"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from supportdesk.lib.timezones import offset_text
+from supportdesk.lib.timezones import ZONE_CITIES, offset_text
 
 MONTHS_RU = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
              "октября", "ноября", "декабря")
@@ -24,21 +24,6 @@ WEEKDAYS_RU_ACC = ("понедельник", "вторник", "среду", "ч
 WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 SHORT_DAYS_RU = ("пн", "вт", "ср", "чт", "пт", "сб", "вс")
 SHORT_DAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
-# Genitive city names: "по времени Москвы".
-ZONE_CITIES: dict[str, tuple[str, str]] = {
-    "Europe/Kaliningrad": ("Калининграда", "Kaliningrad"),
-    "Europe/Moscow": ("Москвы", "Moscow"),
-    "Europe/Samara": ("Самары", "Samara"),
-    "Asia/Yekaterinburg": ("Екатеринбурга", "Yekaterinburg"),
-    "Asia/Omsk": ("Омска", "Omsk"),
-    "Asia/Novosibirsk": ("Новосибирска", "Novosibirsk"),
-    "Asia/Irkutsk": ("Иркутска", "Irkutsk"),
-    "Asia/Yakutsk": ("Якутска", "Yakutsk"),
-    "Asia/Vladivostok": ("Владивостока", "Vladivostok"),
-    "Asia/Magadan": ("Магадана", "Magadan"),
-    "Asia/Kamchatka": ("Камчатки", "Kamchatka"),
-}
 
 
 def _is_en(language: str) -> bool:
@@ -54,10 +39,10 @@ def zone_label(zone: str, language: str, moment: datetime) -> str:
     """ "по времени Москвы (UTC+3)" / "Moscow time (UTC+3)"; an unnamed zone by its offset."""
     local = moment.astimezone(ZoneInfo(zone))
     offset = utc_offset_label(local)
-    city = ZONE_CITIES.get(zone)
+    city = ZONE_CITIES.get(zone)  # "по времени Москвы": the genitive
     if _is_en(language):
-        return f"{city[1]} time ({offset})" if city else offset
-    return f"по времени {city[0]} ({offset})" if city else f"по времени {offset}"
+        return f"{city[2]} time ({offset})" if city else offset
+    return f"по времени {city[1]} ({offset})" if city else f"по времени {offset}"
 
 
 def format_day(day: date, language: str, case: str = "nom") -> str:
