@@ -24,7 +24,8 @@ _HEAD_TYPE_THEN_PARAM = re.compile(
     rb"^(Content-Type:[ \t]*[A-Za-z0-9.+_-]+/[A-Za-z0-9.+_-]+)(?:[ \t]|\r?\n[ \t])+(?=[A-Za-z0-9_*-]+[ \t]*=)",
     re.MULTILINE | re.IGNORECASE)
 _BLANK = re.compile(rb"\r?\n[ \t]*\r?\n")
-_FOLD_THEN_FIELD = re.compile(rb"[ \t]+[^\s][^\r\n]*\r?\n(?:[ \t]+[^\r\n]*\r?\n)*[A-Za-z0-9][A-Za-z0-9_-]*[ \t]*:")
+# Each line read one way only (possessive): a header of many folds must not cost 2^n tries.
+_FOLD_THEN_FIELD = re.compile(rb"[ \t]++[^\s][^\r\n]*+\r?\n(?:[ \t][^\r\n]*+\r?\n)*+[A-Za-z0-9][A-Za-z0-9_-]*+[ \t]*+:")
 # A stray line is only dropped when real header fields follow it at once; more than two only
 # when the fields that follow name a sender (a banner or a pasted fragment above a whole header).
 _MAX_GARBAGE_LINES = 2
@@ -151,9 +152,10 @@ def repair_header_block(raw: bytes) -> tuple[bytes, list[str]]:
     if _ANY_SPACE_BEFORE_COLON.search(head):
         head = _ANY_SPACE_BEFORE_COLON.sub(rb"\1:", head)
         defects.append("header: white space before a field's colon removed")
-    if first and _MBOX_ESCAPED.search(rest):
-        rest = mbox_unescape(rest)
-        defects.append("body: the mbox's '>From ' escapes removed")
+    if first:
+        rest, escapes = _MBOX_ESCAPED.subn(rb"\1", rest)
+        if escapes:
+            defects.append("body: the mbox's '>From ' escapes removed")
     return head + rest, defects
 
 

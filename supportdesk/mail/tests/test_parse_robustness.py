@@ -121,3 +121,17 @@ def test_a_long_quoted_parameter_is_split_in_one_pass() -> None:
            b'Content-Disposition: attachment; filename="a' + b";" * 200_000 + b'.pdf"\n\naGk=\n--XX--\n')
     parsed = parse_mail(raw)
     assert [len(a.filename) for a in parsed.attachments] == [255]  # cut to what a file system keeps
+
+
+def test_a_blank_fold_before_many_folds_and_no_field_finishes() -> None:
+    # A line of white space only, then folds that no field follows: the check whether the folds
+    # lead to a field once tried every split of every fold line (2^n for n lines: 10 lines took
+    # minutes). Run in a child so a regression fails here instead of hanging the suite.
+    import subprocess
+    import sys
+
+    code = ("import sys; from supportdesk.mail.parsing import parse_mail; "
+            "raw = b'From: a@example.ru\\nTo: Mary\\n  \\n' + b'          x\\n' * 40 + b'no field\\n\\nbody\\n'; "
+            "sys.stdout.write(repr(parse_mail(raw).from_addr))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout == "'a@example.ru'"
