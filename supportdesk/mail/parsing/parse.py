@@ -11,9 +11,10 @@ from email.policy import Compat32
 
 from supportdesk.lib.html import html_to_text, sanitize_html
 
+from .addresses import parse_addresses, pick_sender
 from .body import find_quoted_start, find_signature_start, is_stub_alternative, unflow
 from .charsets import decode_bytes, html_meta_charset, nfc, normalize_charset, to_bytes, utf16_charset
-from .headers import all_ids, decode_header_text, first_id, parse_addresses, parse_date, pick_sender
+from .headers import all_ids, decode_header_text, first_id, parse_date
 from .language import detect_language
 from .model import ParsedAttachment, ParsedMail
 from .params import ParamsMessage

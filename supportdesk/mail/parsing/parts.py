@@ -13,8 +13,9 @@ from email.policy import compat32
 from io import BytesIO
 from urllib.parse import unquote, unquote_to_bytes
 
+from .addresses import parse_addresses
 from .charsets import decode_bytes, nfc, normalize_charset, to_bytes
-from .headers import decode_base64_chunks, decode_header_text, parse_addresses, parse_date, raw_header_bytes
+from .headers import decode_base64_chunks, decode_header_text, parse_date, raw_header_bytes
 from .model import ParsedAttachment
 
 _EXTENSIONS = {

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from supportdesk.lib.addresses import is_robot_address
 
-from .headers import parse_addresses
+from .addresses import parse_addresses
 
 Headers = Mapping[str, Sequence[str]]  # lower-cased name → raw values
 

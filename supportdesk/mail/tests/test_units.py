@@ -11,9 +11,10 @@ from django.core.management.base import CommandError
 from supportdesk.lib.html import html_to_text, sanitize_html
 from supportdesk.mail.management.commands.mail import Command
 from supportdesk.mail.parsing import parse_mail
+from supportdesk.mail.parsing.addresses import parse_addresses
 from supportdesk.mail.parsing.body import find_quoted_start, find_signature_start
 from supportdesk.mail.parsing.charsets import decode_bytes, normalize_charset
-from supportdesk.mail.parsing.headers import all_ids, decode_header_text, parse_addresses, parse_date
+from supportdesk.mail.parsing.headers import all_ids, decode_header_text, parse_date
 from supportdesk.mail.parsing.language import detect_language
 from supportdesk.mail.parsing.robots import detect_auto_reply, detect_spam
 

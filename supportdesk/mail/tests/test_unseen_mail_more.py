@@ -219,7 +219,7 @@ def test_white_space_after_a_soft_line_break_is_transport_padding() -> None:
 
 
 def test_an_unquoted_last_first_display_name_keeps_its_comma() -> None:
-    from supportdesk.mail.parsing.headers import parse_addresses
+    from supportdesk.mail.parsing.addresses import parse_addresses
 
     assert parse_addresses(["Petrov, Ivan <ivan@example.ru>"]) == [("Petrov, Ivan", "ivan@example.ru")]
     assert parse_addresses(["Ivan <i@example.ru>, Olga <o@example.ru>"]) == [("Ivan", "i@example.ru"),
@@ -247,7 +247,7 @@ def test_one_stray_control_byte_in_a_short_text_keeps_it_text() -> None:
 
 
 def test_an_obsolete_source_route_is_ignored_and_the_name_kept() -> None:
-    from supportdesk.mail.parsing.headers import parse_addresses
+    from supportdesk.mail.parsing.addresses import parse_addresses
 
     assert parse_addresses(["Ivan <@relay1.example,@[IPv6:2001:db8::1]:ivan@example.ru>"]) == [
         ("Ivan", "ivan@example.ru")]
@@ -264,7 +264,7 @@ def test_an_address_with_two_at_signs_keeps_its_first_address_and_the_name() -> 
 
 
 def test_a_company_name_keeps_its_own_closing_quote() -> None:
-    from supportdesk.mail.parsing.headers import parse_addresses
+    from supportdesk.mail.parsing.addresses import parse_addresses
 
     encoded = "=?UTF-8?B?" + base64.b64encode('ООО "Ромашка"'.encode()).decode() + "?= <a@example.ru>"
     for value in (encoded, '"ООО \\"Ромашка\\"" <a@example.ru>', 'ООО "Ромашка" <a@example.ru>',
@@ -304,7 +304,7 @@ def test_a_named_text_without_a_disposition_is_read_when_the_mail_has_no_other_t
 
 
 def test_comments_inside_the_brackets_are_no_part_of_the_name() -> None:
-    from supportdesk.mail.parsing.headers import parse_addresses
+    from supportdesk.mail.parsing.addresses import parse_addresses
 
     assert parse_addresses(["Ivan Petrov <(work) ivan@example.ru (office)>"]) == [("Ivan Petrov", "ivan@example.ru")]
     # before them too (RFC 5322 §3.4: a comment is no part of the phrase), as the standard
@@ -313,7 +313,7 @@ def test_comments_inside_the_brackets_are_no_part_of_the_name() -> None:
 
 
 def test_a_comment_nested_in_the_comment_that_names_the_sender_keeps_its_parentheses() -> None:
-    from supportdesk.mail.parsing.headers import parse_addresses
+    from supportdesk.mail.parsing.addresses import parse_addresses
 
     # the old "address (Name)" form (Go's net/mail and a Go MIME parser's tests assert these);
     # the standard library flattens the inner comment to "Adam Sjøgren Debian"
@@ -327,7 +327,7 @@ def test_a_comment_nested_in_the_comment_that_names_the_sender_keeps_its_parenth
 
 
 def test_words_before_a_bare_address_are_its_name_rather_than_a_comment_after_it() -> None:
-    from supportdesk.mail.parsing.headers import parse_addresses
+    from supportdesk.mail.parsing.addresses import parse_addresses
 
     # a webmail's address tests (Cypht): the phrase is the name, its quotes no part of it
     assert parse_addresses(['"stuff" foo blah@tests.com (comment here)']) == [("stuff foo", "blah@tests.com")]
@@ -337,7 +337,7 @@ def test_words_before_a_bare_address_are_its_name_rather_than_a_comment_after_it
 
 
 def test_a_quoted_address_before_a_bare_one_is_its_name_not_a_second_mailbox() -> None:
-    from supportdesk.mail.parsing.headers import parse_addresses
+    from supportdesk.mail.parsing.addresses import parse_addresses
 
     # Outlook's 'address' as the name, the brackets around the real address lost on the way
     assert parse_addresses(["'not@addy.com' actual@foo.com"]) == [("not@addy.com", "actual@foo.com")]
@@ -345,7 +345,7 @@ def test_a_quoted_address_before_a_bare_one_is_its_name_not_a_second_mailbox() -
 
 
 def test_hard_address_syntax_is_read_as_rfc_5322s_grammar_reads_it() -> None:
-    from supportdesk.mail.parsing.headers import parse_addresses
+    from supportdesk.mail.parsing.addresses import parse_addresses
 
     # Perl's Email::Address::XS and Email::Address::List, Haskell's hsemail (RFC 5322 vectors)
     assert parse_addresses(['"Winston (Smith)" <w@example.org> (after), J <j@example.org>']) == [
@@ -365,17 +365,17 @@ def test_hard_address_syntax_is_read_as_rfc_5322s_grammar_reads_it() -> None:
 def test_the_grammar_reads_only_a_bounded_share_of_a_header() -> None:
     from unittest import mock
 
-    from supportdesk.mail.parsing import headers
+    from supportdesk.mail.parsing import addresses
 
     hard = '"G": "N" <a@example.org> (c);'
-    with mock.patch.object(headers.rfc5322, "get_address_list", wraps=headers.rfc5322.get_address_list) as grammar:
-        assert headers.parse_addresses([hard]) == [("N", "a@example.org")]
+    with mock.patch.object(addresses.rfc5322, "get_address_list", wraps=addresses.rfc5322.get_address_list) as grammar:
+        assert addresses.parse_addresses([hard]) == [("N", "a@example.org")]
         assert grammar.call_count == 1
         # a header repeated past the budget (an attacker's thousand Cc lines of quotes: ~25 µs a
         # character in the grammar) is read by the lenient reader alone
-        headers.parse_addresses([hard] + ['"' * 900] * 10)
+        addresses.parse_addresses([hard] + ['"' * 900] * 10)
         assert grammar.call_count == 1
-        headers.parse_addresses(['"' * (headers._GRAMMAR_MAX + 1)])
+        addresses.parse_addresses(['"' * (addresses._GRAMMAR_MAX + 1)])
         assert grammar.call_count == 1
 
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 import base64
 
 from supportdesk.mail.parsing import parse_mail
+from supportdesk.mail.parsing.addresses import parse_addresses, without_comments
 from supportdesk.mail.parsing.charsets import decode_bytes
-from supportdesk.mail.parsing.headers import decode_header_text, parse_addresses, without_comments
+from supportdesk.mail.parsing.headers import decode_header_text
 
 HEAD = b"From: Ivan <ivan@example.ru>\nTo: support@example.com\nSubject: Test\nMIME-Version: 1.0\n"
 

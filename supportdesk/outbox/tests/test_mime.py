@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from supportdesk.mail.parsing import parse_mail
-from supportdesk.mail.parsing.headers import unquote_name_text
+from supportdesk.mail.parsing.addresses import unquote_name_text
 from supportdesk.outbox import compose, mime
 from supportdesk.outbox.compose import OutgoingAttachment, build_message
 
