@@ -180,10 +180,19 @@ _GLUED_WORD = re.compile(r"(?<![\w.!#$%&'*+/=?^`{|}~-])([\w.!#$%&'*+/=?^`{|}~-]+
 _NAMED_LOCAL = re.compile(r"^[^<>@,;]*<\s*[\w.!#$%&'*+/=?^`{|}~-]+\s*>\s*$")
 
 
+# '"j/smith"@example.com@relay.example.net': a relay that appended its own domain to an address
+# whose local part is quoted (Lotus Notes names behind Exchange); the mailbox is the part before.
+_RELAYED_QUOTED_LOCAL = re.compile(r'("[^"\\\r\n]*+"@[^@\s<>",;()]++)@[^@\s<>",;()]++(?=\s*+(?:>|,|$))')
+
+
 def _one_value(value: str, defects: list[str] | None, local_part_ok: bool,
                fallback: str | None = None, grammar: bool = True) -> list[tuple[str, str]]:
     if _OVERLONG_RUN.search(value):
         return _parsed_by_stdlib(value, defects, local_part_ok, fallback, grammar)
+    if '"@' in value:
+        value, relayed = _RELAYED_QUOTED_LOCAL.subn(r"\1", value)
+        if relayed and defects is not None:
+            defects.append("header: a relay's domain after an address removed")
     if "<" in value:
         value = _OBS_ROUTE.sub("<", value)  # RFC 5322 §4.4: a source route is to be ignored
         value = _DOUBLE_ANGLE.sub(r"<\1>", value)  # '"Ivan" <<ivan@example.ru>>': one pair of brackets

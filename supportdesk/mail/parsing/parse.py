@@ -40,8 +40,10 @@ from .repair import (
     normalize_cte,
     repair_boundary,
     repair_header_block,
+    repair_parameter_folds,
     repair_parameter_sections,
     repair_part_headers,
+    repair_reopened_boundaries,
 )
 from .robots import detect_auto_reply, detect_bounce, detect_spam, list_author, list_post
 from .smime import PKCS7_MIME, SIGNED_TYPES, signed_content
@@ -439,8 +441,9 @@ def _parse(raw: bytes) -> ParsedMail:
     if not isinstance(raw, bytes | bytearray | memoryview):
         raise TypeError("parse_mail needs bytes")
     repaired, defects = repair_header_block(bytes(raw))
-    repaired, sections = repair_parameter_sections(repaired)
-    defects.extend([sections] if sections else [])
+    for repair in (repair_parameter_sections, repair_parameter_folds, repair_reopened_boundaries):
+        repaired, done = repair(repaired)
+        defects.extend([done] if done else [])
     msg = _PARSER.parsebytes(repaired)
     boundary = msg.get_boundary() if msg.get_content_maintype() == "multipart" and not msg.is_multipart() else None
     fixed = repair_boundary(repaired, boundary) if boundary else None

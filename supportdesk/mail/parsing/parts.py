@@ -89,8 +89,12 @@ _RUNAWAY_PARAMS = re.compile(r'"?[ \t]*;[ \t\r\n]*(?:size|(?:creation|modificati
 
 def _decode_name(value: str | tuple[str, str, str], defects: list[str], fallback: str | None = None) -> str:
     if isinstance(value, tuple):  # RFC 2231: (charset, language, percent-decoded latin-1)
-        charset, _lang, text = value
+        charset, lang, text = value
         text = str(text)
+        if not charset and text.startswith("'") and normalize_charset(lang):
+            # filename*='utf-8''%E3...: a quote too many before the charset, which then reads as
+            # the language and the value starts with the quote
+            charset, text = lang, text[1:]
         if len(text) > 1 and text[0] == text[-1] == '"':
             text = text[1:-1]  # filename*=utf-8''"%D0%9E.pdf": quotes after the charset, not the name's
         data = to_bytes(text)

@@ -32,6 +32,10 @@ _MAX_GARBAGE_LINES = 2
 _MAX_GARBAGE_LINES_BEFORE_FROM = 5
 _FROM_FIELD = re.compile(rb"^From[ \t]*:", re.IGNORECASE)
 _MAX_HEAD = 256 * 1024
+# "Subject: =?iso-8859-1?Q?Test?Thread-Topic: x": an encoded word cut before its "?=" and the
+# next field glued to it (its line end lost with the "="). A '?' then a field name never
+# occurs in a whole encoded word.
+_WORD_THEN_FIELD = re.compile(rb"(=\?[^?\s]{1,64}\?[BbQq]\?[^?\s]*+)\?([A-Za-z][A-Za-z0-9-]{0,60}:[ \t])")
 
 
 def _split_head(raw: bytes) -> tuple[list[bytes], bytes]:
@@ -146,6 +150,10 @@ def repair_header_block(raw: bytes) -> tuple[bytes, list[str]]:
     if repaired:
         defects.append("header: unfolded continuation lines rejoined")
     head = b"".join(lines)
+    if _WORD_THEN_FIELD.search(head):
+        eol = b"\r\n" if b"\r\n" in head else b"\n"
+        head = _WORD_THEN_FIELD.sub(rb"\1?=" + eol + rb"\2", head)
+        defects.append("header: a field glued to an unfinished encoded word split off")
     if _HEAD_TYPE_THEN_PARAM.search(head):
         head = _HEAD_TYPE_THEN_PARAM.sub(rb"\1; ", head)
         defects.append("structure: Content-Type parameter without ';'")
@@ -313,3 +321,47 @@ def repair_parameter_sections(raw: bytes) -> tuple[bytes, str | None]:
         return raw, None
     fixed = _PARAM_HEADER.sub(_drop_shadowed_sections, raw)
     return fixed, "structure: a parameter given whole and in sections, or a section twice: the shadowed ones dropped" if fixed != raw else None
+
+
+# A part's parameter on a line of its own that lost its fold's white space
+# ("Content-Disposition: inline;" then "filename*0*=..." at the line's start): Python's parser
+# takes that line for the start of the part's body, and the file's name is lost. Only in a
+# header block (the message's own, or a part's right after its boundary line), only a line that
+# is a parameter (name, optional RFC 2231 section, '=') right after the block's last field when
+# that is a Content-Type or Content-Disposition ending in ';'. Each line read one way only.
+_HEAD_THEN_PARAM = re.compile(
+    rb"(?:\A|^--[^\r\n]++\r?\n)((?:[A-Za-z0-9][A-Za-z0-9_-]*+[ \t]*+:[^\r\n]*+\r?\n(?:[ \t][^\r\n]*+\r?\n)*+)++)"
+    rb"(?=[A-Za-z0-9_.-]++(?:\*[0-9]++)?+\*?+[ \t]*+=)", re.MULTILINE)
+_LAST_FIELD = re.compile(rb"(?:\A|\n)(Content-(?:Type|Disposition)[ \t]*:[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*);[ \t]*\r?\n\Z",
+                         re.IGNORECASE)
+_PARAM_LOST_FOLD_HINT = re.compile(rb";[ \t]*\r?\n[A-Za-z0-9_.-]+(?:\*[0-9]+)?\*?[ \t]*=")
+_MAX_LOST_FOLDS = 20
+
+
+def _rejoin_param(m: re.Match[bytes]) -> bytes:
+    return m.group(0) + b" " if _LAST_FIELD.search(m.group(1)) else m.group(0)
+
+
+def repair_parameter_folds(raw: bytes) -> tuple[bytes, str | None]:
+    """The message with each Content-Type/Content-Disposition parameter that starts a line of
+    its own (its fold's white space lost) folded back into its field; and what was done."""
+    if not _PARAM_LOST_FOLD_HINT.search(raw):
+        return raw, None
+    fixed = raw
+    for _ in range(_MAX_LOST_FOLDS):  # one line per header block and pass
+        again = _HEAD_THEN_PARAM.sub(_rejoin_param, fixed)
+        if again == fixed:
+            break
+        fixed = again
+    return fixed, "structure: a parameter line that lost its fold rejoined" if fixed != raw else None
+
+
+# A closing delimiter followed at once (blank lines aside) by an opening one of the same
+# boundary: the mailer closed the multipart after its first part and went on. RFC 2046 makes
+# the rest an epilogue nobody reads (the HTML alternative, the attachment); the close is dropped.
+_REOPENED = re.compile(rb"^--([^\r\n]{1,200}?)--[ \t]*+\r?\n(?:[ \t]*+\r?\n)*+(?=--\1[ \t]*+\r?\n)", re.MULTILINE)
+
+
+def repair_reopened_boundaries(raw: bytes) -> tuple[bytes, str | None]:
+    fixed = _REOPENED.sub(b"", raw)
+    return fixed, "structure: a multipart closed and opened again: the early close dropped" if fixed != raw else None

@@ -360,3 +360,50 @@ def test_decomposed_text_from_a_mac_is_read_composed() -> None:
     parsed = parse_mail(raw)
     assert (parsed.from_name, parsed.subject, parsed.text.strip()) == ("Андрей", "Отчёт", "Настройки не сохраняются")
     assert [a.filename for a in parsed.attachments] == ["Настройки.log"]
+
+
+# --- session 25: Mail::Message, acqua, eml-codec, Offpost, ElkArte ----------------------------
+
+def test_a_part_parameter_that_lost_its_folds_white_space_is_rejoined() -> None:
+    # "filename*0*=..." at the start of a line: the parser took it for the part's body
+    part = (b"Content-Type: application/pdf\nContent-Transfer-Encoding: base64\nContent-Disposition: attachment;\n"
+            b"filename*0*=utf-8''%D0%A1%D1%87%D0%B5%D1%82%20;\n filename*1*=%E2%84%96%207.pdf\n\nJVBERg==")
+    assert names(part) == ["Счет № 7.pdf"]
+    plain = b"Content-Type: text/plain;\ncharset=koi8-r\nContent-Disposition: attachment;\nfilename=notes.txt\n\n\xf0\xd2\xc9\xd7\xc5\xd4"
+    assert names(plain) == ["notes.txt"]
+    # the same lines in a text body are left alone
+    body = HEAD + b"Content-Type: text/plain\n\nContent-Type: text/plain;\ncharset=utf-8\n"
+    assert parse_mail(body).text.strip() == "Content-Type: text/plain;\ncharset=utf-8"
+
+
+def test_a_quote_too_many_before_the_rfc2231_charset_is_dropped() -> None:
+    part = b"Content-Type: text/plain\nContent-Disposition: attachment; filename*='utf-8''%D0%90%D0%BA%D1%82.txt\n\nx"
+    assert names(part) == ["Акт.txt"]
+
+
+def test_a_relay_domain_after_a_quoted_local_part_is_removed() -> None:
+    assert parse_addresses(['<"petrov/msk/romashka"@romashka.ru@relay.example.net>']) == [
+        ("", "petrov/msk/romashka@romashka.ru")]
+    assert parse_addresses(['Ivan <"ivan petrov"@example.ru@gw.example.net>']) == [("Ivan", '"ivan petrov"@example.ru')]
+    assert parse_addresses(['"a@b" <ivan@example.ru>']) == [("a@b", "ivan@example.ru")]
+
+
+def test_a_field_glued_to_an_unfinished_encoded_word_is_split_off() -> None:
+    raw = (b"From: Ivan <ivan@example.ru>\r\nTo: support@example.com\r\n"
+           b"Subject: =?koi8-r?Q?=EF=D4=DE=C5=D4?= =?koi8-r?Q?_=DA=C1_=CD=C1=D2=D4?Thread-Topic: x\r\n\r\nbody\r\n")
+    assert parse_mail(raw).subject == "Отчет за март"
+    # a whole word followed by text with a colon stays as it is
+    whole = HEAD.replace(b"Subject: Test", b"Subject: =?utf-8?Q?=D0=90?=Note: x") + b"\nbody\n"
+    assert parse_mail(whole).subject == "АNote: x"
+
+
+def test_a_multipart_closed_and_opened_again_keeps_its_later_parts() -> None:
+    raw = (HEAD + b"Content-Type: multipart/alternative; boundary=B\n\n--B\nContent-Type: text/plain\n\nplain text\n"
+           b"--B--\n\n--B\nContent-Type: text/html\n\n<p><b>html text</b></p>\n--B--\n")
+    parsed = parse_mail(raw)
+    assert "<b>html text</b>" in (parsed.html_sanitised or "")
+    # a close followed by another boundary's open is no reopening
+    nested = (HEAD + b"Content-Type: multipart/mixed; boundary=A\n\n--A\nContent-Type: multipart/alternative; boundary=B\n\n"
+              b"--B\nContent-Type: text/plain\n\nplain\n--B--\n\n--A\nContent-Type: text/plain; name=a.txt\n"
+              b"Content-Disposition: attachment\n\nfile\n--A--\n")
+    assert [a.filename for a in parse_mail(nested).attachments] == ["a.txt"]
