@@ -175,7 +175,8 @@ def _name_text(raw: str, fallback: str | None) -> str:
 # 15 s), so such a value goes straight to the standard library's linear parser.
 _OVERLONG_RUN = re.compile(r"[^\s<>,;]{321}")
 # A bare address and the word after it, apart ("bre@klaki.net Bjarni"): group 1 the address.
-_GLUED_WORD = re.compile(r"(?<![\w.!#$%&'*+/=?^`{|}~-])([\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+)[ \t]+([\w-]+)")
+_GLUED_WORD = re.compile(r"(?<![\w.!#$%&'*+/=?^`{|}~-])([\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+)"
+                         r"(?:[ \t]*+\([^()]*+\))*+[ \t]+([\w-]+)")
 # A name and a bracketed local part with no domain: "Mail Delivery System <MAILER-DAEMON>".
 _NAMED_LOCAL = re.compile(r"^[^<>@,;]*<\s*[\w.!#$%&'*+/=?^`{|}~-]+\s*>\s*$")
 
@@ -183,6 +184,39 @@ _NAMED_LOCAL = re.compile(r"^[^<>@,;]*<\s*[\w.!#$%&'*+/=?^`{|}~-]+\s*>\s*$")
 # '"j/smith"@example.com@relay.example.net': a relay that appended its own domain to an address
 # whose local part is quoted (Lotus Notes names behind Exchange); the mailbox is the part before.
 _RELAYED_QUOTED_LOCAL = re.compile(r'("[^"\\\r\n]*+"@[^@\s<>",;()]++)@[^@\s<>",;()]++(?=\s*+(?:>|,|$))')
+
+
+_ANGLE_THEN_ANGLE = re.compile(r">[^<>,;]*<")
+
+
+def _list_items(value: str) -> list[str]:
+    """The comma-separated items of an address list, commas inside quotes, brackets and
+    comments left alone."""
+    items, start, quoted, angle, paren, escaped = [], 0, False, 0, 0, False
+    for i, ch in enumerate(value):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == '"' and not paren:
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif ch == "(":
+            paren += 1
+        elif ch == ")" and paren:
+            paren -= 1
+        elif paren:
+            continue
+        elif ch == "<":
+            angle += 1
+        elif ch == ">" and angle:
+            angle -= 1
+        elif ch == "," and not angle:
+            items.append(value[start:i])
+            start = i + 1
+    items.append(value[start:])
+    return [item for item in items if item.strip()]
 
 
 def _one_value(value: str, defects: list[str] | None, local_part_ok: bool,
@@ -196,6 +230,12 @@ def _one_value(value: str, defects: list[str] | None, local_part_ok: bool,
     if "<" in value:
         value = _OBS_ROUTE.sub("<", value)  # RFC 5322 §4.4: a source route is to be ignored
         value = _DOUBLE_ANGLE.sub(r"<\1>", value)  # '"Ivan" <<ivan@example.ru>>': one pair of brackets
+    if "," in value and _ANGLE_THEN_ANGLE.search(value):
+        items = _list_items(value)
+        if len(items) > 1 and any(_NAME_WITH_ANGLE.match(item) for item in items):
+            # '<a@x.com> <b@y.com>, c@z.com': each mailbox of the list read on its own, so the
+            # first one's name that looks like an address stays its name (as when it stands alone)
+            return [pair for item in items for pair in _one_value(item, defects, local_part_ok, fallback, grammar)]
     doubled = _NAME_WITH_ANGLE.match(value)
     if doubled and not doubled.group("between").strip():
         # 'Ivan <ivan@home.ru> <ivan@work.ru>': an unquoted name holding an address; the mailbox
@@ -287,7 +327,8 @@ def _parsed_by_stdlib(value: str, defects: list[str] | None, local_part_ok: bool
         if joined:
             # 'bre@klaki.net Bjarni': the lenient parser reads the word after a bare address
             # into its domain ("klaki.netbjarni"); the words around the address are its name.
-            raw_addr = raw_addr.replace(joined.group(1) + joined.group(2), joined.group(0))
+            # A comment between them ("andris@tr.ee (reinman) andris") gives way to the words.
+            raw_addr = raw_addr.replace(joined.group(1) + joined.group(2), f"{joined.group(1)} {joined.group(2)}")
         elif _LOOSE_ADDR.match(addr) or _QUOTED_LOCAL.match(addr):
             if lead and len(pairs) == 1:
                 # comments inside the brackets ("Ivan <(work) ivan@example.ru (office)>") are no

@@ -68,8 +68,12 @@ def _word_bytes(enc: str, payload: str) -> bytes:
 def _broken_base64(text: str) -> bool:
     """Whether a B word's text has padding inside a chunk that more text follows ("Andr=E9": a Q
     word labelled B): no base64 at all, so the word is kept as sent. Chunks glued with their
-    padding ("YWI=YWI=") and a last chunk with its padding missing or doubled are base64."""
-    chunks = _B64_CHUNK.findall(_NOT_B64.sub("", text))
+    padding ("YWI=YWI=") and a last chunk with its padding missing or doubled are base64. Text
+    with no base64 letter at all ("----") encodes nothing: kept as sent too."""
+    cleaned = _NOT_B64.sub("", text)
+    if text.strip() and not cleaned.strip("="):
+        return True
+    chunks = _B64_CHUNK.findall(cleaned)
     return any("=" in chunk and len(chunk) % 4 for chunk in chunks[:-1])
 
 

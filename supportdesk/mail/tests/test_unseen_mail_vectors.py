@@ -407,3 +407,23 @@ def test_a_multipart_closed_and_opened_again_keeps_its_later_parts() -> None:
               b"--B\nContent-Type: text/plain\n\nplain\n--B--\n\n--A\nContent-Type: text/plain; name=a.txt\n"
               b"Content-Disposition: attachment\n\nfile\n--A--\n")
     assert [a.filename for a in parse_mail(nested).attachments] == ["a.txt"]
+
+
+def test_a_comment_between_a_bare_address_and_a_word_does_not_glue_them() -> None:
+    assert parse_addresses(["ivan@example.ru (work) Ivan"]) == [("Ivan", "ivan@example.ru")]
+    assert parse_addresses(["ivan@example.ru (Ivan)"]) == [("Ivan", "ivan@example.ru")]
+
+
+def test_in_a_list_a_name_that_looks_like_an_address_stays_a_name() -> None:
+    # alone or first of a list, the mailbox is the bracketed address, not the one in its name
+    spoof = "<boss@example.ru> <attacker@example.net>"
+    assert parse_addresses([spoof]) == [("<boss@example.ru>", "attacker@example.net")]
+    assert parse_addresses([spoof + ", anna@example.ru"]) == [("<boss@example.ru>", "attacker@example.net"),
+                                                             ("", "anna@example.ru")]
+    assert parse_addresses(['"Petrov, Ivan" <ivan@example.ru>, anna@example.ru']) == [
+        ("Petrov, Ivan", "ivan@example.ru"), ("", "anna@example.ru")]
+
+
+def test_a_base64_word_with_no_base64_in_it_is_kept_as_sent() -> None:
+    assert decode_header_text("=?utf-8?B?----?=") == "=?utf-8?B?----?="
+    assert decode_header_text("Re: =?utf-8?B?0J/RgNC40LLQtdGC?=") == "Re: Привет"
