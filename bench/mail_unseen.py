@@ -67,7 +67,18 @@ JavaMail, BlueMind, ProtonMail's gluon and go-mime, gomail, go-simple-mail, the 
 email-encoding, mail-headers, vSMTP, jsmimeparser, pmcrypto, eml-parse-js, parse-email,
 nornweave, Tuleap, Buildbot, Trac, Mercurial, Breezy, quilt, flufl.bounce, bounced, mailin,
 MIME::EcoEncode, Products.MailArchive, grepmail, tcllib's mime, Gauche, Racket's net/head,
-Pharo, FLIM, SwiftMail and others named in its note: 1,710 mails in all).
+Pharo, FLIM, SwiftMail and others named in its note: 1,710 mails in all); session 25, the search
+budget spent within the hour, about 500 more (Eventum, Offpost, net-tools/mailing, phlib/mail,
+MediaWiki's BounceHandler, OriginPHP, ElkArte, Rails' Action Mailbox, crystal-mime, feedbin,
+hutmail, rfc2047-erl, rfc2047-ruby, lobsters, Home Assistant's and Airflow's IMAP tests, MoinMoin,
+Products.MailHost, Inboxen, mail-deduplicate, Django's mail tests, himalaya, eml-codec, pEpMIME,
+acqua, mda-rs, nntp-rs, holdmail, LEML, mime-ts, CyberChef, Fakemail, Email::Simple, Mail::Box,
+Email::MIME::ContentType, Mail::Message's field vectors, Email::Valid, smdn's MimeEncoding,
+mboxparser (Go), RIPE NCC's whois, Email::MIME::Attachment::Stripper, castmail2list, Spinoco's
+protocol, DBMail, node-imap, emailjs-addressparser, emailjs-imap-client, CiderWebmail,
+Email::MIME::RFC2047, uudeview, mailscripts, KDE's messagelib and kdepim-addons, lbdb,
+mimemessage and others named in its note; tmtm/mailparser, used by session 23, is not to be
+used again).
 Prints the figures per DIR (with -v each miss), the machine, and ends with one line of JSON holding
 every figure.
 """
