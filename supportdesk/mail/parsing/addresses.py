@@ -269,6 +269,7 @@ _GRAMMAR_MAX = 1000
 _GRAMMAR_BUDGET = 4000
 _GRAMMAR_SYNTAX = re.compile(r'[()"\\:]')
 _LEADING_COMMENTS = re.compile(r"^\s*(?:\([^()]*\)\s*)+")
+_LEAD_COMMENT_TEXT = re.compile(r"[()]+")
 
 
 def _read_by_the_grammar(value: str, fallback: str | None) -> list[tuple[str, str]] | None:
@@ -295,10 +296,18 @@ def _read_by_the_grammar(value: str, fallback: str | None) -> list[tuple[str, st
         if mailbox.display_name:  # unquoted by the grammar: a quote of the name's own stays
             name = decode_header_text(mailbox.display_name, fallback=fallback)  # raw 8-bit text as elsewhere
         else:
-            # comments before the address are no name: "(work) ivan@example.ru (Ivan)" is Ivan's
-            text = _LEADING_COMMENTS.sub("", str(mailbox))
+            # comments before the address give way to one after it: "(work) ivan@example.ru
+            # (Ivan)" is Ivan's; alone, before a bare address, they are its name ("(Ivan Petrov)
+            # ivan@example.ru", as "ivan@example.ru (Ivan Petrov)")
+            lead = _LEADING_COMMENTS.match(str(mailbox))
+            text = str(mailbox)[lead.end():] if lead else str(mailbox)
             old = _COMMENT_AFTER.match(text) or _NAME_AFTER.match(text)
-            name = _name_text(old.group("name"), fallback) if old else ""
+            if old:
+                name = _name_text(old.group("name"), fallback)
+            elif lead and "<" not in text and (comment := _LEAD_COMMENT_TEXT.sub(" ", lead.group(0)).strip()):
+                name = _name_text(comment, fallback)
+            else:
+                name = ""
         out.append((name, addr))
     return out
 

@@ -427,3 +427,8 @@ def test_in_a_list_a_name_that_looks_like_an_address_stays_a_name() -> None:
 def test_a_base64_word_with_no_base64_in_it_is_kept_as_sent() -> None:
     assert decode_header_text("=?utf-8?B?----?=") == "=?utf-8?B?----?="
     assert decode_header_text("Re: =?utf-8?B?0J/RgNC40LLQtdGC?=") == "Re: Привет"
+
+
+def test_a_comment_before_a_bare_address_is_its_name_when_none_follows() -> None:
+    assert parse_addresses(["(Ivan Petrov) ivan@example.ru"]) == [("Ivan Petrov", "ivan@example.ru")]
+    assert parse_addresses(["(work) ivan@example.ru (Ivan)"]) == [("Ivan", "ivan@example.ru")]
