@@ -68,7 +68,7 @@ email-encoding, mail-headers, vSMTP, jsmimeparser, pmcrypto, eml-parse-js, parse
 nornweave, Tuleap, Buildbot, Trac, Mercurial, Breezy, quilt, flufl.bounce, bounced, mailin,
 MIME::EcoEncode, Products.MailArchive, grepmail, tcllib's mime, Gauche, Racket's net/head,
 Pharo, FLIM, SwiftMail and others named in its note: 1,710 mails in all); session 25, the search
-budget spent within the hour, about 500 more (Eventum, Offpost, net-tools/mailing, phlib/mail,
+budget spent within the hour, 685 more (Eventum, Offpost, net-tools/mailing, phlib/mail,
 MediaWiki's BounceHandler, OriginPHP, ElkArte, Rails' Action Mailbox, crystal-mime, feedbin,
 hutmail, rfc2047-erl, rfc2047-ruby, lobsters, Home Assistant's and Airflow's IMAP tests, MoinMoin,
 Products.MailHost, Inboxen, mail-deduplicate, Django's mail tests, himalaya, eml-codec, pEpMIME,
@@ -77,8 +77,10 @@ Email::MIME::ContentType, Mail::Message's field vectors, Email::Valid, smdn's Mi
 mboxparser (Go), RIPE NCC's whois, Email::MIME::Attachment::Stripper, castmail2list, Spinoco's
 protocol, DBMail, node-imap, emailjs-addressparser, emailjs-imap-client, CiderWebmail,
 Email::MIME::RFC2047, uudeview, mailscripts, KDE's messagelib and kdepim-addons, lbdb,
-mimemessage and others named in its note; tmtm/mailparser, used by session 23, is not to be
-used again).
+mimemessage, jmap-email, rfc5322 (PyPI), eml_rename, benethos-mailbox-service, mailnorm, One.com's
+rfc2231, mimelib, hoodiecrow-imap, akonadi-mime, KCodecs, Mail::Thread, Email::Abstract, Apache
+Commons Codec and others named in its note; tmtm/mailparser (session 23) and go-imap (session 18)
+came up again and are not counted).
 Prints the figures per DIR (with -v each miss), the machine, and ends with one line of JSON holding
 every figure.
 """
