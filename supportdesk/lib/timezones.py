@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 # Russian offsets in minutes -> the zone that owns them.
 RUSSIAN_OFFSET_ZONES: dict[int, str] = {
     120: "Europe/Kaliningrad",
@@ -18,20 +20,27 @@ RUSSIAN_OFFSET_ZONES: dict[int, str] = {
 }
 
 
-# The same zones by their cities: (nominative, genitive, English): "Владивосток" for an
-# agent's eyes, "по времени Владивостока" in a customer's mail, "Vladivostok".
-ZONE_CITIES: dict[str, tuple[str, str, str]] = {
-    "Europe/Kaliningrad": ("Калининград", "Калининграда", "Kaliningrad"),
-    "Europe/Moscow": ("Москва", "Москвы", "Moscow"),
-    "Europe/Samara": ("Самара", "Самары", "Samara"),
-    "Asia/Yekaterinburg": ("Екатеринбург", "Екатеринбурга", "Yekaterinburg"),
-    "Asia/Omsk": ("Омск", "Омска", "Omsk"),
-    "Asia/Novosibirsk": ("Новосибирск", "Новосибирска", "Novosibirsk"),
-    "Asia/Irkutsk": ("Иркутск", "Иркутска", "Irkutsk"),
-    "Asia/Yakutsk": ("Якутск", "Якутска", "Yakutsk"),
-    "Asia/Vladivostok": ("Владивосток", "Владивостока", "Vladivostok"),
-    "Asia/Magadan": ("Магадан", "Магадана", "Magadan"),
-    "Asia/Kamchatka": ("Камчатка", "Камчатки", "Kamchatka"),
+class ZoneCity(NamedTuple):
+    """A zone's city, as each kind of text names it."""
+
+    nominative: str  # "Владивосток": the agent's sidebar
+    genitive: str  # "по времени Владивостока": a customer's mail
+    english: str  # "Vladivostok"
+
+
+# The same zones by their cities.
+ZONE_CITIES: dict[str, ZoneCity] = {
+    "Europe/Kaliningrad": ZoneCity("Калининград", "Калининграда", "Kaliningrad"),
+    "Europe/Moscow": ZoneCity("Москва", "Москвы", "Moscow"),
+    "Europe/Samara": ZoneCity("Самара", "Самары", "Samara"),
+    "Asia/Yekaterinburg": ZoneCity("Екатеринбург", "Екатеринбурга", "Yekaterinburg"),
+    "Asia/Omsk": ZoneCity("Омск", "Омска", "Omsk"),
+    "Asia/Novosibirsk": ZoneCity("Новосибирск", "Новосибирска", "Novosibirsk"),
+    "Asia/Irkutsk": ZoneCity("Иркутск", "Иркутска", "Irkutsk"),
+    "Asia/Yakutsk": ZoneCity("Якутск", "Якутска", "Yakutsk"),
+    "Asia/Vladivostok": ZoneCity("Владивосток", "Владивостока", "Vladivostok"),
+    "Asia/Magadan": ZoneCity("Магадан", "Магадана", "Magadan"),
+    "Asia/Kamchatka": ZoneCity("Камчатка", "Камчатки", "Kamchatka"),
 }
 
 
@@ -47,9 +56,9 @@ def zone_display(zone: str, language: str, offset_minutes: int) -> str:
     offset learned from a Date header (``Etc/GMT-5``, whose IANA sign is inverted) as "UTC+5";
     any other zone by its IANA name and offset."""
     offset = offset_text(offset_minutes)
-    names = ZONE_CITIES.get(zone)
-    if names:
-        return f"{names[2] if language.lower().startswith('en') else names[0]} ({offset})"
+    city = ZONE_CITIES.get(zone)
+    if city:
+        return f"{city.english if language.lower().startswith('en') else city.nominative} ({offset})"
     if zone.startswith("Etc/") or zone == "UTC":
         return offset
     return f"{zone.replace('_', ' ')} ({offset})"

@@ -39,10 +39,10 @@ def zone_label(zone: str, language: str, moment: datetime) -> str:
     """ "по времени Москвы (UTC+3)" / "Moscow time (UTC+3)"; an unnamed zone by its offset."""
     local = moment.astimezone(ZoneInfo(zone))
     offset = utc_offset_label(local)
-    city = ZONE_CITIES.get(zone)  # "по времени Москвы": the genitive
+    city = ZONE_CITIES.get(zone)
     if _is_en(language):
-        return f"{city[2]} time ({offset})" if city else offset
-    return f"по времени {city[1]} ({offset})" if city else f"по времени {offset}"
+        return f"{city.english} time ({offset})" if city else offset
+    return f"по времени {city.genitive} ({offset})" if city else f"по времени {offset}"
 
 
 def format_day(day: date, language: str, case: str = "nom") -> str:

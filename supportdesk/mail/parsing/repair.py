@@ -360,8 +360,15 @@ def repair_parameter_folds(raw: bytes) -> tuple[bytes, str | None]:
 # boundary: the mailer closed the multipart after its first part and went on. RFC 2046 makes
 # the rest an epilogue nobody reads (the HTML alternative, the attachment); the close is dropped.
 _REOPENED = re.compile(rb"^--([^\r\n]{1,200}?)--[ \t]*+\r?\n(?:[ \t]*+\r?\n)*+(?=--\1[ \t]*+\r?\n)", re.MULTILINE)
+# What every such place holds: a line ending in "--", then (blank lines aside) one starting with
+# "--". Searched first: a tenth of the cost of the full pattern, which tries every "--" line.
+_REOPENED_HINT = re.compile(rb"--[ \t]*+\r?\n(?:[ \t]*+\r?\n)*+--")
 
 
 def repair_reopened_boundaries(raw: bytes) -> tuple[bytes, str | None]:
+    """The message without each closing delimiter that an opening one of its boundary follows
+    at once; and what was done."""
+    if not _REOPENED_HINT.search(raw):
+        return raw, None
     fixed = _REOPENED.sub(b"", raw)
     return fixed, "structure: a multipart closed and opened again: the early close dropped" if fixed != raw else None
