@@ -20,6 +20,7 @@ _NAME_QUOTES = "\"'"
 
 _QUOTED_WORDS_ONLY = re.compile(r'^"(?:[^"\\]|\\.)*"(?:\s+"(?:[^"\\]|\\.)*")+$')
 _QUOTED_WORD_TEXT = re.compile(r'"((?:[^"\\]|\\.)*)"')
+_QUOTED_STRING_TEXT = re.compile(r'(?:[^"\\]|\\.)*+')
 
 
 def unquote_name_text(name: str) -> str:
@@ -34,6 +35,11 @@ def unquote_name_text(name: str) -> str:
         return " ".join(_QUOTED_PAIR.sub(r"\1", w) for w in _QUOTED_WORD_TEXT.findall(name))
     while len(name) >= 2 and name[0] in _NAME_QUOTES and name[-1] == name[0]:
         inner = name[1:-1]
+        if name[0] == '"' and '\\"' in inner and _QUOTED_STRING_TEXT.fullmatch(inner):
+            # A whole quoted string inside an encoded word (s-nail encodes '"Ivan \\"Vanya\\""'
+            # as it is): its escaped quotes are the name's own.
+            name = _QUOTED_PAIR.sub(r"\1", inner).strip()
+            continue
         # an odd count inside: the last quote closes a quotation of the name's own
         name = (inner if inner.count(name[0]) % 2 == 0 else name[1:]).strip()
     for q in _NAME_QUOTES:

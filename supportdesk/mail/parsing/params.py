@@ -9,11 +9,15 @@ standard library on 300,000 random values) keeping running counts instead.
 
 from __future__ import annotations
 
+import re
 from email.message import Message
 from email.utils import decode_params
 from typing import Any
 
 _MISSING = object()
+# A line folded right inside a quoted value's quotes ('filename="CRLF SP name.dmp"', go-simple-mail
+# folds there): the fold's white space is the writer's layout, not the first or last character.
+_FOLD_AT_QUOTE = re.compile(r'\A"\r?\n[ \t]++|\r?\n[ \t]++"\Z')
 
 
 def split_params(value: str) -> list[str]:
@@ -54,5 +58,8 @@ class ParamsMessage(Message):
         pairs = []
         for item in split_params(str(value)):
             name, sep, rest = item.partition("=")
-            pairs.append((name.strip(), rest.strip()) if sep else (item.strip(), ""))
+            rest = rest.strip()
+            if rest[:1] == '"':
+                rest = _FOLD_AT_QUOTE.sub('"', rest)
+            pairs.append((name.strip(), rest) if sep else (item.strip(), ""))
         return decode_params(pairs)

@@ -299,3 +299,32 @@ def test_utf16_text_and_byte_order_marks(ctype: bytes, body: bytes) -> None:
 ])
 def test_a_short_name_is_cyrillic_only_when_it_reads_as_words(raw: bytes, label: str | None, expected: str) -> None:
     assert decode_bytes(raw, label)[0] == expected
+
+
+@pytest.mark.parametrize("headers", [
+    # go-simple-mail folds wherever a line grows long, right inside the quotes too: the fold's
+    # white space is layout, not the name's first (or last) character.
+    b'Content-Type: application/octet-stream;\n name="\r\n crash-dump.dmp"\nContent-Disposition: attachment;\n'
+    b' \tfilename="\r\n crash-dump.dmp"',
+    b'Content-Type: application/octet-stream\nContent-Disposition: attachment; filename="crash-dump.dmp\n "',
+    b'Content-Type: application/octet-stream\nContent-Disposition: attachment; filename="\n\t=?utf-8?q?crash-dump.dmp?="',
+])
+def test_a_fold_just_inside_the_quotes_is_not_part_of_the_name(headers: bytes) -> None:
+    assert _names(_file(headers)) == ["crash-dump.dmp"]
+
+
+def test_a_space_written_inside_the_quotes_stays() -> None:
+    assert _names(_file(b'Content-Type: text/plain\nContent-Disposition: attachment; filename=" notes.txt"')) == [
+        " notes.txt"]
+
+
+@pytest.mark.parametrize(("from_", "expected"), [
+    # s-nail encodes the display name as the quoted string it would have written, escapes included.
+    (b'=?utf-8?B?' + _b64('"Иван \\"Ваня\\" Петров"') + b'?= <vanya@example.ru>', 'Иван "Ваня" Петров'),
+    (b'=?utf-8?B?' + _b64('"Иван') + b'?= =?utf-8?B?' + _b64(' \\"Ваня\\""') + b'?= <vanya@example.ru>',
+     'Иван "Ваня"'),
+    (b'"Ivan \\"Vanya\\" Petrov" <vanya@example.ru>', 'Ivan "Vanya" Petrov'),
+    (b'=?utf-8?B?' + _b64('ООО "Ромашка"') + b'?= <info@example.ru>', 'ООО "Ромашка"'),
+])
+def test_a_quoted_string_inside_an_encoded_word_is_unquoted_once(from_: bytes, expected: str) -> None:
+    assert parse_mail(b"From: " + from_ + b"\nSubject: x\n\nhi\n").from_name == expected
