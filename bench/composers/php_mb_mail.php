@@ -59,32 +59,41 @@ function multipart(string $subtype, array $parts): array
     return ["multipart/$subtype; boundary=\"$boundary\"", $body];
 }
 
+// The form's fields arrive in the site's charset (mb_internal_encoding).
+function site(string $utf8): string
+{
+    return mb_convert_encoding($utf8, mb_internal_encoding(), 'UTF-8');
+}
+
+// A header value in the mail's charset, as the manual shows: mb_encode_mimeheader($str, $charset, 'B').
+function header_text(string $utf8, string $charset): string
+{
+    return mb_encode_mimeheader(site($utf8), $charset, 'B', eol());
+}
+
 // The forwarded mail, written the same way (the headers mail() would add itself are written here).
 function forwarded(array $fw, string $to, string $charset): string
 {
     [$name, $addr] = preg_match('/^(.*?)\s*<([^>]+)>$/', $fw['from'], $m) ? [$m[1], $m[2]] : ['', $fw['from']];
     return "To: $to" . eol()
-        . "Subject: " . mb_encode_mimeheader($fw['subject'], $charset, 'B', eol()) . eol()
-        . "From: " . mb_encode_mimeheader($name, $charset, 'B', eol()) . " <$addr>" . eol()
+        . "Subject: " . header_text($fw['subject'], $charset) . eol()
+        . "From: " . header_text($name, $charset) . " <$addr>" . eol()
         . "MIME-Version: 1.0" . eol()
-        . text_part($fw['text'], 'plain', $charset);
+        . text_part(site($fw['text']), 'plain', $charset);
 }
 
 function send(array $case, string $out): void
 {
     $cs = $case['charset'] ?? 'utf-8';
-    $site = strtolower($cs) === 'us-ascii' ? 'ASCII' : $cs;
-    mb_internal_encoding($site);
-    // The form's fields arrive in the site's charset.
-    $in = fn(string $s): string => mb_convert_encoding($s, $site, 'UTF-8');
+    mb_internal_encoding($cs);
 
-    $text = text_part($in($case['text'] ?? ''), 'plain', $cs);
+    $text = text_part(site($case['text'] ?? ''), 'plain', $cs);
     if (!empty($case['html'])) {
-        $html = text_part($in($case['html']), 'html', $cs);
+        $html = text_part(site($case['html']), 'html', $cs);
         if (!empty($case['inline'])) {
             $related = [$html];
             foreach ($case['inline'] as $img) {
-                $related[] = attachment_part(base64_decode($img['content_b64']), $in($img['name']), $img['type'],
+                $related[] = attachment_part(base64_decode($img['content_b64']), site($img['name']), $img['type'],
                     'inline', $img['cid']);
             }
             [$type, $body] = multipart('related', $related);
@@ -95,19 +104,19 @@ function send(array $case, string $out): void
     }
     $parts = [$text];
     foreach ($case['attachments'] ?? [] as $att) {
-        $parts[] = attachment_part(base64_decode($att['content_b64']), $in($att['name']), $att['type']);
+        $parts[] = attachment_part(base64_decode($att['content_b64']), site($att['name']), $att['type']);
     }
     if (!empty($case['forward'])) {
         $fw = $case['forward'];
-        $parts[] = attachment_part(forwarded($fw, $case['from']['addr'], 'UTF-8'), $in($fw['name']), 'message/rfc822');
+        $parts[] = attachment_part(forwarded($fw, $case['from']['addr'], $cs), site($fw['name']), 'message/rfc822');
     }
     [$type, $body] = multipart('mixed', $parts);
 
-    $headers = "From: " . mb_encode_mimeheader($in($case['from']['name'])) . " <{$case['from']['addr']}>" . eol()
+    $headers = "From: " . header_text($case['from']['name'], $cs) . " <{$case['from']['addr']}>" . eol()
         . "MIME-Version: 1.0" . eol()
         . "Content-Type: $type";
     putenv('SD_EML=' . $out);
-    if (!mail('support@example.com', mb_encode_mimeheader($in($case['subject'])), $body, $headers)) {
+    if (!mail('support@example.com', header_text($case['subject'], $cs), $body, $headers)) {
         fwrite(STDERR, "mail() failed for {$case['id']}\n");
         exit(1);
     }

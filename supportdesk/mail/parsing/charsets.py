@@ -538,7 +538,12 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str, st
             return data.decode(cs, "replace"), cs, None
         # A few letters: the label is preferred while it reads as plain words ("КП", "Счет"); a
         # reading with its letter case inverted ("яВЕР") is no reason to prefer it.
-        plain = len(sample) > SHORT_SAMPLE or plain_cyrillic_words(data.decode(cs, "replace"))
+        own_text = data.decode(cs, "replace")
+        plain = len(sample) > SHORT_SAMPLE or plain_cyrillic_words(own_text)
+        if plain and len(sample) <= SHORT_SAMPLE and not _lone_non_words(own_text):
+            # So few letters that read as words in the declared charset ("Ёж", "Юг"): another
+            # Cyrillic charset's reading of them is a guess against what the sender said.
+            return own_text, cs, None
         best, score = best_cyrillic(data, cs if plain else None)
         if not plain:
             own = -1e9

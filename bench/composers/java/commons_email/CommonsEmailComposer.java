@@ -34,7 +34,9 @@ public class CommonsEmailComposer {
         if (c.has("html")) {
             HtmlEmail html = new HtmlEmail();
             html.setHtmlMsg(text(c, "html"));
-            html.setTextMsg(text(c, "text"));
+            if (!text(c, "text").isEmpty()) {  // an HTML-only mail: setTextMsg refuses an empty text
+                html.setTextMsg(text(c, "text"));
+            }
             if (c.has("inline")) {
                 for (JsonElement e : c.getAsJsonArray("inline")) {
                     JsonObject item = e.getAsJsonObject();
