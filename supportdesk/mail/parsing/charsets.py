@@ -338,7 +338,24 @@ def _try_utf8(data: bytes) -> str | None:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
+        return _surrogates_utf8(data) if b"\xed" in data else None
+
+
+# One half of a UTF-16 surrogate pair written as a UTF-8 sequence of its own.
+_SURROGATE_HALF = re.compile(rb"\xed[\xa0-\xbf][\x80-\xbf]")
+
+
+def _surrogates_utf8(data: bytes) -> str | None:
+    """UTF-8 that writes a character beyond the BMP (an emoji) as the two halves of its UTF-16
+    surrogate pair (CESU-8: Java's "modified UTF-8", Tcl 8.6's encoder): the pairs joined, a
+    lone half replaced. None when anything else in it is no UTF-8."""
+    if not _SURROGATE_HALF.search(data):
         return None
+    try:
+        text = data.decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:
+        return None
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 # What charset-normalizer may answer: charsets mail is written in. On a short sample it also

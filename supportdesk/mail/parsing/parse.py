@@ -259,6 +259,10 @@ def _walk(part: Message, walk: _Walk, depth: int, in_report: bool) -> None:
         # (a web form's inline "message.html", an old mailer's "msg.txt" without a disposition,
         # which mail clients show inline): the text to read when the mail has no other.
         walk.unnamed_texts.append(part)
+    elif _other_text(ctype) and attachment.name_generated and disposition(part) != "attachment":
+        # Inline unnamed text of another kind (text/markdown; GNU mailutils labels the body with
+        # its last file's type): RFC 2046 §4.1.4 reads an unknown text subtype as plain text.
+        walk.unnamed_texts.append(part)
     if is_tnef(attachment):
         walk.attachments.extend(tnef_files(attachment.content, walk.defects))
 
@@ -280,6 +284,17 @@ def _respelt_multipart(part: Message) -> Message | None:
     fixed = repair_boundary(message_bytes(part), boundary) if boundary else None
     reparsed = _PARSER.parsebytes(fixed) if fixed is not None else None
     return reparsed if reparsed is not None and reparsed.is_multipart() else None
+
+
+# Text subtypes that are data for a program (an invitation, a card, a table, a bounce's headers),
+# never the text to read.
+_TEXT_DATA = frozenset({"text/calendar", "text/x-vcalendar", "text/vcard", "text/x-vcard", "text/directory",
+                        "text/rfc822-headers", "text/csv", "text/tab-separated-values", "text/xml", "text/css",
+                        "text/javascript"})
+
+
+def _other_text(ctype: str) -> bool:
+    return ctype.startswith("text/") and ctype not in ("text/plain", "text/html") and ctype not in _TEXT_DATA
 
 
 def _disposition_names_file(part: Message) -> bool:

@@ -354,3 +354,44 @@ def test_a_cleartext_signed_text_is_read_without_its_armor() -> None:
 ])
 def test_armor_that_is_no_complete_cleartext_signature_stays(text: str) -> None:
     assert parse_mail(_pgp_mail(text)).text.strip() == text.strip()
+
+
+def _cesu8(text: str) -> bytes:
+    """UTF-8 with a character beyond the BMP written as its two UTF-16 halves (Tcl 8.6, Java)."""
+    units = text.encode("utf-16-be")
+    return b"".join(chr(int.from_bytes(units[i:i + 2], "big")).encode("utf-8", "surrogatepass")
+                    for i in range(0, len(units), 2))
+
+
+def test_an_emoji_written_as_two_surrogate_halves_is_joined() -> None:
+    word = b"=?utf-8?B?" + base64.b64encode(_cesu8("Анна Николаева 🎬")) + b"?="
+    name = b'"=?utf-8?B?' + base64.b64encode(_cesu8("📷 снимок.png")) + b'?="'
+    parsed = parse_mail(b"From: " + word + b" <anna@example.ru>\nSubject: " + word + b"\nMIME-Version: 1.0\n"
+                        b"Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain; charset=utf-8\n\n"
+                        + _cesu8("Снимок во вложении 🎬") + b"\n--B\nContent-Type: image/png; name=" + name
+                        + b"\nContent-Transfer-Encoding: base64\n\nZGF0YQ==\n--B--\n")
+    assert (parsed.from_name, parsed.subject) == ("Анна Николаева 🎬", "Анна Николаева 🎬")
+    assert [a.filename for a in parsed.attachments] == ["📷 снимок.png"]
+    assert parsed.text.strip() == "Снимок во вложении 🎬"
+
+
+def test_a_lone_surrogate_half_is_replaced_and_the_rest_kept() -> None:
+    word = b"=?utf-8?B?" + base64.b64encode("Анна ".encode() + b"\xed\xa0\xbc") + b"?="
+    assert parse_mail(b"From: a@example.ru\nSubject: " + word + b"\n\nhi\n").subject == "Анна \ufffd"
+
+
+@pytest.mark.parametrize("ctype", [b"text/markdown; charset=utf-8", b"text/x-log"])
+def test_an_inline_unnamed_text_of_another_subtype_is_the_text_when_there_is_no_other(ctype: bytes) -> None:
+    # GNU mailutils labels the body with the type of its last file; RFC 2046 4.1.4 reads an
+    # unknown text subtype as plain text.
+    parsed = parse_mail(HEAD + b"Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: " + ctype
+                        + b"\nContent-Disposition: inline\n\nThe config is attached.\n--B\nContent-Type: text/plain;"
+                        b" name=a.conf\nContent-Disposition: attachment; filename=a.conf\n\nx=1\n--B--\n")
+    assert parsed.text.strip() == "The config is attached."
+    assert "a.conf" in [a.filename for a in parsed.attachments]
+
+
+def test_an_unnamed_invitation_stays_a_file() -> None:
+    parsed = parse_mail(HEAD + b"Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/calendar\n"
+                        b"Content-Disposition: inline\n\nBEGIN:VCALENDAR\nEND:VCALENDAR\n--B--\n")
+    assert "VCALENDAR" not in parsed.text and len(parsed.attachments) == 1
