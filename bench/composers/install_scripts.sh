@@ -2,7 +2,7 @@
 # Script-style senders from Debian: sendemail, swaks, GNU mailutils `mail`, mpack, sharutils (uuencode),
 # Emacs (message mode / MML, the terminal build) and tcllib (Tcl's mime package).
 set -euo pipefail
-PKGS=(sendemail libio-socket-ssl-perl swaks mailutils mpack sharutils emacs-nox tcllib)
+PKGS=(sendemail swaks mailutils mpack sharutils emacs-nox tcllib)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# mpack, the MIME packer from CMU (Debian package mpack; version from `mpack` usage line), as the old Unix
+# habit uses it: `mpack -s subject -d bodyfile -o outfile file` (the body, in the case's charset, as the
+# description text; the content type guessed by mpack itself, which refuses text/* types). mpack packs
+# exactly one file per mail and has no HTML, inline-image or message/rfc822 option: cases with no
+# attachment, several, an HTML part or a forwarded mail are skipped. mpack writes no From (it leaves that
+# to the MTA) and no To with -o: its output is the complete message it would hand to sendmail.
+set -euo pipefail
+command -v mpack >/dev/null || { echo "mpack not installed (apt-get install mpack)" >&2; exit 3; }
+cases=$(realpath "$1"); out=$(realpath "$2")
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+export HOME="$work/home" LC_ALL=C.UTF-8; mkdir -p "$HOME"
+
+# One folder per case: fields as files (text.cs/html.cs in the case's charset), attachments under their names.
+perl -MEncode -MJSON::PP -MMIME::Base64 -e '
+  my ($cases, $dir) = @ARGV; open my $in, "<:raw", $cases or die; local $/;
+  sub put { my ($path, $bytes) = @_; open my $f, ">:raw", $path or die "$path: $!"; print $f $bytes; close $f }
+  sub put_text { put($_[0], Encode::encode_utf8($_[1])) }
+  sub files { my ($d, $items) = @_; my $n = 0; mkdir $d;
+    for my $a (@{ $items || [] }) { mkdir "$d/$n"; put(Encode::encode_utf8("$d/$n/$a->{name}"), decode_base64($a->{content_b64}));
+      put_text("$d/$n.$_", $a->{$_}) for grep { defined $a->{$_} } qw(type cid); $n++ } }
+  mkdir $dir;
+  for my $c (@{ JSON::PP->new->utf8->decode(<$in>)->{cases} }) {
+    my $d = "$dir/$c->{id}"; mkdir $d; my $cs = $c->{charset} || "utf-8";
+    put_text("$d/$_", $c->{$_} // "") for qw(subject text html);
+    put("$d/charset", $cs); put("$d/text.cs", Encode::encode($cs, $c->{text} // "")); put("$d/html.cs", Encode::encode($cs, $c->{html} // ""));
+    put_text("$d/from_name", $c->{from}{name}); put_text("$d/from_addr", $c->{from}{addr});
+    files("$d/att", $c->{attachments}); files("$d/inline", $c->{inline});
+    if (my $f = $c->{forward}) { mkdir "$d/fwd"; put_text("$d/fwd/$_", $f->{$_}) for qw(from subject text name) }
+  }' "$cases" "$work/cases"
+
+skip() { printf '{"case": "%s", "skipped": "%s"}\n' "$1" "$2"; }
+
+for d in "$work/cases"/*/; do
+  id=$(basename "$d")
+  files=("$d"att/*/*)
+  [ -e "${files[0]:-}" ] || files=()
+  if [ -s "$d/html" ] || [ -n "$(ls "$d/inline")" ]; then skip "$id" "mpack writes no HTML alternative and no inline images"; continue; fi
+  if [ -d "$d/fwd" ]; then skip "$id" "mpack packs one file per mail and has no message/rfc822 attachment"; continue; fi
+  if [ ${#files[@]} -ne 1 ]; then skip "$id" "mpack packs exactly one file per mail; this case has ${#files[@]}"; continue; fi
+  (cd "${files[0]%/*}" && mpack -s "$(cat "$d/subject")" -d "$d/text.cs" -o "$out/$id.eml" "${files[0]##*/}")
+done
