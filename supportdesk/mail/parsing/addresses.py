@@ -42,6 +42,10 @@ def unquote_name_text(name: str) -> str:
             continue
         # an odd count inside: the last quote closes a quotation of the name's own
         name = (inner if inner.count(name[0]) % 2 == 0 else name[1:]).strip()
+    if '\\"' in name:
+        # Escaped quotes inside an encoded word (Emacs encodes a quoted string's text with its
+        # backslashes): no name holds a backslash before a quote.
+        name = name.replace('\\"', '"')
     for q in _NAME_QUOTES:
         if name.count(q) % 2:
             if name.startswith(q):

@@ -328,6 +328,8 @@ def test_a_space_written_inside_the_quotes_stays() -> None:
     (b'=?utf-8?B?' + _b64('"Иван') + b'?= =?utf-8?B?' + _b64(' \\"Ваня\\""') + b'?= <vanya@example.ru>',
      'Иван "Ваня"'),
     (b'"Ivan \\"Vanya\\" Petrov" <vanya@example.ru>', 'Ivan "Vanya" Petrov'),
+    # Emacs encodes the quoted string's text, backslashes and all, without its quotes.
+    (b'=?utf-8?B?' + _b64('Иван \\"Ваня\\" Петров') + b'?= <vanya@example.ru>', 'Иван "Ваня" Петров'),
     (b'=?utf-8?B?' + _b64('ООО "Ромашка"') + b'?= <info@example.ru>', 'ООО "Ромашка"'),
 ])
 def test_a_quoted_string_inside_an_encoded_word_is_unquoted_once(from_: bytes, expected: str) -> None:
