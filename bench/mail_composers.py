@@ -7,7 +7,8 @@ Mailer), scripts (Perl's MIME::Lite, Python's email, nodemailer), monitoring too
 Go and Rust libraries), terminal mailers (mutt, mailx). Each composer in ``bench/composers/``
 writes every case of ``bench/composers/cases.json`` (Cyrillic names of 130 characters, double
 spaces, semicolons, emoji, windows-1251 and KOI8-R bodies, inline images, an attached message)
-the way that library's documentation shows, and we check that our parser gives back exactly
+the way that library's documentation shows (``--gateway``: then rewritten by what a mail
+server on the way does, ``composers/gateways/``), and we check that our parser gives back exactly
 what was put in: subject, sender, the body's text and every attachment's name. The expectations
 are the cases themselves, so nothing here was tuned on anybody's test data; a case a library
 cannot express is skipped by its composer, and a value the library itself loses (the standard
@@ -136,8 +137,23 @@ def run_composer(script: Path, cases_file: Path, out: Path) -> dict[str, Any]:
     return {"available": True, "skipped": skipped}
 
 
-def score(script: Path, cases: list[dict[str, Any]], out: Path, verbose: bool) -> dict[str, Any]:
+def through_gateway(gateway: str, out: Path) -> str | None:
+    """Every composed mail rewritten in place by ``composers/gateways/<gateway>.sh`` (what a
+    mail server on the way does to it: a disclaimer added, say); the reason when it cannot run."""
+    script = HERE / "gateways" / f"{gateway}.sh"
+    for path in sorted(out.glob("*.eml")):
+        done = subprocess.run(["bash", str(script), str(path)], capture_output=True, text=True, timeout=120)
+        if done.returncode != 0:
+            return (done.stderr or f"exit {done.returncode}").strip()[-200:]
+    return None
+
+
+def score(script: Path, cases: list[dict[str, Any]], out: Path, verbose: bool, gateway: str = "") -> dict[str, Any]:
     result = run_composer(script, HERE / "cases.json", out)
+    if result["available"] and gateway:
+        why = through_gateway(gateway, out)
+        if why:
+            result = {"available": False, "why": f"gateway {gateway}: {why}"}
     if not result["available"]:
         print(f"  {script.name:32} not available: {result['why']}")
         return {"available": False}
@@ -178,6 +194,7 @@ def main() -> int:
     ap.add_argument("--install", action="store_true", help="run every bench/composers/install_*.sh first")
     ap.add_argument("--only", nargs="*", default=[], help="composer names (file stems)")
     ap.add_argument("--out", default=str(WORK / "out"))
+    ap.add_argument("--gateway", default="", help="pass every composed mail through composers/gateways/NAME.sh")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
     if args.install:
@@ -189,10 +206,11 @@ def main() -> int:
         for item in (case.get("attachments") or []) + (case.get("inline") or []):
             base64.b64decode(item["content_b64"], validate=True)
     print(f"machine: cpu={cpu_model()} cores={os.cpu_count()} python={platform.python_version()}")
-    print(f"cases: {len(cases)}")
+    print(f"cases: {len(cases)}" + (f", through the gateway {args.gateway}" if args.gateway else ""))
     figures: dict[str, Any] = {}
     for script in composers(args.only):
-        figures[script.stem] = score(script, cases, Path(args.out) / script.stem, args.verbose)
+        out = Path(args.out) / (script.stem + (f"@{args.gateway}" if args.gateway else ""))
+        figures[script.stem] = score(script, cases, out, args.verbose, args.gateway)
     ran = {k: v for k, v in figures.items() if v["available"]}
     mails = sum(v["mails"] for v in ran.values())
     right = sum(v["right"] for v in ran.values())
@@ -200,7 +218,7 @@ def main() -> int:
     print(f"total: {right}/{mails} mails fully right ({100 * right / max(mails, 1):.1f} %) "
           f"from {len(ran)} composers ({len(figures) - len(ran)} not available); of the {mails - right} misses, "
           f"{behind} where the standard library reads what we miss")
-    print(json.dumps({"cases": len(cases), "composers": figures, "mails": mails, "right": right,
+    print(json.dumps({"cases": len(cases), "gateway": args.gateway or None, "composers": figures, "mails": mails, "right": right,
                       "behind_stdlib": behind,
                       "machine": {"cpu": cpu_model(), "cores": os.cpu_count()}}))
     return 0

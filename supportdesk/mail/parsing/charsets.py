@@ -471,25 +471,38 @@ def _mostly_utf8(data: bytes) -> str | None:
     return text if wide >= 2 and bad <= max(1, wide // 20) else None
 
 
-def _utf8_line(line: bytes) -> bool:
+def _utf8_line(line: bytes, least: int = 1) -> bool:
+    """The line is UTF-8 with at least ``least`` characters beyond ASCII."""
     try:
-        line.decode("utf-8")
+        text = line.decode("utf-8")
     except UnicodeDecodeError:
         return False
-    return True
+    return least <= 1 or sum(1 for ch in text if ord(ch) > 0x7F) >= least
 
 
-def _mixed_lines(data: bytes) -> tuple[str, str] | None:
+# A whole two-byte UTF-8 character: the cheap sign that a line may be UTF-8.
+_UTF8_PAIR = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
+# Under a declared single-byte label, a line is taken for UTF-8 on this many of its characters:
+# one or two 8-bit pairs happen to be valid UTF-8 in windows-1251 ("Я»").
+_UTF8_LINE_UNDER_LABEL = 3
+
+
+def _mixed_lines(data: bytes, declared: str | None = None) -> tuple[str, str] | None:
     """UTF-8 lines beside lines in a single-byte charset (a UTF-8 text under a signature or a
-    quote pasted from a Latin-1 or windows-1251 mail, which a whole-text reading turns into
-    mojibake on one side or the other): (the text with each line read in its own, the other
-    lines' charset, guessed on them alone); None unless both kinds of 8-bit line occur."""
+    quote pasted from a Latin-1 or windows-1251 mail, a gateway's UTF-8 disclaimer appended to a
+    windows-1251 part, which a whole-text reading turns into mojibake on one side or the
+    other): (the text with each line read in its own, the other lines' charset, the declared
+    one or guessed on them alone); None unless both kinds of 8-bit line occur."""
+    if declared and not _UTF8_PAIR.search(data):
+        return None
+    least = _UTF8_LINE_UNDER_LABEL if declared else 1
     lines = data.splitlines(keepends=True)
-    utf8 = [not line.isascii() and _utf8_line(line) for line in lines]
+    utf8 = [not line.isascii() and _utf8_line(line, least) for line in lines]
     other = [not line.isascii() and not ok for line, ok in zip(lines, utf8, strict=True)]
     if not any(utf8) or not any(other):
         return None
-    _text, charset, _defect = decode_bytes(b"".join(line for line, odd in zip(lines, other, strict=True) if odd))
+    _text, charset, _defect = decode_bytes(b"".join(line for line, odd in zip(lines, other, strict=True) if odd),
+                                           declared)
     return "".join(line.decode("utf-8") if ok else line.decode(charset, "replace")
                    for line, ok in zip(lines, utf8, strict=True)), charset
 
@@ -548,6 +561,10 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str, st
         mixed = _mixed_lines(data)
         if mixed is not None:
             return mixed[0], "utf-8", f"utf-8 text with lines in {mixed[1]}, each line read in its own"
+    if cs in _CYRILLIC_SINGLE_BYTE or cs in _WESTERN:
+        mixed = _mixed_lines(data, cs)
+        if mixed is not None:
+            return mixed[0], "utf-8", f"charset {declared} with lines in utf-8, each line read in its own"
     if cs in _CYRILLIC_SINGLE_BYTE:
         sample = _high_bytes(data)
         own = reading_score(data, cs, sample)

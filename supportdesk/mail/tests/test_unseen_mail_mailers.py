@@ -395,3 +395,21 @@ def test_an_unnamed_invitation_stays_a_file() -> None:
     parsed = parse_mail(HEAD + b"Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/calendar\n"
                         b"Content-Disposition: inline\n\nBEGIN:VCALENDAR\nEND:VCALENDAR\n--B--\n")
     assert "VCALENDAR" not in parsed.text and len(parsed.attachments) == 1
+
+
+@pytest.mark.parametrize(("charset", "codec"), [("windows-1251", "cp1251"), ("koi8-r", "koi8-r"),
+                                                ("iso-8859-1", "latin-1")])
+def test_a_gateways_utf8_disclaimer_under_a_single_byte_label_is_read_line_by_line(charset: str, codec: str) -> None:
+    # alterMIME appends its disclaimer's bytes as they are to a part of any charset.
+    own = "Добрый день, нужна ли отдельная лицензия?" if codec != "latin-1" else "Bonjour, à bientôt, façade."
+    body = own.encode(codec) + "\n\nКонфиденциально: только для адресата.\n".encode()
+    parsed = parse_mail(HEAD + b"Content-Type: text/plain; charset=" + charset.encode()
+                        + b"\nContent-Transfer-Encoding: 8bit\n\n" + body)
+    assert parsed.text.split() == (own + " Конфиденциально: только для адресата.").split()
+
+
+def test_one_8bit_pair_that_happens_to_be_utf8_stays_in_the_declared_charset() -> None:
+    text = "Отчёт готов. Срок — до пятницы: «Я»"  # 'Я»' in windows-1251 is a valid UTF-8 pair
+    parsed = parse_mail(HEAD + b"Content-Type: text/plain; charset=windows-1251\n\n" + text.encode("cp1251")
+                        + b"\n" + "Ещё одна строка.".encode("cp1251") + b"\n")
+    assert parsed.text.split() == (text + " Ещё одна строка.").split()
