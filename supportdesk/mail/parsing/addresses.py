@@ -196,6 +196,23 @@ _NAMED_LOCAL = re.compile(r"^[^<>@,;]*<\s*[\w.!#$%&'*+/=?^`{|}~-]+\s*>\s*$")
 _RELAYED_QUOTED_LOCAL = re.compile(r'("[^"\\\r\n]*+"@[^@\s<>",;()]++)@[^@\s<>",;()]++(?=\s*+(?:>|,|$))')
 
 
+# "=?UTF-8?Q?Petrov?=@local.domain, Ivan <ivan@example.ru>": a name's unquoted "Last, First"
+# split at its comma, and a relay (Postfix, Exim) completed the encoded word before the comma as
+# an address of its own domain. An encoded word is never a mailbox's local part (RFC 2047 §5):
+# the relay's domain is taken off, and the comma too where the relay put it (Postfix also
+# splits a name's words at their spaces: the word before its comma then ends in that space).
+_RELAYED_ENCODED_LOCAL = re.compile(r'(=\?[^\s@<>",;()]++)@[^@\s<>",;()]++(\s*+),')
+
+
+def _relayed_encoded_local(match: re.Match[str]) -> str:
+    word = match.group(1)
+    if not word.endswith("?="):
+        return match.group(0)
+    if decode_header_text(word, keep_spaces=True).endswith(" "):
+        return word + match.group(2)
+    return word + match.group(2) + ","
+
+
 _ANGLE_THEN_ANGLE = re.compile(r">[^<>,;]*<")
 
 
@@ -237,6 +254,11 @@ def _one_value(value: str, defects: list[str] | None, local_part_ok: bool,
         value, relayed = _RELAYED_QUOTED_LOCAL.subn(r"\1", value)
         if relayed and defects is not None:
             defects.append("header: a relay's domain after an address removed")
+    if "?=@" in value and "<" in value:
+        repaired = _RELAYED_ENCODED_LOCAL.sub(_relayed_encoded_local, value)
+        if repaired != value and defects is not None:
+            defects.append("header: a relay's domain after an encoded word removed")
+        value = repaired
     if "<" in value:
         value = _OBS_ROUTE.sub("<", value)  # RFC 5322 §4.4: a source route is to be ignored
         value = _DOUBLE_ANGLE.sub(r"<\1>", value)  # '"Ivan" <<ivan@example.ru>>': one pair of brackets

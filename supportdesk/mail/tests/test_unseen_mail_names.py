@@ -334,3 +334,26 @@ def test_a_space_written_inside_the_quotes_stays() -> None:
 ])
 def test_a_quoted_string_inside_an_encoded_word_is_unquoted_once(from_: bytes, expected: str) -> None:
     assert parse_mail(b"From: " + from_ + b"\nSubject: x\n\nhi\n").from_name == expected
+
+
+def _q(text: str) -> bytes:
+    return b"=?utf-8?Q?" + "".join(f"={b:02X}" for b in text.encode()).encode() + b"?="
+
+
+@pytest.mark.parametrize(("from_", "name", "addr"), [
+    # MIME-tools leaves the comma of 'Петров, Иван' unquoted; Postfix or Exim on the way then
+    # completes the encoded word before it with their own domain, as an address of its own.
+    (_q("Петров") + b"@local.relay.example,\n " + _q("Иван") + b" <petrov@efir.example.ru>",
+     "Петров, Иван", "petrov@efir.example.ru"),
+    # Postfix also splits the name's words at their spaces; those commas are the relay's.
+    (_q("Татьяна ") + b"@local.relay.example,\n\t" + _q("Белоусова") + b"@local.relay.example,\n\t"
+     + _q("инженер") + b" <belousova@tv.example.ru>", "Татьяна Белоусова, инженер", "belousova@tv.example.ru"),
+])
+def test_a_relays_domain_after_an_encoded_word_is_taken_off(from_: bytes, name: str, addr: str) -> None:
+    parsed = parse_mail(b"From: " + from_ + b"\nSubject: x\n\nhi\n")
+    assert (parsed.from_name, parsed.from_addr) == (name, addr)
+
+
+def test_a_plain_address_before_a_comma_stays_the_sender() -> None:
+    parsed = parse_mail(b"From: ivan@relay.example, Petr <petr@example.ru>\nSubject: x\n\nhi\n")
+    assert parsed.from_addr == "ivan@relay.example"
