@@ -12,21 +12,8 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 export HOME="$work/home" LC_ALL=C.UTF-8; mkdir -p "$HOME"
 printf '#!/bin/sh\ncat > "$SD_DUMP"\n' > "$work/sendmail"; chmod +x "$work/sendmail"
 
-# One folder per case: scalar fields as files, attachments as files under their own names.
-perl -MEncode -MJSON::PP -MMIME::Base64 -e '
-  my ($cases, $dir) = @ARGV; open my $in, "<:raw", $cases or die; local $/;
-  sub put { my ($path, $bytes) = @_; open my $f, ">:raw", $path or die "$path: $!"; print $f $bytes; close $f }
-  sub put_text { put($_[0], Encode::encode_utf8($_[1])) }
-  mkdir $dir;
-  for my $c (@{ JSON::PP->new->utf8->decode(<$in>)->{cases} }) {
-    my $d = "$dir/$c->{id}"; mkdir $d; mkdir "$d/att";
-    put_text("$d/$_", $c->{$_} // "") for qw(subject charset text);
-    put_text("$d/from_name", $c->{from}{name}); put_text("$d/from_addr", $c->{from}{addr});
-    put("$d/inline", scalar @{ $c->{inline} || [] }); put("$d/html", $c->{html} ? 1 : 0);
-    my $n = 0;
-    for my $a (@{ $c->{attachments} || [] }) { mkdir "$d/att/$n"; put(Encode::encode_utf8("$d/att/$n/$a->{name}"), decode_base64($a->{content_b64})); $n++ }
-    if (my $f = $c->{forward}) { mkdir "$d/fwd"; put_text("$d/fwd/$_", $f->{$_}) for qw(from subject text name) }
-  }' "$cases" "$work/cases"
+# One folder per case (lib/unpack_cases.pl).
+perl "$(dirname "$0")/lib/unpack_cases.pl" "$cases" "$work/cases"
 
 mailbox() {  # "Name <addr>", the name as an RFC 5322 quoted-string
   local s=${1//\\/\\\\}; s=${s//\"/\\\"}; printf '"%s" <%s>' "$s" "$2"
@@ -42,7 +29,7 @@ send() {  # send DUMPFILE CHARSET FROM SUBJECT FILES... < body
 
 for d in "$work/cases"/*/; do
   id=$(basename "$d")
-  if [ "$(cat "$d/html")" != 0 ]; then
+  if [ -s "$d/html" ]; then
     printf '{"case": "%s", "skipped": "s-nail composes no HTML alternative and no inline (Content-ID) images"}\n' "$id"
     continue
   fi
