@@ -20,7 +20,6 @@ _NAME_QUOTES = "\"'"
 
 _QUOTED_WORDS_ONLY = re.compile(r'^"(?:[^"\\]|\\.)*"(?:\s+"(?:[^"\\]|\\.)*")+$')
 _QUOTED_WORD_TEXT = re.compile(r'"((?:[^"\\]|\\.)*)"')
-_QUOTED_STRING_TEXT = re.compile(r'(?:[^"\\]|\\.)*+')
 
 
 def unquote_name_text(name: str) -> str:
@@ -35,16 +34,11 @@ def unquote_name_text(name: str) -> str:
         return " ".join(_QUOTED_PAIR.sub(r"\1", w) for w in _QUOTED_WORD_TEXT.findall(name))
     while len(name) >= 2 and name[0] in _NAME_QUOTES and name[-1] == name[0]:
         inner = name[1:-1]
-        if name[0] == '"' and '\\"' in inner and _QUOTED_STRING_TEXT.fullmatch(inner):
-            # A whole quoted string inside an encoded word (s-nail encodes '"Ivan \\"Vanya\\""'
-            # as it is): its escaped quotes are the name's own.
-            name = _QUOTED_PAIR.sub(r"\1", inner).strip()
-            continue
         # an odd count inside: the last quote closes a quotation of the name's own
         name = (inner if inner.count(name[0]) % 2 == 0 else name[1:]).strip()
     if '\\"' in name:
-        # Escaped quotes inside an encoded word (Emacs encodes a quoted string's text with its
-        # backslashes): no name holds a backslash before a quote.
+        # Escaped quotes inside an encoded word (s-nail encodes the whole quoted string, Emacs its
+        # text with the backslashes): no name holds a backslash before a quote.
         name = name.replace('\\"', '"')
     for q in _NAME_QUOTES:
         if name.count(q) % 2:
