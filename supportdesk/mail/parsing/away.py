@@ -24,8 +24,23 @@ _DATE = (r"\d{4}-\d{2}-\d{2}"                                   # 2026-12-14
 _UNTIL = re.compile(rf"{_CUE}\s*(?:[A-Za-zА-Яа-яЁё]+,?\s+)?({_DATE})", re.IGNORECASE)
 
 
+# An away notice is a few lines: that its person is away, until when, whom to call meanwhile.
+_NOTICE_MAX = 700
+_NOTICE_HEAD = 400
+
+
 def is_out_of_office(subject: str, text: str) -> bool:
     return bool(_AWAY.search(subject) or _AWAY.search(text[:2000]))
+
+
+def is_away_notice(text: str) -> bool:
+    """The whole text only says that its person is away until a date: short, its first lines
+    saying so with the date, no question asked (an away notice asks nothing; a person who
+    writes from a holiday usually does)."""
+    body = text.strip()
+    head = body[:_NOTICE_HEAD]
+    return (len(body) <= _NOTICE_MAX and "?" not in body and bool(_AWAY.search(head))
+            and bool(_UNTIL.search(head)))
 
 
 def _read_date(phrase: str, base: datetime) -> datetime | None:

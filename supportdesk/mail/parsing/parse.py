@@ -45,7 +45,7 @@ from .repair import (
     repair_part_headers,
     repair_reopened_boundaries,
 )
-from .robots import detect_auto_reply, detect_bounce, detect_spam, list_author, list_post
+from .robots import detect_auto_reply, detect_bounce, detect_spam, list_author, list_post, unmarked_away_reply
 from .smime import PKCS7_MIME, SIGNED_TYPES, signed_content
 
 
@@ -518,6 +518,8 @@ def _parse(raw: bytes) -> ParsedMail:
         auto_reason = "delivery delay notification"
     elif bounce is None:
         auto_reason = detect_auto_reply(headers, from_addr, subject)
+        if auto_reason is None and unmarked_away_reply(headers, subject, text, quotes=quoted_start is not None):
+            auto_reason = "away notice with no robot's mark (vacation(1))"
         if walk.report_type == "disposition-notification":
             auto_reason = "read receipt"
         elif walk.report_type == "feedback-report":

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from supportdesk.mail.ingest import ingest_raw
+from supportdesk.mail.parsing import parse_mail
 from supportdesk.mail.parsing.away import away_until, is_out_of_office
 from supportdesk.mail.tests.factory import make_mail
 from supportdesk.replies.services import ticket_reply
@@ -34,6 +35,37 @@ def test_the_return_date_is_read_in_russian_and_english(text: str, until: date |
 
 def test_an_ordinary_auto_reply_is_not_out_of_office() -> None:
     assert not is_out_of_office("Ваше письмо получено", "Спасибо, ваше письмо зарегистрировано под номером 5.")
+
+
+# vacation(1) sends the person's ~/.vacation.msg as it is: "Subject: Re: $SUBJECT", no
+# Auto-Submitted, no Precedence, no In-Reply-To; only the text says that a robot wrote it.
+VACATION_TEXT = ("Здравствуйте!\n\nЯ в отпуске до 14 декабря, почту не читаю. Ваше письмо прочитаю, когда вернусь.\n"
+                 "По срочным вопросам звоните Марии Кузнецовой: +7 383 200-00-00.\n\nИван Петров\n")
+
+
+def vacation_mail(subject: str = "Re: [#7] Не выводятся титры", body: str = VACATION_TEXT, **kw: object) -> bytes:
+    return make_mail(subject=subject, body=body, **kw)  # type: ignore[arg-type]
+
+
+def test_an_away_notice_that_no_header_marks_is_an_auto_reply() -> None:
+    parsed = parse_mail(vacation_mail())
+    assert parsed.is_auto_reply and parsed.is_robot and not parsed.is_bounce
+    assert "vacation" in (parsed.auto_reply_reason or "")
+
+
+@pytest.mark.parametrize(("mail", "why"), [
+    (vacation_mail(in_reply_to="r1@softlab.tv"), "a mail program's reply (In-Reply-To): a person wrote it"),
+    (vacation_mail(references="<r1@softlab.tv>"), "a mail program's reply (References)"),
+    (vacation_mail(subject="Не выводятся титры"), "not a reply by its subject"),
+    (vacation_mail(body="Я в отпуске до 14 декабря. Титры так и не выводятся, что ещё проверить?"), "asks a question"),
+    (vacation_mail(body="Я в отпуске до 14 декабря.\n" + "Титры не выводятся на SDI 2 после обновления. " * 15),
+     "a whole report, not a notice"),
+    (vacation_mail(body="Я в отпуске, отвечу, когда вернусь."), "no date it ends"),
+    (vacation_mail(body="Спасибо, титры выводятся до 14 декабря включительно."), "says nobody is away"),
+    (vacation_mail(body="Я в отпуске до 14 декабря.\n\n> Пришлите, пожалуйста, настройки."), "quotes our mail"),
+])
+def test_a_persons_reply_is_not_taken_for_an_away_notice(mail: bytes, why: str) -> None:
+    assert not parse_mail(mail).is_auto_reply, why
 
 
 class OutOfOfficeTests(BaseTestCase):
@@ -62,6 +94,14 @@ class OutOfOfficeTests(BaseTestCase):
         self.client.login(username="alice", password=PASSWORD)
         page = self.client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
         assert "автоответ: клиент отсутствует до 14 декабря 2026" in page
+
+    def test_an_unmarked_vacation_reply_starts_no_clock(self) -> None:
+        raw = vacation_mail(subject=f"Re: Re: [#{self.ticket.pk}] Не выводятся титры")
+        result = ingest_raw(raw, source="lmtp", received_at=office_time(2026, 12, 4, 9))
+        assert (result.outcome, result.ticket_id) == ("robot", self.ticket.pk)
+        [event] = self.away_events()
+        assert event.event_data["until"] == "2026-12-14"
+        assert Ticket.objects.get(pk=self.ticket.pk).reply_pending_since is None
 
     def test_an_exchange_reply_to_our_mail_is_an_event_on_that_ticket(self) -> None:
         raw = make_mail(subject=f"Автоматический ответ: Re: [#{self.ticket.pk}] Не выводятся титры",
