@@ -24,20 +24,7 @@ if [ ${#need[@]} -gt 0 ]; then
     apt-get -o DPkg::Lock::Timeout=900 -qq update >/dev/null
     apt_install "${need[@]}"
 fi
-if [ ! -x "$GW/postfix/root/usr/sbin/postfix" ]; then
-    mkdir -p "$GW/debs" "$GW/postfix"
-    (cd "$GW/debs" && apt-get -o DPkg::Lock::Timeout=900 -qq download postfix 2>/dev/null)
-    rm -rf "$GW/postfix/root.new" && mkdir -p "$GW/postfix/root.new"
-    dpkg-deb -x "$(ls "$GW"/debs/postfix_*.deb | tail -1)" "$GW/postfix/root.new"
-    cd "$GW/postfix/root.new"
-    cp -n usr/share/postfix/dynamicmaps.cf usr/share/postfix/makedefs.out etc/postfix/
-    cp usr/share/postfix/main.cf.dist etc/postfix/main.cf.proto
-    cp usr/share/postfix/master.cf.dist etc/postfix/master.cf.proto
-    for f in usr/sbin/* usr/lib/postfix/sbin/* usr/lib/postfix/*.so; do
-        if head -c 4 "$f" | grep -q ELF; then patchelf --set-rpath "$GW/postfix/root/usr/lib/postfix" "$f"; fi
-    done
-    cd / && mv "$GW/postfix/root.new" "$GW/postfix/root"
-fi
+bash "$(dirname "$0")/lib/unpack_postfix.sh"
 unpack() {  # unpack PACKAGE DIR: the package's files under DIR, once
     [ -f "$2/.unpacked" ] && return 0
     mkdir -p "$GW/debs" "$2"
