@@ -259,7 +259,10 @@ def _original_message_id(dsn: Sequence[Mapping[str, str]], originals: Sequence[s
 
 def _failed_recipient(dsn: Sequence[Mapping[str, str]], failed_header: str,
                       originals: Sequence[str], text: str) -> str | None:
-    for fields in dsn:
+    # The recipient that failed, then one still retried, before one reported delivered (a
+    # report may list the delivered copy to a colleague first).
+    rank = {"failed": 0, "delayed": 1}
+    for fields in sorted(dsn, key=lambda f: rank.get(f.get("action", "").strip().lower(), 2)):
         for key in ("final-recipient", "original-recipient"):
             value = fields.get(key)
             if value:

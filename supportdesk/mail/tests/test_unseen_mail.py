@@ -247,6 +247,16 @@ def test_a_report_with_one_failed_recipient_among_delivered_ones_is_a_bounce() -
     assert p.is_bounce and not p.bounce_delayed and p.bounced_recipient == "ivan@example.ru"
 
 
+def test_the_failed_recipient_is_named_even_after_a_delivered_one() -> None:
+    raw = _dsn(b"From: <MAILER-DAEMON@example.ru>\nSubject: Delivery Status Notification\n",
+               b"delivery to one recipient failed").replace(
+        b"Final-Recipient: rfc822; ivan@example.ru\nAction: failed\n",
+        b"Final-Recipient: rfc822; olga@example.ru\nAction: delivered\n\n"
+        b"Final-Recipient: rfc822; ivan@example.ru\nAction: failed\n")
+    p = parse_mail(raw)
+    assert p.is_bounce and not p.bounce_delayed and p.bounced_recipient == "ivan@example.ru"
+
+
 def test_an_abuse_report_is_not_a_bounce() -> None:
     raw = (b"From: <abuse@example.ru>\nReturn-Path: <>\nSubject: Abuse report: 550 spam\n"
            b"Content-Type: multipart/report; report-type=feedback-report; boundary=B\n\n--B\n"
