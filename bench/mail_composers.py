@@ -113,13 +113,14 @@ def stdlib_reads_what_we_miss(theirs: dict[str, Any], expect: dict[str, Any], wr
     return all(checks)
 
 
-def run_composer(script: Path, cases_file: Path, out: Path) -> dict[str, Any]:
+def run_writer(command: list[str], out: Path, *, env: dict[str, str], cwd: Path) -> dict[str, Any]:
+    """Run a script that writes mails into ``out`` (emptied first): available or not (exit 3:
+    its software is not installed; any other failure: why), and the cases it skipped, each
+    printed as a JSON line {"case": ..., "skipped": reason}. Shared with mail_robots.py."""
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
-    env = dict(os.environ, NODE_PATH=str(WORK / "node" / "node_modules"), SD_COMPOSERS=str(WORK))
     try:
-        done = subprocess.run([*RUNNERS[script.suffix], str(script), str(cases_file), str(out)], capture_output=True,
-                              text=True, timeout=600, env=env, cwd=HERE)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=600, env=env, cwd=cwd)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return {"available": False, "why": str(exc)[:200]}
     if done.returncode == NOT_INSTALLED:
@@ -135,6 +136,11 @@ def run_composer(script: Path, cases_file: Path, out: Path) -> dict[str, Any]:
         if isinstance(item, dict) and "skipped" in item:
             skipped[item["case"]] = item["skipped"]
     return {"available": True, "skipped": skipped}
+
+
+def run_composer(script: Path, cases_file: Path, out: Path) -> dict[str, Any]:
+    env = dict(os.environ, NODE_PATH=str(WORK / "node" / "node_modules"), SD_COMPOSERS=str(WORK))
+    return run_writer([*RUNNERS[script.suffix], str(script), str(cases_file), str(out)], out, env=env, cwd=HERE)
 
 
 def through_gateway(gateway: str, out: Path) -> str | None:

@@ -24,7 +24,6 @@ import argparse
 import json
 import os
 import platform
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -33,12 +32,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "bench" / "robots"
 WORK = Path("/tmp/sd_robots")
-NOT_INSTALLED = 3
 KEYS = ("is_bounce", "bounce_delayed", "is_auto_reply", "is_robot", "bounced_recipient", "bounced_message_id")
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from machine import cpu_model  # noqa: E402
+from mail_composers import run_writer  # noqa: E402
 
 from supportdesk.mail.parsing import ParsedMail, parse_mail  # noqa: E402
 
@@ -73,29 +72,11 @@ def wrong_keys(got: dict[str, Any], expect: dict[str, Any]) -> list[str]:
 
 
 def run_generator(script: Path, out: Path) -> dict[str, Any]:
-    shutil.rmtree(out, ignore_errors=True)
-    out.mkdir(parents=True)
-    try:
-        done = subprocess.run(["bash", str(script), str(out)], capture_output=True, text=True, timeout=600, cwd=HERE,
-                              env=dict(os.environ, SD_PYTHON=sys.executable))
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return {"available": False, "why": str(exc)[:200]}
-    if done.returncode == NOT_INSTALLED:
-        return {"available": False, "why": (done.stderr or done.stdout).strip()[-200:]}
-    if done.returncode != 0:
-        return {"available": False, "why": f"exit {done.returncode}: {done.stderr.strip()[-300:]}"}
-    skipped = {}
-    for line in done.stdout.splitlines():
-        try:
-            item = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(item, dict) and "skipped" in item:
-            skipped[item["case"]] = item["skipped"]
+    result = run_writer(["bash", str(script), str(out)], out, env=dict(os.environ, SD_PYTHON=sys.executable), cwd=HERE)
     expect_file = out / "expect.jsonl"
-    cases = [json.loads(line) for line in expect_file.read_text().splitlines() if line.strip()] \
-        if expect_file.exists() else []
-    return {"available": True, "skipped": skipped, "cases": cases}
+    result["cases"] = [json.loads(line) for line in expect_file.read_text().splitlines() if line.strip()] \
+        if result["available"] and expect_file.exists() else []
+    return result
 
 
 def score(script: Path, out: Path, verbose: bool) -> dict[str, Any]:

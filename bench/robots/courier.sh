@@ -38,27 +38,20 @@
 #    attempt past warntime; the run stops before any final bounce.
 # Usage: courier.sh OUTDIR
 set -u
-HERE=$(cd "$(dirname "$0")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
-PY=${SD_PYTHON:-$REPO/.venv/bin/python}  # the project's venv (aiosmtpd)
+. "$(dirname "$0")/lib/common.sh"   # PY (the project's venv, aiosmtpd), the shared functions
 BASE=/tmp/sd_robots/courier
 ROOT=$BASE/root
 RUN=$BASE/run
-OUT=${1:?usage: courier.sh OUTDIR}
-[ -f "$ROOT/.unpacked" ] || { echo "courier is not installed: run bench/robots/install_courier.sh" >&2; exit 3; }
+DIR=${1:?usage: courier.sh OUTDIR}
+[ -f "$ROOT/.unpacked" ] || not_installed "courier is not installed: run bench/robots/install_courier.sh"
 for tool in unshare nsenter; do
-    command -v "$tool" >/dev/null || { echo "$tool (util-linux) is missing" >&2; exit 3; }
+    command -v "$tool" >/dev/null || not_installed "$tool (util-linux) is missing"
 done
-getent passwd courier >/dev/null || { echo "the user courier is missing" >&2; exit 3; }
-mkdir -p "$OUT" && OUT=$(cd "$OUT" && pwd)
+getent passwd courier >/dev/null || not_installed "the user courier is missing"
 
 # One run at a time (the private Courier, its mailbox and the ports are shared by runs).
-exec 9> "$BASE.lock"
-flock -w 150 9 || { echo "courier.sh: another run holds $BASE.lock" >&2; exit 1; }
-
-CASES=(remote_rcpt_550 remote_data_552 unreachable delay_warning)
-for c in "${CASES[@]}"; do rm -f "$OUT/$c.eml"; done
-rm -f "$OUT/expect.jsonl"
+lock_run "$BASE.lock" 150
+prepare_out "$DIR" remote_rcpt_550 remote_data_552 unreachable delay_warning
 
 # The namespace's first process: child subreaper, `courier start`, reaps what it detaches
 # until SIGTERM, then `courier stop` and waits (10 s at most) for its processes to end.
@@ -86,14 +79,11 @@ while reap() and time.time() < deadline:
     time.sleep(0.1)
 '
 
-SERVER= HOLDER=
-stop_server() {
-    if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null; SERVER=; fi
-}
+HOLDER=
 stop_courier() {
     if [ -n "$HOLDER" ]; then kill -TERM "$HOLDER" 2>/dev/null; wait "$HOLDER" 2>/dev/null; HOLDER=; fi
 }
-trap 'stop_courier; stop_server' EXIT
+trap 'stop_courier; stop_servers' EXIT
 
 setup_run() {  # setup_run PORT CONTROL=VALUE...: a fresh private configuration, queue and Maildir
     local port=$1 kv
@@ -129,30 +119,13 @@ start_courier() {
         mount -t overlay sd_courier_run -o "lowerdir=/run,upperdir=$1/run,workdir=$1/work/run" /run &&
         makealiases && exec python3 -c "$3"' sh "$RUN" "$ROOT" "$HOLDER_PY" > "$RUN/holder.out" 2>&1 &
     HOLDER=$!
-    for _ in $(seq 1 100); do
-        grep -q '^ready' "$RUN/holder.out" 2>/dev/null && return 0
-        kill -0 "$HOLDER" 2>/dev/null || break
-        sleep 0.1
-    done
+    wait_line "$RUN/holder.out" '^ready' "$HOLDER" && return 0
     echo "courier.sh: Courier did not start: $(cat "$RUN/holder.out")" >&2
     return 1
 }
 
-start_server() {  # start_server PORT RCPT DATA
-    "$PY" "$HERE/lib/refusing_smtp.py" --port "$1" --rcpt "$2" --data "$3" > "$RUN/server.out" 2>&1 &
-    SERVER=$!
-    for _ in $(seq 1 100); do
-        grep -q "^ready $1" "$RUN/server.out" 2>/dev/null && return 0
-        kill -0 "$SERVER" 2>/dev/null || break
-        sleep 0.1
-    done
-    echo "courier.sh: refusing_smtp.py on port $1 did not start: $(cat "$RUN/server.out")" >&2
-    return 1
-}
-
 submit() {  # submit CASE VARIANT: our mail into Courier through its sendmail (LF line ends, as a local program sends it)
-    python3 "$HERE/lib/original.py" --to ivan@customer.test --message-id "courier-$1@support.test" \
-        --variant "$2" | tr -d '\r' > "$RUN/original.eml"
+    original_lf ivan@customer.test "courier-$1@support.test" "$2" > "$RUN/original.eml"
     nsenter -t "$HOLDER" -m /usr/sbin/sendmail -f support@support.test ivan@customer.test < "$RUN/original.eml" || {
         echo "courier.sh: $1: sendmail failed" >&2; return 1; }
 }
@@ -175,47 +148,41 @@ collect() {  # collect CASE DELAYED WHAT: the delivered DSN into OUTDIR, and its
     # Drop the final delivery's Delivered-To and Return-Path (the first lines), nothing else.
     [ "$(ls "$RUN"/mail/Maildir/new | wc -l)" -eq 1 ] || echo "courier.sh: $1: more than one notification, kept the first" >&2
     awk 'start || !/^(Delivered-To|Return-Path): / { start = 1; print }' "$f" > "$OUT/$1.eml"
-    printf '{"case": "%s", "what": "%s", "expect": {"is_bounce": true, "bounce_delayed": %s, "is_robot": true, "bounced_recipient": "ivan@customer.test", "bounced_message_id": "courier-%s@support.test"}}\n' \
-        "$1" "$3" "$2" "$1" >> "$OUT/expect.jsonl"
+    expect_line "$1" "$3" "$(bounce_json ivan@customer.test "courier-$1@support.test" "$2")"
 }
 
 run_case() {  # run_case CASE VARIANT PORT RCPT|- DATA SECONDS DELAYED WHAT [CONTROL=VALUE...]
     local case=$1 variant=$2 port=$3 rcpt=$4 data=$5 secs=$6 delayed=$7 what=$8
     shift 8
-    stop_courier; stop_server  # left over by a case that failed half-way
+    stop_courier; stop_servers  # left over by a case that failed half-way
     setup_run "$port" "$@"
     if [ "$rcpt" = - ]; then
-        if (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then
-            echo "courier.sh: $case: something listens on 127.0.0.1:$port" >&2; return 1
-        fi
+        port_is_closed "$port" || return 1
     else
-        start_server "$port" "$rcpt" "$data" || return 1
+        start_refusing "$RUN/server.out" "$port" --rcpt "$rcpt" --data "$data" || return 1
     fi
     start_courier || return 1
     submit "$case" "$variant" || return 1
     wait_dsn "$secs" || echo "courier.sh: $case: no notification within $secs s" >&2
     stop_courier
-    stop_server
+    stop_servers
     collect "$case" "$delayed" "$what"
 }
 
 made=0
-failed() {  # failed CASE: a case that did not come out this run (the reason is on stderr)
-    echo "{\"case\": \"$1\", \"skipped\": \"failed this run: see the generator's stderr\"}"
-}
 run_case remote_rcpt_550 ack 24650 550 250 20 false \
     "Courier relays our ack to a server that refuses the recipient (RCPT 550 5.1.1): Courier failure DSN" \
-    && made=$((made + 1)) || failed remote_rcpt_550
+    && made=$((made + 1)) || case_failed remote_rcpt_550
 run_case remote_data_552 attachment 24651 250 552 20 false \
     "Courier relays our reply with a PDF to a server that refuses it after DATA (552 5.2.2 mailbox full): Courier failure DSN with the whole original" \
-    && made=$((made + 1)) || failed remote_data_552
+    && made=$((made + 1)) || case_failed remote_data_552
 run_case unreachable ack 24652 - - 90 false \
     "Courier cannot connect to the relay (port closed) and returns the mail when queuetime (25 s here) is over: Courier failure DSN" \
     retryalpha=5s retrybeta=3 retrygamma=5s retrymaxdelta=0 queuetime=25s warntime=1h \
-    && made=$((made + 1)) || failed unreachable
+    && made=$((made + 1)) || case_failed unreachable
 run_case delay_warning ack 24653 450 250 60 true \
     "The relay defers the recipient (RCPT 450 4.2.1); warntime (8 s here) passes: Courier delayed DSN, it keeps retrying" \
     retryalpha=5s retrybeta=3 retrygamma=5s retrymaxdelta=0 queuetime=1h warntime=8s \
-    && made=$((made + 1)) || failed delay_warning
+    && made=$((made + 1)) || case_failed delay_warning
 [ "$made" -gt 0 ] || { echo "courier.sh: no case came out" >&2; exit 1; }
 exit 0

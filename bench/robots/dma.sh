@@ -37,47 +37,22 @@
 #  delay_warning: skipped, dma sends no delay warnings (only the final bounce).
 # Usage: dma.sh OUTDIR
 set -u
-HERE=$(cd "$(dirname "$0")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
-PY=${SD_PYTHON:-$REPO/.venv/bin/python}  # the project's venv (aiosmtpd)
+. "$(dirname "$0")/lib/common.sh"   # PY (the project's venv, aiosmtpd), the shared functions
 BASE=/tmp/sd_robots/dma
 ROOT=$BASE/root
 DMA=$ROOT/usr/sbin/dma
 RUN=$BASE/run
-OUT=${1:?usage: dma.sh OUTDIR}
-[ -x "$DMA" ] || { echo "dma is not installed: run bench/robots/install_dma.sh" >&2; exit 3; }
-command -v unshare >/dev/null || { echo "unshare (util-linux) is missing" >&2; exit 3; }
-mkdir -p "$OUT" && OUT=$(cd "$OUT" && pwd)
+DIR=${1:?usage: dma.sh OUTDIR}
+[ -x "$DMA" ] || not_installed "dma is not installed: run bench/robots/install_dma.sh"
+command -v unshare >/dev/null || not_installed "unshare (util-linux) is missing"
 
 # One run at a time (the private spool, mailbox and ports are shared by runs).
-exec 9> "$BASE.lock"
-flock -w 150 9 || { echo "dma.sh: another run holds $BASE.lock" >&2; exit 1; }
-
-CASES=(remote_rcpt_550 remote_data_552 unreachable delay_warning)
-for c in "${CASES[@]}"; do rm -f "$OUT/$c.eml"; done
-rm -f "$OUT/expect.jsonl"
-
-SERVER=
-stop_server() {
-    if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null; SERVER=; fi
-}
-trap stop_server EXIT
-
-start_server() {  # start_server PORT RCPT DATA: a refusing remote, waits for "ready"
-    local log=$RUN/server-$1.out
-    "$PY" "$HERE/lib/refusing_smtp.py" --port "$1" --rcpt "$2" --data "$3" > "$log" 2>&1 &
-    SERVER=$!
-    for _ in $(seq 1 100); do
-        grep -q "^ready $1" "$log" 2>/dev/null && return 0
-        kill -0 "$SERVER" 2>/dev/null || break
-        sleep 0.1
-    done
-    echo "refusing_smtp.py on port $1 did not start: $(cat "$log")" >&2
-    return 1
-}
+lock_run "$BASE.lock" 150
+prepare_out "$DIR" remote_rcpt_550 remote_data_552 unreachable delay_warning
+trap stop_servers EXIT
 
 setup_run() {  # setup_run PORT: fresh private config, spool and mailbox for one case
-    stop_server  # left over by a case that failed half-way
+    stop_servers  # left over by a case that failed half-way
     rm -rf "$RUN"
     mkdir -p "$RUN/etc/dma" "$RUN/spool" "$RUN/mail"
     cat > "$RUN/etc/dma/dma.conf" <<EOF
@@ -99,9 +74,8 @@ in_ns() {  # in_ns CMD...: run CMD where /etc/dma/dma.conf and /var/mail are the
         mount --bind "$1/mail" /var/mail && shift && exec "$@"' sh "$RUN" "$@"
 }
 
-original() {  # original CASE VARIANT: our mail, LF line ends as a local program hands it to sendmail
-    python3 "$HERE/lib/original.py" --to ivan@customer.test --message-id "dma-$1@support.test" \
-        --variant "$2" | tr -d '\r' > "$RUN/original.eml"
+our_mail() {  # our_mail CASE VARIANT: our mail, LF line ends as a local program hands it to sendmail
+    original_lf ivan@customer.test "dma-$1@support.test" "$2" > "$RUN/original.eml"
 }
 
 collect() {  # collect CASE WHAT: the bounce from the mbox into OUTDIR, and its expectation
@@ -111,8 +85,7 @@ collect() {  # collect CASE WHAT: the bounce from the mbox into OUTDIR, and its 
         return 1
     fi
     tail -n +2 "$box" > "$OUT/$1.eml"
-    printf '{"case": "%s", "what": "%s", "expect": {"is_bounce": true, "bounce_delayed": false, "is_robot": true, "bounced_recipient": "ivan@customer.test", "bounced_message_id": "dma-%s@support.test"}}\n' \
-        "$1" "$2" "$1" >> "$OUT/expect.jsonl"
+    expect_line "$1" "$2" "$(bounce_json ivan@customer.test "dma-$1@support.test")"
 }
 
 wait_mbox() {  # wait_mbox SECONDS: until dma has appended the bounce
@@ -124,34 +97,29 @@ wait_mbox() {  # wait_mbox SECONDS: until dma has appended the bounce
 }
 
 made=0
-failed() {  # failed CASE: a case that did not come out this run (the reason is on stderr)
-    echo "{\"case\": \"$1\", \"skipped\": \"failed this run: see the generator's stderr\"}"
-}
 # 1. remote_rcpt_550 and 2. remote_data_552: dma -D delivers in the foreground and, on a 5xx,
 # bounces at once (the bounce is delivered by the same process before it exits).
 run_refused() {  # run_refused CASE VARIANT PORT RCPT DATA WHAT
     setup_run "$3"
-    start_server "$3" "$4" "$5" || return 1
-    original "$1" "$2"
+    start_refusing "$RUN/server-$3.out" "$3" --rcpt "$4" --data "$5" || return 1
+    our_mail "$1" "$2"
     in_ns "$DMA" -D -i -f support@support.test ivan@customer.test < "$RUN/original.eml"
     wait_mbox 10
-    stop_server
+    stop_servers
     collect "$1" "$6"
 }
 run_refused remote_rcpt_550 ack 24640 550 250 \
     "dma relays our ack to a smarthost that refuses the recipient (RCPT 550 5.1.1): dma bounce" \
-    && made=$((made + 1)) || failed remote_rcpt_550
+    && made=$((made + 1)) || case_failed remote_rcpt_550
 run_refused remote_data_552 attachment 24641 250 552 \
     "dma relays our reply with a PDF to a smarthost that refuses it after DATA (552 5.2.2 mailbox full): dma bounce" \
-    && made=$((made + 1)) || failed remote_data_552
+    && made=$((made + 1)) || case_failed remote_data_552
 
 # 3. unreachable: nothing listens on 24642 (checked), dma defers, then gives up (see above).
 run_unreachable() {
     setup_run 24642
-    if (exec 3<>/dev/tcp/127.0.0.1/24642) 2>/dev/null; then
-        echo "dma.sh: unreachable: something listens on 127.0.0.1:24642" >&2; return 1
-    fi
-    original unreachable ack
+    port_is_closed 24642 || return 1
+    our_mail unreachable ack
     in_ns "$DMA" -D -i -f support@support.test ivan@customer.test < "$RUN/original.eml" &
     local pid=$! q=
     for _ in $(seq 1 50); do
@@ -170,8 +138,8 @@ run_unreachable() {
     wait "$pid"
     collect unreachable "dma cannot connect to its smarthost (port closed) and gives up after its 5-day limit (queue file aged): dma bounce"
 }
-run_unreachable && made=$((made + 1)) || failed unreachable
+run_unreachable && made=$((made + 1)) || case_failed unreachable
 
-echo '{"case": "delay_warning", "skipped": "dma sends no delay warnings: it retries silently and only bounces when it gives up"}'
+skipped_line delay_warning "dma sends no delay warnings: it retries silently and only bounces when it gives up"
 [ "$made" -gt 0 ] || { echo "dma.sh: no case came out" >&2; exit 1; }
 exit 0

@@ -45,14 +45,12 @@ BASE=/tmp/sd_robots/exim
 ROOT=$BASE/root
 EXIM=$ROOT/usr/sbin/exim4
 RUN=$BASE/run
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
-PY=$REPO/.venv/bin/python
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"   # PY (the project's venv, aiosmtpd), the shared functions
 PORT_RCPT=24610 PORT_DATA=24611 PORT_DEFER=24612
 
 if [ $# -ne 1 ]; then echo "usage: bash exim.sh OUTDIR" >&2; exit 2; fi
-[ -x "$EXIM" ] || { echo "missing: exim4 under $ROOT (run bench/robots/install_exim.sh)" >&2; exit 3; }
-[ -x "$PY" ] || { echo "missing: $PY (the project's venv, for lib/refusing_smtp.py)" >&2; exit 3; }
+[ -x "$EXIM" ] || not_installed "missing: exim4 under $ROOT (run bench/robots/install_exim.sh)"
+[ -x "$PY" ] || not_installed "missing: $PY (the project's venv, for lib/refusing_smtp.py)"
 OUT=$(mkdir -p "$1" && cd "$1" && pwd) || { echo "cannot create $1" >&2; exit 2; }
 
 # Enter the private mount namespace when the compiled-in user does not exist (see above).
@@ -69,12 +67,8 @@ if [ -n "${SD_EXIM_NS:-}" ]; then
 fi
 
 # One run at a time (fixed ports, one spool).
-exec 9> "$BASE/run.lock"
-flock 9
-
-CASES=(unknown_local_user remote_rcpt_550 remote_data_552 delay_warning local_quota autoreply)
-for c in "${CASES[@]}"; do rm -f "$OUT/$c.eml"; done
-rm -f "$OUT/expect.jsonl"
+lock_run "$BASE/run.lock"
+prepare_out "$OUT" unknown_local_user remote_rcpt_550 remote_data_552 delay_warning local_quota autoreply
 
 # A fresh instance: configuration (root's), spool, logs, mailboxes, Ivan's home (Exim's user's).
 rm -rf "$RUN"
@@ -202,31 +196,13 @@ chown -R mail:mail "$RUN/spool" "$RUN/log" "$RUN/mail" "$RUN/home"
 exim() { "$EXIM" -C "$RUN/exim.conf" "$@" 2>> "$RUN/log/stderr"; }
 
 # The remote servers (killed on exit, by their pids).
-SRV_PIDS=()
-cleanup() {
-    local p
-    for p in "${SRV_PIDS[@]}"; do kill "$p" 2>/dev/null; done
-    for p in "${SRV_PIDS[@]}"; do wait "$p" 2>/dev/null; done
-}
-trap cleanup EXIT
-start_server() {  # start_server PORT ARGS...: lib/refusing_smtp.py, waits for "ready"
-    local port=$1; shift
-    "$PY" "$HERE/lib/refusing_smtp.py" --port "$port" "$@" > "$RUN/srv/$port.out" 2>&1 &
-    SRV_PIDS+=($!)
-    for _ in $(seq 1 100); do
-        grep -q "^ready" "$RUN/srv/$port.out" 2>/dev/null && return 0
-        kill -0 "$!" 2>/dev/null || break
-        sleep 0.1
-    done
-    echo "exim.sh: refusing_smtp.py on port $port did not start: $(cat "$RUN/srv/$port.out")" >&2
-    return 1
-}
-start_server $PORT_RCPT --rcpt 550 || exit 1
-start_server $PORT_DATA --rcpt 250 --data 552 || exit 1
-start_server $PORT_DEFER --rcpt 450 || exit 1
+trap stop_servers EXIT
+start_refusing "$RUN/srv/$PORT_RCPT.out" $PORT_RCPT --rcpt 550 || exit 1
+start_refusing "$RUN/srv/$PORT_DATA.out" $PORT_DATA --rcpt 250 --data 552 || exit 1
+start_refusing "$RUN/srv/$PORT_DEFER.out" $PORT_DEFER --rcpt 450 || exit 1
 
 submit() {  # submit CASE RCPT VARIANT: our mail, delivered at once (-odi) by Exim
-    python3 "$HERE/lib/original.py" --to "$2" --message-id "exim-$1@support.test" --variant "$3" > "$RUN/$1.orig"
+    original "$2" "exim-$1@support.test" "$3" > "$RUN/$1.orig"
     exim -odi -oi -f support@support.test "$2" < "$RUN/$1.orig"
 }
 
@@ -250,28 +226,21 @@ collect() {  # collect CASE: the one mail Exim delivered to support@, copied to 
     rm -f "${f[0]}"
 }
 
-expect() {  # expect CASE WHAT JSON
-    printf '{"case": "%s", "what": "%s", "expect": %s}\n' "$1" "$2" "$3" >> "$OUT/expect.jsonl"
-}
-
 failed=0
-bounce() {  # bounce RCPT MSGID DELAYED: what is true of a failure report / delay warning
-    printf '{"is_bounce": true, "bounce_delayed": %s, "is_robot": true, "bounced_recipient": "%s", "bounced_message_id": "%s"}' "$3" "$1" "$2"
-}
 
 c=unknown_local_user r=nobody.here@customer.test
 if submit $c $r ack && collect $c; then
-    expect $c "Exim 4.96: ack to a local address without a user, \\\"Unrouteable address\\\" bounce" "$(bounce $r exim-$c@support.test false)"
+    expect_line $c "Exim 4.96: ack to a local address without a user, \\\"Unrouteable address\\\" bounce" "$(bounce_json $r exim-$c@support.test false)"
 else failed=1; fi
 
 c=remote_rcpt_550 r=ivan.petrov@rcpt550.customer.test
 if submit $c $r ack && collect $c; then
-    expect $c "Exim 4.96: ack relayed to a server refusing RCPT with 550 5.1.1, bounce" "$(bounce $r exim-$c@support.test false)"
+    expect_line $c "Exim 4.96: ack relayed to a server refusing RCPT with 550 5.1.1, bounce" "$(bounce_json $r exim-$c@support.test false)"
 else failed=1; fi
 
 c=remote_data_552 r=ivan.petrov@data552.customer.test
 if submit $c $r attachment && collect $c; then
-    expect $c "Exim 4.96: reply with a PDF refused after DATA with 552 5.2.2, bounce returning the message" "$(bounce $r exim-$c@support.test false)"
+    expect_line $c "Exim 4.96: reply with a PDF refused after DATA with 552 5.2.2, bounce returning the message" "$(bounce_json $r exim-$c@support.test false)"
 else failed=1; fi
 
 c=delay_warning r=ivan.petrov@defer450.customer.test
@@ -281,19 +250,19 @@ if submit $c $r reply; then
     sleep 6
     exim -qff
     if collect $c; then
-        expect $c "Exim 4.96: reply deferred by RCPT 450, Warning: message delayed (delay_warning)" "$(bounce $r exim-$c@support.test true)"
+        expect_line $c "Exim 4.96: reply deferred by RCPT 450, Warning: message delayed (delay_warning)" "$(bounce_json $r exim-$c@support.test true)"
     else failed=1; fi
 else failed=1; fi
 
 c=local_quota r=olga.sokolova@customer.test
 if submit $c $r ack && collect $c; then
-    expect $c "Exim 4.96: ack to a local Maildir over its appendfile quota, mailbox is full bounce" "$(bounce $r exim-$c@support.test false)"
+    expect_line $c "Exim 4.96: ack to a local Maildir over its appendfile quota, mailbox is full bounce" "$(bounce_json $r exim-$c@support.test false)"
 else failed=1; fi
 
 c=autoreply r=ivan.petrov@customer.test
 if submit $c $r reply && collect $c; then
-    expect $c "Exim 4.96: Exim filter vacation (autoreply transport) answering an agent's reply" \
-        '{"is_auto_reply": true, "is_bounce": false, "is_robot": true}'
+    expect_line $c "Exim 4.96: Exim filter vacation (autoreply transport) answering an agent's reply" \
+        "$AUTO_REPLY"
 else failed=1; fi
 
 # The deferred mail would stay queued: drop it (nothing runs this spool again anyway).

@@ -6,18 +6,11 @@
 # /tmp/sd_robots/dma/root. Nothing is configured or started here; dma.sh runs the unpacked
 # binary with a private config, spool and mailbox (see there).
 set -eu
+. "$(dirname "$0")/lib/common.sh"
 BASE=/tmp/sd_robots/dma
 ROOT=$BASE/root
 [ -x "$ROOT/usr/sbin/dma" ] && { echo "dma already unpacked under $ROOT"; exit 0; }
 command -v unshare >/dev/null || { echo "unshare (util-linux) is needed by dma.sh" >&2; exit 1; }
-mkdir -p "$BASE/debs"
-cd "$BASE/debs"
-rm -f dma_*.deb
-if ! apt-get -o DPkg::Lock::Timeout=900 -qq download dma 2>/dev/null; then
-    apt-get -o DPkg::Lock::Timeout=900 -qq update >/dev/null
-    apt-get -o DPkg::Lock::Timeout=900 -qq download dma 2>/dev/null
-fi
-rm -rf "$ROOT.new" && mkdir -p "$ROOT.new"
-dpkg-deb -x "$(ls "$BASE"/debs/dma_*.deb | tail -1)" "$ROOT.new"
-mv "$ROOT.new" "$ROOT"
-echo "dma $(dpkg-deb -f "$(ls "$BASE"/debs/dma_*.deb | tail -1)" Version) unpacked under $ROOT"
+rm -f "$ROOT/.unpacked"   # an unpacking without the binary: do it again
+deb_unpack "$ROOT" "$BASE/debs" dma
+echo "dma $(deb_version "$BASE/debs" dma) unpacked under $ROOT"

@@ -15,31 +15,16 @@ LIBDIR=$ROOT/usr/lib/x86_64-linux-gnu
 if [ -x "$EXIM" ] && [ -f "$ROOT/.installed" ]; then
     exit 0
 fi
-if ! command -v patchelf >/dev/null; then
-    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 -qq install -y --no-install-recommends patchelf >/dev/null 2>&1 || {
-        apt-get -o DPkg::Lock::Timeout=900 -qq update >/dev/null
-        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 -qq install -y --no-install-recommends patchelf >/dev/null
-    }
-fi
-mkdir -p "$BASE/debs"
-download() {  # download PACKAGE: its .deb in $BASE/debs (once)
-    ls "$BASE"/debs/"$1"_*.deb >/dev/null 2>&1 && return 0
-    (cd "$BASE/debs" && apt-get -o DPkg::Lock::Timeout=900 -qq download "$1" 2>/dev/null) || {
-        apt-get -o DPkg::Lock::Timeout=900 -qq update >/dev/null
-        (cd "$BASE/debs" && apt-get -o DPkg::Lock::Timeout=900 -qq download "$1" 2>/dev/null)
-    }
-}
-download exim4-daemon-light
-rm -rf "$ROOT.new" && mkdir -p "$ROOT.new"
-dpkg-deb -x "$(ls "$BASE"/debs/exim4-daemon-light_*.deb | tail -1)" "$ROOT.new"
+. "$(dirname "$0")/lib/common.sh"
+command -v patchelf >/dev/null || apt_install patchelf
+PKGS=(exim4-daemon-light)
 # Libraries the binary lacks on this machine (ldd says "not found"): unpack their packages too.
 if [ ! -e /usr/lib/x86_64-linux-gnu/libidn.so.12 ] && [ ! -e /lib/x86_64-linux-gnu/libidn.so.12 ]; then
-    download libidn12
-    dpkg-deb -x "$(ls "$BASE"/debs/libidn12_*.deb | tail -1)" "$ROOT.new"
+    PKGS+=(libidn12)
 fi
-patchelf --set-rpath "$LIBDIR" "$ROOT.new/usr/sbin/exim4"
-chmod 4755 "$ROOT.new/usr/sbin/exim4"   # as packaged (patchelf keeps it; be sure)
-rm -rf "$ROOT" && mv "$ROOT.new" "$ROOT"
+deb_unpack "$ROOT" "$BASE/debs" "${PKGS[@]}"
+patchelf --set-rpath "$LIBDIR" "$EXIM"
+chmod 4755 "$EXIM"   # as packaged (patchelf keeps it; be sure)
 if LD_TRACE_LOADED_OBJECTS=1 "$EXIM" 2>/dev/null | grep -q "not found"; then
     echo "exim4 still misses libraries:" >&2
     LD_TRACE_LOADED_OBJECTS=1 "$EXIM" | grep "not found" >&2

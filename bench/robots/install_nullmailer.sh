@@ -6,18 +6,9 @@
 # /tmp/sd_robots/nullmailer/root. Nothing is configured or started here; nullmailer.sh runs
 # the unpacked programs with a private configuration and queue (see there).
 set -eu
+. "$(dirname "$0")/lib/common.sh"
 BASE=/tmp/sd_robots/nullmailer
 ROOT=$BASE/root
-[ -x "$ROOT/usr/sbin/nullmailer-send" ] && { echo "nullmailer already unpacked under $ROOT"; exit 0; }
 command -v setpriv >/dev/null || { echo "setpriv (util-linux) is needed by nullmailer.sh" >&2; exit 1; }
-mkdir -p "$BASE/debs"
-cd "$BASE/debs"
-rm -f nullmailer_*.deb
-if ! apt-get -o DPkg::Lock::Timeout=900 -qq download nullmailer 2>/dev/null; then
-    apt-get -o DPkg::Lock::Timeout=900 -qq update >/dev/null
-    apt-get -o DPkg::Lock::Timeout=900 -qq download nullmailer 2>/dev/null
-fi
-rm -rf "$ROOT.new" && mkdir -p "$ROOT.new"
-dpkg-deb -x "$(ls "$BASE"/debs/nullmailer_*.deb | tail -1)" "$ROOT.new"
-mv "$ROOT.new" "$ROOT"
-echo "nullmailer $(dpkg-deb -f "$(ls "$BASE"/debs/nullmailer_*.deb | tail -1)" Version) unpacked under $ROOT"
+deb_unpack "$ROOT" "$BASE/debs" nullmailer
+echo "nullmailer $(deb_version "$BASE/debs" nullmailer) unpacked under $ROOT"

@@ -13,7 +13,7 @@
 #     (STATUS: the first d.d.d in the reply, else 5.0.0) into nullmailer-queue: the bounce,
 #     an RFC 3464 multipart/report addressed to the sender, lands in the queue;
 #  3. a second nullmailer-send pass, with `remotes` now naming a small capturing SMTP server
-#     (aiosmtpd, below; in the wild the smarthost accepts mail for our own address), sends the
+#     (lib/capture_smtp.py; in the wild the smarthost accepts mail for our own address), sends the
 #     bounce out (MAIL FROM:<>, RCPT TO:<support@support.test>, checked); the DATA it received, byte for
 #     byte, is the .eml (nothing added: no Received/Return-Path of a final delivery).
 #
@@ -42,74 +42,26 @@
 #  delay_warning: skipped, nullmailer-send sends no delay warnings while it retries.
 # Usage: nullmailer.sh OUTDIR
 set -u
-HERE=$(cd "$(dirname "$0")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
-PY=${SD_PYTHON:-$REPO/.venv/bin/python}  # the project's venv (aiosmtpd)
+. "$(dirname "$0")/lib/common.sh"   # PY (the project's venv, aiosmtpd), the shared functions
 BASE=/tmp/sd_robots/nullmailer
 ROOT=$BASE/root
 RUN=$BASE/run
 CAPTURE_PORT=24646
-OUT=${1:?usage: nullmailer.sh OUTDIR}
-[ -x "$ROOT/usr/sbin/nullmailer-send" ] || {
-    echo "nullmailer is not installed: run bench/robots/install_nullmailer.sh" >&2; exit 3; }
-command -v setpriv >/dev/null || { echo "setpriv (util-linux) is missing" >&2; exit 3; }
-mkdir -p "$OUT" && OUT=$(cd "$OUT" && pwd)
+DIR=${1:?usage: nullmailer.sh OUTDIR}
+[ -x "$ROOT/usr/sbin/nullmailer-send" ] || not_installed "nullmailer is not installed: run bench/robots/install_nullmailer.sh"
+command -v setpriv >/dev/null || not_installed "setpriv (util-linux) is missing"
 
 # One run at a time (the private queue and the ports are shared by runs).
-exec 9> "$BASE.lock"
-flock -w 150 9 || { echo "nullmailer.sh: another run holds $BASE.lock" >&2; exit 1; }
-
-CASES=(remote_rcpt_550 remote_data_552 unreachable expired_450 delay_warning)
-for c in "${CASES[@]}"; do rm -f "$OUT/$c.eml"; done
-rm -f "$OUT/expect.jsonl"
-
-# The capturing server: writes each message's DATA as received (and its envelope) to DIR.
-CAPTURE_PY='
-import json, signal, sys, time
-from aiosmtpd.controller import Controller
-port, outdir = int(sys.argv[1]), sys.argv[2]
-class Capture:
-    n = 0
-    async def handle_DATA(self, server, session, envelope):
-        Capture.n += 1
-        with open(f"{outdir}/captured-{Capture.n}.eml", "wb") as f:
-            f.write(envelope.original_content)
-        with open(f"{outdir}/captured-{Capture.n}.json", "w") as f:
-            json.dump({"from": envelope.mail_from, "to": envelope.rcpt_tos}, f)
-        return "250 2.0.0 Ok: queued"
-c = Controller(Capture(), hostname="127.0.0.1", port=port, server_hostname="smarthost.support.test")
-c.start()
-print(f"ready {port}", flush=True)
-signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-try:
-    while True:
-        time.sleep(3600)
-finally:
-    c.stop()
-'
-
-SERVER=
-stop_server() {
-    if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null; SERVER=; fi
-}
-trap stop_server EXIT
-
-wait_ready() {  # wait_ready PORT LOG
-    for _ in $(seq 1 100); do
-        grep -q "^ready $1" "$2" 2>/dev/null && return 0
-        kill -0 "$SERVER" 2>/dev/null || break
-        sleep 0.1
-    done
-    echo "nullmailer.sh: SMTP server on port $1 did not start: $(cat "$2")" >&2
-    return 1
-}
+lock_run "$BASE.lock" 150
+prepare_out "$DIR" remote_rcpt_550 remote_data_552 unreachable expired_450 delay_warning
+trap stop_servers EXIT
 
 as_mail() {  # as_mail CMD...: run a nullmailer program as mail, in the private prefix
     setpriv --reuid=mail --regid=mail --clear-groups env NULLMAILER_TEST_PREFIX="$RUN" "$@"
 }
 
 setup_run() {  # setup_run PORT [QUEUELIFETIME]: fresh private configuration and queue
-    stop_server  # left over by a case that failed half-way
+    stop_servers  # left over by a case that failed half-way
     rm -rf "$RUN"
     mkdir -p "$RUN/conf" "$RUN/queue/queue" "$RUN/queue/tmp" "$RUN/queue/failed" "$RUN/captured"
     mkfifo "$RUN/queue/trigger"
@@ -125,8 +77,7 @@ setup_run() {  # setup_run PORT [QUEUELIFETIME]: fresh private configuration and
 
 submit() {  # submit CASE VARIANT: our mail into the queue through nullmailer's sendmail
     # LF line ends, as a local program hands a message to sendmail.
-    python3 "$HERE/lib/original.py" --to ivan@customer.test --message-id "nullmailer-$1@support.test" \
-        --variant "$2" | tr -d '\r' > "$RUN/original.eml"
+    original_lf ivan@customer.test "nullmailer-$1@support.test" "$2" > "$RUN/original.eml"
     (cd "$RUN" && as_mail "$ROOT/usr/sbin/sendmail" -f support@support.test ivan@customer.test < "$RUN/original.eml") || {
         echo "nullmailer.sh: $1: sendmail failed" >&2; return 1; }
 }
@@ -143,11 +94,9 @@ deliver_bounce() {  # deliver_bounce CASE: second pass, the queued bounce to the
     n=$(ls "$RUN/queue/queue" | wc -l)
     [ "$n" -eq 1 ] || { echo "nullmailer.sh: $1: no bounce queued (see $RUN/send.log)" >&2; return 1; }
     echo "127.0.0.1 smtp port=$CAPTURE_PORT" > "$RUN/conf/remotes"
-    "$PY" -c "$CAPTURE_PY" "$CAPTURE_PORT" "$RUN/captured" > "$RUN/capture.out" 2>&1 &
-    SERVER=$!
-    wait_ready "$CAPTURE_PORT" "$RUN/capture.out" || return 1
+    start_server "$RUN/capture.out" capture_smtp.py "$CAPTURE_PORT" --dir "$RUN/captured" || return 1
     send_pass "$RUN/send.log"
-    stop_server
+    stop_servers
     [ -s "$RUN/captured/captured-1.eml" ] || {
         echo "nullmailer.sh: $1: the bounce was not sent out (see $RUN/send.log)" >&2; return 1; }
     grep -q '"from": "<>", "to": \["support@support.test"\]' "$RUN/captured/captured-1.json" || {
@@ -155,52 +104,36 @@ deliver_bounce() {  # deliver_bounce CASE: second pass, the queued bounce to the
     cp "$RUN/captured/captured-1.eml" "$OUT/$1.eml"
 }
 
-expect() {  # expect CASE WHAT EXTRA_JSON
-    printf '{"case": "%s", "what": "%s", "expect": {"is_bounce": true, %s"is_robot": true, "bounced_recipient": "ivan@customer.test", "bounced_message_id": "nullmailer-%s@support.test"}}\n' \
-        "$1" "$2" "$3" "$1" >> "$OUT/expect.jsonl"
-}
-
-run_case() {  # run_case CASE VARIANT PORT RCPT DATA QUEUELIFETIME|- WHAT EXTRA_JSON (RCPT - : nothing listens)
+run_case() {  # run_case CASE VARIANT PORT RCPT DATA QUEUELIFETIME|- DELAYED WHAT (RCPT - : nothing listens; DELAYED - : unsaid)
     local case=$1 variant=$2 port=$3 rcpt=$4 data=$5 life=$6
     if [ "$life" = - ]; then setup_run "$port"; else setup_run "$port" "$life"; fi
     if [ "$rcpt" = - ]; then
-        if (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then
-            echo "nullmailer.sh: $case: something listens on 127.0.0.1:$port" >&2; return 1
-        fi
+        port_is_closed "$port" || return 1
     else
-        "$PY" "$HERE/lib/refusing_smtp.py" --port "$port" --rcpt "$rcpt" --data "$data" > "$RUN/server.out" 2>&1 &
-        SERVER=$!
-        wait_ready "$port" "$RUN/server.out" || return 1
+        start_refusing "$RUN/server.out" "$port" --rcpt "$rcpt" --data "$data" || return 1
     fi
     submit "$case" "$variant" || return 1
     [ "$life" = - ] || sleep 2.2   # the queued message is now older than queuelifetime
     send_pass "$RUN/send.log"
-    stop_server
+    stop_servers
     deliver_bounce "$case" || return 1
-    expect "$case" "$7" "$8"
+    expect_line "$case" "$8" "$(bounce_json ivan@customer.test "nullmailer-$case@support.test" "$7")"
 }
 
 made=0
-failed() {  # failed CASE: a case that did not come out this run (the reason is on stderr)
-    echo "{\"case\": \"$1\", \"skipped\": \"failed this run: see the generator's stderr\"}"
-}
-run_case remote_rcpt_550 ack 24643 550 250 - \
+run_case remote_rcpt_550 ack 24643 550 250 - false \
     "nullmailer relays our ack to a smarthost that refuses the recipient (RCPT 550 5.1.1): nullmailer-dsn failure DSN" \
-    '"bounce_delayed": false, ' \
-    && made=$((made + 1)) || failed remote_rcpt_550
-run_case remote_data_552 attachment 24644 250 552 - \
+    && made=$((made + 1)) || case_failed remote_rcpt_550
+run_case remote_data_552 attachment 24644 250 552 - false \
     "nullmailer relays our reply with a PDF to a smarthost that refuses it after DATA (552 5.2.2 mailbox full): nullmailer-dsn failure DSN" \
-    '"bounce_delayed": false, ' \
-    && made=$((made + 1)) || failed remote_data_552
-run_case unreachable ack 24645 - - 1 \
+    && made=$((made + 1)) || case_failed remote_data_552
+run_case unreachable ack 24645 - - 1 false \
     "nullmailer cannot connect to its smarthost (port closed) past queuelifetime: nullmailer-dsn failure DSN, status 5.0.0" \
-    '"bounce_delayed": false, ' \
-    && made=$((made + 1)) || failed unreachable
-run_case expired_450 ack 24647 450 250 1 \
+    && made=$((made + 1)) || case_failed unreachable
+run_case expired_450 ack 24647 450 250 1 - \
     "smarthost defers the recipient (450 4.2.1) past queuelifetime: nullmailer gives up but its DSN, status 4.2.1, is worded as a delay notice (Action: delayed)" \
-    '' \
-    && made=$((made + 1)) || failed expired_450
+    && made=$((made + 1)) || case_failed expired_450
 
-echo '{"case": "delay_warning", "skipped": "nullmailer-send sends no delay warnings while it retries (it calls nullmailer-dsn only when it gives up; see expired_450)"}'
+skipped_line delay_warning "nullmailer-send sends no delay warnings while it retries (it calls nullmailer-dsn only when it gives up; see expired_450)"
 [ "$made" -gt 0 ] || { echo "nullmailer.sh: no case came out" >&2; exit 1; }
 exit 0

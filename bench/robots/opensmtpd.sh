@@ -32,9 +32,7 @@
 # Usage: opensmtpd.sh OUTDIR
 set -u
 OUT=${1:?usage: opensmtpd.sh OUTDIR}
-HERE=$(cd "$(dirname "$0")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
-PY=$REPO/.venv/bin/python
+. "$(dirname "$0")/lib/common.sh"   # PY (the project's venv, aiosmtpd), the shared functions
 BASE=/tmp/sd_robots/opensmtpd
 ROOT=$BASE/root
 RUN=$BASE/run
@@ -42,12 +40,10 @@ PORT=24630
 
 if [ -z "${SD_OPENSMTPD_INNER:-}" ]; then
     # --- outside the namespace: checks, fresh run directory, then re-exec inside ---------
-    [ -x "$ROOT/usr/sbin/smtpd" ] || { echo "missing: opensmtpd under $ROOT (bench/robots/install_opensmtpd.sh)" >&2; exit 3; }
-    command -v unshare >/dev/null || { echo "missing: unshare (util-linux)" >&2; exit 3; }
-    mkdir -p "$OUT" "$BASE"
-    exec 9> "$BASE/.lock"
-    flock 9
-    rm -f "$OUT"/*.eml "$OUT/expect.jsonl"
+    [ -x "$ROOT/usr/sbin/smtpd" ] || not_installed "missing: opensmtpd under $ROOT (bench/robots/install_opensmtpd.sh)"
+    command -v unshare >/dev/null || not_installed "missing: unshare (util-linux)"
+    lock_run "$BASE/.lock"
+    prepare_out "$OUT"
     rm -rf "$RUN" && mkdir -p "$RUN/spool" "$RUN/Maildir"
     chown mail:mail "$RUN/Maildir"
     cp /etc/passwd "$RUN/passwd" && cp /etc/group "$RUN/group"
@@ -68,17 +64,13 @@ mount -t tmpfs tmpfs /run
 mount -t tmpfs tmpfs /usr/libexec && mkdir /usr/libexec/opensmtpd \
     && mount --bind "$ROOT/usr/libexec/opensmtpd" /usr/libexec/opensmtpd
 
-SMTPD_PID= REFUSER_PID=
-refuser_stop() {
-    [ -n "$REFUSER_PID" ] && kill "$REFUSER_PID" 2>/dev/null && wait "$REFUSER_PID" 2>/dev/null
-    REFUSER_PID=
-}
+SMTPD_PID=
 smtpd_stop() {
     [ -n "$SMTPD_PID" ] && kill "$SMTPD_PID" 2>/dev/null && wait "$SMTPD_PID" 2>/dev/null
     SMTPD_PID=
 }
 cleanup() {
-    refuser_stop
+    stop_servers
     smtpd_stop
 }
 trap cleanup EXIT
@@ -105,17 +97,13 @@ EOF
     return 1
 }
 
-refuser_start() {  # refuser_start PORT ARGS...: lib/refusing_smtp.py in the background, once it listens
-    refuser_stop
-    "$PY" "$HERE/lib/refusing_smtp.py" --port "$@" > "$RUN/refuser.log" 2>&1 &
-    REFUSER_PID=$!
-    for _ in $(seq 1 100); do grep -q '^ready' "$RUN/refuser.log" && return 0; sleep 0.1; done
-    echo "refusing_smtp.py did not start: $(cat "$RUN/refuser.log")" >&2
-    return 1
+refuser_start() {  # refuser_start PORT ARGS...: lib/refusing_smtp.py (in place of the previous one), once it listens
+    stop_servers
+    start_refusing "$RUN/refuser.log" "$@"
 }
 
 submit() {  # submit CASE TO VARIANT: our original to smtpd over SMTP; prints the server's refusal if any
-    python3 "$HERE/lib/original.py" --to "$2" --message-id "opensmtpd-$1@support.test" --variant "$3" > "$RUN/$1.orig"
+    original "$2" "opensmtpd-$1@support.test" "$3" > "$RUN/$1.orig"
     python3 - "$PORT" "$2" "$RUN/$1.orig" <<'PYEOF'
 import smtplib, sys
 port, to, path = int(sys.argv[1]), sys.argv[2], sys.argv[3]
@@ -139,36 +127,36 @@ collect() {  # collect CASE WHAT EXPECT_JSON: the one new file in the Maildir ->
     sleep 0.5
     files=("$RUN"/Maildir/new/*)
     if [ ${#files[@]} -ne 1 ]; then
-        echo "{\"case\": \"$1\", \"skipped\": \"${#files[@]} messages delivered instead of 1 (see $RUN/smtpd.log)\"}"
+        skipped_line "$1" "${#files[@]} messages delivered instead of 1 (see $RUN/smtpd.log)"
         mkdir -p "$RUN/$1.maildir" && mv "${files[@]}" "$RUN/$1.maildir/" 2>/dev/null
         return 0
     fi
     cat "${files[0]}" > "$OUT/$1.eml"
     mv "${files[0]}" "$RUN/$1.delivered"
-    printf '{"case": "%s", "what": "%s", "expect": %s}\n' "$1" "$2" "$3" >> "$OUT/expect.jsonl"
+    expect_line "$1" "$2" "$3"
 }
 
 # 1. remote_rcpt_550: relayed to a server that refuses the recipient.
 smtpd_start 24631 && refuser_start 24631 --rcpt 550 || exit 1
 submit remote_rcpt_550 ivan@customer.test ack
 collect remote_rcpt_550 "OpenSMTPD 6.8 DSN: remote server refused RCPT with 550 5.1.1 (our ack relayed)" \
-    '{"is_bounce": true, "bounce_delayed": false, "is_robot": true, "bounced_recipient": "ivan@customer.test", "bounced_message_id": "opensmtpd-remote_rcpt_550@support.test"}'
+    "$(bounce_json ivan@customer.test opensmtpd-remote_rcpt_550@support.test)"
 
 # 2. remote_data_552: RCPT accepted, the message refused after DATA (mailbox full).
 smtpd_start 24632 && refuser_start 24632 --rcpt 250 --data 552 || exit 1
 submit remote_data_552 ivan@customer.test attachment
 collect remote_data_552 "OpenSMTPD 6.8 DSN: remote server refused the message after DATA with 552 5.2.2 (reply with PDF)" \
-    '{"is_bounce": true, "bounce_delayed": false, "is_robot": true, "bounced_recipient": "ivan@customer.test", "bounced_message_id": "opensmtpd-remote_data_552@support.test"}'
-refuser_stop
+    "$(bounce_json ivan@customer.test opensmtpd-remote_data_552@support.test)"
+stop_servers
 
 # 3. unknown_local_user: smtpd checks local recipients while receiving; a refusal in the SMTP
 # dialogue goes to the client, no DSN is written.
 refusal=$(submit unknown_local_user olga.ivanova@support.test ack)
 if [ -n "$refusal" ]; then
-    echo "{\"case\": \"unknown_local_user\", \"skipped\": \"OpenSMTPD refuses an unknown local recipient in the SMTP dialogue ($refusal) and writes no DSN\"}"
+    skipped_line unknown_local_user "OpenSMTPD refuses an unknown local recipient in the SMTP dialogue ($refusal) and writes no DSN"
 else
     collect unknown_local_user "OpenSMTPD 6.8 DSN: local recipient unknown" \
-        '{"is_bounce": true, "bounce_delayed": false, "is_robot": true, "bounced_recipient": "olga.ivanova@support.test", "bounced_message_id": "opensmtpd-unknown_local_user@support.test"}'
+        "$(bounce_json olga.ivanova@support.test opensmtpd-unknown_local_user@support.test)"
 fi
 
 # 4. delay_warning: the remote defers. On a temporary failure smtpd's scheduler queues the
@@ -177,6 +165,6 @@ fi
 smtpd_start 24633 && refuser_start 24633 --rcpt 450 || exit 1
 submit delay_warning ivan@customer.test ack
 collect delay_warning "OpenSMTPD 6.8 delay warning: remote defers with 450 4.2.1, bounce warn-interval 5s" \
-    '{"is_bounce": true, "bounce_delayed": true, "is_robot": true, "bounced_recipient": "ivan@customer.test", "bounced_message_id": "opensmtpd-delay_warning@support.test"}'
+    "$(bounce_json ivan@customer.test opensmtpd-delay_warning@support.test true)"
 cleanup
 exit 0

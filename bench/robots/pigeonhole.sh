@@ -9,23 +9,21 @@
 # mail into) with a private config file (-c) that loads the unpacked sieve plugin
 # (mail_plugin_dir; the plugin's libdovecot-sieve.so.0 is found through LD_LIBRARY_PATH, passed on
 # by import_environment), runs the customer's active script, and hands replies to sendmail_path:
-# a capture script that stores stdin as the .eml. dovecot-lda refuses to run as root without a
-# userdb, so it runs as the existing "mail" user (setpriv) with USER=ivan and HOME in our
-# scratch directory; it is given the envelope (-f support@support.test -a ivan@customer.test)
-# as an MTA would. No daemon is started.
+# a capture script (lib/common.sh capture_sendmail) that stores stdin as the .eml. dovecot-lda
+# refuses to run as root without a userdb, so it runs as the existing "mail" user (setpriv)
+# with USER=ivan and HOME in our scratch directory; it is given the envelope
+# (-f support@support.test -a ivan@customer.test) as an MTA would. No daemon is started.
 #
 # Cases: vacation, reject (our agent's reply), vacation_ack and reject_ack (our Auto-Submitted
 # acknowledgment: the responder must stay silent; if it answers, the answer is a case).
 set -u
-OUT=${1:?usage: pigeonhole.sh OUTDIR}
-HERE=$(cd "$(dirname "$0")" && pwd)
+. "$(dirname "$0")/lib/common.sh"
 W=/tmp/sd_robots/pigeonhole
 R=$W/root
 LDA=/usr/lib/dovecot/dovecot-lda
-if [ ! -x "$LDA" ] || [ ! -f "$R/usr/lib/dovecot/modules/lib90_sieve_plugin.so" ]; then
-    echo "dovecot-core's dovecot-lda or the unpacked dovecot-sieve is missing (bash bench/robots/install_responders.sh)" >&2; exit 3
-fi
-mkdir -p "$OUT" && rm -f "$OUT"/*.eml "$OUT"/expect.jsonl
+[ -x "$LDA" ] && [ -f "$R/usr/lib/dovecot/modules/lib90_sieve_plugin.so" ] ||
+    not_installed "dovecot-core's dovecot-lda or the unpacked dovecot-sieve is missing (bash bench/robots/install_responders.sh)"
+prepare_out "${1:?usage: pigeonhole.sh OUTDIR}"
 rm -rf "$W/cases" && mkdir -p "$W/cases"
 
 VACATION='require ["vacation"];
@@ -43,14 +41,7 @@ reject "Здравствуйте! Я в отпуске до 14 декабря, �
 run() {
     local case=$1 variant=$2 script=$3 d="$W/cases/$1"
     mkdir -p "$d/run" "$d/home"
-    # The capture "sendmail": stdin -> mail.eml, arguments -> mail.args, then mail.done.
-    cat > "$d/sendmail" <<SH
-#!/bin/sh
-printf '%s\\n' "\$*" > "$d/mail.args"
-cat > "$d/mail.eml"
-touch "$d/mail.done"
-SH
-    chmod 755 "$d/sendmail"
+    capture_sendmail "$d/sendmail" "$d"
     printf '%s\n' "$script" > "$d/home/active.sieve"
     cat > "$d/dovecot.conf" <<CONF
 # Private dovecot-lda configuration for one case (no daemon, nothing shared with the system's dovecot).
@@ -72,32 +63,25 @@ plugin {
   sieve = file:$d/home/sieve;active=$d/home/active.sieve
 }
 CONF
-    python3 "$HERE/lib/original.py" --to ivan@customer.test --message-id "pigeonhole-$case@support.test" \
-        --variant "$variant" > "$d/in.eml"
+    original ivan@customer.test "pigeonhole-$case@support.test" "$variant" > "$d/in.eml"
     chown -R mail:mail "$d"
     timeout 60 setpriv --reuid=mail --regid=mail --clear-groups \
         env -i PATH=/usr/bin:/bin HOME="$d/home" USER=ivan LD_LIBRARY_PATH="$R/usr/lib/dovecot" \
         "$LDA" -c "$d/dovecot.conf" -f support@support.test -a ivan@customer.test < "$d/in.eml"
-    local rc=$?
-    [ $rc -ne 0 ] && { echo "dovecot-lda exited $rc for case $case:" >&2; cat "$d/dovecot.log" >&2; }
-    local i
-    for i in $(seq 30); do [ -e "$d/mail.done" ] && break; sleep 0.1; done
-    if [ -e "$d/mail.done" ]; then cat "$d/mail.eml" > "$OUT/$case.eml"; echo 1; else echo 0; fi
+    take_capture "$d" "$case" $? dovecot-lda "$d/dovecot.log"
 }
-jl() { printf '%s\n' "$1" >> "$OUT/expect.jsonl"; }
 
-[ "$(run vacation reply "$VACATION")" = 1 ] &&
-    jl '{"case": "vacation", "what": "Pigeonhole Sieve vacation reply to an agent reply (Auto-Submitted: auto-replied (vacation), Precedence: bulk, envelope sender <>)", "expect": {"is_auto_reply": true, "is_bounce": false, "is_robot": true}}'
-[ "$(run reject reply "$REJECT")" = 1 ] &&
-    jl '{"case": "reject", "what": "Pigeonhole Sieve reject (RFC 5429): a refusal report, MDN-style multipart/report (disposition-notification, deleted) with the reason and our mail, envelope sender <>; a rejection, not an away reply", "expect": {"is_robot": true}}'
-if [ "$(run vacation_ack ack "$VACATION")" = 1 ]; then
-    jl '{"case": "vacation_ack", "what": "LOOP RISK: Pigeonhole Sieve vacation answered our Auto-Submitted acknowledgment", "expect": {"is_auto_reply": true, "is_bounce": false, "is_robot": true}}'
-else
-    jl '{"case": "vacation_ack", "what": "Pigeonhole Sieve vacation stays silent to our acknowledgment (Auto-Submitted: auto-replied)", "expect": {}, "silent": true}'
-fi
-if [ "$(run reject_ack ack "$REJECT")" = 1 ]; then
-    jl '{"case": "reject_ack", "what": "Pigeonhole Sieve reject refuses our Auto-Submitted acknowledgment too: MDN-style rejection (a refusal report)", "expect": {"is_robot": true}}'
-else
-    jl '{"case": "reject_ack", "what": "Pigeonhole Sieve reject sends no rejection for our acknowledgment (Auto-Submitted: auto-replied)", "expect": {}, "silent": true}'
-fi
-ls "$OUT"/*.eml >/dev/null 2>&1 || { echo "pigeonhole produced no mail" >&2; exit 1; }
+[ "$(run vacation reply "$VACATION")" = 1 ] && expect_line vacation \
+    "Pigeonhole Sieve vacation reply to an agent reply (Auto-Submitted: auto-replied (vacation), Precedence: bulk, envelope sender <>)" \
+    "$AUTO_REPLY"
+[ "$(run reject reply "$REJECT")" = 1 ] && expect_line reject \
+    "Pigeonhole Sieve reject (RFC 5429): a refusal report, MDN-style multipart/report (disposition-notification, deleted) with the reason and our mail, envelope sender <>; a rejection, not an away reply" \
+    '{"is_robot": true}'
+answer_or_silence "$(run vacation_ack ack "$VACATION")" vacation_ack \
+    "LOOP RISK: Pigeonhole Sieve vacation answered our Auto-Submitted acknowledgment" \
+    "Pigeonhole Sieve vacation stays silent to our acknowledgment (Auto-Submitted: auto-replied)"
+answer_or_silence "$(run reject_ack ack "$REJECT")" reject_ack \
+    "Pigeonhole Sieve reject refuses our Auto-Submitted acknowledgment too: MDN-style rejection (a refusal report)" \
+    "Pigeonhole Sieve reject sends no rejection for our acknowledgment (Auto-Submitted: auto-replied)" \
+    '{"is_robot": true}'
+require_mail "pigeonhole produced no mail"

@@ -8,26 +8,21 @@
 # delivered by local(8) into support's Maildir, from which it is copied to OUTDIR/<case>.eml.
 # Usage: postfix.sh OUTDIR
 set -u
-OUT=$1
-HERE=$(cd "$(dirname "$0")" && pwd)
+. "$(dirname "$0")/lib/common.sh"   # PY (the project's venv, aiosmtpd), the shared functions
 ROOT=/tmp/sd_composers/gw/postfix/root
 BASE=/tmp/sd_robots/postfix
 CONF=$BASE/conf
-PY=${SD_PYTHON:-$HERE/../../.venv/bin/python}
-[ -x "$ROOT/usr/sbin/postfix" ] || { echo "missing: postfix under $ROOT (install_postfix.sh)" >&2; exit 3; }
+[ -x "$ROOT/usr/sbin/postfix" ] || not_installed "missing: postfix under $ROOT (install_postfix.sh)"
 export LD_LIBRARY_PATH=$ROOT/usr/lib/postfix
-PIDS=()
 
 stop() {
     "$ROOT/usr/sbin/postfix" -c "$CONF" stop >/dev/null 2>&1
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done
-    wait 2>/dev/null
+    stop_servers
 }
 trap stop EXIT
 
 remote() {  # remote PORT RCPT DATA: a customer's server answering with these codes
-    "$PY" "$HERE/lib/refusing_smtp.py" --port "$1" --rcpt "$2" --data "$3" > "$BASE/remote-$1.log" 2>&1 &
-    PIDS+=($!)
+    start_refusing "$BASE/remote-$1.log" "$1" --rcpt "$2" --data "$3"
 }
 
 "$ROOT/usr/sbin/postfix" -c "$CONF" stop >/dev/null 2>&1
@@ -102,56 +97,50 @@ printf '/^support$/ %s/support/\n/^full$/ %s/full.mbox\n' \
     "$BASE/mail" "$BASE/mail" > "$CONF/aliases.regexp"
 chown mail "$BASE/data"
 "$ROOT/usr/sbin/postfix" -c "$CONF" set-permissions > "$BASE/log/start.log" 2>&1
-remote 24601 550 250
-remote 24602 250 552
-remote 24603 450 250
-remote 24604 250 250
+remote 24601 550 250 && remote 24602 250 552 && remote 24603 450 250 && remote 24604 250 250 || exit 1
 "$ROOT/usr/sbin/postfix" -c "$CONF" start >> "$BASE/log/start.log" 2>&1 || { echo "postfix would not start" >&2; exit 1; }
-for _ in $(seq 1 50); do grep -q ready "$BASE/remote-24604.log" 2>/dev/null && break; sleep 0.2; done
 
-rm -f "$OUT/expect.jsonl"
-case_mail() {  # case_mail CASE RCPT VARIANT NOTIFY WHAT EXPECT_JSON
-    local case=$1 rcpt=$2 variant=$3 notify=$4 what=$5 expect=$6 id="postfix-$1@support.test"
+prepare_out "${1:?usage: postfix.sh OUTDIR}"
+case_mail() {  # case_mail CASE RCPT VARIANT NOTIFY WHAT EXPECT_JSON [CC]
+    local case=$1 rcpt=$2 variant=$3 notify=$4 what=$5 expect=$6 cc=${7:-} id="postfix-$1@support.test"
     local box=$BASE/mail/support/new file
     rm -f "$box"/* 2>/dev/null
-    python3 "$HERE/lib/original.py" --to "$rcpt" --message-id "$id" --variant "$variant" \
-        | "$ROOT/usr/sbin/sendmail" -C "$CONF" -i ${notify:+-N "$notify"} -f support@support.test "$rcpt"
+    original "$rcpt" "$id" "$variant" "$cc" \
+        | "$ROOT/usr/sbin/sendmail" -C "$CONF" -i ${notify:+-N "$notify"} -f support@support.test "$rcpt" $cc
     for _ in $(seq 1 300); do
         for file in "$box"/*; do
             [ -f "$file" ] || continue
             sleep 0.2  # local(8) renames a whole file into new/: it is complete
             # The delivery's own Delivered-To and Return-Path (added by local(8) on our side) are left as they arrive.
             cp "$file" "$OUT/$case.eml"
-            printf '{"case": "%s", "what": "%s", "expect": %s}\n' "$case" "$what" "$expect" >> "$OUT/expect.jsonl"
+            expect_line "$case" "$what" "$expect"
             "$ROOT/usr/sbin/postsuper" -c "$CONF" -d ALL >/dev/null 2>&1  # a deferred original: no later bounce
             return 0
         done
         sleep 0.1
     done
-    echo "{\"case\": \"$case\", \"skipped\": \"no notification from Postfix within 30 s (see $BASE/log/maillog)\"}"
+    skipped_line "$case" "no notification from Postfix within 30 s (see $BASE/log/maillog)"
     "$ROOT/usr/sbin/postsuper" -c "$CONF" -d ALL >/dev/null 2>&1
 }
 
-bounce() {  # bounce RCPT MESSAGE-ID: the expectation of a permanent failure
-    printf '{"is_bounce": true, "bounce_delayed": false, "is_robot": true, "bounced_recipient": "%s", "bounced_message_id": "%s"}' "$1" "$2"
-}
-
 case_mail unknown_local_user nosuchuser@local.customer.test ack "" "local(8): unknown user" \
-    "$(bounce nosuchuser@local.customer.test postfix-unknown_local_user@support.test)"
+    "$(bounce_json nosuchuser@local.customer.test postfix-unknown_local_user@support.test)"
 case_mail mailbox_full full@local.customer.test ack "" "local(8): the mailbox file exceeds its size limit" \
-    "$(bounce full@local.customer.test postfix-mailbox_full@support.test)"
+    "$(bounce_json full@local.customer.test postfix-mailbox_full@support.test)"
 case_mail remote_rcpt_550 ivan@rcpt550.test ack "" "smtp(8): 550 5.1.1 user unknown at RCPT" \
-    "$(bounce ivan@rcpt550.test postfix-remote_rcpt_550@support.test)"
+    "$(bounce_json ivan@rcpt550.test postfix-remote_rcpt_550@support.test)"
 case_mail remote_data_552 ivan@data552.test attachment "" "smtp(8): 552 5.2.2 mailbox full after DATA, the original with a PDF" \
-    "$(bounce ivan@data552.test postfix-remote_data_552@support.test)"
+    "$(bounce_json ivan@data552.test postfix-remote_data_552@support.test)"
 case_mail delay_warning ivan@defer450.test reply "" "qmgr(8): 450 at RCPT, retried; delay warning (delay_warning_time)" \
-    '{"is_bounce": true, "bounce_delayed": true, "is_robot": true, "bounced_recipient": "ivan@defer450.test", "bounced_message_id": "postfix-delay_warning@support.test"}'
+    "$(bounce_json ivan@defer450.test postfix-delay_warning@support.test true)"
 case_mail success_notice ivan@accept.test reply success "smtp(8): delivered; a success notification asked for with NOTIFY=SUCCESS" \
     '{"is_bounce": false, "is_auto_reply": true, "is_robot": true}'
+case_mail cc_refused ivan@accept.test ack "" "smtp(8): the customer's copy delivered, the Cc'd colleague's refused (550): the report names only her" \
+    "$(bounce_json olga@rcpt550.test postfix-cc_refused@support.test)" olga@rcpt550.test
 # closed.test: nobody listens. Last, with the queue lifetime cut to 0 (one try, then returned
 # to the sender: what Postfix does after 5 days by default).
 "$ROOT/usr/sbin/postconf" -c "$CONF" -e maximal_queue_lifetime=0 bounce_queue_lifetime=0
 "$ROOT/usr/sbin/postfix" -c "$CONF" reload >> "$BASE/log/start.log" 2>&1
 case_mail remote_closed ivan@closed.test ack "" "smtp(8): connection refused, returned when the queue lifetime ends" \
-    "$(bounce ivan@closed.test postfix-remote_closed@support.test)"
+    "$(bounce_json ivan@closed.test postfix-remote_closed@support.test)"
 exit 0

@@ -24,29 +24,19 @@
 # format adds after each message.
 # Usage: sendmail.sh OUTDIR
 set -u
-OUT=${1:?usage: sendmail.sh OUTDIR}
-HERE=$(cd "$(dirname "$0")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
-PY=$REPO/.venv/bin/python
+. "$(dirname "$0")/lib/common.sh"   # PY (the project's venv, aiosmtpd), the shared functions
 BASE=/tmp/sd_robots/sendmail
 ROOT=$BASE/root
 SM=$ROOT/usr/libexec/sendmail/sendmail
 CFDIR=$ROOT/usr/share/sendmail/cf
 RUN=$BASE/run
-[ -x "$SM" ] && [ -d "$CFDIR/m4" ] || { echo "missing: sendmail under $ROOT (bench/robots/install_sendmail.sh)" >&2; exit 3; }
-command -v m4 >/dev/null || { echo "missing: m4 (bench/robots/install_sendmail.sh)" >&2; exit 3; }
-command -v unshare >/dev/null || { echo "missing: unshare (util-linux)" >&2; exit 3; }
+[ -x "$SM" ] && [ -d "$CFDIR/m4" ] || not_installed "missing: sendmail under $ROOT (bench/robots/install_sendmail.sh)"
+command -v m4 >/dev/null || not_installed "missing: m4 (bench/robots/install_sendmail.sh)"
+command -v unshare >/dev/null || not_installed "missing: unshare (util-linux)"
 
-mkdir -p "$OUT" "$BASE"
-exec 9> "$BASE/.lock"
-flock 9
-rm -f "$OUT"/*.eml "$OUT/expect.jsonl"
-REFUSER_PID=
-cleanup() {
-    [ -n "$REFUSER_PID" ] && kill "$REFUSER_PID" 2>/dev/null && wait "$REFUSER_PID" 2>/dev/null
-    REFUSER_PID=
-}
-trap cleanup EXIT
+lock_run "$BASE/.lock"
+prepare_out "${1:?usage: sendmail.sh OUTDIR}"
+trap stop_servers EXIT
 
 # --- the private configuration -------------------------------------------------------------
 rm -rf "$RUN" && mkdir -p "$RUN/queue" "$RUN/mail"
@@ -87,17 +77,13 @@ sm() {  # sm PORT ARGS...: sendmail with the .cf whose smart host listens on POR
 }
 sm 24620 -bi > "$RUN/newaliases.log" 2>&1 || { echo "sendmail -bi failed: $(cat "$RUN/newaliases.log")" >&2; exit 1; }
 
-refuser() {  # refuser PORT ARGS...: lib/refusing_smtp.py in the background, once it listens
-    cleanup
-    "$PY" "$HERE/lib/refusing_smtp.py" --port "$@" > "$RUN/refuser.log" 2>&1 &
-    REFUSER_PID=$!
-    for _ in $(seq 1 100); do grep -q '^ready' "$RUN/refuser.log" && return 0; sleep 0.1; done
-    echo "refusing_smtp.py did not start: $(cat "$RUN/refuser.log")" >&2
-    return 1
+refuser() {  # refuser PORT ARGS...: lib/refusing_smtp.py (in place of the previous one), once it listens
+    stop_servers
+    start_refusing "$RUN/refuser.log" "$@"
 }
 
 submit() {  # submit PORT CASE TO VARIANT: our original, delivered at once (-odi), errors mailed back
-    python3 "$HERE/lib/original.py" --to "$3" --message-id "sendmail-$2@support.test" --variant "$4" > "$RUN/$2.orig"
+    original "$3" "sendmail-$2@support.test" "$4" > "$RUN/$2.orig"
     sm "$1" -Am -odi -oem -i -f support@support.test "$3" < "$RUN/$2.orig" > "$RUN/$2.submit.log" 2>&1
     return 0   # its exit status is the failure (67, 75...): the DSN is what matters
 }
@@ -106,13 +92,13 @@ collect() {  # collect CASE WHAT EXPECT_JSON: the one message in support.mbox ->
     local mbox=$RUN/mail/support.mbox
     for _ in $(seq 1 100); do [ -s "$mbox" ] && break; sleep 0.1; done
     if [ ! -s "$mbox" ]; then
-        echo "{\"case\": \"$1\", \"skipped\": \"sendmail delivered no DSN (see $RUN/$1.submit.log)\"}"
+        skipped_line "$1" "sendmail delivered no DSN (see $RUN/$1.submit.log)"
         return 0
     fi
     local n
     n=$(grep -c '^From ' "$mbox")
     if [ "$n" != 1 ]; then
-        echo "{\"case\": \"$1\", \"skipped\": \"$n messages in the mailbox instead of 1\"}"
+        skipped_line "$1" "$n messages in the mailbox instead of 1"
         mv "$mbox" "$RUN/$1.mbox"
         return 0
     fi
@@ -127,40 +113,40 @@ if data.endswith(b"\n\n"):
 open(sys.argv[2], "wb").write(data)
 PYEOF
     mv "$mbox" "$RUN/$1.mbox"
-    printf '{"case": "%s", "what": "%s", "expect": %s}\n' "$1" "$2" "$3" >> "$OUT/expect.jsonl"
+    expect_line "$1" "$2" "$3"
 }
 
 # 1. remote_rcpt_550: relayed to a server that refuses the recipient.
 refuser 24620 --rcpt 550 || exit 1
 submit 24620 remote_rcpt_550 ivan@customer.test ack
 collect remote_rcpt_550 "Sendmail 8.17 DSN: remote server refused RCPT with 550 5.1.1 (our ack relayed via smart host)" \
-    '{"is_bounce": true, "bounce_delayed": false, "is_robot": true, "bounced_recipient": "ivan@customer.test", "bounced_message_id": "sendmail-remote_rcpt_550@support.test"}'
+    "$(bounce_json ivan@customer.test sendmail-remote_rcpt_550@support.test)"
 
 # 2. remote_data_552: RCPT accepted, the message refused after DATA (mailbox full).
 refuser 24621 --rcpt 250 --data 552 || exit 1
 submit 24621 remote_data_552 ivan@customer.test attachment
 collect remote_data_552 "Sendmail 8.17 DSN: remote server refused the message after DATA with 552 5.2.2 (reply with PDF)" \
-    '{"is_bounce": true, "bounce_delayed": false, "is_robot": true, "bounced_recipient": "ivan@customer.test", "bounced_message_id": "sendmail-remote_data_552@support.test"}'
-cleanup
+    "$(bounce_json ivan@customer.test sendmail-remote_data_552@support.test)"
+stop_servers
 
 # 3. unknown_local_user: a recipient in Sendmail's own domain with no such user or alias.
 submit 24620 unknown_local_user olga.ivanova@support.test ack
 collect unknown_local_user "Sendmail 8.17 DSN: local recipient unknown (550 5.1.1 User unknown)" \
-    '{"is_bounce": true, "bounce_delayed": false, "is_robot": true, "bounced_recipient": "olga.ivanova@support.test", "bounced_message_id": "sendmail-unknown_local_user@support.test"}'
+    "$(bounce_json olga.ivanova@support.test sendmail-unknown_local_user@support.test)"
 
 # 4. delay_warning: the remote defers; the message waits in the queue past Timeout.queuewarn
 # (5 s) and the next queue run, still deferred, sends the warning.
 refuser 24622 --rcpt 450 || exit 1
 submit 24622 delay_warning ivan@customer.test ack
 if [ -s "$RUN/mail/support.mbox" ]; then
-    echo '{"case": "delay_warning", "skipped": "a DSN came before the queue run"}'
+    skipped_line delay_warning "a DSN came before the queue run"
 else
     sleep 6
     sm 24622 -q > "$RUN/delay_warning.queuerun.log" 2>&1
     collect delay_warning "Sendmail 8.17 delay warning: remote defers with 450 4.2.1, Timeout.queuewarn passed, queue run" \
-        '{"is_bounce": true, "bounce_delayed": true, "is_robot": true, "bounced_recipient": "ivan@customer.test", "bounced_message_id": "sendmail-delay_warning@support.test"}'
+        "$(bounce_json ivan@customer.test sendmail-delay_warning@support.test true)"
 fi
-cleanup
+stop_servers
 # The deferred original stays queued: drop it (the next run rebuilds $RUN anyway).
 rm -f "$RUN"/queue/*
 exit 0

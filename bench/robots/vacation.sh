@@ -6,8 +6,8 @@
 # and hands its reply (the customer's ~/.vacation.msg, a whole message with headers, $SUBJECT
 # replaced) to /usr/sbin/sendmail, a path compiled into the program. To capture that reply
 # without touching the system's /usr/sbin, vacation runs in a private mount namespace
-# (unshare -m) where an overlay puts a capture script at /usr/sbin/sendmail: the script stores
-# its stdin, byte for byte, as the .eml. Nothing outside that namespace sees it.
+# (unshare -m) where an overlay puts a capture script (lib/common.sh capture_sendmail) at
+# /usr/sbin/sendmail: the script stores its stdin, byte for byte, as the .eml. Nothing outside that namespace sees it.
 # There is no user "ivan" here (no new accounts): vacation runs for the existing login
 # "nobody" with "-a ivan" (the alias it must find in To:/Cc:), and explicit -f/-m paths.
 # The delivering MTA (an Exim pipe transport) adds Return-Path: vacation takes the sender from it.
@@ -16,24 +16,11 @@
 # suggests it, with "Precedence: bulk"), ack (our Auto-Submitted acknowledgment: vacation must
 # stay silent).
 set -u
-OUT=${1:?usage: vacation.sh OUTDIR}
-HERE=$(cd "$(dirname "$0")" && pwd)
+. "$(dirname "$0")/lib/common.sh"
 W=/tmp/sd_robots/vacation
-if ! command -v vacation >/dev/null; then
-    echo "vacation is not installed (bash bench/robots/install_responders.sh)" >&2; exit 3
-fi
-mkdir -p "$OUT" && rm -f "$OUT"/*.eml "$OUT"/expect.jsonl
+command -v vacation >/dev/null || not_installed "vacation is not installed (bash bench/robots/install_responders.sh)"
+prepare_out "${1:?usage: vacation.sh OUTDIR}"
 rm -rf "$W" && mkdir -p "$W/up" "$W/work"
-
-# The capture "sendmail": stdin -> $CAPTURE_DIR/mail.eml, its arguments -> mail.args, then
-# mail.done.
-cat > "$W/up/sendmail" <<'SH'
-#!/bin/sh
-printf '%s\n' "$*" > "${CAPTURE_DIR:?}/mail.args"
-cat > "$CAPTURE_DIR/mail.eml"
-touch "$CAPTURE_DIR/mail.done"
-SH
-chmod 755 "$W/up/sendmail"
 
 # The customer's ~/.vacation.msg, as people write it: whole headers, UTF-8 text.
 cat > "$W/vacation.msg" <<'MSG'
@@ -67,30 +54,27 @@ MSG
 # run CASE VARIANT MSGFILE: deliver our mail (VARIANT) to vacation; prints 1 if it sent a reply.
 run() {
     local case=$1 variant=$2 msg=$3 cap="$W/$1"
-    mkdir -p "$cap"
+    # The capture "sendmail" of this case, seen as /usr/sbin/sendmail in the namespace.
+    capture_sendmail "$W/up/sendmail" "$cap"
     { echo "Return-Path: <support@support.test>"
-      python3 "$HERE/lib/original.py" --to ivan@customer.test --message-id "vacation-$case@support.test" --variant "$variant"
+      original ivan@customer.test "vacation-$case@support.test" "$variant"
     } > "$W/$case.in"
-    CAPTURE_DIR=$cap timeout 30 unshare -m sh -c '
+    timeout 30 unshare -m sh -c '
         mount -t overlay overlay -o "lowerdir=/usr/sbin,upperdir=$1/up,workdir=$1/work" /usr/sbin || exit 99
         exec /usr/bin/vacation -d -f "$2/vacation.db" -m "$3" -a ivan nobody < "$2.in"' sh "$W" "$W/$case" "$msg"
     local rc=$?
     [ $rc -eq 99 ] && { echo "cannot mount the private overlay on /usr/sbin (needs root, unshare)" >&2; exit 1; }
-    [ $rc -ne 0 ] && echo "vacation exited $rc for case $case" >&2
-    # vacation does not wait for its sendmail to finish: wait for the capture (3 s at most).
-    local i
-    for i in $(seq 30); do [ -e "$cap/mail.done" ] && break; sleep 0.1; done
-    if [ -e "$cap/mail.done" ]; then cp "$cap/mail.eml" "$OUT/$case.eml"; echo 1; else echo 0; fi
+    # vacation does not wait for its sendmail to finish: take_capture waits for it.
+    take_capture "$cap" "$case" $rc vacation
 }
-jl() { printf '%s\n' "$1" >> "$OUT/expect.jsonl"; }
 
-[ "$(run reply reply "$W/vacation.msg")" = 1 ] &&
-    jl '{"case": "reply", "what": "vacation(1) away reply to an agent reply: the customer'\''s .vacation.msg (Subject: Re: $SUBJECT), no Auto-Submitted or Precedence header", "expect": {"is_auto_reply": true, "is_bounce": false, "is_robot": true}}'
-[ "$(run reply_bulk reply "$W/vacation_bulk.msg")" = 1 ] &&
-    jl '{"case": "reply_bulk", "what": "vacation(1) away reply, .vacation.msg as in the man page: Precedence: bulk, raw UTF-8 Subject", "expect": {"is_auto_reply": true, "is_bounce": false, "is_robot": true}}'
-if [ "$(run ack ack "$W/vacation.msg")" = 1 ]; then
-    jl '{"case": "ack", "what": "LOOP RISK: vacation(1) answered our Auto-Submitted acknowledgment", "expect": {"is_auto_reply": true, "is_bounce": false, "is_robot": true}}'
-else
-    jl '{"case": "ack", "what": "vacation(1) stays silent to our acknowledgment (Auto-Submitted: auto-replied)", "expect": {}, "silent": true}'
-fi
-ls "$OUT"/*.eml >/dev/null 2>&1 || { echo "vacation produced no reply" >&2; exit 1; }
+[ "$(run reply reply "$W/vacation.msg")" = 1 ] && expect_line reply \
+    'vacation(1) away reply to an agent reply: the customer'\''s .vacation.msg (Subject: Re: $SUBJECT), no Auto-Submitted or Precedence header' \
+    "$AUTO_REPLY"
+[ "$(run reply_bulk reply "$W/vacation_bulk.msg")" = 1 ] && expect_line reply_bulk \
+    "vacation(1) away reply, .vacation.msg as in the man page: Precedence: bulk, raw UTF-8 Subject" \
+    "$AUTO_REPLY"
+answer_or_silence "$(run ack ack "$W/vacation.msg")" ack \
+    "LOOP RISK: vacation(1) answered our Auto-Submitted acknowledgment" \
+    "vacation(1) stays silent to our acknowledgment (Auto-Submitted: auto-replied)"
+require_mail "vacation produced no reply"

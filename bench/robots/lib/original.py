@@ -1,7 +1,7 @@
 """The mail we send that a robot answers: print one RFC 5322 message on stdout.
 
     python3 bench/robots/lib/original.py --to ivan@customer.test --message-id ack-1@support.test \
-        [--variant ack|reply|attachment] [--from support@support.test]
+        [--variant ack|reply|attachment] [--from support@support.test] [--cc olga@customer.test]
 
 - ack: our acknowledgment of a new request (Auto-Submitted: auto-replied, as RFC 3834 asks of
   an automatic answer): what a customer's mail server bounces most often;
@@ -35,11 +35,13 @@ PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pa
        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
 
 
-def build(to: str, message_id: str, variant: str, sender: str) -> bytes:
+def build(to: str, message_id: str, variant: str, sender: str, cc: str = "") -> bytes:
     subject, text = TEXT[variant]
     msg = EmailMessage(policy=SMTP)
     msg["From"] = f"Служба поддержки <{sender}>"
     msg["To"] = f"Иван Петров <{to}>"
+    if cc:
+        msg["Cc"] = f"Ольга Смирнова <{cc}>"  # a colleague the customer asked us to copy
     msg["Subject"] = subject
     msg["Date"] = format_datetime(datetime(2026, 12, 7, 10, 15, tzinfo=timezone(timedelta(hours=7))))
     msg["Message-ID"] = f"<{message_id.strip('<>')}>"
@@ -64,8 +66,9 @@ def main() -> None:
     ap.add_argument("--message-id", required=True)
     ap.add_argument("--variant", default="ack", choices=sorted(TEXT))
     ap.add_argument("--from", dest="sender", default="support@support.test")
+    ap.add_argument("--cc", default="", help="a second recipient, in Cc")
     args = ap.parse_args()
-    sys.stdout.buffer.write(build(args.to, args.message_id, args.variant, args.sender))
+    sys.stdout.buffer.write(build(args.to, args.message_id, args.variant, args.sender, args.cc))
 
 
 if __name__ == "__main__":

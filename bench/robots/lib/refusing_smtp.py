@@ -50,6 +50,20 @@ class Refusing:
         return REPLIES[250]
 
 
+def serve(handler: Any, port: int, server_hostname: str) -> None:
+    """Run an aiosmtpd handler on 127.0.0.1:PORT: print "ready PORT" once it listens, stop on SIGTERM.
+    (lib/capture_smtp.py serves its handler with it too.)"""
+    controller = Controller(handler, hostname="127.0.0.1", port=port, server_hostname=server_hostname)
+    controller.start()
+    print(f"ready {port}", flush=True)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        while True:
+            time.sleep(3600)
+    finally:
+        controller.stop()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--port", type=int, required=True)
@@ -57,16 +71,7 @@ def main() -> None:
     ap.add_argument("--data", type=int, default=250, choices=sorted(REPLIES))
     ap.add_argument("--log")
     args = ap.parse_args()
-    controller = Controller(Refusing(args.rcpt, args.data, args.log), hostname="127.0.0.1", port=args.port,
-                            server_hostname="mx.customer.test")
-    controller.start()
-    print(f"ready {args.port}", flush=True)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    try:
-        while True:
-            time.sleep(3600)
-    finally:
-        controller.stop()
+    serve(Refusing(args.rcpt, args.data, args.log), args.port, "mx.customer.test")
 
 
 if __name__ == "__main__":
