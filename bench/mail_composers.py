@@ -138,6 +138,14 @@ def run_writer(command: list[str], out: Path, *, env: dict[str, str], cwd: Path)
     return {"available": True, "skipped": skipped}
 
 
+def install_all(folder: Path) -> None:
+    """Run every ``install_*.sh`` in ``folder`` (each idempotent; one that fails leaves its
+    writers reporting themselves not installed). Shared with mail_robots.py."""
+    for script in sorted(folder.glob("install_*.sh")):
+        print(f"installing: {script.name}", flush=True)
+        subprocess.run(["bash", str(script)], check=False, cwd=folder)
+
+
 def run_composer(script: Path, cases_file: Path, out: Path) -> dict[str, Any]:
     env = dict(os.environ, NODE_PATH=str(WORK / "node" / "node_modules"), SD_COMPOSERS=str(WORK))
     return run_writer([*RUNNERS[script.suffix], str(script), str(cases_file), str(out)], out, env=env, cwd=HERE)
@@ -204,9 +212,7 @@ def main() -> int:
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
     if args.install:
-        for script in sorted(HERE.glob("install_*.sh")):
-            print(f"installing: {script.name}", flush=True)
-            subprocess.run(["bash", str(script)], check=False, cwd=HERE)
+        install_all(HERE)
     cases = json.loads((HERE / "cases.json").read_text())["cases"]
     for case in cases:  # the attachments' bytes are checked by each composer's reader, not here
         for item in (case.get("attachments") or []) + (case.get("inline") or []):

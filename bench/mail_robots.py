@@ -24,7 +24,6 @@ import argparse
 import json
 import os
 import platform
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -37,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from machine import cpu_model  # noqa: E402
-from mail_composers import run_writer  # noqa: E402
+from mail_composers import install_all, run_writer  # noqa: E402
 
 from supportdesk.mail.parsing import ParsedMail, parse_mail  # noqa: E402
 
@@ -123,9 +122,7 @@ def main() -> int:
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
     if args.install:
-        for script in sorted(HERE.glob("install_*.sh")):
-            print(f"installing: {script.name}", flush=True)
-            subprocess.run(["bash", str(script)], check=False, cwd=HERE)
+        install_all(HERE)
     print(f"machine: cpu={cpu_model()} cores={os.cpu_count()} python={platform.python_version()}")
     figures = {script.stem: score(script, Path(args.out) / script.stem, args.verbose)
                for script in generators(args.only)}

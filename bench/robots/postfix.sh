@@ -9,11 +9,11 @@
 # Usage: postfix.sh OUTDIR
 set -u
 . "$(dirname "$0")/lib/common.sh"   # PY (the project's venv, aiosmtpd), the shared functions
-ROOT=/tmp/sd_composers/gw/postfix/root
+. "$ROBOTS/../composers/lib/postfix_conf.sh"   # POSTFIX_ROOT, LD_LIBRARY_PATH, postfix_main_cf, postfix_master_cf
+ROOT=$POSTFIX_ROOT
 BASE=/tmp/sd_robots/postfix
 CONF=$BASE/conf
 [ -x "$ROOT/usr/sbin/postfix" ] || not_installed "missing: postfix under $ROOT (install_postfix.sh)"
-export LD_LIBRARY_PATH=$ROOT/usr/lib/postfix
 
 stop() {
     "$ROOT/usr/sbin/postfix" -c "$CONF" stop >/dev/null 2>&1
@@ -30,33 +30,13 @@ rm -rf "$BASE" && mkdir -p "$CONF" "$BASE/queue" "$BASE/data" "$BASE/log" "$BASE
 chmod 1777 "$BASE/mail"
 # A mailbox that is full: a file at the size limit already (local(8) refuses to grow it).
 head -c 30000 /dev/zero | tr '\0' 'x' > "$BASE/mail/full.mbox" && chmod 666 "$BASE/mail/full.mbox"
-cat > "$CONF/main.cf" <<EOF
-compatibility_level = 3.6
-queue_directory = $BASE/queue
-data_directory = $BASE/data
-command_directory = $ROOT/usr/sbin
-daemon_directory = $ROOT/usr/lib/postfix/sbin
-shlib_directory = $ROOT/usr/lib/postfix
-meta_directory = $ROOT/etc/postfix
-sendmail_path = $ROOT/usr/sbin/sendmail
-newaliases_path = $ROOT/usr/bin/newaliases
-mailq_path = $ROOT/usr/bin/mailq
-mail_owner = mail
-setgid_group = news
-default_privs = nobody
-import_environment = MAIL_CONFIG MAIL_DEBUG MAIL_LOGTAG TZ LANG=C LD_LIBRARY_PATH=$ROOT/usr/lib/postfix
-maillog_file = $BASE/log/maillog
-maillog_file_prefixes = $BASE
+{ postfix_main_cf "$BASE" "$BASE"; cat <<EOF
 myhostname = mx.customer.test
 mydomain = customer.test
 myorigin = \$myhostname
 mydestination = support.test, local.customer.test
-inet_interfaces = loopback-only
-inet_protocols = ipv4
 alias_maps = regexp:$CONF/aliases.regexp
 alias_database =
-biff = no
-smtputf8_enable = yes
 smtp_tls_security_level = none
 # The remote servers of the scenarios, by the recipient's domain.
 transport_maps = inline:{ rcpt550.test=smtp:[127.0.0.1]:24601, data552.test=smtp:[127.0.0.1]:24602,
@@ -70,28 +50,8 @@ delay_warning_time = 1s
 message_size_limit = 20000
 mailbox_size_limit = 20001
 EOF
-cat > "$CONF/master.cf" <<EOF
-pickup    unix  n       -       n       60      1       pickup
-cleanup   unix  n       -       n       -       0       cleanup
-qmgr      unix  n       -       n       300     1       qmgr
-rewrite   unix  -       -       n       -       -       trivial-rewrite
-bounce    unix  -       -       n       -       0       bounce
-defer     unix  -       -       n       -       0       bounce
-trace     unix  -       -       n       -       0       bounce
-verify    unix  -       -       n       -       1       verify
-flush     unix  n       -       n       1000?   0       flush
-proxymap  unix  -       -       n       -       -       proxymap
-smtp      unix  -       -       n       -       -       smtp
-relay     unix  -       -       n       -       -       smtp
-showq     unix  n       -       n       -       -       showq
-error     unix  -       -       n       -       -       error
-retry     unix  -       -       n       -       -       error
-discard   unix  -       -       n       -       -       discard
-local     unix  -       n       n       -       -       local
-anvil     unix  -       -       n       -       1       anvil
-scache    unix  -       -       n       -       1       scache
-postlog   unix-dgram n  -       n       -       1       postlogd
-EOF
+} > "$CONF/main.cf"
+postfix_master_cf > "$CONF/master.cf"
 # local(8) looks aliases up by the local part.
 printf '/^support$/ %s/support/\n/^full$/ %s/full.mbox\n' \
     "$BASE/mail" "$BASE/mail" > "$CONF/aliases.regexp"

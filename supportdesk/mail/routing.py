@@ -27,6 +27,7 @@ from django.db.models.functions import Substr
 from supportdesk.customers.domains import domain_key, is_public_mail_domain
 from supportdesk.customers.models import Customer
 from supportdesk.mail.models import InboundMail
+from supportdesk.mail.parsing.headers import REPLY_PREFIX
 from supportdesk.mail.quotes import pick_by_quote, quoted_lines, searchable, strong_score
 from supportdesk.outbox.models import OutgoingMail
 from supportdesk.outbox.services import INTERNAL_REF_PREFIX
@@ -40,7 +41,6 @@ _PREFIX = re.compile(
     r"^\s*(?:(?:re|ha|aw|sv|vs|fw|fwd|tr|wg|отв|ответ|пересл|пересылка|на)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*)+",
     re.IGNORECASE,
 )
-_REPLY_PREFIX = re.compile(r"^\s*(?:re|ha|aw|sv|vs|отв|ответ)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]", re.IGNORECASE)
 _WS = re.compile(r"\s+")
 # The lead-ins our acknowledgments put before the customer's subject (replies/mail/*/ack.subject.txt).
 _OUR_LEAD_IN = re.compile(r"^\s*(?:ваше обращение зарегистрировано|we have received your request)\s*[:：]\s*",
@@ -78,7 +78,7 @@ def strip_ticket_tags(subject: str) -> str:
 
 
 def is_reply_subject(subject: str) -> bool:
-    return bool(_REPLY_PREFIX.match(strip_ticket_tags(subject)))
+    return bool(REPLY_PREFIX.match(strip_ticket_tags(subject)))
 
 
 def subject_core(subject: str) -> str:

@@ -15,77 +15,32 @@
 # client that submits over SMTP without SMTPUTF8): else Postfix would bounce it on that hop.
 # Usage: postfix_local.sh MAILFILE
 set -u
+. "$(dirname "$0")/../lib/postfix_conf.sh"   # POSTFIX_ROOT, LD_LIBRARY_PATH, postfix_main_cf, postfix_master_cf
 GW=/tmp/sd_composers/gw/postfix
-ROOT=$GW/root
+ROOT=$POSTFIX_ROOT
 PORT=24587
 [ -x "$ROOT/usr/sbin/postfix" ] || { echo "missing: postfix under $ROOT (install_mta_gateways.sh)" >&2; exit 3; }
-export LD_LIBRARY_PATH=$ROOT/usr/lib/postfix
 
 configure() {  # configure NAME MYDESTINATION EXTRA_MAIN EXTRA_MASTER
     local base=$GW/$1 conf=$GW/$1/conf
     mkdir -p "$conf" "$base/queue" "$base/data" "$base/log" "$GW/mail"
     chmod 1777 "$GW/mail"
-    cat > "$conf/main.cf" <<EOF
-compatibility_level = 3.6
-queue_directory = $base/queue
-data_directory = $base/data
-command_directory = $ROOT/usr/sbin
-daemon_directory = $ROOT/usr/lib/postfix/sbin
-shlib_directory = $ROOT/usr/lib/postfix
-meta_directory = $ROOT/etc/postfix
-sendmail_path = $ROOT/usr/sbin/sendmail
-newaliases_path = $ROOT/usr/bin/newaliases
-mailq_path = $ROOT/usr/bin/mailq
-manpage_directory = $ROOT/usr/share/man
-mail_owner = mail
-setgid_group = news
-default_privs = nobody
-import_environment = MAIL_CONFIG MAIL_DEBUG MAIL_LOGTAG TZ LANG=C LD_LIBRARY_PATH=$ROOT/usr/lib/postfix
-maillog_file = $base/log/maillog
-maillog_file_prefixes = $GW
+    { postfix_main_cf "$base" "$GW"; cat <<EOF
 myhostname = $1.gw.localdomain
 mydomain = gw.localdomain
 myorigin = \$myhostname
 mydestination = $2
-inet_interfaces = loopback-only
-inet_protocols = ipv4
 mynetworks = 127.0.0.0/8
 alias_maps = regexp:$conf/aliases.regexp
 alias_database =
 local_recipient_maps = \$alias_maps
 recipient_delimiter = +
-biff = no
 append_dot_mydomain = no
-smtputf8_enable = yes
 $3
 EOF
+    } > "$conf/main.cf"
     printf '/^gw(@localhost)?$/ %s/gw/\n/^gw7(@localhost)?$/ %s/gw7/\n/^gateway(@localhost)?$/ /dev/null\n' "$GW/mail" "$GW/mail" > "$conf/aliases.regexp"
-    cat > "$conf/master.cf" <<EOF
-pickup    unix  n       -       n       60      1       pickup
-cleanup   unix  n       -       n       -       0       cleanup
-qmgr      unix  n       -       n       300     1       qmgr
-tlsmgr    unix  -       -       n       1000?   1       tlsmgr
-rewrite   unix  -       -       n       -       -       trivial-rewrite
-bounce    unix  -       -       n       -       0       bounce
-defer     unix  -       -       n       -       0       bounce
-trace     unix  -       -       n       -       0       bounce
-verify    unix  -       -       n       -       1       verify
-flush     unix  n       -       n       1000?   0       flush
-proxymap  unix  -       -       n       -       -       proxymap
-smtp      unix  -       -       n       -       -       smtp
-relay     unix  -       -       n       -       -       smtp
-showq     unix  n       -       n       -       -       showq
-error     unix  -       -       n       -       -       error
-retry     unix  -       -       n       -       -       error
-discard   unix  -       -       n       -       -       discard
-local     unix  -       n       n       -       -       local
-virtual   unix  -       n       n       -       -       virtual
-lmtp      unix  -       -       n       -       -       lmtp
-anvil     unix  -       -       n       -       1       anvil
-scache    unix  -       -       n       -       1       scache
-postlog   unix-dgram n  -       n       -       1       postlogd
-$4
-EOF
+    { postfix_master_cf; printf '%s\n' "$4"; } > "$conf/master.cf"
     chown mail "$base/data"
     "$ROOT/usr/sbin/postfix" -c "$conf" set-permissions >> "$base/log/start.log" 2>&1
 }

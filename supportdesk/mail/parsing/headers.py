@@ -18,6 +18,9 @@ from .charsets import (
     to_bytes,
 )
 
+# A reply's subject prefix, as the mail clients our customers use write it ("Re:", "AW:", "Ответ:",
+# Outlook's counted "RE[2]:", a full-width colon).
+REPLY_PREFIX = re.compile(r"^\s*(?:re|ha|aw|sv|vs|отв|ответ)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]", re.IGNORECASE)
 # An encoded word; the last one of a value may have lost its "?=" (a header cut to a length),
 # or its charset ("=??Q?...?=": the bytes are read as undeclared ones are).
 # A Q word whose text holds a literal '?' (mailers that did not encode it: "Warum??="): taken

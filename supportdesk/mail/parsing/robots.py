@@ -10,6 +10,7 @@ from supportdesk.lib.addresses import is_robot_address
 
 from .addresses import parse_addresses
 from .away import is_away_notice
+from .headers import REPLY_PREFIX
 
 Headers = Mapping[str, Sequence[str]]  # lower-cased name → raw values
 
@@ -34,7 +35,6 @@ _BOUNCE_SUBJECT = re.compile(
 )
 # A reply or a forward: a person may quote or pass on a delivery report under such a subject.
 _REPLY_OR_FORWARD = re.compile(r"^\s*(?:re|fwd?|aw|wg|tr|sv|vs|ответ|отв|пересл)\s*(?:\[\d+\])?\s*:", re.IGNORECASE)
-_REPLY_SUBJECT = re.compile(r"^\s*(?:re|aw|sv|vs|ответ|отв)\s*(?:\[\d+\])?\s*:", re.IGNORECASE)
 _DELAY_SUBJECT = re.compile(
     r"Delivery\ Status\ Notification\ \(Delay\)|Delayed\ Mail|Warning:\ .{0,80}delayed|notification:\ delayed"
     r"|Warning:\ could\ not\ send|Delivery\ delayed|Доставка\ задерживается|задержка\ доставки",
@@ -131,7 +131,7 @@ def unmarked_away_reply(headers: Headers, subject: str, text: str, *, quotes: bo
     ~/.vacation.msg, "Subject: Re: $SUBJECT", with no Auto-Submitted or Precedence): a reply by
     its subject that no mail program wrote as one (no In-Reply-To or References, nothing
     quoted), whose whole text says its person is away until a date and asks nothing."""
-    if quotes or "in-reply-to" in headers or "references" in headers or not _REPLY_SUBJECT.match(subject):
+    if quotes or "in-reply-to" in headers or "references" in headers or not REPLY_PREFIX.match(subject):
         return False
     return is_away_notice(text)
 
