@@ -1,6 +1,7 @@
 """The intake subcommands of ``supportdesk mail``: import, poll, lmtp.
 
     supportdesk mail import PATH              Maildir, mbox or folder of .eml files
+        [--history-before DATE | --history]   older mail is history (mail.importer)
     supportdesk mail poll [--loop]            IMAP mailboxes (IDLE where offered)
     supportdesk mail lmtp --port N [--smtp]   receive mail from an MTA
 """
@@ -12,13 +13,17 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
+from datetime import datetime, time
 from typing import Any, TextIO
 
 from django.core.management.base import CommandError
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
 from supportdesk.mail.backends.lmtp import IntakeHandler, IntakeServer, max_mail_bytes
 from supportdesk.mail.importer import ImportSummary, import_source, open_local_source
 from supportdesk.mail.polling import poll_all, poll_forever
+from supportdesk.policy import get_policy
 
 Handler = Callable[[dict[str, Any]], None]
 
@@ -59,6 +64,13 @@ def add_intake_subcommands(sub: argparse._SubParsersAction, handlers: dict[str, 
     imp = sub.add_parser("import", help="Import a Maildir, an mbox or a folder of .eml files.")
     imp.add_argument("path")
     imp.add_argument("--quiet", action="store_true", help="only the summary")
+    history = imp.add_mutually_exclusive_group()
+    history.add_argument("--history-before", metavar="DATE",
+                         help="mail dated before this (YYYY-MM-DD, midnight office time, or an ISO date and time) "
+                              "is history: it keeps its date, gets no acknowledgment, notification or reply clock, "
+                              "and its tickets are closed; newer mail is taken as arriving today")
+    history.add_argument("--history", action="store_true",
+                         help="all of it is history (an archive of a team that has just switched)")
     imp.set_defaults(handler=handlers["import"])
     poll = sub.add_parser("poll", help="Fetch new mail from the enabled IMAP mailboxes.")
     poll.add_argument("--loop", action="store_true", help="keep polling (IMAP IDLE where the server has it)")
@@ -78,10 +90,42 @@ def run_import(options: dict[str, Any], out: TextIO) -> ImportSummary:
         source = open_local_source(options["path"])
     except (FileNotFoundError, OSError) as exc:
         raise CommandError(str(exc), returncode=2) from exc
+    history_before = history_cutoff(options.get("history_before"), everything=bool(options.get("history")))
     progress = None if options.get("quiet") else Progress(out)
-    summary = import_source(source, progress=progress)
+    summary = import_source(source, progress=progress, history_before=history_before)
     out.write(format_summary(summary) + "\n")
+    if history_before is not None:
+        cutoff = timezone.localtime(history_before, get_policy().office.zone)
+        out.write(f"history: mail dated before {cutoff.isoformat(sep=' ', timespec='minutes')}; "
+                  f"tickets closed as history {summary.history_closed}\n")
     return summary
+
+
+def history_cutoff(value: str | None, *, everything: bool = False, now: datetime | None = None) -> datetime | None:
+    """The moment before which imported mail is history: ``--history`` (now), ``--history-before``
+    (a date is midnight in the office's zone), or None. A clear error for anything else."""
+    now = now or timezone.now()
+    if everything:
+        return now
+    if not value:
+        return None
+    text = value.strip()
+    try:
+        moment = parse_datetime(text)
+        day = None if moment else parse_date(text)
+    except ValueError:
+        moment = day = None
+    if day is not None:
+        moment = datetime.combine(day, time(0), tzinfo=get_policy().office.zone)
+    elif moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=get_policy().office.zone)
+    if moment is None:
+        raise CommandError(f"--history-before: {value!r} is not a date (YYYY-MM-DD) or an ISO date and time",
+                           returncode=2)
+    if moment > now:
+        raise CommandError(f"--history-before: {value!r} is in the future; use --history to import everything "
+                           "as history", returncode=2)
+    return moment
 
 
 def run_poll(options: dict[str, Any], out: TextIO) -> None:

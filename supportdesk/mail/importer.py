@@ -4,6 +4,12 @@ Two passes, both restartable: every raw message is stored first (many per transa
 then the stored mails are processed oldest ``Date`` first, so a reply never arrives before
 the request it answers: a savepoint per mail, COMMIT_EVERY mails per transaction. The sender's Date only orders the
 work; the received time stays the time we read the message.
+
+An archive brought in when a team switches is history (``history_before``): a mail dated
+before that moment keeps its own date on its ticket and is recorded as history
+(``tickets.history``: no acknowledgment, no reply clock, no notification, no webhook), and the
+tickets it filled are closed once the whole import is placed. Newer mail of the same import is
+taken as any mail arriving today.
 """
 
 from __future__ import annotations
@@ -45,6 +51,8 @@ from supportdesk.mail.models import FINAL_STATES, InboundMail, delivery_q
 from supportdesk.mail.parsing import ParsedMail, parse_mail
 from supportdesk.mail.workers import default_workers, worker_pool
 from supportdesk.search import index as search_index
+from supportdesk.tickets.history import recording_history
+from supportdesk.tickets.services_history import tickets_close_history
 
 State = InboundMail.State
 STORE_BATCH = 200
@@ -68,6 +76,7 @@ Progress = Callable[[str, int, int], None]  # (phase, done, total)
 @dataclass
 class ImportSummary:
     counts: Counter[str] = field(default_factory=Counter)
+    history_closed: int = 0  # tickets of old mail an archive import closed as history
 
     def add(self, outcome: str) -> None:
         self.counts[outcome] += 1
@@ -123,6 +132,22 @@ def sort_date(raw: bytes) -> datetime:
     except (TypeError, ValueError, IndexError):
         return _EPOCH
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Placing:
+    """When the mails of one import happened: read now (``received_at``, None: as each is
+    placed), or, for a mail dated before ``history_before``, when its sender wrote it."""
+
+    received_at: datetime | None = None
+    history_before: datetime | None = None
+
+    def of(self, date: datetime) -> tuple[datetime | None, bool]:
+        """(the mail's time, whether it is history) for a mail of this ``Date`` (sort_date)."""
+        if self.history_before is None or date >= self.history_before:
+            return self.received_at, False
+        now = self.received_at or timezone.now()
+        return (min(date, now) if date != _EPOCH else now), True  # undated: history read today
 
 
 @dataclass(frozen=True)
@@ -222,7 +247,7 @@ def _parsed_in_order(todo: list[_Todo]) -> Generator[ParsedMail, None, None]:
 
 
 def process_in_order(todo: list[_Todo], *, summary: ImportSummary, progress: Progress | None = None,
-                     received_at: datetime | None = None) -> None:
+                     placing: Placing = Placing()) -> None:
     """Oldest first. Mails this run stored go COMMIT_EVERY per transaction, each in its own
     savepoint: one that fails rolls back to it and is quarantined, as with a transaction of
     its own. A crash loses only the open batch's work; its mails stay ``pending`` (stored
@@ -232,7 +257,7 @@ def process_in_order(todo: list[_Todo], *, summary: ImportSummary, progress: Pro
     todo = sorted(todo, key=lambda t: (t.date, t.pk))
     workers = parallel_workers(len(todo))
     if workers > 1:
-        _process_in_parallel(todo, workers=workers, summary=summary, progress=progress, received_at=received_at)
+        _process_in_parallel(todo, workers=workers, summary=summary, progress=progress, placing=placing)
         return
     done = 0
     batch: list[tuple[_Todo, ParsedMail]] = []
@@ -241,7 +266,7 @@ def process_in_order(todo: list[_Todo], *, summary: ImportSummary, progress: Pro
         nonlocal done
         if not batch:
             return
-        outcomes = _place_batch(batch, received_at)
+        outcomes = _place_batch(batch, placing)
         for outcome in outcomes:  # counted once committed
             summary.add(outcome)
         done += len(batch)
@@ -256,15 +281,14 @@ def process_in_order(todo: list[_Todo], *, summary: ImportSummary, progress: Pro
                 commit_batch()
             continue
         commit_batch()
-        leftover = InboundMail.objects.filter(pk=item.pk, state=State.PENDING).first()
-        summary.add(process_inbound(leftover).outcome if leftover else Outcome.DUPLICATE)
+        summary.add(_process_leftover(item, placing))
         done += 1
         if progress:
             progress("process", done, len(todo))
     commit_batch()
 
 
-def _place_batch(batch: list[tuple[_Todo, ParsedMail]], received_at: datetime | None) -> list[str]:
+def _place_batch(batch: list[tuple[_Todo, ParsedMail]], placing: Placing) -> list[str]:
     """Fresh mails placed in one transaction, in order; their outcomes once committed. One
     search-index rebuild per ticket per batch, committed with the batch. First without any
     savepoint (lib.optimistic): if anything in the batch fails, it is rolled back whole and
@@ -273,13 +297,13 @@ def _place_batch(batch: list[tuple[_Todo, ParsedMail]], received_at: datetime | 
         with transaction.atomic(), savepoints_off(), search_index.batched(), finished_together():
             # Every mail's thread locks at once (each mail then finds its own taken).
             threadlocks.try_lock(k for _item, parsed in batch for k in threadlocks.thread_keys(parsed))
-            outcomes = [_process_fresh(item, parsed, received_at) for item, parsed in batch]
+            outcomes = [_process_fresh(item, parsed, placing) for item, parsed in batch]
             if broken():
                 raise Redo
     except Exception:  # noqa: BLE001 - the careful pass handles and reports each mail
         with transaction.atomic(), search_index.batched():
             _check_constraints_now()
-            outcomes = [_process_fresh(item, parsed, received_at) for item, parsed in batch]
+            outcomes = [_process_fresh(item, parsed, placing) for item, parsed in batch]
     return outcomes
 
 
@@ -303,7 +327,7 @@ def _scheduling_keys(parsed: ParsedMail) -> set[str]:
 
 
 def _process_in_parallel(todo: list[_Todo], *, workers: int, summary: ImportSummary, progress: Progress | None,
-                         received_at: datetime | None) -> None:
+                         placing: Placing) -> None:
     """Oldest first, on ``workers`` worker PROCESSES, each with its own connection
     (PostgreSQL): the placing is Python work, and only processes use more than one core. A
     mail is handed to a worker only after every earlier mail it may depend on is committed:
@@ -327,7 +351,7 @@ def _process_in_parallel(todo: list[_Todo], *, workers: int, summary: ImportSumm
         nonlocal running
         while ready and running < workers:
             chunk = [ready.popleft() for _ in range(min(PARALLEL_BATCH, len(ready)))]
-            future = pool.submit(_place_in_worker, [(item, parsed) for _i, item, parsed in chunk], received_at)
+            future = pool.submit(_place_in_worker, [(item, parsed) for _i, item, parsed in chunk], placing)
             future.add_done_callback(_report_to(results, [i for i, _item, _parsed in chunk]))
             running += 1
 
@@ -407,16 +431,24 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
 
 
-def _place_in_worker(chunk: list[tuple[_Todo, ParsedMail]], received_at: datetime | None) -> list[str]:
+def _place_in_worker(chunk: list[tuple[_Todo, ParsedMail]], placing: Placing) -> list[str]:
     """The fresh mails of a chunk in one transaction; a leftover of a crashed run alone, as in
     one pass (claimed and committed before it runs)."""
     fresh = [(item, parsed) for item, parsed in chunk if item.fresh]
-    outcomes = _place_batch(fresh, received_at) if fresh else []
-    for item, _parsed in chunk:
-        if not item.fresh:
-            leftover = InboundMail.objects.filter(pk=item.pk, state=State.PENDING).first()
-            outcomes.append(process_inbound(leftover).outcome if leftover else Outcome.DUPLICATE)
+    outcomes = _place_batch(fresh, placing) if fresh else []
+    outcomes += [_process_leftover(item, placing) for item, _parsed in chunk if not item.fresh]
     return outcomes
+
+
+def _process_leftover(item: _Todo, placing: Placing) -> str:
+    leftover = InboundMail.objects.filter(pk=item.pk, state=State.PENDING).first()
+    if leftover is None:
+        return Outcome.DUPLICATE
+    at, history = placing.of(item.date)
+    if history and at is not None:
+        leftover.received_at = at  # the ticket's time (the stored row keeps when we read it)
+    with recording_history(history):
+        return process_inbound(leftover).outcome
 
 
 def _check_constraints_now() -> None:
@@ -428,22 +460,47 @@ def _check_constraints_now() -> None:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
-def _process_fresh(item: _Todo, parsed: ParsedMail, received_at: datetime | None) -> str:
+def _process_fresh(item: _Todo, parsed: ParsedMail, placing: Placing) -> str:
+    at, history = placing.of(item.date)
     row = InboundMail(pk=item.pk, raw=item.raw, dedupe_key=item.dedupe_key, state=State.PENDING,
-                      attempts=1, not_spam=False, received_at=received_at or timezone.now())
-    return process_claimed(row, parsed).outcome
+                      attempts=1, not_spam=False, received_at=at or timezone.now())
+    with recording_history(history):
+        return process_claimed(row, parsed).outcome
 
 
-def import_source(source: MailSource, *, progress: Progress | None = None) -> ImportSummary:
-    """Store everything, then process in Date order. Safe to run again on the same input."""
+def import_source(source: MailSource, *, progress: Progress | None = None,
+                  history_before: datetime | None = None) -> ImportSummary:
+    """Store everything, then process in Date order. Safe to run again on the same input.
+
+    ``history_before``: mail dated before this is history (see the module's docstring); its
+    tickets that owe no reply are closed at the end (``summary.history_closed``)."""
     summary = ImportSummary()
     total = len(source) if isinstance(source, Sized) else 0
     received_at = timezone.now()
-    todo, known = store_many(source.fetch_new(), source="import", progress=progress, total=total,
-                             received_at=received_at)
+    digests: set[str] = set()  # of every mail read (history): a re-run after a crash closes the first run's too
+    items = source.fetch_new() if history_before is None else _noting_digests(source.fetch_new(), digests)
+    todo, known = store_many(items, source="import", progress=progress, total=total, received_at=received_at)
     summary.counts[Outcome.DUPLICATE] += known
-    process_in_order(todo, summary=summary, progress=progress, received_at=received_at)
+    placing = Placing(received_at=received_at, history_before=history_before)
+    process_in_order(todo, summary=summary, progress=progress, placing=placing)
+    if history_before is not None:
+        summary.history_closed = len(tickets_close_history(ticket_ids=_tickets_of(digests), before=history_before))
     return summary
+
+
+def _noting_digests(items: Iterable[tuple[str, bytes]], digests: set[str]) -> Iterator[tuple[str, bytes]]:
+    for uid, raw in items:
+        digests.add(hashlib.sha256(raw).hexdigest())  # an imported mail's source_uid (store_many)
+        yield uid, raw
+
+
+def _tickets_of(digests: set[str]) -> set[int]:
+    found: set[int] = set()
+    chosen = sorted(digests)
+    for start in range(0, len(chosen), 1000):
+        found.update(InboundMail.objects.filter(source="import", source_uid__in=chosen[start:start + 1000],
+                                                ticket_id__isnull=False).values_list("ticket_id", flat=True))
+    return found
 
 
 def ingest_one_by_one(source: MailSource, *, progress: Progress | None = None) -> ImportSummary:

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 
 from supportdesk.notifications.selectors import ticket_followers
 from supportdesk.notifications.services import notify_message
+from supportdesk.tickets.history import is_history
 from supportdesk.tickets.models import Message, Ticket
 from supportdesk.tickets.signals import message_added, ticket_page_panels
 
@@ -21,7 +22,10 @@ log = logging.getLogger(__name__)
 @receiver(message_added, dispatch_uid="notifications.on_message_added")
 def on_message_added(sender: Any, *, ticket: Ticket, message: Message, **kwargs: Any) -> None:
     # A bug here must not cost the customer's mail or the agent's reply: the notifications run
-    # in a savepoint of their own, and a failure is logged, not raised.
+    # in a savepoint of their own, and a failure is logged, not raised. Old mail imported as
+    # history is nobody's news.
+    if is_history():
+        return
     try:
         with transaction.atomic():
             notify_message(ticket=ticket, message=message)

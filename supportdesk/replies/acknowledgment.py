@@ -26,6 +26,7 @@ from supportdesk.replies.mailer import (
 from supportdesk.replies.rendering import mail_language, render_mail
 from supportdesk.replies.timefmt import MomentText, hours_in_zone, moment_text, zone_label
 from supportdesk.tickets.clocks import ticket_calendar
+from supportdesk.tickets.history import is_history
 from supportdesk.tickets.models import CHECKLIST_ITEMS, Message, Ticket
 from supportdesk.tickets.services import ticket_add_event
 
@@ -121,7 +122,10 @@ def ack_context(ticket: Ticket, received: datetime, language: str, text: str = "
 
 
 def should_acknowledge(ticket: Ticket, message: Message) -> str:
-    """Why not to acknowledge this message ("" = do acknowledge): never robots or our own mail."""
+    """Why not to acknowledge this message ("" = do acknowledge): never robots or our own mail,
+    never an old request imported as history (``tickets.history``)."""
+    if is_history():
+        return "history"
     if message.is_robot:
         return "robot"
     if (message.event_data or {}).get("via_list"):
@@ -151,7 +155,7 @@ def send_acknowledgment(*, ticket: Ticket, message: Message, language: str | Non
 def _send_acknowledgment(*, ticket: Ticket, message: Message, language: str | None) -> SentMail | None:
     reason = should_acknowledge(ticket, message)
     if reason:
-        ticket_add_event(ticket=ticket, event="ack_skipped", data={"reason": reason})
+        ticket_add_event(ticket=ticket, event="ack_skipped", data={"reason": reason}, at=message.created_at)
         return None
     lang = mail_language(language or ticket.language)
     context = ack_context(ticket, message.created_at, lang, message.body_text)

@@ -192,6 +192,8 @@ def event_text(event: str, data: dict) -> str:
         return _("no acknowledgment sent (%(reason)s)") % {"reason": skip_reason(data.get("reason"))}
     if event == "reminder_skipped":
         return _("no reminder sent (%(reason)s)") % {"reason": skip_reason(data.get("reason"))}
+    if event == "history_closed":
+        return _("closed on import: old mail from before SupportDesk, kept as history")
     if event == "ack_failed":
         return _("the acknowledgment could not be sent: the error is logged")
     if event == "forward_failed":
@@ -233,7 +235,8 @@ def skip_reason(code: object) -> str:
                "own_address": _("the address is our own"), "own_message": _("the mail came from us"),
                "robot": _("the mail came from a robot"), "no_address": _("no e-mail address"),
                "mailing_list": _("the mail came through a mailing list"),
-               "undeliverable_address": _("no mail can be delivered to this address")}
+               "undeliverable_address": _("no mail can be delivered to this address"),
+               "history": _("old mail imported as history")}
     return reasons.get(str(code), str(code or "—"))
 
 

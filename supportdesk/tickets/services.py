@@ -29,6 +29,7 @@ from supportdesk.lib.blobstore import blob_put
 from supportdesk.lib.optimistic import active as optimistic_active
 from supportdesk.policy import get_policy
 from supportdesk.tickets import clocks
+from supportdesk.tickets.history import is_history
 from supportdesk.tickets.lifecycle import check_transition
 from supportdesk.tickets.models import (
     CHECKLIST_ITEMS,
@@ -534,7 +535,8 @@ def _message_effects(ticket: Ticket, *, at: datetime, customer_speaks: bool, age
         if ticket.status in (*PAUSED_STATUSES, Status.SOLVED):
             _apply_status(ticket, Status.OPEN, at=at, by_user=None, reason="customer replied")
             fields += ["status", "solved_at"]
-        fields += _start_reply_clock(ticket, at)
+        if not is_history():  # an imported old request is owed no reply today (tickets.history)
+            fields += _start_reply_clock(ticket, at)
     elif agent_answers:
         ticket.last_agent_message_at = at
         fields.append("last_agent_message_at")

@@ -9,6 +9,7 @@ from django.db.models.signals import post_delete, post_save
 from supportdesk.escalation.notify import BREACH, WARNING
 from supportdesk.escalation.signals import reply_clock_marked
 from supportdesk.releases.signals import release_published
+from supportdesk.tickets.history import is_history
 from supportdesk.tickets.models import Message
 from supportdesk.tickets.signals import message_added, status_changed, ticket_created
 from supportdesk.webhooks import events
@@ -28,6 +29,9 @@ SLA_EVENTS = {WARNING: events.SLA_WARNING, BREACH: events.SLA_BREACH}
 
 
 def on_ticket_created(*, ticket: Any, by_user: Any = None, **_kwargs: Any) -> None:
+    # Integrations hear what happens now, not a mailbox of years imported as history.
+    if is_history():
+        return
     chosen = subscribed_events()
     # The request that opens the ticket is added next, in this transaction: its receiver asks
     # this set instead of reading it again (one read less for every new ticket).
@@ -38,7 +42,7 @@ def on_ticket_created(*, ticket: Any, by_user: Any = None, **_kwargs: Any) -> No
 
 
 def on_message_added(*, ticket: Any, message: Message, **_kwargs: Any) -> None:
-    if message.kind != Message.Kind.INCOMING or message.is_robot:
+    if message.kind != Message.Kind.INCOMING or message.is_robot or is_history():
         return
     # Who listens first: without a subscriber (the usual case) the question whether this is a
     # reply costs no query (every customer mail of the intake comes through here).
@@ -56,6 +60,8 @@ def on_message_added(*, ticket: Any, message: Message, **_kwargs: Any) -> None:
 
 def on_status_changed(*, ticket: Any, from_status: str, to_status: str, at: Any, by_user: Any = None,
                       reason: str = "", **_kwargs: Any) -> None:
+    if is_history():
+        return
     webhook_enqueue(event=events.STATUS_CHANGED, at=at, data={
         "ticket": events.ticket_data(ticket), "from": from_status, "to": to_status, "reason": reason,
         "by_user": by_user.pk if by_user is not None else None, "at": at.isoformat(),

@@ -2,6 +2,7 @@
 
     supportdesk mail parse FILE [--json]   show how a raw message parses (never crashes)
     supportdesk mail import PATH           import a Maildir, an mbox or a folder of .eml files
+                                           (--history-before DATE | --history: old mail as history)
     supportdesk mail poll [--loop]         fetch from the IMAP mailboxes
     supportdesk mail lmtp --port N         receive mail from an MTA over LMTP (--smtp: SMTP)
     supportdesk mail check FILE [--json]   which of the four items of rule 5 the request holds

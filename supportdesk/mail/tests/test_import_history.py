@@ -1,0 +1,216 @@
+"""``supportdesk mail import --history-before DATE`` / ``--history``: a team that switches brings
+its old mailbox; the old requests become the record they are (their own dates, no
+acknowledgment, no reply clock, no notification or webhook, closed), the recent ones are taken
+as any mail arriving today."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from email.utils import format_datetime
+from pathlib import Path
+from tempfile import TemporaryDirectory
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test import TransactionTestCase
+from django.utils import timezone, translation
+
+from supportdesk.mail import importer
+from supportdesk.mail.cli_intake import history_cutoff
+from supportdesk.mail.importer import Placing, import_source, open_local_source
+from supportdesk.mail.tests.factory import make_mail
+from supportdesk.notifications.models import Notification
+from supportdesk.outbox.models import OutgoingMail
+from supportdesk.test import BaseTestCase, office_time
+from supportdesk.testing.skips import database_only
+from supportdesk.tickets import services
+from supportdesk.tickets.history import is_history, recording_history
+from supportdesk.tickets.models import Message, Status, StatusChange, Ticket
+from supportdesk.tickets.presenters import event_text
+from supportdesk.webhooks import events
+from supportdesk.webhooks import services as webhooks
+from supportdesk.webhooks.models import WebhookDelivery
+
+
+def _date(moment) -> str:  # noqa: ANN001
+    return format_datetime(moment)
+
+
+class HistoryImportTests(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        tmp = TemporaryDirectory()
+        self.addCleanup(tmp.cleanup)
+        self.path = Path(tmp.name)
+        self.now = timezone.now()
+
+    def write(self, name: str, raw: bytes) -> None:
+        (self.path / f"{name}.eml").write_bytes(raw)
+
+    def archive(self) -> None:
+        # An old conversation that ended in the old system; an old request answered by a
+        # recent reply of its customer; a request of today.
+        self.write("a1", make_mail(sender="old@tv-sibir.ru", message_id="old1@x.ru", subject="Старый вопрос",
+                                   date=_date(office_time(2025, 1, 10, 9))))
+        self.write("a2", make_mail(sender="old@tv-sibir.ru", message_id="old2@x.ru", subject="Re: Старый вопрос",
+                                   in_reply_to="old1@x.ru", references="<old1@x.ru>",
+                                   date=_date(office_time(2025, 1, 13, 15))))
+        self.write("b1", make_mail(sender="late@nsk-tv.ru", message_id="late1@x.ru", subject="Звук пропадает",
+                                   date=_date(self.now - timedelta(days=30))))
+        self.write("b2", make_mail(sender="late@nsk-tv.ru", message_id="late2@x.ru", subject="Re: Звук пропадает",
+                                   in_reply_to="late1@x.ru", references="<late1@x.ru>",
+                                   date=_date(self.now - timedelta(hours=2))))
+        self.write("c1", make_mail(sender="new@ural-tv.ru", message_id="new1@x.ru", subject="Нет сигнала",
+                                   date=_date(self.now - timedelta(hours=1))))
+
+    def acks(self, ticket: Ticket) -> int:
+        return OutgoingMail.objects.filter(kind="ack", ref=f"ticket:{ticket.pk}").count()
+
+    def test_old_mail_is_recorded_as_history_and_recent_mail_as_arriving_today(self) -> None:
+        self.archive()
+        summary = import_source(open_local_source(self.path), history_before=self.now - timedelta(days=1))
+        assert summary.as_dict()["ticketed"] == 3 and summary.as_dict()["threaded"] == 2
+        assert summary.history_closed == 1
+
+        old = Ticket.objects.get(messages__message_id="old1@x.ru")
+        assert old.status == Status.CLOSED
+        assert old.created_at == office_time(2025, 1, 10, 9)  # its own date, not the import's
+        assert Message.objects.get(message_id="old2@x.ru").created_at == office_time(2025, 1, 13, 15)
+        assert old.closed_at == office_time(2025, 1, 13, 15)  # as of its last mail
+        assert old.reply_pending_since is None and old.reply_due_at is None
+        assert old.resolution_business_seconds is None  # nobody's resolution: not in the report
+        assert self.acks(old) == 0
+        skipped = Message.objects.get(ticket=old, event="ack_skipped")
+        assert skipped.event_data == {"reason": "history"}
+        assert skipped.created_at == office_time(2025, 1, 10, 9)
+        closed = Message.objects.get(ticket=old, event="history_closed")
+        assert closed.created_at == office_time(2025, 1, 13, 15)
+        with translation.override("ru"):
+            assert event_text("ack_skipped", skipped.event_data) == (
+                "подтверждение не отправлено (старое письмо, загруженное из архива)")
+            assert event_text("history_closed", {}).startswith("закрыто при загрузке архива")
+        assert StatusChange.objects.filter(ticket=old, to_status=Status.CLOSED, reason="history import").count() == 1
+
+        # An old request whose customer wrote again recently: the recent mail owes a reply today.
+        late = Ticket.objects.get(messages__message_id="late1@x.ru")
+        assert late.status != Status.CLOSED
+        assert late.reply_pending_since == Message.objects.get(message_id="late2@x.ru").created_at
+        assert late.reply_pending_since >= self.now - timedelta(minutes=5)  # read today
+        assert late.reply_due_at is not None and self.acks(late) == 0  # a reply in a thread: no acknowledgment
+
+        new = Ticket.objects.get(messages__message_id="new1@x.ru")
+        assert new.status == Status.NEW and new.reply_due_at is not None
+        assert new.created_at >= self.now - timedelta(minutes=5)
+        assert self.acks(new) == 1
+
+    def test_run_again_after_a_crash_closes_what_the_first_run_placed(self) -> None:
+        self.archive()
+        cutoff = self.now - timedelta(days=1)
+        with mock.patch.object(importer, "tickets_close_history", side_effect=KeyboardInterrupt), \
+                pytest.raises(KeyboardInterrupt):
+            import_source(open_local_source(self.path), history_before=cutoff)
+        old = Ticket.objects.get(messages__message_id="old1@x.ru")
+        assert old.status == Status.NEW and old.reply_due_at is None  # placed as history, not closed yet
+        summary = import_source(open_local_source(self.path), history_before=cutoff)
+        assert summary.as_dict()["duplicate"] == 5 and summary.history_closed == 1
+        old.refresh_from_db()
+        assert old.status == Status.CLOSED
+        assert Ticket.objects.get(messages__message_id="new1@x.ru").status == Status.NEW
+
+    def test_without_a_cutoff_every_mail_arrives_today(self) -> None:
+        self.archive()
+        summary = import_source(open_local_source(self.path))
+        assert summary.history_closed == 0
+        old = Ticket.objects.get(messages__message_id="old1@x.ru")
+        assert old.status == Status.NEW and old.reply_due_at is not None and self.acks(old) == 1
+        assert old.created_at >= self.now - timedelta(minutes=5)
+
+    def test_history_tells_no_integration_and_no_agent(self) -> None:
+        webhooks.subscription_create(by_user=self.sam, name="CRM", url="https://crm.example.ru/hook",
+                                     events=[events.TICKET_CREATED, events.STATUS_CHANGED, events.CUSTOMER_REPLIED])
+        self.archive()
+        import_source(open_local_source(self.path), history_before=self.now - timedelta(days=1))
+        created = WebhookDelivery.objects.filter(event=events.TICKET_CREATED)
+        assert [d.payload["ticket"]["id"] for d in created] == [
+            Ticket.objects.get(messages__message_id="new1@x.ru").pk]
+        assert not WebhookDelivery.objects.filter(event=events.STATUS_CHANGED).exists()
+        replied = WebhookDelivery.objects.filter(event=events.CUSTOMER_REPLIED)
+        assert [d.payload["ticket"]["id"] for d in replied] == [
+            Ticket.objects.get(messages__message_id="late1@x.ru").pk]
+
+        ticket = self.make_ticket()
+        services.ticket_assign(ticket=ticket, assignee=self.alice, by_user=self.sam)
+        before = Notification.objects.filter(recipient=self.alice).count()
+        with recording_history():
+            services.ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, body_text="Старое письмо.",
+                                        author_customer=self.customer)
+        assert Notification.objects.filter(recipient=self.alice).count() == before
+        services.ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, body_text="Новое письмо.",
+                                    author_customer=self.customer)
+        assert Notification.objects.filter(recipient=self.alice).count() == before + 1
+
+    def test_command_options(self) -> None:
+        self.archive()
+        out = io.StringIO()
+        call_command("mail", "import", str(self.path), "--history", "--quiet", stdout=out)
+        assert "ticketed 3 / threaded 2" in out.getvalue()
+        assert "tickets closed as history 3" in out.getvalue()
+        assert not OutgoingMail.objects.filter(kind="ack").exists()
+        assert set(Ticket.objects.values_list("status", flat=True)) == {Status.CLOSED}
+
+        for bad, says in (("yesterday", "is not a date"), ("2999-01-01", "is in the future")):
+            with pytest.raises(CommandError) as caught:
+                call_command("mail", "import", str(self.path), "--history-before", bad, stdout=io.StringIO())
+            assert "--history-before" in str(caught.value) and says in str(caught.value)
+
+    def test_cutoff_and_placing(self) -> None:
+        now = office_time(2026, 12, 7, 12)
+        assert history_cutoff("2026-12-01", now=now) == office_time(2026, 12, 1)  # midnight in the office
+        assert history_cutoff("2026-12-01T10:00:00+00:00", now=now) == office_time(2026, 12, 1, 17)
+        assert history_cutoff(None, everything=True, now=now) == now
+        assert history_cutoff(None, now=now) is None
+        placing = Placing(received_at=now, history_before=office_time(2026, 12, 1))
+        assert placing.of(office_time(2026, 11, 30, 9)) == (office_time(2026, 11, 30, 9), True)
+        assert placing.of(office_time(2026, 12, 2, 9)) == (now, False)
+        assert placing.of(now + timedelta(days=3)) == (now, False)
+        everything = Placing(received_at=now, history_before=now)
+        assert everything.of(now - timedelta(seconds=1)) == (now - timedelta(seconds=1), True)
+        assert Placing(received_at=now).of(office_time(2020, 1, 1)) == (now, False)
+        assert not is_history()
+        with recording_history():
+            assert is_history()
+            with recording_history(False):
+                assert not is_history()
+        assert not is_history()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason=database_only("postgresql", "parallel import needs several connections"))
+class ParallelHistoryImportTests(TransactionTestCase):
+    """A large archive on PostgreSQL is placed by worker processes: each worker records history too."""
+
+    def test_large_archive(self) -> None:
+        tmp = TemporaryDirectory()
+        self.addCleanup(tmp.cleanup)
+        path = Path(tmp.name)
+        for n in range(40):
+            sender = f"user{n}@company{n}.ru"
+            at = office_time(2025, 3, 3, 9) + timedelta(hours=n)
+            (path / f"{n:03}a.eml").write_bytes(make_mail(sender=sender, message_id=f"h{n}@x.ru",
+                                                          subject=f"Вопрос {n}", date=_date(at)))
+            (path / f"{n:03}b.eml").write_bytes(make_mail(sender=sender, message_id=f"h{n}r@x.ru",
+                                                          subject=f"Re: Вопрос {n}", in_reply_to=f"h{n}@x.ru",
+                                                          date=_date(at + timedelta(minutes=30))))
+        summary = import_source(open_local_source(path), history_before=timezone.now())
+        assert summary.as_dict()["ticketed"] == 40 and summary.as_dict()["threaded"] == 40
+        assert summary.history_closed == 40
+        assert set(Ticket.objects.values_list("status", flat=True)) == {Status.CLOSED}
+        assert not OutgoingMail.objects.exists()
+        assert not Ticket.objects.filter(reply_due_at__isnull=False).exists()
+        first = Ticket.objects.get(messages__message_id="h0@x.ru")
+        assert first.created_at == office_time(2025, 3, 3, 9)
+        assert first.closed_at == office_time(2025, 3, 3, 9, 30)
