@@ -42,6 +42,7 @@ from supportdesk.mail.routing import (
     ticket_by_tag,
 )
 from supportdesk.policy import get_policy
+from supportdesk.tickets.history import is_history
 from supportdesk.tickets.models import OPEN_STATUSES, Message, Status, Ticket
 from supportdesk.tickets.services import (
     AttachmentData,
@@ -207,7 +208,7 @@ def place_robot(*, parsed: ParsedMail, decision: Decision, inbound_id: int, rece
     (a robot's message starts no clock)."""
     recipient = parsed.bounced_recipient or (decision.ticket.contact_email if decision.ticket else "")
     failed = parsed.is_bounce and not parsed.bounce_delayed  # a delay warning: the address still works
-    if failed and recipient:
+    if failed and recipient and not is_history():  # an old bounce says nothing of the address today
         customer_email_bounced(addresses=[recipient], at=received_at)
     if decision.ticket is not None:
         with ticket_lock(pk=decision.ticket.pk, read=decision.ticket) as ticket:
@@ -362,6 +363,23 @@ def place_forward_answer(*, parsed: ParsedMail, ticket: Ticket, inbound_id: int,
     return Placement(state="ticketed", outcome=Outcome.THREADED, ticket_id=ticket.pk, route="forward_reply")
 
 
+def _from_us(parsed: ParsedMail) -> bool:
+    return (parsed.from_addr or "").lower() in _own_addresses()
+
+
+def place_our_old_reply(*, parsed: ParsedMail, ticket: Ticket, inbound_id: int, received_at: datetime) -> Placement:
+    """History (``tickets.history``): a team's old mailbox holds its own answers too (a Sent
+    folder imported with the inbox). One from our address that threads onto a ticket is our
+    reply of the time, recorded as sent (automatic when it was marked so), not a robot's mail."""
+    automatic = parsed.is_robot  # our old acknowledgments carried Auto-Submitted
+    with ticket_lock(pk=ticket.pk, read=ticket) as held:
+        ticket_add_message(ticket=held, kind=Message.Kind.OUTGOING, is_automatic=automatic,
+                           answers_customer=not automatic, inbound_id=inbound_id,
+                           attachments=attachment_data(parsed.attachments), created_at=received_at,
+                           event_data={"via": "history"}, **_message_fields(parsed))  # type: ignore[arg-type]
+    return Placement(state="ticketed", outcome=Outcome.THREADED, ticket_id=ticket.pk, route="our_reply")
+
+
 def place(*, parsed: ParsedMail, inbound_id: int, received_at: datetime, not_spam: bool) -> Placement:
     """One parsed mail, top to bottom: classify, route (one decision), place (one lock of one ticket)."""
     kind = classify(parsed, not_spam=not_spam, own_addresses=_own_addresses())
@@ -373,8 +391,11 @@ def place(*, parsed: ParsedMail, inbound_id: int, received_at: datetime, not_spa
         return place_internal_answer(parsed=parsed, inbound_id=inbound_id, received_at=received_at,
                                      ticket_id=ticket_id)
     if kind == Kind.ROBOT:
-        return place_robot(parsed=parsed, decision=route_robot(parsed), inbound_id=inbound_id,
-                           received_at=received_at)
+        decision = route_robot(parsed)
+        if is_history() and decision.ticket is not None and _from_us(parsed):
+            return place_our_old_reply(parsed=parsed, ticket=decision.ticket, inbound_id=inbound_id,
+                                       received_at=received_at)
+        return place_robot(parsed=parsed, decision=decision, inbound_id=inbound_id, received_at=received_at)
     forwarded = _forward_answered(parsed, known)
     if forwarded is not None:
         return place_forward_answer(parsed=parsed, ticket=forwarded, inbound_id=inbound_id, received_at=received_at)

@@ -5,8 +5,10 @@ request in it would be acknowledged again, notify the agents and start a reply c
 out months ago. Inside ``recording_history()`` (the archive import sets it around each old
 mail) a customer's message starts no reply clock, the acknowledgment is not sent (an
 "ack_skipped" event says why) and no agent is notified; the import then closes the tickets it
-filled only with history (``services_history``). Everything else is as on any day: threading,
-the customer's record, the completeness check, the search index.
+filled only with history (``services_history``). Our own answers in that mailbox (its Sent
+folder) are recorded as the replies they were (``mail.handlers.place_our_old_reply``), and an
+old bounce does not mark the customer's address undeliverable today. Everything else is as on
+any day: threading, the customer's record, the completeness check, the search index.
 """
 
 from __future__ import annotations

@@ -17,12 +17,15 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.test import TransactionTestCase
+from django.urls import reverse
 from django.utils import timezone, translation
 
+from supportdesk.customers.models import CustomerEmail
 from supportdesk.mail import importer
 from supportdesk.mail.cli_intake import history_cutoff
 from supportdesk.mail.importer import Placing, import_source, open_local_source
-from supportdesk.mail.tests.factory import make_mail
+from supportdesk.mail.models import InboundMail
+from supportdesk.mail.tests.factory import BOUNCE, make_mail
 from supportdesk.notifications.models import Notification
 from supportdesk.outbox.models import OutgoingMail
 from supportdesk.test import BaseTestCase, office_time
@@ -56,8 +59,17 @@ class HistoryImportTests(BaseTestCase):
         # recent reply of its customer; a request of today.
         self.write("a1", make_mail(sender="old@tv-sibir.ru", message_id="old1@x.ru", subject="Старый вопрос",
                                    date=_date(office_time(2025, 1, 10, 9))))
+        # The old desk's answer (its Sent folder imported with the inbox), a bounce of it, and
+        # the customer's reply to it.
+        self.write("a1r", make_mail(sender="forward@softlab.tv", name="Техподдержка", to="old@tv-sibir.ru",
+                                    message_id="ours1@softlab.tv", subject="Re: Старый вопрос",
+                                    in_reply_to="old1@x.ru", references="<old1@x.ru>",
+                                    body="Обновите драйвер платы.", date=_date(office_time(2025, 1, 10, 12))))
+        self.write("a1b", BOUNCE.replace(b"reply.1@supportdesk.local", b"ours1@softlab.tv")
+                   .replace(b"ivanov@tv-sibir.ru", b"old@tv-sibir.ru")
+                   .replace(b"MIME-Version", f"Date: {_date(office_time(2025, 1, 10, 12, 5))}\nMIME-Version".encode()))
         self.write("a2", make_mail(sender="old@tv-sibir.ru", message_id="old2@x.ru", subject="Re: Старый вопрос",
-                                   in_reply_to="old1@x.ru", references="<old1@x.ru>",
+                                   in_reply_to="ours1@softlab.tv", references="<old1@x.ru> <ours1@softlab.tv>",
                                    date=_date(office_time(2025, 1, 13, 15))))
         self.write("b1", make_mail(sender="late@nsk-tv.ru", message_id="late1@x.ru", subject="Звук пропадает",
                                    date=_date(self.now - timedelta(days=30))))
@@ -73,8 +85,8 @@ class HistoryImportTests(BaseTestCase):
     def test_old_mail_is_recorded_as_history_and_recent_mail_as_arriving_today(self) -> None:
         self.archive()
         summary = import_source(open_local_source(self.path), history_before=self.now - timedelta(days=1))
-        assert summary.as_dict()["ticketed"] == 3 and summary.as_dict()["threaded"] == 2
-        assert summary.history_closed == 1
+        assert summary.as_dict()["ticketed"] == 3 and summary.as_dict()["threaded"] == 3
+        assert summary.as_dict()["robot"] == 1 and summary.history_closed == 1
 
         old = Ticket.objects.get(messages__message_id="old1@x.ru")
         assert old.status == Status.CLOSED
@@ -83,6 +95,14 @@ class HistoryImportTests(BaseTestCase):
         assert old.closed_at == office_time(2025, 1, 13, 15)  # as of its last mail
         assert old.reply_pending_since is None and old.reply_due_at is None
         assert old.resolution_business_seconds is None  # nobody's resolution: not in the report
+        ours = Message.objects.get(message_id="ours1@softlab.tv")
+        assert (ours.ticket_id, ours.kind, ours.is_automatic, ours.answers_customer) == (
+            old.pk, Message.Kind.OUTGOING, False, True)
+        assert ours.created_at == old.first_response_at == office_time(2025, 1, 10, 12)
+        assert InboundMail.objects.get(message_id="ours1@softlab.tv").route == "our_reply"
+        bounce = Message.objects.get(ticket=old, is_robot=True)
+        assert bounce.created_at == office_time(2025, 1, 10, 12, 5)
+        assert CustomerEmail.objects.get(address="old@tv-sibir.ru").bounced_at is None  # says nothing of today
         assert self.acks(old) == 0
         skipped = Message.objects.get(ticket=old, event="ack_skipped")
         assert skipped.event_data == {"reason": "history"}
@@ -94,6 +114,11 @@ class HistoryImportTests(BaseTestCase):
                 "подтверждение не отправлено (старое письмо, загруженное из архива)")
             assert event_text("history_closed", {}).startswith("закрыто при загрузке архива")
         assert StatusChange.objects.filter(ticket=old, to_status=Status.CLOSED, reason="history import").count() == 1
+        self.client.force_login(self.alice)
+        page = self.client.get(reverse("tickets:detail", args=[old.pk]), HTTP_ACCEPT_LANGUAGE="ru")
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert "закрыто при загрузке архива" in html and "старое письмо, загруженное из архива" in html
 
         # An old request whose customer wrote again recently: the recent mail owes a reply today.
         late = Ticket.objects.get(messages__message_id="late1@x.ru")
@@ -114,9 +139,9 @@ class HistoryImportTests(BaseTestCase):
                 pytest.raises(KeyboardInterrupt):
             import_source(open_local_source(self.path), history_before=cutoff)
         old = Ticket.objects.get(messages__message_id="old1@x.ru")
-        assert old.status == Status.NEW and old.reply_due_at is None  # placed as history, not closed yet
+        assert old.status == Status.OPEN and old.reply_due_at is None  # placed as history (answered), not closed yet
         summary = import_source(open_local_source(self.path), history_before=cutoff)
-        assert summary.as_dict()["duplicate"] == 5 and summary.history_closed == 1
+        assert summary.as_dict()["duplicate"] == 7 and summary.history_closed == 1
         old.refresh_from_db()
         assert old.status == Status.CLOSED
         assert Ticket.objects.get(messages__message_id="new1@x.ru").status == Status.NEW
@@ -125,6 +150,9 @@ class HistoryImportTests(BaseTestCase):
         self.archive()
         summary = import_source(open_local_source(self.path))
         assert summary.history_closed == 0
+        assert summary.as_dict()["robot"] == 2  # our own address: a loop in the making, never a reply
+        assert Message.objects.get(message_id="ours1@softlab.tv").is_robot
+        assert CustomerEmail.objects.get(address="old@tv-sibir.ru").bounced_at is not None
         old = Ticket.objects.get(messages__message_id="old1@x.ru")
         assert old.status == Status.NEW and old.reply_due_at is not None and self.acks(old) == 1
         assert old.created_at >= self.now - timedelta(minutes=5)
@@ -157,7 +185,7 @@ class HistoryImportTests(BaseTestCase):
         self.archive()
         out = io.StringIO()
         call_command("mail", "import", str(self.path), "--history", "--quiet", stdout=out)
-        assert "ticketed 3 / threaded 2" in out.getvalue()
+        assert "ticketed 3 / threaded 3 / robots 1" in out.getvalue()
         assert "tickets closed as history 3" in out.getvalue()
         assert not OutgoingMail.objects.filter(kind="ack").exists()
         assert set(Ticket.objects.values_list("status", flat=True)) == {Status.CLOSED}
