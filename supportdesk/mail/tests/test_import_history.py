@@ -23,7 +23,9 @@ from django.utils import timezone, translation
 from supportdesk.customers.models import CustomerEmail
 from supportdesk.mail import importer
 from supportdesk.mail.cli_intake import history_cutoff
+from supportdesk.mail.handlers import Outcome
 from supportdesk.mail.importer import Placing, import_source, open_local_source
+from supportdesk.mail.ingest import ingest_raw
 from supportdesk.mail.models import InboundMail
 from supportdesk.mail.tests.factory import BOUNCE, make_mail
 from supportdesk.notifications.models import Notification
@@ -145,6 +147,18 @@ class HistoryImportTests(BaseTestCase):
         old.refresh_from_db()
         assert old.status == Status.CLOSED
         assert Ticket.objects.get(messages__message_id="new1@x.ru").status == Status.NEW
+
+    def test_the_mailbox_polled_after_its_archive_was_imported_adds_nothing(self) -> None:
+        # The switch: export the old mailbox, import it as history, then let the poller read
+        # the same folder (every message already there is a duplicate, nothing is answered).
+        self.archive()
+        import_source(open_local_source(self.path), history_before=self.now - timedelta(days=1))
+        outbox = OutgoingMail.objects.count()
+        for n, name in enumerate(("a1", "a1r", "a2", "c1"), 1):
+            result = ingest_raw((self.path / f"{name}.eml").read_bytes(), source="imap", source_uid=f"1:7:{n}")
+            assert result.outcome == Outcome.DUPLICATE
+        assert OutgoingMail.objects.count() == outbox
+        assert Ticket.objects.get(messages__message_id="old1@x.ru").status == Status.CLOSED
 
     def test_without_a_cutoff_every_mail_arrives_today(self) -> None:
         self.archive()
