@@ -15,4 +15,5 @@ class InboundMailAdmin(admin.ModelAdmin):
     search_fields = ("from_addr", "subject", "message_id")
     exclude = ("raw",)
     readonly_fields = ("mailbox", "source", "source_uid", "size", "content_hash", "message_id", "dedupe_key",
-                       "received_at", "state", "from_addr", "subject", "error", "attempts", "processed_at", "ticket")
+                       "received_at", "state", "from_addr", "subject", "error", "attempts", "processed_at", "ticket",
+                       "history")

@@ -6,10 +6,10 @@ the request it answers: a savepoint per mail, COMMIT_EVERY mails per transaction
 work; the received time stays the time we read the message.
 
 An archive brought in when a team switches is history (``history_before``): a mail dated
-before that moment keeps its own date on its ticket and is recorded as history
-(``tickets.history``: no acknowledgment, no reply clock, no notification, no webhook), and the
-tickets it filled are closed once the whole import is placed. Newer mail of the same import is
-taken as any mail arriving today.
+before that moment is stored as history (``InboundMail.history``) and placed at its own date,
+answered by nothing (``tickets.history``: no acknowledgment, no reply clock, no notification,
+no webhook); the tickets it filled are closed once the whole import is placed, also by a
+re-run after a crash. Newer mail of the same import is taken as any mail arriving today.
 """
 
 from __future__ import annotations
@@ -51,7 +51,6 @@ from supportdesk.mail.models import FINAL_STATES, InboundMail, delivery_q
 from supportdesk.mail.parsing import ParsedMail, parse_mail
 from supportdesk.mail.workers import default_workers, worker_pool
 from supportdesk.search import index as search_index
-from supportdesk.tickets.history import recording_history
 from supportdesk.tickets.services_history import tickets_close_history
 
 State = InboundMail.State
@@ -135,33 +134,20 @@ def sort_date(raw: bytes) -> datetime:
 
 
 @dataclass(frozen=True)
-class Placing:
-    """When the mails of one import happened: read now (``received_at``, None: as each is
-    placed), or, for a mail dated before ``history_before``, when its sender wrote it."""
-
-    received_at: datetime | None = None
-    history_before: datetime | None = None
-
-    def of(self, date: datetime) -> tuple[datetime | None, bool]:
-        """(the mail's time, whether it is history) for a mail of this ``Date`` (sort_date)."""
-        if self.history_before is None or date >= self.history_before:
-            return self.received_at, False
-        now = self.received_at or timezone.now()
-        return (min(date, now) if date != _EPOCH else now), True  # undated: history read today
-
-
-@dataclass(frozen=True)
 class _Todo:
     date: datetime
     pk: int
     raw: bytes
     dedupe_key: str
     fresh: bool  # stored (and so claimed) by this run; otherwise a leftover of a crashed run
+    history: bool = False  # old mail from before the switch (stored so)
 
 
 def store_many(items: Iterable[tuple[str, bytes]], *, source: str, received_at: datetime | None = None,
-               progress: Progress | None = None, total: int = 0) -> tuple[list[_Todo], int]:
-    """Store raw messages in batches. Returns (rows to process, already known count).
+               progress: Progress | None = None, total: int = 0,
+               history_before: datetime | None = None) -> tuple[list[_Todo], int]:
+    """Store raw messages in batches. Returns (rows to process, already known count); a mail
+    dated before ``history_before`` is stored as history.
 
     The uid of an imported message is its content hash, so importing the same archive
     twice stores nothing new.
@@ -176,7 +162,8 @@ def store_many(items: Iterable[tuple[str, bytes]], *, source: str, received_at: 
         nonlocal known, done
         # A connection lost before the batch's commit is replaced and the batch stored again
         # (lib.db_retry); one committed after all is found again by its rows' uids (leftovers).
-        rows, skipped = retry_on_lost_connection(lambda: _store_batch(batch, source=source, received_at=at),
+        rows, skipped = retry_on_lost_connection(lambda: _store_batch(batch, source=source, received_at=at,
+                                                                      history_before=history_before),
                                                  what="import: storing a batch")
         todo.extend(rows)
         known += skipped
@@ -194,12 +181,13 @@ def store_many(items: Iterable[tuple[str, bytes]], *, source: str, received_at: 
     return todo, known
 
 
-def _store_batch(raws: list[bytes], *, source: str, received_at: datetime) -> tuple[list[_Todo], int]:
+def _store_batch(raws: list[bytes], *, source: str, received_at: datetime,
+                 history_before: datetime | None = None) -> tuple[list[_Todo], int]:
     prepared = []
     for raw in raws:
         digest = hashlib.sha256(raw).hexdigest()
         mid, key = dedupe_key_for(raw, digest)
-        prepared.append((raw, digest, mid, key))
+        prepared.append((raw, digest, mid, key, sort_date(raw)))
     with transaction.atomic():
         existing = dict(InboundMail.objects.filter(delivery_q(source, {p[1] for p in prepared}))
                         .values_list("source_uid", "state"))
@@ -208,7 +196,7 @@ def _store_batch(raws: list[bytes], *, source: str, received_at: datetime) -> tu
         new_rows = []
         leftovers: set[str] = set()
         seen: set[str] = set()
-        for raw, digest, mid, key in prepared:
+        for raw, digest, mid, key, date in prepared:
             if digest in existing or digest in seen:
                 if existing.get(digest) == State.PENDING:
                     leftovers.add(digest)
@@ -220,15 +208,17 @@ def _store_batch(raws: list[bytes], *, source: str, received_at: datetime) -> tu
                 source=source, source_uid=digest, raw=raw, size=len(raw), content_hash=digest, message_id=mid,
                 dedupe_key=key, received_at=received_at, state=State.DUPLICATE if owner else State.PENDING,
                 attempts=0 if owner else 1, error=f"duplicate of inbound mail #{owner}" if owner else "",
+                history=history_before is not None and date < history_before,
             ))
         InboundMail.objects.bulk_create(new_rows, batch_size=STORE_BATCH)
         created = (InboundMail.objects.filter(delivery_q(source, seen | leftovers), state=State.PENDING)
-                   .values_list("pk", "source_uid"))
-        by_uid = {uid: pk for pk, uid in created}
+                   .values_list("pk", "source_uid", "history"))
+        by_uid = {uid: (pk, history) for pk, uid, history in created}
     todo: dict[int, _Todo] = {}
-    for raw, digest, _mid, key in prepared:
-        if digest in by_uid and by_uid[digest] not in todo:
-            todo[by_uid[digest]] = _Todo(sort_date(raw), by_uid[digest], raw, key, digest not in leftovers)
+    for raw, digest, _mid, key, date in prepared:
+        if digest in by_uid and by_uid[digest][0] not in todo:
+            pk, history = by_uid[digest]
+            todo[pk] = _Todo(date, pk, raw, key, digest not in leftovers, history)
     return list(todo.values()), len(raws) - len(todo)
 
 
@@ -247,7 +237,7 @@ def _parsed_in_order(todo: list[_Todo]) -> Generator[ParsedMail, None, None]:
 
 
 def process_in_order(todo: list[_Todo], *, summary: ImportSummary, progress: Progress | None = None,
-                     placing: Placing = Placing()) -> None:
+                     received_at: datetime | None = None) -> None:
     """Oldest first. Mails this run stored go COMMIT_EVERY per transaction, each in its own
     savepoint: one that fails rolls back to it and is quarantined, as with a transaction of
     its own. A crash loses only the open batch's work; its mails stay ``pending`` (stored
@@ -257,7 +247,7 @@ def process_in_order(todo: list[_Todo], *, summary: ImportSummary, progress: Pro
     todo = sorted(todo, key=lambda t: (t.date, t.pk))
     workers = parallel_workers(len(todo))
     if workers > 1:
-        _process_in_parallel(todo, workers=workers, summary=summary, progress=progress, placing=placing)
+        _process_in_parallel(todo, workers=workers, summary=summary, progress=progress, received_at=received_at)
         return
     done = 0
     batch: list[tuple[_Todo, ParsedMail]] = []
@@ -266,7 +256,7 @@ def process_in_order(todo: list[_Todo], *, summary: ImportSummary, progress: Pro
         nonlocal done
         if not batch:
             return
-        outcomes = _place_batch(batch, placing)
+        outcomes = _place_batch(batch, received_at)
         for outcome in outcomes:  # counted once committed
             summary.add(outcome)
         done += len(batch)
@@ -281,14 +271,15 @@ def process_in_order(todo: list[_Todo], *, summary: ImportSummary, progress: Pro
                 commit_batch()
             continue
         commit_batch()
-        summary.add(_process_leftover(item, placing))
+        leftover = InboundMail.objects.filter(pk=item.pk, state=State.PENDING).first()
+        summary.add(process_inbound(leftover).outcome if leftover else Outcome.DUPLICATE)
         done += 1
         if progress:
             progress("process", done, len(todo))
     commit_batch()
 
 
-def _place_batch(batch: list[tuple[_Todo, ParsedMail]], placing: Placing) -> list[str]:
+def _place_batch(batch: list[tuple[_Todo, ParsedMail]], received_at: datetime | None) -> list[str]:
     """Fresh mails placed in one transaction, in order; their outcomes once committed. One
     search-index rebuild per ticket per batch, committed with the batch. First without any
     savepoint (lib.optimistic): if anything in the batch fails, it is rolled back whole and
@@ -297,13 +288,13 @@ def _place_batch(batch: list[tuple[_Todo, ParsedMail]], placing: Placing) -> lis
         with transaction.atomic(), savepoints_off(), search_index.batched(), finished_together():
             # Every mail's thread locks at once (each mail then finds its own taken).
             threadlocks.try_lock(k for _item, parsed in batch for k in threadlocks.thread_keys(parsed))
-            outcomes = [_process_fresh(item, parsed, placing) for item, parsed in batch]
+            outcomes = [_process_fresh(item, parsed, received_at) for item, parsed in batch]
             if broken():
                 raise Redo
     except Exception:  # noqa: BLE001 - the careful pass handles and reports each mail
         with transaction.atomic(), search_index.batched():
             _check_constraints_now()
-            outcomes = [_process_fresh(item, parsed, placing) for item, parsed in batch]
+            outcomes = [_process_fresh(item, parsed, received_at) for item, parsed in batch]
     return outcomes
 
 
@@ -327,7 +318,7 @@ def _scheduling_keys(parsed: ParsedMail) -> set[str]:
 
 
 def _process_in_parallel(todo: list[_Todo], *, workers: int, summary: ImportSummary, progress: Progress | None,
-                         placing: Placing) -> None:
+                         received_at: datetime | None) -> None:
     """Oldest first, on ``workers`` worker PROCESSES, each with its own connection
     (PostgreSQL): the placing is Python work, and only processes use more than one core. A
     mail is handed to a worker only after every earlier mail it may depend on is committed:
@@ -351,7 +342,7 @@ def _process_in_parallel(todo: list[_Todo], *, workers: int, summary: ImportSumm
         nonlocal running
         while ready and running < workers:
             chunk = [ready.popleft() for _ in range(min(PARALLEL_BATCH, len(ready)))]
-            future = pool.submit(_place_in_worker, [(item, parsed) for _i, item, parsed in chunk], placing)
+            future = pool.submit(_place_in_worker, [(item, parsed) for _i, item, parsed in chunk], received_at)
             future.add_done_callback(_report_to(results, [i for i, _item, _parsed in chunk]))
             running += 1
 
@@ -431,24 +422,16 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
 
 
-def _place_in_worker(chunk: list[tuple[_Todo, ParsedMail]], placing: Placing) -> list[str]:
+def _place_in_worker(chunk: list[tuple[_Todo, ParsedMail]], received_at: datetime | None) -> list[str]:
     """The fresh mails of a chunk in one transaction; a leftover of a crashed run alone, as in
     one pass (claimed and committed before it runs)."""
     fresh = [(item, parsed) for item, parsed in chunk if item.fresh]
-    outcomes = _place_batch(fresh, placing) if fresh else []
-    outcomes += [_process_leftover(item, placing) for item, _parsed in chunk if not item.fresh]
+    outcomes = _place_batch(fresh, received_at) if fresh else []
+    for item, _parsed in chunk:
+        if not item.fresh:
+            leftover = InboundMail.objects.filter(pk=item.pk, state=State.PENDING).first()
+            outcomes.append(process_inbound(leftover).outcome if leftover else Outcome.DUPLICATE)
     return outcomes
-
-
-def _process_leftover(item: _Todo, placing: Placing) -> str:
-    leftover = InboundMail.objects.filter(pk=item.pk, state=State.PENDING).first()
-    if leftover is None:
-        return Outcome.DUPLICATE
-    at, history = placing.of(item.date)
-    if history and at is not None:
-        leftover.received_at = at  # the ticket's time (the stored row keeps when we read it)
-    with recording_history(history):
-        return process_inbound(leftover).outcome
 
 
 def _check_constraints_now() -> None:
@@ -460,31 +443,30 @@ def _check_constraints_now() -> None:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
-def _process_fresh(item: _Todo, parsed: ParsedMail, placing: Placing) -> str:
-    at, history = placing.of(item.date)
+def _process_fresh(item: _Todo, parsed: ParsedMail, received_at: datetime | None) -> str:
     row = InboundMail(pk=item.pk, raw=item.raw, dedupe_key=item.dedupe_key, state=State.PENDING,
-                      attempts=1, not_spam=False, received_at=at or timezone.now())
-    with recording_history(history):
-        return process_claimed(row, parsed).outcome
+                      attempts=1, not_spam=False, received_at=received_at or timezone.now(), history=item.history)
+    return process_claimed(row, parsed).outcome
 
 
 def import_source(source: MailSource, *, progress: Progress | None = None,
                   history_before: datetime | None = None) -> ImportSummary:
     """Store everything, then process in Date order. Safe to run again on the same input.
 
-    ``history_before``: mail dated before this is history (see the module's docstring); its
-    tickets that owe no reply are closed at the end (``summary.history_closed``)."""
+    ``history_before``: mail dated before this is history (see the module's docstring); the
+    tickets of this input's history that owe no reply are closed at the end
+    (``summary.history_closed``)."""
     summary = ImportSummary()
     total = len(source) if isinstance(source, Sized) else 0
     received_at = timezone.now()
     digests: set[str] = set()  # of every mail read (history): a re-run after a crash closes the first run's too
     items = source.fetch_new() if history_before is None else _noting_digests(source.fetch_new(), digests)
-    todo, known = store_many(items, source="import", progress=progress, total=total, received_at=received_at)
+    todo, known = store_many(items, source="import", progress=progress, total=total, received_at=received_at,
+                             history_before=history_before)
     summary.counts[Outcome.DUPLICATE] += known
-    placing = Placing(received_at=received_at, history_before=history_before)
-    process_in_order(todo, summary=summary, progress=progress, placing=placing)
+    process_in_order(todo, summary=summary, progress=progress, received_at=received_at)
     if history_before is not None:
-        summary.history_closed = len(tickets_close_history(ticket_ids=_tickets_of(digests), before=history_before))
+        summary.history_closed = len(tickets_close_history(ticket_ids=_history_tickets(digests), before=history_before))
     return summary
 
 
@@ -494,12 +476,13 @@ def _noting_digests(items: Iterable[tuple[str, bytes]], digests: set[str]) -> It
         yield uid, raw
 
 
-def _tickets_of(digests: set[str]) -> set[int]:
+def _history_tickets(digests: set[str]) -> set[int]:
     found: set[int] = set()
     chosen = sorted(digests)
     for start in range(0, len(chosen), 1000):
         found.update(InboundMail.objects.filter(source="import", source_uid__in=chosen[start:start + 1000],
-                                                ticket_id__isnull=False).values_list("ticket_id", flat=True))
+                                                history=True, ticket_id__isnull=False)
+                     .values_list("ticket_id", flat=True))
     return found
 
 

@@ -43,6 +43,7 @@ from supportdesk.mail.parsing import ParsedAttachment, ParsedMail, parse_mail
 from supportdesk.mail.parsing.headers import all_ids, first_id
 from supportdesk.mail.routing import Rule, is_reply_subject, reference_ids
 from supportdesk.search import index as search_index
+from supportdesk.tickets.history import recording_history
 
 log = logging.getLogger(__name__)
 
@@ -211,7 +212,7 @@ def _known_deliveries(*, key: str, source: str, source_uid: str, since: datetime
 
 
 def _store(raw: bytes, *, source: str, source_uid: str, mailbox: Mailbox | None,
-           received_at: datetime | None) -> tuple[InboundMail, bool, list[InboundMail]]:
+           received_at: datetime | None, history: bool = False) -> tuple[InboundMail, bool, list[InboundMail]]:
     """``store_raw``, plus the related deliveries being placed right now by someone else
     (concurrent deliveries): another delivery of this message, or of a message it answers.
     Found by the same query that looks for a known delivery: no extra round trip."""
@@ -232,7 +233,7 @@ def _store(raw: bytes, *, source: str, source_uid: str, mailbox: Mailbox | None,
             mailbox=mailbox, source=source[:20], source_uid=source_uid, raw=raw, size=len(raw),
             content_hash=content_hash, message_id=message_id, dedupe_key=key,
             received_at=received_at or now, from_addr=header_from_addr(raw), subject=header_subject(raw),
-            state=State.DUPLICATE if owner else State.PENDING, attempts=0 if owner else 1,
+            state=State.DUPLICATE if owner else State.PENDING, attempts=0 if owner else 1, history=history,
             ticket_id=owner.ticket_id if owner else None,
             error=f"duplicate of inbound mail #{owner.pk}" if owner else "",
         )
@@ -244,7 +245,8 @@ def _store(raw: bytes, *, source: str, source_uid: str, mailbox: Mailbox | None,
 
 
 def ingest_raw(raw: bytes, *, source: str, source_uid: str = "", mailbox: Mailbox | None = None,
-               received_at: datetime | None = None, on_stored: Callable[[], None] | None = None) -> IngestResult:
+               received_at: datetime | None = None, on_stored: Callable[[], None] | None = None,
+               history: bool = False) -> IngestResult:
     """Store then process one delivery. Safe to call again for the same (source, source_uid).
     ``on_stored`` is called once the raw bytes are committed (the LMTP server stores
     concurrent deliveries in the order they were handed over, see ``backends.lmtp``).
@@ -254,10 +256,14 @@ def ingest_raw(raw: bytes, *, source: str, source_uid: str = "", mailbox: Mailbo
     the row was being committed, the second row is the same message's, and only one of them
     can reach a final state (the Message-ID dedupe; the first one, left pending, ends as a
     ``duplicate`` when the stale-mail job finishes it). Once the raw bytes are committed,
-    nothing is redone here: a later failure keeps the mail pending for that job."""
+    nothing is redone here: a later failure keeps the mail pending for that job.
+
+    ``history``: old mail from before the switch (``tickets.history``), stored so: whoever
+    places the row, now or after a crash, places it as history."""
     try:
         row, created, related = retry_on_lost_connection(
-            lambda: _store(raw, source=source, source_uid=source_uid, mailbox=mailbox, received_at=received_at),
+            lambda: _store(raw, source=source, source_uid=source_uid, mailbox=mailbox, received_at=received_at,
+                           history=history),
             what=f"storing a {source} delivery")
     finally:
         if on_stored is not None:
@@ -413,8 +419,8 @@ def _place_and_finish(inbound: InboundMail, parsed: ParsedMail, *, optimistic: b
     elif threadlocks.applies():
         threadlocks.lock(keys)
         _raise_if_registered(inbound)
-    with search_index.batched():
-        placement = place(parsed=parsed, inbound_id=inbound.pk, received_at=inbound.received_at,
+    with search_index.batched(), recording_history(inbound.history):
+        placement = place(parsed=parsed, inbound_id=inbound.pk, received_at=placed_at(inbound, parsed),
                           not_spam=inbound.not_spam)
         if optimistic and broken():
             raise Redo
@@ -433,6 +439,14 @@ def _place_and_finish(inbound: InboundMail, parsed: ParsedMail, *, optimistic: b
     if optimistic and broken():
         raise Redo
     return placement
+
+
+def placed_at(inbound: InboundMail, parsed: ParsedMail) -> datetime:
+    """The time a mail takes on its ticket: when we received it, or, for history, when its
+    sender wrote it (never later than we received it; undated: when we received it)."""
+    if inbound.history and parsed.date is not None:
+        return min(parsed.date, inbound.received_at)
+    return inbound.received_at
 
 
 @contextmanager

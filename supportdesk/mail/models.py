@@ -53,6 +53,12 @@ class Mailbox(models.Model):
     folder = models.CharField(_("folder"), max_length=200, default="INBOX")
     done_folder = models.CharField(_("move processed mail to"), max_length=200, blank=True)
     path = models.CharField(_("Maildir path"), max_length=500, blank=True)
+    # The switch from another desk (tickets.history): the folder's older mail is the record.
+    history_before = models.DateTimeField(
+        _("history before"), null=True, blank=True,
+        help_text=_("Mail in the folder dated before this moment is imported as history: it keeps its date, gets "
+                    "no acknowledgment and no reply clock, and its tickets are closed. Set it to the moment of the "
+                    "switch when the folder still holds the old desk's mail; empty: all mail is taken as new."))
     enabled = models.BooleanField(_("enabled"), default=True)
     uidvalidity = models.BigIntegerField(_("UIDVALIDITY"), null=True, blank=True)
     last_uid = models.BigIntegerField(_("last UID"), default=0)
@@ -98,6 +104,8 @@ class InboundMail(models.Model):
     # Which routing rule placed the mail (tag, reference, subject, new, follow_up, bounce, ...).
     route = models.CharField(_("route"), max_length=20, blank=True)
     opened_ticket = models.BooleanField(_("opened a ticket"), default=False)
+    # Old mail from before the switch (tickets.history): placed at its own date, answered by nothing.
+    history = models.BooleanField(_("history"), default=False)
     processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
     ticket = models.ForeignKey("tickets.Ticket", verbose_name=_("ticket"), null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="inbound_mails")

@@ -10,23 +10,32 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from supportdesk.mail.backends.imap import ImapSource
-from supportdesk.mail.importer import ImportSummary
+from supportdesk.mail.importer import ImportSummary, sort_date
 from supportdesk.mail.ingest import ingest_raw
-from supportdesk.mail.models import Mailbox
+from supportdesk.mail.models import InboundMail, Mailbox
+from supportdesk.tickets.models import Status
+from supportdesk.tickets.services_history import tickets_close_history
 
 log = logging.getLogger(__name__)
 
 
 def poll_mailbox(mailbox: Mailbox, *, source: ImapSource | None = None) -> ImportSummary:
-    """Everything new in the mailbox's folder, each marked done only after its commit."""
+    """Everything new in the mailbox's folder, each marked done only after its commit. Mail
+    dated before the mailbox's ``history_before`` is history (``tickets.history``); the
+    mailbox's history tickets that owe no reply are closed after the pass."""
     summary = ImportSummary()
     own = source is None
     src = source or ImapSource(mailbox)
+    cutoff = mailbox.history_before
     try:
         for uid, raw in src.fetch_new():
-            result = ingest_raw(raw, source="imap", source_uid=uid, mailbox=mailbox)
+            result = ingest_raw(raw, source="imap", source_uid=uid, mailbox=mailbox,
+                                history=cutoff is not None and sort_date(raw) < cutoff)
             summary.add(result.outcome)
             src.mark_done(uid)
+        if cutoff is not None:
+            summary.history_closed = len(tickets_close_history(ticket_ids=_open_history_tickets(mailbox),
+                                                               before=cutoff))
         Mailbox.objects.filter(pk=mailbox.pk).update(last_polled_at=timezone.now(), last_error="")
     except Exception as exc:
         Mailbox.objects.filter(pk=mailbox.pk).update(last_polled_at=timezone.now(), last_error=str(exc)[:2000])
@@ -35,6 +44,12 @@ def poll_mailbox(mailbox: Mailbox, *, source: ImapSource | None = None) -> Impor
         if own:
             src.close()
     return summary
+
+
+def _open_history_tickets(mailbox: Mailbox) -> list[int]:
+    """Tickets this mailbox's history went to and nobody closed yet (a pass that crashed too)."""
+    return list(InboundMail.objects.filter(mailbox=mailbox, history=True, ticket__isnull=False)
+                .exclude(ticket__status=Status.CLOSED).order_by().values_list("ticket_id", flat=True).distinct())
 
 
 def imap_mailboxes() -> list[Mailbox]:

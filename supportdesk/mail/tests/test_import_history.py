@@ -24,9 +24,10 @@ from supportdesk.customers.models import CustomerEmail
 from supportdesk.mail import importer
 from supportdesk.mail.cli_intake import history_cutoff
 from supportdesk.mail.handlers import Outcome
-from supportdesk.mail.importer import Placing, import_source, open_local_source
-from supportdesk.mail.ingest import ingest_raw
+from supportdesk.mail.importer import import_source, open_local_source, store_many
+from supportdesk.mail.ingest import inbound_process_stale, ingest_raw, placed_at
 from supportdesk.mail.models import InboundMail
+from supportdesk.mail.parsing import parse_mail
 from supportdesk.mail.tests.factory import BOUNCE, make_mail
 from supportdesk.notifications.models import Notification
 from supportdesk.outbox.models import OutgoingMail
@@ -209,25 +210,37 @@ class HistoryImportTests(BaseTestCase):
                 call_command("mail", "import", str(self.path), "--history-before", bad, stdout=io.StringIO())
             assert "--history-before" in str(caught.value) and says in str(caught.value)
 
-    def test_cutoff_and_placing(self) -> None:
+    def test_cutoff_and_the_time_a_history_mail_takes(self) -> None:
         now = office_time(2026, 12, 7, 12)
         assert history_cutoff("2026-12-01", now=now) == office_time(2026, 12, 1)  # midnight in the office
         assert history_cutoff("2026-12-01T10:00:00+00:00", now=now) == office_time(2026, 12, 1, 17)
         assert history_cutoff(None, everything=True, now=now) == now
         assert history_cutoff(None, now=now) is None
-        placing = Placing(received_at=now, history_before=office_time(2026, 12, 1))
-        assert placing.of(office_time(2026, 11, 30, 9)) == (office_time(2026, 11, 30, 9), True)
-        assert placing.of(office_time(2026, 12, 2, 9)) == (now, False)
-        assert placing.of(now + timedelta(days=3)) == (now, False)
-        everything = Placing(received_at=now, history_before=now)
-        assert everything.of(now - timedelta(seconds=1)) == (now - timedelta(seconds=1), True)
-        assert Placing(received_at=now).of(office_time(2020, 1, 1)) == (now, False)
+        written = office_time(2026, 11, 30, 9)
+        parsed = parse_mail(make_mail(date=_date(written)))
+        assert placed_at(InboundMail(received_at=now, history=True), parsed) == written
+        assert placed_at(InboundMail(received_at=now, history=False), parsed) == now
+        future = parse_mail(make_mail(date=_date(now + timedelta(days=3))))
+        assert placed_at(InboundMail(received_at=now, history=True), future) == now  # never after we read it
         assert not is_history()
         with recording_history():
             assert is_history()
             with recording_history(False):
                 assert not is_history()
         assert not is_history()
+
+    def test_the_history_flag_is_stored_and_a_mail_placed_after_a_crash_keeps_it(self) -> None:
+        self.archive()
+        rows, known = store_many(open_local_source(self.path).fetch_new(), source="import",
+                                 history_before=self.now - timedelta(days=1))
+        assert known == 0
+        flags = dict(InboundMail.objects.values_list("message_id", "history"))
+        assert flags["old1@x.ru"] and flags["late1@x.ru"] and not flags["late2@x.ru"] and not flags["new1@x.ru"]
+        # Nothing placed yet (the process died): the stale-mail job places the old one as history.
+        inbound_process_stale(older_than=timedelta(0))
+        old = Ticket.objects.get(messages__message_id="old1@x.ru")
+        assert old.created_at == office_time(2025, 1, 10, 9) and old.reply_due_at is None and self.acks(old) == 0
+        assert self.acks(Ticket.objects.get(messages__message_id="new1@x.ru")) == 1
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql",

@@ -5,19 +5,23 @@ from __future__ import annotations
 import os
 import threading
 import time
+from datetime import timedelta
+from email.utils import format_datetime
 from typing import Any
 from unittest import mock
 
 import pytest
+from django.utils import timezone
 
 from supportdesk.mail.backends.imap import ImapConfigError, ImapSource
 from supportdesk.mail.handlers import Outcome
 from supportdesk.mail.models import InboundMail, Mailbox
 from supportdesk.mail.polling import poll_mailbox
 from supportdesk.mail.tests.factory import make_mail
-from supportdesk.test import BaseTestCase
+from supportdesk.outbox.models import OutgoingMail
+from supportdesk.test import BaseTestCase, office_time
 from supportdesk.testing.servers import DovecotServer, dovecot_available
-from supportdesk.tickets.models import Message
+from supportdesk.tickets.models import Message, Status, Ticket
 
 pytestmark = pytest.mark.skipif(not dovecot_available(), reason="dovecot missing or not root")
 USER, PASSWORD, PASSWORD_ENV = "support", "imap-secret", "SUPPORTDESK_IMAP_TEST_PASSWORD"
@@ -74,6 +78,26 @@ class ImapIntakeTests(BaseTestCase):
         self.assertEqual(poll_mailbox(self.mailbox).total, 0)
         row = InboundMail.objects.get(message_id="i2@x.ru")
         self.assertEqual((row.source, row.source_uid), ("imap", f"{self.mailbox.pk}:{self.mailbox.uidvalidity}:{uid}"))
+
+    def test_the_old_desks_mail_in_the_folder_is_history(self) -> None:
+        # Pointed at the old desk's inbox: its old mail is the record, the new one is answered.
+        now = timezone.now()
+        self.mailbox.history_before = now - timedelta(days=1)
+        self.mailbox.save()
+        self.append(message_id="hist1@x.ru", subject="Давний вопрос", sender="old@tv-sibir.ru",
+                    date=format_datetime(office_time(2025, 5, 5, 10)))
+        self.append(message_id="hist2@x.ru", subject="Свежий вопрос", sender="new@tv-sibir.ru",
+                    date=format_datetime(now - timedelta(hours=1)))
+        summary = poll_mailbox(self.mailbox)
+        assert summary.as_dict()[Outcome.TICKETED] == 2 and summary.history_closed == 1
+        old = Ticket.objects.get(messages__message_id="hist1@x.ru")
+        new = Ticket.objects.get(messages__message_id="hist2@x.ru")
+        assert (old.status, old.created_at, old.reply_due_at) == (Status.CLOSED, office_time(2025, 5, 5, 10), None)
+        assert InboundMail.objects.get(message_id="hist1@x.ru").history
+        assert new.status == Status.NEW and new.reply_due_at is not None
+        assert list(OutgoingMail.objects.filter(kind="ack").values_list("ref", flat=True)) == [f"ticket:{new.pk}"]
+        assert self.unseen() == []  # both done
+        assert poll_mailbox(self.mailbox).history_closed == 0
 
     def test_nothing_is_flagged_before_its_commit(self) -> None:
         self.append(message_id="c1@x.ru")
