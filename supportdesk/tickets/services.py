@@ -529,14 +529,16 @@ def _message_effects(ticket: Ticket, *, at: datetime, customer_speaks: bool, age
                      by_user: User | None) -> list[str]:
     """A new message's effect on the locked ticket's lifecycle and reply clock; the fields to save."""
     fields: list[str] = []
+    if is_history():
+        return _history_effects(ticket, at=at, customer_speaks=customer_speaks, agent_answers=agent_answers,
+                                by_user=by_user)
     if customer_speaks:
         ticket.last_customer_message_at = at
         fields.append("last_customer_message_at")
         if ticket.status in (*PAUSED_STATUSES, Status.SOLVED):
             _apply_status(ticket, Status.OPEN, at=at, by_user=None, reason="customer replied")
             fields += ["status", "solved_at"]
-        if not is_history():  # an imported old request is owed no reply today (tickets.history)
-            fields += _start_reply_clock(ticket, at)
+        fields += _start_reply_clock(ticket, at)
     elif agent_answers:
         ticket.last_agent_message_at = at
         fields.append("last_agent_message_at")
@@ -547,6 +549,32 @@ def _message_effects(ticket: Ticket, *, at: datetime, customer_speaks: bool, age
         if ticket.status == Status.NEW:
             _apply_status(ticket, Status.OPEN, at=at, by_user=by_user, reason="answered")
             fields.append("status")
+    return fields
+
+
+def _history_effects(ticket: Ticket, *, at: datetime, customer_speaks: bool, agent_answers: bool,
+                     by_user: User | None) -> list[str]:
+    """An old message from the archive (``tickets.history``) is part of the record and news to
+    nobody: it starts no reply clock and reopens nothing, never moves the last-heard times
+    back, and our old answer stops only a clock that ran from before it (none runs on a ticket
+    of history alone); an answered new ticket is open, as on any day."""
+    fields: list[str] = []
+    if customer_speaks and (ticket.last_customer_message_at is None or at > ticket.last_customer_message_at):
+        ticket.last_customer_message_at = at
+        fields.append("last_customer_message_at")
+    if not agent_answers:
+        return fields
+    if ticket.last_agent_message_at is None or at > ticket.last_agent_message_at:
+        ticket.last_agent_message_at = at
+        fields.append("last_agent_message_at")
+    if ticket.first_response_at is None or at < ticket.first_response_at:
+        ticket.first_response_at = at
+        fields.append("first_response_at")
+    if ticket.reply_pending_since is not None and ticket.reply_pending_since <= at:
+        fields += _clear_reply_clock(ticket)
+    if ticket.status == Status.NEW:
+        _apply_status(ticket, Status.OPEN, at=at, by_user=by_user, reason="answered")
+        fields.append("status")
     return fields
 
 

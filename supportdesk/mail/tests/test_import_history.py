@@ -210,6 +210,26 @@ class HistoryImportTests(BaseTestCase):
                 call_command("mail", "import", str(self.path), "--history-before", bad, stdout=io.StringIO())
             assert "--history-before" in str(caught.value) and says in str(caught.value)
 
+    def test_an_old_message_on_a_live_ticket_changes_nothing_of_today(self) -> None:
+        ticket = self.make_ticket()  # a request of today: its clock runs
+        pending, due, heard = ticket.reply_pending_since, ticket.reply_due_at, ticket.last_customer_message_at
+        with recording_history():
+            services.ticket_add_message(ticket=ticket, kind=Message.Kind.INCOMING, body_text="Давнее письмо.",
+                                        author_customer=self.customer, created_at=office_time(2025, 1, 10, 9))
+            services.ticket_add_message(ticket=ticket, kind=Message.Kind.OUTGOING, body_text="Давний ответ.",
+                                        author_user=self.alice, created_at=office_time(2025, 1, 10, 12))
+        ticket.refresh_from_db()
+        assert (ticket.reply_pending_since, ticket.reply_due_at, ticket.last_customer_message_at) == (
+            pending, due, heard)  # the old answer did not answer today's request
+        assert ticket.first_response_at == office_time(2025, 1, 10, 12)
+        solved = services.ticket_set_status(ticket=ticket, status=Status.SOLVED, by_user=self.alice,
+                                            confirmed=True, reason="решено")
+        with recording_history():
+            services.ticket_add_message(ticket=solved, kind=Message.Kind.INCOMING, body_text="Ещё давнее.",
+                                        author_customer=self.customer, created_at=office_time(2025, 1, 11, 9))
+        solved.refresh_from_db()
+        assert solved.status == Status.SOLVED and solved.reply_pending_since is None
+
     def test_cutoff_and_the_time_a_history_mail_takes(self) -> None:
         now = office_time(2026, 12, 7, 12)
         assert history_cutoff("2026-12-01", now=now) == office_time(2026, 12, 1)  # midnight in the office
