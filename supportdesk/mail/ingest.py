@@ -419,9 +419,9 @@ def _place_and_finish(inbound: InboundMail, parsed: ParsedMail, *, optimistic: b
     elif threadlocks.applies():
         threadlocks.lock(keys)
         _raise_if_registered(inbound)
-    with search_index.batched(), recording_history(inbound.history):
-        placement = place(parsed=parsed, inbound_id=inbound.pk, received_at=placed_at(inbound, parsed),
-                          not_spam=inbound.not_spam)
+    at = placed_at(inbound, parsed)
+    with search_index.batched(), recording_history(inbound.history, at=at):
+        placement = place(parsed=parsed, inbound_id=inbound.pk, received_at=at, not_spam=inbound.not_spam)
         if optimistic and broken():
             raise Redo
         if check_parents:

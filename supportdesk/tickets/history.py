@@ -8,7 +8,8 @@ mail) a customer's message starts no reply clock, the acknowledgment is not sent
 filled only with history (``services_history``). Our own answers in that mailbox (its Sent
 folder) are recorded as the replies they were (``mail.handlers.place_our_old_reply``), and an
 old bounce does not mark the customer's address undeliverable today. Everything else is as on
-any day: threading, the customer's record, the completeness check, the search index.
+any day: threading, the customer's record, the completeness check, the search index; the
+events the services write meanwhile are dated at the old mail (``history_moment``).
 """
 
 from __future__ import annotations
@@ -16,14 +17,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import datetime
 
-_RECORDING: ContextVar[bool] = ContextVar("supportdesk_recording_history", default=False)
+# (recording history, the moment being recorded: what "now" is for the services meanwhile)
+_RECORDING: ContextVar[tuple[bool, datetime | None]] = ContextVar("supportdesk_recording_history",
+                                                                  default=(False, None))
 
 
 @contextmanager
-def recording_history(active: bool = True) -> Iterator[None]:
-    """Messages added in this block are history (``active=False``: an ordinary block)."""
-    token = _RECORDING.set(active)
+def recording_history(active: bool = True, *, at: datetime | None = None) -> Iterator[None]:
+    """Messages added in this block are history (``active=False``: an ordinary block). ``at``:
+    the time of the old mail being placed; the events the services write meanwhile (the
+    product the check found, the routing) take it instead of today's."""
+    token = _RECORDING.set((active, at if active else None))
     try:
         yield
     finally:
@@ -31,4 +37,9 @@ def recording_history(active: bool = True) -> Iterator[None]:
 
 
 def is_history() -> bool:
-    return _RECORDING.get()
+    return _RECORDING.get()[0]
+
+
+def history_moment() -> datetime | None:
+    """The time of the old mail being placed, inside ``recording_history(at=...)``; else None."""
+    return _RECORDING.get()[1]

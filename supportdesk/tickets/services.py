@@ -29,7 +29,7 @@ from supportdesk.lib.blobstore import blob_put
 from supportdesk.lib.optimistic import active as optimistic_active
 from supportdesk.policy import get_policy
 from supportdesk.tickets import clocks
-from supportdesk.tickets.history import is_history
+from supportdesk.tickets.history import history_moment, is_history
 from supportdesk.tickets.lifecycle import check_transition
 from supportdesk.tickets.models import (
     CHECKLIST_ITEMS,
@@ -97,7 +97,7 @@ class AttachmentData:
 
 
 def _now(at: datetime | None) -> datetime:
-    return at or timezone.now()
+    return at or history_moment() or timezone.now()
 
 
 def _lock_row(ticket: Ticket | int) -> Ticket:

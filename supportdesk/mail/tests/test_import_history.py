@@ -112,6 +112,11 @@ class HistoryImportTests(BaseTestCase):
         assert skipped.created_at == office_time(2025, 1, 10, 9)
         closed = Message.objects.get(ticket=old, event="history_closed")
         assert closed.created_at == office_time(2025, 1, 13, 15)
+        # Every entry of the old conversation, events included, is of its time, none of today.
+        entries = list(Message.objects.filter(ticket=old).values_list("kind", "event", "created_at"))
+        assert len(entries) > 5 and all(at < office_time(2025, 1, 14) for _kind, _event, at in entries), entries
+        assert all(at < office_time(2025, 1, 14) for at in StatusChange.objects.filter(ticket=old)
+                   .values_list("at", flat=True))
         with translation.override("ru"):
             assert event_text("ack_skipped", skipped.event_data) == (
                 "подтверждение не отправлено (старое письмо, загруженное из архива)")
