@@ -13,12 +13,12 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any, TextIO
 
 from django.core.management.base import CommandError
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_datetime
 
 from supportdesk.mail.backends.lmtp import IntakeHandler, IntakeServer, max_mail_bytes
 from supportdesk.mail.importer import ImportSummary, import_source, open_local_source
@@ -109,19 +109,15 @@ def history_cutoff(value: str | None, *, everything: bool = False, now: datetime
         return now
     if not value:
         return None
-    text = value.strip()
     try:
-        moment = parse_datetime(text)
-        day = None if moment else parse_date(text)
-    except ValueError:
-        moment = day = None
-    if day is not None:
-        moment = datetime.combine(day, time(0), tzinfo=get_policy().office.zone)
-    elif moment is not None and moment.tzinfo is None:
-        moment = moment.replace(tzinfo=get_policy().office.zone)
+        moment = parse_datetime(value.strip())  # a date alone reads as its midnight
+    except ValueError:  # well formed but impossible (2026-02-30T10:00)
+        moment = None
     if moment is None:
         raise CommandError(f"--history-before: {value!r} is not a date (YYYY-MM-DD) or an ISO date and time",
                            returncode=2)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=get_policy().office.zone)
     if moment > now:
         raise CommandError(f"--history-before: {value!r} is in the future; use --history to import everything "
                            "as history", returncode=2)

@@ -139,13 +139,17 @@ class Kind:
     CUSTOMER = "customer"
 
 
+def _sent_from(parsed: ParsedMail, addresses: set[str]) -> bool:
+    return (parsed.from_addr or "").lower() in addresses
+
+
 def classify(parsed: ParsedMail, *, not_spam: bool, own_addresses: set[str]) -> str:
     """Who wrote: spam (the MTA's verdict, unless an agent overrode it), a robot (auto-replies,
     bounces, and mail from our own address: a loop in the making, kept and never answered),
     or a customer."""
     if parsed.is_spam and not not_spam:
         return Kind.SPAM
-    if parsed.is_robot or (parsed.from_addr or "").lower() in own_addresses:
+    if parsed.is_robot or _sent_from(parsed, own_addresses):
         return Kind.ROBOT
     return Kind.CUSTOMER
 
@@ -363,10 +367,6 @@ def place_forward_answer(*, parsed: ParsedMail, ticket: Ticket, inbound_id: int,
     return Placement(state="ticketed", outcome=Outcome.THREADED, ticket_id=ticket.pk, route="forward_reply")
 
 
-def _from_us(parsed: ParsedMail) -> bool:
-    return (parsed.from_addr or "").lower() in _own_addresses()
-
-
 def place_our_old_reply(*, parsed: ParsedMail, ticket: Ticket, inbound_id: int, received_at: datetime) -> Placement:
     """History (``tickets.history``): a team's old mailbox holds its own answers too (a Sent
     folder imported with the inbox). One from our address that threads onto a ticket is our
@@ -382,7 +382,8 @@ def place_our_old_reply(*, parsed: ParsedMail, ticket: Ticket, inbound_id: int, 
 
 def place(*, parsed: ParsedMail, inbound_id: int, received_at: datetime, not_spam: bool) -> Placement:
     """One parsed mail, top to bottom: classify, route (one decision), place (one lock of one ticket)."""
-    kind = classify(parsed, not_spam=not_spam, own_addresses=_own_addresses())
+    own = _own_addresses()
+    kind = classify(parsed, not_spam=not_spam, own_addresses=own)
     if kind == Kind.SPAM:
         return place_spam()
     known = KnownIds(reference_ids(parsed.in_reply_to, parsed.references))  # read once, asked three times
@@ -392,7 +393,7 @@ def place(*, parsed: ParsedMail, inbound_id: int, received_at: datetime, not_spa
                                      ticket_id=ticket_id)
     if kind == Kind.ROBOT:
         decision = route_robot(parsed)
-        if is_history() and decision.ticket is not None and _from_us(parsed):
+        if is_history() and decision.ticket is not None and _sent_from(parsed, own):
             return place_our_old_reply(parsed=parsed, ticket=decision.ticket, inbound_id=inbound_id,
                                        received_at=received_at)
         return place_robot(parsed=parsed, decision=decision, inbound_id=inbound_id, received_at=received_at)

@@ -144,10 +144,11 @@ class _Todo:
 
 
 def store_many(items: Iterable[tuple[str, bytes]], *, source: str, received_at: datetime | None = None,
-               progress: Progress | None = None, total: int = 0,
-               history_before: datetime | None = None) -> tuple[list[_Todo], int]:
+               progress: Progress | None = None, total: int = 0, history_before: datetime | None = None,
+               digests: set[str] | None = None) -> tuple[list[_Todo], int]:
     """Store raw messages in batches. Returns (rows to process, already known count); a mail
-    dated before ``history_before`` is stored as history.
+    dated before ``history_before`` is stored as history; ``digests`` collects the content
+    hash (the source uid) of every mail read, new or known.
 
     The uid of an imported message is its content hash, so importing the same archive
     twice stores nothing new.
@@ -163,7 +164,8 @@ def store_many(items: Iterable[tuple[str, bytes]], *, source: str, received_at: 
         # A connection lost before the batch's commit is replaced and the batch stored again
         # (lib.db_retry); one committed after all is found again by its rows' uids (leftovers).
         rows, skipped = retry_on_lost_connection(lambda: _store_batch(batch, source=source, received_at=at,
-                                                                      history_before=history_before),
+                                                                      history_before=history_before,
+                                                                      digests=digests),
                                                  what="import: storing a batch")
         todo.extend(rows)
         known += skipped
@@ -181,13 +183,15 @@ def store_many(items: Iterable[tuple[str, bytes]], *, source: str, received_at: 
     return todo, known
 
 
-def _store_batch(raws: list[bytes], *, source: str, received_at: datetime,
-                 history_before: datetime | None = None) -> tuple[list[_Todo], int]:
+def _store_batch(raws: list[bytes], *, source: str, received_at: datetime, history_before: datetime | None = None,
+                 digests: set[str] | None = None) -> tuple[list[_Todo], int]:
     prepared = []
     for raw in raws:
         digest = hashlib.sha256(raw).hexdigest()
         mid, key = dedupe_key_for(raw, digest)
         prepared.append((raw, digest, mid, key, sort_date(raw)))
+    if digests is not None:
+        digests.update(p[1] for p in prepared)
     with transaction.atomic():
         existing = dict(InboundMail.objects.filter(delivery_q(source, {p[1] for p in prepared}))
                         .values_list("source_uid", "state"))
@@ -459,21 +463,15 @@ def import_source(source: MailSource, *, progress: Progress | None = None,
     summary = ImportSummary()
     total = len(source) if isinstance(source, Sized) else 0
     received_at = timezone.now()
-    digests: set[str] = set()  # of every mail read (history): a re-run after a crash closes the first run's too
-    items = source.fetch_new() if history_before is None else _noting_digests(source.fetch_new(), digests)
-    todo, known = store_many(items, source="import", progress=progress, total=total, received_at=received_at,
-                             history_before=history_before)
+    digests: set[str] = set()  # of every mail read: a re-run after a crash closes the first run's tickets too
+    todo, known = store_many(source.fetch_new(), source="import", progress=progress, total=total,
+                             received_at=received_at, history_before=history_before,
+                             digests=digests if history_before is not None else None)
     summary.counts[Outcome.DUPLICATE] += known
     process_in_order(todo, summary=summary, progress=progress, received_at=received_at)
     if history_before is not None:
         summary.history_closed = len(tickets_close_history(ticket_ids=_history_tickets(digests), before=history_before))
     return summary
-
-
-def _noting_digests(items: Iterable[tuple[str, bytes]], digests: set[str]) -> Iterator[tuple[str, bytes]]:
-    for uid, raw in items:
-        digests.add(hashlib.sha256(raw).hexdigest())  # an imported mail's source_uid (store_many)
-        yield uid, raw
 
 
 def _history_tickets(digests: set[str]) -> set[int]:

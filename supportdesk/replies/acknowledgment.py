@@ -155,7 +155,7 @@ def send_acknowledgment(*, ticket: Ticket, message: Message, language: str | Non
 def _send_acknowledgment(*, ticket: Ticket, message: Message, language: str | None) -> SentMail | None:
     reason = should_acknowledge(ticket, message)
     if reason:
-        ticket_add_event(ticket=ticket, event="ack_skipped", data={"reason": reason}, at=message.created_at)
+        ticket_add_event(ticket=ticket, event="ack_skipped", data={"reason": reason})
         return None
     lang = mail_language(language or ticket.language)
     context = ack_context(ticket, message.created_at, lang, message.body_text)

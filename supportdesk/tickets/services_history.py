@@ -4,8 +4,8 @@ An imported old request owes nobody a reply today: once the import has placed ev
 a later mail of the same thread still found its ticket open), each ticket it filled only with
 history is closed as of its last message, with a "history_closed" event. A ticket that a
 recent mail of the same import reached keeps its reply clock and stays open. The closing is
-recorded in the status history like any other, but it is nobody's resolution: the ticket has
-no resolution time, so the resolution report does not count it, and nobody is notified.
+recorded in the status history like any other, but it resolves nothing: the ticket is never
+solved and gets no resolution time, and nobody is notified (the closing is history too).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def tickets_close_history(*, ticket_ids: Iterable[int], before: datetime) -> lis
     """Close the given tickets that hold only history (no mail or call from ``before`` on), owe
     no reply and are not closed; the ones closed, in order."""
     ids = sorted(set(ticket_ids))
-    # As of the last mail or call (the import's own events are dated today).
+    # As of the last mail or call (not of the events written about them).
     last = dict(Ticket.objects.filter(pk__in=ids)
                 .annotate(last=Max("messages__created_at", filter=~Q(messages__kind=Message.Kind.EVENT)))
                 .values_list("pk", "last"))

@@ -42,10 +42,6 @@ from supportdesk.webhooks import services as webhooks
 from supportdesk.webhooks.models import WebhookDelivery
 
 
-def _date(moment) -> str:  # noqa: ANN001
-    return format_datetime(moment)
-
-
 class HistoryImportTests(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
@@ -61,26 +57,27 @@ class HistoryImportTests(BaseTestCase):
         # An old conversation that ended in the old system; an old request answered by a
         # recent reply of its customer; a request of today.
         self.write("a1", make_mail(sender="old@tv-sibir.ru", message_id="old1@x.ru", subject="Старый вопрос",
-                                   date=_date(office_time(2025, 1, 10, 9))))
+                                   date=format_datetime(office_time(2025, 1, 10, 9))))
         # The old desk's answer (its Sent folder imported with the inbox), a bounce of it, and
         # the customer's reply to it.
         self.write("a1r", make_mail(sender="forward@softlab.tv", name="Техподдержка", to="old@tv-sibir.ru",
                                     message_id="ours1@softlab.tv", subject="Re: Старый вопрос",
                                     in_reply_to="old1@x.ru", references="<old1@x.ru>",
-                                    body="Обновите драйвер платы.", date=_date(office_time(2025, 1, 10, 12))))
+                                    body="Обновите драйвер платы.", date=format_datetime(office_time(2025, 1, 10, 12))))
+        bounced_at = format_datetime(office_time(2025, 1, 10, 12, 5))
         self.write("a1b", BOUNCE.replace(b"reply.1@supportdesk.local", b"ours1@softlab.tv")
                    .replace(b"ivanov@tv-sibir.ru", b"old@tv-sibir.ru")
-                   .replace(b"MIME-Version", f"Date: {_date(office_time(2025, 1, 10, 12, 5))}\nMIME-Version".encode()))
+                   .replace(b"MIME-Version", f"Date: {bounced_at}\nMIME-Version".encode()))
         self.write("a2", make_mail(sender="old@tv-sibir.ru", message_id="old2@x.ru", subject="Re: Старый вопрос",
                                    in_reply_to="ours1@softlab.tv", references="<old1@x.ru> <ours1@softlab.tv>",
-                                   date=_date(office_time(2025, 1, 13, 15))))
+                                   date=format_datetime(office_time(2025, 1, 13, 15))))
         self.write("b1", make_mail(sender="late@nsk-tv.ru", message_id="late1@x.ru", subject="Звук пропадает",
-                                   date=_date(self.now - timedelta(days=30))))
+                                   date=format_datetime(self.now - timedelta(days=30))))
         self.write("b2", make_mail(sender="late@nsk-tv.ru", message_id="late2@x.ru", subject="Re: Звук пропадает",
                                    in_reply_to="late1@x.ru", references="<late1@x.ru>",
-                                   date=_date(self.now - timedelta(hours=2))))
+                                   date=format_datetime(self.now - timedelta(hours=2))))
         self.write("c1", make_mail(sender="new@ural-tv.ru", message_id="new1@x.ru", subject="Нет сигнала",
-                                   date=_date(self.now - timedelta(hours=1))))
+                                   date=format_datetime(self.now - timedelta(hours=1))))
 
     def acks(self, ticket: Ticket) -> int:
         return OutgoingMail.objects.filter(kind="ack", ref=f"ticket:{ticket.pk}").count()
@@ -242,10 +239,10 @@ class HistoryImportTests(BaseTestCase):
         assert history_cutoff(None, everything=True, now=now) == now
         assert history_cutoff(None, now=now) is None
         written = office_time(2026, 11, 30, 9)
-        parsed = parse_mail(make_mail(date=_date(written)))
+        parsed = parse_mail(make_mail(date=format_datetime(written)))
         assert placed_at(InboundMail(received_at=now, history=True), parsed) == written
         assert placed_at(InboundMail(received_at=now, history=False), parsed) == now
-        future = parse_mail(make_mail(date=_date(now + timedelta(days=3))))
+        future = parse_mail(make_mail(date=format_datetime(now + timedelta(days=3))))
         assert placed_at(InboundMail(received_at=now, history=True), future) == now  # never after we read it
         assert not is_history()
         with recording_history():
@@ -281,10 +278,10 @@ class ParallelHistoryImportTests(TransactionTestCase):
             sender = f"user{n}@company{n}.ru"
             at = office_time(2025, 3, 3, 9) + timedelta(hours=n)
             (path / f"{n:03}a.eml").write_bytes(make_mail(sender=sender, message_id=f"h{n}@x.ru",
-                                                          subject=f"Вопрос {n}", date=_date(at)))
+                                                          subject=f"Вопрос {n}", date=format_datetime(at)))
             (path / f"{n:03}b.eml").write_bytes(make_mail(sender=sender, message_id=f"h{n}r@x.ru",
                                                           subject=f"Re: Вопрос {n}", in_reply_to=f"h{n}@x.ru",
-                                                          date=_date(at + timedelta(minutes=30))))
+                                                          date=format_datetime(at + timedelta(minutes=30))))
         summary = import_source(open_local_source(path), history_before=timezone.now())
         assert summary.as_dict()["ticketed"] == 40 and summary.as_dict()["threaded"] == 40
         assert summary.history_closed == 40
